@@ -1,0 +1,23 @@
+import { expect, test } from "@playwright/test";
+import { watchForeignRequests } from "./offline";
+
+test("the home page starts DuckDB-WASM from the app itself and shows a query result", async ({
+  page,
+  baseURL,
+}) => {
+  const foreign = watchForeignRequests(page, new URL(baseURL!).origin);
+  const duckdbFiles: string[] = [];
+  page.on("response", (response) => {
+    if (response.url().includes("/duckdb/"))
+      duckdbFiles.push(`${response.status()} ${new URL(response.url()).pathname}`);
+  });
+
+  await page.goto("/");
+  const status = page.getByTestId("duckdb-status");
+  await expect(status).toHaveAttribute("data-state", "ready");
+  await expect(page.getByTestId("duckdb-version")).toHaveText(/^v\d+\.\d+\.\d+/);
+  await expect(page.getByTestId("duckdb-answer")).toHaveText("42000 / 499500");
+
+  expect(duckdbFiles.some((line) => /^200 \/duckdb\/duckdb-(eh|mvp)\.wasm$/.test(line))).toBe(true);
+  expect(foreign).toEqual([]);
+});

@@ -1,0 +1,43 @@
+import type { AsyncDuckDB, AsyncDuckDBConnection, DuckDBBundles } from "@duckdb/duckdb-wasm";
+
+/** Where the postinstall step copies DuckDB-WASM's files: served by the app itself, never a CDN. */
+export const DUCKDB_ASSET_PATH = "/duckdb";
+
+export interface Database {
+  db: AsyncDuckDB;
+  conn: AsyncDuckDBConnection;
+  version: string;
+}
+
+export function duckdbBundles(origin: string): DuckDBBundles {
+  const base = `${origin}${DUCKDB_ASSET_PATH}`;
+  return {
+    mvp: { mainModule: `${base}/duckdb-mvp.wasm`, mainWorker: `${base}/duckdb-browser-mvp.worker.js` },
+    eh: { mainModule: `${base}/duckdb-eh.wasm`, mainWorker: `${base}/duckdb-browser-eh.worker.js` },
+  };
+}
+
+let started: Promise<Database> | null = null;
+
+/** DuckDB-WASM, started once per page in its own Web Worker; every caller shares the same promise. */
+export function getDatabase(): Promise<Database> {
+  if (!started) {
+    started = startDatabase().catch((error: unknown) => {
+      started = null;
+      throw error;
+    });
+  }
+  return started;
+}
+
+async function startDatabase(): Promise<Database> {
+  const duckdb = await import("@duckdb/duckdb-wasm");
+  const bundle = await duckdb.selectBundle(duckdbBundles(window.location.origin));
+  if (!bundle.mainWorker) throw new Error("DuckDB-WASM: no worker script in the selected bundle");
+  const worker = new Worker(bundle.mainWorker);
+  const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
+  await db.instantiate(bundle.mainModule, bundle.pthreadWorker);
+  const version = await db.getVersion();
+  const conn = await db.connect();
+  return { db, conn, version };
+}

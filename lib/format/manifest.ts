@@ -1,0 +1,59 @@
+import { z } from "zod";
+import { BUNDLE_FORMAT, SAMPLE_TESTS } from "./contract";
+
+/** The environment fingerprint (`host`): what a reader needs to judge the numbers. Unknown keys are kept. */
+export const hostSchema = z.looseObject({
+  hostname: z.string().optional(),
+  kernel: z.string().optional(),
+  preempt: z.string().optional(),
+  hz: z.number().int().positive().nullable().optional(),
+  nohz: z.union([z.string(), z.boolean()]).nullable().optional(),
+  clocksource: z.string().optional(),
+  cpu_model: z.string().optional(),
+  cpus: z.number().int().positive().optional(),
+  isolated_cpus: z.string().nullable().optional(),
+  tsc_hz: z.number().positive().nullable().optional(),
+  hypervisor: z.string().nullable().optional(),
+  hyperv: z.looseObject({}).nullable().optional(),
+  enlightened: z
+    .union([z.boolean(), z.null(), z.looseObject({ value: z.boolean().nullable(), reason: z.string() })])
+    .optional(),
+});
+export type HostFingerprint = z.infer<typeof hostSchema>;
+
+/** What a run says about itself: `latency:run` in a file, or the run's entry in a manifest. */
+export const runFieldsSchema = z.looseObject({
+  environment: z.string().optional(),
+  scenario: z.string().optional(),
+  threads: z.number().int().positive().optional(),
+  loop_iterations: z.number().int().nonnegative().optional(),
+  cpu: z.number().int().nonnegative().optional(),
+  priority: z.number().int().optional(),
+  tsc_hz: z.number().positive().optional(),
+  started_at: z.string().optional(),
+  host: hostSchema.optional(),
+  label: z.string().optional(),
+});
+export type RunFields = z.infer<typeof runFieldsSchema>;
+
+export const manifestRunSchema = runFieldsSchema.extend({
+  id: z.string().min(1),
+  file: z.string().min(1),
+  test: z.string().optional(),
+  summary: z.string().optional(),
+});
+export type ManifestRun = z.infer<typeof manifestRunSchema>;
+
+export const manifestSchema = z.looseObject({
+  format: z.literal(BUNDLE_FORMAT),
+  version: z.number().int(),
+  title: z.string().optional(),
+  created_at: z.string().optional(),
+  host: hostSchema.optional(),
+  runs: z.array(manifestRunSchema),
+});
+export type Manifest = z.infer<typeof manifestSchema>;
+
+export function isSampleTest(test: string | undefined): test is (typeof SAMPLE_TESTS)[number] {
+  return test === "tick" || test === "switch";
+}

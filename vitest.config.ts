@@ -1,0 +1,18 @@
+import { defineConfig } from "vitest/config";
+import { fileURLToPath } from "node:url";
+
+export default defineConfig({
+  resolve: { alias: { "@": fileURLToPath(new URL(".", import.meta.url)) } },
+  test: {
+    include: [
+      "lib/**/*.test.ts",
+      "collector/**/*.test.ts",
+      "components/**/*.test.ts",
+      "app/**/*.test.ts",
+      "scripts/**/*.test.ts",
+    ],
+    environment: "node",
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
