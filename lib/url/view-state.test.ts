@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_VIEW, parseViewState, serializeViewState, type ViewState } from "./view-state";
+
+describe("view state in the URL", () => {
+  it("writes nothing but the version for the default view", () => {
+    expect(serializeViewState(DEFAULT_VIEW)).toBe("v=1");
+    expect(parseViewState("v=1")).toEqual(DEFAULT_VIEW);
+  });
+
+  it("round-trips a full comparison view", () => {
+    const view: ViewState = {
+      bundles: ["k3J9x_aa", "Zz-09"],
+      runs: ["k3J9x_aa/emu-tick", "Zz-09/enl-tick"],
+      focus: "k3J9x_aa/emu-tick",
+      from: 1_000_000_000,
+      to: 1_004_000_000,
+      panel: "comparison",
+      statistic: "p99.9",
+      reference: "bare-machine",
+      paper: true,
+      threshold: 50_000,
+    };
+    const query = serializeViewState(view);
+    expect(parseViewState(query)).toEqual(view);
+    expect(parseViewState(new URLSearchParams(query))).toEqual(view);
+  });
+
+  it("falls back field by field on tampered or outdated values", () => {
+    const view = parseViewState(
+      "v=0&panel=flamegraph&stat=p12&t0=-5&t1=abc&paper=yes&b=ok1,bad<id>&thr=1e400&r=a/b",
+    );
+    expect(view.panel).toBe("timeline");
+    expect(view.statistic).toBe("max");
+    expect(view.from).toBeNull();
+    expect(view.to).toBeNull();
+    expect(view.paper).toBe(false);
+    expect(view.bundles).toEqual([]);
+    expect(view.threshold).toBeNull();
+    expect(view.runs).toEqual(["a/b"]);
+  });
+
+  it("drops a window whose end is not after its start", () => {
+    const view = parseViewState("t0=500&t1=400&panel=tick");
+    expect([view.from, view.to, view.panel]).toEqual([null, null, "tick"]);
+  });
+});
