@@ -112,6 +112,12 @@ void run_parse_options(run_options *o, const char *test, int argc, char **argv) 
   if (!o->samples && !o->duration_ns) o->duration_ns = 10ull * 1000000000ull;
   if (!o->output) fail_usage("%s: -o FILE.arrow is required", test);
   int cpus = cpu_count_configured();
+  /* A parent that keeps itself off the measured CPU (the CLI does) passes its mask on: widen it again,
+   * within whatever cpuset the kernel allows. */
+  cpu_set_t all;
+  CPU_ZERO(&all);
+  for (int c = 0; c < cpus && c < CPU_SETSIZE; c++) CPU_SET(c, &all);
+  sched_setaffinity(0, sizeof all, &all);
   if (o->cpu < 0) o->cpu = cpus > 1 ? cpus - 1 : 0;
   if (!cpu_online(o->cpu))
     fail_usage("--cpu %d: no such CPU available to this process (this machine has CPUs 0-%d)", o->cpu, cpus - 1);
