@@ -3,7 +3,11 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, chmodSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ensureSampler, periodogram, readTable, run, runMetadata, tempDir } from "./helpers";
+import { unzipSync } from "fflate";
+import { tableFromIPC } from "apache-arrow";
+import { manifestSchema } from "../../lib/format/manifest";
+import collect from "../src/commands/collect";
+import { REPO, ensureSampler, periodogram, readTable, run, runMetadata, tempDir } from "./helpers";
 
 let sampler: string;
 beforeAll(() => {
@@ -231,5 +235,128 @@ describe.sequential("native sampler", () => {
     }
     const hz = /^CONFIG_HZ=(\d+)$/m.exec(config)?.[1];
     if (hz) expect(host.hz).toBe(Number(hz));
+  });
+});
+
+const CLI = join(REPO, "collector", "bin", "tickscope.mjs");
+const tickscope = (args: string[], options?: Parameters<typeof run>[2]) =>
+  run(process.execPath, [CLI, ...args], options);
+
+describe.sequential("tickscope collect and pack", () => {
+  it("collect matrix writes one bundle: tick, switch at 2 and at 1000 threads, the host fingerprint", async () => {
+    const dir = tempDir();
+    const out = join(dir, "bundle");
+    const done = await tickscope([
+      "collect",
+      "matrix",
+      "--samples",
+      "30000",
+      "--environment",
+      "bare-machine",
+      "--scenario",
+      "one-to-all",
+      "-o",
+      out,
+    ]);
+    expect(done.code, done.stderr).toBe(0);
+    const manifest = manifestSchema.parse(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")));
+    expect(manifest.runs.map((r) => [r.id, r.test, r.threads])).toEqual([
+      ["tick", "tick", undefined],
+      ["switch-2", "switch", 2],
+      ["switch-1000", "switch", 1000],
+    ]);
+    expect(manifest.host?.hz).toBe(fingerprint().hz);
+    for (const r of manifest.runs) {
+      expect(r).toMatchObject({
+        environment: "bare-machine",
+        scenario: "one-to-all",
+        samples: 30000,
+        stopped: "samples",
+      });
+      const table = readTable(join(out, r.file));
+      expect(table.numRows).toBe(30000);
+      expect(runMetadata(table)).toMatchObject({ environment: "bare-machine", scenario: "one-to-all" });
+    }
+    expect(readdirSync(dir)).toEqual(["bundle"]);
+
+    const zip = join(dir, "bundle.zip");
+    const packed = await tickscope(["pack", out, "-o", zip]);
+    expect(packed.code, packed.stderr).toBe(0);
+    const entries = unzipSync(readFileSync(zip));
+    expect(Object.keys(entries).sort()).toEqual([
+      "manifest.json",
+      "runs/switch-1000.arrow",
+      "runs/switch-2.arrow",
+      "runs/tick.arrow",
+    ]);
+    expect(tableFromIPC(entries["runs/switch-2.arrow"]).numRows).toBe(30000);
+    expect(JSON.parse(new TextDecoder().decode(entries["manifest.json"]))).toEqual(manifest);
+  });
+
+  it("SIGINT to the CLI in the middle of a run still writes the bundle with the samples taken", async () => {
+    const dir = tempDir();
+    const out = join(dir, "bundle");
+    const child = run(process.execPath, [CLI, "collect", "tick", "--duration", "60s", "-o", out]);
+    // Wait until the sampler is writing into the hidden partial bundle, then interrupt the CLI alone.
+    const { spawnSync } = await import("node:child_process");
+    for (let i = 0; i < 200 && !readdirSync(dir).some((f) => f.includes(".partial-")); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 1500));
+    const pids = spawnSync("pgrep", ["-f", `tickscope.mjs collect tick --duration 60s -o ${out}`], {
+      encoding: "utf8",
+    })
+      .stdout.trim()
+      .split("\n");
+    expect(pids[0]).toMatch(/^\d+$/);
+    process.kill(Number(pids[0]), "SIGINT");
+    const done = await child;
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stdout).toMatch(/interrupted by SIGINT: wrote 1 of 1 test/);
+    const manifest = manifestSchema.parse(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")));
+    expect(manifest.runs[0]).toMatchObject({ id: "tick", stopped: "SIGINT" });
+    const table = readTable(join(out, manifest.runs[0].file));
+    expect(table.numRows).toBe(manifest.runs[0].samples);
+    expect(table.numRows).toBeGreaterThan(100);
+    expect(readdirSync(dir)).toEqual(["bundle"]);
+  });
+
+  it("bad arguments fail before anything runs, with a clear message, and create nothing", async () => {
+    const dir = tempDir();
+    const out = join(dir, "bundle");
+    const cases: [string[], RegExp][] = [
+      [
+        ["tick", "--samples", "0", "-o", out],
+        /--samples: expected a number of samples \(1 to \d+\), found "0"/,
+      ],
+      [["tick", "--cpu", "4096", "-o", out], /--cpu 4096: no such CPU on this machine/],
+      [
+        ["switch", "--threads", "20000", "-o", out],
+        /--threads: expected a thread count \(2 to 10000\), found "20000"/,
+      ],
+      [
+        ["matrix", "--tests", "tick,switch:1", "-o", out],
+        /--tests switch:N: expected a thread count \(2 to 10000\), found "1"/,
+      ],
+      [["tick", "--duration", "forever", "-o", out], /--duration: expected a positive duration/],
+      [
+        ["tick", "--samples", "10", "-o", "/etc/hostname/bundle"],
+        /the directory \/etc\/hostname does not exist/,
+      ],
+      [["tick", "--samples", "10", "-o", dir], /already exists and is not an empty directory/],
+      [["tick", "--samples", "10"], /-o DIR is required/],
+      [["tock", "-o", out], /expected collect tick, collect switch or collect matrix/],
+    ];
+    // dir holds one file, so "-o dir" is a non-empty directory
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(join(dir, "keep"), "");
+    for (const [args, message] of cases)
+      await expect(collect.run(args), args.join(" ")).rejects.toThrow(message);
+    expect(readdirSync(dir)).toEqual(["keep"]);
+    // and through the real CLI: a one-line message, exit status 2
+    const done = await tickscope(["collect", "tick", "--samples", "0", "-o", out]);
+    expect(done.code).toBe(2);
+    expect(done.stderr.trim()).toBe(
+      'tickscope collect: --samples: expected a number of samples (1 to 1099511627776), found "0"',
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { rm } from "node:fs/promises";
 import { PAPER_SCENARIOS } from "../../../lib/format/contract";
 import { BundleDirectory, runFileName } from "../../../lib/format/bundle-writer";
 import type { ManifestRun } from "../../../lib/format/manifest";
@@ -154,6 +155,11 @@ const collect: Command = {
           `${id}: ${result.samples.toLocaleString("en-US")} samples, max ${formatNs(result.max_ns)}, stopped by ${result.stopped}` +
             (result.unprivileged ? " (UNPRIVILEGED: not SCHED_FIFO or not locked)" : ""),
         );
+        if (result.samples === 0) {
+          // Stopped before its first sample: an empty run says nothing, and readers reject it.
+          await rm(bundle.path(file), { force: true });
+          continue;
+        }
         const run: ManifestRun = {
           id,
           file,
