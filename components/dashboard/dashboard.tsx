@@ -11,7 +11,8 @@ import { TimelinePanel } from "../panels/timeline-panel";
 import type { TimeWindow } from "../panels/zoom";
 import { DropTarget, OpenControls } from "../workspace/open-controls";
 import { RunsTable } from "../workspace/runs-table";
-import { useRuns, WorkspaceProvider } from "../workspace/workspace-context";
+import { useRuns, useWorkspace, WorkspaceProvider } from "../workspace/workspace-context";
+import { useDemo } from "./use-demo";
 import { EmptyState } from "./empty-state";
 import { PanelTabs } from "./panel-tabs";
 import { ThemeToggle } from "./theme-toggle";
@@ -30,6 +31,7 @@ export function Dashboard() {
 function DashboardBody() {
   const runs = useRuns();
   const [view, update] = useViewState();
+  useDemo(useWorkspace());
   const [marker, setMarker] = useState<{ ts: number; value: number } | null>(null);
 
   const sampleRuns = useMemo(

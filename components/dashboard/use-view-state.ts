@@ -25,7 +25,8 @@ export function useViewState(): [ViewState, (patch: Partial<ViewState>) => void]
     if (!loaded.current) return;
     if (timer.current) clearTimeout(timer.current);
     timer.current = setTimeout(() => {
-      const query = serializeViewState(view);
+      const kept = new URLSearchParams(window.location.search).get("demo");
+      const query = serializeViewState(view) + (kept ? `&demo=${encodeURIComponent(kept)}` : "");
       const url = `${window.location.pathname}?${query}${window.location.hash}`;
       if (url !== `${window.location.pathname}${window.location.search}${window.location.hash}`)
         window.history.replaceState(window.history.state, "", url);
