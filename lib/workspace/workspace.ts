@@ -1,5 +1,5 @@
 import type { RunFields } from "../format/manifest";
-import type { DiscoveredRun, FromWorker, ToWorker, WorkerJob } from "./protocol";
+import type { FromWorker, ToWorker, WorkerJob } from "./protocol";
 import { planOpen, sourcesFromFiles, type ByteSource } from "./sources";
 import type { HeatmapCells, RunEntry, WindowColumns } from "./types";
 
@@ -140,21 +140,42 @@ export class Workspace {
   private receive(worker: Worker, message: FromWorker): void {
     switch (message.type) {
       case "discovered": {
+        // The job's runs (and its problems) take the placeholder's place in the list, in order.
         const placeholder = this.run(message.jobKey);
-        this.remove(message.jobKey, false);
-        for (const problem of message.problems)
-          this.upsert({
+        const source = placeholder?.source;
+        const entries: RunEntry[] = [
+          ...message.problems.map((problem): RunEntry => ({
             key: problem.key,
             id: problem.file,
-            source: placeholder?.source ?? problem.file,
+            source: source ?? problem.file,
             file: problem.file,
             test: null,
             fields: {},
             state: "error",
             progress: { bytes: 0, totalBytes: 0, samples: 0 },
             error: problem,
-          });
-        for (const run of message.runs) this.addDiscovered(worker, run, placeholder?.source ?? run.file);
+          })),
+          ...message.runs.map((run): RunEntry => {
+            this.owner.set(run.key, worker);
+            return {
+              key: run.key,
+              id: run.id,
+              source: source ?? run.file,
+              file: run.file,
+              test: run.test,
+              fields: run.fields,
+              state: "loading",
+              progress: { bytes: 0, totalBytes: run.bytes, samples: 0 },
+            };
+          }),
+        ];
+        const runs = this.snapshot.runs;
+        const at = runs.findIndex((run) => run.key === message.jobKey);
+        const kept = runs.filter(
+          (run) => run.key !== message.jobKey && !entries.some((e) => e.key === run.key),
+        );
+        const position = at < 0 ? kept.length : at;
+        this.setRuns([...kept.slice(0, position), ...entries, ...kept.slice(position)]);
         break;
       }
       case "progress":
@@ -191,20 +212,6 @@ export class Workspace {
         }
         break;
     }
-  }
-
-  private addDiscovered(worker: Worker, run: DiscoveredRun, source: string): void {
-    this.owner.set(run.key, worker);
-    this.upsert({
-      key: run.key,
-      id: run.id,
-      source,
-      file: run.file,
-      test: run.test,
-      fields: run.fields,
-      state: "loading",
-      progress: { bytes: 0, totalBytes: run.bytes, samples: 0 },
-    });
   }
 
   /**

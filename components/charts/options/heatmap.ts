@@ -23,7 +23,8 @@ export function cellWindow(cells: HeatmapCells, second: number, row: number): { 
   const base = (cells.secondStart + second) * 1e9;
   if (cells.periodNs < 1e9) return { t0: base, t1: base + 1e9 };
   const rowSpan = cells.periodNs / cells.rows;
-  return { t0: base + row * rowSpan, t1: base + (row + 1) * rowSpan };
+  const offset = (cells.phaseNs + row * rowSpan) % cells.periodNs;
+  return { t0: base + offset, t1: base + offset + rowSpan };
 }
 
 /**
@@ -35,7 +36,7 @@ export function heatmapOption(cells: HeatmapCells): EChartsCoreOption {
   return {
     animation: false,
     aria: { enabled: true },
-    grid: { left: 72, right: 84, top: 12, bottom: 44 },
+    grid: { left: 72, right: 84, top: 28, bottom: 44 },
     tooltip: {
       confine: true,
       formatter: (params: { data: [number, number, number] }) => {

@@ -147,6 +147,7 @@ describe("distribution options", () => {
 describe("heat map option", () => {
   const cells: HeatmapCells = {
     periodNs: 1e9,
+    phaseNs: 0,
     secondStart: 10,
     seconds: 2,
     rows: 4,

@@ -36,7 +36,7 @@ export function tickPatternOption({
   return {
     animation: false,
     aria: { enabled: true },
-    grid: { left: 64, right: 150, top: 16, bottom: 44 },
+    grid: { left: 64, right: 150, top: 28, bottom: 44 },
     tooltip: {
       trigger: "item",
       confine: true,

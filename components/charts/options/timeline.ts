@@ -84,7 +84,7 @@ export function timelineOption({
   return {
     animation: false,
     aria: { enabled: true },
-    grid: { left: 64, right: 20, top: 16, bottom: 72 },
+    grid: { left: 64, right: 20, top: 28, bottom: 72 },
     xAxis: {
       type: "value",
       min: startNs,
