@@ -23,6 +23,8 @@ export interface RunDigest {
   endNs: number;
   /** Typical sample without interruption (ns). */
   baselineNs: number;
+  /** Subtracted from a duration to get the run's statistic: the baseline for tick runs (overhead), 0 for switch runs. */
+  offsetNs: number;
   max: { value: number; ts: number | null };
   /** The few worst samples, worst first. */
   worst: { ts: number; value: number }[];
@@ -30,7 +32,7 @@ export interface RunDigest {
   /** Log-spaced histogram: lower bound of each bin (ns) and its count. */
   histogram: { lower: number[]; counts: number[] };
   tick: { periodNs: number; noTickNs: number; tickNs: number; costNs: number } | null;
-  periods: { periodNs: number; strength?: number }[];
+  periods: { periodNs: number; phaseNs: number; regularity: number; magnitudeNs: number }[];
   thresholdNs: number;
   spikeCount: number;
 }
@@ -70,6 +72,7 @@ export interface WindowColumns {
 
 export interface HeatmapCells {
   periodNs: number;
+  phaseNs: number;
   secondStart: number;
   seconds: number;
   rows: number;
