@@ -6,12 +6,16 @@ export const metadata: Metadata = {
   description: "Clock-tick and thread-switch latency traces, from the guest to the browser.",
 };
 
+// Sets the theme class before the first paint, so a dark-theme user never sees a light flash.
+const THEME_SCRIPT = `try{var t=localStorage.getItem("tickscope:theme");var d=t?t==="dark":matchMedia("(prefers-color-scheme: dark)").matches;document.documentElement.classList.toggle("dark",d)}catch(e){}`;
+
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
-    <html lang="en">
-      <body className="min-h-screen bg-white text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
-        {children}
-      </body>
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+      </head>
+      <body className="min-h-screen antialiased">{children}</body>
     </html>
   );
 }
