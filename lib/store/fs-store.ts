@@ -18,8 +18,9 @@ export function newBundleId(): string {
   return randomBytes(16).toString("base64url");
 }
 
+const PROCESS_STARTED = Date.now() - process.uptime() * 1000;
+
 function isAlive(pid: number): boolean {
-  if (pid === process.pid) return false;
   try {
     process.kill(pid, 0);
     return true;

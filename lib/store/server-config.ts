@@ -4,18 +4,23 @@ import { readLimits, type UploadLimits } from "./limits";
 import type { BundleStore } from "./store";
 import { UploadError } from "./upload-error";
 
-/** The server's store and limits, from the environment, made once per process. */
-let store: BundleStore | null = null;
-let limits: UploadLimits | null = null;
+/**
+ * The server's store and limits, from the environment, made once per process. Kept on globalThis:
+ * Next.js bundles each route separately, and all of them must share one store.
+ */
+const shared = globalThis as typeof globalThis & {
+  __tickscopeStore?: BundleStore;
+  __tickscopeLimits?: UploadLimits;
+};
 
 export function serverStore(): BundleStore {
-  store ??= new FileSystemStore(process.env.TICKSCOPE_DATA_DIR || ".data/store");
-  return store;
+  shared.__tickscopeStore ??= new FileSystemStore(process.env.TICKSCOPE_DATA_DIR || ".data/store");
+  return shared.__tickscopeStore;
 }
 
 export function serverLimits(): UploadLimits {
-  limits ??= readLimits();
-  return limits;
+  shared.__tickscopeLimits ??= readLimits();
+  return shared.__tickscopeLimits;
 }
 
 const digest = (value: string) => createHash("sha256").update(value).digest();

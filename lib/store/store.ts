@@ -35,6 +35,8 @@ export interface StoredFile {
 export type BlobArea = "files" | "derived";
 
 export interface BundleStore {
+  /** Prepares the store and clears what interrupted uploads left; run when a server starts. */
+  init(): Promise<void>;
   stage(): Promise<Staging>;
   /**
    * Makes a staged blob visible under a new id, all at once: a crash at any point leaves either the

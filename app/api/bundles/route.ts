@@ -28,7 +28,10 @@ export async function POST(request: Request): Promise<Response> {
       { status: 201, headers: { Location: `/api/bundles/${id}`, "Cache-Control": "no-store" } },
     );
   } catch (error) {
-    return errorResponse(error, "upload");
+    // The body may be unread (a refused upload): close the connection rather than reuse it.
+    const response = errorResponse(error, "upload");
+    response.headers.set("Connection", "close");
+    return response;
   }
 }
 
