@@ -1,0 +1,55 @@
+/** Node-only helpers: a file on disk as a random-access byte source, and a bundle folder's entries. */
+import { open, readdir, stat } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+import type { RandomAccessSource } from "./byte-source";
+import type { BundleEntries } from "./bundle-entries";
+
+/** Opens a file for positional reads; close it when done (summaries read each batch once). */
+export async function openFileSource(path: string): Promise<RandomAccessSource & { close(): Promise<void> }> {
+  const handle = await open(path, "r");
+  const { size } = await handle.stat();
+  return {
+    size,
+    async read(offset, length) {
+      const bytes = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
+      let done = 0;
+      while (done < bytes.byteLength) {
+        const { bytesRead } = await handle.read(bytes, done, bytes.byteLength - done, offset + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return done === bytes.byteLength ? bytes : bytes.subarray(0, done);
+    },
+    close: () => handle.close(),
+  };
+}
+
+async function listFiles(root: string, dir: string, out: { name: string; size: number }[], limit: number) {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (out.length > limit) return;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await listFiles(root, path, out, limit);
+    else if (entry.isFile())
+      out.push({ name: relative(root, path).split(sep).join("/"), size: (await stat(path)).size });
+  }
+}
+
+/** A bundle folder as bundle entries: names relative to the folder, '/'-separated. */
+export async function folderEntries(folder: string, maxEntries = 10_000): Promise<BundleEntries> {
+  const files: { name: string; size: number }[] = [];
+  await listFiles(folder, folder, files, maxEntries);
+  const sources: (RandomAccessSource & { close(): Promise<void> })[] = [];
+  return {
+    names: () => files.map((f) => f.name),
+    size: (name) => files.find((f) => f.name === name)?.size,
+    async open(name) {
+      if (!files.some((f) => f.name === name)) return null;
+      const source = await openFileSource(join(folder, ...name.split("/")));
+      sources.push(source);
+      return source;
+    },
+    async close() {
+      await Promise.all(sources.splice(0).map((s) => s.close()));
+    },
+  };
+}

@@ -1,0 +1,698 @@
+/**
+ * Reads a run file (Arrow IPC file or stream) batch by batch and validates it against the contract
+ * (shared/design/bundle-format.md): every problem is a FormatError naming the file, the column or key,
+ * the row and what was expected. No Node imports: this runs in the CLI, the server and a Web Worker.
+ */
+import { Type, type DataType, type Int, type Schema } from "apache-arrow";
+import { Footer } from "apache-arrow/ipc/metadata/file";
+import {
+  FILE_HEADER_BYTES,
+  MessageHeader,
+  columnSlots,
+  decodeMessage,
+  decodePrefix,
+  startsWithMagic,
+  type ColumnSlot,
+  type IpcBlock,
+} from "./arrow-ipc";
+import {
+  sequentialReader,
+  toRandomAccess,
+  type ByteSourceInput,
+  type RandomAccessSource,
+} from "./byte-source";
+import { COLUMN, META } from "./contract";
+import { FormatError, type FormatProblem } from "./errors";
+import { runFieldsSchema, type RunFields } from "./manifest";
+
+export interface SampleBatch {
+  /** The record batch's position in the file, from 0. */
+  index: number;
+  /** Row number of the batch's first sample within the run. */
+  firstRow: number;
+  /** Nanoseconds since the run started (exact below 2^53 ns, about 104 days). */
+  ts: Float64Array;
+  /** Nanoseconds; a zero-copy view when the column is uint32 (or non-negative int32). */
+  duration: Float64Array | Uint32Array;
+  thread?: Int32Array;
+  /** Where the batch's IPC message sits in the file, when known (random-access sources). */
+  byteOffset?: number;
+  byteLength?: number;
+}
+
+export interface RunHeader {
+  file: string;
+  format: "file" | "stream";
+  kind: "samples" | "histogram";
+  test?: string;
+  /** `latency:run`, validated; `{}` when absent or unusable (see `problems`). */
+  fields: RunFields;
+  metadata: Record<string, string>;
+  columns: { name: string; type: string }[];
+  /** Problems that do not stop reading (a bad `latency:run` value). */
+  problems: FormatProblem[];
+}
+
+export interface RunFooter {
+  header: RunHeader;
+  /** Record batch blocks from the file footer; null for the stream format or a truncated file. */
+  blocks: IpcBlock[] | null;
+}
+
+export interface ReadOptions {
+  /** An empty run is an error by default (there is nothing to summarise). */
+  allowEmpty?: boolean;
+}
+
+interface RunContext {
+  file: string;
+  schema: Schema;
+  header: RunHeader;
+  ts: ColumnSlot;
+  duration: ColumnSlot;
+  thread?: ColumnSlot;
+}
+
+function typeName(type: DataType): string {
+  return String(type);
+}
+
+function isInteger(type: DataType): type is Int {
+  return type.typeId === Type.Int;
+}
+
+function headerFrom(file: string, schema: Schema, format: "file" | "stream"): RunHeader {
+  const metadata = Object.fromEntries(schema.metadata);
+  const problems: FormatProblem[] = [];
+  let fields: RunFields = {};
+  const raw = metadata[META.run];
+  if (raw !== undefined) {
+    try {
+      const parsed = runFieldsSchema.safeParse(JSON.parse(raw));
+      if (parsed.success) fields = parsed.data;
+      else {
+        const issue = parsed.error.issues[0];
+        problems.push({
+          file,
+          field: `${META.run}.${issue.path.join(".")}`,
+          expected: issue.message,
+        });
+      }
+    } catch {
+      problems.push({ file, field: META.run, expected: "a JSON object", found: raw.slice(0, 40) });
+    }
+  }
+  return {
+    file,
+    format,
+    kind: metadata[META.kind] === "histogram" ? "histogram" : "samples",
+    test: metadata[META.test],
+    fields,
+    metadata,
+    columns: schema.fields.map((f) => ({ name: f.name, type: typeName(f.type) })),
+    problems,
+  };
+}
+
+function contextFrom(file: string, schema: Schema, format: "file" | "stream"): RunContext {
+  const header = headerFrom(file, schema, format);
+  if (header.kind === "histogram")
+    throw new FormatError({
+      file,
+      field: META.kind,
+      expected: "a sample run (this is a histogram run: read it with readHistogramRun)",
+      found: "histogram",
+    });
+  const wanted = [COLUMN.ts, COLUMN.duration, COLUMN.thread];
+  const present = wanted.filter((name) => schema.fields.some((f) => f.name === name));
+  const { slots, unknownBefore } = columnSlots(schema, present);
+  for (const name of [COLUMN.ts, COLUMN.duration]) {
+    const slot = slots.get(name);
+    if (!slot) {
+      if (unknownBefore && present.includes(name))
+        throw new FormatError({
+          file,
+          field: unknownBefore.name,
+          expected: `a column type this reader can skip before "${name}"`,
+          found: typeName(unknownBefore.type),
+        });
+      throw new FormatError({
+        file,
+        field: name,
+        expected: `a column "${name}" (${name === COLUMN.ts ? "int64" : "an integer type"})`,
+        found: `columns ${schema.fields.map((f) => f.name).join(", ") || "none"}`,
+      });
+    }
+    if (!isInteger(slot.field.type))
+      throw new FormatError({
+        file,
+        field: name,
+        expected: name === COLUMN.ts ? "int64 or uint64" : "an integer type (int64 or uint32 typical)",
+        found: typeName(slot.field.type),
+      });
+  }
+  const thread = slots.get(COLUMN.thread);
+  return {
+    file,
+    schema,
+    header,
+    ts: slots.get(COLUMN.ts)!,
+    duration: slots.get(COLUMN.duration)!,
+    thread: thread && isInteger(thread.field.type) ? thread : undefined,
+  };
+}
+
+function notArrow(file: string, found: string): FormatError {
+  return new FormatError({ file, expected: "an Arrow IPC file (ARROW1) or stream", found });
+}
+
+function truncated(file: string, row: number, what: string): FormatError {
+  return new FormatError({ file, row, expected: `${what}: the file is truncated` });
+}
+
+/** A typed view of `length` elements at `start` of `bytes`, copying only when misaligned. */
+function typedView<T extends ArrayBufferView>(
+  Ctor: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number },
+  bytes: Uint8Array,
+  start: number,
+  length: number,
+): T {
+  const at = bytes.byteOffset + start;
+  if (at % Ctor.BYTES_PER_ELEMENT === 0) return new Ctor(bytes.buffer, at, length);
+  const copy = bytes.slice(start, start + length * Ctor.BYTES_PER_ELEMENT);
+  return new Ctor(copy.buffer, 0, length);
+}
+
+interface Region {
+  start: number;
+  type: Int;
+}
+
+function region(
+  ctx: RunContext,
+  slot: ColumnSlot,
+  batch: BatchHeader,
+  body: Uint8Array,
+  rows: number,
+): Region {
+  const node = batch.nodes[slot.node];
+  const data = batch.buffers[slot.buffer + 1];
+  const type = slot.field.type as Int;
+  const need = rows * (type.bitWidth / 8);
+  if (!node || !data || node.length !== rows)
+    throw new FormatError({
+      file: ctx.file,
+      field: slot.name,
+      expected: `${rows} values in the record batch`,
+      found: node ? `${node.length}` : "none",
+    });
+  if (node.nullCount > 0)
+    throw new FormatError({
+      file: ctx.file,
+      field: slot.name,
+      expected: "no null values",
+      found: `${node.nullCount} nulls`,
+    });
+  if (data.length < need || data.offset + need > body.byteLength)
+    throw new FormatError({
+      file: ctx.file,
+      field: slot.name,
+      expected: `${need} bytes of values`,
+      found: `${Math.max(0, Math.min(data.length, body.byteLength - data.offset))}`,
+    });
+  return { start: data.offset, type };
+}
+
+interface BatchHeader {
+  length: number;
+  nodes: { length: number; nullCount: number }[];
+  buffers: { offset: number; length: number }[];
+  compression: unknown;
+}
+
+/** int64/uint64 timestamps to float64 through 32-bit halves (no BigInt per element), validated. */
+function decodeTimestamps(
+  ctx: RunContext,
+  body: Uint8Array,
+  { start, type }: Region,
+  rows: number,
+  firstRow: number,
+  previous: number,
+): Float64Array {
+  const out = new Float64Array(rows);
+  let prev = previous;
+  if (type.bitWidth === 64) {
+    const words = typedView(Uint32Array, body, start, rows * 2);
+    const signed = type.isSigned;
+    for (let i = 0; i < rows; i++) {
+      const hi = words[2 * i + 1];
+      const t = (signed ? hi | 0 : hi) * 4294967296 + words[2 * i];
+      if (t < prev || hi >= 0x200000) {
+        if (t < prev) decreasing(ctx, firstRow + i, prev, t);
+        if (signed ? (hi | 0) >= 0x200000 || (hi | 0) < -0x200000 : hi >= 0x200000)
+          throw new FormatError({
+            file: ctx.file,
+            field: COLUMN.ts,
+            row: firstRow + i,
+            expected: "timestamps within 2^53 ns of the run start",
+            found: "a larger value",
+          });
+      }
+      out[i] = t;
+      prev = t;
+    }
+    return out;
+  }
+  const values = integerArray(body, start, type, rows);
+  for (let i = 0; i < rows; i++) {
+    const t = values[i];
+    if (t < prev) decreasing(ctx, firstRow + i, prev, t);
+    out[i] = t;
+    prev = t;
+  }
+  return out;
+}
+
+function decreasing(ctx: RunContext, row: number, prev: number, t: number): never {
+  throw new FormatError({
+    file: ctx.file,
+    field: COLUMN.ts,
+    row,
+    expected: `non-decreasing timestamps (≥ ${prev})`,
+    found: `${t}`,
+  });
+}
+
+function integerArray(body: Uint8Array, start: number, type: Int, rows: number): ArrayLike<number> {
+  switch (type.bitWidth) {
+    case 8:
+      return type.isSigned
+        ? typedView(Int8Array, body, start, rows)
+        : typedView(Uint8Array, body, start, rows);
+    case 16:
+      return type.isSigned
+        ? typedView(Int16Array, body, start, rows)
+        : typedView(Uint16Array, body, start, rows);
+    default:
+      return type.isSigned
+        ? typedView(Int32Array, body, start, rows)
+        : typedView(Uint32Array, body, start, rows);
+  }
+}
+
+function negative(ctx: RunContext, row: number, value: number): never {
+  throw new FormatError({
+    file: ctx.file,
+    field: COLUMN.duration,
+    row,
+    expected: "a non-negative duration",
+    found: `${value}`,
+  });
+}
+
+function decodeDurations(
+  ctx: RunContext,
+  body: Uint8Array,
+  { start, type }: Region,
+  rows: number,
+  firstRow: number,
+): Float64Array | Uint32Array {
+  if (type.bitWidth === 64) {
+    const words = typedView(Uint32Array, body, start, rows * 2);
+    const out = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) {
+      const hi = words[2 * i + 1];
+      if (type.isSigned && hi >= 0x80000000)
+        negative(ctx, firstRow + i, (hi | 0) * 4294967296 + words[2 * i]);
+      if (hi >= 0x200000)
+        throw new FormatError({
+          file: ctx.file,
+          field: COLUMN.duration,
+          row: firstRow + i,
+          expected: "a duration below 2^53 ns",
+          found: "a larger value",
+        });
+      out[i] = hi * 4294967296 + words[2 * i];
+    }
+    return out;
+  }
+  if (type.bitWidth === 32) {
+    if (!type.isSigned) return typedView(Uint32Array, body, start, rows);
+    const signed = typedView(Int32Array, body, start, rows);
+    for (let i = 0; i < rows; i++) if (signed[i] < 0) negative(ctx, firstRow + i, signed[i]);
+    // Non-negative int32 has the same bits as uint32: reinterpret without a copy.
+    return new Uint32Array(signed.buffer, signed.byteOffset, rows);
+  }
+  const values = integerArray(body, start, type, rows);
+  const out = new Uint32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    if (values[i] < 0) negative(ctx, firstRow + i, values[i]);
+    out[i] = values[i];
+  }
+  return out;
+}
+
+function decodeThreads(body: Uint8Array, { start, type }: Region, rows: number): Int32Array {
+  if (type.bitWidth === 32) {
+    const view = typedView(Int32Array, body, start, rows);
+    return view;
+  }
+  if (type.bitWidth === 64) {
+    const words = typedView(Int32Array, body, start, rows * 2);
+    const out = new Int32Array(rows);
+    for (let i = 0; i < rows; i++) out[i] = words[2 * i];
+    return out;
+  }
+  return Int32Array.from(integerArray(body, start, type, rows));
+}
+
+function decodeBatch(
+  ctx: RunContext,
+  batch: BatchHeader,
+  body: Uint8Array,
+  index: number,
+  firstRow: number,
+  previousTs: number,
+): SampleBatch {
+  if (batch.compression)
+    throw new FormatError({
+      file: ctx.file,
+      row: firstRow,
+      expected: "uncompressed record batches (DuckDB-WASM reads no LZ4/ZSTD)",
+      found: "compressed buffers",
+    });
+  const rows = batch.length;
+  const ts = decodeTimestamps(ctx, body, region(ctx, ctx.ts, batch, body, rows), rows, firstRow, previousTs);
+  const duration = decodeDurations(ctx, body, region(ctx, ctx.duration, batch, body, rows), rows, firstRow);
+  const out: SampleBatch = { index, firstRow, ts, duration };
+  if (ctx.thread) out.thread = decodeThreads(body, region(ctx, ctx.thread, batch, body, rows), rows);
+  return out;
+}
+
+interface RawMessage {
+  headerType: MessageHeader;
+  header: unknown;
+  body: Uint8Array;
+  offset: number;
+  byteLength: number;
+}
+
+/** Parses one framed message held whole in `bytes` (from a footer block). */
+function parseFramed(file: string, bytes: Uint8Array, offset: number): RawMessage {
+  const prefix = decodePrefix(bytes);
+  if (!prefix || prefix.metadataLength <= 0) throw notArrow(file, `no IPC message at byte ${offset}`);
+  const metaEnd = prefix.framing + prefix.metadataLength;
+  if (metaEnd > bytes.byteLength) throw truncated(file, 0, `a message at byte ${offset}`);
+  const message = decodeMessage(bytes.subarray(prefix.framing, metaEnd));
+  const body = bytes.subarray(metaEnd, metaEnd + message.bodyLength);
+  if (body.byteLength < message.bodyLength) throw truncated(file, 0, `a message body at byte ${offset}`);
+  return {
+    headerType: message.headerType,
+    header: message.header(),
+    body,
+    offset,
+    byteLength: metaEnd + message.bodyLength,
+  };
+}
+
+/** Reads framed messages one after another; null at the end-of-stream marker or the end of the bytes. */
+async function* sequentialMessages(
+  file: string,
+  input: ByteSourceInput,
+  start: number,
+  rowsSoFar: () => number,
+): AsyncGenerator<RawMessage> {
+  const reader = sequentialReader(input, start);
+  for (;;) {
+    const offset = reader.position;
+    const first = await reader.read(4);
+    if (first.byteLength === 0) return;
+    if (first.byteLength < 4) throw truncated(file, rowsSoFar(), "a complete message header");
+    let prefixBytes = first;
+    if (new DataView(first.buffer, first.byteOffset, 4).getInt32(0, true) === -1) {
+      const length = await reader.read(4);
+      if (length.byteLength < 4) throw truncated(file, rowsSoFar(), "a complete message header");
+      prefixBytes = new Uint8Array(8);
+      prefixBytes.set(first);
+      prefixBytes.set(length, 4);
+    }
+    const prefix = decodePrefix(prefixBytes)!;
+    if (prefix.metadataLength === 0) return;
+    if (prefix.metadataLength < 0 || prefix.metadataLength > 1 << 26)
+      throw notArrow(file, `a message header of ${prefix.metadataLength} bytes at byte ${offset}`);
+    const metadata = await reader.read(prefix.metadataLength);
+    if (metadata.byteLength < prefix.metadataLength)
+      throw truncated(file, rowsSoFar(), "complete message metadata");
+    let message;
+    try {
+      message = decodeMessage(metadata);
+    } catch {
+      throw notArrow(file, `unreadable message metadata at byte ${offset}`);
+    }
+    const body = await reader.read(message.bodyLength);
+    if (body.byteLength < message.bodyLength) throw truncated(file, rowsSoFar(), "a complete record batch");
+    yield {
+      headerType: message.headerType,
+      header: message.header(),
+      body,
+      offset,
+      byteLength: prefix.framing + prefix.metadataLength + message.bodyLength,
+    };
+  }
+}
+
+/** An opened run: its header, its footer blocks when it has them, and its batches on demand. */
+export interface RunHandle {
+  header: RunHeader;
+  schema: Schema;
+  blocks: IpcBlock[] | null;
+  batches(options?: ReadOptions): AsyncGenerator<SampleBatch>;
+}
+
+function schemaOf(file: string, message: RawMessage | undefined): Schema {
+  if (!message) throw new FormatError({ file, expected: "an Arrow schema message", found: "none" });
+  if (message.headerType !== MessageHeader.Schema)
+    throw new FormatError({
+      file,
+      expected: "the Arrow schema as the first message",
+      found: `message type ${message.headerType}`,
+    });
+  return message.header as Schema;
+}
+
+interface FooterInfo {
+  schema: Schema;
+  blocks: IpcBlock[];
+}
+
+/** The footer of the file format (schema and record batch blocks), or null when it is missing. */
+async function readFooter(source: RandomAccessSource): Promise<FooterInfo | null> {
+  if (source.size < FILE_HEADER_BYTES + 10) return null;
+  const tail = await source.read(source.size - 10, 10);
+  if (!startsWithMagic(tail.subarray(4))) return null;
+  const footerLength = new DataView(tail.buffer, tail.byteOffset, 4).getInt32(0, true);
+  if (footerLength <= 0 || footerLength > source.size - 10 - FILE_HEADER_BYTES) return null;
+  try {
+    const footer = Footer.decode(await source.read(source.size - 10 - footerLength, footerLength));
+    return {
+      schema: footer.schema,
+      blocks: [...footer.recordBatches()].map((b) => ({
+        offset: Number(b.offset),
+        metaDataLength: b.metaDataLength,
+        bodyLength: Number(b.bodyLength),
+      })),
+    };
+  } catch {
+    return null;
+  }
+}
+
+async function collect(input: AsyncIterable<Uint8Array>, head: Uint8Array): Promise<Uint8Array> {
+  const chunks = [head];
+  for await (const chunk of input) chunks.push(chunk);
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+function checkStreamStart(file: string, head: Uint8Array): void {
+  const prefix = decodePrefix(head);
+  if (!prefix || prefix.framing !== 8 || prefix.metadataLength <= 0)
+    throw notArrow(
+      file,
+      `bytes that start with ${Array.from(head.subarray(0, 6), (b) => b.toString(16).padStart(2, "0")).join(" ") || "nothing"}`,
+    );
+}
+
+/**
+ * Opens a run. The file format is read through its footer (apache-arrow's file writer puts the schema
+ * only there), one record batch per read; the stream format front to back. A file-format run given as
+ * a sequential stream is gathered in memory first, since its schema comes last.
+ */
+export async function openRun(input: ByteSourceInput, file: string): Promise<RunHandle> {
+  let random = toRandomAccess(input);
+  let sequential: AsyncIterable<Uint8Array> | null = null;
+  if (!random) {
+    const reader = sequentialReader(input);
+    const head = await reader.read(8);
+    if (head.byteLength === 0) throw notArrow(file, "an empty file");
+    const rest: AsyncIterable<Uint8Array> = {
+      async *[Symbol.asyncIterator]() {
+        for (;;) {
+          const chunk = await reader.read(1 << 20);
+          if (chunk.byteLength === 0) return;
+          yield chunk;
+        }
+      },
+    };
+    if (startsWithMagic(head)) random = toRandomAccess(await collect(rest, head));
+    else {
+      checkStreamStart(file, head);
+      sequential = {
+        async *[Symbol.asyncIterator]() {
+          yield head;
+          yield* rest;
+        },
+      };
+    }
+  }
+
+  let format: "file" | "stream" = "stream";
+  let footer: FooterInfo | null = null;
+  let start = 0;
+  if (random) {
+    if (random.size === 0) throw notArrow(file, "an empty file");
+    const head = await random.read(0, Math.min(random.size, 16));
+    if (startsWithMagic(head)) {
+      format = "file";
+      start = FILE_HEADER_BYTES;
+      footer = await readFooter(random);
+    } else checkStreamStart(file, head);
+  }
+
+  let rows = 0;
+  const messages = sequentialMessages(file, random ?? sequential!, start, () => rows);
+  let schema: Schema;
+  if (footer) schema = footer.schema;
+  else {
+    const first = await messages.next();
+    const message = first.done ? undefined : first.value;
+    if (format === "file" && message?.headerType !== MessageHeader.Schema)
+      throw truncated(file, 0, "the file footer (a file ending in ARROW1, which holds the schema)");
+    schema = schemaOf(file, message);
+  }
+  const ctx = contextFrom(file, schema, format);
+  let used = false;
+
+  async function* batches(options: ReadOptions = {}): AsyncGenerator<SampleBatch> {
+    if (used) throw new Error(`${file}: batches() can be read once per openRun`);
+    used = true;
+    let previous = -Infinity;
+    let index = 0;
+    if (random && footer) {
+      for (const block of footer.blocks) {
+        const bytes = await random.read(block.offset, block.metaDataLength + block.bodyLength);
+        if (bytes.byteLength < block.metaDataLength + block.bodyLength)
+          throw truncated(file, rows, `record batch ${index} at byte ${block.offset}`);
+        const message = parseFramed(file, bytes, block.offset);
+        if (message.headerType !== MessageHeader.RecordBatch) continue;
+        const batch = decodeBatch(ctx, message.header as BatchHeader, message.body, index, rows, previous);
+        batch.byteOffset = block.offset;
+        batch.byteLength = message.byteLength;
+        yield batch;
+        rows += batch.ts.length;
+        if (batch.ts.length) previous = batch.ts[batch.ts.length - 1];
+        index++;
+      }
+    } else {
+      for await (const message of messages) {
+        if (message.headerType !== MessageHeader.RecordBatch) continue;
+        const batch = decodeBatch(ctx, message.header as BatchHeader, message.body, index, rows, previous);
+        if (random) {
+          batch.byteOffset = message.offset;
+          batch.byteLength = message.byteLength;
+        }
+        yield batch;
+        rows += batch.ts.length;
+        if (batch.ts.length) previous = batch.ts[batch.ts.length - 1];
+        index++;
+      }
+      if (format === "file") throw truncated(file, rows, "the file footer (a file ending in ARROW1)");
+    }
+    if (rows === 0 && !options.allowEmpty)
+      throw new FormatError({
+        file,
+        field: COLUMN.ts,
+        expected: "at least one sample",
+        found: "an empty run",
+      });
+  }
+
+  return { header: ctx.header, schema, blocks: footer?.blocks ?? null, batches };
+}
+
+/** The batches of a run, validated as they are read. */
+export async function* readRunBatches(
+  source: ByteSourceInput,
+  fileName: string,
+  options?: ReadOptions,
+): AsyncGenerator<SampleBatch> {
+  const run = await openRun(source, fileName);
+  yield* run.batches(options);
+}
+
+export async function readRunHeader(source: ByteSourceInput, fileName: string): Promise<RunHeader> {
+  return (await openRun(source, fileName)).header;
+}
+
+/** The header and the footer's record batch blocks (byte offset and length of each batch). */
+export async function readRunFooter(source: ByteSourceInput, fileName: string): Promise<RunFooter> {
+  const run = await openRun(source, fileName);
+  return { header: run.header, blocks: run.blocks };
+}
+
+export interface BatchLocation {
+  index: number;
+  firstRow: number;
+  byteOffset: number;
+  byteLength: number;
+}
+
+/**
+ * Fetches just the given record batches (from a summary's batch index) of a random-access source:
+ * `File.slice`, HTTP Range or a Node file. The schema message is read once from the file's start.
+ */
+export async function* readBatchesAt(
+  source: RandomAccessSource | Uint8Array | Blob,
+  fileName: string,
+  locations: BatchLocation[],
+): AsyncGenerator<SampleBatch> {
+  const run = await openRun(source, fileName);
+  const random = toRandomAccess(source)!;
+  const ctx = contextFrom(fileName, run.schema, run.header.format);
+  for (const at of locations) {
+    const bytes = await random.read(at.byteOffset, at.byteLength);
+    const message = parseFramed(fileName, bytes, at.byteOffset);
+    if (message.headerType !== MessageHeader.RecordBatch)
+      throw new FormatError({
+        file: fileName,
+        row: at.firstRow,
+        expected: `a record batch at byte ${at.byteOffset}`,
+      });
+    const batch = decodeBatch(
+      ctx,
+      message.header as BatchHeader,
+      message.body,
+      at.index,
+      at.firstRow,
+      -Infinity,
+    );
+    batch.byteOffset = at.byteOffset;
+    batch.byteLength = at.byteLength;
+    yield batch;
+  }
+}

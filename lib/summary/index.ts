@@ -1,0 +1,40 @@
+/**
+ * The summary of a run, computed in one streaming pass and used everywhere (CLI, server, browser):
+ *
+ * - `summarizeRun(batches, options)` / `SummaryBuilder` → `RunSummary`: count, span, baseline, exact
+ *   max and min with their timestamps, the K worst samples, a log-linear histogram (`percentile`),
+ *   a min/max pyramid, spikes, per-second maxima, the tick (period, cost), periodic spikes and the
+ *   batch index (byte offset/length and ts range of every record batch).
+ * - `m4(summary, t0, t1, columns)`: exact M4 from the pyramid with snapped column edges;
+ *   `batchesCovering` + `m4FromSamples` for windows finer than the pyramid (`rawNeeded`).
+ * - `heatmap(summary, periodNs, options)`: seconds × offsets within a period, max per cell.
+ * - `encodeSummary` / `decodeSummary`: save a summary next to its run and load it again.
+ * - `overheadPercentile(summary, p)`, `valueOf(summary, durationNs)`: the run's statistic (overhead
+ *   for tick runs, latency for switch runs).
+ */
+export { summarizeRun, SummaryBuilder, type SummaryOptions } from "./summarize";
+export {
+  percentile,
+  percentileInRange,
+  countAtOrAbove,
+  createHistogram,
+  recordValue,
+  mergeHistograms,
+  HISTOGRAM_RELATIVE_ERROR,
+  type LogHistogram,
+} from "./histogram";
+export { m4, m4Edges, m4FromSamples, batchesCovering, evenEdges, type M4Columns, type M4Result } from "./m4";
+export { heatmap, type Heatmap, type HeatmapOptions } from "./heatmap";
+export { encodeSummary, decodeSummary } from "./codec";
+export { estimateBaseline, halfSampleMode, type BaselineEstimate } from "./baseline";
+export { detectPeriodicSpikes } from "./periodicity";
+export type { Pyramid, PyramidLevel } from "./pyramid";
+export type {
+  RunSummary,
+  BatchIndexEntry,
+  TickEstimate,
+  PeriodicSpikes,
+  SpikeList,
+  SecondMaxima,
+} from "./types";
+export { overheadPercentile, valueOf } from "./values";

@@ -1,0 +1,259 @@
+/**
+ * Periodic structure in a run: the kernel tick (period and cost, from the gaps between samples in the
+ * tick cluster, gathered in the summary's one pass) and periodic large spikes (period, phase,
+ * regularity, magnitude, from the spike list).
+ */
+import type { PeriodicSpikes, TickEstimate } from "./types";
+
+const GAP_SUB_BITS = 5;
+const GAP_SUB = 1 << GAP_SUB_BITS;
+/** Log-linear gap bins (32 per octave, about 3%), up to 2^53 ns. */
+export const GAP_BINS = GAP_SUB * (53 - GAP_SUB_BITS) + 2 * GAP_SUB;
+/** Linear bins over the tick cluster's overhead range, for the tick cost's median. */
+export const TICK_COST_BINS = 2048;
+
+const INVERSE_POWERS = Float64Array.from({ length: 64 }, (_, i) => 2 ** -i);
+
+export function gapIndex(gap: number): number {
+  if (gap < 2 * GAP_SUB) return Math.floor(gap);
+  const e = gap < 4294967296 ? 31 - Math.clz32(gap) : 63 - Math.clz32(gap * INVERSE_POWERS[32]);
+  return GAP_SUB * (e - GAP_SUB_BITS) + Math.floor(gap * INVERSE_POWERS[e - GAP_SUB_BITS]);
+}
+
+function gapLower(index: number): number {
+  if (index < 2 * GAP_SUB) return index;
+  const e = Math.floor(index / GAP_SUB) + GAP_SUB_BITS - 1;
+  return (index - GAP_SUB * (e - GAP_SUB_BITS)) * 2 ** (e - GAP_SUB_BITS);
+}
+
+function gapWidth(index: number): number {
+  return index < 2 * GAP_SUB ? 1 : 2 ** (Math.floor(index / GAP_SUB) - 1);
+}
+
+/** The centre of the most populated gap bin (counting each bin with its two neighbours). */
+function modeGap(counts: Float64Array, minGap: number): number {
+  let best = -1;
+  let bestScore = 0;
+  for (let i = gapIndex(minGap); i < counts.length; i++) {
+    const score = counts[i] + (i > 0 ? counts[i - 1] : 0) + (i + 1 < counts.length ? counts[i + 1] : 0);
+    if (score > bestScore) {
+      bestScore = score;
+      best = i;
+    }
+  }
+  return best < 0 ? NaN : gapLower(best) + gapWidth(best) / 2;
+}
+
+export interface TickStats {
+  gapCounts: Float64Array;
+  gapSums: Float64Array;
+  costCounts: Float64Array;
+  costLoNs: number;
+  costHiNs: number;
+  events: number;
+  spanNs: number;
+}
+
+/**
+ * The tick period is the mean of the gaps within ±50% of the most common gap: a sample's start is
+ * before its tick by at most one loop, so these errors cancel in the mean. Reported only when ticks
+ * recur in at least half of the run's periods.
+ */
+export function estimateTick(stats: TickStats): TickEstimate | null {
+  if (stats.events < 16) return null;
+  const centre = modeGap(stats.gapCounts, 1000);
+  if (!Number.isFinite(centre)) return null;
+  let near = 0;
+  let sum = 0;
+  for (let i = gapIndex(0.5 * centre); i <= gapIndex(1.5 * centre); i++) {
+    near += stats.gapCounts[i];
+    sum += stats.gapSums[i];
+  }
+  if (near === 0) return null;
+  const periodNs = sum / near;
+  const regularity = Math.min(1, near / Math.max(1, stats.spanNs / periodNs));
+  if (regularity < 0.5) return null;
+  const bins = stats.costCounts;
+  const total = bins.reduce((a, b) => a + b, 0);
+  const binWidth = (stats.costHiNs - stats.costLoNs) / bins.length;
+  let seen = 0;
+  let costNs = NaN;
+  for (let i = 0; i < bins.length; i++) {
+    seen += bins[i];
+    if (seen >= total / 2) {
+      costNs = stats.costLoNs + (i + 0.5) * binWidth;
+      break;
+    }
+  }
+  return { periodNs, costNs, events: stats.events, regularity };
+}
+
+export interface PeriodicSpikeOptions {
+  minPeriodNs?: number;
+  minOccurrences?: number;
+  minRegularity?: number;
+  maxFamilies?: number;
+}
+
+function median(values: number[]): number {
+  if (!values.length) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+interface Family {
+  periodNs: number;
+  phaseNs: number;
+  members: number[];
+  distinctPeriods: number;
+}
+
+/** Candidate periods: the most common spike-to-spike difference, its fractions, and the smallest strong one. */
+function candidatePeriods(ts: Float64Array, idx: number[], minPeriod: number): number[] {
+  const counts = new Float64Array(GAP_BINS);
+  for (let a = 0; a < idx.length; a++) {
+    for (let b = a + 1; b < Math.min(idx.length, a + 9); b++) {
+      const diff = ts[idx[b]] - ts[idx[a]];
+      if (diff >= minPeriod) counts[gapIndex(diff)]++;
+    }
+  }
+  const centre = modeGap(counts, minPeriod);
+  if (!Number.isFinite(centre)) return [];
+  const out = [centre];
+  for (let k = 2; k <= 16 && centre / k >= minPeriod; k++) out.push(centre / k);
+  let top = 0;
+  for (let i = 1; i + 1 < counts.length; i++) top = Math.max(top, counts[i - 1] + counts[i] + counts[i + 1]);
+  for (let i = gapIndex(minPeriod); i + 1 < counts.length; i++) {
+    if (counts[i - 1] + counts[i] + counts[i + 1] >= 0.5 * top) {
+      out.push(gapLower(i) + gapWidth(i) / 2);
+      break;
+    }
+  }
+  return out;
+}
+
+/** The family that explains the most spikes; between equals (a period and its fractions) the longest period. */
+function bestFamily(ts: Float64Array, idx: number[], minPeriod: number): Family | null {
+  let best: Family | null = null;
+  for (const centre of candidatePeriods(ts, idx, minPeriod)) {
+    const family = fitFamily(ts, idx, centre);
+    if (!family) continue;
+    if (
+      !best ||
+      family.distinctPeriods > 1.05 * best.distinctPeriods ||
+      (family.distinctPeriods >= 0.95 * best.distinctPeriods && family.periodNs > best.periodNs)
+    )
+      best = family;
+  }
+  return best;
+}
+
+function fitFamily(ts: Float64Array, idx: number[], centre: number): Family | null {
+  const near: number[] = [];
+  for (let a = 0; a < idx.length; a++) {
+    for (let b = a + 1; b < Math.min(idx.length, a + 9); b++) {
+      const diff = ts[idx[b]] - ts[idx[a]];
+      if (Math.abs(diff - centre) <= 0.1 * centre) near.push(diff);
+    }
+  }
+  if (near.length < 3) return null;
+  let period = median(near);
+  const spread = 1.4826 * median(near.map((d) => Math.abs(d - period)));
+  const tol = Math.min(0.1 * period, Math.max(0.002 * period, 4 * spread));
+
+  // Follow the chain of spikes one period apart, refitting the period as it grows (no drift).
+  let anchorT = NaN;
+  let anchorK = 0;
+  let n = 0;
+  let sk = 0;
+  let st = 0;
+  let skk = 0;
+  let skt = 0;
+  for (let a = 0; a < idx.length; a++) {
+    const t = ts[idx[a]];
+    if (Number.isNaN(anchorT)) {
+      let hasNext = false;
+      for (let b = a + 1; b < Math.min(idx.length, a + 17) && !hasNext; b++)
+        hasNext = Math.abs(ts[idx[b]] - t - period) <= tol;
+      if (!hasNext) continue;
+      anchorT = t;
+      anchorK = 0;
+    } else {
+      const steps = Math.round((t - anchorT) / period);
+      if (steps < 1 || Math.abs(t - anchorT - steps * period) > tol) continue;
+      anchorT = t;
+      anchorK += steps;
+    }
+    n++;
+    sk += anchorK;
+    st += t;
+    skk += anchorK * anchorK;
+    skt += anchorK * t;
+    if (n >= 3) {
+      const denom = n * skk - sk * sk;
+      if (denom > 0) period = (n * skt - sk * st) / denom;
+    }
+  }
+  if (n < 3) return null;
+  const denom = n * skk - sk * sk;
+  const slope = denom > 0 ? (n * skt - sk * st) / denom : period;
+  const intercept = (st - slope * sk) / n;
+
+  // Members: spikes near the fitted grid, the closest one per period.
+  const byPeriod = new Map<number, { at: number; residual: number }>();
+  for (const j of idx) {
+    const k = Math.round((ts[j] - intercept) / slope);
+    const residual = Math.abs(ts[j] - intercept - k * slope);
+    if (residual > tol) continue;
+    const held = byPeriod.get(k);
+    if (!held || residual < held.residual) byPeriod.set(k, { at: j, residual });
+  }
+  const members = idx.filter((j) => {
+    const k = Math.round((ts[j] - intercept) / slope);
+    return Math.abs(ts[j] - intercept - k * slope) <= tol;
+  });
+  return {
+    periodNs: slope,
+    phaseNs: ((intercept % slope) + slope) % slope,
+    members,
+    distinctPeriods: byPeriod.size,
+  };
+}
+
+/**
+ * Families of spikes that recur with a period (the study: a hypervisor spike about every second).
+ * Each family found is removed from the list before looking for the next.
+ */
+export function detectPeriodicSpikes(
+  ts: Float64Array,
+  durationNs: Float64Array,
+  offsetNs: number,
+  firstTs: number,
+  lastTs: number,
+  options: PeriodicSpikeOptions = {},
+): PeriodicSpikes[] {
+  const minPeriod = options.minPeriodNs ?? 1e6;
+  const minOccurrences = options.minOccurrences ?? 6;
+  const minRegularity = options.minRegularity ?? 0.3;
+  let remaining = Array.from({ length: ts.length }, (_, i) => i);
+  const out: PeriodicSpikes[] = [];
+  for (let f = 0; f < (options.maxFamilies ?? 3) && remaining.length >= minOccurrences; f++) {
+    const family = bestFamily(ts, remaining, minPeriod);
+    if (!family) break;
+    const { periodNs, phaseNs } = family;
+    const periods = Math.floor((lastTs - phaseNs) / periodNs) - Math.ceil((firstTs - phaseNs) / periodNs) + 1;
+    const regularity = Math.min(1, family.distinctPeriods / Math.max(1, periods));
+    if (family.distinctPeriods < minOccurrences || regularity < minRegularity) break;
+    out.push({
+      periodNs,
+      phaseNs,
+      regularity,
+      magnitudeNs: median(family.members.map((j) => durationNs[j] - offsetNs)),
+      occurrences: family.distinctPeriods,
+    });
+    const taken = new Set(family.members);
+    remaining = remaining.filter((j) => !taken.has(j));
+  }
+  return out;
+}

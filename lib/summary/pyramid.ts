@@ -1,0 +1,205 @@
+/**
+ * A min/max pyramid over power-of-two time buckets (Perfetto's counter mipmaps): every bucket keeps
+ * its sample count, min and max with their timestamps (first occurrence on ties), and its first and
+ * last sample, so that M4 (Jugel et al., VLDB 2014) of columns snapped to bucket edges is exact.
+ * Bucket k of a level covers [origin + k·width, origin + (k+1)·width). Level 0 starts as fine as the
+ * run allows and doubles its width (merging pairs) whenever the run would need more than `cap`
+ * buckets, so memory stays bounded whatever the run's length.
+ */
+export interface PyramidLevel {
+  widthNs: number;
+  size: number;
+  count: Float64Array;
+  min: Float64Array;
+  minTs: Float64Array;
+  max: Float64Array;
+  maxTs: Float64Array;
+  first: Float64Array;
+  firstTs: Float64Array;
+  last: Float64Array;
+  lastTs: Float64Array;
+}
+
+export interface Pyramid {
+  originNs: number;
+  /** Finest first; each level has buckets twice as wide as the one below, the last has one bucket. */
+  levels: PyramidLevel[];
+}
+
+export const DEFAULT_PYRAMID_BUCKETS = 1 << 17;
+
+export function createLevel(widthNs: number, size: number): PyramidLevel {
+  return {
+    widthNs,
+    size,
+    count: new Float64Array(size),
+    min: new Float64Array(size),
+    minTs: new Float64Array(size),
+    max: new Float64Array(size),
+    maxTs: new Float64Array(size),
+    first: new Float64Array(size),
+    firstTs: new Float64Array(size),
+    last: new Float64Array(size),
+    lastTs: new Float64Array(size),
+  };
+}
+
+/** Merges bucket `j` of `from` into bucket `k` of `to`; `from`'s samples come later in time. */
+export function mergeBucket(to: PyramidLevel, k: number, from: PyramidLevel, j: number): void {
+  const n = from.count[j];
+  if (n === 0) return;
+  if (to.count[k] === 0) {
+    to.count[k] = n;
+    to.min[k] = from.min[j];
+    to.minTs[k] = from.minTs[j];
+    to.max[k] = from.max[j];
+    to.maxTs[k] = from.maxTs[j];
+    to.first[k] = from.first[j];
+    to.firstTs[k] = from.firstTs[j];
+  } else {
+    to.count[k] += n;
+    if (from.min[j] < to.min[k]) {
+      to.min[k] = from.min[j];
+      to.minTs[k] = from.minTs[j];
+    }
+    if (from.max[j] > to.max[k]) {
+      to.max[k] = from.max[j];
+      to.maxTs[k] = from.maxTs[j];
+    }
+  }
+  to.last[k] = from.last[j];
+  to.lastTs[k] = from.lastTs[j];
+}
+
+/** Level 0 under construction: the summary's hot loop hands it one finished bucket at a time. */
+export class PyramidBuilder {
+  level: PyramidLevel;
+  origin = NaN;
+  private used = 0;
+
+  constructor(private readonly cap = DEFAULT_PYRAMID_BUCKETS) {
+    this.level = createLevel(1, cap);
+  }
+
+  get widthNs(): number {
+    return this.level.widthNs;
+  }
+
+  /** Sets the origin (the run's first timestamp) and widens level 0 until `lastTs` fits. */
+  reach(firstTs: number, lastTs: number): void {
+    if (Number.isNaN(this.origin)) this.origin = firstTs;
+    while (Math.floor((lastTs - this.origin) / this.level.widthNs) >= this.cap) {
+      if (this.used === 0) this.level.widthNs *= 2;
+      else this.double();
+    }
+  }
+
+  /** Doubles the bucket width in place: bucket k takes buckets 2k and 2k+1. */
+  private double(): void {
+    const l = this.level;
+    const { count, min, minTs, max, maxTs, first, firstTs, last, lastTs } = l;
+    const used = Math.ceil(this.used / 2);
+    for (let k = 0; k < used; k++) {
+      const a = 2 * k;
+      const b = a + 1;
+      count[k] = count[a];
+      min[k] = min[a];
+      minTs[k] = minTs[a];
+      max[k] = max[a];
+      maxTs[k] = maxTs[a];
+      first[k] = first[a];
+      firstTs[k] = firstTs[a];
+      last[k] = last[a];
+      lastTs[k] = lastTs[a];
+      if (b < this.used && count[b] > 0) {
+        if (count[k] === 0) {
+          min[k] = min[b];
+          minTs[k] = minTs[b];
+          max[k] = max[b];
+          maxTs[k] = maxTs[b];
+          first[k] = first[b];
+          firstTs[k] = firstTs[b];
+        } else {
+          if (min[b] < min[k]) {
+            min[k] = min[b];
+            minTs[k] = minTs[b];
+          }
+          if (max[b] > max[k]) {
+            max[k] = max[b];
+            maxTs[k] = maxTs[b];
+          }
+        }
+        count[k] += count[b];
+        last[k] = last[b];
+        lastTs[k] = lastTs[b];
+      }
+    }
+    for (const array of [count, min, minTs, max, maxTs, first, firstTs, last, lastTs])
+      array.fill(0, used, this.used);
+    l.widthNs *= 2;
+    this.used = used;
+  }
+
+  /** Adds one bucket's worth of consecutive samples (they may continue a bucket begun earlier). */
+  add(
+    k: number,
+    count: number,
+    min: number,
+    minTs: number,
+    max: number,
+    maxTs: number,
+    first: number,
+    firstTs: number,
+    last: number,
+    lastTs: number,
+  ): void {
+    const l = this.level;
+    if (l.count[k] === 0) {
+      l.count[k] = count;
+      l.min[k] = min;
+      l.minTs[k] = minTs;
+      l.max[k] = max;
+      l.maxTs[k] = maxTs;
+      l.first[k] = first;
+      l.firstTs[k] = firstTs;
+    } else {
+      l.count[k] += count;
+      if (min < l.min[k]) {
+        l.min[k] = min;
+        l.minTs[k] = minTs;
+      }
+      if (max > l.max[k]) {
+        l.max[k] = max;
+        l.maxTs[k] = maxTs;
+      }
+    }
+    l.last[k] = last;
+    l.lastTs[k] = lastTs;
+    if (k >= this.used) this.used = k + 1;
+  }
+
+  finish(): Pyramid {
+    const size = Math.max(1, this.used);
+    return buildPyramid(Number.isNaN(this.origin) ? 0 : this.origin, trimLevel(this.level, size));
+  }
+}
+
+export function trimLevel(level: PyramidLevel, size: number): PyramidLevel {
+  const out = createLevel(level.widthNs, size);
+  for (const key of ["count", "min", "minTs", "max", "maxTs", "first", "firstTs", "last", "lastTs"] as const)
+    out[key].set(level[key].subarray(0, size));
+  return out;
+}
+
+/** The upper levels, each merging pairs of the one below, up to a single bucket. */
+export function buildPyramid(originNs: number, level0: PyramidLevel): Pyramid {
+  const levels = [level0];
+  let below = level0;
+  while (below.size > 1) {
+    const level = createLevel(below.widthNs * 2, Math.ceil(below.size / 2));
+    for (let j = 0; j < below.size; j++) mergeBucket(level, j >> 1, below, j);
+    levels.push(level);
+    below = level;
+  }
+  return { originNs, levels };
+}

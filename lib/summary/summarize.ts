@@ -1,0 +1,504 @@
+/**
+ * The one-pass summary of a run. Memory does not grow with the run's length except for the pyramid
+ * (bounded by its bucket cap), the per-second maxima and the spike list (capped: its threshold doubles
+ * when it fills). Thresholds need the baseline, so the first ~1M samples are held back, the baseline
+ * and thresholds are estimated from them, and then every sample goes through one tight loop doing the
+ * histogram, pyramid level 0, per-second maxima, worst-K, spikes and tick gaps together.
+ */
+import type { SampleBatch } from "../format/run-reader";
+import { estimateBaseline, type BaselineEstimate } from "./baseline";
+import { createHistogram, type LogHistogram } from "./histogram";
+import { detectPeriodicSpikes, estimateTick, GAP_BINS, gapIndex, TICK_COST_BINS } from "./periodicity";
+import { DEFAULT_PYRAMID_BUCKETS, PyramidBuilder } from "./pyramid";
+import type { BatchIndexEntry, RunSummary } from "./types";
+
+export interface SummaryOptions {
+  /** `tick` (values are overheads over the baseline) or `switch` (values are the latencies). Default tick. */
+  test?: string;
+  worstK?: number;
+  pyramidBuckets?: number;
+  /** Spike threshold in the run's value units (overhead for tick runs); derived from the baseline by default. */
+  spikeThresholdNs?: number;
+  /** Most spikes kept; past it the threshold doubles. */
+  maxSpikes?: number;
+  /** Samples held back to estimate the baseline and thresholds. */
+  warmupSamples?: number;
+}
+
+const DEFAULT_WARMUP = 1 << 20;
+
+class Growable {
+  data: Float64Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Float64Array(capacity);
+  }
+  ensure(n: number): void {
+    if (n <= this.data.length) return;
+    let size = this.data.length * 2;
+    while (size < n) size *= 2;
+    const next = new Float64Array(size);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) this.ensure(this.length + 1);
+    this.data[this.length++] = v;
+  }
+  toArray(): Float64Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+interface Thresholds {
+  baseline: BaselineEstimate;
+  offset: number;
+  /** Durations above this count as events (for tick detection). */
+  lowD: number;
+  spikeD: number;
+  tickLoD: number;
+  tickHiD: number;
+}
+
+function deriveThresholds(pending: SampleBatch[], options: SummaryOptions, test: string): Thresholds {
+  const baseline = estimateBaseline(pending.map((b) => b.duration));
+  const B = baseline.ns;
+  const sigma = baseline.spreadNs;
+  const lowOver = Math.max(6 * sigma, 0.005 * B, 1);
+  // Overheads of the held-back samples by octave above lowOver: the busiest octave, if it recurs at
+  // least 20 times a second, is the tick cluster.
+  const bands = new Float64Array(48);
+  for (const batch of pending) {
+    const d = batch.duration;
+    const lowD = B + lowOver;
+    for (let i = 0; i < d.length; i++) {
+      if (d[i] > lowD) bands[Math.min(47, Math.floor(Math.log2((d[i] - B) / lowOver)))]++;
+    }
+  }
+  const first = pending[0].ts[0];
+  const lastBatch = pending[pending.length - 1];
+  const seconds = Math.max(1e-9, (lastBatch.ts[lastBatch.ts.length - 1] - first) / 1e9);
+  let top = 0;
+  for (let b = 1; b < bands.length; b++) if (bands[b] > bands[top]) top = b;
+  let tickLoD = Infinity;
+  let tickHiD = Infinity;
+  let tickHiOver = 0;
+  if (bands[top] >= 8 && bands[top] / seconds >= 20) {
+    let lo = top;
+    let hi = top;
+    while (lo > 0 && bands[lo - 1] >= 0.1 * bands[top]) lo--;
+    while (hi < bands.length - 1 && bands[hi + 1] >= 0.1 * bands[top]) hi++;
+    tickLoD = B + lowOver * 2 ** lo;
+    tickHiOver = lowOver * 2 ** (hi + 1);
+    tickHiD = B + tickHiOver;
+  }
+  const offset = test === "switch" ? 0 : B;
+  const spikeD =
+    options.spikeThresholdNs !== undefined
+      ? offset + options.spikeThresholdNs
+      : B + Math.max(50 * sigma, 4 * lowOver, 2 * tickHiOver);
+  return { baseline, offset, lowD: B + lowOver, spikeD, tickLoD, tickHiD };
+}
+
+/** Builds a RunSummary from batches handed to it in order; `finish()` once at the end. */
+export class SummaryBuilder {
+  private readonly test: string;
+  private readonly worstK: number;
+  private readonly cap: number;
+  private readonly maxSpikes: number;
+  private readonly warmup: number;
+  private pending: SampleBatch[] = [];
+  private pendingRows = 0;
+  private th: Thresholds | null = null;
+
+  private count = 0;
+  private firstTs = NaN;
+  private lastTs = NaN;
+  private readonly hist: LogHistogram = createHistogram();
+  private readonly pyramid: PyramidBuilder;
+  private readonly batches: BatchIndexEntry[] = [];
+
+  // The level-0 bucket being filled.
+  private bIdx = -1;
+  private bEnd = -Infinity;
+  private bCount = 0;
+  private bMin = 0;
+  private bMinTs = 0;
+  private bMax = 0;
+  private bMaxTs = 0;
+  private bFirst = 0;
+  private bFirstTs = 0;
+  private lastD = 0;
+  private minD = Infinity;
+  private minTs = NaN;
+  private maxD = -Infinity;
+  private maxTs = NaN;
+
+  // The second being filled.
+  private secFirst = NaN;
+  private secIdx = -1;
+  private secEnd = -Infinity;
+  private sMax = -Infinity;
+  private sMaxTs = NaN;
+  private readonly secMax = new Growable();
+  private readonly secMaxTs = new Growable();
+
+  private readonly heapD: Float64Array;
+  private readonly heapT: Float64Array;
+  private heapN = 0;
+
+  private readonly spikeTs = new Growable();
+  private readonly spikeDur = new Growable();
+  private spikesRaised = false;
+
+  private tickLast = NaN;
+  private readonly gapCounts = new Float64Array(GAP_BINS);
+  private readonly gapSums = new Float64Array(GAP_BINS);
+  private readonly tickCost = new Float64Array(TICK_COST_BINS);
+  private tickEvents = 0;
+
+  constructor(private readonly options: SummaryOptions = {}) {
+    this.test = options.test ?? "tick";
+    this.worstK = Math.max(1, options.worstK ?? 64);
+    this.cap = options.pyramidBuckets ?? DEFAULT_PYRAMID_BUCKETS;
+    this.maxSpikes = options.maxSpikes ?? 200_000;
+    this.warmup = options.warmupSamples ?? DEFAULT_WARMUP;
+    this.pyramid = new PyramidBuilder(this.cap);
+    this.heapD = new Float64Array(this.worstK);
+    this.heapT = new Float64Array(this.worstK);
+  }
+
+  add(batch: SampleBatch): void {
+    const n = batch.ts.length;
+    this.batches.push({
+      index: batch.index,
+      firstRow: batch.firstRow,
+      rows: n,
+      tsFirst: n ? batch.ts[0] : NaN,
+      tsLast: n ? batch.ts[n - 1] : NaN,
+      byteOffset: batch.byteOffset ?? null,
+      byteLength: batch.byteLength ?? null,
+    });
+    if (n === 0) return;
+    if (this.th) {
+      this.process(batch);
+      return;
+    }
+    this.pending.push(batch);
+    this.pendingRows += n;
+    if (this.pendingRows >= this.warmup) this.start();
+  }
+
+  private start(): void {
+    this.th = deriveThresholds(this.pending, this.options, this.test);
+    for (const batch of this.pending) this.process(batch);
+    this.pending = [];
+  }
+
+  private pushWorst(d: number, t: number): void {
+    const D = this.heapD;
+    const T = this.heapT;
+    let i: number;
+    if (this.heapN < this.worstK) {
+      i = this.heapN++;
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (!worse(d, t, D[p], T[p])) break;
+        D[i] = D[p];
+        T[i] = T[p];
+        i = p;
+      }
+      D[i] = d;
+      T[i] = t;
+      return;
+    }
+    // Replace the root (the least bad kept) and sift down.
+    i = 0;
+    const n = this.heapN;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && worse(D[r], T[r], D[l], T[l]) ? r : l;
+      if (!worse(D[c], T[c], d, t)) break;
+      D[i] = D[c];
+      T[i] = T[c];
+      i = c;
+    }
+    D[i] = d;
+    T[i] = t;
+  }
+
+  private raiseSpikeThreshold(): number {
+    const th = this.th!;
+    th.spikeD = th.offset + 2 * Math.max(1, th.spikeD - th.offset);
+    let kept = 0;
+    const ts = this.spikeTs.data;
+    const du = this.spikeDur.data;
+    for (let i = 0; i < this.spikeTs.length; i++) {
+      if (du[i] > th.spikeD) {
+        ts[kept] = ts[i];
+        du[kept] = du[i];
+        kept++;
+      }
+    }
+    this.spikeTs.length = kept;
+    this.spikeDur.length = kept;
+    this.spikesRaised = true;
+    return th.spikeD;
+  }
+
+  private process(batch: SampleBatch): void {
+    const ts = batch.ts;
+    const du = batch.duration;
+    const n = ts.length;
+    const th = this.th!;
+    if (Number.isNaN(this.firstTs)) {
+      this.firstTs = ts[0];
+      this.secFirst = Math.floor(ts[0] / 1e9);
+    }
+    this.pyramid.reach(ts[0], ts[n - 1]);
+    const origin = this.pyramid.origin;
+    const width = this.pyramid.widthNs;
+    const counts = this.hist.counts;
+    // A bucket begun under a narrower level 0 continues in the widened one.
+    if (this.bCount > 0 && this.bIdx >= 0) {
+      const k = Math.floor((this.bFirstTs - origin) / width);
+      this.bIdx = k;
+      this.bEnd = origin + (k + 1) * width;
+    }
+    let bIdx = this.bIdx;
+    let bEnd = this.bEnd;
+    let bCount = this.bCount;
+    let bMin = this.bMin;
+    let bMinTs = this.bMinTs;
+    let bMax = this.bMax;
+    let bMaxTs = this.bMaxTs;
+    let bFirst = this.bFirst;
+    let bFirstTs = this.bFirstTs;
+    let lastD = this.lastD;
+    let lastT = this.lastTs;
+    let secEnd = this.secEnd;
+    let sMax = this.sMax;
+    let sMaxTs = this.sMaxTs;
+    const lowD = th.lowD;
+    let spikeD = th.spikeD;
+    const tickLoD = th.tickLoD;
+    const tickHiD = th.tickHiD;
+    const tickBinScale = TICK_COST_BINS / (tickHiD - tickLoD);
+    let worstMin = this.heapN < this.worstK ? -Infinity : this.heapD[0];
+
+    for (let i = 0; i < n; i++) {
+      const t = ts[i];
+      const d = du[i];
+
+      if (d < 256) counts[d]++;
+      else if (d < 4294967296) {
+        const e = 31 - Math.clz32(d);
+        counts[128 * (e - 7) + (d >>> (e - 7))]++;
+      } else {
+        const e = 63 - Math.clz32(Math.floor(d / 4294967296));
+        counts[128 * (e - 7) + Math.floor(d / 2 ** (e - 7))]++;
+      }
+
+      if (t >= bEnd) {
+        if (bCount > 0) {
+          this.pyramid.add(bIdx, bCount, bMin, bMinTs, bMax, bMaxTs, bFirst, bFirstTs, lastD, lastT);
+          if (bMin < this.minD) {
+            this.minD = bMin;
+            this.minTs = bMinTs;
+          }
+        }
+        bIdx = Math.floor((t - origin) / width);
+        bEnd = origin + (bIdx + 1) * width;
+        bCount = 0;
+        bMin = bMax = bFirst = d;
+        bMinTs = bMaxTs = bFirstTs = t;
+      } else if (d < bMin) {
+        bMin = d;
+        bMinTs = t;
+      } else if (d > bMax) {
+        bMax = d;
+        bMaxTs = t;
+      }
+      bCount++;
+      lastD = d;
+      lastT = t;
+
+      if (t >= secEnd) {
+        this.flushSecond(sMax, sMaxTs);
+        const sec = Math.floor(t / 1e9);
+        this.secIdx = sec - this.secFirst;
+        secEnd = (sec + 1) * 1e9;
+        sMax = d;
+        sMaxTs = t;
+      } else if (d > sMax) {
+        sMax = d;
+        sMaxTs = t;
+      }
+
+      if (d > worstMin) {
+        this.pushWorst(d, t);
+        if (this.heapN === this.worstK) worstMin = this.heapD[0];
+      }
+
+      if (d > lowD) {
+        if (d >= tickLoD && d < tickHiD) {
+          const gap = t - this.tickLast;
+          this.tickLast = t;
+          this.tickEvents++;
+          this.tickCost[Math.floor((d - tickLoD) * tickBinScale)]++;
+          if (gap >= 0) {
+            const g = gapIndex(gap);
+            this.gapCounts[g]++;
+            this.gapSums[g] += gap;
+          }
+        }
+        if (d > spikeD) {
+          if (this.spikeTs.length >= this.maxSpikes) spikeD = this.raiseSpikeThreshold();
+          if (d > spikeD) {
+            this.spikeTs.push(t);
+            this.spikeDur.push(d);
+          }
+        }
+      }
+    }
+
+    this.count += n;
+    this.lastTs = ts[n - 1];
+    this.hist.total += n;
+    Object.assign(this, {
+      bIdx,
+      bEnd,
+      bCount,
+      bMin,
+      bMinTs,
+      bMax,
+      bMaxTs,
+      bFirst,
+      bFirstTs,
+      lastD,
+      secEnd,
+      sMax,
+      sMaxTs,
+    });
+  }
+
+  private flushSecond(max: number, maxTs: number): void {
+    if (this.secIdx < 0) return;
+    const at = this.secIdx;
+    for (const g of [this.secMax, this.secMaxTs]) {
+      g.ensure(at + 1);
+      while (g.length < at) g.data[g.length++] = NaN;
+      g.data[at] = 0;
+      g.length = at + 1;
+    }
+    this.secMax.data[at] = max;
+    this.secMaxTs.data[at] = maxTs;
+    if (max > this.maxD) {
+      this.maxD = max;
+      this.maxTs = maxTs;
+    }
+  }
+
+  finish(): RunSummary {
+    if (!this.th && this.pending.length) this.start();
+    const th = this.th;
+    if (this.bCount > 0) {
+      this.pyramid.add(
+        this.bIdx,
+        this.bCount,
+        this.bMin,
+        this.bMinTs,
+        this.bMax,
+        this.bMaxTs,
+        this.bFirst,
+        this.bFirstTs,
+        this.lastD,
+        this.lastTs,
+      );
+      if (this.bMin < this.minD) {
+        this.minD = this.bMin;
+        this.minTs = this.bMinTs;
+      }
+    }
+    this.flushSecond(this.sMax, this.sMaxTs);
+    this.hist.min = this.count ? this.minD : NaN;
+    this.hist.max = this.count ? this.maxD : NaN;
+
+    const order = Array.from({ length: this.heapN }, (_, i) => i).sort((a, b) =>
+      worse(this.heapD[a], this.heapT[a], this.heapD[b], this.heapT[b]) ? 1 : -1,
+    );
+    const offset = th?.offset ?? 0;
+    const spanNs = this.count ? this.lastTs - this.firstTs : 0;
+    const spikeTs = this.spikeTs.toArray();
+    const spikeDur = this.spikeDur.toArray();
+    const tickRange: [number, number] | null =
+      th && Number.isFinite(th.tickLoD) ? [th.tickLoD - offset, th.tickHiD - offset] : null;
+    const tick =
+      th && tickRange
+        ? estimateTick({
+            gapCounts: this.gapCounts,
+            gapSums: this.gapSums,
+            costCounts: this.tickCost,
+            costLoNs: th.tickLoD - th.baseline.ns,
+            costHiNs: th.tickHiD - th.baseline.ns,
+            events: this.tickEvents,
+            spanNs,
+          })
+        : null;
+    return {
+      version: 1,
+      test: this.test,
+      count: this.count,
+      firstTs: this.count ? this.firstTs : NaN,
+      lastTs: this.count ? this.lastTs : NaN,
+      spanNs,
+      baseline: th?.baseline ?? { ns: NaN, spreadNs: NaN, sampled: 0 },
+      offsetNs: offset,
+      max: { durationNs: this.count ? this.maxD : NaN, ts: this.maxTs },
+      min: { durationNs: this.count ? this.minD : NaN, ts: this.minTs },
+      worst: {
+        durationNs: Float64Array.from(order, (i) => this.heapD[i]),
+        ts: Float64Array.from(order, (i) => this.heapT[i]),
+      },
+      histogram: this.hist,
+      pyramid: this.pyramid.finish(),
+      spikes: {
+        thresholdNs: th ? th.spikeD - offset : NaN,
+        raised: this.spikesRaised,
+        ts: spikeTs,
+        durationNs: spikeDur,
+      },
+      seconds: {
+        firstSecond: Number.isNaN(this.secFirst) ? 0 : this.secFirst,
+        maxDurationNs: this.secMax.toArray(),
+        maxTs: this.secMaxTs.toArray(),
+      },
+      tick,
+      periodicSpikes: detectPeriodicSpikes(spikeTs, spikeDur, offset, this.firstTs, this.lastTs),
+      batches: this.batches,
+      settings: {
+        worstK: this.worstK,
+        pyramidBuckets: this.cap,
+        spikeThresholdNs: th ? th.spikeD - offset : NaN,
+        tickRangeNs: tickRange,
+      },
+    };
+  }
+}
+
+/** `a` ranks below `b` in the worst-K order: smaller, or equal and later. */
+function worse(aD: number, aT: number, bD: number, bT: number): boolean {
+  return aD < bD || (aD === bD && aT > bT);
+}
+
+/** Summarises a run from its batches (e.g. `readRunBatches(...)`) in one pass. */
+export async function summarizeRun(
+  batches: AsyncIterable<SampleBatch> | Iterable<SampleBatch>,
+  options: SummaryOptions = {},
+): Promise<RunSummary> {
+  const builder = new SummaryBuilder(options);
+  for await (const batch of batches) builder.add(batch);
+  return builder.finish();
+}

@@ -1,0 +1,85 @@
+import type { BaselineEstimate } from "./baseline";
+import type { LogHistogram } from "./histogram";
+import type { Pyramid } from "./pyramid";
+
+/** Where one record batch sits: for raw-window fetches (`File.slice`, HTTP Range) by time. */
+export interface BatchIndexEntry {
+  index: number;
+  firstRow: number;
+  rows: number;
+  tsFirst: number;
+  tsLast: number;
+  /** Offset and length of the batch's IPC message in the run file (null when not known). */
+  byteOffset: number | null;
+  byteLength: number | null;
+}
+
+export interface TickEstimate {
+  periodNs: number;
+  /** Median overhead of the samples that carry a tick. */
+  costNs: number;
+  events: number;
+  /** Share of the run's tick periods in which a tick was seen. */
+  regularity: number;
+}
+
+export interface PeriodicSpikes {
+  periodNs: number;
+  /** Where in the period the spikes fall: their timestamps modulo the period. */
+  phaseNs: number;
+  /** Share of the periods in the run that hold a spike. */
+  regularity: number;
+  /** Median overhead of those spikes. */
+  magnitudeNs: number;
+  occurrences: number;
+}
+
+/** Every sample whose value (overhead; for switch runs the latency) exceeds the threshold. */
+export interface SpikeList {
+  thresholdNs: number;
+  /** True when the list hit its size cap and the threshold was raised (doubled) to stay bounded. */
+  raised: boolean;
+  ts: Float64Array;
+  durationNs: Float64Array;
+}
+
+/** The largest duration of every second (second k covers [k, k+1) s of `ts`); NaN where no sample. */
+export interface SecondMaxima {
+  firstSecond: number;
+  maxDurationNs: Float64Array;
+  maxTs: Float64Array;
+}
+
+export interface RunSummary {
+  version: 1;
+  test: string;
+  count: number;
+  firstTs: number;
+  lastTs: number;
+  spanNs: number;
+  baseline: BaselineEstimate;
+  /**
+   * Subtracted from a duration to get the run's value: the baseline for tick runs (overhead), 0 for
+   * switch runs (the latency is the duration itself).
+   */
+  offsetNs: number;
+  max: { durationNs: number; ts: number };
+  min: { durationNs: number; ts: number };
+  /** The K largest durations, largest first (earlier first on ties). */
+  worst: { durationNs: Float64Array; ts: Float64Array };
+  /** Durations (not overheads): overhead percentiles are these minus `offsetNs`. */
+  histogram: LogHistogram;
+  pyramid: Pyramid;
+  spikes: SpikeList;
+  seconds: SecondMaxima;
+  tick: TickEstimate | null;
+  periodicSpikes: PeriodicSpikes[];
+  batches: BatchIndexEntry[];
+  /** How the summary was made (thresholds in the run's value units). */
+  settings: {
+    worstK: number;
+    pyramidBuckets: number;
+    spikeThresholdNs: number;
+    tickRangeNs: [number, number] | null;
+  };
+}
