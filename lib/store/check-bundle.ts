@@ -1,24 +1,40 @@
-import { createReadStream } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile, mkdir, lstat } from "node:fs/promises";
 import { join } from "node:path";
-import { RecordBatchReader } from "apache-arrow";
-import { COLUMN, MANIFEST_FILE } from "../format/contract";
-import { FormatError } from "../format/errors";
-import { manifestSchema } from "../format/manifest";
+import { MANIFEST_FILE, META } from "../format/contract";
+import { FormatError, type FormatProblem } from "../format/errors";
+import { manifestSchema, type Manifest, type RunFields } from "../format/manifest";
+import { openFileSource } from "../format/node-source";
+import { openRun } from "../format/run-reader";
+import { pathProblem } from "../format/zip-safety";
+import { encodeSummary, summarizeRun } from "../summary";
 import type { BundleChecker } from "./ingest";
+
+/** One run as GET /api/bundles/{id} describes it. */
+export interface IndexedRun {
+  id: string;
+  file: string;
+  test: string | null;
+  kind: "samples" | "histogram";
+  /** The file's `latency:run`, overridden by the manifest's entry. */
+  fields: RunFields;
+  /** The summary the server computed at upload, in the blob's derived area (null for histogram runs). */
+  summary: string | null;
+  count: number | null;
+  spanNs: number | null;
+  max: { durationNs: number; ts: number } | null;
+  problems: FormatProblem[];
+}
 
 /** What GET /api/bundles/{id} answers (with the id added): written once per blob, at upload. */
 export interface BundleIndex {
   title: string | null;
-  manifest: unknown;
-  runs: { id: string; file: string; test: string | null; rows: number }[];
-  problems: unknown[];
+  manifest: Manifest;
+  runs: IndexedRun[];
 }
 
 export const INDEX_FILE = "index.json";
 
-// Interim: replaced by lib/format/bundle-reader + lib/summary when the analysis branch lands.
-export const checkBundle: BundleChecker = async (filesDir, derivedDir) => {
+async function readManifest(filesDir: string): Promise<Manifest> {
   let text: string;
   try {
     text = await readFile(join(filesDir, MANIFEST_FILE), "utf8");
@@ -38,29 +54,109 @@ export const checkBundle: BundleChecker = async (filesDir, derivedDir) => {
   const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new FormatError({ file: MANIFEST_FILE, field: issue.path.join("."), expected: issue.message });
+    throw new FormatError({
+      file: MANIFEST_FILE,
+      field: issue.path.join(".") || undefined,
+      expected: issue.message,
+    });
   }
-  const runs: BundleIndex["runs"] = [];
-  for (const run of parsed.data.runs) {
-    let rows = 0;
-    try {
-      const reader = await RecordBatchReader.from(createReadStream(join(filesDir, run.file)));
-      await reader.open();
-      const names = reader.schema.fields.map((field) => field.name);
-      for (const column of [COLUMN.ts, COLUMN.duration])
-        if (!names.includes(column))
-          throw new FormatError({ file: run.file, field: column, expected: "the column" });
-      for await (const batch of reader) rows += batch.numRows;
-    } catch (error) {
-      if (error instanceof FormatError) throw error;
+  const ids = new Set<string>();
+  for (const [i, run] of parsed.data.runs.entries()) {
+    const field = `runs.${i}`;
+    if (ids.has(run.id))
+      throw new FormatError({
+        file: MANIFEST_FILE,
+        field: `${field}.id`,
+        expected: "ids that differ",
+        found: `"${run.id}" twice`,
+      });
+    ids.add(run.id);
+    const problem = pathProblem(run.file);
+    if (problem)
+      throw new FormatError({
+        file: MANIFEST_FILE,
+        field: `${field}.file`,
+        expected: "a path inside the bundle",
+        found: `a path that ${problem}`,
+      });
+  }
+  return parsed.data;
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await lstat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function manifestFields(run: Manifest["runs"][number]): RunFields {
+  const { id: _id, file: _file, test: _test, summary: _summary, ...fields } = run;
+  void [_id, _file, _test, _summary];
+  return fields;
+}
+
+/**
+ * Validates a bundle's files with the same reader the CLI and the browser use (lib/format/run-reader)
+ * and summarizes every sample run once (lib/summary), writing the summaries and the bundle's index to
+ * `derivedDir`. Any problem rejects the upload: a shared bundle must open for whoever gets the link.
+ */
+export const checkBundle: BundleChecker = async (filesDir, derivedDir) => {
+  const manifest = await readManifest(filesDir);
+  await mkdir(join(derivedDir, "summaries"), { recursive: true });
+  const runs: IndexedRun[] = [];
+  for (const [i, run] of manifest.runs.entries()) {
+    const path = join(filesDir, run.file);
+    if (!(await isFile(path)))
       throw new FormatError({
         file: run.file,
-        expected: "an Arrow IPC file",
-        found: (error as Error).message,
+        field: `runs.${i}.file`,
+        expected: "the run file the manifest names",
+        found: "no such file in the bundle",
       });
+    const source = await openFileSource(path);
+    try {
+      const handle = await openRun(source, run.file).catch((error: unknown) => {
+        if (error instanceof FormatError && error.field === META.kind && error.found === "histogram")
+          return null;
+        throw error;
+      });
+      if (!handle) {
+        runs.push({
+          id: run.id,
+          file: run.file,
+          test: run.test ?? null,
+          kind: "histogram",
+          fields: manifestFields(run),
+          summary: null,
+          count: null,
+          spanNs: null,
+          max: null,
+          problems: [],
+        });
+        continue;
+      }
+      const test = run.test ?? handle.header.test ?? null;
+      const summary = await summarizeRun(handle.batches(), { test: test ?? undefined });
+      const summaryPath = `summaries/${i}.bin`;
+      await writeFile(join(derivedDir, summaryPath), encodeSummary(summary), { flag: "wx" });
+      runs.push({
+        id: run.id,
+        file: run.file,
+        test,
+        kind: "samples",
+        fields: { ...handle.header.fields, ...manifestFields(run) },
+        summary: summaryPath,
+        count: summary.count,
+        spanNs: summary.spanNs,
+        max: summary.max,
+        problems: handle.header.problems,
+      });
+    } finally {
+      await source.close();
     }
-    runs.push({ id: run.id, file: run.file, test: run.test ?? null, rows });
   }
-  const index: BundleIndex = { title: parsed.data.title ?? null, manifest: parsed.data, runs, problems: [] };
+  const index: BundleIndex = { title: manifest.title ?? null, manifest, runs };
   await writeFile(join(derivedDir, INDEX_FILE), JSON.stringify(index));
 };

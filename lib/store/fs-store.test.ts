@@ -83,3 +83,13 @@ describe("FileSystemStore", () => {
     expect(await store.hasBlob("b".repeat(64))).toBe(false);
   });
 });
+
+describe("FileSystemStore start-up cleanup", () => {
+  it("keeps the uploads this process is receiving", async () => {
+    const store = new FileSystemStore(root);
+    const staging = await store.stage();
+    await writeFile(join(staging.dir, "upload"), "in flight");
+    await new FileSystemStore(root).init();
+    expect(await readFile(join(staging.dir, "upload"), "utf8")).toBe("in flight");
+  });
+});

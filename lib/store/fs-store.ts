@@ -57,9 +57,13 @@ export class FileSystemStore implements BundleStore {
     this.ready ??= (async () => {
       await Promise.all([this.tmp, this.blobs, this.ids].map((dir) => mkdir(dir, { recursive: true })));
       for (const name of await readdir(this.tmp)) {
+        const path = join(this.tmp, name);
         const pid = Number(name.split("-")[0]);
-        if (!Number.isInteger(pid) || !isAlive(pid))
-          await rm(join(this.tmp, name), { recursive: true, force: true });
+        // The same pid may belong to an earlier server (a restarted container): then it predates us.
+        const stale =
+          !Number.isInteger(pid) ||
+          (pid === process.pid ? (await lstat(path)).mtimeMs < PROCESS_STARTED : !isAlive(pid));
+        if (stale) await rm(path, { recursive: true, force: true });
       }
     })();
     return this.ready;

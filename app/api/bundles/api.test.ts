@@ -1,4 +1,5 @@
 import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -25,9 +26,13 @@ afterAll(async () => {
 
 const auth = { authorization: `Bearer ${TOKEN}` };
 
-async function upload(bundle: TestBundle | Uint8Array, headers: Record<string, string> = {}) {
+async function upload(
+  bundle: TestBundle | Uint8Array,
+  headers: Record<string, string> = {},
+  base = server.url,
+) {
   const body = bundle instanceof Uint8Array ? bundle : bundle.zip;
-  return fetch(`${server.url}/api/bundles`, {
+  return fetch(`${base}/api/bundles`, {
     method: "POST",
     headers: { "content-type": "application/zip", ...auth, ...headers },
     body: Buffer.from(body),
@@ -164,5 +169,90 @@ describe("malformed uploads", () => {
 
   it("logged no server error", () => {
     expect(server.stderr()).not.toMatch(/\[tickscope\]/);
+  });
+});
+
+describe("a server killed in the middle of an upload", () => {
+  let crashDir: string;
+  let current: RunningServer | null = null;
+  beforeAll(async () => {
+    crashDir = await mkdtemp(join(tmpdir(), "tickscope-crash-"));
+  });
+  afterAll(async () => {
+    await current?.stop();
+    await rm(crashDir, { recursive: true, force: true });
+  });
+
+  const tmpEntries = () => readdir(join(crashDir, "tmp"));
+
+  /** Every id names a blob that is whole: its index and every file its manifest names. */
+  async function expectOnlyWholeBundles(base: string) {
+    for (const name of await readdir(join(crashDir, "ids"))) {
+      const id = name.replace(/\.json$/, "");
+      const index = await (await fetch(`${base}/api/bundles/${id}`)).json();
+      for (const run of index.runs) {
+        const file = await fetch(`${base}/api/bundles/${id}/files/${run.file}`, {
+          headers: { range: "bytes=0-5" },
+        });
+        expect(new TextDecoder().decode(await bytesOf(file))).toBe("ARROW1");
+      }
+    }
+  }
+
+  it("restarts with only whole bundles, its leftovers gone, and takes the same upload again", async () => {
+    current = await startServer({ TICKSCOPE_DATA_DIR: crashDir });
+    const whole = testBundle(300);
+    const first = await (await upload(whole, {}, current.url)).json();
+
+    // 1. Killed while receiving the body: half of it sent, the rest never comes.
+    const big = testBundle(301, 400_000);
+    const half = new Promise<void>((resolve) => {
+      const req = httpRequest(`${current!.url}/api/bundles`, {
+        method: "POST",
+        headers: { "content-type": "application/zip", "content-length": String(big.zip.length) },
+      });
+      req.on("error", () => resolve());
+      req.write(big.zip.subarray(0, big.zip.length >> 1));
+    });
+    await expect.poll(async () => (await tmpEntries()).length, { timeout: 30_000 }).toBe(1);
+    await current.kill();
+    await half;
+    expect((await tmpEntries()).length).toBe(1);
+
+    current = await startServer({ TICKSCOPE_DATA_DIR: crashDir });
+    expect(await tmpEntries()).toEqual([]);
+    await expectOnlyWholeBundles(current.url);
+    const again = await fetch(`${current.url}/api/bundles/${first.id}/files/runs/emu-tick.arrow`);
+    expect(sha256(await bytesOf(again))).toBe(sha256(whole.files["runs/emu-tick.arrow"]));
+
+    // 2. Killed while unpacking and checking: the body is all there, the blob is being built.
+    const sent = fetch(`${current.url}/api/bundles`, {
+      method: "POST",
+      headers: { "content-type": "application/zip" },
+      body: Buffer.from(big.zip),
+    }).catch(() => null);
+    await expect
+      .poll(
+        async () => {
+          for (const entry of await tmpEntries()) {
+            const files = await readdir(join(crashDir, "tmp", entry, "blob", "files")).catch(() => []);
+            if (files.length) return true;
+          }
+          return false;
+        },
+        { timeout: 30_000, interval: 5 },
+      )
+      .toBe(true);
+    await current.kill();
+    await sent;
+
+    current = await startServer({ TICKSCOPE_DATA_DIR: crashDir });
+    expect(await tmpEntries()).toEqual([]);
+    await expectOnlyWholeBundles(current.url);
+    const retried = await upload(big, {}, current.url);
+    expect(retried.status).toBe(201);
+    const { id } = await retried.json();
+    const run = await fetch(`${current.url}/api/bundles/${id}/files/runs/enl-tick.arrow`);
+    expect(sha256(await bytesOf(run))).toBe(sha256(big.files["runs/enl-tick.arrow"]));
   });
 });

@@ -218,6 +218,35 @@ export const MALFORMED_UPLOADS: MalformedUpload[] = [
       ),
     /ts_ns/,
   ),
+  zipCase(
+    "run whose timestamps go backwards",
+    () =>
+      withFile(
+        bundle,
+        "runs/emu-tick.arrow",
+        encodeRunFile({ ts: BigInt64Array.from([0n, 500n, 400n]), duration: Uint32Array.from([1, 2, 3]) }),
+      ),
+    /row 2.*non-decreasing timestamps/,
+  ),
+  zipCase(
+    "run with a negative duration",
+    () =>
+      withFile(
+        bundle,
+        "runs/emu-tick.arrow",
+        encodeRunFile({ ts: BigInt64Array.from([0n, 5n]), duration: Int32Array.from([7, -3]) }),
+      ),
+    /non-negative duration/,
+  ),
+  zipCase(
+    "manifest with two runs of one id",
+    () =>
+      withManifest({
+        ...manifest,
+        runs: [manifest.runs[0], { ...manifest.runs[1], id: manifest.runs[0].id }],
+      }),
+    /manifest\.json.*ids that differ/,
+  ),
   // Unsafe archives
   zipCase(
     "entry climbing out with ..",
