@@ -1,12 +1,18 @@
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseViewState } from "@/lib/url/view-state";
 import { BUNDLE_ID_PATTERN } from "@/lib/store/store";
 import { sha256, testBundle, type TestBundle } from "@/lib/store/testing/bundles";
-import { ensureProductionBuild, startServer, type RunningServer } from "@/lib/store/testing/server-process";
+import {
+  ensureProductionBuild,
+  freePort,
+  startServer,
+  type RunningServer,
+} from "@/lib/store/testing/server-process";
 import { MALFORMED_UPLOADS, TEST_LIMITS, TOKEN } from "@/lib/store/testing/malformed-uploads";
 
 // These tests drive the real production server (`next start`) over loopback.
@@ -254,5 +260,65 @@ describe("a server killed in the middle of an upload", () => {
     const { id } = await retried.json();
     const run = await fetch(`${current.url}/api/bundles/${id}/files/runs/enl-tick.arrow`);
     expect(sha256(await bytesOf(run))).toBe(sha256(big.files["runs/enl-tick.arrow"]));
+  });
+});
+
+describe("npx tickscope upload", () => {
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, [join(process.cwd(), "collector/bin/tickscope.mjs"), "upload", ...args], {
+      encoding: "utf8",
+      env: { ...process.env, TICKSCOPE_UPLOAD_TOKEN: "" },
+    });
+
+  it("uploads a zip, a bundle folder and a single run, and prints links that open", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "tickscope-cli-"));
+    try {
+      const bundle = testBundle(700);
+      await writeFile(join(dir, "bundle.zip"), bundle.zip);
+      for (const [path, bytes] of Object.entries(bundle.files)) {
+        await mkdir(dirname(join(dir, "folder", path)), { recursive: true });
+        await writeFile(join(dir, "folder", path), bytes);
+      }
+      await writeFile(join(dir, "emu-tick.arrow"), bundle.files["runs/emu-tick.arrow"]);
+
+      for (const [path, expected] of [
+        ["bundle.zip", "runs/emu-tick.arrow"],
+        ["folder", "runs/emu-tick.arrow"],
+        ["emu-tick.arrow", "runs/emu-tick.arrow"],
+      ] as const) {
+        const result = cli([join(dir, path), "--server", server.url, "--token", TOKEN]);
+        expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: "" });
+        const link = new URL(result.stdout.trim());
+        const [id] = parseViewState(link.search).bundles;
+        const file = await fetch(`${server.url}/api/bundles/${id}/files/${expected}`);
+        expect(sha256(await bytesOf(file))).toBe(sha256(bundle.files["runs/emu-tick.arrow"]));
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("says why an upload was refused, and gives up on a server that is not there", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "tickscope-cli-"));
+    try {
+      await writeFile(join(dir, "bundle.zip"), testBundle(701).zip);
+      const refused = cli([join(dir, "bundle.zip"), "--server", server.url]);
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toContain("the server refused");
+      expect(refused.stderr).toContain("requires an upload token");
+
+      const port = await freePort();
+      const away = cli([join(dir, "bundle.zip"), "--server", `http://127.0.0.1:${port}`]);
+      expect(away.status).toBe(1);
+      expect(away.stderr).toMatch(/attempt 1 failed.*retrying/);
+      expect(away.stderr).toContain("could not upload");
+
+      expect(cli([join(dir, "nothing.zip"), "--server", server.url]).stderr).toContain(
+        "no such file or folder",
+      );
+      expect(cli([join(dir, "bundle.zip")]).stderr).toContain("--server URL is missing");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
