@@ -1,5 +1,5 @@
-import { readFile, writeFile, mkdir, lstat } from "node:fs/promises";
-import { join } from "node:path";
+import { lstat, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
 import { MANIFEST_FILE, META } from "../format/contract";
 import { FormatError, type FormatProblem } from "../format/errors";
 import { manifestSchema, type Manifest, type RunFields } from "../format/manifest";
@@ -15,6 +15,8 @@ export interface IndexedRun {
   file: string;
   test: string | null;
   kind: "samples" | "histogram";
+  /** The run file's size in bytes. */
+  size: number;
   /** The file's `latency:run`, overridden by the manifest's entry. */
   fields: RunFields;
   /** The summary the server computed at upload, in the blob's derived area (null for histogram runs). */
@@ -30,6 +32,11 @@ export interface BundleIndex {
   title: string | null;
   manifest: Manifest;
   runs: IndexedRun[];
+  /**
+   * Every file of the bundle with its size: a client reads them at /api/bundles/{id}/files/{path} with
+   * Range requests (Next.js drops Content-Length from route handler answers, so sizes come from here).
+   */
+  files: { path: string; size: number }[];
 }
 
 export const INDEX_FILE = "index.json";
@@ -91,6 +98,16 @@ async function isFile(path: string): Promise<boolean> {
   }
 }
 
+async function listFiles(root: string, dir = root, out: { path: string; size: number }[] = []) {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) await listFiles(root, full, out);
+    else if (entry.isFile())
+      out.push({ path: relative(root, full).split(sep).join("/"), size: (await lstat(full)).size });
+  }
+  return out.sort((a, b) => a.path.localeCompare(b.path));
+}
+
 function manifestFields(run: Manifest["runs"][number]): RunFields {
   const { id: _id, file: _file, test: _test, summary: _summary, ...fields } = run;
   void [_id, _file, _test, _summary];
@@ -128,6 +145,7 @@ export const checkBundle: BundleChecker = async (filesDir, derivedDir) => {
           file: run.file,
           test: run.test ?? null,
           kind: "histogram",
+          size: (await lstat(path)).size,
           fields: manifestFields(run),
           summary: null,
           count: null,
@@ -146,6 +164,7 @@ export const checkBundle: BundleChecker = async (filesDir, derivedDir) => {
         file: run.file,
         test,
         kind: "samples",
+        size: (await lstat(path)).size,
         fields: { ...handle.header.fields, ...manifestFields(run) },
         summary: summaryPath,
         count: summary.count,
@@ -157,6 +176,7 @@ export const checkBundle: BundleChecker = async (filesDir, derivedDir) => {
       await source.close();
     }
   }
-  const index: BundleIndex = { title: manifest.title ?? null, manifest, runs };
+  const files = await listFiles(filesDir);
+  const index: BundleIndex = { title: manifest.title ?? null, manifest, runs, files };
   await writeFile(join(derivedDir, INDEX_FILE), JSON.stringify(index));
 };

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseViewState } from "@/lib/url/view-state";
+import { decodeSummary } from "@/lib/summary";
 import { BUNDLE_ID_PATTERN } from "@/lib/store/store";
 import { sha256, testBundle, type TestBundle } from "@/lib/store/testing/bundles";
 import {
@@ -72,6 +73,17 @@ describe("POST /api/bundles then GET", () => {
         expect(index.id).toBe(id);
         expect(index.title).toBe(bundle.title);
         expect(index.runs.map((run: { id: string }) => run.id)).toEqual(["emu-tick", "enl-tick"]);
+        expect(index.runs.map((run: { count: number }) => run.count)).toEqual([
+          20_000 + i * 500,
+          20_000 + i * 500,
+        ]);
+        expect(index.files).toEqual(
+          Object.entries(bundle.files)
+            .map(([path, bytes]) => ({ path, size: bytes.length }))
+            .sort((a, b) => a.path.localeCompare(b.path)),
+        );
+        const summary = await fetch(`${server.url}/api/bundles/${id}/derived/${index.runs[0].summary}`);
+        expect(decodeSummary(await bytesOf(summary)).count).toBe(20_000 + i * 500);
         for (const [path, bytes] of Object.entries(bundle.files)) {
           const file = await fetch(`${server.url}/api/bundles/${id}/files/${path}`);
           expect(file.status).toBe(200);
