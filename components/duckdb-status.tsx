@@ -38,26 +38,37 @@ export function DuckdbStatus() {
       data-testid="duckdb-status"
       data-state={status.state}
       aria-live="polite"
-      className="rounded-lg border border-slate-200 p-4 text-sm dark:border-slate-800"
+      aria-label="In-browser engine"
+      className="flex flex-wrap items-center gap-x-3 text-[11px] text-muted"
     >
-      <h2 className="mb-2 font-semibold">In-browser engine</h2>
-      {status.state === "loading" && <p className="text-slate-500">Starting DuckDB-WASM…</p>}
+      <span
+        aria-hidden
+        className={`inline-block h-1.5 w-1.5 rounded-full ${
+          status.state === "ready" ? "bg-ok" : status.state === "error" ? "bg-danger" : "bg-warn"
+        }`}
+      />
+      {status.state === "loading" && <span>Starting DuckDB-WASM…</span>}
       {status.state === "error" && (
-        <p role="alert" className="text-red-600 dark:text-red-400">
+        <span role="alert" className="text-danger">
           DuckDB-WASM failed to start: {status.message}
-        </p>
+        </span>
       )}
       {status.state === "ready" && (
-        <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
-          <dt className="text-slate-500">DuckDB</dt>
-          <dd data-testid="duckdb-version" className="font-mono">
-            {status.version}
-          </dd>
-          <dt className="text-slate-500">Probe query</dt>
-          <dd data-testid="duckdb-answer" className="font-mono">
-            {status.answer}
-          </dd>
-        </dl>
+        <>
+          <span>
+            DuckDB{" "}
+            <span data-testid="duckdb-version" className="num">
+              {status.version}
+            </span>
+          </span>
+          <span>
+            probe{" "}
+            <span data-testid="duckdb-answer" className="num">
+              {status.answer}
+            </span>
+          </span>
+          <span>all data stays in this browser</span>
+        </>
       )}
     </section>
   );

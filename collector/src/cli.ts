@@ -46,7 +46,10 @@ async function main(argv: string[]): Promise<number> {
       console.error(`tickscope ${name}: ${error.message}`);
       return error.status;
     }
-    throw error;
+    // Anything else is still said in one line; the stack only when asked for.
+    if (process.env.TICKSCOPE_DEBUG) throw error;
+    console.error(`tickscope ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
   }
 }
 

@@ -12,3 +12,21 @@ export async function queryRows(database: Database, sql: string): Promise<Row[]>
     throw new QueryError(sql, error);
   }
 }
+
+/** Runs a built query ({sql, params}) as a prepared statement and returns plain rows. */
+export async function runQuery(
+  database: Database,
+  query: { sql: string; params: unknown[] },
+): Promise<Row[]> {
+  try {
+    const statement = await database.conn.prepare(query.sql);
+    try {
+      const table = await statement.query(...query.params);
+      return table.toArray().map((row) => ({ ...(row as { toJSON(): Row }).toJSON() }));
+    } finally {
+      await statement.close();
+    }
+  } catch (error) {
+    throw new QueryError(query.sql, error);
+  }
+}

@@ -1,8 +1,9 @@
 /** Node-only helpers: a file on disk as a random-access byte source, and a bundle folder's entries. */
 import { open, readdir, stat } from "node:fs/promises";
-import { join, relative, sep } from "node:path";
+import { basename, join, relative, sep } from "node:path";
 import type { RandomAccessSource } from "./byte-source";
 import type { BundleEntries } from "./bundle-entries";
+import { readBundle, readZipBundle, type Bundle, type BundleOptions } from "./bundle-reader";
 
 /** Opens a file for positional reads; close it when done (summaries read each batch once). */
 export async function openFileSource(path: string): Promise<RandomAccessSource & { close(): Promise<void> }> {
@@ -52,4 +53,31 @@ export async function folderEntries(folder: string, maxEntries = 10_000): Promis
       await Promise.all(sources.splice(0).map((s) => s.close()));
     },
   };
+}
+
+/**
+ * Any PATH the CLI accepts, as a bundle: a folder (with manifest.json), a zip, or one run file
+ * (a bundle of one run, no manifest needed).
+ */
+export async function openPathAsBundle(path: string, options: BundleOptions = {}): Promise<Bundle> {
+  const info = await stat(path);
+  if (info.isDirectory()) return readBundle(await folderEntries(path, options.maxEntries), path, options);
+  const source = await openFileSource(path);
+  if (/\.zip$/i.test(path)) {
+    const bundle = await readZipBundle(source, path, options);
+    const close = bundle.close;
+    bundle.close = async () => {
+      await close();
+      await source.close();
+    };
+    return bundle;
+  }
+  const name = basename(path);
+  const entries: BundleEntries = {
+    names: () => [name],
+    size: () => source.size,
+    open: async (n) => (n === name ? source : null),
+    close: () => source.close(),
+  };
+  return readBundle(entries, path, { ...options, requireManifest: false });
 }

@@ -585,12 +585,15 @@ export async function openRun(input: ByteSourceInput, file: string): Promise<Run
       throw truncated(file, 0, "the file footer (a file ending in ARROW1, which holds the schema)");
     schema = schemaOf(file, message);
   }
-  const ctx = contextFrom(file, schema, format);
+  const header = headerFrom(file, schema, format);
+  // A histogram run opens (its header is useful) but has no sample batches.
+  const sampleContext = header.kind === "samples" ? contextFrom(file, schema, format) : null;
   let used = false;
 
   async function* batches(options: ReadOptions = {}): AsyncGenerator<SampleBatch> {
     if (used) throw new Error(`${file}: batches() can be read once per openRun`);
     used = true;
+    const ctx = sampleContext ?? contextFrom(file, schema, format);
     let previous = -Infinity;
     let index = 0;
     if (random && footer) {
@@ -632,7 +635,7 @@ export async function openRun(input: ByteSourceInput, file: string): Promise<Run
       });
   }
 
-  return { header: ctx.header, schema, blocks: footer?.blocks ?? null, batches };
+  return { header, schema, blocks: footer?.blocks ?? null, batches };
 }
 
 /** The batches of a run, validated as they are read. */

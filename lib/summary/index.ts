@@ -38,3 +38,4 @@ export type {
   SecondMaxima,
 } from "./types";
 export { overheadPercentile, valueOf } from "./values";
+export { summarizeHistogramRun } from "./histogram-run";

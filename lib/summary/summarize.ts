@@ -114,7 +114,7 @@ export class SummaryBuilder {
   private count = 0;
   private firstTs = NaN;
   private lastTs = NaN;
-  private readonly hist: LogHistogram = createHistogram();
+  private hist: LogHistogram = createHistogram();
   private readonly pyramid: PyramidBuilder;
   private readonly batches: BatchIndexEntry[] = [];
 
@@ -191,6 +191,8 @@ export class SummaryBuilder {
 
   private start(): void {
     this.th = deriveThresholds(this.pending, this.options, this.test);
+    const { ns, spreadNs } = this.th.baseline;
+    this.hist = createHistogram(Math.max(0, Math.floor(ns - Math.max(10 * spreadNs, 0.01 * ns))));
     for (const batch of this.pending) this.process(batch);
     this.pending = [];
   }
@@ -261,6 +263,7 @@ export class SummaryBuilder {
     const origin = this.pyramid.origin;
     const width = this.pyramid.widthNs;
     const counts = this.hist.counts;
+    const shift = this.hist.shiftNs;
     // A bucket begun under a narrower level 0 continues in the widened one.
     if (this.bCount > 0 && this.bIdx >= 0) {
       const k = Math.floor((this.bFirstTs - origin) / width);
@@ -292,13 +295,14 @@ export class SummaryBuilder {
       const t = ts[i];
       const d = du[i];
 
-      if (d < 256) counts[d]++;
-      else if (d < 4294967296) {
-        const e = 31 - Math.clz32(d);
-        counts[128 * (e - 7) + (d >>> (e - 7))]++;
+      const v = d > shift ? d - shift : 0;
+      if (v < 256) counts[v]++;
+      else if (v < 4294967296) {
+        const e = 31 - Math.clz32(v);
+        counts[128 * (e - 7) + (v >>> (e - 7))]++;
       } else {
-        const e = 63 - Math.clz32(Math.floor(d / 4294967296));
-        counts[128 * (e - 7) + Math.floor(d / 2 ** (e - 7))]++;
+        const e = 63 - Math.clz32(Math.floor(v / 4294967296));
+        counts[128 * (e - 7) + Math.floor(v / 2 ** (e - 7))]++;
       }
 
       if (t >= bEnd) {
@@ -449,6 +453,7 @@ export class SummaryBuilder {
         : null;
     return {
       version: 1,
+      kind: "samples",
       test: this.test,
       count: this.count,
       firstTs: this.count ? this.firstTs : NaN,

@@ -52,6 +52,8 @@ export interface SecondMaxima {
 
 export interface RunSummary {
   version: 1;
+  /** `histogram` for runs imported from tools that keep only a histogram (no pyramid, no spikes). */
+  kind: "samples" | "histogram";
   test: string;
   count: number;
   firstTs: number;

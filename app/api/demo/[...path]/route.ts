@@ -1,0 +1,69 @@
+import { existsSync } from "node:fs";
+import { open, readdir, stat } from "node:fs/promises";
+import { join, relative, resolve, sep } from "node:path";
+
+/**
+ * The demo's bundle, served read-only: `npm run demo` captures one into .data/demo/bundle (or, where
+ * capturing is impossible, points TICKSCOPE_DEMO_DIR at a shipped sample under samples/). GET
+ * /api/demo/index lists its files; GET /api/demo/<path> serves one, with Range support so the dashboard
+ * fetches raw windows without downloading whole runs.
+ */
+export const dynamic = "force-dynamic";
+
+function demoDir(): string | null {
+  const candidates = [process.env.TICKSCOPE_DEMO_DIR, ".data/demo/bundle", "samples/hyperv-demo"].filter(
+    (dir): dir is string => !!dir,
+  );
+  const found = candidates.find((dir) => existsSync(join(dir, "manifest.json")));
+  return found ? resolve(found) : null;
+}
+
+async function listFiles(root: string, dir = root, out: { path: string; size: number }[] = []) {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) await listFiles(root, full, out);
+    else if (entry.isFile())
+      out.push({ path: relative(root, full).split(sep).join("/"), size: (await stat(full)).size });
+  }
+  return out;
+}
+
+export async function GET(request: Request, { params }: { params: Promise<{ path: string[] }> }) {
+  const root = demoDir();
+  if (!root) return Response.json({ error: "no demo bundle: run `npm run demo`" }, { status: 404 });
+  const { path } = await params;
+  if (path.length === 1 && path[0] === "index") return Response.json({ files: await listFiles(root) });
+  const full = resolve(root, ...path);
+  if (!full.startsWith(root + sep))
+    return Response.json({ error: "outside the demo bundle" }, { status: 400 });
+  const info = await stat(full).catch(() => null);
+  if (!info?.isFile())
+    return Response.json({ error: `no file ${path.join("/")} in the demo bundle` }, { status: 404 });
+  const range = /^bytes=(\d+)-(\d*)$/.exec(request.headers.get("range") ?? "");
+  const start = range ? Number(range[1]) : 0;
+  const end = range && range[2] ? Math.min(Number(range[2]), info.size - 1) : info.size - 1;
+  if (start > end && info.size > 0)
+    return new Response(null, { status: 416, headers: { "content-range": `bytes */${info.size}` } });
+  const length = Math.max(0, end - start + 1);
+  const handle = await open(full, "r");
+  const body = Buffer.alloc(length);
+  try {
+    await handle.read(body, 0, length, start);
+  } finally {
+    await handle.close();
+  }
+  return new Response(body, {
+    status: range ? 206 : 200,
+    headers: {
+      "content-type": "application/octet-stream",
+      "content-length": String(length),
+      "accept-ranges": "bytes",
+      ...(range ? { "content-range": `bytes ${start}-${end}/${info.size}` } : {}),
+    },
+  });
+}
+
+export async function HEAD(request: Request, context: { params: Promise<{ path: string[] }> }) {
+  const response = await GET(request, context);
+  return new Response(null, { status: response.status, headers: response.headers });
+}

@@ -1,0 +1,282 @@
+import { linkSync, mkdirSync, rmSync, statfsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Browser, type Page } from "@playwright/test";
+import { CHROMIUM_FLAGS } from "../../playwright.config";
+import type { Figure, Suite } from "../figure";
+import { ensureTickRun } from "../ui/generate";
+import { treeRss } from "../ui/process-memory";
+import { startApp } from "../ui/server";
+
+/**
+ * The dashboard in real Chromium on generated tick runs of 1M, 10M and 50M samples (and, unless
+ * TICKSCOPE_UI_MATRIX=0, the study's matrix of 7 × 50M), beside the naive way: every raw sample inserted
+ * into DuckDB-WASM and one M4 query per zoom. Sizes: TICKSCOPE_UI_SIZES=1,10,50 (millions).
+ */
+const SIZES = (process.env.TICKSCOPE_UI_SIZES ?? "1,10,50").split(",").map(Number);
+const MATRIX = process.env.TICKSCOPE_UI_MATRIX !== "0";
+const DIR = join(tmpdir(), "tickscope-ui-bench");
+const MB = 1024 * 1024;
+
+const percentile95 = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)] ?? NaN;
+};
+
+async function launch(): Promise<{ browser: Browser; pid: number }> {
+  const browser = await chromium.launch({
+    executablePath: process.env.TICKSCOPE_CHROMIUM ?? "/usr/bin/chromium",
+    args: CHROMIUM_FLAGS,
+  });
+  // Playwright does not expose the browser's pid for launch(); find the newest chromium child of ours.
+  const pid = await browserPid();
+  return { browser, pid };
+}
+
+async function browserPid(): Promise<number> {
+  const { execFileSync } = await import("node:child_process");
+  const out = execFileSync("ps", ["-o", "pid=,ppid=,comm=", "-e"]).toString();
+  const mine = new Set<number>([process.pid]);
+  const rows = out
+    .trim()
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/))
+    .map(([pid, ppid, comm]) => ({ pid: Number(pid), ppid: Number(ppid), comm }));
+  // Walk our descendants; the top chromium among them is the browser.
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const row of rows)
+      if (mine.has(row.ppid) && !mine.has(row.pid)) {
+        mine.add(row.pid);
+        grew = true;
+      }
+  }
+  const chromiums = rows.filter((row) => mine.has(row.pid) && /chrom/i.test(row.comm));
+  const top = chromiums.filter((row) => !chromiums.some((other) => other.pid === row.ppid));
+  return Math.max(...top.map((row) => row.pid));
+}
+
+const LONG_TASKS = `window.__longTasks = [];
+new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); })
+  .observe({ type: "longtask", buffered: true });`;
+
+/** Zoom in step by step from the whole run to a few µs, then pan and zoom back out; ms per step. */
+async function zoomSteps(page: Page): Promise<number[]> {
+  return page.evaluate(async () => {
+    const chart = document.querySelector<HTMLElement>('[data-testid="timeline-chart"]')!;
+    chart.focus();
+    const frame = () => new Promise((r) => requestAnimationFrame(() => r(null)));
+    const step = async (key: string) => {
+      const before = chart.getAttribute("data-drawn");
+      const start = performance.now();
+      chart.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true }));
+      const deadline = start + 10_000;
+      while (chart.getAttribute("data-drawn") === before && performance.now() < deadline)
+        await new Promise((r) => setTimeout(r, 0));
+      if (chart.getAttribute("data-drawn") === before) return null;
+      await frame();
+      await frame();
+      return performance.now() - start;
+    };
+    const times: number[] = [];
+    const keys = [
+      ...Array(30).fill("+"),
+      ...Array(10).fill("ArrowRight"),
+      ...Array(20).fill("-"),
+      ...Array(10).fill("ArrowLeft"),
+    ];
+    for (const key of keys) {
+      const ms = await step(key);
+      if (ms !== null) times.push(ms);
+    }
+    return times;
+  });
+}
+
+async function openDashboard(url: string, files: string[]) {
+  const { browser, pid } = await launch();
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.addInitScript(LONG_TASKS);
+  await page.goto(url);
+  await page
+    .getByTestId("duckdb-status")
+    .and(page.locator('[data-state="ready"]'))
+    .waitFor({ timeout: 120_000 });
+  const start = Date.now();
+  await page.getByTestId("open-files").setInputFiles(files);
+  await page.locator('[data-testid="panel-timeline"][data-state="ready"]').waitFor({ timeout: 600_000 });
+  const overview = Date.now() - start;
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('[data-testid="run-row"][data-state="ready"]').length === n,
+    files.length,
+    { timeout: 600_000, polling: 50 },
+  );
+  const stats = Date.now() - start;
+  const longest = await page.evaluate(() =>
+    Math.max(0, ...(window as unknown as { __longTasks: number[] }).__longTasks),
+  );
+  const zooms = await zoomSteps(page);
+  const memory = treeRss(pid);
+  return { browser, overview, stats, longest, zooms, memory };
+}
+
+async function openNaive(url: string, file: string) {
+  const { browser, pid } = await launch();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${url}/bench/naive`);
+    await page.locator('[data-testid="naive-bench"][data-state="ready"]').waitFor();
+    await page.getByTestId("naive-file").setInputFiles(file);
+    const opened = await page.evaluate(async () => {
+      const file = document.querySelector<HTMLInputElement>('[data-testid="naive-file"]')!.files![0];
+      try {
+        return { ok: true as const, ...(await window.naiveBench!.open(file)) };
+      } catch (error) {
+        return { ok: false as const, error: String(error).slice(0, 200) };
+      }
+    });
+    if (!opened.ok) return { failed: opened.error, memory: treeRss(pid) };
+    const zooms = await page.evaluate(async () => {
+      const times: number[] = [];
+      let t0 = 0;
+      let t1 = 0;
+      const stats = await window.naiveBench!.zoom(0, 1, 1);
+      void stats;
+      // The same sequence as the dashboard: halve the window 30 times around the middle, pan, zoom out.
+      const end = Number(document.body.dataset.end ?? 0) || 3.6e12;
+      t1 = end;
+      for (let i = 0; i < 30; i++) {
+        const c = (t0 + t1) / 2;
+        const span = Math.max((t1 - t0) / 2, 1000);
+        t0 = c - span / 2;
+        t1 = c + span / 2;
+        times.push(await window.naiveBench!.zoom(t0, t1, 1000));
+      }
+      for (let i = 0; i < 10; i++) {
+        const shift = (t1 - t0) / 4;
+        t0 += shift;
+        t1 += shift;
+        times.push(await window.naiveBench!.zoom(t0, t1, 1000));
+      }
+      return times;
+    });
+    return { ...opened, zooms, memory: treeRss(pid) };
+  } finally {
+    await browser.close();
+  }
+}
+
+const suite: Suite = async () => {
+  mkdirSync(DIR, { recursive: true });
+  const figures: Figure[] = [];
+  const app = await startApp();
+  try {
+    for (const millions of SIZES) {
+      const file = join(DIR, `tick-${millions}M.arrow`);
+      ensureTickRun(file, millions * 1e6);
+      const big = millions >= 50;
+      const ours = await openDashboard(app.url, [file]);
+      await ours.browser.close();
+      const naive = await openNaive(app.url, file);
+      const naiveNote = "failed" in naive ? `naive: ${naive.failed}` : undefined;
+      const label = `${millions}M samples`;
+      figures.push(
+        {
+          name: `${label}: overview on screen after choosing the file`,
+          median: ours.overview,
+          unit: "ms",
+          runs: 1,
+          ...(big ? { target: "≤ 3000", limit: 3000 } : {}),
+          ...("overviewMs" in naive
+            ? { naive: { name: "all rows in DuckDB-WASM + M4", median: naive.overviewMs } }
+            : {}),
+          note: naiveNote,
+        },
+        {
+          name: `${label}: every statistic`,
+          median: ours.stats,
+          unit: "ms",
+          runs: 1,
+          ...(big ? { target: "≤ 6000", limit: 6000 } : {}),
+          ...("statsMs" in naive ? { naive: { name: "+ quantile_disc ×6", median: naive.statsMs } } : {}),
+        },
+        {
+          name: `${label}: zoom/pan, input to new picture (p95)`,
+          median: percentile95(ours.zooms),
+          unit: "ms",
+          runs: ours.zooms.length,
+          target: "≤ 100",
+          limit: 100,
+          ...("zooms" in naive && naive.zooms
+            ? { naive: { name: "M4 query per zoom, p95, no drawing", median: percentile95(naive.zooms) } }
+            : {}),
+        },
+        {
+          name: `${label}: longest main-thread task while opening`,
+          median: ours.longest,
+          unit: "ms",
+          runs: 1,
+          target: "≤ 200",
+          limit: 200,
+        },
+        {
+          name: `${label}: browser memory (all Chromium processes)`,
+          median: ours.memory / MB,
+          unit: "MB",
+          runs: 1,
+          ...(big ? { target: "≤ 1536", limit: 1536 } : {}),
+          naive: { name: "naive", median: naive.memory / MB },
+        },
+      );
+    }
+    if (MATRIX) {
+      const free = statfsSync(DIR);
+      const base = join(DIR, "tick-50M.arrow");
+      ensureTickRun(base, 50e6);
+      if (free.bavail * free.bsize < 1e9) {
+        figures.push({
+          name: "7 × 50M matrix",
+          median: NaN,
+          unit: "ms",
+          runs: 0,
+          note: "skipped: less than 1 GB free",
+        });
+      } else {
+        // Seven names for one generated file (hard links): the browser reads and summarises each one.
+        const files = Array.from({ length: 7 }, (_, i) => {
+          const path = join(DIR, `matrix-${i + 1}.arrow`);
+          rmSync(path, { force: true });
+          linkSync(base, path);
+          return path;
+        });
+        const ours = await openDashboard(app.url, files);
+        await ours.browser.close();
+        for (const path of files) rmSync(path, { force: true });
+        figures.push(
+          {
+            name: "7 × 50M: all runs summarised",
+            median: ours.stats,
+            unit: "ms",
+            runs: 1,
+            note: "naive: out of memory near 200M rows (architecture.md)",
+          },
+          {
+            name: "7 × 50M: zoom/pan p95",
+            median: percentile95(ours.zooms),
+            unit: "ms",
+            runs: ours.zooms.length,
+            target: "≤ 100",
+            limit: 100,
+          },
+          { name: "7 × 50M: browser memory", median: ours.memory / MB, unit: "MB", runs: 1 },
+        );
+      }
+    }
+  } finally {
+    app.stop();
+    if (process.env.TICKSCOPE_UI_KEEP !== "1") rmSync(DIR, { recursive: true, force: true });
+  }
+  return figures;
+};
+export default suite;

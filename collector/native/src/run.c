@@ -1,0 +1,422 @@
+#include "run.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <math.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+#include "arrow_ipc.h"
+#include "fingerprint.h"
+#include "version.h"
+
+run_state RUN;
+
+static char temp_path[PATH_MAX];
+static int temp_fd = -1;
+
+static void remove_temp(void) {
+  if (temp_fd >= 0) close(temp_fd);
+  temp_fd = -1;
+  if (*temp_path) unlink(temp_path);
+  *temp_path = 0;
+}
+
+static const char *need(int argc, char **argv, int *i) {
+  if (*i + 1 >= argc) fail_usage("%s needs a value", argv[*i]);
+  return argv[++*i];
+}
+
+static int cpu_count_configured(void) { return (int)sysconf(_SC_NPROCESSORS_CONF); }
+
+static bool cpu_online(int cpu) {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set)) return cpu < cpu_count_configured();
+  return cpu >= 0 && cpu < CPU_SETSIZE && CPU_ISSET(cpu, &set);
+}
+
+void run_parse_options(run_options *o, const char *test, int argc, char **argv) {
+  memset(o, 0, sizeof *o);
+  o->test = test;
+  o->cpu = -1;
+  o->priority = -1;
+  o->threads = strcmp(test, "switch") ? 1 : 2;
+  o->loop_us = 68;
+  o->iterations = -1;
+  o->progress_ns = 250000000;
+  bool loop_set = false;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    uint64_t v;
+    if (!strcmp(a, "--cpu")) {
+      if (!parse_u64(need(argc, argv, &i), &v) || v > INT_MAX) fail_usage("--cpu: expected a CPU number, found \"%s\"", argv[i]);
+      o->cpu = (int)v;
+    } else if (!strcmp(a, "--priority")) {
+      if (!parse_u64(need(argc, argv, &i), &v) || v < 1 || v > 99)
+        fail_usage("--priority: expected a SCHED_FIFO priority from 1 to 99, found \"%s\"", argv[i]);
+      o->priority = (int)v;
+    } else if (!strcmp(a, "--threads")) {
+      if (!parse_u64(need(argc, argv, &i), &v) || v < 2 || v > MAX_SWITCH_THREADS)
+        fail_usage("--threads: expected 2 to %d threads, found \"%s\"", MAX_SWITCH_THREADS, argv[i]);
+      o->threads = (int)v;
+    } else if (!strcmp(a, "--samples")) {
+      if (!parse_u64(need(argc, argv, &i), &v) || v == 0)
+        fail_usage("--samples: expected a positive number of samples, found \"%s\"", argv[i]);
+      o->samples = v;
+    } else if (!strcmp(a, "--duration")) {
+      if (!parse_duration_ns(need(argc, argv, &i), &v) || v == 0)
+        fail_usage("--duration: expected a positive duration such as 3s, 500ms, 10m or 1h, found \"%s\"", argv[i]);
+      o->duration_ns = v;
+    } else if (!strcmp(a, "--loop-us")) {
+      char *end;
+      double us = strtod(need(argc, argv, &i), &end);
+      if (*end || !(us >= 0) || us > 1e6) fail_usage("--loop-us: expected microseconds (0 to 1000000), found \"%s\"", argv[i]);
+      o->loop_us = us;
+      loop_set = true;
+    } else if (!strcmp(a, "--iterations")) {
+      if (!parse_u64(need(argc, argv, &i), &v) || v > (1ull << 40))
+        fail_usage("--iterations: expected a loop iteration count, found \"%s\"", argv[i]);
+      o->iterations = (int64_t)v;
+    } else if (!strcmp(a, "--environment")) {
+      o->environment = need(argc, argv, &i);
+    } else if (!strcmp(a, "--scenario")) {
+      o->scenario = need(argc, argv, &i);
+    } else if (!strcmp(a, "--label")) {
+      o->label = need(argc, argv, &i);
+    } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+      o->output = need(argc, argv, &i);
+    } else if (!strcmp(a, "--allow-unprivileged")) {
+      o->allow_unprivileged = true;
+    } else if (!strcmp(a, "--progress")) {
+      o->progress = true;
+    } else if (!strcmp(a, "--no-progress")) {
+      o->progress = false;
+    } else if (!strcmp(a, "--progress-ms")) {
+      if (!parse_u64(need(argc, argv, &i), &v) || v < 10 || v > 60000)
+        fail_usage("--progress-ms: expected 10 to 60000, found \"%s\"", argv[i]);
+      o->progress_ns = v * 1000000;
+    } else {
+      fail_usage("%s: unknown option \"%s\" (see tickscope-sampler --help)", test, a);
+    }
+  }
+  if (strcmp(test, "switch") && o->threads != 1) fail_usage("--threads applies to the switch test only");
+  if (loop_set && o->iterations >= 0) fail_usage("give --loop-us or --iterations, not both");
+  if (o->samples && o->duration_ns) fail_usage("give --samples or --duration, not both");
+  if (!o->samples && !o->duration_ns) o->duration_ns = 10ull * 1000000000ull;
+  if (!o->output) fail_usage("%s: -o FILE.arrow is required", test);
+  int cpus = cpu_count_configured();
+  /* A parent that keeps itself off the measured CPU (the CLI does) passes its mask on: widen it again,
+   * within whatever cpuset the kernel allows. */
+  cpu_set_t all;
+  CPU_ZERO(&all);
+  for (int c = 0; c < cpus && c < CPU_SETSIZE; c++) CPU_SET(c, &all);
+  sched_setaffinity(0, sizeof all, &all);
+  if (o->cpu < 0) o->cpu = cpus > 1 ? cpus - 1 : 0;
+  if (!cpu_online(o->cpu))
+    fail_usage("--cpu %d: no such CPU available to this process (this machine has CPUs 0-%d)", o->cpu, cpus - 1);
+  if (o->samples > samples_max_capacity(o->threads > 1))
+    fail_usage("--samples %llu: needs %.1f GiB of memory, more than is available; ask for fewer",
+               (unsigned long long)o->samples, o->samples * samples_bytes_each(o->threads > 1) / 1073741824.0);
+}
+
+static void on_signal(int sig) {
+  RUN.signal_seen = sig;
+  RUN.stop = 1;
+}
+
+static void open_temp_output(const char *output) {
+  char copy[PATH_MAX], copy2[PATH_MAX];
+  if (strlen(output) >= sizeof copy - 64) fail_usage("-o %s: path too long", output);
+  snprintf(copy, sizeof copy, "%s", output);
+  snprintf(copy2, sizeof copy2, "%s", output);
+  const char *dir = dirname(copy), *base = basename(copy2);
+  snprintf(temp_path, sizeof temp_path, "%s/.%s.partial-%d", dir, base, (int)getpid());
+  temp_fd = open(temp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (temp_fd < 0) {
+    int err = errno;
+    *temp_path = 0;
+    fail_usage("-o %s: cannot write in %s: %s", output, dir, strerror(err));
+  }
+  at_fail = remove_temp;
+}
+
+void run_prepare(run_options *o) {
+  counter_detect(&RUN.counter);
+  RUN.monitor_cpu = -1;
+  int max = sched_get_priority_max(SCHED_FIFO);
+  if (o->priority < 0) o->priority = max;
+  RUN.policy_priority = o->priority;
+  buf_t note = {0};
+
+  struct sched_param sp = {.sched_priority = o->priority};
+  if (sched_setscheduler(0, SCHED_FIFO, &sp) == 0) {
+    RUN.fifo = true;
+    struct sched_param other = {.sched_priority = 0};
+    sched_setscheduler(0, SCHED_OTHER, &other);
+  } else {
+    int err = errno;
+    struct rlimit rl;
+    getrlimit(RLIMIT_RTPRIO, &rl);
+    if (!o->allow_unprivileged)
+      fail("SCHED_FIFO priority %d refused (%s). Run as root, or raise the real-time priority limit "
+           "(ulimit -r %d, or rtprio in /etc/security/limits.conf; now %ld), or give the binary "
+           "CAP_SYS_NICE (setcap cap_sys_nice,cap_ipc_lock+ep); if it is allowed but starved, check "
+           "kernel.sched_rt_runtime_us. --allow-unprivileged runs anyway, marked as such.",
+           o->priority, strerror(err), o->priority, (long)rl.rlim_cur);
+    buf_printf(&note, "SCHED_FIFO refused (%s): ran under SCHED_OTHER. ", strerror(err));
+    RUN.policy_priority = 0;
+  }
+  if (mlockall(MCL_CURRENT | MCL_FUTURE) == 0) {
+    RUN.locked = true;
+  } else {
+    int err = errno;
+    struct rlimit rl;
+    getrlimit(RLIMIT_MEMLOCK, &rl);
+    if (!o->allow_unprivileged)
+      fail("mlockall refused (%s): the samples' memory cannot be locked. Run as root, or raise the "
+           "locked-memory limit (ulimit -l unlimited, or memlock in /etc/security/limits.conf; now %ld KiB), "
+           "or give the binary CAP_IPC_LOCK. --allow-unprivileged runs anyway, marked as such.",
+           strerror(err), rl.rlim_cur == RLIM_INFINITY ? -1L : (long)(rl.rlim_cur / 1024));
+    buf_printf(&note, "mlockall refused (%s): memory not locked (pre-faulted only).", strerror(err));
+  }
+  snprintf(RUN.privilege_note, sizeof RUN.privilege_note, "%s", note.len ? buf_str(&note) : "");
+  buf_free(&note);
+
+  open_temp_output(o->output);
+
+  struct sigaction sa = {0};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+
+  /* The monitor (this thread) runs on another CPU than the measured one, at normal priority. */
+  int cpus = cpu_count_configured();
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  for (int c = 0; c < cpus && c < CPU_SETSIZE; c++)
+    if (c != o->cpu && cpu_online(c)) CPU_SET(c, &set);
+  if (CPU_COUNT(&set) && sched_setaffinity(0, sizeof set, &set) == 0)
+    for (int c = 0; c < cpus; c++)
+      if (CPU_ISSET(c, &set)) {
+        RUN.monitor_cpu = c;
+        break;
+      }
+  RUN.hz_estimate = run_estimate_hz();
+}
+
+double run_estimate_hz(void) {
+  counter_pair a = counter_pair_read(&RUN.counter);
+  struct timespec pause = {0, 20 * 1000 * 1000};
+  nanosleep(&pause, NULL);
+  return counter_hz(&RUN.counter, a, counter_pair_read(&RUN.counter));
+}
+
+void run_thread_attr(pthread_attr_t *attr, int cpu, size_t stack) {
+  pthread_attr_init(attr);
+  pthread_attr_setstacksize(attr, stack);
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  pthread_attr_setaffinity_np(attr, sizeof set, &set);
+  if (RUN.fifo) {
+    pthread_attr_setinheritsched(attr, PTHREAD_EXPLICIT_SCHED);
+    pthread_attr_setschedpolicy(attr, SCHED_FIFO);
+    struct sched_param sp = {.sched_priority = RUN.policy_priority};
+    pthread_attr_setschedparam(attr, &sp);
+  }
+}
+
+int run_thread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg) {
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &old); /* signals go to the monitor, never to a measured thread */
+  int err = pthread_create(t, attr, fn, arg);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  return err;
+}
+
+static const char *signal_name(int sig) { return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP"; }
+
+static void sleep_until(uint64_t mono_deadline) {
+  struct timespec t = {(time_t)(mono_deadline / 1000000000ull), (long)(mono_deadline % 1000000000ull)};
+  clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL); /* EINTR: a signal; the loop looks */
+}
+
+void run_monitor(const run_options *o, const samples_t *s) {
+  uint64_t start = mono_ns(), deadline = o->duration_ns ? start + o->duration_ns : UINT64_MAX;
+  uint64_t scanned = 0, max_ticks = 0, next = start + o->progress_ns;
+  counter_scale scale = counter_scale_for(RUN.hz_estimate);
+  while (!__atomic_load_n(&RUN.done, __ATOMIC_ACQUIRE) && !RUN.stop) {
+    uint64_t until = next < deadline ? next : deadline;
+    sleep_until(until);
+    uint64_t now = mono_ns();
+    if (RUN.signal_seen && !RUN.stopped) RUN.stopped = signal_name(RUN.signal_seen);
+    if (now >= deadline && !RUN.stop) {
+      RUN.stopped = "duration";
+      RUN.stop = 1;
+    }
+    if (now >= next) {
+      next += o->progress_ns;
+      if (next < now) next = now + o->progress_ns;
+      if (o->progress) {
+        /* Read what the sampler wrote since the last look; the measured loop does nothing extra. */
+        while (scanned < s->capacity) {
+          uint32_t d = __atomic_load_n(&s->dur[scanned], __ATOMIC_ACQUIRE);
+          if (!d) break;
+          if (d > max_ticks) max_ticks = d;
+          scanned++;
+        }
+        printf("{\"progress\":{\"samples\":%llu,\"elapsed_s\":%.3f,\"max_ns\":%llu}}\n", (unsigned long long)scanned,
+               (now - start) / 1e9, (unsigned long long)counter_to_ns(scale, max_ticks));
+        fflush(stdout);
+      }
+    }
+  }
+  if (RUN.signal_seen && !RUN.stopped) RUN.stopped = signal_name(RUN.signal_seen);
+}
+
+static void run_metadata(const run_options *o, const samples_t *s, double hz, uint64_t saturated, buf_t *out) {
+  buf_t host = {0};
+  fingerprint_json(&host, &RUN.counter, RUN.counter.kind == COUNTER_MONOTONIC_RAW ? 0 : hz);
+  json_t j;
+  json_begin(&j, out);
+  const char *environment = o->environment;
+  char guess[64] = "";
+  if (!environment) {
+    const char *g = strstr(buf_str(&host), "\"environment_guess\":\"");
+    if (g) sscanf(g + strlen("\"environment_guess\":\""), "%63[^\"]", guess);
+    environment = *guess ? guess : NULL;
+  }
+  if (environment) json_str(&j, "environment", environment);
+  if (o->scenario) json_str(&j, "scenario", o->scenario);
+  if (o->label) json_str(&j, "label", o->label);
+  if (!strcmp(o->test, "switch")) json_int(&j, "threads", o->threads);
+  if (!strcmp(o->test, "tick")) {
+    json_int(&j, "loop_iterations", (int64_t)RUN.loop_iterations);
+    if (o->iterations < 0) json_num(&j, "loop_us", o->loop_us);
+    json_num(&j, "loop_ns_min", RUN.loop_ns_min);
+  }
+  json_int(&j, "cpu", o->cpu);
+  json_int(&j, "priority", RUN.policy_priority);
+  json_str(&j, "policy", RUN.fifo ? "SCHED_FIFO" : "SCHED_OTHER");
+  if (hz > 0 && RUN.counter.kind != COUNTER_MONOTONIC_RAW) json_num(&j, "tsc_hz", hz);
+  json_str(&j, "counter", RUN.counter.name);
+  json_str(&j, "counter_note", RUN.counter.reason);
+  json_str(&j, "started_at", RUN.started_at);
+  json_int(&j, "samples", (int64_t)s->count);
+  if (o->samples) json_int(&j, "samples_requested", (int64_t)o->samples);
+  if (o->duration_ns) json_num(&j, "duration_requested_s", o->duration_ns / 1e9);
+  json_num(&j, "elapsed_s", (RUN.end.raw_ns - RUN.start.raw_ns) / 1e9);
+  json_str(&j, "stopped", RUN.stopped);
+  json_bool(&j, "memory_locked", RUN.locked);
+  json_bool(&j, "unprivileged", !RUN.fifo || !RUN.locked);
+  if (*RUN.privilege_note) json_str(&j, "unprivileged_reason", RUN.privilege_note);
+  json_bool(&j, "progress", o->progress);
+  if (RUN.monitor_cpu >= 0)
+    json_int(&j, "monitor_cpu", RUN.monitor_cpu);
+  else
+    json_null(&j, "monitor_cpu");
+  json_int(&j, "saturated_samples", (int64_t)saturated);
+  json_str(&j, "sampler", "tickscope-sampler " TICKSCOPE_VERSION);
+  json_raw(&j, "host", buf_str(&host));
+  json_end(&j);
+  buf_free(&host);
+}
+
+/* Converts, writes the batches, renames into place; shared by the tests and write-bench. */
+void run_write_samples(const char *test, samples_t *s, counter_scale scale, const char *run_json, uint64_t *saturated) {
+  *saturated = samples_to_ns(s, scale);
+  arrow_column cols[3] = {{"ts_ns", 64, true}, {"duration_ns", 32, false}, {"thread", 32, true}};
+  arrow_kv meta[2] = {{"latency:test", test}, {"latency:run", run_json}};
+  arrow_writer w;
+  int err = arrow_open(&w, temp_fd, cols, s->thread ? 3 : 2, meta, run_json ? 2 : 1);
+  for (uint64_t at = 0; !err && (at < s->count || at == 0); at += ARROW_MAX_BATCH_ROWS) {
+    uint64_t rows = s->count - at < ARROW_MAX_BATCH_ROWS ? s->count - at : ARROW_MAX_BATCH_ROWS;
+    if (rows == 0) break; /* an empty run: schema and footer only */
+    const void *data[3] = {s->ts + at, s->dur + at, s->thread ? (const void *)(s->thread + at) : NULL};
+    err = arrow_write_batch(&w, (uint32_t)rows, data);
+  }
+  if (!err) err = arrow_finish(&w);
+  if (err) fail("writing %s: %s", temp_path, strerror(err));
+}
+
+void run_write(const run_options *o, samples_t *s) {
+  double hz = counter_hz(&RUN.counter, RUN.start, RUN.end);
+  if (!(hz > 0) || RUN.end.raw_ns - RUN.start.raw_ns < 5000000) hz = RUN.hz_estimate; /* too short to calibrate */
+  counter_scale scale = counter_scale_for(hz);
+  /* The metadata needs the saturation count, which the conversion finds: count it first. */
+  uint64_t saturated = 0;
+  for (uint64_t i = 0; i < s->count; i++) saturated += s->dur[i] == UINT32_MAX;
+  buf_t meta = {0};
+  run_metadata(o, s, hz, saturated, &meta);
+  run_write_samples(o->test, s, scale, buf_str(&meta), &saturated);
+  buf_free(&meta);
+  uint32_t max_ns = 0;
+  for (uint64_t i = 0; i < s->count; i++)
+    if (s->dur[i] > max_ns) max_ns = s->dur[i];
+  close(temp_fd);
+  temp_fd = -1;
+  if (rename(temp_path, o->output)) fail("cannot rename %s to %s: %s", temp_path, o->output, strerror(errno));
+  *temp_path = 0;
+  at_fail = NULL;
+  buf_t line = {0};
+  json_t j;
+  buf_put(&line, "{\"result\":", 10);
+  json_begin(&j, &line);
+  json_str(&j, "file", o->output);
+  json_str(&j, "test", o->test);
+  json_int(&j, "samples", (int64_t)s->count);
+  json_int(&j, "max_ns", max_ns);
+  json_str(&j, "stopped", RUN.stopped);
+  json_num(&j, "tsc_hz", hz);
+  json_bool(&j, "unprivileged", !RUN.fifo || !RUN.locked);
+  json_end(&j);
+  buf_put(&line, "}\n", 2);
+  fputs(buf_str(&line), stdout);
+  fflush(stdout);
+  buf_free(&line);
+}
+
+/* write-bench: the after-run write path alone, on synthetic samples (the benchmark's figure). */
+int run_write_bench(int argc, char **argv) {
+  uint64_t n = 0;
+  const char *out = NULL;
+  for (int i = 0; i < argc; i++) {
+    if (!strcmp(argv[i], "--samples") && i + 1 < argc && parse_u64(argv[i + 1], &n))
+      i++;
+    else if (!strcmp(argv[i], "-o") && i + 1 < argc)
+      out = argv[++i];
+    else
+      fail_usage("write-bench: usage: write-bench --samples N -o FILE");
+  }
+  if (!n || !out) fail_usage("write-bench: usage: write-bench --samples N -o FILE");
+  open_temp_output(out);
+  samples_t s;
+  samples_alloc(&s, n, false);
+  for (uint64_t i = 0; i < n; i++) {
+    s.ts[i] = 1000000 + i * 151200;
+    s.dur[i] = 142800 + (uint32_t)(i % 97);
+  }
+  s.count = n;
+  uint64_t t0 = mono_ns(), saturated;
+  run_write_samples("tick", &s, counter_scale_for(2.1e9), "{\"label\":\"write-bench\"}", &saturated);
+  uint64_t t1 = mono_ns();
+  close(temp_fd);
+  temp_fd = -1;
+  if (rename(temp_path, out)) fail("rename: %s", strerror(errno));
+  *temp_path = 0;
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  printf("{\"samples\":%llu,\"write_s\":%.4f,\"max_rss_bytes\":%ld,\"bytes_per_sample\":%.2f}\n", (unsigned long long)n,
+         (t1 - t0) / 1e9, ru.ru_maxrss * 1024L, ru.ru_maxrss * 1024.0 / (double)n);
+  return 0;
+}

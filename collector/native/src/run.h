@@ -1,0 +1,57 @@
+/* What the tick and switch tests share: options, privileges, the monitor, and writing the run file. */
+#ifndef TICKSCOPE_RUN_H
+#define TICKSCOPE_RUN_H
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "counter.h"
+#include "samples.h"
+
+#define MAX_SWITCH_THREADS 10000
+
+typedef struct {
+  const char *test; /* "tick" or "switch" */
+  int cpu, priority, threads;
+  double loop_us;       /* tick: calibrate to this long (default 68, as in the study) */
+  int64_t iterations;   /* tick: fixed iteration count, -1 to calibrate */
+  uint64_t samples;     /* 0: by duration */
+  uint64_t duration_ns; /* 0: by samples */
+  const char *environment, *scenario, *label, *output;
+  bool allow_unprivileged, progress;
+  uint64_t progress_ns;
+} run_options;
+
+/* Everything the run learns, for its metadata. */
+typedef struct {
+  counter_info counter;
+  double hz_estimate; /* before the run, for calibration and progress */
+  counter_pair start, end;
+  char started_at[40];
+  bool fifo, locked;
+  char privilege_note[512];
+  int policy_priority;
+  int monitor_cpu;
+  uint64_t loop_iterations;
+  double loop_ns_min;      /* tick: the uninterrupted loop, calibrated */
+  volatile int stop;       /* set by a signal, the monitor (duration) or the sampler (count reached) */
+  volatile int done;       /* the sampler has finished */
+  const char *stopped;     /* why the run ended */
+  volatile int signal_seen;
+} run_state;
+
+extern run_state RUN;
+
+void run_parse_options(run_options *o, const char *test, int argc, char **argv);
+/* Checks SCHED_FIFO and mlock, and creates the temporary output: everything that can fail before a run. */
+void run_prepare(run_options *o);
+/* Pins and sets the policy of a new thread's attributes (SCHED_FIFO when allowed). */
+void run_thread_attr(pthread_attr_t *attr, int cpu, size_t stack);
+/* pthread_create with every signal blocked in the new thread. */
+int run_thread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg);
+/* Watches the run from another CPU until it stops: duration, signals, progress lines. */
+void run_monitor(const run_options *o, const samples_t *s);
+/* Converts the samples and writes the Arrow file, renames it into place, prints the result line. */
+void run_write(const run_options *o, samples_t *s);
+/* The sampler's pre-run frequency estimate, measured over ~20 ms. */
+double run_estimate_hz(void);
+#endif

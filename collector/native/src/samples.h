@@ -1,0 +1,30 @@
+/* Sample memory: preallocated, locked and pre-faulted before a run; converted in place to nanoseconds
+ * and written as record batches after it, so the peak stays at 12 bytes a sample (16 with `thread`). */
+#ifndef TICKSCOPE_SAMPLES_H
+#define TICKSCOPE_SAMPLES_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "counter.h"
+
+typedef struct {
+  uint64_t *ts;    /* counter value at the sample's start; int64 ns since the run started once converted */
+  uint32_t *dur;   /* counter ticks (0 = not yet written); ns once converted; saturates at UINT32_MAX */
+  int32_t *thread; /* the thread that resumed (switch test), NULL otherwise */
+  uint64_t capacity;
+  uint64_t count; /* samples taken */
+} samples_t;
+
+/* Fails with a message when the memory is not there. */
+void samples_alloc(samples_t *s, uint64_t capacity, bool with_thread);
+void samples_free(samples_t *s);
+/* Bytes of RAM one sample needs, and how many samples fit in the memory budget (60% of MemAvailable). */
+uint64_t samples_bytes_each(bool with_thread);
+uint64_t samples_max_capacity(bool with_thread);
+
+static inline void samples_store(uint32_t *dur, uint64_t i, uint64_t ticks) {
+  __atomic_store_n(&dur[i], ticks > UINT32_MAX ? UINT32_MAX : (ticks ? (uint32_t)ticks : 1u), __ATOMIC_RELEASE);
+}
+
+/* Converts in place: ts to ns since the first sample, dur to ns. Returns the number of saturated samples. */
+uint64_t samples_to_ns(samples_t *s, counter_scale scale);
+#endif

@@ -1,0 +1,3 @@
+#ifndef TICKSCOPE_VERSION
+#define TICKSCOPE_VERSION "0.1.0"
+#endif

@@ -1,0 +1,92 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { encodeSyntheticRun } from "../../../lib/summary/testing/synthetic-trace";
+import { UsageError } from "../command";
+import analyze from "./analyze";
+
+const dir = mkdtempSync(join(tmpdir(), "tickscope-analyze-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+mkdirSync(join(dir, "bundle", "runs"), { recursive: true });
+const emu = encodeSyntheticRun({ samples: 200_000, worst: { atNs: 5e9, ns: 7_190_000 } });
+const sw = encodeSyntheticRun({ samples: 100_000, test: "switch", threads: 2, spikePeriodNs: null });
+writeFileSync(join(dir, "bundle", "runs", "emu.arrow"), emu.bytes);
+writeFileSync(join(dir, "bundle", "runs", "sw.arrow"), sw.bytes);
+writeFileSync(
+  join(dir, "bundle", "manifest.json"),
+  JSON.stringify({
+    format: "latency-bundle",
+    version: 1,
+    runs: [
+      {
+        id: "emu-tick",
+        file: "runs/emu.arrow",
+        test: "tick",
+        environment: "emulated",
+        scenario: "one-to-all",
+      },
+      { id: "enl-switch-2", file: "runs/sw.arrow", test: "switch", environment: "enlightened", threads: 2 },
+    ],
+  }),
+);
+writeFileSync(join(dir, "notes.arrow"), "not arrow");
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(console, "log").mockImplementation((...a) => void out.push(a.join(" ")));
+  vi.spyOn(console, "error").mockImplementation((...a) => void err.push(a.join(" ")));
+  return { out, err };
+}
+afterEach(() => vi.restoreAllMocks());
+
+describe("tickscope analyze", () => {
+  it("prints one JSON object with a report per run", async () => {
+    const { out } = capture();
+    expect(await analyze.run([join(dir, "bundle"), "--json"])).toBe(0);
+    const { runs } = JSON.parse(out.join("\n"));
+    expect(runs.map((r: { id: string }) => r.id)).toEqual(["emu-tick", "enl-switch-2"]);
+    expect(runs[0]).toMatchObject({
+      test: "tick",
+      environment: "emulated",
+      samples: 200_000,
+      max_duration_ns: emu.truth.max.durationNs,
+      max_at_ts_ns: emu.truth.max.ts,
+      errors: [],
+    });
+    expect(runs[1]).toMatchObject({ test: "switch", threads: 2, max_overhead_ns: sw.truth.max.durationNs });
+  });
+
+  it("prints a readable summary without --json", async () => {
+    const { out } = capture();
+    expect(await analyze.run([join(dir, "bundle", "runs", "emu.arrow")])).toBe(0);
+    expect(out.join("\n")).toMatch(/max overhead 7\.19 ms/);
+    expect(out.join("\n")).toMatch(/tick: every 1\.00 ms, costs 8\.0\d µs/);
+  });
+
+  it("exits 1 and names the run when the statistic is above --fail-above", async () => {
+    const { err } = capture();
+    expect(await analyze.run([join(dir, "bundle"), "--json", "--fail-above", "5ms"])).toBe(1);
+    expect(err).toEqual([expect.stringMatching(/FAIL emu-tick .*maximum 7\.19 ms is above 5\.00 ms/)]);
+    capture();
+    expect(await analyze.run([join(dir, "bundle"), "--fail-above", "8ms"])).toBe(0);
+    const second = capture();
+    expect(await analyze.run([join(dir, "bundle"), "--fail-above", "100us", "--percentile", "99"])).toBe(0);
+    expect(second.err).toEqual([]);
+  });
+
+  it("exits 2 on bad input and says what was expected where", async () => {
+    const { out, err } = capture();
+    expect(await analyze.run([join(dir, "notes.arrow"), "--json", join(dir, "missing")])).toBe(2);
+    expect(JSON.parse(out.join("\n")).runs[0].errors[0]).toMatchObject({
+      expected: expect.stringMatching(/Arrow IPC/),
+    });
+    expect(err.join("\n")).toMatch(/notes\.arrow: expected an Arrow IPC file/);
+    expect(err.join("\n")).toMatch(
+      /missing: expected a run file, a bundle zip or a bundle folder, found nothing at that path/,
+    );
+    await expect(analyze.run(["--fail-above", "soon", "x"])).rejects.toThrow(UsageError);
+    await expect(analyze.run([])).rejects.toThrow(UsageError);
+  });
+});

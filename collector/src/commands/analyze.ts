@@ -1,0 +1,149 @@
+import { describeProblem, type FormatProblem } from "../../../lib/format/errors";
+import { openPathAsBundle } from "../../../lib/format/node-source";
+import {
+  formatNs,
+  parseDuration,
+  parseStatistic,
+  runReport,
+  statisticLabel,
+  statisticOf,
+  summarizeBundleRun,
+  type RunReport,
+  type Statistic,
+} from "../../../lib/analysis";
+import type { RunSummary } from "../../../lib/summary";
+import { UsageError, type Command } from "../command";
+
+interface Options {
+  paths: string[];
+  json: boolean;
+  failAbove: number | null;
+  statistic: Statistic;
+}
+
+function parseArgs(args: string[]): Options {
+  const options: Options = { paths: [], json: false, failAbove: null, statistic: "max" };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const value = () => {
+      const next = args[++i];
+      if (next === undefined) throw new UsageError(`${arg} needs a value`);
+      return next;
+    };
+    if (arg === "--json") options.json = true;
+    else if (arg === "--fail-above") {
+      const text = value();
+      const ns = parseDuration(text);
+      if (ns === null)
+        throw new UsageError(`--fail-above: expected a duration such as 100us or 2ms, found "${text}"`);
+      options.failAbove = ns;
+    } else if (arg === "--percentile") {
+      const text = value();
+      const statistic = parseStatistic(text);
+      if (!statistic || statistic === "max")
+        throw new UsageError(
+          `--percentile: expected a percentile between 0 and 100 such as 99.9, found "${text}"`,
+        );
+      options.statistic = statistic;
+    } else if (arg.startsWith("--")) throw new UsageError(`unknown option ${arg}`);
+    else options.paths.push(arg);
+  }
+  if (!options.paths.length)
+    throw new UsageError("give at least one PATH: a run file, a bundle zip or a bundle folder");
+  return options;
+}
+
+function describe(report: RunReport, summary: RunSummary | null, statistic: Statistic): string {
+  const where = [
+    report.test,
+    report.environment,
+    report.scenario,
+    report.threads && `${report.threads} threads`,
+  ]
+    .filter(Boolean)
+    .join(", ");
+  const lines = [`${report.id} (${report.file})${where ? ` — ${where}` : ""}`];
+  if (!summary) return lines.join("\n");
+  const value = report.test === "switch" ? "latency" : "overhead";
+  lines.push(
+    `  ${summary.count.toLocaleString("en")} samples over ${formatNs(summary.spanNs)}` +
+      (summary.kind === "samples" ? `; baseline ${formatNs(summary.baseline.ns)}` : ""),
+    `  max ${value} ${formatNs(report.max_overhead_ns)}` +
+      (Number.isFinite(summary.max.ts)
+        ? ` at ${formatNs(summary.max.ts)} (duration ${formatNs(summary.max.durationNs)})`
+        : ""),
+    `  ${value} percentiles: ${Object.entries(report.percentiles_ns)
+      .map(([p, v]) => `p${p} ${formatNs(v)}`)
+      .join("  ")}`,
+  );
+  if (statistic !== "max")
+    lines.push(`  ${statisticLabel(statistic)}: ${formatNs(statisticOf(summary, statistic))}`);
+  if (report.tick)
+    lines.push(`  tick: every ${formatNs(report.tick.period_ns)}, costs ${formatNs(report.tick.cost_ns)}`);
+  for (const s of report.periodic_spikes)
+    lines.push(
+      `  periodic spikes: every ${formatNs(s.period_ns)} at +${formatNs(s.phase_ns)}, in ${Math.round(s.regularity * 100)}% of periods, typically ${formatNs(s.magnitude_ns)}`,
+    );
+  return lines.join("\n");
+}
+
+const analyze: Command = {
+  summary:
+    "summarise runs: baseline, maxima, percentiles, tick and periodic spikes (--json for scripts and CI)",
+  usage: "analyze PATH... [--json] [--fail-above DURATION] [--percentile P]",
+  async run(args) {
+    const options = parseArgs(args);
+    const reports: RunReport[] = [];
+    const texts: string[] = [];
+    const problems: FormatProblem[] = [];
+    const failures: string[] = [];
+    for (const path of options.paths) {
+      let bundle;
+      try {
+        bundle = await openPathAsBundle(path);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        problems.push({
+          file: path,
+          expected: "a run file, a bundle zip or a bundle folder",
+          found:
+            code === "ENOENT"
+              ? "nothing at that path"
+              : error instanceof Error
+                ? error.message
+                : String(error),
+        });
+        continue;
+      }
+      try {
+        problems.push(...bundle.problems);
+        for (const run of bundle.runs) {
+          const { summary, errors } = await summarizeBundleRun(bundle, run);
+          const report = runReport(
+            summary,
+            { id: run.id, file: run.file, test: run.test, fields: run.fields },
+            errors,
+          );
+          reports.push(report);
+          texts.push(describe(report, summary, options.statistic));
+          if (!summary) problems.push(...errors);
+          else if (options.failAbove !== null) {
+            const value = statisticOf(summary, options.statistic);
+            if (value > options.failAbove)
+              failures.push(
+                `${run.id} (${path}): ${statisticLabel(options.statistic)} ${formatNs(value)} is above ${formatNs(options.failAbove)}`,
+              );
+          }
+        }
+      } finally {
+        await bundle.close();
+      }
+    }
+    if (options.json) console.log(JSON.stringify({ runs: reports }, null, 2));
+    else if (texts.length) console.log(texts.join("\n\n"));
+    for (const problem of problems) console.error(`tickscope analyze: ${describeProblem(problem)}`);
+    for (const failure of failures) console.error(`tickscope analyze: FAIL ${failure}`);
+    return problems.length ? 2 : failures.length ? 1 : 0;
+  },
+};
+export default analyze;

@@ -1,0 +1,193 @@
+import { PAPER_SCENARIOS } from "../../../lib/format/contract";
+import { BundleDirectory, runFileName } from "../../../lib/format/bundle-writer";
+import type { ManifestRun } from "../../../lib/format/manifest";
+import { UsageError, type Command } from "../command";
+import {
+  DEFAULT_MATRIX,
+  MAX_THREADS,
+  parseMatrix,
+  testId,
+  testLabel,
+  type PlannedTest,
+} from "../collect-plan";
+import { moveOffCpu, readFingerprint } from "../host";
+import { runSampler, type SamplerResult, type SamplerRun } from "../native/sampler-process";
+import {
+  checkNewOutputDir,
+  formatDuration,
+  onlineCpus,
+  parseCpu,
+  parseDuration,
+  parseInteger,
+  parseOptions,
+} from "../options";
+import { ProgressBar, formatNs } from "../progress-bar";
+
+const usage = `collect tick|switch|matrix [options] -o DIR
+
+  --threads N          switch: threads yielding to each other (2-${MAX_THREADS}; default 2)
+  --tests LIST         matrix: the tests to run (default tick,switch:2,switch:1000)
+  --cpu C              the measured CPU (default: the last one)
+  --samples N          stop after N samples per test, or
+  --duration T         stop after T per test: 500ms, 3s, 10m, 1h (default 10s)
+  --loop-us U          tick: the busy loop's uninterrupted length (default 68, as in the study)
+  --priority P         SCHED_FIFO priority (default: the highest)
+  --environment E      bare-machine, emulated, enlightened, or any label (default: from the fingerprint)
+  --scenario S         the study's presets: ${PAPER_SCENARIOS.join(", ")}; or any text
+  --label L            a free label for the runs
+  --title T            the bundle's title
+  --no-progress        no progress bar (the sampler's monitor then reads nothing)
+  --allow-unprivileged run without SCHED_FIFO or locked memory, marked so in the run
+  -o, --output DIR     the bundle folder to create (must not exist)
+
+Ctrl-C (SIGINT) or SIGTERM stops the current test early; what was taken is written.`;
+
+const collect: Command = {
+  summary: "run the tick and/or switch tests and write a result bundle",
+  usage,
+  async run(args) {
+    const { values, positionals } = parseOptions(args, {
+      threads: { type: "string" },
+      tests: { type: "string" },
+      cpu: { type: "string" },
+      samples: { type: "string" },
+      duration: { type: "string" },
+      "loop-us": { type: "string" },
+      priority: { type: "string" },
+      environment: { type: "string" },
+      scenario: { type: "string" },
+      label: { type: "string" },
+      title: { type: "string" },
+      "no-progress": { type: "boolean" },
+      "allow-unprivileged": { type: "boolean" },
+      output: { type: "string", short: "o" },
+    });
+    const [kind, ...extra] = positionals;
+    if (!kind || !["tick", "switch", "matrix"].includes(kind) || extra.length)
+      throw new UsageError(
+        `expected collect tick, collect switch or collect matrix, found "${positionals.join(" ")}"`,
+      );
+    if (values.threads !== undefined && kind !== "switch")
+      throw new UsageError(
+        "--threads applies to collect switch; for a matrix use --tests tick,switch:2,switch:1000",
+      );
+    if (values.tests !== undefined && kind !== "matrix")
+      throw new UsageError("--tests applies to collect matrix");
+    if (values.samples !== undefined && values.duration !== undefined)
+      throw new UsageError("give --samples or --duration, not both");
+
+    const plan: PlannedTest[] =
+      kind === "matrix"
+        ? values.tests
+          ? parseMatrix(values.tests)
+          : DEFAULT_MATRIX
+        : kind === "switch"
+          ? [
+              {
+                test: "switch",
+                threads: parseInteger(values.threads ?? "2", "--threads", 2, MAX_THREADS, "a thread count"),
+              },
+            ]
+          : [{ test: "tick" }];
+    const samples =
+      values.samples !== undefined
+        ? parseInteger(values.samples, "--samples", 1, 2 ** 40, "a number of samples")
+        : undefined;
+    const durationNs =
+      values.duration !== undefined ? parseDuration(values.duration) : samples ? undefined : 10e9;
+    const cpus = onlineCpus();
+    const cpu = values.cpu !== undefined ? parseCpu(values.cpu) : cpus[cpus.length - 1];
+    const loopUs = values["loop-us"];
+    if (loopUs !== undefined && !(Number(loopUs) >= 0 && Number(loopUs) <= 1e6))
+      throw new UsageError(`--loop-us: expected microseconds (0 to 1000000), found "${loopUs}"`);
+    if (loopUs !== undefined && !plan.some((t) => t.test === "tick"))
+      throw new UsageError("--loop-us applies to the tick test");
+    const priority =
+      values.priority !== undefined
+        ? parseInteger(values.priority, "--priority", 1, 99, "a SCHED_FIFO priority")
+        : undefined;
+    const target = checkNewOutputDir(values.output);
+    if (values.scenario && !(PAPER_SCENARIOS as readonly string[]).includes(values.scenario))
+      console.error(
+        `note: scenario "${values.scenario}" is not one of the study's presets (${PAPER_SCENARIOS.join(", ")})`,
+      );
+
+    const host = await readFingerprint();
+    const environment = values.environment ?? host.environment_guess;
+    const bundle = await BundleDirectory.create(target);
+    moveOffCpu(cpu, cpus);
+
+    let interrupted: NodeJS.Signals | null = null;
+    let current: SamplerRun | null = null;
+    const onSignal = (signal: NodeJS.Signals) => {
+      interrupted = signal;
+      current?.stop(signal);
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    try {
+      for (const planned of plan) {
+        if (interrupted) break;
+        const id = testId(planned);
+        const file = runFileName(id);
+        const samplerArgs = [
+          planned.test,
+          ...(planned.threads ? ["--threads", String(planned.threads)] : []),
+          "--cpu",
+          String(cpu),
+          ...(samples ? ["--samples", String(samples)] : ["--duration", formatDuration(durationNs!)]),
+          ...(planned.test === "tick" && loopUs !== undefined ? ["--loop-us", loopUs] : []),
+          ...(priority ? ["--priority", String(priority)] : []),
+          ...(environment ? ["--environment", environment] : []),
+          ...(values.scenario ? ["--scenario", values.scenario] : []),
+          ...(values.label ? ["--label", values.label] : []),
+          ...(values["allow-unprivileged"] ? ["--allow-unprivileged"] : []),
+          ...(values["no-progress"] ? [] : ["--progress"]),
+          "-o",
+          bundle.path(file),
+        ];
+        const bar = new ProgressBar({ label: id, samples, durationNs });
+        current = runSampler(samplerArgs, (p) => bar.update(p));
+        const result: SamplerResult = await current.result;
+        current = null;
+        bar.done(
+          `${id}: ${result.samples.toLocaleString("en-US")} samples, max ${formatNs(result.max_ns)}, stopped by ${result.stopped}` +
+            (result.unprivileged ? " (UNPRIVILEGED: not SCHED_FIFO or not locked)" : ""),
+        );
+        const run: ManifestRun = {
+          id,
+          file,
+          test: planned.test,
+          ...(environment ? { environment } : {}),
+          ...(values.scenario ? { scenario: values.scenario } : {}),
+          ...(planned.threads ? { threads: planned.threads } : {}),
+          label: values.label ?? testLabel(planned),
+          cpu,
+          samples: result.samples,
+          stopped: result.stopped,
+        };
+        bundle.addRun(run);
+      }
+      if (!bundle.runCount) throw new UsageError("interrupted before any test ran: nothing written", 1);
+      const title =
+        values.title ??
+        `${plan.map(testLabel).join("; ")} on ${host.hostname ?? "this machine"} (${environment ?? "unknown environment"})`;
+      await bundle.commit({ title, host });
+    } catch (error) {
+      current?.stop("SIGTERM");
+      await bundle.abort();
+      throw error;
+    } finally {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    }
+    const shown = values.output!;
+    console.log(
+      interrupted
+        ? `interrupted by ${interrupted}: wrote ${bundle.runCount} of ${plan.length} test(s) to ${shown}`
+        : `wrote ${shown} (${bundle.runCount} run${bundle.runCount > 1 ? "s" : ""}); open it in the dashboard or pack it: npx tickscope pack ${shown} -o ${shown}.zip`,
+    );
+    return 0;
+  },
+};
+export default collect;

@@ -1,0 +1,87 @@
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { UsageError } from "../command";
+import { samplerPath } from "./sampler-binary";
+
+/** What the sampler's monitor thread prints every ~250 ms (read from a CPU other than the measured one). */
+export interface SamplerProgress {
+  samples: number;
+  elapsed_s: number;
+  max_ns: number;
+}
+
+/** The sampler's last line: where the run went and how it ended. */
+export interface SamplerResult {
+  file: string;
+  test: string;
+  samples: number;
+  max_ns: number;
+  stopped: string;
+  tsc_hz: number;
+  unprivileged: boolean;
+}
+
+export interface SamplerRun {
+  result: Promise<SamplerResult>;
+  /** Forwards a signal (SIGINT, SIGTERM) to the sampler, which stops and still writes what it took. */
+  stop(signal?: NodeJS.Signals): void;
+}
+
+/**
+ * Runs `tickscope-sampler <args>`, parsing its JSON lines. A usage error from the sampler (exit status 2)
+ * becomes a UsageError with its own message; any other failure an Error with its message.
+ */
+export function runSampler(args: string[], onProgress?: (p: SamplerProgress) => void): SamplerRun {
+  const child = spawn(samplerPath(), args, { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (chunk: string) => (stderr += chunk));
+  let result: SamplerResult | null = null;
+  const lines = createInterface({ input: child.stdout });
+  lines.on("line", (line) => {
+    let parsed: { progress?: SamplerProgress; result?: SamplerResult };
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      return;
+    }
+    if (parsed.progress) onProgress?.(parsed.progress);
+    if (parsed.result) result = parsed.result;
+  });
+  const done = new Promise<SamplerResult>((resolve, reject) => {
+    child.on("error", (error) => reject(new Error(`cannot start the sampler: ${error.message}`)));
+    child.on("close", (code, signal) => {
+      const message = stderr.replace(/^tickscope-sampler: /gm, "").trim();
+      if (code === 0 && result) resolve(result);
+      else if (code === 2) reject(new UsageError(message || "the sampler rejected its arguments"));
+      else
+        reject(
+          new UsageError(
+            message ||
+              `the sampler ended ${signal ? `by ${signal}` : `with status ${code}`} without a result`,
+            1,
+          ),
+        );
+    });
+  });
+  return {
+    result: done,
+    stop(signal: NodeJS.Signals = "SIGINT") {
+      if (child.exitCode === null) child.kill(signal);
+    },
+  };
+}
+
+/** Runs the sampler to completion and returns its stdout (fingerprint, load). */
+export async function samplerOutput(args: string[]): Promise<string> {
+  const child = spawn(samplerPath(), args, { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  child.stdout.setEncoding("utf8").on("data", (c: string) => (out += c));
+  child.stderr.setEncoding("utf8").on("data", (c: string) => (err += c));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  const message = err.replace(/^tickscope-sampler: /gm, "").trim();
+  if (code === 2) throw new UsageError(message);
+  if (code !== 0) throw new UsageError(message || `the sampler failed with status ${code}`, 1);
+  return out;
+}

@@ -1,0 +1,56 @@
+import type { SamplerProgress } from "./native/sampler-process";
+
+export interface ProgressTarget {
+  label: string;
+  /** Planned length: by samples or by duration (ns). */
+  samples?: number;
+  durationNs?: number;
+}
+
+export function formatNs(ns: number): string {
+  if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)} ms`;
+  if (ns >= 1e3) return `${(ns / 1e3).toFixed(1)} us`;
+  return `${ns} ns`;
+}
+
+function formatSeconds(s: number): string {
+  if (s >= 3600) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+  if (s >= 60) return `${Math.floor(s / 60)}m${String(Math.floor(s % 60)).padStart(2, "0")}s`;
+  return `${s.toFixed(1)} s`;
+}
+
+/** One progress line: bar, samples, elapsed time (of the planned), the maximum so far. */
+export function progressLine(target: ProgressTarget, p: SamplerProgress, width = 24): string {
+  const fraction = target.samples
+    ? p.samples / target.samples
+    : target.durationNs
+      ? (p.elapsed_s * 1e9) / target.durationNs
+      : 0;
+  const filled = Math.max(0, Math.min(width, Math.round(fraction * width)));
+  const bar = `[${"#".repeat(filled)}${".".repeat(width - filled)}]`;
+  const planned = target.durationNs ? ` / ${formatSeconds(target.durationNs / 1e9)}` : "";
+  return `${target.label.padEnd(12)} ${bar} ${p.samples.toLocaleString("en-US")} samples  ${formatSeconds(p.elapsed_s)}${planned}  max ${formatNs(p.max_ns)}`;
+}
+
+/** Redraws one line on a terminal; elsewhere (a log, a pipe) prints nothing until the run ends. */
+export class ProgressBar {
+  private drawn = false;
+
+  constructor(
+    private readonly target: ProgressTarget,
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+  ) {}
+
+  update(p: SamplerProgress): void {
+    if (!this.stream.isTTY) return;
+    this.stream.write(
+      `\r${progressLine(this.target, p, 24).slice(0, (this.stream.columns ?? 100) - 1)}\x1b[K`,
+    );
+    this.drawn = true;
+  }
+
+  done(summary: string): void {
+    this.stream.write(`${this.drawn ? "\r\x1b[K" : ""}${summary}\n`);
+    this.drawn = false;
+  }
+}

@@ -1,0 +1,96 @@
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { tableFromIPC, type Table } from "apache-arrow";
+import { SAMPLER_PATH } from "../src/native/sampler-binary";
+
+export const REPO = join(import.meta.dirname, "..", "..");
+
+export function tempDir(prefix = "tickscope-test-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function ensureSampler(): string {
+  const make = spawnSync("make", ["-C", join(REPO, "collector", "native"), "-s"], { encoding: "utf8" });
+  if (make.status !== 0) throw new Error(`make failed: ${make.stderr}`);
+  return SAMPLER_PATH;
+}
+
+export interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function run(
+  command: string,
+  args: string[],
+  options: { killAfterMs?: number; signal?: NodeJS.Signals } = {},
+): Promise<Finished> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => {
+      stdout += c;
+      // Interrupt once the run is visibly under way: its first progress line.
+      if (options.killAfterMs !== undefined && stdout.includes('"progress"') && !timer)
+        timer = setTimeout(() => child.kill(options.signal ?? "SIGINT"), options.killAfterMs);
+    });
+    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+    let timer: NodeJS.Timeout | undefined;
+    child.on("close", (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+export function readTable(path: string): Table {
+  return tableFromIPC(readFileSync(path));
+}
+
+export function runMetadata(table: Table): Record<string, unknown> {
+  return JSON.parse(table.schema.metadata.get("latency:run") ?? "{}");
+}
+
+/**
+ * The dominant periodic component of a tick run, found honestly: each sample's excess over its
+ * neighbours' median (so slow stretches of the busy loop cancel out), clamped to 100 us, is summed as a phasor at each
+ * candidate frequency; a periodic interruption adds up in phase, noise does not.
+ */
+export function periodogram(
+  ts: Float64Array,
+  duration: Float64Array,
+  fromHz: number,
+  toHz: number,
+  stepHz = 1,
+) {
+  const n = ts.length;
+  const excess = new Float64Array(n);
+  const window: number[] = [];
+  for (let i = 0; i < n; i++) {
+    window.length = 0;
+    for (let k = Math.max(0, i - 8); k <= Math.min(n - 1, i + 8); k++) if (k !== i) window.push(duration[k]);
+    window.sort((a, b) => a - b);
+    // Clamped: a rare long stall (RT throttling, the host) would otherwise outweigh every tick.
+    excess[i] = Math.min(100_000, Math.max(0, duration[i] - window[window.length >> 1]));
+  }
+  let energy = 0;
+  for (const e of excess) energy += e * e;
+  const power: { hz: number; power: number }[] = [];
+  for (let hz = fromHz; hz <= toHz; hz += stepHz) {
+    let re = 0;
+    let im = 0;
+    for (let i = 0; i < n; i++) {
+      if (!excess[i]) continue;
+      const angle = (2 * Math.PI * hz * ts[i]) / 1e9;
+      re += excess[i] * Math.cos(angle);
+      im += excess[i] * Math.sin(angle);
+    }
+    power.push({ hz, power: (re * re + im * im) / energy });
+  }
+  return power;
+}

@@ -1,0 +1,82 @@
+"use client";
+
+import type { ECharts, EChartsCoreOption } from "echarts/core";
+import { forwardRef, useEffect, useImperativeHandle, useRef } from "react";
+import { echarts } from "./echarts-core";
+import { chartTheme, readChartTokens } from "./theme";
+import { useTheme } from "../workspace/theme";
+
+export type ChartEvents = Record<string, (params: unknown, chart: ECharts) => void>;
+
+export interface ChartHandle {
+  /** The chart as a PNG data URL, on the page's background colour. */
+  toPng(): string | null;
+  instance(): ECharts | null;
+}
+
+interface Props {
+  option: EChartsCoreOption;
+  /** Replace the whole option instead of merging (when series come and go). */
+  notMerge?: boolean;
+  events?: ChartEvents;
+  /** What the chart shows, for screen readers. */
+  label: string;
+  className?: string;
+  testId?: string;
+}
+
+/**
+ * The one place that owns ECharts' lifecycle: init with the theme, setOption on change, resize with its
+ * box, dispose on unmount or theme change. Everything else passes options built by pure functions.
+ */
+export const EChart = forwardRef<ChartHandle, Props>(function EChart(
+  { option, notMerge = false, events, label, className, testId },
+  ref,
+) {
+  const box = useRef<HTMLDivElement>(null);
+  const chart = useRef<ECharts | null>(null);
+  const eventsRef = useRef(events);
+  const optionRef = useRef(option);
+  const theme = useTheme();
+
+  useEffect(() => {
+    eventsRef.current = events;
+  }, [events]);
+
+  useEffect(() => {
+    const element = box.current;
+    if (!element) return;
+    const themeName = `tickscope-${theme}`;
+    echarts.registerTheme(themeName, chartTheme(readChartTokens()));
+    const instance = echarts.init(element, themeName, { renderer: "canvas" });
+    chart.current = instance;
+    instance.setOption(optionRef.current, true);
+    const names = ["click", "datazoom", "dblclick", "brushEnd"];
+    for (const name of names)
+      instance.on(name, (params: unknown) => eventsRef.current?.[name]?.(params, instance));
+    const observer = new ResizeObserver(() => instance.resize());
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      instance.dispose();
+      chart.current = null;
+    };
+  }, [theme]);
+
+  useEffect(() => {
+    optionRef.current = option;
+    chart.current?.setOption(option, { notMerge, lazyUpdate: false });
+  }, [option, notMerge]);
+
+  useImperativeHandle(ref, () => ({
+    toPng: () =>
+      chart.current?.getDataURL({
+        type: "png",
+        pixelRatio: 2,
+        backgroundColor: readChartTokens().surface,
+      }) ?? null,
+    instance: () => chart.current,
+  }));
+
+  return <div ref={box} role="img" aria-label={label} data-testid={testId} className={className} />;
+});

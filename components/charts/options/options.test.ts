@@ -1,0 +1,200 @@
+import { describe, expect, it } from "vitest";
+import type { HeatmapCells, WindowColumns } from "@/lib/workspace/types";
+import { histogramOption, nines, ninesLabel, percentileOption } from "./distribution";
+import { cellWindow, heatmapData, heatmapOption, hottestCells } from "./heatmap";
+import { tickLevels, tickPatternOption } from "./tick-pattern";
+import { timeAxisLabels } from "./time-axis";
+import { columnData, renderColumn, timelineOption } from "./timeline";
+
+type AnyOption = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function window(overrides: Partial<WindowColumns> = {}): WindowColumns {
+  return {
+    t0: 0,
+    t1: 4000,
+    start: Float64Array.from([0, 1000, 2000, 3000]),
+    min: Float64Array.from([68, 68, 0, 70]),
+    max: Float64Array.from([76, 7190, 0, 80]),
+    minTs: Float64Array.from([10, 1100, 0, 3010]),
+    maxTs: Float64Array.from([500, 1500, 0, 3900]),
+    count: Float64Array.from([10, 12, 0, 9]),
+    raw: null,
+    source: "pyramid",
+    samples: 31,
+    ...overrides,
+  };
+}
+
+describe("timeline option", () => {
+  it("keeps one column per non-empty pixel column with its exact min, max and the time of the max", () => {
+    expect(columnData(window())).toEqual([
+      [0, 1000, 68, 76, 500, 10, 10],
+      [1000, 2000, 68, 7190, 1500, 1100, 12],
+      [3000, 4000, 70, 80, 3900, 3010, 9],
+    ]);
+  });
+
+  it("draws columns as min..max bars over the whole run with the window zoomed and the threshold marked", () => {
+    const option = timelineOption({
+      window: window(),
+      startNs: 0,
+      endNs: 3.6e12,
+      t0: 0,
+      t1: 4000,
+      thresholdNs: 1000,
+    }) as AnyOption;
+    expect(option.xAxis).toMatchObject({ min: 0, max: 3.6e12 });
+    expect(option.dataZoom.map((z: AnyOption) => [z.type, z.startValue, z.endValue])).toEqual([
+      ["inside", 0, 4000],
+      ["slider", 0, 4000],
+    ]);
+    const [columns, samples] = option.series;
+    expect(columns.type).toBe("custom");
+    expect(columns.data).toHaveLength(3);
+    expect(columns.markLine.data).toEqual([{ yAxis: 1000 }]);
+    expect(samples.data).toEqual([]);
+  });
+
+  it("draws raw samples as points when the window holds few", () => {
+    const raw = { ts: Float64Array.from([1, 2, 3]), value: Float64Array.from([68, 7190, 70]) };
+    const option = timelineOption({
+      window: window({ raw, source: "raw" }),
+      startNs: 0,
+      endNs: 10,
+      t0: 0,
+      t1: 4,
+      thresholdNs: 100,
+    }) as AnyOption;
+    const [columns, samples] = option.series;
+    expect(columns.data).toEqual([]);
+    expect(samples.data).toEqual([
+      [1, 68],
+      [2, 7190],
+      [3, 70],
+    ]);
+    expect(samples.markLine.data).toEqual([{ yAxis: 100 }]);
+  });
+
+  it("renders a column as a rectangle from min to max, at least one pixel in each direction", () => {
+    const datum = [0, 1000, 68, 7190];
+    const api = {
+      value: (i: number) => datum[i],
+      coord: ([x, y]: [number, number]) => [x / 10, 1000 - y / 10] as [number, number],
+      style: () => ({ fill: "red" }),
+    };
+    expect(renderColumn(null, api)).toEqual({
+      type: "rect",
+      shape: { x: 0, y: 1000 - 719, width: 100, height: 712.2 },
+      style: { fill: "red" },
+    });
+    const flat = [0, 1, 68, 68];
+    expect(renderColumn(null, { ...api, value: (i: number) => flat[i] }).shape).toMatchObject({
+      width: 1,
+      height: 1,
+    });
+  });
+});
+
+describe("time axis", () => {
+  it("reads an hour in seconds", () => {
+    const axis = timeAxisLabels(0, 3.6e12);
+    expect(axis.unit).toBe("s");
+    expect(axis.format(1_800e9)).toBe("1800");
+  });
+
+  it("reads one tick period deep in a run as µs after a round origin", () => {
+    const axis = timeAxisLabels(1_234_567_000_000, 1_234_568_000_000);
+    expect(axis.unit).toBe("µs");
+    expect(axis.origin).toBe(1_234_567_000_000);
+    expect(axis.format(1_234_567_500_000)).toBe("500");
+    expect(axis.name).toBe("time (µs after 1234.567 s)");
+  });
+});
+
+describe("distribution options", () => {
+  it("spaces the percentile spectrum by nines", () => {
+    expect(nines(90)).toBeCloseTo(1);
+    expect(nines(99.9)).toBeCloseTo(3);
+    expect([0, 1, 2, 3, 5].map(ninesLabel)).toEqual(["0%", "90%", "99%", "99.9%", "99.999%"]);
+  });
+
+  it("overlays one series per run and leaves out the 100th percentile and empty bins", () => {
+    const spectrum = percentileOption([
+      {
+        name: "a",
+        points: [
+          { p: 50, value: 68_000 },
+          { p: 99.9, value: 76_000 },
+          { p: 100, value: 7e6 },
+        ],
+      },
+      { name: "b", points: [{ p: 99, value: 80_000 }] },
+    ]) as AnyOption;
+    expect(spectrum.series.map((s: AnyOption) => s.name)).toEqual(["a", "b"]);
+    expect(spectrum.series[0].data).toHaveLength(2);
+    expect(spectrum.series[0].data[1][0]).toBeCloseTo(3);
+    const histogram = histogramOption([
+      { name: "a", lower: [1000, 2000, 4000], counts: [5, 0, 2] },
+    ]) as AnyOption;
+    expect(histogram.xAxis.type).toBe("log");
+    expect(histogram.series[0].data).toEqual([
+      [1000, 5],
+      [4000, 2],
+    ]);
+  });
+});
+
+describe("heat map option", () => {
+  const cells: HeatmapCells = {
+    periodNs: 1e9,
+    phaseNs: 0,
+    secondStart: 10,
+    seconds: 2,
+    rows: 4,
+    values: Float64Array.from([1, NaN, 3, 4, 5, 6, 7, 8_000_000]),
+    maxValue: 8_000_000,
+  };
+
+  it("keeps only cells that saw a sample and scales colour to the maximum", () => {
+    expect(heatmapData(cells)).toHaveLength(7);
+    expect(heatmapData(cells).at(-1)).toEqual([1, 3, 8_000_000]);
+    const option = heatmapOption(cells) as AnyOption;
+    expect(option.visualMap.max).toBe(8_000_000);
+    expect(option.xAxis.data).toEqual(["10", "11"]);
+  });
+
+  it("lists the hottest cells first", () => {
+    expect(hottestCells(cells, 2)).toEqual([
+      { second: 1, row: 3, value: 8_000_000 },
+      { second: 1, row: 2, value: 7 },
+    ]);
+  });
+
+  it("maps a cell back to its time window", () => {
+    expect(cellWindow(cells, 1, 3)).toEqual({ t0: 11.75e9, t1: 12e9 });
+    expect(cellWindow({ ...cells, periodNs: 1e6 }, 1, 3)).toEqual({ t0: 11e9, t1: 12e9 });
+  });
+});
+
+describe("tick pattern option", () => {
+  it("labels both levels and the tick cost", () => {
+    expect(tickLevels(68_000, 76_000)).toEqual({
+      noTick: "no tick 68 µs",
+      tick: "tick 76 µs",
+      cost: "tick cost 8 µs",
+    });
+    const option = tickPatternOption({
+      t0: 0,
+      t1: 1e6,
+      ts: [0, 72_000],
+      value: [68_000, 76_000],
+      noTickNs: 68_000,
+      tickNs: 76_000,
+    }) as AnyOption;
+    expect(option.series[0].markLine.data.map((d: AnyOption) => d.yAxis)).toEqual([68_000, 76_000]);
+    expect(option.series[0].data).toEqual([
+      [0, 68_000],
+      [72_000, 76_000],
+    ]);
+  });
+});

@@ -1,0 +1,134 @@
+"use client";
+
+import { useCallback, useEffect, useMemo, useState } from "react";
+import type { Panel } from "@/lib/url/view-state";
+import { DuckdbStatus } from "../duckdb-status";
+import { ComparisonPanel } from "../panels/comparison-panel";
+import { DistributionPanel } from "../panels/distribution-panel";
+import { SpikesPanel } from "../panels/spikes-panel";
+import { TickPanel } from "../panels/tick-panel";
+import { TimelinePanel } from "../panels/timeline-panel";
+import type { TimeWindow } from "../panels/zoom";
+import { DropTarget, OpenControls } from "../workspace/open-controls";
+import { RunsTable } from "../workspace/runs-table";
+import { useRuns, useWorkspace, WorkspaceProvider } from "../workspace/workspace-context";
+import { useDemo } from "./use-demo";
+import { EmptyState } from "./empty-state";
+import { PanelTabs } from "./panel-tabs";
+import { ThemeToggle } from "./theme-toggle";
+import { useViewState } from "./use-view-state";
+
+export function Dashboard() {
+  return (
+    <WorkspaceProvider>
+      <DropTarget>
+        <DashboardBody />
+      </DropTarget>
+    </WorkspaceProvider>
+  );
+}
+
+function DashboardBody() {
+  const runs = useRuns();
+  const [view, update] = useViewState();
+  useDemo(useWorkspace());
+  const [marker, setMarker] = useState<{ ts: number; value: number } | null>(null);
+
+  const sampleRuns = useMemo(
+    () => runs.filter((run) => run.digest?.kind !== "histogram" && run.state !== "error"),
+    [runs],
+  );
+  const focusRun = useMemo(
+    () =>
+      sampleRuns.find((run) => run.id === view.focus || run.key === view.focus) ??
+      sampleRuns.find((run) => run.state === "ready") ??
+      sampleRuns[0],
+    [sampleRuns, view.focus],
+  );
+  const window = view.from !== null && view.to !== null ? { t0: view.from, t1: view.to } : null;
+
+  // A new focus run starts at its whole span and without a picked spike.
+  const focusKey = focusRun?.key;
+  useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    setMarker(null);
+  }, [focusKey]);
+
+  const onWindow = useCallback(
+    (next: TimeWindow) => update({ from: Math.round(next.t0), to: Math.round(next.t1) }),
+    [update],
+  );
+  const openInTimeline = useCallback(
+    (next: TimeWindow) => update({ panel: "timeline", from: Math.round(next.t0), to: Math.round(next.t1) }),
+    [update],
+  );
+  const onFocus = useCallback(
+    (key: string) => {
+      const run = runs.find((r) => r.key === key);
+      update({ focus: run?.id ?? key, from: null, to: null });
+    },
+    [runs, update],
+  );
+  const centre = window ? (window.t0 + window.t1) / 2 : null;
+
+  const panels: Record<Panel, React.ReactNode> = {
+    timeline: (
+      <TimelinePanel
+        run={focusRun}
+        window={window}
+        onWindow={onWindow}
+        thresholdNs={view.threshold}
+        marker={marker}
+        onMarker={setMarker}
+      />
+    ),
+    tick: <TickPanel run={focusRun} centre={centre} onOpenTimeline={openInTimeline} />,
+    spikes: <SpikesPanel run={focusRun} onZoom={openInTimeline} />,
+    distribution: (
+      <DistributionPanel runs={runs} chosen={view.runs} onChoose={(ids) => update({ runs: ids })} />
+    ),
+    comparison: <ComparisonPanel runs={runs} />,
+  };
+
+  return (
+    <div className="flex min-h-screen flex-col">
+      <header className="sticky top-0 z-20 flex h-11 items-center gap-3 border-b border-line bg-surface/95 px-4 backdrop-blur">
+        <h1 className="flex items-baseline gap-2">
+          <span className="text-[14px] font-semibold tracking-tight">tickscope</span>
+          <span className="hidden text-[12px] text-muted sm:inline">latency traces, tick by tick</span>
+        </h1>
+        {runs.length > 0 && (
+          <div className="ml-4">
+            <OpenControls compact />
+          </div>
+        )}
+        <div className="ml-auto flex items-center gap-2">
+          <ThemeToggle />
+        </div>
+      </header>
+      <main className="flex-1 space-y-3 px-4 py-3">
+        {runs.length === 0 ? (
+          <EmptyState />
+        ) : (
+          <>
+            <RunsTable focus={focusRun?.key ?? null} onFocus={onFocus} />
+            <div>
+              <PanelTabs panel={view.panel} onPanel={(panel) => update({ panel })} />
+              <div
+                role="tabpanel"
+                id={`tabpanel-${view.panel}`}
+                aria-labelledby={`tab-${view.panel}`}
+                className="pt-3"
+              >
+                {panels[view.panel]}
+              </div>
+            </div>
+          </>
+        )}
+      </main>
+      <footer className="border-t border-line px-4 py-2">
+        <DuckdbStatus />
+      </footer>
+    </div>
+  );
+}

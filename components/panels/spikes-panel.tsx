@@ -1,0 +1,140 @@
+"use client";
+
+import { useEffect, useMemo, useRef, useState } from "react";
+import type { HeatmapCells, RunEntry } from "@/lib/workspace/types";
+import { PngButton } from "../charts/chart-actions";
+import { EChart, type ChartEvents, type ChartHandle } from "../charts/echart";
+import { cellWindow, heatmapOption, hottestCells } from "../charts/options/heatmap";
+import { formatDuration } from "../charts/units";
+import { Button } from "../ui/button";
+import { Panel } from "../ui/panel";
+import { runLabel } from "../workspace/run-label";
+import { useWorkspace } from "../workspace/workspace-context";
+import type { TimeWindow } from "./zoom";
+
+const ROWS = 50;
+
+/** Periodic spikes: the detected periods and the subsecond-offset heat map of the chosen one. */
+export function SpikesPanel({
+  run,
+  onZoom,
+}: {
+  run: RunEntry | undefined;
+  onZoom: (window: TimeWindow) => void;
+}) {
+  const workspace = useWorkspace();
+  const chart = useRef<ChartHandle>(null);
+  const digest = run?.digest;
+  const periods = useMemo(() => digest?.periods ?? [], [digest]);
+  const [chosen, setChosen] = useState<number | null>(null);
+  const periodNs = chosen ?? periods[0]?.periodNs ?? 1e9;
+  const [cells, setCells] = useState<HeatmapCells | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!run || run.state !== "ready") return;
+    let live = true;
+    workspace
+      .requestHeatmap(run.key, periodNs, ROWS)
+      .then((answer) => live && answer && (setCells(answer), setError(null)))
+      .catch(
+        (reason: unknown) => live && setError(reason instanceof Error ? reason.message : String(reason)),
+      );
+    return () => {
+      live = false;
+    };
+  }, [workspace, run, periodNs]);
+
+  const option = useMemo(() => (cells ? heatmapOption(cells) : {}), [cells]);
+  const hottest = useMemo(() => (cells ? hottestCells(cells, 5) : []), [cells]);
+  const events: ChartEvents = useMemo(
+    () => ({
+      click: (params: unknown) => {
+        const datum = (params as { data?: [number, number, number] }).data;
+        if (cells && datum) onZoom(cellWindow(cells, datum[0], datum[1]));
+      },
+    }),
+    [cells, onZoom],
+  );
+
+  if (!run || !digest)
+    return (
+      <Panel
+        title="Periodic spikes"
+        testId="panel-spikes"
+        state={run?.state === "loading" ? "loading" : "empty"}
+        empty="Pick a run to see when its spikes recur."
+      />
+    );
+
+  return (
+    <Panel
+      title="Periodic spikes"
+      testId="panel-spikes"
+      state={error ? "error" : cells ? "ready" : "loading"}
+      error={error}
+      subtitle={
+        <span className="num">
+          {runLabel(run)} · {digest.spikeCount.toLocaleString("en-US")} spikes over{" "}
+          {formatDuration(digest.thresholdNs)}
+        </span>
+      }
+      actions={
+        <>
+          <div role="group" aria-label="Period" className="flex flex-wrap gap-1" data-testid="periods">
+            {periods.length === 0 && (
+              <span className="text-[12px] text-muted">No period detected; showing 1 s</span>
+            )}
+            {periods.map((period) => (
+              <Button
+                key={period.periodNs}
+                pressed={period.periodNs === periodNs}
+                onClick={() => setChosen(period.periodNs)}
+              >
+                every {formatDuration(period.periodNs)}
+              </Button>
+            ))}
+          </div>
+          <PngButton chart={chart} name={`heatmap-${run.id}`} />
+        </>
+      }
+    >
+      <p className="mb-1 text-[12px] text-muted">
+        Each cell: the largest sample in that second at that offset within the period. Click a cell to open it
+        in the timeline.
+      </p>
+      <div
+        className="h-[380px]"
+        data-testid="heatmap-chart"
+        data-seconds={cells?.seconds}
+        data-rows={cells?.rows}
+      >
+        <EChart
+          ref={chart}
+          option={option}
+          notMerge
+          events={events}
+          label={`Heat map of the maximum overhead by second and offset within a ${formatDuration(periodNs)} period`}
+          className="h-full w-full"
+        />
+      </div>
+      <div className="mt-2 flex flex-wrap items-center gap-1.5 text-[12px]">
+        <span className="text-muted">Hottest cells:</span>
+        {hottest.map((cell) => (
+          <Button
+            key={`${cell.second}:${cell.row}`}
+            data-testid="hot-cell"
+            data-second={cell.second}
+            data-row={cell.row}
+            onClick={() => cells && onZoom(cellWindow(cells, cell.second, cell.row))}
+          >
+            <span className="num">
+              {cells!.secondStart + cell.second} s + {formatDuration((cell.row * periodNs) / ROWS)} ·{" "}
+              {formatDuration(cell.value)}
+            </span>
+          </Button>
+        ))}
+      </div>
+    </Panel>
+  );
+}

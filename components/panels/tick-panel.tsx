@@ -1,0 +1,170 @@
+"use client";
+
+import { useEffect, useMemo, useRef, useState } from "react";
+import type { RunEntry, WindowColumns } from "@/lib/workspace/types";
+import { PngButton } from "../charts/chart-actions";
+import { EChart, type ChartHandle } from "../charts/echart";
+import { tickLevels, tickPatternOption } from "../charts/options/tick-pattern";
+import { formatDuration, formatInstant } from "../charts/units";
+import { Button } from "../ui/button";
+import { Panel } from "../ui/panel";
+import { runLabel } from "../workspace/run-label";
+import { useWorkspace } from "../workspace/workspace-context";
+import { windowAround, type TimeWindow } from "./zoom";
+
+const PRESETS = [
+  { periods: 1, name: "One tick period" },
+  { periods: 10, name: "Ten tick periods" },
+] as const;
+
+interface Props {
+  run: RunEntry | undefined;
+  /** The moment to look around: the middle of the timeline's window. */
+  centre: number | null;
+  onOpenTimeline: (window: TimeWindow) => void;
+}
+
+/** The tick's footprint: raw samples over one or ten tick periods, the two levels and their difference. */
+export function TickPanel({ run, centre, onOpenTimeline }: Props) {
+  const workspace = useWorkspace();
+  const chart = useRef<ChartHandle>(null);
+  const [periods, setPeriods] = useState<1 | 10>(1);
+  const [moment, setMoment] = useState<number | null>(null);
+  const [data, setData] = useState<WindowColumns | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const digest = run?.digest;
+  const tick = digest?.tick ?? null;
+  const at = moment ?? centre ?? (digest ? (digest.startNs + digest.endNs) / 2 : 0);
+  const view = useMemo(
+    () => (digest && tick ? windowAround(at, tick.periodNs * periods, digest.startNs, digest.endNs) : null),
+    [digest, tick, at, periods],
+  );
+
+  useEffect(() => {
+    if (!run || !view || run.state !== "ready") return;
+    let live = true;
+    workspace
+      .requestWindow(run.key, view.t0, view.t1, 1000, 500_000, "tick")
+      .then((answer) => live && answer && (setData(answer), setError(null)))
+      .catch(
+        (reason: unknown) => live && setError(reason instanceof Error ? reason.message : String(reason)),
+      );
+    return () => {
+      live = false;
+    };
+  }, [workspace, run, view]);
+
+  const option = useMemo(
+    () =>
+      data?.raw && tick && view
+        ? tickPatternOption({
+            t0: view.t0,
+            t1: view.t1,
+            ts: data.raw.ts,
+            value: data.raw.value,
+            noTickNs: tick.noTickNs,
+            tickNs: tick.tickNs,
+          })
+        : {},
+    [data, tick, view],
+  );
+
+  if (!run || !digest)
+    return (
+      <Panel
+        title="Tick pattern"
+        testId="panel-tick"
+        state={run?.state === "loading" ? "loading" : "empty"}
+        empty="Pick a tick run to see the tick's footprint."
+      />
+    );
+  if (!tick)
+    return (
+      <Panel
+        title="Tick pattern"
+        testId="panel-tick"
+        state="empty"
+        empty={`No periodic tick was found in ${runLabel(run)}.`}
+      />
+    );
+
+  const labels = tickLevels(tick.noTickNs, tick.tickNs);
+  return (
+    <Panel
+      title="Tick pattern"
+      testId="panel-tick"
+      state={error ? "error" : data?.raw ? "ready" : "loading"}
+      error={error}
+      subtitle={
+        <span className="num">
+          {runLabel(run)} · period {formatDuration(tick.periodNs)} · around{" "}
+          {formatInstant(at, tick.periodNs / 100)}
+        </span>
+      }
+      actions={
+        <>
+          <div role="group" aria-label="Window" className="flex gap-1">
+            {PRESETS.map((preset) => (
+              <Button
+                key={preset.periods}
+                pressed={periods === preset.periods}
+                onClick={() => setPeriods(preset.periods)}
+              >
+                {preset.name}
+              </Button>
+            ))}
+          </div>
+          <label className="flex items-center gap-1 text-[12px] text-muted">
+            at (s)
+            <input
+              type="number"
+              step="any"
+              min={digest.startNs / 1e9}
+              max={digest.endNs / 1e9}
+              aria-label="Moment to look around, in seconds"
+              defaultValue={(at / 1e9).toFixed(3)}
+              key={Math.round(at / 1e6)}
+              onKeyDown={(event) => {
+                if (event.key === "Enter") setMoment(Number(event.currentTarget.value) * 1e9);
+              }}
+              onBlur={(event) => setMoment(Number(event.currentTarget.value) * 1e9)}
+              className="num h-7 w-28 rounded-md border border-line bg-surface px-1.5 text-ink"
+            />
+          </label>
+          {view && <Button onClick={() => onOpenTimeline(view)}>Open in timeline</Button>}
+          <PngButton chart={chart} name={`tick-pattern-${run.id}`} />
+        </>
+      }
+    >
+      <dl className="mb-2 grid grid-cols-[repeat(3,auto)] justify-start gap-x-6 text-[12px]">
+        <div>
+          <dt className="text-muted">No tick</dt>
+          <dd className="num text-[15px] font-semibold" data-testid="tick-level-none">
+            {formatDuration(tick.noTickNs, 4)}
+          </dd>
+        </div>
+        <div>
+          <dt className="text-muted">Tick</dt>
+          <dd className="num text-[15px] font-semibold" data-testid="tick-level-tick">
+            {formatDuration(tick.tickNs, 4)}
+          </dd>
+        </div>
+        <div>
+          <dt className="text-muted">Tick cost</dt>
+          <dd className="num text-[15px] font-semibold text-accent" data-testid="tick-cost">
+            {formatDuration(tick.costNs, 4)}
+          </dd>
+        </div>
+      </dl>
+      <div className="h-[320px]">
+        <EChart
+          ref={chart}
+          option={option}
+          notMerge
+          label={`Samples over ${periods} tick period${periods > 1 ? "s" : ""}: ${labels.noTick}, ${labels.tick}, ${labels.cost}`}
+          className="h-full w-full"
+        />
+      </div>
+    </Panel>
+  );
+}

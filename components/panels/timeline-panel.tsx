@@ -1,0 +1,255 @@
+"use client";
+
+import type { ECharts } from "echarts/core";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { RunEntry, WindowColumns } from "@/lib/workspace/types";
+import { PngButton } from "../charts/chart-actions";
+import { EChart, type ChartEvents, type ChartHandle } from "../charts/echart";
+import { timelineOption } from "../charts/options/timeline";
+import { formatDuration, formatInstant } from "../charts/units";
+import { Button } from "../ui/button";
+import { Panel } from "../ui/panel";
+import { runLabel } from "../workspace/run-label";
+import { useWorkspace } from "../workspace/workspace-context";
+import { useElementWidth } from "./use-element-width";
+import { clampWindow, panWindow, windowAround, zoomWindow, type TimeWindow } from "./zoom";
+
+interface Props {
+  run: RunEntry | undefined;
+  window: TimeWindow | null;
+  onWindow: (window: TimeWindow) => void;
+  thresholdNs: number | null;
+  marker: { ts: number; value: number } | null;
+  onMarker: (marker: { ts: number; value: number } | null) => void;
+}
+
+const GRID_MARGIN_PX = 84;
+
+/**
+ * Every sample of a run: each pixel column shows the exact min and max under it (from the summary's
+ * pyramid, or the raw samples when the window is small enough), down to single samples as points.
+ */
+export function TimelinePanel({ run, window: requested, onWindow, thresholdNs, marker, onMarker }: Props) {
+  const workspace = useWorkspace();
+  const chartBox = useRef<HTMLDivElement>(null);
+  const chart = useRef<ChartHandle>(null);
+  const width = useElementWidth(chartBox);
+  const digest = run?.digest;
+  const start = digest?.startNs ?? 0;
+  const end = digest?.endNs ?? 1;
+  const view = useMemo(
+    () => (digest ? clampWindow(requested ?? { t0: start, t1: end }, start, end) : null),
+    [digest, requested, start, end],
+  );
+  const [data, setData] = useState<WindowColumns | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const columns = Math.max(100, width - GRID_MARGIN_PX);
+
+  useEffect(() => {
+    if (!run || !view || run.state !== "ready") return;
+    let live = true;
+    workspace
+      .requestWindow(run.key, view.t0, view.t1, columns)
+      .then((answer) => {
+        if (live && answer) {
+          setData(answer);
+          setError(null);
+        }
+      })
+      .catch(
+        (reason: unknown) => live && setError(reason instanceof Error ? reason.message : String(reason)),
+      );
+    return () => {
+      live = false;
+    };
+  }, [workspace, run, view, columns]);
+
+  const option = useMemo(
+    () =>
+      view && digest
+        ? timelineOption({
+            window: data,
+            startNs: start,
+            endNs: end,
+            t0: view.t0,
+            t1: view.t1,
+            thresholdNs: thresholdNs ?? digest.thresholdNs,
+            marker,
+          })
+        : {},
+    [data, view, digest, start, end, thresholdNs, marker],
+  );
+
+  // What the chart shows, for tests and the benchmark to wait on.
+  const drawn = data ? `${data.t0}:${data.t1}:${data.source}` : "";
+
+  const setWindow = useCallback(
+    (next: TimeWindow) => onWindow(clampWindow(next, start, end)),
+    [onWindow, start, end],
+  );
+
+  const events: ChartEvents = useMemo(
+    () => ({
+      datazoom: (_params: unknown, instance: ECharts) => {
+        const zoom = (instance.getOption() as { dataZoom?: { startValue?: number; endValue?: number }[] })
+          .dataZoom?.[0];
+        if (zoom?.startValue !== undefined && zoom.endValue !== undefined)
+          setWindow({ t0: Number(zoom.startValue), t1: Number(zoom.endValue) });
+      },
+      click: (params: unknown) => {
+        const { seriesId, data: datum } = params as { seriesId?: string; data?: number[] };
+        if (!datum) return;
+        if (seriesId === "columns") onMarker({ ts: datum[4], value: datum[3] });
+        if (seriesId === "samples") onMarker({ ts: datum[0], value: datum[1] });
+      },
+    }),
+    [setWindow, onMarker],
+  );
+
+  if (!run || !digest || !view)
+    return (
+      <Panel
+        title="Timeline"
+        testId="panel-timeline"
+        state={run?.state === "loading" ? "loading" : "empty"}
+        loadingText={run ? `Summarising ${run.file}…` : undefined}
+        empty="Open a bundle or run files, then pick a run to see every sample."
+      />
+    );
+
+  const onKey = (event: React.KeyboardEvent) => {
+    const actions: Record<string, () => TimeWindow> = {
+      "+": () => zoomWindow(view, 0.5, start, end),
+      "=": () => zoomWindow(view, 0.5, start, end),
+      "-": () => zoomWindow(view, 2, start, end),
+      ArrowLeft: () => panWindow(view, -0.25, start, end),
+      ArrowRight: () => panWindow(view, 0.25, start, end),
+      Home: () => ({ t0: start, t1: end }),
+    };
+    const action = actions[event.key];
+    if (!action) return;
+    event.preventDefault();
+    setWindow(action());
+  };
+
+  const worst = digest.max;
+  const samplesInView = data?.samples;
+  return (
+    <Panel
+      title="Timeline"
+      testId="panel-timeline"
+      state={error ? "error" : data ? "ready" : "loading"}
+      error={error}
+      loadingText="Reading the window…"
+      subtitle={
+        <span className="num">
+          {runLabel(run)} · {formatInstant(view.t0, (view.t1 - view.t0) / 1000)} –{" "}
+          {formatInstant(view.t1, (view.t1 - view.t0) / 1000)} · span {formatDuration(view.t1 - view.t0)}
+          {samplesInView !== undefined && ` · ${samplesInView.toLocaleString("en-US")} samples`}
+          {data && ` · from ${data.source === "raw" ? "raw samples" : "summary"}`}
+        </span>
+      }
+      actions={
+        <>
+          <Button
+            aria-label="Zoom in"
+            aria-keyshortcuts="+"
+            onClick={() => setWindow(zoomWindow(view, 0.5, start, end))}
+          >
+            +
+          </Button>
+          <Button
+            aria-label="Zoom out"
+            aria-keyshortcuts="-"
+            onClick={() => setWindow(zoomWindow(view, 2, start, end))}
+          >
+            −
+          </Button>
+          <Button
+            aria-label="Pan earlier"
+            aria-keyshortcuts="ArrowLeft"
+            onClick={() => setWindow(panWindow(view, -0.25, start, end))}
+          >
+            ←
+          </Button>
+          <Button
+            aria-label="Pan later"
+            aria-keyshortcuts="ArrowRight"
+            onClick={() => setWindow(panWindow(view, 0.25, start, end))}
+          >
+            →
+          </Button>
+          <Button aria-keyshortcuts="Home" onClick={() => setWindow({ t0: start, t1: end })}>
+            Whole run
+          </Button>
+          <PngButton chart={chart} name={`timeline-${run.id}`} />
+        </>
+      }
+    >
+      <div className="mb-2 flex flex-wrap items-center gap-x-4 gap-y-1 text-[12px]">
+        <span className="text-muted">
+          Worst spike{" "}
+          <b className="num text-ink" data-testid="worst-value">
+            {formatDuration(worst.value, 4)}
+          </b>
+          {worst.ts !== null && (
+            <>
+              {" "}
+              at{" "}
+              <b className="num text-ink" data-testid="worst-time">
+                {formatInstant(worst.ts, 1)}
+              </b>
+            </>
+          )}
+        </span>
+        {worst.ts !== null && (
+          <Button
+            onClick={() => {
+              setWindow(
+                windowAround(worst.ts!, Math.max(digest.tick?.periodNs ?? 1e6, 1e6) * 10, start, end),
+              );
+              onMarker({ ts: worst.ts!, value: worst.value });
+            }}
+          >
+            Zoom to worst spike
+          </Button>
+        )}
+        <span aria-live="polite" className="text-muted" data-testid="picked">
+          {marker ? (
+            <>
+              Picked{" "}
+              <b className="num text-ink" data-testid="picked-value">
+                {formatDuration(marker.value, 4)}
+              </b>{" "}
+              at{" "}
+              <b className="num text-ink" data-testid="picked-time">
+                {formatInstant(marker.ts, 1)}
+              </b>
+            </>
+          ) : (
+            "Click a spike to read its exact time and value."
+          )}
+        </span>
+      </div>
+      <div
+        ref={chartBox}
+        tabIndex={0}
+        role="group"
+        aria-label="Timeline chart. Plus and minus zoom, arrow keys pan, Home shows the whole run."
+        aria-keyshortcuts="+ - ArrowLeft ArrowRight Home"
+        onKeyDown={onKey}
+        data-testid="timeline-chart"
+        data-drawn={drawn}
+        className="h-[360px] w-full rounded"
+      >
+        <EChart
+          ref={chart}
+          option={option}
+          events={events}
+          label={`Timeline of ${runLabel(run)}: min and max per pixel column`}
+          className="h-full w-full"
+        />
+      </div>
+    </Panel>
+  );
+}

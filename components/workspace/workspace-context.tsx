@@ -1,0 +1,38 @@
+"use client";
+
+import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from "react";
+import { Workspace, type WorkspaceSnapshot } from "@/lib/workspace/workspace";
+
+const WorkspaceContext = createContext<Workspace | null>(null);
+
+declare global {
+  interface Window {
+    /** The page's workspace, for the share and demo loaders and for tests: `tickscope.openSources(...)`. */
+    tickscope?: Workspace;
+  }
+}
+
+export function WorkspaceProvider({ children }: { children: ReactNode }) {
+  const [workspace] = useState(() => new Workspace());
+  useEffect(() => {
+    window.tickscope = workspace;
+    return () => {
+      workspace.dispose();
+      if (window.tickscope === workspace) delete window.tickscope;
+    };
+  }, [workspace]);
+  return <WorkspaceContext.Provider value={workspace}>{children}</WorkspaceContext.Provider>;
+}
+
+export function useWorkspace(): Workspace {
+  const workspace = useContext(WorkspaceContext);
+  if (!workspace) throw new Error("useWorkspace outside WorkspaceProvider");
+  return workspace;
+}
+
+const EMPTY: WorkspaceSnapshot = { runs: [] };
+
+export function useRuns(): WorkspaceSnapshot["runs"] {
+  const workspace = useWorkspace();
+  return useSyncExternalStore(workspace.subscribe, workspace.getSnapshot, () => EMPTY).runs;
+}

@@ -1,0 +1,117 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, test, type Page } from "@playwright/test";
+import { encodeTickRun } from "./fixtures/bundles";
+import type { TickTraceTruth } from "./fixtures/synthetic";
+import { watchForeignRequests } from "./offline";
+
+// Two tick runs with known truth (30 s each) and a broken file, written once for the spec.
+const dir = join("test-results", "dashboard-fixtures");
+const truths: Record<string, TickTraceTruth> = {};
+const files: Record<string, string> = {};
+
+test.beforeAll(() => {
+  mkdirSync(dir, { recursive: true });
+  const runs = [
+    {
+      id: "emulated-tick",
+      environment: "emulated",
+      scenario: "one-to-all",
+      worst: { atNs: 12.345e9, valueNs: 7_190_000 },
+    },
+    {
+      id: "enlightened-tick",
+      environment: "enlightened",
+      scenario: "one-to-all",
+      worst: { atNs: 20e9, valueNs: 4_080_000 },
+    },
+  ];
+  for (const run of runs) {
+    const { bytes, truth } = encodeTickRun({ ...run, options: { samples: 440_000, worst: run.worst } });
+    files[run.id] = join(dir, `${run.id}.arrow`);
+    writeFileSync(files[run.id], bytes);
+    truths[run.id] = truth;
+  }
+  files.broken = join(dir, "broken.arrow");
+  writeFileSync(files.broken, "PAR1 this is a parquet file, not arrow");
+});
+
+async function openRuns(page: Page, paths: string[]) {
+  await page.goto("/");
+  await expect(page.getByTestId("empty-state")).toBeVisible();
+  await page.getByTestId("open-files").setInputFiles(paths);
+}
+
+const seconds = (ns: number) => `${(ns / 1e9).toFixed(9)} s`;
+
+test("opens run files, shows a broken file's error beside its name, and finds the worst spike", async ({
+  page,
+  baseURL,
+}) => {
+  const foreign = watchForeignRequests(page, new URL(baseURL!).origin);
+  await openRuns(page, [files["emulated-tick"], files.broken, files["enlightened-tick"]]);
+  const broken = page.locator('[data-testid="run-row"][data-state="error"]');
+  await expect(broken).toContainText("broken.arrow");
+  await expect(broken.getByTestId("run-error")).toContainText(/expected an Arrow IPC file/);
+  await expect(page.locator('[data-testid="run-row"][data-state="ready"]')).toHaveCount(2);
+
+  await expect(page.getByTestId("panel-timeline")).toHaveAttribute("data-state", "ready");
+  const truth = truths["emulated-tick"];
+  await expect(page.getByTestId("worst-value")).toHaveText("7.19 ms");
+  await expect(page.getByTestId("worst-time")).toHaveText(seconds(truth.worst!.ts));
+
+  // Zoom to it and click it: the picked sample is the spike itself, exact.
+  await page.getByRole("button", { name: "Zoom to worst spike" }).click();
+  await expect(page.getByTestId("timeline-chart")).toHaveAttribute("data-drawn", /raw$/);
+  await expect(page.getByTestId("picked-value")).toHaveText("7.19 ms");
+  await expect(page.getByTestId("picked-time")).toHaveText(seconds(truth.worst!.ts));
+  expect(foreign).toEqual([]);
+});
+
+test("zooms to one tick period and reads the tick cost", async ({ page }) => {
+  await openRuns(page, [files["emulated-tick"]]);
+  await expect(page.locator('[data-testid="run-row"][data-state="ready"]')).toHaveCount(1);
+  await page.getByRole("tab", { name: "Tick pattern" }).click();
+  const panel = page.getByTestId("panel-tick");
+  await page.getByRole("button", { name: "One tick period" }).click();
+  await expect(panel).toHaveAttribute("data-state", "ready");
+  const truth = truths["emulated-tick"];
+  // The tick cost is 8 µs by construction; the busy loop 68 µs plus up to 0.4 µs of jitter.
+  await expect(panel.getByTestId("tick-cost")).toHaveText(/^(7\.[89]\d*|8(\.0\d*)?|8\.[01]\d*) µs$/);
+  await expect(panel.getByTestId("tick-level-none")).toHaveText(/^68(\.[0-4]\d*)? µs$/);
+  expect(truth.tickCostNs).toBe(8_000);
+  await page.getByRole("button", { name: "Ten tick periods" }).click();
+  await expect(panel).toHaveAttribute("data-state", "ready");
+});
+
+test("the heat map shows the once-a-second pauses and a click opens the timeline there", async ({ page }) => {
+  await openRuns(page, [files["emulated-tick"]]);
+  await expect(page.locator('[data-testid="run-row"][data-state="ready"]')).toHaveCount(1);
+  await page.getByRole("tab", { name: "Periodic spikes" }).click();
+  const panel = page.getByTestId("panel-spikes");
+  await expect(panel).toHaveAttribute("data-state", "ready");
+  await expect(panel.getByTestId("periods")).toContainText("every 1 s");
+
+  // Click the hottest cell on the canvas itself, at the centre of its band.
+  const chart = panel.getByTestId("heatmap-chart");
+  const hot = panel.getByTestId("hot-cell").first();
+  const second = Number(await hot.getAttribute("data-second"));
+  const row = Number(await hot.getAttribute("data-row"));
+  const seconds = Number(await chart.getAttribute("data-seconds"));
+  const rows = Number(await chart.getAttribute("data-rows"));
+  const box = (await chart.boundingBox())!;
+  const grid = { left: 72, right: 84, top: 28, bottom: 44 };
+  const x = grid.left + ((second + 0.5) / seconds) * (box.width - grid.left - grid.right);
+  const y = grid.top + (1 - (row + 0.5) / rows) * (box.height - grid.top - grid.bottom);
+  await chart.click({ position: { x, y } });
+
+  await expect(page.getByRole("tab", { name: "Timeline" })).toHaveAttribute("aria-selected", "true");
+  await expect(page.getByTestId("panel-timeline")).toHaveAttribute("data-state", "ready");
+  // The worst spike (7.19 ms at 12.345 s) is the hottest cell: the timeline now shows its second.
+  const truth = truths["emulated-tick"];
+  const drawn = await page.getByTestId("timeline-chart").getAttribute("data-drawn");
+  const [t0, t1] = drawn!.split(":").map(Number);
+  expect(t0).toBeLessThanOrEqual(truth.worst!.ts);
+  expect(t1).toBeGreaterThan(truth.worst!.ts);
+  expect(t1 - t0).toBeLessThanOrEqual(1e9);
+});

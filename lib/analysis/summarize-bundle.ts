@@ -1,0 +1,74 @@
+/**
+ * The summary of one run of a bundle: its saved summary when the manifest names one that loads, else
+ * computed from the run file in one pass. Errors stay with the run.
+ */
+import type { Bundle, BundleRun } from "../format/bundle-reader";
+import { FormatError, type FormatProblem } from "../format/errors";
+import { readHistogramRun } from "../format/histogram-run-reader";
+import { readRunBatches } from "../format/run-reader";
+import {
+  decodeSummary,
+  summarizeHistogramRun,
+  summarizeRun,
+  type RunSummary,
+  type SummaryOptions,
+} from "../summary";
+
+export interface BundleRunSummary {
+  run: BundleRun;
+  summary: RunSummary | null;
+  errors: FormatProblem[];
+  /** Where the summary came from. */
+  source: "saved" | "computed" | null;
+}
+
+async function readAll(source: Awaited<ReturnType<Bundle["open"]>>): Promise<Uint8Array | null> {
+  if (!source) return null;
+  if ("read" in source) return source.read(0, source.size);
+  const parts: Uint8Array[] = [];
+  for await (const p of source) parts.push(p);
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
+function problemOf(error: unknown, file: string): FormatProblem {
+  if (error instanceof FormatError) return error.toJSON();
+  return { file, expected: "a readable run", found: error instanceof Error ? error.message : String(error) };
+}
+
+export async function summarizeBundleRun(
+  bundle: Bundle,
+  run: BundleRun,
+  options: SummaryOptions & { useSaved?: boolean } = {},
+): Promise<BundleRunSummary> {
+  const errors = [...run.errors];
+  if (!run.header) return { run, summary: null, errors, source: null };
+  if (run.summaryFile && options.useSaved !== false) {
+    try {
+      const bytes = await readAll(await bundle.open(run.summaryFile));
+      if (bytes) return { run, summary: decodeSummary(bytes, run.summaryFile), errors, source: "saved" };
+    } catch {
+      // A derived file is never required: fall through and compute it from the run.
+    }
+  }
+  try {
+    const source = await bundle.open(run.file);
+    if (!source) throw new FormatError({ file: run.file, expected: "a file that is in the bundle" });
+    const summary =
+      run.kind === "histogram"
+        ? summarizeHistogramRun(await readHistogramRun(source, run.file))
+        : await summarizeRun(readRunBatches(source, run.file), {
+            ...options,
+            test: options.test ?? run.test,
+          });
+    return { run, summary, errors, source: "computed" };
+  } catch (error) {
+    errors.push(problemOf(error, run.file));
+    return { run, summary: null, errors, source: null };
+  }
+}

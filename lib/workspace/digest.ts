@@ -1,0 +1,65 @@
+import { bucketLower } from "../summary/histogram";
+import { percentile, type RunSummary } from "../summary";
+import type { RunDigest } from "./types";
+
+export const DIGEST_PERCENTILES = [50, 90, 99, 99.9, 99.99, 99.999, 100];
+const BINS_PER_DECADE = 24;
+const WORST_SHOWN = 10;
+
+/**
+ * The histogram regrouped into log-spaced bins (24 per decade) for drawing: the summary's 128 buckets
+ * per power of two are far finer than a chart can show. Bins are keyed by their lower bound.
+ */
+export function logBins(counts: Float64Array): { lower: number[]; counts: number[] } {
+  const bins = new Map<number, number>();
+  for (let i = 0; i < counts.length; i++) {
+    if (!counts[i]) continue;
+    const value = Math.max(1, bucketLower(i));
+    const bin = Math.floor(Math.log10(value) * BINS_PER_DECADE);
+    bins.set(bin, (bins.get(bin) ?? 0) + counts[i]);
+  }
+  const keys = [...bins.keys()].sort((a, b) => a - b);
+  return {
+    lower: keys.map((k) => Math.round(10 ** (k / BINS_PER_DECADE))),
+    counts: keys.map((k) => bins.get(k)!),
+  };
+}
+
+/** What the page needs of a summary (small: it crosses from the worker to the page). Values in ns of duration. */
+export function digestOf(summary: RunSummary): RunDigest {
+  const worst: RunDigest["worst"] = [];
+  for (let i = 0; i < Math.min(WORST_SHOWN, summary.worst.ts.length); i++)
+    worst.push({ ts: summary.worst.ts[i], value: summary.worst.durationNs[i] });
+  const baseline = summary.baseline.ns;
+  return {
+    kind: "samples",
+    count: summary.count,
+    startNs: summary.firstTs,
+    endNs: summary.lastTs,
+    baselineNs: baseline,
+    offsetNs: summary.offsetNs,
+    max: { value: summary.max.durationNs, ts: summary.max.ts },
+    worst,
+    percentiles: DIGEST_PERCENTILES.map((p) => ({
+      p,
+      value: p === 100 ? summary.max.durationNs : percentile(summary.histogram, p),
+    })),
+    histogram: logBins(summary.histogram.counts),
+    tick: summary.tick
+      ? {
+          periodNs: summary.tick.periodNs,
+          noTickNs: baseline,
+          tickNs: baseline + summary.tick.costNs,
+          costNs: summary.tick.costNs,
+        }
+      : null,
+    periods: summary.periodicSpikes.map((family) => ({
+      periodNs: family.periodNs,
+      phaseNs: family.phaseNs,
+      regularity: family.regularity,
+      magnitudeNs: family.magnitudeNs,
+    })),
+    thresholdNs: summary.settings.spikeThresholdNs + summary.offsetNs,
+    spikeCount: summary.spikes.ts.length,
+  };
+}

@@ -1,0 +1,41 @@
+import type { ByteSource } from "./sources";
+import type { FormatProblem } from "../format/errors";
+import type { RunFields } from "../format/manifest";
+import type { HeatmapCells, Progress, RunDigest, WindowColumns } from "./types";
+
+/** Messages between the page and a run worker (lib/workspace/run.worker.ts). */
+export type WorkerJob =
+  | { kind: "run"; name: string; source: ByteSource }
+  | { kind: "zip"; name: string; source: ByteSource }
+  | { kind: "folder"; name: string; files: ByteSource[] };
+
+export type ToWorker =
+  | { type: "open"; job: WorkerJob; jobKey: string }
+  | { type: "window"; runKey: string; seq: number; t0: number; t1: number; columns: number; rawBelow: number }
+  | { type: "heatmap"; runKey: string; seq: number; periodNs: number; rows: number }
+  | { type: "close"; runKey: string };
+
+export interface DiscoveredRun {
+  key: string;
+  id: string;
+  file: string;
+  test: string | null;
+  fields: RunFields;
+  bytes: number;
+}
+
+export type SerializedProblem = FormatProblem & { message: string };
+
+export type FromWorker =
+  | {
+      type: "discovered";
+      jobKey: string;
+      runs: DiscoveredRun[];
+      problems: (SerializedProblem & { key: string })[];
+    }
+  | { type: "progress"; runKey: string; progress: Progress }
+  | { type: "summary"; runKey: string; digest: RunDigest; fields?: RunFields; test?: string | null }
+  | { type: "failed"; runKey: string; problem: SerializedProblem }
+  | { type: "window"; runKey: string; seq: number; window: WindowColumns }
+  | { type: "heatmap"; runKey: string; seq: number; heatmap: HeatmapCells }
+  | { type: "query-failed"; runKey: string; seq: number; message: string };

@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { encodeTickRun } from "@/e2e/fixtures/bundles";
+import type { FromWorker } from "./protocol";
+import { RunHost } from "./run-host";
+
+// 30 s of a tick run: 68 µs loops, an 8 µs tick every 1 ms, a 2 ms pause every second, one 7.19 ms spike.
+const { bytes, truth } = encodeTickRun({
+  id: "t",
+  environment: "emulated",
+  scenario: "one-to-all",
+  options: { samples: 440_000, worst: { atNs: 12.3e9, valueNs: 7_190_000 } },
+});
+
+async function opened() {
+  const messages: FromWorker[] = [];
+  const host = new RunHost((message) => messages.push(message));
+  await host.handle({
+    type: "open",
+    jobKey: "job",
+    job: {
+      kind: "run",
+      name: "runs/t.arrow",
+      source: {
+        name: "runs/t.arrow",
+        size: bytes.byteLength,
+        read: new Blob([bytes as Uint8Array<ArrayBuffer>]),
+      },
+    },
+  });
+  return { host, messages };
+}
+
+describe("RunHost", () => {
+  it("announces the run, reports progress and sends a digest with the true worst spike and tick", async () => {
+    const { messages } = await opened();
+    expect(messages[0]).toMatchObject({
+      type: "discovered",
+      runs: [{ key: "job", id: "t", test: "tick", fields: { environment: "emulated" } }],
+    });
+    const summary = messages.find((m) => m.type === "summary");
+    if (summary?.type !== "summary") throw new Error("no summary");
+    expect(summary.digest.count).toBe(440_000);
+    expect(summary.digest.max).toEqual({ value: 7_190_000, ts: truth.worst!.ts });
+    expect(summary.digest.tick?.periodNs).toBeCloseTo(1e6, -3);
+    expect(summary.digest.tick?.costNs).toBeGreaterThan(7_500);
+    expect(summary.digest.tick?.costNs).toBeLessThan(8_500);
+    const last = messages.filter((m) => m.type === "progress").at(-1);
+    expect(last).toMatchObject({ progress: { bytes: bytes.byteLength, samples: 440_000 } });
+  });
+
+  it("answers the whole run from the pyramid and a small window with the raw samples", async () => {
+    const { host, messages } = await opened();
+    await host.handle({
+      type: "window",
+      runKey: "job",
+      seq: 1,
+      t0: 0,
+      t1: truth.endNs,
+      columns: 800,
+      rawBelow: 2000,
+    });
+    const whole = messages.at(-1);
+    if (whole?.type !== "window") throw new Error(JSON.stringify(whole));
+    expect(whole.window.source).toBe("pyramid");
+    expect(Math.max(...whole.window.max.filter(Number.isFinite))).toBe(7_190_000);
+    expect(whole.window.samples).toBe(440_000);
+
+    const at = truth.worst!.ts;
+    await host.handle({
+      type: "window",
+      runKey: "job",
+      seq: 2,
+      t0: at - 500_000,
+      t1: at + 500_000,
+      columns: 800,
+      rawBelow: 2000,
+    });
+    const small = messages.at(-1);
+    if (small?.type !== "window") throw new Error(JSON.stringify(small));
+    expect(small.window.source).toBe("raw");
+    expect(small.window.raw).not.toBeNull();
+    const i = small.window.raw!.ts.indexOf(at);
+    expect(small.window.raw!.value[i]).toBe(7_190_000);
+  });
+
+  it("reports a broken file as a problem naming it", async () => {
+    const messages: FromWorker[] = [];
+    const host = new RunHost((message) => messages.push(message));
+    const junk = new TextEncoder().encode("this is not an arrow file at all");
+    await host.handle({
+      type: "open",
+      jobKey: "j",
+      job: { kind: "run", name: "broken.arrow", source: { name: "broken.arrow", read: new Blob([junk]) } },
+    });
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({
+      type: "discovered",
+      runs: [],
+      problems: [{ key: "j", file: "broken.arrow" }],
+    });
+    const message = (messages[0] as Extract<FromWorker, { type: "discovered" }>).problems[0].message;
+    expect(message).toMatch(/broken\.arrow: expected an Arrow IPC file/);
+  });
+});

@@ -1,0 +1,82 @@
+import type { FormatProblem } from "../format/errors";
+import type { RunFields } from "../format/manifest";
+
+export type RunState = "loading" | "ready" | "error";
+
+export interface Progress {
+  bytes: number;
+  totalBytes: number;
+  samples: number;
+}
+
+/** A percentile as a fraction label ("99.9") and its value in ns. */
+export interface PercentilePoint {
+  p: number;
+  value: number;
+}
+
+/** What the page needs to know about a summarised run; the full summary stays in its worker. */
+export interface RunDigest {
+  kind: "samples" | "histogram";
+  count: number;
+  startNs: number;
+  endNs: number;
+  /** Typical sample without interruption (ns). */
+  baselineNs: number;
+  /** Subtracted from a duration to get the run's statistic: the baseline for tick runs (overhead), 0 for switch runs. */
+  offsetNs: number;
+  max: { value: number; ts: number | null };
+  /** The few worst samples, worst first. */
+  worst: { ts: number; value: number }[];
+  percentiles: PercentilePoint[];
+  /** Log-spaced histogram: lower bound of each bin (ns) and its count. */
+  histogram: { lower: number[]; counts: number[] };
+  tick: { periodNs: number; noTickNs: number; tickNs: number; costNs: number } | null;
+  periods: { periodNs: number; phaseNs: number; regularity: number; magnitudeNs: number }[];
+  thresholdNs: number;
+  spikeCount: number;
+}
+
+export interface RunEntry {
+  /** Unique in the workspace: source name, then the run id. */
+  key: string;
+  id: string;
+  /** The file or bundle it came from, shown beside errors. */
+  source: string;
+  file: string;
+  test: string | null;
+  fields: RunFields;
+  state: RunState;
+  progress: Progress;
+  error?: FormatProblem & { message: string };
+  digest?: RunDigest;
+}
+
+/** One column of the timeline: the exact min and max of the samples under it, and where they are. */
+export interface WindowColumns {
+  t0: number;
+  t1: number;
+  /** Column start times (ns). */
+  start: Float64Array;
+  min: Float64Array;
+  max: Float64Array;
+  minTs: Float64Array;
+  maxTs: Float64Array;
+  count: Float64Array;
+  /** The raw samples, when the window holds few enough to draw as points. */
+  raw: { ts: Float64Array; value: Float64Array } | null;
+  /** How the window was answered: the summary's pyramid or the raw samples. */
+  source: "pyramid" | "raw";
+  samples: number;
+}
+
+export interface HeatmapCells {
+  periodNs: number;
+  phaseNs: number;
+  secondStart: number;
+  seconds: number;
+  rows: number;
+  /** seconds × rows maximum overhead (ns), row-major by second; NaN where no sample. */
+  values: Float64Array;
+  maxValue: number;
+}
