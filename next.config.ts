@@ -1,10 +1,32 @@
 import type { NextConfig } from "next";
+import {
+  API_CONTENT_SECURITY_POLICY,
+  SECURITY_HEADERS,
+  WORKER_CONTENT_SECURITY_POLICY,
+} from "./lib/security/headers";
+
+const headerList = (headers: Record<string, string>) =>
+  Object.entries(headers).map(([key, value]) => ({ key, value }));
 
 const nextConfig: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // The server reads bundles with apache-arrow and fflate in Node; keep them out of the server bundle.
   serverExternalPackages: ["apache-arrow"],
+  // Pages get their Content-Security-Policy (with a nonce) from proxy.ts.
+  async headers() {
+    return [
+      { source: "/:path*", headers: headerList(SECURITY_HEADERS) },
+      {
+        source: "/api/:path*",
+        headers: headerList({ "Content-Security-Policy": API_CONTENT_SECURITY_POLICY }),
+      },
+      {
+        source: "/duckdb/:path*",
+        headers: headerList({ "Content-Security-Policy": WORKER_CONTENT_SECURITY_POLICY }),
+      },
+    ];
+  },
 };
 
 export default nextConfig;

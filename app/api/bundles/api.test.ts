@@ -1,0 +1,336 @@
+import { spawnSync } from "node:child_process";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { request as httpRequest } from "node:http";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseViewState } from "@/lib/url/view-state";
+import { decodeSummary } from "@/lib/summary";
+import { BUNDLE_ID_PATTERN } from "@/lib/store/store";
+import { sha256, testBundle, type TestBundle } from "@/lib/store/testing/bundles";
+import {
+  ensureProductionBuild,
+  freePort,
+  startServer,
+  type RunningServer,
+} from "@/lib/store/testing/server-process";
+import { MALFORMED_UPLOADS, TEST_LIMITS, TOKEN } from "@/lib/store/testing/malformed-uploads";
+
+// These tests drive the real production server (`next start`) over loopback.
+let server: RunningServer;
+let dataDir: string;
+
+beforeAll(async () => {
+  ensureProductionBuild();
+  dataDir = await mkdtemp(join(tmpdir(), "tickscope-api-"));
+  server = await startServer({ TICKSCOPE_DATA_DIR: dataDir, TICKSCOPE_UPLOAD_TOKEN: TOKEN, ...TEST_LIMITS });
+}, 300_000);
+
+afterAll(async () => {
+  await server?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const auth = { authorization: `Bearer ${TOKEN}` };
+
+async function upload(
+  bundle: TestBundle | Uint8Array,
+  headers: Record<string, string> = {},
+  base = server.url,
+) {
+  const body = bundle instanceof Uint8Array ? bundle : bundle.zip;
+  return fetch(`${base}/api/bundles`, {
+    method: "POST",
+    headers: { "content-type": "application/zip", ...auth, ...headers },
+    body: Buffer.from(body),
+  });
+}
+
+async function bytesOf(response: Response) {
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+describe("POST /api/bundles then GET", () => {
+  it("stores 20 concurrent uploads intact, each under its own id, and each link opens", async () => {
+    const bundles = Array.from({ length: 20 }, (_, i) => testBundle(i + 1, 20_000 + i * 500));
+    const responses = await Promise.all(bundles.map((bundle) => upload(bundle)));
+    const created = await Promise.all(
+      responses.map(async (r) => ({ status: r.status, body: await r.json() })),
+    );
+    expect(created.map((c) => c.status)).toEqual(bundles.map(() => 201));
+    const ids = created.map((c) => c.body.id as string);
+    expect(new Set(ids).size).toBe(20);
+
+    await Promise.all(
+      bundles.map(async (bundle, i) => {
+        const { id, url } = created[i].body;
+        expect(id).toMatch(BUNDLE_ID_PATTERN);
+        const link = new URL(url);
+        expect(parseViewState(link.search).bundles).toEqual([id]);
+        expect((await fetch(`${server.url}/${link.search}`)).status).toBe(200);
+
+        const index = await (await fetch(`${server.url}/api/bundles/${id}`)).json();
+        expect(index.id).toBe(id);
+        expect(index.title).toBe(bundle.title);
+        expect(index.runs.map((run: { id: string }) => run.id)).toEqual(["emu-tick", "enl-tick"]);
+        expect(index.runs.map((run: { count: number }) => run.count)).toEqual([
+          20_000 + i * 500,
+          20_000 + i * 500,
+        ]);
+        expect(index.files).toEqual(
+          Object.entries(bundle.files)
+            .map(([path, bytes]) => ({ path, size: bytes.length }))
+            .sort((a, b) => a.path.localeCompare(b.path)),
+        );
+        const summary = await fetch(`${server.url}/api/bundles/${id}/derived/${index.runs[0].summary}`);
+        expect(decodeSummary(await bytesOf(summary)).count).toBe(20_000 + i * 500);
+        for (const [path, bytes] of Object.entries(bundle.files)) {
+          const file = await fetch(`${server.url}/api/bundles/${id}/files/${path}`);
+          expect(file.status).toBe(200);
+          expect(sha256(await bytesOf(file))).toBe(sha256(bytes));
+        }
+      }),
+    );
+  });
+
+  it("gives identical content a new id each time and stores it once", async () => {
+    const bundle = testBundle(99);
+    const [a, b] = await Promise.all([upload(bundle), upload(bundle)]);
+    const [first, second] = [await a.json(), await b.json()];
+    expect(first.id).not.toBe(second.id);
+    const before = (await readdir(join(dataDir, "blobs"))).length;
+    const third = await (await upload(bundle)).json();
+    expect((await readdir(join(dataDir, "blobs"))).length).toBe(before);
+    for (const id of [first.id, second.id, third.id]) {
+      const file = await fetch(`${server.url}/api/bundles/${id}/files/runs/emu-tick.arrow`);
+      expect(sha256(await bytesOf(file))).toBe(sha256(bundle.files["runs/emu-tick.arrow"]));
+    }
+  });
+
+  it("serves run files by byte range, with immutable caching and validators", async () => {
+    const bundle = testBundle(7);
+    const { id } = await (await upload(bundle)).json();
+    const run = bundle.files["runs/enl-tick.arrow"];
+    const url = `${server.url}/api/bundles/${id}/files/runs/enl-tick.arrow`;
+
+    const part = await fetch(url, { headers: { range: "bytes=100-1123" } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get("content-range")).toBe(`bytes 100-1123/${run.length}`);
+    expect(part.headers.get("accept-ranges")).toBe("bytes");
+    expect(part.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(part.headers.get("content-type")).toBe("application/vnd.apache.arrow.file");
+    expect(await bytesOf(part)).toEqual(run.subarray(100, 1124));
+
+    const tail = await fetch(url, { headers: { range: "bytes=-16" } });
+    expect(await bytesOf(tail)).toEqual(run.subarray(run.length - 16));
+
+    const beyond = await fetch(url, { headers: { range: `bytes=${run.length}-` } });
+    expect(beyond.status).toBe(416);
+    expect(beyond.headers.get("content-range")).toBe(`bytes */${run.length}`);
+
+    const whole = await fetch(url);
+    const etag = whole.headers.get("etag")!;
+    expect(sha256(await bytesOf(whole))).toBe(sha256(run));
+    expect((await fetch(url, { headers: { "if-none-match": etag } })).status).toBe(304);
+    // Next.js drops Content-Length from route handler answers; a client learns the size from Content-Range.
+    const head = await fetch(url, { method: "HEAD", headers: { range: "bytes=0-0" } });
+    expect([head.status, head.headers.get("content-range")]).toEqual([206, `bytes 0-0/${run.length}`]);
+    const stale = await fetch(url, { headers: { range: "bytes=0-9", "if-range": '"other"' } });
+    expect(stale.status).toBe(200);
+  });
+
+  it("says plainly when a bundle or a file does not exist, and lists nothing", async () => {
+    for (const path of [
+      "/api/bundles/AAAAAAAAAAAAAAAAAAAAAA",
+      "/api/bundles/not-an-id",
+      "/api/bundles/AAAAAAAAAAAAAAAAAAAAAA/files/manifest.json",
+    ]) {
+      const response = await fetch(`${server.url}${path}`);
+      expect(response.status).toBe(404);
+      expect((await response.json()).error.message).toMatch(/does not exist/);
+    }
+    const { id } = await (await upload(testBundle(8))).json();
+    for (const path of [
+      "files/..%2F..%2Fids",
+      "files/runs/missing.arrow",
+      "files/runs",
+      "derived/..%2Ffiles%2Fmanifest.json",
+    ]) {
+      const response = await fetch(`${server.url}/api/bundles/${id}/${path}`);
+      expect(response.status).toBe(404);
+    }
+    const list = await fetch(`${server.url}/api/bundles`);
+    expect(list.status).toBe(405);
+    expect(JSON.stringify(await list.json())).not.toContain(id);
+  });
+});
+
+describe("malformed uploads", () => {
+  it(`has at least 30 cases`, () => expect(MALFORMED_UPLOADS.length).toBeGreaterThanOrEqual(30));
+
+  it.each(MALFORMED_UPLOADS.map((c) => [c.name, c] as const))(
+    "%s: a 4xx with a clear message, and the server keeps serving",
+    async (_name, malformed) => {
+      const { status, text } = await malformed.send(server.url);
+      expect({ status, text }).toMatchObject({ status: malformed.status });
+      const body = JSON.parse(text);
+      expect(body.error.message).toMatch(malformed.message);
+      expect(text).not.toMatch(/\bat .+:\d+:\d+|node_modules|\.next\//);
+      const next = await upload(testBundle(1000));
+      expect(next.status).toBe(201);
+    },
+  );
+
+  it("left nothing behind in the store's temp folder", async () => {
+    await expect.poll(() => readdir(join(dataDir, "tmp"))).toEqual([]);
+  });
+
+  it("logged no server error", () => {
+    expect(server.stderr()).not.toMatch(/\[tickscope\]/);
+  });
+});
+
+describe("a server killed in the middle of an upload", () => {
+  let crashDir: string;
+  let current: RunningServer | null = null;
+  beforeAll(async () => {
+    crashDir = await mkdtemp(join(tmpdir(), "tickscope-crash-"));
+  });
+  afterAll(async () => {
+    await current?.stop();
+    await rm(crashDir, { recursive: true, force: true });
+  });
+
+  const tmpEntries = () => readdir(join(crashDir, "tmp"));
+
+  /** Every id names a blob that is whole: its index and every file its manifest names. */
+  async function expectOnlyWholeBundles(base: string) {
+    for (const name of await readdir(join(crashDir, "ids"))) {
+      const id = name.replace(/\.json$/, "");
+      const index = await (await fetch(`${base}/api/bundles/${id}`)).json();
+      for (const run of index.runs) {
+        const file = await fetch(`${base}/api/bundles/${id}/files/${run.file}`, {
+          headers: { range: "bytes=0-5" },
+        });
+        expect(new TextDecoder().decode(await bytesOf(file))).toBe("ARROW1");
+      }
+    }
+  }
+
+  it("restarts with only whole bundles, its leftovers gone, and takes the same upload again", async () => {
+    current = await startServer({ TICKSCOPE_DATA_DIR: crashDir });
+    const whole = testBundle(300);
+    const first = await (await upload(whole, {}, current.url)).json();
+
+    // 1. Killed while receiving the body: half of it sent, the rest never comes.
+    const big = testBundle(301, 400_000);
+    const half = new Promise<void>((resolve) => {
+      const req = httpRequest(`${current!.url}/api/bundles`, {
+        method: "POST",
+        headers: { "content-type": "application/zip", "content-length": String(big.zip.length) },
+      });
+      req.on("error", () => resolve());
+      req.write(big.zip.subarray(0, big.zip.length >> 1));
+    });
+    await expect.poll(async () => (await tmpEntries()).length, { timeout: 30_000 }).toBe(1);
+    await current.kill();
+    await half;
+    expect((await tmpEntries()).length).toBe(1);
+
+    current = await startServer({ TICKSCOPE_DATA_DIR: crashDir });
+    expect(await tmpEntries()).toEqual([]);
+    await expectOnlyWholeBundles(current.url);
+    const again = await fetch(`${current.url}/api/bundles/${first.id}/files/runs/emu-tick.arrow`);
+    expect(sha256(await bytesOf(again))).toBe(sha256(whole.files["runs/emu-tick.arrow"]));
+
+    // 2. Killed while unpacking and checking: the body is all there, the blob is being built.
+    const sent = fetch(`${current.url}/api/bundles`, {
+      method: "POST",
+      headers: { "content-type": "application/zip" },
+      body: Buffer.from(big.zip),
+    }).catch(() => null);
+    await expect
+      .poll(
+        async () => {
+          for (const entry of await tmpEntries()) {
+            const files = await readdir(join(crashDir, "tmp", entry, "blob", "files")).catch(() => []);
+            if (files.length) return true;
+          }
+          return false;
+        },
+        { timeout: 30_000, interval: 5 },
+      )
+      .toBe(true);
+    await current.kill();
+    await sent;
+
+    current = await startServer({ TICKSCOPE_DATA_DIR: crashDir });
+    expect(await tmpEntries()).toEqual([]);
+    await expectOnlyWholeBundles(current.url);
+    const retried = await upload(big, {}, current.url);
+    expect(retried.status).toBe(201);
+    const { id } = await retried.json();
+    const run = await fetch(`${current.url}/api/bundles/${id}/files/runs/enl-tick.arrow`);
+    expect(sha256(await bytesOf(run))).toBe(sha256(big.files["runs/enl-tick.arrow"]));
+  });
+});
+
+describe("npx tickscope upload", () => {
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, [join(process.cwd(), "collector/bin/tickscope.mjs"), "upload", ...args], {
+      encoding: "utf8",
+      env: { ...process.env, TICKSCOPE_UPLOAD_TOKEN: "" },
+    });
+
+  it("uploads a zip, a bundle folder and a single run, and prints links that open", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "tickscope-cli-"));
+    try {
+      const bundle = testBundle(700);
+      await writeFile(join(dir, "bundle.zip"), bundle.zip);
+      for (const [path, bytes] of Object.entries(bundle.files)) {
+        await mkdir(dirname(join(dir, "folder", path)), { recursive: true });
+        await writeFile(join(dir, "folder", path), bytes);
+      }
+      await writeFile(join(dir, "emu-tick.arrow"), bundle.files["runs/emu-tick.arrow"]);
+
+      for (const [path, expected] of [
+        ["bundle.zip", "runs/emu-tick.arrow"],
+        ["folder", "runs/emu-tick.arrow"],
+        ["emu-tick.arrow", "runs/emu-tick.arrow"],
+      ] as const) {
+        const result = cli([join(dir, path), "--server", server.url, "--token", TOKEN]);
+        expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: "" });
+        const link = new URL(result.stdout.trim());
+        const [id] = parseViewState(link.search).bundles;
+        const file = await fetch(`${server.url}/api/bundles/${id}/files/${expected}`);
+        expect(sha256(await bytesOf(file))).toBe(sha256(bundle.files["runs/emu-tick.arrow"]));
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("says why an upload was refused, and gives up on a server that is not there", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "tickscope-cli-"));
+    try {
+      await writeFile(join(dir, "bundle.zip"), testBundle(701).zip);
+      const refused = cli([join(dir, "bundle.zip"), "--server", server.url]);
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toContain("the server refused");
+      expect(refused.stderr).toContain("requires an upload token");
+
+      const port = await freePort();
+      const away = cli([join(dir, "bundle.zip"), "--server", `http://127.0.0.1:${port}`]);
+      expect(away.status).toBe(1);
+      expect(away.stderr).toMatch(/attempt 1 failed.*retrying/);
+      expect(away.stderr).toContain("could not upload");
+
+      expect(cli([join(dir, "nothing.zip"), "--server", server.url]).stderr).toContain(
+        "no such file or folder",
+      );
+      expect(cli([join(dir, "bundle.zip")]).stderr).toContain("--server URL is missing");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,48 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { FileSystemStore } from "./fs-store";
+import { readLimits, type UploadLimits } from "./limits";
+import type { BundleStore } from "./store";
+import { UploadError } from "./upload-error";
+
+/**
+ * The server's store and limits, from the environment, made once per process. Kept on globalThis:
+ * Next.js bundles each route separately, and all of them must share one store.
+ */
+const shared = globalThis as typeof globalThis & {
+  __tickscopeStore?: BundleStore;
+  __tickscopeLimits?: UploadLimits;
+};
+
+export function serverStore(): BundleStore {
+  shared.__tickscopeStore ??= new FileSystemStore(process.env.TICKSCOPE_DATA_DIR || ".data/store");
+  return shared.__tickscopeStore;
+}
+
+export function serverLimits(): UploadLimits {
+  shared.__tickscopeLimits ??= readLimits();
+  return shared.__tickscopeLimits;
+}
+
+const digest = (value: string) => createHash("sha256").update(value).digest();
+
+/**
+ * When TICKSCOPE_UPLOAD_TOKEN is set, an upload must carry it: `Authorization: Bearer <token>` (or
+ * `X-Tickscope-Token`). Compared in constant time.
+ */
+export function requireUploadToken(headers: Headers, expected = process.env.TICKSCOPE_UPLOAD_TOKEN): void {
+  if (!expected) return;
+  const bearer = /^Bearer\s+(.+)$/i.exec(headers.get("authorization") ?? "")?.[1];
+  const given = bearer ?? headers.get("x-tickscope-token");
+  if (!given)
+    throw new UploadError(401, {
+      message: "This server requires an upload token: send it as `Authorization: Bearer <token>`.",
+      field: "Authorization",
+      expected: "Bearer <TICKSCOPE_UPLOAD_TOKEN>",
+    });
+  if (!timingSafeEqual(digest(given.trim()), digest(expected)))
+    throw new UploadError(403, {
+      message: "The upload token is wrong.",
+      field: "Authorization",
+      expected: "the server's TICKSCOPE_UPLOAD_TOKEN",
+    });
+}
