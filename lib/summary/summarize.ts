@@ -7,7 +7,7 @@
  */
 import type { SampleBatch } from "../format/run-reader";
 import { estimateBaseline, type BaselineEstimate } from "./baseline";
-import { createHistogram, type LogHistogram } from "./histogram";
+import { createHistogram, HISTOGRAM_BUCKETS, type LogHistogram } from "./histogram";
 import { detectPeriodicSpikes, estimateTick, GAP_BINS, gapIndex, TICK_COST_BINS } from "./periodicity";
 import { DEFAULT_PYRAMID_BUCKETS, PyramidBuilder } from "./pyramid";
 import type { BatchIndexEntry, RunSummary } from "./types";
@@ -155,6 +155,8 @@ export class SummaryBuilder {
   private readonly gapCounts = new Float64Array(GAP_BINS);
   private readonly gapSums = new Float64Array(GAP_BINS);
   private readonly tickCost = new Float64Array(TICK_COST_BINS);
+  /** Integer counts for one batch (cheaper to increment), added to the histogram after it. */
+  private readonly batchCounts = new Uint32Array(HISTOGRAM_BUCKETS);
   private tickEvents = 0;
 
   constructor(private readonly options: SummaryOptions = {}) {
@@ -184,7 +186,8 @@ export class SummaryBuilder {
       this.process(batch);
       return;
     }
-    this.pending.push(batch);
+    // Held back until the thresholds are known: copied, since a reader may reuse its arrays.
+    this.pending.push({ ...batch, ts: batch.ts.slice(), duration: batch.duration.slice() });
     this.pendingRows += n;
     if (this.pendingRows >= this.warmup) this.start();
   }
@@ -262,8 +265,13 @@ export class SummaryBuilder {
     this.pyramid.reach(ts[0], ts[n - 1]);
     const origin = this.pyramid.origin;
     const width = this.pyramid.widthNs;
-    const counts = this.hist.counts;
+    const counts = this.batchCounts;
     const shift = this.hist.shiftNs;
+    const gapCounts = this.gapCounts;
+    const gapSums = this.gapSums;
+    const tickCost = this.tickCost;
+    let tickLast = this.tickLast;
+    let tickEvents = this.tickEvents;
     // A bucket begun under a narrower level 0 continues in the widened one.
     if (this.bCount > 0 && this.bIdx >= 0) {
       const k = Math.floor((this.bFirstTs - origin) / width);
@@ -348,14 +356,14 @@ export class SummaryBuilder {
 
       if (d > lowD) {
         if (d >= tickLoD && d < tickHiD) {
-          const gap = t - this.tickLast;
-          this.tickLast = t;
-          this.tickEvents++;
-          this.tickCost[Math.floor((d - tickLoD) * tickBinScale)]++;
+          const gap = t - tickLast;
+          tickLast = t;
+          tickEvents++;
+          tickCost[Math.floor((d - tickLoD) * tickBinScale)]++;
           if (gap >= 0) {
             const g = gapIndex(gap);
-            this.gapCounts[g]++;
-            this.gapSums[g] += gap;
+            gapCounts[g]++;
+            gapSums[g] += gap;
           }
         }
         if (d > spikeD) {
@@ -371,6 +379,15 @@ export class SummaryBuilder {
     this.count += n;
     this.lastTs = ts[n - 1];
     this.hist.total += n;
+    this.tickLast = tickLast;
+    this.tickEvents = tickEvents;
+    const total = this.hist.counts;
+    for (let k = 0; k < counts.length; k++) {
+      if (counts[k]) {
+        total[k] += counts[k];
+        counts[k] = 0;
+      }
+    }
     Object.assign(this, {
       bIdx,
       bEnd,
@@ -498,7 +515,10 @@ function worse(aD: number, aT: number, bD: number, bT: number): boolean {
   return aD < bD || (aD === bD && aT > bT);
 }
 
-/** Summarises a run from its batches (e.g. `readRunBatches(...)`) in one pass. */
+/**
+ * Summarises a run from its batches in one pass. Give it `readRunBatches(source, file,
+ * { reuseTimestamps: true })`: it keeps nothing of a batch once it has asked for the next one.
+ */
 export async function summarizeRun(
   batches: AsyncIterable<SampleBatch> | Iterable<SampleBatch>,
   options: SummaryOptions = {},
