@@ -35,6 +35,8 @@ export interface SampleBatch {
   /** Nanoseconds; a zero-copy view when the column is uint32 (or non-negative int32). */
   duration: Float64Array | Uint32Array;
   thread?: Int32Array;
+  /** True when `ts` is a reused array (ReadOptions.reuseTimestamps): copy it to keep it. */
+  reused?: boolean;
   /** Where the batch's IPC message sits in the file, when known (random-access sources). */
   byteOffset?: number;
   byteLength?: number;
@@ -624,7 +626,9 @@ export async function openRun(input: ByteSourceInput, file: string): Promise<Run
     const decode = (message: RawMessage, index: number, previous: number) => {
       const header = message.header as BatchHeader;
       if (scratch && scratch.length < header.length) scratch = new Float64Array(header.length);
-      return decodeBatch(ctx, header, message.body, index, rows, previous, scratch);
+      const batch = decodeBatch(ctx, header, message.body, index, rows, previous, scratch);
+      if (scratch) batch.reused = true;
+      return batch;
     };
     let previous = -Infinity;
     let index = 0;

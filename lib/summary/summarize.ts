@@ -186,8 +186,8 @@ export class SummaryBuilder {
       this.process(batch);
       return;
     }
-    // Held back until the thresholds are known: copied, since a reader may reuse its arrays.
-    this.pending.push({ ...batch, ts: batch.ts.slice(), duration: batch.duration.slice() });
+    // Held back until the thresholds are known (copied if the reader reuses its timestamp array).
+    this.pending.push(batch.reused ? { ...batch, ts: batch.ts.slice(), reused: false } : batch);
     this.pendingRows += n;
     if (this.pendingRows >= this.warmup) this.start();
   }
