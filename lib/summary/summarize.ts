@@ -288,7 +288,7 @@ export class SummaryBuilder {
     let bFirst = this.bFirst;
     let bFirstTs = this.bFirstTs;
     let lastD = this.lastD;
-    let lastT = this.lastTs;
+    const lastT = this.lastTs;
     let secEnd = this.secEnd;
     let sMax = this.sMax;
     let sMaxTs = this.sMaxTs;
@@ -298,6 +298,10 @@ export class SummaryBuilder {
     const tickHiD = th.tickHiD;
     const tickBinScale = TICK_COST_BINS / (tickHiD - tickLoD);
     let worstMin = this.heapN < this.worstK ? -Infinity : this.heapD[0];
+    // One comparison per sample guards each rare path: the next bucket or second boundary, and
+    // the lowest value that matters to worst-K or to events.
+    let nextBoundary = bEnd < secEnd ? bEnd : secEnd;
+    let gate = lowD < worstMin ? lowD : worstMin;
 
     for (let i = 0; i < n; i++) {
       const t = ts[i];
@@ -313,68 +317,77 @@ export class SummaryBuilder {
         counts[128 * (e - 7) + Math.floor(v / 2 ** (e - 7))]++;
       }
 
-      if (t >= bEnd) {
-        if (bCount > 0) {
-          this.pyramid.add(bIdx, bCount, bMin, bMinTs, bMax, bMaxTs, bFirst, bFirstTs, lastD, lastT);
-          if (bMin < this.minD) {
-            this.minD = bMin;
-            this.minTs = bMinTs;
+      if (t >= nextBoundary) {
+        if (t >= bEnd) {
+          if (bCount > 0) {
+            const lD = i > 0 ? du[i - 1] : lastD;
+            const lT = i > 0 ? ts[i - 1] : lastT;
+            this.pyramid.add(bIdx, bCount, bMin, bMinTs, bMax, bMaxTs, bFirst, bFirstTs, lD, lT);
+            if (bMin < this.minD) {
+              this.minD = bMin;
+              this.minTs = bMinTs;
+            }
           }
+          bIdx = Math.floor((t - origin) / width);
+          bEnd = origin + (bIdx + 1) * width;
+          bCount = 0;
+          bMin = bMax = bFirst = d;
+          bMinTs = bMaxTs = bFirstTs = t;
         }
-        bIdx = Math.floor((t - origin) / width);
-        bEnd = origin + (bIdx + 1) * width;
-        bCount = 0;
-        bMin = bMax = bFirst = d;
-        bMinTs = bMaxTs = bFirstTs = t;
-      } else if (d < bMin) {
+        if (t >= secEnd) {
+          this.flushSecond(sMax, sMaxTs);
+          const sec = Math.floor(t / 1e9);
+          this.secIdx = sec - this.secFirst;
+          secEnd = (sec + 1) * 1e9;
+          sMax = d;
+          sMaxTs = t;
+        }
+        nextBoundary = bEnd < secEnd ? bEnd : secEnd;
+      }
+      if (d < bMin) {
         bMin = d;
         bMinTs = t;
       } else if (d > bMax) {
         bMax = d;
         bMaxTs = t;
       }
+      if (d > sMax) {
+        sMax = d;
+        sMaxTs = t;
+      }
       bCount++;
-      lastD = d;
-      lastT = t;
 
-      if (t >= secEnd) {
-        this.flushSecond(sMax, sMaxTs);
-        const sec = Math.floor(t / 1e9);
-        this.secIdx = sec - this.secFirst;
-        secEnd = (sec + 1) * 1e9;
-        sMax = d;
-        sMaxTs = t;
-      } else if (d > sMax) {
-        sMax = d;
-        sMaxTs = t;
-      }
-
-      if (d > worstMin) {
-        this.pushWorst(d, t);
-        if (this.heapN === this.worstK) worstMin = this.heapD[0];
-      }
-
-      if (d > lowD) {
-        if (d >= tickLoD && d < tickHiD) {
-          const gap = t - tickLast;
-          tickLast = t;
-          tickEvents++;
-          tickCost[Math.floor((d - tickLoD) * tickBinScale)]++;
-          if (gap >= 0) {
-            const g = gapIndex(gap);
-            gapCounts[g]++;
-            gapSums[g] += gap;
+      if (d > gate) {
+        if (d > worstMin) {
+          this.pushWorst(d, t);
+          if (this.heapN === this.worstK) {
+            worstMin = this.heapD[0];
+            gate = lowD < worstMin ? lowD : worstMin;
           }
         }
-        if (d > spikeD) {
-          if (this.spikeTs.length >= this.maxSpikes) spikeD = this.raiseSpikeThreshold();
+        if (d > lowD) {
+          if (d >= tickLoD && d < tickHiD) {
+            const gap = t - tickLast;
+            tickLast = t;
+            tickEvents++;
+            tickCost[Math.floor((d - tickLoD) * tickBinScale)]++;
+            if (gap >= 0) {
+              const g = gapIndex(gap);
+              gapCounts[g]++;
+              gapSums[g] += gap;
+            }
+          }
           if (d > spikeD) {
-            this.spikeTs.push(t);
-            this.spikeDur.push(d);
+            if (this.spikeTs.length >= this.maxSpikes) spikeD = this.raiseSpikeThreshold();
+            if (d > spikeD) {
+              this.spikeTs.push(t);
+              this.spikeDur.push(d);
+            }
           }
         }
       }
     }
+    lastD = du[n - 1];
 
     this.count += n;
     this.lastTs = ts[n - 1];
