@@ -44,7 +44,7 @@ export class ProgressBar {
   update(p: SamplerProgress): void {
     if (!this.stream.isTTY) return;
     this.stream.write(
-      `\r${progressLine(this.target, p, 16).slice(0, (this.stream.columns ?? 100) - 1)}\x1b[K`,
+      `\r${progressLine(this.target, p, 16).slice(0, (this.stream.columns || 100) - 1)}\x1b[K`,
     );
     this.drawn = true;
   }
