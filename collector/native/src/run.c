@@ -377,7 +377,7 @@ static void run_metadata(const run_options *o, const samples_t *s, double hz, ui
 }
 
 /* Converts, writes the batches, renames into place; shared by the tests and write-bench. */
-void run_write_samples(const char *test, samples_t *s, counter_scale scale, const char *run_json, uint64_t *saturated) {
+static void run_write_samples(const char *test, samples_t *s, counter_scale scale, const char *run_json, uint64_t *saturated) {
   *saturated = samples_to_ns(s, scale);
   arrow_column cols[3] = {{"ts_ns", 64, true}, {"duration_ns", 32, false}, {"thread", 32, true}};
   arrow_kv meta[2] = {{"latency:test", test}, {"latency:run", run_json}};
