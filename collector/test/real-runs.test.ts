@@ -1,9 +1,9 @@
 // Real runs of the native sampler on this machine, one at a time (they compete for the measured CPU).
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, chmodSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { unzipSync } from "fflate";
 import { tableFromIPC } from "apache-arrow";
 import { summarizeBundleRun } from "../../lib/analysis/summarize-bundle";
@@ -446,6 +446,31 @@ describe.sequential("tickscope collect and pack", () => {
     expect(readdirSync(dir)).toEqual(["bundle"]);
   });
 
+  it("a test that fails later in a matrix keeps the tests done before it", async () => {
+    const dir = tempDir();
+    const failing = join(dir, "sampler-that-fails-switch");
+    writeFileSync(
+      failing,
+      `#!/bin/sh\nif [ "$1" = switch ]; then echo "tickscope-sampler: cannot start switch thread 7 of 1000" >&2; exit 1; fi\nexec ${sampler} "$@"\n`,
+      { mode: 0o755 },
+    );
+    const out = join(dir, "bundle");
+    process.env.TICKSCOPE_SAMPLER = failing;
+    const errors: string[] = [];
+    vi.spyOn(console, "error").mockImplementation((m: string) => void errors.push(m));
+    vi.spyOn(console, "log").mockImplementation(() => undefined);
+    try {
+      expect(await collect.run(["matrix", "--samples", "2000", "--no-progress", "-o", out])).toBe(1);
+    } finally {
+      delete process.env.TICKSCOPE_SAMPLER;
+      vi.restoreAllMocks();
+    }
+    expect(errors.join("\n")).toMatch(/switch-2 failed: cannot start switch thread 7 of 1000/);
+    const manifest = manifestSchema.parse(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")));
+    expect(manifest.runs.map((r) => r.id)).toEqual(["tick"]);
+    expect(readTable(join(out, manifest.runs[0].file)).numRows).toBe(2000);
+  });
+
   it("bad arguments fail before anything runs, with a clear message, and create nothing", async () => {
     const dir = tempDir();
     const out = join(dir, "bundle");
@@ -473,7 +498,6 @@ describe.sequential("tickscope collect and pack", () => {
       [["tock", "-o", out], /expected collect tick, collect switch or collect matrix/],
     ];
     // dir holds one file, so "-o dir" is a non-empty directory
-    const { writeFileSync } = await import("node:fs");
     writeFileSync(join(dir, "keep"), "");
     for (const [args, message] of cases)
       await expect(collect.run(args), args.join(" ")).rejects.toThrow(message);

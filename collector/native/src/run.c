@@ -96,6 +96,8 @@ void run_parse_options(run_options *o, const char *test, int argc, char **argv) 
       o->allow_unprivileged = true;
     } else if (!strcmp(a, "--progress")) {
       o->progress = true;
+    } else if (!strcmp(a, "--progress-alternate")) {
+      o->progress = o->progress_alternate = true;
     } else if (!strcmp(a, "--no-progress")) {
       o->progress = false;
     } else if (!strcmp(a, "--progress-ms")) {
@@ -297,7 +299,8 @@ void run_monitor(const run_options *o, samples_t *s) {
     next += o->progress_ns;
     if (next < now) next = now + o->progress_ns;
     bool growing = s->prefaulted < s->capacity;
-    if (!o->progress && !growing) continue;
+    bool reporting = o->progress && (!o->progress_alternate || ((now - start) / 1000000000ull) % 2 == 0);
+    if (!reporting && !growing) continue;
     /* Read what the sampler wrote since the last look (never past the faulted-in pages); the measured
      * loop does nothing extra. */
     uint64_t limit = __atomic_load_n(&s->prefaulted, __ATOMIC_ACQUIRE);
@@ -318,7 +321,7 @@ void run_monitor(const run_options *o, samples_t *s) {
       if (ahead < (1u << 20)) ahead = 1u << 20;
       if (scanned + ahead > limit) samples_prefault(s, scanned + 2 * ahead);
     }
-    if (o->progress) {
+    if (reporting) {
       printf("{\"progress\":{\"samples\":%llu,\"elapsed_s\":%.3f,\"max_ns\":%llu}}\n", (unsigned long long)scanned,
              (now - start) / 1e9, (unsigned long long)counter_to_ns(scale, max_ticks));
       fflush(stdout);

@@ -18,6 +18,7 @@ typedef struct {
   uint64_t duration_ns; /* 0: by samples */
   const char *environment, *scenario, *label, *output;
   bool allow_unprivileged, progress;
+  bool progress_alternate; /* progress in even seconds only: to measure what it costs within one run */
   uint64_t progress_ns;
 } run_options;
 
