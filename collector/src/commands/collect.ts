@@ -119,6 +119,7 @@ const collect: Command = {
     moveOffCpu(cpu, cpus);
 
     let interrupted: NodeJS.Signals | null = null;
+    let failure: { id: string; error: Error } | null = null;
     let current: SamplerRun | null = null;
     const onSignal = (signal: NodeJS.Signals) => {
       interrupted = signal;
@@ -149,8 +150,17 @@ const collect: Command = {
         ];
         const bar = new ProgressBar({ label: id, samples, durationNs });
         current = runSampler(samplerArgs, (p) => bar.update(p));
-        const result: SamplerResult = await current.result;
-        current = null;
+        let result: SamplerResult;
+        try {
+          result = await current.result;
+        } catch (error) {
+          // Keep the tests already done (an hour's run is not thrown away for a later failure).
+          if (!bundle.runCount) throw error;
+          failure = { id, error: error as Error };
+          break;
+        } finally {
+          current = null;
+        }
         bar.done(
           `${id}: ${result.samples.toLocaleString("en-US")} samples, max ${formatNs(result.max_ns)}, stopped by ${result.stopped}` +
             (result.unprivileged ? " (UNPRIVILEGED: not SCHED_FIFO or not locked)" : ""),
@@ -188,6 +198,12 @@ const collect: Command = {
       process.off("SIGTERM", onSignal);
     }
     const shown = values.output!;
+    if (failure) {
+      const { id, error } = failure as { id: string; error: Error };
+      console.error(`tickscope collect: ${id} failed: ${error.message}`);
+      console.log(`wrote the ${bundle.runCount} test(s) done before it to ${shown}`);
+      return error instanceof UsageError ? error.status : 1;
+    }
     console.log(
       interrupted
         ? `interrupted by ${interrupted}: wrote ${bundle.runCount} of ${plan.length} test(s) to ${shown}`
