@@ -43,6 +43,7 @@ function DashboardBody() {
   const focusRun = useMemo(
     () =>
       sampleRuns.find((run) => run.id === view.focus || run.key === view.focus) ??
+      sampleRuns.find((run) => run.state === "ready" && run.test === "tick") ??
       sampleRuns.find((run) => run.state === "ready") ??
       sampleRuns[0],
     [sampleRuns, view.focus],
