@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { encodeTickRun } from "./fixtures/bundles";
+import { encodeTickRun, tickBundle } from "./fixtures/bundles";
 import type { TickTraceTruth } from "./fixtures/synthetic";
 import { watchForeignRequests } from "./offline";
 
@@ -32,6 +32,12 @@ test.beforeAll(() => {
     writeFileSync(files[run.id], bytes);
     truths[run.id] = truth;
   }
+  const bundle = tickBundle(
+    runs.map((run) => ({ ...run, options: { samples: 440_000, worst: run.worst } })),
+    "e2e study",
+  );
+  files.bundle = join(dir, "study.zip");
+  writeFileSync(files.bundle, bundle.zip);
   files.broken = join(dir, "broken.arrow");
   writeFileSync(files.broken, "PAR1 this is a parquet file, not arrow");
 });
@@ -44,28 +50,74 @@ async function openRuns(page: Page, paths: string[]) {
 
 const seconds = (ns: number) => `${(ns / 1e9).toFixed(9)} s`;
 
-test("opens run files, shows a broken file's error beside its name, and finds the worst spike", async ({
+test("opens a bundle beside a broken file, shows the file's error, and finds the worst spike", async ({
   page,
   baseURL,
 }) => {
   const foreign = watchForeignRequests(page, new URL(baseURL!).origin);
-  await openRuns(page, [files["emulated-tick"], files.broken, files["enlightened-tick"]]);
+  await openRuns(page, [files.bundle, files.broken]);
   const broken = page.locator('[data-testid="run-row"][data-state="error"]');
   await expect(broken).toContainText("broken.arrow");
-  await expect(broken.getByTestId("run-error")).toContainText(/expected an Arrow IPC file/);
+  await expect(broken.getByTestId("run-error")).toContainText(/broken\.arrow: expected an Arrow IPC file/);
   await expect(page.locator('[data-testid="run-row"][data-state="ready"]')).toHaveCount(2);
+  await expect(page.locator('[data-run="emulated-tick"] [aria-label^="environment"]')).toHaveValue(
+    "emulated",
+  );
 
+  await page.getByRole("radio", { name: /emulated-tick|emulated · one-to-all/ }).check();
   await expect(page.getByTestId("panel-timeline")).toHaveAttribute("data-state", "ready");
   const truth = truths["emulated-tick"];
   await expect(page.getByTestId("worst-value")).toHaveText("7.19 ms");
   await expect(page.getByTestId("worst-time")).toHaveText(seconds(truth.worst!.ts));
 
-  // Zoom to it and click it: the picked sample is the spike itself, exact.
+  // Zoom to it, then click the spike on the canvas (it is in the middle of the window).
   await page.getByRole("button", { name: "Zoom to worst spike" }).click();
-  await expect(page.getByTestId("timeline-chart")).toHaveAttribute("data-drawn", /raw$/);
+  const chart = page.getByTestId("timeline-chart");
+  await expect(chart).toHaveAttribute("data-drawn", /raw$/);
+  const box = (await chart.boundingBox())!;
+  const grid = { left: 64, right: 20, top: 28, bottom: 72 };
+  await chart.click({
+    position: { x: grid.left + (box.width - grid.left - grid.right) / 2, y: box.height / 2 },
+  });
   await expect(page.getByTestId("picked-value")).toHaveText("7.19 ms");
   await expect(page.getByTestId("picked-time")).toHaveText(seconds(truth.worst!.ts));
   expect(foreign).toEqual([]);
+});
+
+test("a click on the whole-run timeline picks the spike under the pointer", async ({ page }) => {
+  await openRuns(page, [files["emulated-tick"]]);
+  await expect(page.getByTestId("panel-timeline")).toHaveAttribute("data-state", "ready");
+  const truth = truths["emulated-tick"];
+  const chart = page.getByTestId("timeline-chart");
+  const box = (await chart.boundingBox())!;
+  const grid = { left: 64, right: 20, top: 28, bottom: 72 };
+  const x = grid.left + (truth.worst!.ts / truth.endNs) * (box.width - grid.left - grid.right);
+  await chart.click({ position: { x, y: box.height / 2 } });
+  await expect(page.getByTestId("picked-value")).toHaveText("7.19 ms");
+  await expect(page.getByTestId("picked-time")).toHaveText(seconds(truth.worst!.ts));
+});
+
+test("the comparison table holds each environment's maximum and copies as Markdown", async ({ page }) => {
+  await openRuns(page, [files.bundle]);
+  await expect(page.locator('[data-testid="run-row"][data-state="ready"]')).toHaveCount(2);
+  await page.getByRole("tab", { name: "Comparison" }).click();
+  const panel = page.getByTestId("panel-comparison");
+  await expect(panel).toHaveAttribute("data-state", "ready");
+  await panel.getByLabel("Ratios to").selectOption("enlightened");
+  await panel.getByTestId("copy-markdown").click();
+  const markdown = await panel.getByTestId("export-text").inputValue();
+  const lines = markdown.trim().split("\n");
+  expect(lines[0]).toBe("| maximum | tick · one-to-all |");
+  // Overheads over the 68 µs baseline: 7.19 ms and 4.08 ms spikes, ratios to the enlightened row.
+  expect(lines.find((l) => l.startsWith("| emulated"))).toMatch(/^\| emulated \| 7\.12 ms \(×1\.7\d\) \|$/);
+  expect(lines.find((l) => l.startsWith("| enlightened"))).toMatch(
+    /^\| enlightened \| 4\.01 ms \(×1\.00\) \|$/,
+  );
+
+  // A cell opens that run's timeline at its maximum.
+  await panel.getByRole("button", { name: /7\.12 ms/ }).click();
+  await expect(page.getByRole("tab", { name: "Timeline" })).toHaveAttribute("aria-selected", "true");
+  await expect(page.getByTestId("picked-value")).toHaveText("7.19 ms");
 });
 
 test("zooms to one tick period and reads the tick cost", async ({ page }) => {

@@ -9,7 +9,7 @@ import { rawM4, rawStatistics } from "@/lib/queries/raw-samples";
 declare global {
   interface Window {
     naiveBench?: {
-      open(file: File): Promise<{ overviewMs: number; statsMs: number; rows: number }>;
+      open(file: File): Promise<{ overviewMs: number; statsMs: number; rows: number; endNs: number }>;
       zoom(t0: number, t1: number, columns: number): Promise<number>;
     };
   }
@@ -41,7 +41,7 @@ export function NaiveBench() {
         await runQuery(database, rawM4("raw", Number(span.start_ns), Number(span.end_ns) + 1, 1000));
         const overviewMs = performance.now() - start;
         await runQuery(database, rawStatistics("raw", [50, 90, 99, 99.9, 99.99, 99.999]));
-        return { overviewMs, statsMs: performance.now() - start, rows };
+        return { overviewMs, statsMs: performance.now() - start, rows, endNs: Number(span.end_ns) + 1 };
       },
       async zoom(t0, t1, columns) {
         const start = performance.now();

@@ -54,6 +54,8 @@ export const EChart = forwardRef<ChartHandle, Props>(function EChart(
     const names = ["click", "datazoom", "dblclick", "brushEnd"];
     for (const name of names)
       instance.on(name, (params: unknown) => eventsRef.current?.[name]?.(params, instance));
+    // Clicks anywhere on the canvas (not only on a drawn mark), as "zr:click".
+    instance.getZr().on("click", (event: unknown) => eventsRef.current?.["zr:click"]?.(event, instance));
     const observer = new ResizeObserver(() => instance.resize());
     observer.observe(element);
     return () => {

@@ -1,7 +1,8 @@
 "use client";
 
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import type { Panel } from "@/lib/url/view-state";
+import type { RunEntry } from "@/lib/workspace/types";
 import { DuckdbStatus } from "../duckdb-status";
 import { ComparisonPanel } from "../panels/comparison-panel";
 import { DistributionPanel } from "../panels/distribution-panel";
@@ -35,7 +36,8 @@ function DashboardBody() {
   const [view, update] = useViewState();
   const workspace = useWorkspace();
   useDemo(workspace);
-  const [marker, setMarker] = useState<{ ts: number; value: number } | null>(null);
+  // A picked spike belongs to the run it was picked in.
+  const [picked, setPicked] = useState<{ runKey: string; ts: number; value: number } | null>(null);
 
   const sampleRuns = useMemo(
     () => runs.filter((run) => run.digest?.kind !== "histogram" && run.state !== "error"),
@@ -50,12 +52,13 @@ function DashboardBody() {
   );
   const window = view.from !== null && view.to !== null ? { t0: view.from, t1: view.to } : null;
 
-  // A new focus run starts at its whole span and without a picked spike.
   const focusKey = focusRun?.key;
-  useEffect(() => {
-    // eslint-disable-next-line react-hooks/set-state-in-effect
-    setMarker(null);
-  }, [focusKey]);
+  const marker = picked && picked.runKey === focusKey ? picked : null;
+  const setMarker = useCallback(
+    (next: { ts: number; value: number } | null) =>
+      setPicked(next && focusKey ? { runKey: focusKey, ...next } : null),
+    [focusKey],
+  );
 
   const onWindow = useCallback(
     (next: TimeWindow) => update({ from: Math.round(next.t0), to: Math.round(next.t1) }),
@@ -71,6 +74,21 @@ function DashboardBody() {
       update({ focus: run?.id ?? key, from: null, to: null });
     },
     [runs, update],
+  );
+  const openAtMax = useCallback(
+    (run: RunEntry) => {
+      const max = run.digest?.max;
+      if (!max || max.ts === null) return update({ panel: "timeline", focus: run.id, from: null, to: null });
+      const span = Math.max((run.digest?.tick?.periodNs ?? 1e6) * 10, 1e6);
+      update({
+        panel: "timeline",
+        focus: run.id,
+        from: Math.round(max.ts - span / 2),
+        to: Math.round(max.ts + span / 2),
+      });
+      setPicked({ runKey: run.key, ts: max.ts, value: max.value });
+    },
+    [update],
   );
   const centre = window ? (window.t0 + window.t1) / 2 : null;
 
@@ -90,7 +108,16 @@ function DashboardBody() {
     distribution: (
       <DistributionPanel runs={runs} chosen={view.runs} onChoose={(ids) => update({ runs: ids })} />
     ),
-    comparison: <ComparisonPanel runs={runs} />,
+    comparison: (
+      <ComparisonPanel
+        runs={runs}
+        statistic={view.statistic}
+        reference={view.reference}
+        paper={view.paper}
+        onChange={update}
+        onOpenRun={openAtMax}
+      />
+    ),
   };
 
   return (

@@ -1,19 +1,220 @@
 "use client";
 
+import { useMemo, useState } from "react";
+import {
+  buildComparison,
+  statisticLabel,
+  toCsv,
+  toLatex,
+  toMarkdown,
+  type ComparedRun,
+} from "@/lib/analysis";
+import { STATISTICS, type Statistic } from "@/lib/url/view-state";
 import type { RunEntry } from "@/lib/workspace/types";
+import { formatDuration } from "../charts/units";
+import { Button } from "../ui/button";
 import { Panel } from "../ui/panel";
+import { Select } from "../ui/select";
+import { runLabel } from "../workspace/run-label";
 
-/** The study's table: environments × tests and scenarios. */
-export function ComparisonPanel({ runs }: { runs: RunEntry[] }) {
-  const ready = runs.filter((run) => run.state === "ready");
+const FORMATS = [
+  { name: "Markdown", render: toMarkdown },
+  { name: "CSV", render: toCsv },
+  { name: "LaTeX", render: toLatex },
+] as const;
+
+interface Props {
+  runs: RunEntry[];
+  statistic: Statistic;
+  reference: string | null;
+  paper: boolean;
+  onChange: (patch: { statistic?: Statistic; reference?: string | null; paper?: boolean }) => void;
+  /** Opens a run's timeline at its maximum. */
+  onOpenRun: (run: RunEntry) => void;
+}
+
+/**
+ * The study's kind of table: environments down, tests and scenarios across, the chosen statistic in
+ * each cell (overhead over the baseline for tick runs, latency for switch runs), ratios to a chosen row,
+ * the study's published rows on request; copied as Markdown, CSV or LaTeX.
+ */
+export function ComparisonPanel({ runs, statistic, reference, paper, onChange, onOpenRun }: Props) {
+  const [exported, setExported] = useState<{ format: string; text: string } | null>(null);
+  const compared = useMemo(
+    () =>
+      runs
+        .filter((run) => run.state === "ready" && run.digest?.comparable)
+        .map((run): ComparedRun => ({
+          id: run.key,
+          test: run.test ?? undefined,
+          fields: run.fields,
+          summary: run.digest!.comparable!,
+        })),
+    [runs],
+  );
+  const table = useMemo(
+    () => buildComparison(compared, { statistic, reference: reference ?? undefined, paperRows: paper }),
+    [compared, statistic, reference, paper],
+  );
+  const byKey = useMemo(() => new Map(runs.map((run) => [run.key, run])), [runs]);
+  const loading = runs.some((run) => run.state === "loading");
+
+  if (!compared.length)
+    return (
+      <Panel
+        title="Comparison"
+        testId="panel-comparison"
+        state={loading ? "loading" : "empty"}
+        empty="Open runs with an environment and a scenario to compare them as the study does."
+      />
+    );
+
+  const copy = async (format: (typeof FORMATS)[number]) => {
+    const text = format.render(table);
+    setExported({ format: format.name, text });
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch {
+      // No clipboard permission: the text stays selectable below.
+    }
+  };
+
   return (
     <Panel
       title="Comparison"
       testId="panel-comparison"
-      state={ready.length ? "ready" : runs.some((r) => r.state === "loading") ? "loading" : "empty"}
-      empty="Open several runs to compare them."
+      state={loading ? "loading" : "ready"}
+      loadingText="Waiting for every run's summary…"
+      subtitle={
+        <span>
+          {statisticLabel(table.statistic)}
+          {table.statistic === "max" ? "" : " (from the histogram, within 0.4 %)"}
+        </span>
+      }
+      actions={
+        <>
+          <Select
+            label="Statistic"
+            value={statistic}
+            onChange={(event) => onChange({ statistic: event.currentTarget.value as Statistic })}
+          >
+            {STATISTICS.map((s) => (
+              <option key={s} value={s}>
+                {s === "max" ? "maximum" : s}
+              </option>
+            ))}
+          </Select>
+          <Select
+            label="Ratios to"
+            value={reference ?? ""}
+            onChange={(event) => onChange({ reference: event.currentTarget.value || null })}
+          >
+            <option value="">no reference</option>
+            {table.rows.map((row) => (
+              <option key={row.label} value={row.label}>
+                {row.label}
+              </option>
+            ))}
+          </Select>
+          <label className="flex items-center gap-1 text-[12px] text-muted">
+            <input
+              type="checkbox"
+              checked={paper}
+              onChange={(event) => onChange({ paper: event.currentTarget.checked })}
+            />
+            Study&apos;s rows
+          </label>
+          <div role="group" aria-label="Copy the table" className="flex gap-1">
+            {FORMATS.map((format) => (
+              <Button
+                key={format.name}
+                data-testid={`copy-${format.name.toLowerCase()}`}
+                onClick={() => copy(format)}
+              >
+                Copy {format.name}
+              </Button>
+            ))}
+          </div>
+        </>
+      }
     >
-      <p className="text-muted">Comparison table: waiting for the analysis library.</p>
+      <div className="overflow-x-auto">
+        <table className="w-full border-collapse text-[12px]" data-testid="comparison-table">
+          <caption className="sr-only">
+            {statisticLabel(table.statistic)} by environment (rows) and test and scenario (columns)
+          </caption>
+          <thead>
+            <tr className="text-[11px] text-muted">
+              <th scope="col" className="border-b border-line px-2 py-1.5 text-left font-medium">
+                environment
+              </th>
+              {table.columns.map((column) => (
+                <th
+                  key={column.key}
+                  scope="col"
+                  className="border-b border-line px-2 py-1.5 text-right font-medium"
+                >
+                  {column.label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {table.rows.map((row) => (
+              <tr
+                key={row.label}
+                className={`border-b border-line ${row.source === "paper" ? "text-muted italic" : ""}`}
+              >
+                <th scope="row" className="px-2 py-1.5 text-left font-medium">
+                  {row.label}
+                  {row.label === table.reference && (
+                    <span className="ml-1.5 text-[10px] text-accent not-italic">reference</span>
+                  )}
+                </th>
+                {row.cells.map((value, i) => {
+                  const run = byKey.get(row.runIds[i][0] ?? "");
+                  const ratio = row.ratios[i];
+                  const text = value === null ? "–" : formatDuration(value, 3);
+                  return (
+                    <td key={i} className="num px-2 py-1 text-right" data-testid="comparison-cell">
+                      {run && value !== null ? (
+                        <button
+                          type="button"
+                          className="rounded px-1 hover:bg-accent-soft hover:text-accent"
+                          title={`Open ${runLabel(run)} at its maximum`}
+                          onClick={() => onOpenRun(run)}
+                        >
+                          {text}
+                        </button>
+                      ) : (
+                        <span className="px-1">{text}</span>
+                      )}
+                      {table.reference && ratio !== null && (
+                        <span className="ml-1 text-[11px] text-muted">×{ratio.toFixed(2)}</span>
+                      )}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {exported && (
+        <div className="mt-3">
+          <label className="text-[12px] text-muted" htmlFor="export-text">
+            {exported.format} (copied to the clipboard)
+          </label>
+          <textarea
+            id="export-text"
+            data-testid="export-text"
+            readOnly
+            value={exported.text}
+            rows={Math.min(12, exported.text.split("\n").length + 1)}
+            className="num mt-1 w-full rounded-md border border-line bg-raised p-2 text-[11px] text-ink"
+          />
+        </div>
+      )}
     </Panel>
   );
 }

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { RunEntry, WindowColumns } from "@/lib/workspace/types";
 import { PngButton } from "../charts/chart-actions";
 import { EChart, type ChartEvents, type ChartHandle } from "../charts/echart";
-import { timelineOption } from "../charts/options/timeline";
+import { pickColumn, pickSample, timelineOption } from "../charts/options/timeline";
 import { formatDuration, formatInstant } from "../charts/units";
 import { Button } from "../ui/button";
 import { Panel } from "../ui/panel";
@@ -96,14 +96,18 @@ export function TimelinePanel({ run, window: requested, onWindow, thresholdNs, m
         if (zoom?.startValue !== undefined && zoom.endValue !== undefined)
           setWindow({ t0: Number(zoom.startValue), t1: Number(zoom.endValue) });
       },
-      click: (params: unknown) => {
-        const { seriesId, data: datum } = params as { seriesId?: string; data?: number[] };
-        if (!datum) return;
-        if (seriesId === "columns") onMarker({ ts: datum[4], value: datum[3] });
-        if (seriesId === "samples") onMarker({ ts: datum[0], value: datum[1] });
+      "zr:click": (params: unknown, instance: ECharts) => {
+        const { offsetX, offsetY } = params as { offsetX: number; offsetY: number };
+        if (!data || !view || !instance.containPixel("grid", [offsetX, offsetY])) return;
+        const t = Number(instance.convertFromPixel({ xAxisIndex: 0 }, offsetX));
+        const nsPerPixel = (view.t1 - view.t0) / Math.max(1, columns);
+        const picked = data.raw
+          ? pickSample(data.raw, t, 6 * nsPerPixel)
+          : pickColumn(data, t, 3 * nsPerPixel);
+        if (picked) onMarker(picked);
       },
     }),
-    [setWindow, onMarker],
+    [setWindow, onMarker, data, view, columns],
   );
 
   if (!run || !digest || !view)

@@ -1,5 +1,6 @@
 "use client";
 
+import { memo } from "react";
 import { PAPER_ENVIRONMENTS, PAPER_SCENARIOS } from "@/lib/format/contract";
 import type { HostFingerprint } from "@/lib/format/manifest";
 import type { RunEntry } from "@/lib/workspace/types";
@@ -85,7 +86,13 @@ function EditableField({
 }
 
 /** The runs list: what each run is, how far it has loaded, and what went wrong with the ones that failed. */
-export function RunsTable({ focus, onFocus }: { focus: string | null; onFocus: (key: string) => void }) {
+export const RunsTable = memo(function RunsTable({
+  focus,
+  onFocus,
+}: {
+  focus: string | null;
+  onFocus: (key: string) => void;
+}) {
   const runs = useRuns();
   const workspace = useWorkspace();
   const loading = runs.some((run) => run.state === "loading");
@@ -217,4 +224,4 @@ export function RunsTable({ focus, onFocus }: { focus: string | null; onFocus: (
       </div>
     </section>
   );
-}
+});

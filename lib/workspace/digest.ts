@@ -25,6 +25,19 @@ export function logBins(counts: Float64Array): { lower: number[]; counts: number
   };
 }
 
+/**
+ * The summary without what only the worker needs (pyramid, spike list, batch index): still a whole
+ * RunSummary, so lib/analysis (buildComparison, statisticOf) runs on it in the page, unchanged.
+ */
+export function lightSummary(summary: RunSummary): RunSummary {
+  return {
+    ...summary,
+    pyramid: { originNs: summary.pyramid.originNs, levels: [] },
+    spikes: { ...summary.spikes, ts: new Float64Array(0), durationNs: new Float64Array(0) },
+    batches: [],
+  };
+}
+
 /** What the page needs of a summary (small: it crosses from the worker to the page). Values in ns of duration. */
 export function digestOf(summary: RunSummary): RunDigest {
   const worst: RunDigest["worst"] = [];
@@ -32,7 +45,7 @@ export function digestOf(summary: RunSummary): RunDigest {
     worst.push({ ts: summary.worst.ts[i], value: summary.worst.durationNs[i] });
   const baseline = summary.baseline.ns;
   return {
-    kind: "samples",
+    kind: summary.kind,
     count: summary.count,
     startNs: summary.firstTs,
     endNs: summary.lastTs,
@@ -61,5 +74,6 @@ export function digestOf(summary: RunSummary): RunDigest {
     })),
     thresholdNs: summary.settings.spikeThresholdNs + summary.offsetNs,
     spikeCount: summary.spikes.ts.length,
+    comparable: lightSummary(summary),
   };
 }

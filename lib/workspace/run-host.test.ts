@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { encodeTickRun } from "@/e2e/fixtures/bundles";
+import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
+import { encodeTickRun, tickBundle } from "@/e2e/fixtures/bundles";
 import type { FromWorker } from "./protocol";
 import { RunHost } from "./run-host";
 
@@ -100,5 +101,67 @@ describe("RunHost", () => {
     });
     const message = (messages[0] as Extract<FromWorker, { type: "discovered" }>).problems[0].message;
     expect(message).toMatch(/broken\.arrow: expected an Arrow IPC file/);
+  });
+});
+
+describe("RunHost with bundles", () => {
+  it("opens a zip bundle's runs with the manifest's fields and reports a missing run beside the others", async () => {
+    const { zip, truths } = tickBundle([
+      { id: "emu", environment: "emulated", scenario: "one-to-all", options: { samples: 50_000 } },
+      { id: "enl", environment: "enlightened", scenario: "one-to-all", options: { samples: 50_000 } },
+    ]);
+    const files = unzipSync(zip);
+    const manifest = JSON.parse(strFromU8(files["manifest.json"]));
+    manifest.runs.push({ id: "gone", file: "runs/gone.arrow", test: "tick", environment: "bare-machine" });
+    files["manifest.json"] = strToU8(JSON.stringify(manifest));
+    const bytes = zipSync(files, { level: 0 });
+    const messages: FromWorker[] = [];
+    const host = new RunHost((message) => messages.push(message));
+    await host.handle({
+      type: "open",
+      jobKey: "z",
+      job: {
+        kind: "zip",
+        name: "study.zip",
+        source: { name: "study.zip", read: new Blob([bytes as Uint8Array<ArrayBuffer>]) },
+      },
+    });
+    const discovered = messages[0] as Extract<FromWorker, { type: "discovered" }>;
+    expect(discovered.runs.map((r) => [r.key, r.fields.environment])).toEqual([
+      ["z/emu", "emulated"],
+      ["z/enl", "enlightened"],
+    ]);
+    expect(discovered.problems).toHaveLength(1);
+    expect(discovered.problems[0].message).toMatch(/runs\/gone\.arrow/);
+    const summaries = messages.filter((m) => m.type === "summary") as Extract<
+      FromWorker,
+      { type: "summary" }
+    >[];
+    expect(summaries.map((m) => [m.runKey, m.digest.count])).toEqual([
+      ["z/emu", 50_000],
+      ["z/enl", 50_000],
+    ]);
+    // The generator pauses 2 ms once a second: the maximum is one such pause over a loop.
+    expect(summaries[0].digest.max.value).toBeGreaterThan(2_000_000 + truths.emu.loopNs);
+  });
+
+  it("opens a folder given as byte sources", async () => {
+    const { files } = tickBundle([
+      { id: "emu", environment: "emulated", scenario: "memory-load", options: { samples: 20_000 } },
+    ]);
+    const sources = Object.entries(files).map(([path, data]) => ({
+      name: `demo/${path}`,
+      size: data.byteLength,
+      read: new Blob([data as Uint8Array<ArrayBuffer>]),
+    }));
+    const messages: FromWorker[] = [];
+    const host = new RunHost((message) => messages.push(message));
+    await host.handle({ type: "open", jobKey: "f", job: { kind: "folder", name: "demo", files: sources } });
+    expect(messages[0]).toMatchObject({
+      type: "discovered",
+      runs: [{ key: "f/emu", fields: { scenario: "memory-load" } }],
+      problems: [],
+    });
+    expect(messages.at(-1)).toMatchObject({ type: "summary", runKey: "f/emu", digest: { count: 20_000 } });
   });
 });

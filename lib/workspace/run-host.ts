@@ -1,17 +1,25 @@
-import { readBatchesAt, openRun, type SampleBatch } from "../format/run-reader";
-import { blobSource, type RandomAccessSource } from "../format/byte-source";
-import { FormatError } from "../format/errors";
+import type { BundleEntries } from "../format/bundle-entries";
+import { readBundle, readZipBundle, type Bundle, type BundleRun } from "../format/bundle-reader";
+import { blobSource, bytesSource, type RandomAccessSource } from "../format/byte-source";
+import { META } from "../format/contract";
+import { describeProblem, FormatError, type FormatProblem } from "../format/errors";
+import { readHistogramRun } from "../format/histogram-run-reader";
+import type { RunFields } from "../format/manifest";
+import { openRun, readBatchesAt, type SampleBatch } from "../format/run-reader";
 import {
   batchesCovering,
+  decodeSummary,
   evenEdges,
   heatmap,
   m4,
   m4FromSamples,
+  summarizeHistogramRun,
   SummaryBuilder,
   type RunSummary,
 } from "../summary";
 import { digestOf } from "./digest";
 import { openUrlSource } from "./http-source";
+import { readAhead } from "./read-ahead";
 import type { FromWorker, SerializedProblem, ToWorker, WorkerJob } from "./protocol";
 import type { ByteSource } from "./sources";
 import type { HeatmapCells, WindowColumns } from "./types";
@@ -34,6 +42,43 @@ function problemOf(error: unknown, file: string): SerializedProblem {
   if (error instanceof FormatError) return { ...error.toJSON() };
   const message = error instanceof Error ? error.message : String(error);
   return { file, expected: "a readable run file", found: message, message: `${file}: ${message}` };
+}
+
+function serialized(problem: FormatProblem): SerializedProblem {
+  return { ...problem, message: describeProblem(problem) };
+}
+
+/** A bundle folder given as byte sources (picked Files or URLs), its top folder stripped from the paths. */
+function sourceEntries(files: ByteSource[]): BundleEntries {
+  const tops = new Set(files.map((f) => (f.name.includes("/") ? f.name.split("/")[0] : "")));
+  const strip = tops.size === 1 && !tops.has("") ? [...tops][0].length + 1 : 0;
+  const byName = new Map(files.map((f) => [f.name.slice(strip), f]));
+  return {
+    names: () => [...byName.keys()],
+    size: (name) => byName.get(name)?.size,
+    open: async (name) => {
+      const file = byName.get(name);
+      return file ? randomAccess(file) : null;
+    },
+  };
+}
+
+async function randomAccessOf(
+  opened: Awaited<ReturnType<Bundle["open"]>>,
+  file: string,
+): Promise<RandomAccessSource> {
+  if (!opened) throw new FormatError({ file, expected: "a file that is in the bundle" });
+  if ("read" in opened) return opened;
+  // A deflated zip entry streams; raw windows need random access, so it is inflated once into memory.
+  const parts: Uint8Array[] = [];
+  for await (const part of opened) parts.push(part);
+  const bytes = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.byteLength;
+  }
+  return bytesSource(bytes);
 }
 
 function baseName(path: string): string {
@@ -98,90 +143,191 @@ export class RunHost {
   }
 
   private async open(job: WorkerJob, jobKey: string): Promise<void> {
-    if (job.kind !== "run") {
-      this.post({
-        type: "discovered",
-        jobKey,
-        runs: [],
-        problems: [{ key: jobKey, ...problemOf(new Error("bundles are not supported yet"), job.name) }],
-      });
+    if (job.kind === "run") {
+      let source: RandomAccessSource;
+      try {
+        source = await randomAccess(job.source);
+      } catch (error) {
+        this.post({
+          type: "discovered",
+          jobKey,
+          runs: [],
+          problems: [{ key: jobKey, ...problemOf(error, job.name) }],
+        });
+        return;
+      }
+      await this.summarise(jobKey, job.name, source, { discoverAs: jobKey });
       return;
     }
-    const file = job.name;
-    let source: RandomAccessSource;
+    let bundle: Bundle;
     try {
-      source = await randomAccess(job.source);
+      bundle =
+        job.kind === "zip"
+          ? await readZipBundle(await randomAccess(job.source), job.name)
+          : await readBundle(sourceEntries(job.files), job.name);
     } catch (error) {
       this.post({
         type: "discovered",
         jobKey,
         runs: [],
-        problems: [{ key: jobKey, ...problemOf(error, file) }],
+        problems: [{ key: jobKey, ...problemOf(error, job.name) }],
       });
       return;
     }
-    await this.summarise(jobKey, file, source, { discoverAs: jobKey });
+    await this.openBundle(bundle, jobKey);
   }
 
-  /** Reads one run end to end; `discoverAs` announces it first (a lone run file is its own job). */
+  /** Announces a bundle's runs and problems, then summarises the runs one after the other. */
+  private async openBundle(bundle: Bundle, jobKey: string): Promise<void> {
+    const keyOf = (run: BundleRun) => `${jobKey}/${run.id}`;
+    const where = (file: string) => (file.startsWith(bundle.name) ? file : `${bundle.name}: ${file}`);
+    const readable = bundle.runs.filter((run) => run.header !== null);
+    const problems = [
+      ...bundle.problems.map((problem, i) => ({
+        key: `${jobKey}#${i}`,
+        ...serialized({ ...problem, file: where(problem.file) }),
+      })),
+      ...bundle.runs
+        .filter((run) => run.header === null)
+        .map((run) => ({
+          key: keyOf(run),
+          ...serialized({
+            ...(run.errors[0] ?? { file: run.file, expected: "a readable run" }),
+            file: where(run.errors[0]?.file ?? run.file),
+          }),
+        })),
+    ];
+    this.post({
+      type: "discovered",
+      jobKey,
+      runs: readable.map((run) => ({
+        key: keyOf(run),
+        id: run.id,
+        file: run.file,
+        test: run.test ?? null,
+        fields: run.fields,
+        bytes: bundle.entries.size(run.file) ?? 0,
+      })),
+      problems,
+    });
+    for (const run of readable) {
+      try {
+        const source = await randomAccessOf(await bundle.open(run.file), run.file);
+        const saved = run.summaryFile ? await this.savedSummary(bundle, run.summaryFile) : null;
+        if (saved) this.keep(keyOf(run), run.file, source, saved, run.fields, run.test ?? null);
+        else
+          await this.summarise(keyOf(run), run.file, source, {
+            fields: run.fields,
+            test: run.test,
+            kind: run.kind,
+          });
+      } catch (error) {
+        this.post({ type: "failed", runKey: keyOf(run), problem: problemOf(error, run.file) });
+      }
+    }
+  }
+
+  /** A summary saved next to the run (the collector or the server wrote it); null when it does not load. */
+  private async savedSummary(bundle: Bundle, file: string): Promise<RunSummary | null> {
+    try {
+      const source = await randomAccessOf(await bundle.open(file), file);
+      return decodeSummary(await source.read(0, source.size), file);
+    } catch {
+      return null;
+    }
+  }
+
+  private keep(
+    key: string,
+    file: string,
+    source: RandomAccessSource,
+    summary: RunSummary,
+    fields: RunFields,
+    test: string | null,
+  ) {
+    this.runs.set(key, { key, file, source, summary, cache: new Map() });
+    this.post({
+      type: "progress",
+      runKey: key,
+      progress: { bytes: source.size, totalBytes: source.size, samples: summary.count },
+    });
+    this.post({
+      type: "summary",
+      runKey: key,
+      digest: digestOf(summary),
+      fields,
+      test: test ?? summary.test ?? null,
+    });
+  }
+
+  /**
+   * Reads one run end to end in one streaming pass, posting progress. `discoverAs` announces it first
+   * (a lone run file is its own job); `fields` (a manifest's) override the file's own.
+   */
   private async summarise(
     key: string,
     file: string,
     source: RandomAccessSource,
-    options: { discoverAs?: string } = {},
-  ) {
+    options: { discoverAs?: string; fields?: RunFields; test?: string; kind?: "samples" | "histogram" } = {},
+  ): Promise<void> {
     let bytes = 0;
     let samples = 0;
     let lastPost = 0;
     let announced = !options.discoverAs;
+    const announce = (test: string | undefined, fields: RunFields) => {
+      if (announced) return;
+      announced = true;
+      this.post({
+        type: "discovered",
+        jobKey: options.discoverAs ?? key,
+        runs: [{ key, id: baseName(file), file, test: test ?? null, fields, bytes: source.size }],
+        problems: [],
+      });
+    };
     const progress = (force = false) => {
       const now = Date.now();
       if (!force && now - lastPost < PROGRESS_EVERY_MS) return;
       lastPost = now;
       this.post({ type: "progress", runKey: key, progress: { bytes, totalBytes: source.size, samples } });
     };
+    const counted = counting(readAhead(source), (n) => {
+      bytes += n;
+    });
     try {
-      const handle = await openRun(
-        counting(source, (n) => {
-          bytes += n;
-        }),
-        file,
-      );
-      if (!announced) {
-        announced = true;
-        this.post({
-          type: "discovered",
-          jobKey: options.discoverAs ?? key,
-          runs: [
-            {
-              key,
-              id: baseName(file),
-              file,
-              test: handle.header.test ?? null,
-              fields: handle.header.fields,
-              bytes: source.size,
-            },
-          ],
-          problems: [],
-        });
+      if (options.kind === "histogram") {
+        const run = await readHistogramRun(counted, file);
+        announce(run.header.test, run.header.fields);
+        this.keep(
+          key,
+          file,
+          source,
+          summarizeHistogramRun(run),
+          { ...run.header.fields, ...options.fields },
+          options.test ?? run.header.test ?? null,
+        );
+        return;
       }
-      const builder = new SummaryBuilder({ test: handle.header.test });
+      const handle = await openRun(counted, file);
+      announce(handle.header.test, handle.header.fields);
+      const test = options.test ?? handle.header.test;
+      const builder = new SummaryBuilder({ test });
       for await (const batch of handle.batches()) {
         builder.add(batch);
         samples += batch.ts.length;
         progress();
       }
-      const summary = builder.finish();
-      this.runs.set(key, { key, file, source, summary, cache: new Map() });
       progress(true);
-      this.post({
-        type: "summary",
-        runKey: key,
-        digest: digestOf(summary),
-        fields: handle.header.fields,
-        test: handle.header.test ?? null,
-      });
+      this.keep(
+        key,
+        file,
+        source,
+        builder.finish(),
+        { ...handle.header.fields, ...options.fields },
+        test ?? null,
+      );
     } catch (error) {
+      if (error instanceof FormatError && error.field === META.kind && options.kind !== "histogram")
+        return this.summarise(key, file, source, { ...options, kind: "histogram" });
       if (!announced && options.discoverAs)
         this.post({
           type: "discovered",

@@ -1,5 +1,6 @@
 import type { FormatProblem } from "../format/errors";
 import type { RunFields } from "../format/manifest";
+import type { RunSummary } from "../summary";
 
 export type RunState = "loading" | "ready" | "error";
 
@@ -35,6 +36,8 @@ export interface RunDigest {
   periods: { periodNs: number; phaseNs: number; regularity: number; magnitudeNs: number }[];
   thresholdNs: number;
   spikeCount: number;
+  /** A light copy of the summary (no pyramid, spikes or batch index) for lib/analysis in the page. */
+  comparable?: RunSummary;
 }
 
 export interface RunEntry {

@@ -4,7 +4,7 @@ import { histogramOption, nines, ninesLabel, percentileOption } from "./distribu
 import { cellWindow, heatmapData, heatmapOption, hottestCells } from "./heatmap";
 import { tickLevels, tickPatternOption } from "./tick-pattern";
 import { timeAxisLabels } from "./time-axis";
-import { columnData, renderColumn, timelineOption } from "./timeline";
+import { m4Path, pickColumn, pickSample, timelineOption } from "./timeline";
 
 type AnyOption = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -26,15 +26,32 @@ function window(overrides: Partial<WindowColumns> = {}): WindowColumns {
 }
 
 describe("timeline option", () => {
-  it("keeps one column per non-empty pixel column with its exact min, max and the time of the max", () => {
-    expect(columnData(window())).toEqual([
-      [0, 1000, 68, 76, 500, 10, 10],
-      [1000, 2000, 68, 7190, 1500, 1100, 12],
-      [3000, 4000, 70, 80, 3900, 3010, 9],
+  it("draws the M4 line: each column's min and max in the order they happened, a break at an empty column", () => {
+    expect(m4Path(window())).toEqual([
+      [500, 68],
+      [500, 76],
+      [1500, 68],
+      [1500, 7190],
+      [2500, null],
+      [3500, 70],
+      [3500, 80],
+    ]);
+    const maxFirst = window({ minTs: Float64Array.from([600, 1100, 0, 3010]) });
+    expect(m4Path(maxFirst).slice(0, 2)).toEqual([
+      [500, 76],
+      [500, 68],
     ]);
   });
 
-  it("draws columns as min..max bars over the whole run with the window zoomed and the threshold marked", () => {
+  it("a click picks the largest maximum near the pointer, with its exact time", () => {
+    expect(pickColumn(window(), 2100, 200)).toEqual({ ts: 1500, value: 7190 });
+    expect(pickColumn(window(), 3500, 100)).toEqual({ ts: 3900, value: 80 });
+    const raw = { ts: Float64Array.from([10, 20, 30]), value: Float64Array.from([68, 7190, 70]) };
+    expect(pickSample(raw, 26, 8)).toEqual({ ts: 20, value: 7190 });
+    expect(pickSample(raw, 100, 8)).toBeNull();
+  });
+
+  it("shows the whole run on the slider with the window zoomed and the threshold marked", () => {
     const option = timelineOption({
       window: window(),
       startNs: 0,
@@ -49,8 +66,8 @@ describe("timeline option", () => {
       ["slider", 0, 4000],
     ]);
     const [columns, samples] = option.series;
-    expect(columns.type).toBe("custom");
-    expect(columns.data).toHaveLength(3);
+    expect(columns.type).toBe("line");
+    expect(columns.data).toHaveLength(7);
     expect(columns.markLine.data).toEqual([{ yAxis: 1000 }]);
     expect(samples.data).toEqual([]);
   });
@@ -73,25 +90,6 @@ describe("timeline option", () => {
       [3, 70],
     ]);
     expect(samples.markLine.data).toEqual([{ yAxis: 100 }]);
-  });
-
-  it("renders a column as a rectangle from min to max, at least one pixel in each direction", () => {
-    const datum = [0, 1000, 68, 7190];
-    const api = {
-      value: (i: number) => datum[i],
-      coord: ([x, y]: [number, number]) => [x / 10, 1000 - y / 10] as [number, number],
-      style: () => ({ fill: "red" }),
-    };
-    expect(renderColumn(null, api)).toEqual({
-      type: "rect",
-      shape: { x: 0, y: 1000 - 719, width: 100, height: 712.2 },
-      style: { fill: "red" },
-    });
-    const flat = [0, 1, 68, 68];
-    expect(renderColumn(null, { ...api, value: (i: number) => flat[i] }).shape).toMatchObject({
-      width: 1,
-      height: 1,
-    });
   });
 });
 

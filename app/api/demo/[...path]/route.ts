@@ -1,20 +1,22 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { open, readdir, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 
 /**
- * The demo's bundle, served read-only: `npm run demo` captures one into .data/demo/bundle (or, where
- * capturing is impossible, points TICKSCOPE_DEMO_DIR at a shipped sample under samples/). GET
- * /api/demo/index lists its files; GET /api/demo/<path> serves one, with Range support so the dashboard
- * fetches raw windows without downloading whole runs.
+ * The demo's bundles, served read-only: a folder of bundle folders. `npm run demo` captures them into
+ * .data/demo (or, where capturing is impossible, sets TICKSCOPE_DEMO_DIR to the shipped samples/). GET
+ * /api/demo/index lists the files; GET /api/demo/<bundle>/<path> serves one, with Range support so the
+ * dashboard fetches raw windows without downloading whole runs.
  */
 export const dynamic = "force-dynamic";
 
 function demoDir(): string | null {
-  const candidates = [process.env.TICKSCOPE_DEMO_DIR, ".data/demo/bundle", "samples/hyperv-demo"].filter(
+  const candidates = [process.env.TICKSCOPE_DEMO_DIR, ".data/demo", "samples"].filter(
     (dir): dir is string => !!dir,
   );
-  const found = candidates.find((dir) => existsSync(join(dir, "manifest.json")));
+  const found = candidates.find(
+    (dir) => existsSync(dir) && readdirSync(dir).some((name) => existsSync(join(dir, name, "manifest.json"))),
+  );
   return found ? resolve(found) : null;
 }
 
@@ -32,7 +34,10 @@ export async function GET(request: Request, { params }: { params: Promise<{ path
   const root = demoDir();
   if (!root) return Response.json({ error: "no demo bundle: run `npm run demo`" }, { status: 404 });
   const { path } = await params;
-  if (path.length === 1 && path[0] === "index") return Response.json({ files: await listFiles(root) });
+  if (path.length === 1 && path[0] === "index") {
+    const files = (await listFiles(root)).filter((file) => file.path.includes("/"));
+    return Response.json({ files });
+  }
   const full = resolve(root, ...path);
   if (!full.startsWith(root + sep))
     return Response.json({ error: "outside the demo bundle" }, { status: 400 });
