@@ -18,6 +18,8 @@ import { EmptyState } from "./empty-state";
 import { PanelTabs } from "./panel-tabs";
 import { ThemeToggle } from "./theme-toggle";
 import { useViewState } from "./use-view-state";
+import { ShareButton } from "../share/share-button";
+import { SharedBundles } from "../share/shared-bundles";
 
 export function Dashboard() {
   return (
@@ -32,7 +34,8 @@ export function Dashboard() {
 function DashboardBody() {
   const runs = useRuns();
   const [view, update] = useViewState();
-  useDemo(useWorkspace());
+  const workspace = useWorkspace();
+  useDemo(workspace);
   // A picked spike belongs to the run it was picked in.
   const [picked, setPicked] = useState<{ runKey: string; ts: number; value: number } | null>(null);
 
@@ -131,10 +134,12 @@ function DashboardBody() {
           </div>
         )}
         <div className="ml-auto flex items-center gap-2">
+          {runs.length > 0 && <ShareButton sources={() => workspace.openedSources()} view={view} />}
           <ThemeToggle />
         </div>
       </header>
       <main className="flex-1 space-y-3 px-4 py-3">
+        <SharedBundles workspace={workspace} ids={view.bundles} />
         {runs.length === 0 ? (
           <EmptyState />
         ) : (

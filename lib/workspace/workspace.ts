@@ -39,6 +39,8 @@ export class Workspace {
     string,
     { inFlight: number | null; queued: (() => void) | null; cancelQueued?: () => void }
   >();
+  /** Everything opened, as given: what "Share" uploads. */
+  private readonly opened: ByteSource[] = [];
   private nextWorker = 0;
   private seq = 0;
   private jobCount = 0;
@@ -63,6 +65,10 @@ export class Workspace {
     return this.snapshot.runs.find((run) => run.key === key);
   }
 
+  openedSources(): ByteSource[] {
+    return [...this.opened];
+  }
+
   /** Files from a picker or a drop. */
   openFiles(files: Iterable<File>): void {
     this.openSources(sourcesFromFiles(files));
@@ -74,6 +80,7 @@ export class Workspace {
    * every file that fails shows its own error and the others open anyway.
    */
   openSources(sources: ByteSource[]): void {
+    this.opened.push(...sources);
     for (const job of planOpen(sources)) {
       const jobKey = `${job.name}@${++this.jobCount}`;
       if (job.kind === "rejected") {

@@ -1,0 +1,213 @@
+"use client";
+
+import { useCallback, useRef, useState } from "react";
+import { Button } from "@/components/ui/button";
+import { serializeViewState, type ViewState } from "@/lib/url/view-state";
+import type { ByteSource } from "@/lib/workspace/sources";
+import { shareablesOf } from "./shareables";
+import { ShareError, uploadShareable, type Shareable } from "./upload-bundle";
+
+type ItemState =
+  | { state: "waiting" }
+  | { state: "uploading"; sent: number; total: number }
+  | { state: "done"; id: string }
+  | { state: "error"; message: string; status: number };
+
+type DialogState = "closed" | "uploading" | "ready" | "error" | "token";
+
+interface ShareButtonProps {
+  /** Everything the workspace opened (Files or URLs), as it was opened. */
+  sources: () => ByteSource[];
+  /** The view to reopen: its bundles are replaced by the uploaded ones. */
+  view: ViewState;
+}
+
+const percent = (sent: number, total: number) =>
+  total ? Math.min(100, Math.round((sent / total) * 100)) : 0;
+
+/**
+ * "Share": uploads the open bundles to this server (with progress; a failed one can be retried) and
+ * shows a link that reopens the same view in another browser.
+ */
+export function ShareButton({ sources, view }: ShareButtonProps) {
+  const [dialog, setDialog] = useState<DialogState>("closed");
+  const [items, setItems] = useState<Shareable[]>([]);
+  const [states, setStates] = useState<ItemState[]>([]);
+  const [link, setLink] = useState<string | null>(null);
+  const [token, setToken] = useState("");
+  const [copied, setCopied] = useState(false);
+  const abort = useRef<AbortController | null>(null);
+
+  const upload = useCallback(
+    async (list: Shareable[], previous: ItemState[], withToken: string) => {
+      abort.current?.abort();
+      const controller = new AbortController();
+      abort.current = controller;
+      setDialog("uploading");
+      setLink(null);
+      const next = list.map((_, i): ItemState =>
+        previous[i]?.state === "done" ? previous[i] : { state: "waiting" },
+      );
+      setStates([...next]);
+      for (const [i, item] of list.entries()) {
+        if (next[i].state === "done") continue;
+        try {
+          const shared = await uploadShareable(item, {
+            token: withToken || undefined,
+            signal: controller.signal,
+            onProgress: (sent, total) => {
+              next[i] = { state: "uploading", sent, total };
+              setStates([...next]);
+            },
+          });
+          next[i] = { state: "done", id: shared.id };
+        } catch (error) {
+          if (controller.signal.aborted) return;
+          const status = error instanceof ShareError ? error.status : 0;
+          next[i] = {
+            state: "error",
+            message: error instanceof Error ? error.message : String(error),
+            status,
+          };
+        }
+        setStates([...next]);
+      }
+      const failed = next.filter((s) => s.state === "error") as Extract<ItemState, { state: "error" }>[];
+      if (failed.some((s) => s.status === 401 || s.status === 403)) return setDialog("token");
+      if (failed.length) return setDialog("error");
+      const ids = next.map((s) => (s as Extract<ItemState, { state: "done" }>).id);
+      setLink(`${window.location.origin}/?${serializeViewState({ ...view, bundles: [...new Set(ids)] })}`);
+      setDialog("ready");
+    },
+    [view],
+  );
+
+  const start = () => {
+    const list = shareablesOf(sources());
+    setItems(list);
+    setCopied(false);
+    void upload(list, [], token);
+  };
+
+  const close = () => {
+    abort.current?.abort();
+    setDialog("closed");
+  };
+
+  const copy = async () => {
+    if (!link) return;
+    try {
+      await navigator.clipboard.writeText(link);
+      setCopied(true);
+    } catch {
+      // No clipboard (an insecure origin): the link stays selected for Ctrl-C.
+      (document.getElementById("share-link") as HTMLInputElement | null)?.select();
+    }
+  };
+
+  return (
+    <>
+      <Button onClick={start} disabled={dialog === "uploading"} data-testid="share-button">
+        Share
+      </Button>
+      {dialog !== "closed" && (
+        <div
+          role="dialog"
+          aria-modal="false"
+          aria-labelledby="share-title"
+          data-testid="share-dialog"
+          data-state={dialog}
+          className="fixed top-12 right-4 z-30 w-[26rem] max-w-[calc(100vw-2rem)] space-y-3 rounded-lg border border-line bg-surface p-4 text-[12px] shadow-lg"
+        >
+          <div className="flex items-center justify-between">
+            <h2 id="share-title" className="text-[13px] font-semibold">
+              Share this view
+            </h2>
+            <Button variant="ghost" onClick={close} aria-label="Close">
+              ✕
+            </Button>
+          </div>
+          {items.length === 0 && <p className="text-muted">Nothing is open: open a bundle or a run first.</p>}
+          <ul className="space-y-2">
+            {items.map((item, i) => {
+              const state = states[i] ?? { state: "waiting" };
+              return (
+                <li
+                  key={`${item.name}-${i}`}
+                  data-testid="share-item"
+                  data-state={state.state}
+                  className="space-y-1"
+                >
+                  <div className="flex justify-between gap-2">
+                    <span className="truncate font-mono" title={item.name}>
+                      {item.name}
+                    </span>
+                    <span className="shrink-0 text-muted">
+                      {state.state === "uploading" && `${percent(state.sent, state.total)}%`}
+                      {state.state === "done" && "stored"}
+                      {state.state === "waiting" && "waiting"}
+                      {state.state === "error" && "failed"}
+                    </span>
+                  </div>
+                  {state.state === "uploading" && (
+                    <progress className="h-1 w-full" max={100} value={percent(state.sent, state.total)} />
+                  )}
+                  {state.state === "error" && (
+                    <p role="alert" className="text-red-600 dark:text-red-400">
+                      {state.message}
+                    </p>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+          {dialog === "token" && (
+            <form
+              className="flex gap-2"
+              onSubmit={(event) => {
+                event.preventDefault();
+                void upload(items, states, token);
+              }}
+            >
+              <input
+                type="password"
+                aria-label="Upload token"
+                placeholder="This server's upload token"
+                value={token}
+                onChange={(event) => setToken(event.target.value)}
+                className="h-7 flex-1 rounded-md border border-line bg-canvas px-2"
+              />
+              <Button type="submit" variant="primary">
+                Upload
+              </Button>
+            </form>
+          )}
+          {dialog === "error" && (
+            <Button
+              variant="primary"
+              onClick={() => void upload(items, states, token)}
+              data-testid="share-retry"
+            >
+              Retry
+            </Button>
+          )}
+          {dialog === "ready" && link && (
+            <div className="flex gap-2">
+              <input
+                id="share-link"
+                data-testid="share-link"
+                readOnly
+                value={link}
+                onFocus={(event) => event.target.select()}
+                className="h-7 flex-1 rounded-md border border-line bg-canvas px-2 font-mono"
+              />
+              <Button variant="primary" onClick={() => void copy()}>
+                {copied ? "Copied" : "Copy"}
+              </Button>
+            </div>
+          )}
+        </div>
+      )}
+    </>
+  );
+}
