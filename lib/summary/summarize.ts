@@ -6,7 +6,7 @@
  * histogram, pyramid level 0, per-second maxima, worst-K, spikes and tick gaps together.
  */
 import type { SampleBatch } from "../format/run-reader";
-import { estimateBaseline, type BaselineEstimate } from "./baseline";
+import { sampleAndEstimate, type BaselineEstimate } from "./baseline";
 import { createHistogram, HISTOGRAM_BUCKETS, type LogHistogram } from "./histogram";
 import { detectPeriodicSpikes, estimateTick, GAP_BINS, gapIndex, TICK_COST_BINS } from "./periodicity";
 import { DEFAULT_PYRAMID_BUCKETS, PyramidBuilder } from "./pyramid";
@@ -61,20 +61,16 @@ interface Thresholds {
 }
 
 function deriveThresholds(pending: SampleBatch[], options: SummaryOptions, test: string): Thresholds {
-  const baseline = estimateBaseline(pending.map((b) => b.duration));
+  const { estimate: baseline, sorted, stride } = sampleAndEstimate(pending.map((b) => b.duration));
   const B = baseline.ns;
   const sigma = baseline.spreadNs;
   const lowOver = Math.max(6 * sigma, 0.005 * B, 1);
-  // Overheads of the held-back samples by octave above lowOver: the busiest octave, if it recurs at
-  // least 20 times a second, is the tick cluster.
+  // Overheads of the subsample by octave above lowOver (each sampled value stands for `stride`):
+  // the busiest octave, if it recurs at least 20 times a second, is the tick cluster.
   const bands = new Float64Array(48);
-  for (const batch of pending) {
-    const d = batch.duration;
-    const lowD = B + lowOver;
-    for (let i = 0; i < d.length; i++) {
-      if (d[i] > lowD) bands[Math.min(47, Math.floor(Math.log2((d[i] - B) / lowOver)))]++;
-    }
-  }
+  const lowD = B + lowOver;
+  for (let i = sorted.length - 1; i >= 0 && sorted[i] > lowD; i--)
+    bands[Math.min(47, Math.floor(Math.log2((sorted[i] - B) / lowOver)))] += stride;
   const first = pending[0].ts[0];
   const lastBatch = pending[pending.length - 1];
   const seconds = Math.max(1e-9, (lastBatch.ts[lastBatch.ts.length - 1] - first) / 1e9);
@@ -83,7 +79,7 @@ function deriveThresholds(pending: SampleBatch[], options: SummaryOptions, test:
   let tickLoD = Infinity;
   let tickHiD = Infinity;
   let tickHiOver = 0;
-  if (bands[top] >= 8 && bands[top] / seconds >= 20) {
+  if (bands[top] >= 8 * stride && bands[top] / seconds >= 20) {
     let lo = top;
     let hi = top;
     while (lo > 0 && bands[lo - 1] >= 0.1 * bands[top]) lo--;
