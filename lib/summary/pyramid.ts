@@ -29,8 +29,9 @@ export interface Pyramid {
 export const DEFAULT_PYRAMID_BUCKETS = 1 << 17;
 
 export function createLevel(widthNs: number, size: number): PyramidLevel {
-  return {
-    widthNs,
+  const level = {
+    // A double from the start (see SummaryBuilder): widths grow past small-integer range.
+    widthNs: NaN,
     size,
     count: new Float64Array(size),
     min: new Float64Array(size),
@@ -42,6 +43,8 @@ export function createLevel(widthNs: number, size: number): PyramidLevel {
     last: new Float64Array(size),
     lastTs: new Float64Array(size),
   };
+  level.widthNs = widthNs;
+  return level;
 }
 
 /** Merges bucket `j` of `from` into bucket `k` of `to`; `from`'s samples come later in time. */

@@ -114,17 +114,18 @@ export class SummaryBuilder {
   private readonly pyramid: PyramidBuilder;
   private readonly batches: BatchIndexEntry[] = [];
 
-  // The level-0 bucket being filled.
+  // The level-0 bucket being filled. Fields start as doubles (NaN) so that V8 never has to widen
+  // them from small integers mid-run, which changes the object's map and deoptimises the hot loop.
   private bIdx = -1;
   private bEnd = -Infinity;
   private bCount = 0;
-  private bMin = 0;
-  private bMinTs = 0;
-  private bMax = 0;
-  private bMaxTs = 0;
-  private bFirst = 0;
-  private bFirstTs = 0;
-  private lastD = 0;
+  private bMin = NaN;
+  private bMinTs = NaN;
+  private bMax = NaN;
+  private bMaxTs = NaN;
+  private bFirst = NaN;
+  private bFirstTs = NaN;
+  private lastD = NaN;
   private minD = Infinity;
   private minTs = NaN;
   private maxD = -Infinity;
