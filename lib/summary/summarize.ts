@@ -152,6 +152,8 @@ export class SummaryBuilder {
   private readonly gapCounts = new Float64Array(GAP_BINS);
   private readonly gapSums = new Float64Array(GAP_BINS);
   private readonly tickCost = new Float64Array(TICK_COST_BINS);
+  /** The hot loop's state handed to and from scanQuietSamples. */
+  private readonly scanState = new Float64Array(9);
   /** Integer counts for one batch (cheaper to increment), added to the histogram after it. */
   private readonly batchCounts = new Uint32Array(HISTOGRAM_BUCKETS);
   private tickEvents = 0;
@@ -184,7 +186,11 @@ export class SummaryBuilder {
       return;
     }
     // Held back until the thresholds are known (copied if the reader reuses its timestamp array).
-    this.pending.push(batch.reused ? { ...batch, ts: batch.ts.slice(), reused: false } : batch);
+    this.pending.push(
+      batch.reused
+        ? { ...batch, ts: batch.ts.slice(), duration: batch.duration.slice(), reused: false }
+        : batch,
+    );
     this.pendingRows += n;
     if (this.pendingRows >= this.warmup) this.start();
   }
@@ -300,7 +306,29 @@ export class SummaryBuilder {
     let nextBoundary = bEnd < secEnd ? bEnd : secEnd;
     let gate = lowD < worstMin ? lowD : worstMin;
 
-    for (let i = 0; i < n; i++) {
+    const st = this.scanState;
+    let i = 0;
+    while (i < n) {
+      st[0] = nextBoundary;
+      st[1] = gate;
+      st[2] = bMin;
+      st[3] = bMinTs;
+      st[4] = bMax;
+      st[5] = bMaxTs;
+      st[6] = sMax;
+      st[7] = sMaxTs;
+      st[8] = bCount;
+      i = scanQuietSamples(ts, du, i, n, counts, shift, st);
+      bMin = st[2];
+      bMinTs = st[3];
+      bMax = st[4];
+      bMaxTs = st[5];
+      sMax = st[6];
+      sMaxTs = st[7];
+      bCount = st[8];
+      if (i >= n) break;
+
+      // Sample i crosses a boundary or passes the gate: the full treatment.
       const t = ts[i];
       const d = du[i];
 
@@ -383,6 +411,7 @@ export class SummaryBuilder {
           }
         }
       }
+      i++;
     }
     lastD = du[n - 1];
 
@@ -518,6 +547,67 @@ export class SummaryBuilder {
       },
     };
   }
+}
+
+/**
+ * The hot loop, kept small and free of object state so V8 optimises it once and keeps it: it runs
+ * over samples that need only the histogram, the bucket's min/max and the second's max, and stops at
+ * the first sample that crosses a bucket or second boundary or passes the gate (worst-K or events),
+ * returning its index. State in and out through `st`: next boundary, gate, bucket min, its ts,
+ * bucket max, its ts, second max, its ts, bucket count.
+ */
+function scanQuietSamples(
+  ts: Float64Array,
+  du: Float64Array | Uint32Array,
+  from: number,
+  n: number,
+  counts: Uint32Array,
+  shift: number,
+  st: Float64Array,
+): number {
+  const nextBoundary = st[0];
+  const gate = st[1];
+  let bMin = st[2];
+  let bMinTs = st[3];
+  let bMax = st[4];
+  let bMaxTs = st[5];
+  let sMax = st[6];
+  let sMaxTs = st[7];
+  let i = from;
+  for (; i < n; i++) {
+    const t = ts[i];
+    if (t >= nextBoundary) break;
+    const d = du[i];
+    if (d > gate) break;
+    const v = d > shift ? d - shift : 0;
+    if (v < 256) counts[v]++;
+    else if (v < 4294967296) {
+      const e = 31 - Math.clz32(v);
+      counts[128 * (e - 7) + (v >>> (e - 7))]++;
+    } else {
+      const e = 63 - Math.clz32(Math.floor(v / 4294967296));
+      counts[128 * (e - 7) + Math.floor(v / 2 ** (e - 7))]++;
+    }
+    if (d < bMin) {
+      bMin = d;
+      bMinTs = t;
+    } else if (d > bMax) {
+      bMax = d;
+      bMaxTs = t;
+    }
+    if (d > sMax) {
+      sMax = d;
+      sMaxTs = t;
+    }
+  }
+  st[2] = bMin;
+  st[3] = bMinTs;
+  st[4] = bMax;
+  st[5] = bMaxTs;
+  st[6] = sMax;
+  st[7] = sMaxTs;
+  st[8] += i - from;
+  return i;
 }
 
 /** `a` ranks below `b` in the worst-K order: smaller, or equal and later. */
