@@ -187,11 +187,21 @@ export class PyramidBuilder {
   }
 }
 
+/** The first `size` buckets of a level, as views (no copy). */
 export function trimLevel(level: PyramidLevel, size: number): PyramidLevel {
-  const out = createLevel(level.widthNs, size);
-  for (const key of ["count", "min", "minTs", "max", "maxTs", "first", "firstTs", "last", "lastTs"] as const)
-    out[key].set(level[key].subarray(0, size));
-  return out;
+  return {
+    widthNs: level.widthNs,
+    size,
+    count: level.count.subarray(0, size),
+    min: level.min.subarray(0, size),
+    minTs: level.minTs.subarray(0, size),
+    max: level.max.subarray(0, size),
+    maxTs: level.maxTs.subarray(0, size),
+    first: level.first.subarray(0, size),
+    firstTs: level.firstTs.subarray(0, size),
+    last: level.last.subarray(0, size),
+    lastTs: level.lastTs.subarray(0, size),
+  };
 }
 
 /** The level above: bucket k merges buckets 2k and 2k+1 of `below`. */

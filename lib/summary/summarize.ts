@@ -25,7 +25,7 @@ export interface SummaryOptions {
   warmupSamples?: number;
 }
 
-const DEFAULT_WARMUP = 1 << 20;
+const DEFAULT_WARMUP = 1_000_000;
 
 class Growable {
   data: Float64Array;
@@ -185,14 +185,16 @@ export class SummaryBuilder {
       this.process(batch);
       return;
     }
-    // Held back until the thresholds are known (copied if the reader reuses its timestamp array).
+    // Held back until the thresholds are known: copied if the reader reuses its arrays, unless the
+    // thresholds are derived right now (before the reader is asked for the next batch).
+    const startsNow = this.pendingRows + n >= this.warmup;
     this.pending.push(
-      batch.reused
+      batch.reused && !startsNow
         ? { ...batch, ts: batch.ts.slice(), duration: batch.duration.slice(), reused: false }
         : batch,
     );
     this.pendingRows += n;
-    if (this.pendingRows >= this.warmup) this.start();
+    if (startsNow) this.start();
   }
 
   private start(): void {
