@@ -54,6 +54,7 @@ async function summarize(
   memory = false,
 ): Promise<{ ms: number; peakMb: number; summary: RunSummary }> {
   gc();
+  await new Promise((resolve) => setTimeout(resolve, 100));
   const before = process.memoryUsage();
   const base = before.heapUsed + before.arrayBuffers;
   let peak = 0;
@@ -133,6 +134,9 @@ const suite: Suite = async () => {
   const paths = SIZES.map(runFile);
   const runs = 3;
   const perSize: { samples: number; ms: number; summary: RunSummary }[] = [];
+  // Memory first, while nothing else has been allocated (ArrayBuffers of earlier runs are freed
+  // lazily, after a GC, and would hide in the baseline).
+  const memory = await summarize(paths[paths.length - 1], true);
   // Warm-up, not timed: V8 optimises the hot loops over a few million samples first.
   await summarize(paths[0]);
   await summarize(paths[1]);
@@ -146,7 +150,6 @@ const suite: Suite = async () => {
     });
   }
   const largest = perSize[perSize.length - 1];
-  const memory = await summarize(paths[paths.length - 1], true);
   const span = largest.summary.spanNs;
 
   const naiveRows = Number(process.env.TICKSCOPE_BENCH_NAIVE_ROWS ?? 50_000_000);
