@@ -36,5 +36,6 @@ describe("collector output through lib/format's readers", () => {
     expect(s.map((x) => x.errors)).toEqual([[], [], [], []]);
     expect(s[0].summary).toMatchObject({ kind: "histogram", count: 9998, max: { durationNs: 143000 } });
     expect(s[2].summary).toMatchObject({ count: 4, max: { durationNs: 41000 } });
+    expect(s.map((x) => x.source)).toEqual(["computed", "computed", "saved", "saved"]);
   });
 });

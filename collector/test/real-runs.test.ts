@@ -412,11 +412,26 @@ describe.sequential("tickscope collect and pack", () => {
     expect(Object.keys(entries).sort()).toEqual([
       "manifest.json",
       "runs/switch-1000.arrow",
+      "runs/switch-1000.summary",
       "runs/switch-2.arrow",
+      "runs/switch-2.summary",
       "runs/tick.arrow",
+      "runs/tick.summary",
     ]);
     expect(tableFromIPC(entries["runs/switch-2.arrow"]).numRows).toBe(30000);
     expect(JSON.parse(new TextDecoder().decode(entries["manifest.json"]))).toEqual(manifest);
+    // Each run's summary was saved beside it, and is the one a reader would compute.
+    const { out: saved } = await summaries(zip);
+    expect(saved.map((r) => [r.source, r.summary?.count])).toEqual(Array(3).fill(["saved", 30000]));
+    const bundle = await openPathAsBundle(out);
+    try {
+      const fresh = await summarizeBundleRun(bundle, bundle.runs[0], { useSaved: false });
+      expect(fresh.source).toBe("computed");
+      expect(saved[0].summary?.max).toEqual(fresh.summary?.max);
+      expect(saved[0].summary?.histogram.total).toBe(fresh.summary?.histogram.total);
+    } finally {
+      await bundle.close();
+    }
   });
 
   it("SIGINT to the CLI in the middle of a run still writes the bundle with the samples taken", async () => {

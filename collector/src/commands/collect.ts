@@ -23,6 +23,7 @@ import {
   parseOptions,
 } from "../options";
 import { ProgressBar, formatNs } from "../progress-bar";
+import { saveRunSummary, summaryFileName } from "../run-summary";
 
 const usage = `collect tick|switch|matrix [options] -o DIR
 
@@ -38,6 +39,7 @@ const usage = `collect tick|switch|matrix [options] -o DIR
   --label L            a free label for the runs
   --title T            the bundle's title
   --no-progress        no progress bar (the sampler's monitor then reads nothing)
+  --no-summary         do not save each run's summary beside it (readers then compute it)
   --allow-unprivileged run without SCHED_FIFO or locked memory, marked so in the run
   -o, --output DIR     the bundle folder to create (must not exist)
 
@@ -60,6 +62,7 @@ const collect: Command = {
       label: { type: "string" },
       title: { type: "string" },
       "no-progress": { type: "boolean" },
+      "no-summary": { type: "boolean" },
       "allow-unprivileged": { type: "boolean" },
       output: { type: "string", short: "o" },
     });
@@ -170,9 +173,15 @@ const collect: Command = {
           await rm(bundle.path(file), { force: true });
           continue;
         }
+        let summary: string | undefined;
+        if (!values["no-summary"]) {
+          summary = summaryFileName(file);
+          await saveRunSummary(bundle.path(file), file, planned.test, bundle.path(summary));
+        }
         const run: ManifestRun = {
           id,
           file,
+          ...(summary ? { summary } : {}),
           test: planned.test,
           ...(environment ? { environment } : {}),
           ...(values.scenario ? { scenario: values.scenario } : {}),

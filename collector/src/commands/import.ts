@@ -7,6 +7,7 @@ import { UsageError, type Command } from "../command";
 import { IMPORT_FORMATS, importerFor, sniffFormat, type ImportFormat } from "../importers";
 import { SampleRunFile, writeHistogramRun } from "../importers/run-files";
 import { checkNewOutputDir, parseOptions } from "../options";
+import { saveRunSummary, summaryFileName } from "../run-summary";
 
 const usage = `import FILE... [--format F] [--environment E] [--scenario S] [--label L] [--test T] [--title T] -o DIR
 
@@ -109,9 +110,15 @@ const importCommand: Command = {
       for (const [i, p] of pending.entries()) {
         const file = runFileName(ids[i]);
         await rename(p.file, bundle.path(file));
+        let summary: string | undefined;
+        if (p.kind === "samples") {
+          summary = summaryFileName(file);
+          await saveRunSummary(bundle.path(file), file, p.test, bundle.path(summary));
+        }
         const entry: ManifestRun = {
           id: ids[i],
           file,
+          ...(summary ? { summary } : {}),
           test: p.test,
           ...common,
           ...(p.kind === "histogram" ? { kind: "histogram" } : {}),
