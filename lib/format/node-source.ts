@@ -12,7 +12,10 @@ export async function openFileSource(path: string): Promise<RandomAccessSource &
   return {
     size,
     async read(offset, length) {
-      const bytes = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
+      // Not zero-filled: every byte is read into before it is used.
+      const bytes = new Uint8Array(
+        Buffer.allocUnsafeSlow(Math.max(0, Math.min(length, size - offset))).buffer,
+      );
       let done = 0;
       while (done < bytes.byteLength) {
         const { bytesRead } = await handle.read(bytes, done, bytes.byteLength - done, offset + done);

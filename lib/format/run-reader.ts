@@ -35,6 +35,8 @@ export interface SampleBatch {
   /** Nanoseconds; a zero-copy view when the column is uint32 (or non-negative int32). */
   duration: Float64Array | Uint32Array;
   thread?: Int32Array;
+  /** True when `ts` is a reused array (ReadOptions.reuseTimestamps): copy it to keep it. */
+  reused?: boolean;
   /** Where the batch's IPC message sits in the file, when known (random-access sources). */
   byteOffset?: number;
   byteLength?: number;
@@ -62,6 +64,12 @@ export interface RunFooter {
 export interface ReadOptions {
   /** An empty run is an error by default (there is nothing to summarise). */
   allowEmpty?: boolean;
+  /**
+   * Decode every batch's timestamps into one reused array (no 8 MB allocation per batch): for
+   * consumers that are done with a batch before asking for the next and keep nothing of it
+   * (summarizeRun copies what it holds back). Off by default.
+   */
+  reuseTimestamps?: boolean;
 }
 
 interface RunContext {
@@ -238,28 +246,39 @@ function decodeTimestamps(
   rows: number,
   firstRow: number,
   previous: number,
+  scratch: Float64Array | null,
 ): Float64Array {
-  const out = new Float64Array(rows);
+  const out = scratch && scratch.length >= rows ? scratch.subarray(0, rows) : new Float64Array(rows);
   let prev = previous;
   if (type.bitWidth === 64) {
     const words = typedView(Uint32Array, body, start, rows * 2);
-    const signed = type.isSigned;
-    for (let i = 0; i < rows; i++) {
-      const hi = words[2 * i + 1];
-      const t = (signed ? hi | 0 : hi) * 4294967296 + words[2 * i];
-      if (t < prev || hi >= 0x200000) {
+    // Rounding to float64 is monotonic, so checking order per element and the range only at the two
+    // ends is enough.
+    if (type.isSigned) {
+      for (let i = 0; i < rows; i++) {
+        const t = (words[2 * i + 1] | 0) * 4294967296 + words[2 * i];
         if (t < prev) decreasing(ctx, firstRow + i, prev, t);
-        if (signed ? (hi | 0) >= 0x200000 || (hi | 0) < -0x200000 : hi >= 0x200000)
-          throw new FormatError({
-            file: ctx.file,
-            field: COLUMN.ts,
-            row: firstRow + i,
-            expected: "timestamps within 2^53 ns of the run start",
-            found: "a larger value",
-          });
+        out[i] = t;
+        prev = t;
       }
-      out[i] = t;
-      prev = t;
+    } else {
+      for (let i = 0; i < rows; i++) {
+        const t = words[2 * i + 1] * 4294967296 + words[2 * i];
+        if (t < prev) decreasing(ctx, firstRow + i, prev, t);
+        out[i] = t;
+        prev = t;
+      }
+    }
+    for (const i of rows ? [0, rows - 1] : []) {
+      const hi = type.isSigned ? words[2 * i + 1] | 0 : words[2 * i + 1];
+      if (hi >= 0x200000 || hi < -0x200000)
+        throw new FormatError({
+          file: ctx.file,
+          field: COLUMN.ts,
+          row: firstRow + i,
+          expected: "timestamps within 2^53 ns of the run start",
+          found: "a larger value",
+        });
     }
     return out;
   }
@@ -373,6 +392,7 @@ function decodeBatch(
   index: number,
   firstRow: number,
   previousTs: number,
+  scratch: Float64Array | null = null,
 ): SampleBatch {
   if (batch.compression)
     throw new FormatError({
@@ -382,7 +402,15 @@ function decodeBatch(
       found: "compressed buffers",
     });
   const rows = batch.length;
-  const ts = decodeTimestamps(ctx, body, region(ctx, ctx.ts, batch, body, rows), rows, firstRow, previousTs);
+  const ts = decodeTimestamps(
+    ctx,
+    body,
+    region(ctx, ctx.ts, batch, body, rows),
+    rows,
+    firstRow,
+    previousTs,
+    scratch,
+  );
   const duration = decodeDurations(ctx, body, region(ctx, ctx.duration, batch, body, rows), rows, firstRow);
   const out: SampleBatch = { index, firstRow, ts, duration };
   if (ctx.thread) out.thread = decodeThreads(body, region(ctx, ctx.thread, batch, body, rows), rows);
@@ -594,6 +622,14 @@ export async function openRun(input: ByteSourceInput, file: string): Promise<Run
     if (used) throw new Error(`${file}: batches() can be read once per openRun`);
     used = true;
     const ctx = sampleContext ?? contextFrom(file, schema, format);
+    let scratch: Float64Array | null = options.reuseTimestamps ? new Float64Array(0) : null;
+    const decode = (message: RawMessage, index: number, previous: number) => {
+      const header = message.header as BatchHeader;
+      if (scratch && scratch.length < header.length) scratch = new Float64Array(header.length);
+      const batch = decodeBatch(ctx, header, message.body, index, rows, previous, scratch);
+      if (scratch) batch.reused = true;
+      return batch;
+    };
     let previous = -Infinity;
     let index = 0;
     if (random && footer) {
@@ -603,7 +639,7 @@ export async function openRun(input: ByteSourceInput, file: string): Promise<Run
           throw truncated(file, rows, `record batch ${index} at byte ${block.offset}`);
         const message = parseFramed(file, bytes, block.offset);
         if (message.headerType !== MessageHeader.RecordBatch) continue;
-        const batch = decodeBatch(ctx, message.header as BatchHeader, message.body, index, rows, previous);
+        const batch = decode(message, index, previous);
         batch.byteOffset = block.offset;
         batch.byteLength = message.byteLength;
         yield batch;
@@ -614,7 +650,7 @@ export async function openRun(input: ByteSourceInput, file: string): Promise<Run
     } else {
       for await (const message of messages) {
         if (message.headerType !== MessageHeader.RecordBatch) continue;
-        const batch = decodeBatch(ctx, message.header as BatchHeader, message.body, index, rows, previous);
+        const batch = decode(message, index, previous);
         if (random) {
           batch.byteOffset = message.offset;
           batch.byteLength = message.byteLength;

@@ -191,15 +191,55 @@ export function trimLevel(level: PyramidLevel, size: number): PyramidLevel {
   return out;
 }
 
+/** The level above: bucket k merges buckets 2k and 2k+1 of `below`. */
+function mergePairs(below: PyramidLevel): PyramidLevel {
+  const size = Math.ceil(below.size / 2);
+  const up = createLevel(below.widthNs * 2, size);
+  const { count, min, minTs, max, maxTs, first, firstTs, last, lastTs } = below;
+  for (let k = 0; k < size; k++) {
+    const a = 2 * k;
+    const b = a + 1 < below.size && count[a + 1] > 0 ? a + 1 : -1;
+    if (count[a] > 0) {
+      up.count[k] = count[a];
+      up.min[k] = min[a];
+      up.minTs[k] = minTs[a];
+      up.max[k] = max[a];
+      up.maxTs[k] = maxTs[a];
+      up.first[k] = first[a];
+      up.firstTs[k] = firstTs[a];
+      up.last[k] = last[a];
+      up.lastTs[k] = lastTs[a];
+      if (b >= 0) {
+        up.count[k] += count[b];
+        if (min[b] < min[a]) {
+          up.min[k] = min[b];
+          up.minTs[k] = minTs[b];
+        }
+        if (max[b] > max[a]) {
+          up.max[k] = max[b];
+          up.maxTs[k] = maxTs[b];
+        }
+        up.last[k] = last[b];
+        up.lastTs[k] = lastTs[b];
+      }
+    } else if (b >= 0) {
+      up.count[k] = count[b];
+      up.min[k] = min[b];
+      up.minTs[k] = minTs[b];
+      up.max[k] = max[b];
+      up.maxTs[k] = maxTs[b];
+      up.first[k] = first[b];
+      up.firstTs[k] = firstTs[b];
+      up.last[k] = last[b];
+      up.lastTs[k] = lastTs[b];
+    }
+  }
+  return up;
+}
+
 /** The upper levels, each merging pairs of the one below, up to a single bucket. */
 export function buildPyramid(originNs: number, level0: PyramidLevel): Pyramid {
   const levels = [level0];
-  let below = level0;
-  while (below.size > 1) {
-    const level = createLevel(below.widthNs * 2, Math.ceil(below.size / 2));
-    for (let j = 0; j < below.size; j++) mergeBucket(level, j >> 1, below, j);
-    levels.push(level);
-    below = level;
-  }
+  while (levels[levels.length - 1].size > 1) levels.push(mergePairs(levels[levels.length - 1]));
   return { originNs, levels };
 }
