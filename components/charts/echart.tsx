@@ -78,7 +78,8 @@ export const EChart = forwardRef<ChartHandle, Props>(function EChart(
     brushZoomRef.current = brushZoom;
     if (!chart.current) return;
     chart.current.setOption(option, { notMerge, lazyUpdate: false });
-    if (brushZoom) armBrushZoom(chart.current);
+    // A merged option keeps the toolbox's state; only a replaced one needs arming again.
+    if (brushZoom && notMerge) armBrushZoom(chart.current);
   }, [option, notMerge, brushZoom]);
 
   useImperativeHandle(ref, () => ({

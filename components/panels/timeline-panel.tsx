@@ -25,6 +25,22 @@ interface Props {
 
 const GRID_MARGIN_PX = 84;
 
+interface ZoomEvent {
+  start?: number;
+  end?: number;
+  startValue?: number;
+  endValue?: number;
+}
+
+/** The window a dataZoom event asks for: values (range select) or percentages of the whole run (wheel, slider). */
+function zoomWindowOf(event: ZoomEvent, start: number, end: number): TimeWindow | null {
+  if (event.startValue !== undefined && event.endValue !== undefined)
+    return { t0: Number(event.startValue), t1: Number(event.endValue) };
+  if (event.start !== undefined && event.end !== undefined)
+    return { t0: start + ((end - start) * event.start) / 100, t1: start + ((end - start) * event.end) / 100 };
+  return null;
+}
+
 /**
  * Every sample of a run: each pixel column shows the exact min and max under it (from the summary's
  * pyramid, or the raw samples when the window is small enough), down to single samples as points.
@@ -64,20 +80,24 @@ export function TimelinePanel({ run, window: requested, onWindow, thresholdNs, m
     };
   }, [workspace, run, view, columns]);
 
+  // The chart redraws once per answer, at the answer's window: a new window alone (while its data is on
+  // the way) would cost a full redraw of the old data for nothing.
+  const shownT0 = data ? data.t0 : view?.t0;
+  const shownT1 = data ? data.t1 : view?.t1;
   const option = useMemo(
     () =>
-      view && digest
+      shownT0 !== undefined && shownT1 !== undefined && digest
         ? timelineOption({
             window: data,
             startNs: start,
             endNs: end,
-            t0: view.t0,
-            t1: view.t1,
+            t0: shownT0,
+            t1: shownT1,
             thresholdNs: thresholdNs ?? digest.thresholdNs,
             marker,
           })
         : {},
-    [data, view, digest, start, end, thresholdNs, marker],
+    [data, shownT0, shownT1, digest, start, end, thresholdNs, marker],
   );
 
   // What the chart shows, for tests and the benchmark to wait on.
@@ -90,11 +110,11 @@ export function TimelinePanel({ run, window: requested, onWindow, thresholdNs, m
 
   const events: ChartEvents = useMemo(
     () => ({
-      datazoom: (_params: unknown, instance: ECharts) => {
-        const zoom = (instance.getOption() as { dataZoom?: { startValue?: number; endValue?: number }[] })
-          .dataZoom?.[0];
-        if (zoom?.startValue !== undefined && zoom.endValue !== undefined)
-          setWindow({ t0: Number(zoom.startValue), t1: Number(zoom.endValue) });
+      datazoom: (params: unknown) => {
+        // Read the window from the event (getOption() would copy the whole option, data included).
+        const event = params as ZoomEvent & { batch?: ZoomEvent[] };
+        const window = zoomWindowOf(event.batch?.[0] ?? event, start, end);
+        if (window) setWindow(window);
       },
       "zr:click": (params: unknown, instance: ECharts) => {
         const { offsetX, offsetY } = params as { offsetX: number; offsetY: number };
@@ -107,7 +127,7 @@ export function TimelinePanel({ run, window: requested, onWindow, thresholdNs, m
         if (picked) onMarker(picked);
       },
     }),
-    [setWindow, onMarker, data, view, columns],
+    [setWindow, onMarker, data, view, columns, start, end],
   );
 
   if (!run || !digest || !view)
