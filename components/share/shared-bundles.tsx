@@ -6,13 +6,14 @@ import type { Workspace } from "@/lib/workspace/workspace";
 type Load = { id: string; state: "loading" | "ready" | "missing" | "error"; message?: string };
 
 interface IndexAnswer {
-  files?: { path: string; size: number }[];
+  open?: { path: string; url: string; size: number }[];
   error?: { message?: string };
 }
 
 /**
  * Opens the bundles a share link names (`b=` ids) from this server: every file by URL, so that the
- * workspace reads runs with HTTP Range. A bundle that does not exist is said so plainly.
+ * workspace reads runs with HTTP Range, and the summaries the server computed at upload, so that it
+ * need not read every sample again. A bundle that does not exist is said so plainly.
  */
 export function SharedBundles({ workspace, ids }: { workspace: Workspace; ids: string[] }) {
   const [loads, setLoads] = useState<Load[]>([]);
@@ -31,17 +32,18 @@ export function SharedBundles({ workspace, ids }: { workspace: Workspace; ids: s
           const response = await fetch(`/api/bundles/${encodeURIComponent(id)}`);
           const answer = (await response.json().catch(() => ({}))) as IndexAnswer;
           if (response.status === 404) return set({ id, state: "missing" });
-          if (!response.ok || !answer.files)
+          if (!response.ok || !answer.open)
             return set({
               id,
               state: "error",
               message: answer.error?.message ?? `the server answered ${response.status}`,
             });
+          const base = `/api/bundles/${encodeURIComponent(id)}/`;
           workspace.openSources(
-            answer.files.map((file) => ({
+            answer.open.map((file) => ({
               name: `${id}/${file.path}`,
               size: file.size,
-              read: `/api/bundles/${id}/files/${file.path.split("/").map(encodeURIComponent).join("/")}`,
+              read: base + file.url.split("/").map(encodeURIComponent).join("/"),
             })),
           );
           set({ id, state: "ready" });
