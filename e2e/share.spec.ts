@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { parseViewState } from "../lib/url/view-state";
@@ -101,6 +101,11 @@ test("a shared link reopens the same runs, window and table values in a fresh br
     void d.dismiss();
   });
   const foreignToo = watchForeignRequests(other, new URL(baseURL!).origin);
+  const runReads: string[] = [];
+  other.on("response", (response) => {
+    if (/\/api\/bundles\/[^/]+\/files\/runs\//.test(response.url()))
+      runReads.push(`${response.status()} ${response.headers()["content-range"] ?? ""}`);
+  });
   await other.goto(link);
   await expect(other.getByTestId("shared-bundles")).toHaveAttribute("data-state", "ready");
   expect(await tableValues(other)).toEqual(before);
@@ -110,6 +115,15 @@ test("a shared link reopens the same runs, window and table values in a fresh br
   const viewAfter = parseViewState(new URL(other.url()).search);
   expect([viewAfter.from, viewAfter.to]).toEqual([viewBefore.from, viewBefore.to]);
   await noInjectedMarkup(other);
+  // The viewer used the server's summaries and fetched only record batches by Range, never a whole run.
+  expect(runReads.length).toBeGreaterThan(0);
+  for (const read of runReads) expect(read).toMatch(/^206 bytes \d+-\d+\/\d+$/);
+  const fetched = runReads.reduce((sum, read) => {
+    const [, from, to] = /bytes (\d+)-(\d+)/.exec(read)!;
+    return sum + Number(to) - Number(from) + 1;
+  }, 0);
+  // (Each run is one record batch here: the focused run's batch, and little of the other run.)
+  expect(fetched).toBeLessThan(files.reduce((sum, path) => sum + statSync(path).size, 0) * 0.75);
   expect(dialogs).toEqual([]);
   expect([...foreign, ...foreignToo]).toEqual([]);
   await viewer.close();

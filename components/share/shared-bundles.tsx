@@ -7,6 +7,8 @@ type Load = { id: string; state: "loading" | "ready" | "missing" | "error"; mess
 
 interface IndexAnswer {
   open?: { path: string; url: string; size: number }[];
+  /** Bundles stored by an older server list only their files. */
+  files?: { path: string; size: number }[];
   error?: { message?: string };
 }
 
@@ -32,7 +34,8 @@ export function SharedBundles({ workspace, ids }: { workspace: Workspace; ids: s
           const response = await fetch(`/api/bundles/${encodeURIComponent(id)}`);
           const answer = (await response.json().catch(() => ({}))) as IndexAnswer;
           if (response.status === 404) return set({ id, state: "missing" });
-          if (!response.ok || !answer.open)
+          const open = answer.open ?? answer.files?.map((file) => ({ ...file, url: `files/${file.path}` }));
+          if (!response.ok || !open)
             return set({
               id,
               state: "error",
@@ -40,7 +43,7 @@ export function SharedBundles({ workspace, ids }: { workspace: Workspace; ids: s
             });
           const base = `/api/bundles/${encodeURIComponent(id)}/`;
           workspace.openSources(
-            answer.open.map((file) => ({
+            open.map((file) => ({
               name: `${id}/${file.path}`,
               size: file.size,
               read: base + file.url.split("/").map(encodeURIComponent).join("/"),
