@@ -1,6 +1,6 @@
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { parseViewState } from "../lib/url/view-state";
 import { encodeTickRun } from "./fixtures/bundles";
 import { watchForeignRequests } from "./offline";
@@ -48,6 +48,20 @@ async function tableValues(page: Page) {
   );
 }
 
+/** Records every Content-Security-Policy violation a page of this context reports. */
+async function watchViolations(context: BrowserContext) {
+  await context.addInitScript(() => {
+    const store = window as unknown as { __violations: string[] };
+    store.__violations = [];
+    document.addEventListener("securitypolicyviolation", (event) =>
+      store.__violations.push(`${event.violatedDirective} ${event.blockedURI}`),
+    );
+  });
+}
+
+const violationsOf = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+
 async function noInjectedMarkup(page: Page) {
   expect(await page.evaluate(() => document.querySelectorAll('img[src="x"]').length)).toBe(0);
 }
@@ -57,6 +71,7 @@ test("a shared link reopens the same runs, window and table values in a fresh br
   baseURL,
 }) => {
   const sharer = await browser.newContext();
+  await watchViolations(sharer);
   const page = await sharer.newPage();
   const dialogs: string[] = [];
   page.on("dialog", (dialog) => {
@@ -91,10 +106,12 @@ test("a shared link reopens the same runs, window and table values in a fresh br
     viewBefore.panel,
   ]);
   await noInjectedMarkup(page);
+  expect(await violationsOf(page)).toEqual([]);
   await sharer.close();
 
   // A fresh profile: nothing in common with the sharer but the link.
   const viewer = await browser.newContext();
+  await watchViolations(viewer);
   const other = await viewer.newPage();
   other.on("dialog", (d) => {
     dialogs.push(d.message());
@@ -124,6 +141,7 @@ test("a shared link reopens the same runs, window and table values in a fresh br
   }, 0);
   // (Each run is one record batch here: the focused run's batch, and little of the other run.)
   expect(fetched).toBeLessThan(files.reduce((sum, path) => sum + statSync(path).size, 0) * 0.75);
+  expect(await violationsOf(other)).toEqual([]);
   expect(dialogs).toEqual([]);
   expect([...foreign, ...foreignToo]).toEqual([]);
   await viewer.close();
