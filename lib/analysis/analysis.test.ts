@@ -1,16 +1,22 @@
+import { strToU8, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
-import { summarizeRun } from "../summary";
-import { syntheticSampleBatches } from "../summary/testing/synthetic-trace";
+import { readZipBundle } from "../format/bundle-reader";
+import { readRunBatches } from "../format/run-reader";
+import { encodeRunFile } from "../format/run-writer";
+import { encodeSummary, percentile, summarizeRun } from "../summary";
+import { firstDifference } from "../summary/testing/first-difference";
+import { encodeSyntheticRun, syntheticSampleBatches } from "../summary/testing/synthetic-trace";
 import {
   buildComparison,
+  formatNs,
   parseDuration,
   parseStatistic,
   runReport,
   statisticOf,
+  summarizeBundleRun,
   toCsv,
   toLatex,
   toMarkdown,
-  formatNs,
 } from "./index";
 
 async function run(
@@ -148,5 +154,48 @@ describe("units and statistics", () => {
       "7.19 ms",
       "–",
     ]);
+  });
+});
+
+describe("summarizeBundleRun", () => {
+  it("loads a summary saved next to its run (named in the manifest), equal to a fresh one", async () => {
+    const { bytes } = encodeSyntheticRun({ samples: 50_000 });
+    const fresh = await summarizeRun(readRunBatches(bytes, "runs/a.arrow"));
+    const manifest = {
+      format: "latency-bundle",
+      version: 1,
+      runs: [{ id: "a", file: "runs/a.arrow", summary: "runs/a.summary" }],
+    };
+    const bundle = await readZipBundle(
+      zipSync({
+        "manifest.json": strToU8(JSON.stringify(manifest)),
+        "runs/a.arrow": bytes,
+        "runs/a.summary": encodeSummary(fresh),
+      }),
+      "b.zip",
+    );
+    const saved = await summarizeBundleRun(bundle, bundle.runs[0]);
+    expect(saved.source).toBe("saved");
+    expect(firstDifference(saved.summary, fresh)).toBeNull();
+    const computed = await summarizeBundleRun(bundle, bundle.runs[0], { useSaved: false });
+    expect(computed.source).toBe("computed");
+    expect(firstDifference(computed.summary, fresh)).toBeNull();
+  });
+
+  it("summarises a histogram run (cyclictest) with the source's own maximum", async () => {
+    const run = encodeRunFile(
+      { bucket_ns: BigInt64Array.from([1000n, 2000n, 3000n]), count: BigInt64Array.from([90n, 9n, 1n]) },
+      { kind: "histogram", test: "cyclictest", run: { environment: "bare-machine", max: 3400 } as never },
+    );
+    const manifest = { format: "latency-bundle", version: 1, runs: [{ id: "c", file: "c.arrow" }] };
+    const bundle = await readZipBundle(
+      zipSync({ "manifest.json": strToU8(JSON.stringify(manifest)), "c.arrow": run }),
+      "c.zip",
+    );
+    expect(bundle.runs[0]).toMatchObject({ kind: "histogram", test: "cyclictest", errors: [] });
+    const { summary } = await summarizeBundleRun(bundle, bundle.runs[0]);
+    expect(summary).toMatchObject({ kind: "histogram", count: 100, max: { durationNs: 3400 } });
+    expect(Math.abs(percentile(summary!.histogram, 50) - 1000)).toBeLessThanOrEqual(1000 * 0.01);
+    expect(Math.abs(percentile(summary!.histogram, 95) - 2000)).toBeLessThanOrEqual(2000 * 0.01);
   });
 });

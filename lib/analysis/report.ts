@@ -3,7 +3,7 @@
  * Values are nanoseconds (integers); for tick runs percentiles are of the overhead over the baseline,
  * for switch runs of the latency.
  */
-import type { FormatProblem } from "../format/errors";
+import { describeProblem, type FormatProblem } from "../format/errors";
 import type { RunFields } from "../format/manifest";
 import { overheadPercentile, type RunSummary } from "../summary";
 
@@ -32,7 +32,8 @@ export interface RunReport {
   percentiles_ns: Record<(typeof REPORT_PERCENTILES)[number], number | null>;
   tick: { period_ns: number; cost_ns: number } | null;
   periodic_spikes: { period_ns: number; phase_ns: number; regularity: number; magnitude_ns: number }[];
-  errors: (FormatProblem & { message?: string })[];
+  /** Each problem: file, field (column or key), row, expected, found, and the sentence saying it. */
+  errors: (FormatProblem & { message: string })[];
 }
 
 const int = (v: number): number | null => (Number.isFinite(v) ? Math.round(v) : null);
@@ -68,6 +69,6 @@ export function runReport(
       regularity: Math.round(s.regularity * 1000) / 1000,
       magnitude_ns: Math.round(s.magnitudeNs),
     })),
-    errors,
+    errors: errors.map((e) => ({ ...e, message: describeProblem(e) })),
   };
 }

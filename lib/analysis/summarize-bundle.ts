@@ -62,7 +62,7 @@ export async function summarizeBundleRun(
     const summary =
       run.kind === "histogram"
         ? summarizeHistogramRun(await readHistogramRun(source, run.file))
-        : await summarizeRun(readRunBatches(source, run.file), {
+        : await summarizeRun(readRunBatches(source, run.file, { reuseTimestamps: true }), {
             ...options,
             test: options.test ?? run.test,
           });

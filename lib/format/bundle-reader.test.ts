@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { zipSync, strToU8 } from "fflate";
 import { encodeSyntheticRun } from "../summary/testing/synthetic-trace";
-import { readFileListBundle, readZipBundle, type Bundle } from "./bundle-reader";
+import { openBundle, readFileListBundle, readZipBundle, type Bundle } from "./bundle-reader";
 import { folderEntries, openPathAsBundle } from "./node-source";
 import { readBundle } from "./bundle-reader";
 import { readRunBatches } from "./run-reader";
@@ -56,6 +56,16 @@ describe("readZipBundle", () => {
       label: "from file",
     });
     expect(await count(bundle, "runs/tick.arrow")).toBe(5_000);
+    const viaBlob = await openBundle(
+      new Blob([
+        zip({
+          "manifest.json": manifest(goodRuns),
+          "runs/tick.arrow": tick,
+          "runs/switch.arrow": sw,
+        }) as BlobPart,
+      ]),
+    );
+    expect(viaBlob.runs.map((r) => r.errors)).toEqual([[], []]);
   });
 
   it("reads deflated entries and a zipped folder (manifest one level down)", async () => {

@@ -266,3 +266,18 @@ export async function readFileListBundle(
 }
 
 export type { ByteSourceInput };
+
+/**
+ * Any bundle input: zip bytes or a zip Blob/File, a list of browser Files (a folder or one zip), or
+ * bundle entries (e.g. `folderEntries(path)` from node-source.ts in Node).
+ */
+export async function openBundle(
+  input: Uint8Array | Blob | readonly File[] | BundleEntries,
+  name = "bundle",
+  options: BundleOptions = {},
+): Promise<Bundle> {
+  if (input instanceof Uint8Array || (typeof Blob !== "undefined" && input instanceof Blob))
+    return readZipBundle(input, input instanceof File ? input.name : name, options);
+  if (Array.isArray(input)) return readFileListBundle(input as readonly File[], options);
+  return readBundle(input as BundleEntries, name, options);
+}

@@ -7,6 +7,11 @@ export interface RandomAccessSource {
   readonly size: number;
   /** Exactly `length` bytes from `offset` (fewer only at the end of the source). */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Optional: reads into `target` (from its start, up to its length) and returns the filled part,
+   * so that a reader can reuse one buffer for every record batch.
+   */
+  readInto?(offset: number, target: Uint8Array): Promise<Uint8Array>;
   close?(): Promise<void>;
 }
 

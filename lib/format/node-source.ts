@@ -9,18 +9,25 @@ import { readBundle, readZipBundle, type Bundle, type BundleOptions } from "./bu
 export async function openFileSource(path: string): Promise<RandomAccessSource & { close(): Promise<void> }> {
   const handle = await open(path, "r");
   const { size } = await handle.stat();
+  const readInto = async (offset: number, target: Uint8Array) => {
+    const want = Math.max(0, Math.min(target.byteLength, size - offset));
+    let done = 0;
+    while (done < want) {
+      const { bytesRead } = await handle.read(target, done, want - done, offset + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return target.subarray(0, done);
+  };
   return {
     size,
-    async read(offset, length) {
-      const bytes = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
-      let done = 0;
-      while (done < bytes.byteLength) {
-        const { bytesRead } = await handle.read(bytes, done, bytes.byteLength - done, offset + done);
-        if (bytesRead === 0) break;
-        done += bytesRead;
-      }
-      return done === bytes.byteLength ? bytes : bytes.subarray(0, done);
-    },
+    // Not zero-filled: every byte is read into before it is used.
+    read: (offset, length) =>
+      readInto(
+        offset,
+        new Uint8Array(Buffer.allocUnsafeSlow(Math.max(0, Math.min(length, size - offset))).buffer),
+      ),
+    readInto,
     close: () => handle.close(),
   };
 }

@@ -88,6 +88,14 @@ describe("readRunBatches", () => {
     const fetched: SampleBatch[] = [];
     for await (const b of readBatchesAt(new Blob([bytes as BlobPart]), "run.arrow", chosen)) fetched.push(b);
     expect(fetched.map((b) => b.index)).toEqual([3, 1]);
+    const [t0, t1] = [all[3].ts[100], all[3].ts[2000]];
+    const windowed: SampleBatch[] = [];
+    for await (const b of readBatchesAt(bytes, "run.arrow", chosen, { t0, t1 })) windowed.push(b);
+    expect(windowed.map((b) => [b.firstRow, b.ts.length])).toEqual([
+      [all[3].firstRow + 100, 1900],
+      [all[1].firstRow + 7000, 0],
+    ]);
+    expect(Array.from(windowed[0].duration)).toEqual(Array.from(all[3].duration.subarray(100, 2000)));
     expect(Array.from(fetched[0].ts)).toEqual(Array.from(all[3].ts));
     expect(Array.from(fetched[1].duration)).toEqual(Array.from(all[1].duration));
   });

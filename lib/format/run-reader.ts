@@ -35,6 +35,8 @@ export interface SampleBatch {
   /** Nanoseconds; a zero-copy view when the column is uint32 (or non-negative int32). */
   duration: Float64Array | Uint32Array;
   thread?: Int32Array;
+  /** True when `ts` (and perhaps `duration`) are reused arrays (ReadOptions.reuseTimestamps): copy them to keep them. */
+  reused?: boolean;
   /** Where the batch's IPC message sits in the file, when known (random-access sources). */
   byteOffset?: number;
   byteLength?: number;
@@ -62,6 +64,13 @@ export interface RunFooter {
 export interface ReadOptions {
   /** An empty run is an error by default (there is nothing to summarise). */
   allowEmpty?: boolean;
+  /**
+   * Reuse one timestamp array, and with sources that can `readInto`, one body buffer (so duration
+   * views too), for every batch: no 8-12 MB allocation per batch. For consumers that are done with a
+   * batch before asking for the next and keep nothing of it (summarizeRun copies what it holds back).
+   * Off by default.
+   */
+  reuseTimestamps?: boolean;
 }
 
 interface RunContext {
@@ -238,28 +247,39 @@ function decodeTimestamps(
   rows: number,
   firstRow: number,
   previous: number,
+  scratch: Float64Array | null,
 ): Float64Array {
-  const out = new Float64Array(rows);
+  const out = scratch && scratch.length >= rows ? scratch.subarray(0, rows) : new Float64Array(rows);
   let prev = previous;
   if (type.bitWidth === 64) {
     const words = typedView(Uint32Array, body, start, rows * 2);
-    const signed = type.isSigned;
-    for (let i = 0; i < rows; i++) {
-      const hi = words[2 * i + 1];
-      const t = (signed ? hi | 0 : hi) * 4294967296 + words[2 * i];
-      if (t < prev || hi >= 0x200000) {
+    // Rounding to float64 is monotonic, so checking order per element and the range only at the two
+    // ends is enough.
+    if (type.isSigned) {
+      for (let i = 0; i < rows; i++) {
+        const t = (words[2 * i + 1] | 0) * 4294967296 + words[2 * i];
         if (t < prev) decreasing(ctx, firstRow + i, prev, t);
-        if (signed ? (hi | 0) >= 0x200000 || (hi | 0) < -0x200000 : hi >= 0x200000)
-          throw new FormatError({
-            file: ctx.file,
-            field: COLUMN.ts,
-            row: firstRow + i,
-            expected: "timestamps within 2^53 ns of the run start",
-            found: "a larger value",
-          });
+        out[i] = t;
+        prev = t;
       }
-      out[i] = t;
-      prev = t;
+    } else {
+      for (let i = 0; i < rows; i++) {
+        const t = words[2 * i + 1] * 4294967296 + words[2 * i];
+        if (t < prev) decreasing(ctx, firstRow + i, prev, t);
+        out[i] = t;
+        prev = t;
+      }
+    }
+    for (const i of rows ? [0, rows - 1] : []) {
+      const hi = type.isSigned ? words[2 * i + 1] | 0 : words[2 * i + 1];
+      if (hi >= 0x200000 || hi < -0x200000)
+        throw new FormatError({
+          file: ctx.file,
+          field: COLUMN.ts,
+          row: firstRow + i,
+          expected: "timestamps within 2^53 ns of the run start",
+          found: "a larger value",
+        });
     }
     return out;
   }
@@ -366,6 +386,32 @@ function decodeThreads(body: Uint8Array, { start, type }: Region, rows: number):
   return Int32Array.from(integerArray(body, start, type, rows));
 }
 
+/** The first row whose timestamp is at or after `t` (timestamps are sorted), without decoding them all. */
+function firstRowAtOrAfter(body: Uint8Array, { start, type }: Region, rows: number, t: number): number {
+  let at: (i: number) => number;
+  if (type.bitWidth === 64) {
+    const words = typedView(Uint32Array, body, start, rows * 2);
+    at = type.isSigned
+      ? (i) => (words[2 * i + 1] | 0) * 4294967296 + words[2 * i]
+      : (i) => words[2 * i + 1] * 4294967296 + words[2 * i];
+  } else {
+    const values = integerArray(body, start, type, rows);
+    at = (i) => values[i];
+  }
+  let lo = 0;
+  let hi = rows;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (at(mid) < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function shifted(r: Region, rows: number): Region {
+  return { start: r.start + rows * (r.type.bitWidth / 8), type: r.type };
+}
+
 function decodeBatch(
   ctx: RunContext,
   batch: BatchHeader,
@@ -373,6 +419,8 @@ function decodeBatch(
   index: number,
   firstRow: number,
   previousTs: number,
+  scratch: Float64Array | null = null,
+  window?: { t0: number; t1: number },
 ): SampleBatch {
   if (batch.compression)
     throw new FormatError({
@@ -381,11 +429,18 @@ function decodeBatch(
       expected: "uncompressed record batches (DuckDB-WASM reads no LZ4/ZSTD)",
       found: "compressed buffers",
     });
-  const rows = batch.length;
-  const ts = decodeTimestamps(ctx, body, region(ctx, ctx.ts, batch, body, rows), rows, firstRow, previousTs);
-  const duration = decodeDurations(ctx, body, region(ctx, ctx.duration, batch, body, rows), rows, firstRow);
-  const out: SampleBatch = { index, firstRow, ts, duration };
-  if (ctx.thread) out.thread = decodeThreads(body, region(ctx, ctx.thread, batch, body, rows), rows);
+  const all = batch.length;
+  const tsRegion = region(ctx, ctx.ts, batch, body, all);
+  const durationRegion = region(ctx, ctx.duration, batch, body, all);
+  const threadRegion = ctx.thread ? region(ctx, ctx.thread, batch, body, all) : null;
+  // With a time window, only the rows inside it are decoded.
+  const a = window ? firstRowAtOrAfter(body, tsRegion, all, window.t0) : 0;
+  const b = window ? Math.max(a, firstRowAtOrAfter(body, tsRegion, all, window.t1)) : all;
+  const rows = b - a;
+  const ts = decodeTimestamps(ctx, body, shifted(tsRegion, a), rows, firstRow + a, previousTs, scratch);
+  const duration = decodeDurations(ctx, body, shifted(durationRegion, a), rows, firstRow + a);
+  const out: SampleBatch = { index, firstRow: firstRow + a, ts, duration };
+  if (threadRegion) out.thread = decodeThreads(body, shifted(threadRegion, a), rows);
   return out;
 }
 
@@ -594,16 +649,30 @@ export async function openRun(input: ByteSourceInput, file: string): Promise<Run
     if (used) throw new Error(`${file}: batches() can be read once per openRun`);
     used = true;
     const ctx = sampleContext ?? contextFrom(file, schema, format);
+    let scratch: Float64Array | null = options.reuseTimestamps ? new Float64Array(0) : null;
+    let body: Uint8Array | null = null;
+    const decode = (message: RawMessage, index: number, previous: number) => {
+      const header = message.header as BatchHeader;
+      if (scratch && scratch.length < header.length) scratch = new Float64Array(header.length);
+      const batch = decodeBatch(ctx, header, message.body, index, rows, previous, scratch);
+      if (scratch) batch.reused = true;
+      return batch;
+    };
     let previous = -Infinity;
     let index = 0;
     if (random && footer) {
       for (const block of footer.blocks) {
-        const bytes = await random.read(block.offset, block.metaDataLength + block.bodyLength);
+        const length = block.metaDataLength + block.bodyLength;
+        let bytes: Uint8Array;
+        if (options.reuseTimestamps && random.readInto) {
+          if (!body || body.byteLength < length) body = new Uint8Array(length);
+          bytes = await random.readInto(block.offset, body.subarray(0, length));
+        } else bytes = await random.read(block.offset, length);
         if (bytes.byteLength < block.metaDataLength + block.bodyLength)
           throw truncated(file, rows, `record batch ${index} at byte ${block.offset}`);
         const message = parseFramed(file, bytes, block.offset);
         if (message.headerType !== MessageHeader.RecordBatch) continue;
-        const batch = decodeBatch(ctx, message.header as BatchHeader, message.body, index, rows, previous);
+        const batch = decode(message, index, previous);
         batch.byteOffset = block.offset;
         batch.byteLength = message.byteLength;
         yield batch;
@@ -614,7 +683,7 @@ export async function openRun(input: ByteSourceInput, file: string): Promise<Run
     } else {
       for await (const message of messages) {
         if (message.headerType !== MessageHeader.RecordBatch) continue;
-        const batch = decodeBatch(ctx, message.header as BatchHeader, message.body, index, rows, previous);
+        const batch = decode(message, index, previous);
         if (random) {
           batch.byteOffset = message.offset;
           batch.byteLength = message.byteLength;
@@ -667,12 +736,14 @@ export interface BatchLocation {
 
 /**
  * Fetches just the given record batches (from a summary's batch index) of a random-access source:
- * `File.slice`, HTTP Range or a Node file. The schema message is read once from the file's start.
+ * `File.slice`, HTTP Range or a Node file. With a window, each batch keeps (and decodes) only its
+ * samples with t0 ≤ ts < t1, found by binary search on the raw timestamps.
  */
 export async function* readBatchesAt(
   source: RandomAccessSource | Uint8Array | Blob,
   fileName: string,
   locations: BatchLocation[],
+  window?: { t0: number; t1: number },
 ): AsyncGenerator<SampleBatch> {
   const run = await openRun(source, fileName);
   const random = toRandomAccess(source)!;
@@ -693,6 +764,8 @@ export async function* readBatchesAt(
       at.index,
       at.firstRow,
       -Infinity,
+      null,
+      window,
     );
     batch.byteOffset = at.byteOffset;
     batch.byteLength = at.byteLength;

@@ -1,6 +1,6 @@
 /**
  * The busy-loop time without interruption, estimated robustly: the half-sample mode (Bickel & Frühwirth
- * 2006) of an evenly spaced subsample. It finds the densest cluster, which for a tick run is the
+ * 2006) of an evenly spaced subsample (16,384 of the first ~1M durations). It finds the densest cluster, which for a tick run is the
  * uninterrupted loop (most loops see no interrupt), and unlike the minimum it is not moved by a few
  * outliers below it (on a VM the minimum can be one).
  */
@@ -12,7 +12,7 @@ export interface BaselineEstimate {
   sampled: number;
 }
 
-const MAX_SUBSAMPLE = 1 << 16;
+const MAX_SUBSAMPLE = 1 << 14;
 
 export function halfSampleMode(sorted: Float64Array): number {
   let lo = 0;
@@ -44,8 +44,21 @@ export function halfSampleMode(sorted: Float64Array): number {
 
 /** Estimates the baseline from durations (arrays of a run's first batches). */
 export function estimateBaseline(chunks: ArrayLike<number>[]): BaselineEstimate {
+  return sampleAndEstimate(chunks).estimate;
+}
+
+/**
+ * The estimate, with the sorted evenly spaced subsample it came from and its stride (each sampled
+ * duration stands for `stride` of them), for other estimates on the same sample.
+ */
+export function sampleAndEstimate(chunks: ArrayLike<number>[]): {
+  estimate: BaselineEstimate;
+  sorted: Float64Array;
+  stride: number;
+} {
   const total = chunks.reduce((n, c) => n + c.length, 0);
-  if (total === 0) return { ns: NaN, spreadNs: NaN, sampled: 0 };
+  if (total === 0)
+    return { estimate: { ns: NaN, spreadNs: NaN, sampled: 0 }, sorted: new Float64Array(0), stride: 1 };
   const stride = Math.max(1, Math.floor(total / MAX_SUBSAMPLE));
   const picked = new Float64Array(Math.ceil(total / stride));
   let n = 0;
@@ -58,5 +71,5 @@ export function estimateBaseline(chunks: ArrayLike<number>[]): BaselineEstimate 
   const mode = halfSampleMode(sorted);
   const deviations = sorted.map((v) => Math.abs(v - mode)).sort();
   const mad = deviations[deviations.length >> 1];
-  return { ns: mode, spreadNs: 1.4826 * mad, sampled: n };
+  return { estimate: { ns: mode, spreadNs: 1.4826 * mad, sampled: n }, sorted, stride };
 }

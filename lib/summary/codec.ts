@@ -65,3 +65,8 @@ export function decodeSummary(bytes: Uint8Array, file = "summary"): RunSummary {
   const { pyramid, ...rest } = parsed;
   return { ...rest, pyramid: buildPyramid(pyramid.originNs, pyramid.level0) };
 }
+
+/** Where a run's saved summary goes by convention: next to it, `runs/a.arrow` → `runs/a.summary`. */
+export function summaryPathFor(runFile: string): string {
+  return runFile.replace(/\.arrows?$/i, "") + ".summary";
+}

@@ -25,7 +25,7 @@ export {
 } from "./histogram";
 export { m4, m4Edges, m4FromSamples, batchesCovering, evenEdges, type M4Columns, type M4Result } from "./m4";
 export { heatmap, type Heatmap, type HeatmapOptions } from "./heatmap";
-export { encodeSummary, decodeSummary } from "./codec";
+export { encodeSummary, decodeSummary, summaryPathFor } from "./codec";
 export { estimateBaseline, halfSampleMode, type BaselineEstimate } from "./baseline";
 export { detectPeriodicSpikes } from "./periodicity";
 export type { Pyramid, PyramidLevel } from "./pyramid";

@@ -132,6 +132,7 @@ export function m4FromSamples(batches: Iterable<SampleBatch>, edges: Float64Arra
   const columns = edges.length - 1;
   const lo = edges[0];
   const hi = edges[columns];
+  const { count, min, minTs, max, maxTs, first, firstTs, last, lastTs } = out;
   for (const batch of batches) {
     const { ts, duration } = batch;
     const n = ts.length;
@@ -144,25 +145,43 @@ export function m4FromSamples(batches: Iterable<SampleBatch>, edges: Float64Arra
       if (ts[m] < lo) a = m + 1;
       else b = m;
     }
+    // One column at a time: its state in locals, written out when the column ends.
+    let i = a;
     let col = 0;
-    for (let i = a; i < n; i++) {
-      const t = ts[i];
-      if (t >= hi) break;
-      while (t >= edges[col + 1]) col++;
-      const v = duration[i] - offsetNs;
-      if (out.count[col] === 0) {
-        out.min[col] = out.max[col] = out.first[col] = v;
-        out.minTs[col] = out.maxTs[col] = out.firstTs[col] = t;
-      } else if (v < out.min[col]) {
-        out.min[col] = v;
-        out.minTs[col] = t;
-      } else if (v > out.max[col]) {
-        out.max[col] = v;
-        out.maxTs[col] = t;
+    while (i < n && ts[i] < hi) {
+      while (ts[i] >= edges[col + 1]) col++;
+      const end = edges[col + 1];
+      let t = ts[i];
+      let v = duration[i] - offsetNs;
+      const c = count[col];
+      let mn = c ? min[col] : v;
+      let mnT = c ? minTs[col] : t;
+      let mx = c ? max[col] : v;
+      let mxT = c ? maxTs[col] : t;
+      if (!c) {
+        first[col] = v;
+        firstTs[col] = t;
       }
-      out.count[col]++;
-      out.last[col] = v;
-      out.lastTs[col] = t;
+      const from = i;
+      for (; i < n; i++) {
+        t = ts[i];
+        if (t >= end) break;
+        v = duration[i] - offsetNs;
+        if (v < mn) {
+          mn = v;
+          mnT = t;
+        } else if (v > mx) {
+          mx = v;
+          mxT = t;
+        }
+      }
+      count[col] = c + (i - from);
+      min[col] = mn;
+      minTs[col] = mnT;
+      max[col] = mx;
+      maxTs[col] = mxT;
+      last[col] = duration[i - 1] - offsetNs;
+      lastTs[col] = ts[i - 1];
     }
   }
   return out;

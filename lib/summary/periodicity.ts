@@ -105,11 +105,12 @@ function median(values: number[]): number {
 interface Family {
   periodNs: number;
   phaseNs: number;
+  toleranceNs: number;
   members: number[];
   distinctPeriods: number;
 }
 
-/** Candidate periods: the most common spike-to-spike difference, its fractions, and the smallest strong one. */
+/** Candidate periods: the top peaks of the spike-to-spike differences, their fractions, the smallest strong one. */
 function candidatePeriods(ts: Float64Array, idx: number[], minPeriod: number): number[] {
   const counts = new Float64Array(GAP_BINS);
   for (let a = 0; a < idx.length; a++) {
@@ -118,33 +119,56 @@ function candidatePeriods(ts: Float64Array, idx: number[], minPeriod: number): n
       if (diff >= minPeriod) counts[gapIndex(diff)]++;
     }
   }
-  const centre = modeGap(counts, minPeriod);
-  if (!Number.isFinite(centre)) return [];
-  const out = [centre];
-  for (let k = 2; k <= 16 && centre / k >= minPeriod; k++) out.push(centre / k);
-  let top = 0;
-  for (let i = 1; i + 1 < counts.length; i++) top = Math.max(top, counts[i - 1] + counts[i] + counts[i + 1]);
-  for (let i = gapIndex(minPeriod); i + 1 < counts.length; i++) {
-    if (counts[i - 1] + counts[i] + counts[i + 1] >= 0.5 * top) {
-      out.push(gapLower(i) + gapWidth(i) / 2);
-      break;
-    }
+  const from = Math.max(1, gapIndex(minPeriod));
+  const score = (i: number) => counts[i - 1] + counts[i] + counts[i + 1];
+  const peaks: { centre: number; score: number }[] = [];
+  for (let i = from; i + 1 < counts.length; i++) {
+    const s = score(i);
+    if (s > 0 && s >= score(i - 1) && s > score(i + 1))
+      peaks.push({ centre: gapLower(i) + gapWidth(i) / 2, score: s });
   }
+  peaks.sort((a, b) => b.score - a.score);
+  const top = peaks[0]?.score ?? 0;
+  const out: number[] = [];
+  for (const peak of peaks.slice(0, 3)) {
+    for (let k = 1; k <= 12 && peak.centre / k >= minPeriod; k++) out.push(peak.centre / k);
+  }
+  const smallest = peaks.filter((p) => p.score >= 0.5 * top).sort((a, b) => a.centre - b.centre)[0];
+  if (smallest) out.push(smallest.centre);
   return out;
 }
 
-/** The family that explains the most spikes; between equals (a period and its fractions) the longest period. */
-function bestFamily(ts: Float64Array, idx: number[], minPeriod: number): Family | null {
-  let best: Family | null = null;
+/**
+ * The family that best explains the spikes: the most periods holding a spike beyond what chance
+ * alignment within the tolerance would give (at least half of them must be beyond chance); between
+ * equals (a period and its fractions), the longest.
+ */
+function bestFamily(
+  ts: Float64Array,
+  idx: number[],
+  minPeriod: number,
+  firstTs: number,
+  lastTs: number,
+  minOccurrences: number,
+  minRegularity: number,
+): (Family & { regularity: number }) | null {
+  let best: (Family & { regularity: number; score: number }) | null = null;
   for (const centre of candidatePeriods(ts, idx, minPeriod)) {
     const family = fitFamily(ts, idx, centre);
     if (!family) continue;
-    if (
-      !best ||
-      family.distinctPeriods > 1.05 * best.distinctPeriods ||
-      (family.distinctPeriods >= 0.95 * best.distinctPeriods && family.periodNs > best.periodNs)
-    )
-      best = family;
+    const periods =
+      Math.floor((lastTs - family.phaseNs) / family.periodNs) -
+      Math.ceil((firstTs - family.phaseNs) / family.periodNs) +
+      1;
+    const regularity = Math.min(1, family.distinctPeriods / Math.max(1, periods));
+    if (family.distinctPeriods < minOccurrences || regularity < minRegularity) continue;
+    // Periods that random spikes alone would fill within the tolerance (Poisson at the list's rate).
+    const rate = idx.length / Math.max(1, lastTs - firstTs);
+    const chance = Math.max(1, periods) * (1 - Math.exp(-rate * 2 * family.toleranceNs));
+    const score = family.distinctPeriods - chance;
+    if (score < Math.max(minOccurrences, 0.5 * family.distinctPeriods)) continue;
+    if (!best || score > 1.05 * best.score || (score >= 0.95 * best.score && family.periodNs > best.periodNs))
+      best = { ...family, regularity, score };
   }
   return best;
 }
@@ -200,22 +224,61 @@ function fitFamily(ts: Float64Array, idx: number[], centre: number): Family | nu
   const slope = denom > 0 ? (n * skt - sk * st) / denom : period;
   const intercept = (st - slope * sk) / n;
 
-  // Members: spikes near the fitted grid, the closest one per period.
+  return refine(ts, idx, slope, intercept, tol);
+}
+
+/** The spikes within `tol` of the grid, the closest one per period. */
+function onGrid(ts: Float64Array, idx: number[], period: number, origin: number, tol: number) {
   const byPeriod = new Map<number, { at: number; residual: number }>();
   for (const j of idx) {
-    const k = Math.round((ts[j] - intercept) / slope);
-    const residual = Math.abs(ts[j] - intercept - k * slope);
-    if (residual > tol) continue;
+    const k = Math.round((ts[j] - origin) / period);
+    const residual = ts[j] - origin - k * period;
+    if (Math.abs(residual) > tol) continue;
     const held = byPeriod.get(k);
-    if (!held || residual < held.residual) byPeriod.set(k, { at: j, residual });
+    if (!held || Math.abs(residual) < Math.abs(held.residual)) byPeriod.set(k, { at: j, residual });
   }
+  return byPeriod;
+}
+
+/**
+ * Locks the grid onto its spikes: a few rounds of centring on the median residual, tightening the
+ * tolerance to 5 robust σ of the residuals (at least 0.2% of the period) and refitting period and
+ * origin by least squares over the closest spike of each period. Random spikes then rarely count.
+ */
+function refine(ts: Float64Array, idx: number[], period: number, origin: number, tol: number): Family {
+  for (let round = 0; round < 4; round++) {
+    const residuals = [...onGrid(ts, idx, period, origin, tol).values()].map((m) => m.residual);
+    if (residuals.length < 3) break;
+    const centre = median(residuals);
+    origin += centre;
+    const spread = 1.4826 * median(residuals.map((r) => Math.abs(r - centre)));
+    tol = Math.min(tol, Math.max(0.002 * period, 5 * spread));
+    let n = 0;
+    let sk = 0;
+    let st = 0;
+    let skk = 0;
+    let skt = 0;
+    for (const [k, m] of onGrid(ts, idx, period, origin, tol)) {
+      n++;
+      sk += k;
+      st += ts[m.at];
+      skk += k * k;
+      skt += k * ts[m.at];
+    }
+    const denom = n * skk - sk * sk;
+    if (n < 3 || denom <= 0) break;
+    period = (n * skt - sk * st) / denom;
+    origin = (st - period * sk) / n;
+  }
+  const byPeriod = onGrid(ts, idx, period, origin, tol);
   const members = idx.filter((j) => {
-    const k = Math.round((ts[j] - intercept) / slope);
-    return Math.abs(ts[j] - intercept - k * slope) <= tol;
+    const k = Math.round((ts[j] - origin) / period);
+    return Math.abs(ts[j] - origin - k * period) <= tol;
   });
   return {
-    periodNs: slope,
-    phaseNs: ((intercept % slope) + slope) % slope,
+    periodNs: period,
+    phaseNs: ((origin % period) + period) % period,
+    toleranceNs: tol,
     members,
     distinctPeriods: byPeriod.size,
   };
@@ -239,12 +302,9 @@ export function detectPeriodicSpikes(
   let remaining = Array.from({ length: ts.length }, (_, i) => i);
   const out: PeriodicSpikes[] = [];
   for (let f = 0; f < (options.maxFamilies ?? 3) && remaining.length >= minOccurrences; f++) {
-    const family = bestFamily(ts, remaining, minPeriod);
+    const family = bestFamily(ts, remaining, minPeriod, firstTs, lastTs, minOccurrences, minRegularity);
     if (!family) break;
-    const { periodNs, phaseNs } = family;
-    const periods = Math.floor((lastTs - phaseNs) / periodNs) - Math.ceil((firstTs - phaseNs) / periodNs) + 1;
-    const regularity = Math.min(1, family.distinctPeriods / Math.max(1, periods));
-    if (family.distinctPeriods < minOccurrences || regularity < minRegularity) break;
+    const { periodNs, phaseNs, regularity } = family;
     out.push({
       periodNs,
       phaseNs,

@@ -29,8 +29,9 @@ export interface Pyramid {
 export const DEFAULT_PYRAMID_BUCKETS = 1 << 17;
 
 export function createLevel(widthNs: number, size: number): PyramidLevel {
-  return {
-    widthNs,
+  const level = {
+    // A double from the start (see SummaryBuilder): widths grow past small-integer range.
+    widthNs: NaN,
     size,
     count: new Float64Array(size),
     min: new Float64Array(size),
@@ -42,6 +43,8 @@ export function createLevel(widthNs: number, size: number): PyramidLevel {
     last: new Float64Array(size),
     lastTs: new Float64Array(size),
   };
+  level.widthNs = widthNs;
+  return level;
 }
 
 /** Merges bucket `j` of `from` into bucket `k` of `to`; `from`'s samples come later in time. */
@@ -184,22 +187,72 @@ export class PyramidBuilder {
   }
 }
 
+/** The first `size` buckets of a level, as views (no copy). */
 export function trimLevel(level: PyramidLevel, size: number): PyramidLevel {
-  const out = createLevel(level.widthNs, size);
-  for (const key of ["count", "min", "minTs", "max", "maxTs", "first", "firstTs", "last", "lastTs"] as const)
-    out[key].set(level[key].subarray(0, size));
-  return out;
+  return {
+    widthNs: level.widthNs,
+    size,
+    count: level.count.subarray(0, size),
+    min: level.min.subarray(0, size),
+    minTs: level.minTs.subarray(0, size),
+    max: level.max.subarray(0, size),
+    maxTs: level.maxTs.subarray(0, size),
+    first: level.first.subarray(0, size),
+    firstTs: level.firstTs.subarray(0, size),
+    last: level.last.subarray(0, size),
+    lastTs: level.lastTs.subarray(0, size),
+  };
+}
+
+/** The level above: bucket k merges buckets 2k and 2k+1 of `below`. */
+function mergePairs(below: PyramidLevel): PyramidLevel {
+  const size = Math.ceil(below.size / 2);
+  const up = createLevel(below.widthNs * 2, size);
+  const { count, min, minTs, max, maxTs, first, firstTs, last, lastTs } = below;
+  for (let k = 0; k < size; k++) {
+    const a = 2 * k;
+    const b = a + 1 < below.size && count[a + 1] > 0 ? a + 1 : -1;
+    if (count[a] > 0) {
+      up.count[k] = count[a];
+      up.min[k] = min[a];
+      up.minTs[k] = minTs[a];
+      up.max[k] = max[a];
+      up.maxTs[k] = maxTs[a];
+      up.first[k] = first[a];
+      up.firstTs[k] = firstTs[a];
+      up.last[k] = last[a];
+      up.lastTs[k] = lastTs[a];
+      if (b >= 0) {
+        up.count[k] += count[b];
+        if (min[b] < min[a]) {
+          up.min[k] = min[b];
+          up.minTs[k] = minTs[b];
+        }
+        if (max[b] > max[a]) {
+          up.max[k] = max[b];
+          up.maxTs[k] = maxTs[b];
+        }
+        up.last[k] = last[b];
+        up.lastTs[k] = lastTs[b];
+      }
+    } else if (b >= 0) {
+      up.count[k] = count[b];
+      up.min[k] = min[b];
+      up.minTs[k] = minTs[b];
+      up.max[k] = max[b];
+      up.maxTs[k] = maxTs[b];
+      up.first[k] = first[b];
+      up.firstTs[k] = firstTs[b];
+      up.last[k] = last[b];
+      up.lastTs[k] = lastTs[b];
+    }
+  }
+  return up;
 }
 
 /** The upper levels, each merging pairs of the one below, up to a single bucket. */
 export function buildPyramid(originNs: number, level0: PyramidLevel): Pyramid {
   const levels = [level0];
-  let below = level0;
-  while (below.size > 1) {
-    const level = createLevel(below.widthNs * 2, Math.ceil(below.size / 2));
-    for (let j = 0; j < below.size; j++) mergeBucket(level, j >> 1, below, j);
-    levels.push(level);
-    below = level;
-  }
+  while (levels[levels.length - 1].size > 1) levels.push(mergePairs(levels[levels.length - 1]));
   return { originNs, levels };
 }

@@ -6,8 +6,8 @@
  * histogram, pyramid level 0, per-second maxima, worst-K, spikes and tick gaps together.
  */
 import type { SampleBatch } from "../format/run-reader";
-import { estimateBaseline, type BaselineEstimate } from "./baseline";
-import { createHistogram, type LogHistogram } from "./histogram";
+import { sampleAndEstimate, type BaselineEstimate } from "./baseline";
+import { createHistogram, HISTOGRAM_BUCKETS, type LogHistogram } from "./histogram";
 import { detectPeriodicSpikes, estimateTick, GAP_BINS, gapIndex, TICK_COST_BINS } from "./periodicity";
 import { DEFAULT_PYRAMID_BUCKETS, PyramidBuilder } from "./pyramid";
 import type { BatchIndexEntry, RunSummary } from "./types";
@@ -25,7 +25,7 @@ export interface SummaryOptions {
   warmupSamples?: number;
 }
 
-const DEFAULT_WARMUP = 1 << 20;
+const DEFAULT_WARMUP = 1_000_000;
 
 class Growable {
   data: Float64Array;
@@ -61,20 +61,16 @@ interface Thresholds {
 }
 
 function deriveThresholds(pending: SampleBatch[], options: SummaryOptions, test: string): Thresholds {
-  const baseline = estimateBaseline(pending.map((b) => b.duration));
+  const { estimate: baseline, sorted, stride } = sampleAndEstimate(pending.map((b) => b.duration));
   const B = baseline.ns;
   const sigma = baseline.spreadNs;
   const lowOver = Math.max(6 * sigma, 0.005 * B, 1);
-  // Overheads of the held-back samples by octave above lowOver: the busiest octave, if it recurs at
-  // least 20 times a second, is the tick cluster.
+  // Overheads of the subsample by octave above lowOver (each sampled value stands for `stride`):
+  // the busiest octave, if it recurs at least 20 times a second, is the tick cluster.
   const bands = new Float64Array(48);
-  for (const batch of pending) {
-    const d = batch.duration;
-    const lowD = B + lowOver;
-    for (let i = 0; i < d.length; i++) {
-      if (d[i] > lowD) bands[Math.min(47, Math.floor(Math.log2((d[i] - B) / lowOver)))]++;
-    }
-  }
+  const lowD = B + lowOver;
+  for (let i = sorted.length - 1; i >= 0 && sorted[i] > lowD; i--)
+    bands[Math.min(47, Math.floor(Math.log2((sorted[i] - B) / lowOver)))] += stride;
   const first = pending[0].ts[0];
   const lastBatch = pending[pending.length - 1];
   const seconds = Math.max(1e-9, (lastBatch.ts[lastBatch.ts.length - 1] - first) / 1e9);
@@ -83,7 +79,7 @@ function deriveThresholds(pending: SampleBatch[], options: SummaryOptions, test:
   let tickLoD = Infinity;
   let tickHiD = Infinity;
   let tickHiOver = 0;
-  if (bands[top] >= 8 && bands[top] / seconds >= 20) {
+  if (bands[top] >= 8 * stride && bands[top] / seconds >= 20) {
     let lo = top;
     let hi = top;
     while (lo > 0 && bands[lo - 1] >= 0.1 * bands[top]) lo--;
@@ -118,17 +114,18 @@ export class SummaryBuilder {
   private readonly pyramid: PyramidBuilder;
   private readonly batches: BatchIndexEntry[] = [];
 
-  // The level-0 bucket being filled.
+  // The level-0 bucket being filled. Fields start as doubles (NaN) so that V8 never has to widen
+  // them from small integers mid-run, which changes the object's map and deoptimises the hot loop.
   private bIdx = -1;
   private bEnd = -Infinity;
   private bCount = 0;
-  private bMin = 0;
-  private bMinTs = 0;
-  private bMax = 0;
-  private bMaxTs = 0;
-  private bFirst = 0;
-  private bFirstTs = 0;
-  private lastD = 0;
+  private bMin = NaN;
+  private bMinTs = NaN;
+  private bMax = NaN;
+  private bMaxTs = NaN;
+  private bFirst = NaN;
+  private bFirstTs = NaN;
+  private lastD = NaN;
   private minD = Infinity;
   private minTs = NaN;
   private maxD = -Infinity;
@@ -155,6 +152,10 @@ export class SummaryBuilder {
   private readonly gapCounts = new Float64Array(GAP_BINS);
   private readonly gapSums = new Float64Array(GAP_BINS);
   private readonly tickCost = new Float64Array(TICK_COST_BINS);
+  /** The hot loop's state handed to and from scanQuietSamples. */
+  private readonly scanState = new Float64Array(9);
+  /** Integer counts for one batch (cheaper to increment), added to the histogram after it. */
+  private readonly batchCounts = new Uint32Array(HISTOGRAM_BUCKETS);
   private tickEvents = 0;
 
   constructor(private readonly options: SummaryOptions = {}) {
@@ -184,9 +185,16 @@ export class SummaryBuilder {
       this.process(batch);
       return;
     }
-    this.pending.push(batch);
+    // Held back until the thresholds are known: copied if the reader reuses its arrays, unless the
+    // thresholds are derived right now (before the reader is asked for the next batch).
+    const startsNow = this.pendingRows + n >= this.warmup;
+    this.pending.push(
+      batch.reused && !startsNow
+        ? { ...batch, ts: batch.ts.slice(), duration: batch.duration.slice(), reused: false }
+        : batch,
+    );
     this.pendingRows += n;
-    if (this.pendingRows >= this.warmup) this.start();
+    if (startsNow) this.start();
   }
 
   private start(): void {
@@ -262,8 +270,13 @@ export class SummaryBuilder {
     this.pyramid.reach(ts[0], ts[n - 1]);
     const origin = this.pyramid.origin;
     const width = this.pyramid.widthNs;
-    const counts = this.hist.counts;
+    const counts = this.batchCounts;
     const shift = this.hist.shiftNs;
+    const gapCounts = this.gapCounts;
+    const gapSums = this.gapSums;
+    const tickCost = this.tickCost;
+    let tickLast = this.tickLast;
+    let tickEvents = this.tickEvents;
     // A bucket begun under a narrower level 0 continues in the widened one.
     if (this.bCount > 0 && this.bIdx >= 0) {
       const k = Math.floor((this.bFirstTs - origin) / width);
@@ -280,7 +293,7 @@ export class SummaryBuilder {
     let bFirst = this.bFirst;
     let bFirstTs = this.bFirstTs;
     let lastD = this.lastD;
-    let lastT = this.lastTs;
+    const lastT = this.lastTs;
     let secEnd = this.secEnd;
     let sMax = this.sMax;
     let sMaxTs = this.sMaxTs;
@@ -290,8 +303,34 @@ export class SummaryBuilder {
     const tickHiD = th.tickHiD;
     const tickBinScale = TICK_COST_BINS / (tickHiD - tickLoD);
     let worstMin = this.heapN < this.worstK ? -Infinity : this.heapD[0];
+    // One comparison per sample guards each rare path: the next bucket or second boundary, and
+    // the lowest value that matters to worst-K or to events.
+    let nextBoundary = bEnd < secEnd ? bEnd : secEnd;
+    let gate = lowD < worstMin ? lowD : worstMin;
 
-    for (let i = 0; i < n; i++) {
+    const st = this.scanState;
+    let i = 0;
+    while (i < n) {
+      st[0] = nextBoundary;
+      st[1] = gate;
+      st[2] = bMin;
+      st[3] = bMinTs;
+      st[4] = bMax;
+      st[5] = bMaxTs;
+      st[6] = sMax;
+      st[7] = sMaxTs;
+      st[8] = bCount;
+      i = scanQuietSamples(ts, du, i, n, counts, shift, st);
+      bMin = st[2];
+      bMinTs = st[3];
+      bMax = st[4];
+      bMaxTs = st[5];
+      sMax = st[6];
+      sMaxTs = st[7];
+      bCount = st[8];
+      if (i >= n) break;
+
+      // Sample i crosses a boundary or passes the gate: the full treatment.
       const t = ts[i];
       const d = du[i];
 
@@ -305,72 +344,91 @@ export class SummaryBuilder {
         counts[128 * (e - 7) + Math.floor(v / 2 ** (e - 7))]++;
       }
 
-      if (t >= bEnd) {
-        if (bCount > 0) {
-          this.pyramid.add(bIdx, bCount, bMin, bMinTs, bMax, bMaxTs, bFirst, bFirstTs, lastD, lastT);
-          if (bMin < this.minD) {
-            this.minD = bMin;
-            this.minTs = bMinTs;
+      if (t >= nextBoundary) {
+        if (t >= bEnd) {
+          if (bCount > 0) {
+            const lD = i > 0 ? du[i - 1] : lastD;
+            const lT = i > 0 ? ts[i - 1] : lastT;
+            this.pyramid.add(bIdx, bCount, bMin, bMinTs, bMax, bMaxTs, bFirst, bFirstTs, lD, lT);
+            if (bMin < this.minD) {
+              this.minD = bMin;
+              this.minTs = bMinTs;
+            }
           }
+          bIdx = Math.floor((t - origin) / width);
+          bEnd = origin + (bIdx + 1) * width;
+          bCount = 0;
+          bMin = bMax = bFirst = d;
+          bMinTs = bMaxTs = bFirstTs = t;
         }
-        bIdx = Math.floor((t - origin) / width);
-        bEnd = origin + (bIdx + 1) * width;
-        bCount = 0;
-        bMin = bMax = bFirst = d;
-        bMinTs = bMaxTs = bFirstTs = t;
-      } else if (d < bMin) {
+        if (t >= secEnd) {
+          this.flushSecond(sMax, sMaxTs);
+          const sec = Math.floor(t / 1e9);
+          this.secIdx = sec - this.secFirst;
+          secEnd = (sec + 1) * 1e9;
+          sMax = d;
+          sMaxTs = t;
+        }
+        nextBoundary = bEnd < secEnd ? bEnd : secEnd;
+      }
+      if (d < bMin) {
         bMin = d;
         bMinTs = t;
       } else if (d > bMax) {
         bMax = d;
         bMaxTs = t;
       }
+      if (d > sMax) {
+        sMax = d;
+        sMaxTs = t;
+      }
       bCount++;
-      lastD = d;
-      lastT = t;
 
-      if (t >= secEnd) {
-        this.flushSecond(sMax, sMaxTs);
-        const sec = Math.floor(t / 1e9);
-        this.secIdx = sec - this.secFirst;
-        secEnd = (sec + 1) * 1e9;
-        sMax = d;
-        sMaxTs = t;
-      } else if (d > sMax) {
-        sMax = d;
-        sMaxTs = t;
-      }
-
-      if (d > worstMin) {
-        this.pushWorst(d, t);
-        if (this.heapN === this.worstK) worstMin = this.heapD[0];
-      }
-
-      if (d > lowD) {
-        if (d >= tickLoD && d < tickHiD) {
-          const gap = t - this.tickLast;
-          this.tickLast = t;
-          this.tickEvents++;
-          this.tickCost[Math.floor((d - tickLoD) * tickBinScale)]++;
-          if (gap >= 0) {
-            const g = gapIndex(gap);
-            this.gapCounts[g]++;
-            this.gapSums[g] += gap;
+      if (d > gate) {
+        if (d > worstMin) {
+          this.pushWorst(d, t);
+          if (this.heapN === this.worstK) {
+            worstMin = this.heapD[0];
+            gate = lowD < worstMin ? lowD : worstMin;
           }
         }
-        if (d > spikeD) {
-          if (this.spikeTs.length >= this.maxSpikes) spikeD = this.raiseSpikeThreshold();
+        if (d > lowD) {
+          if (d >= tickLoD && d < tickHiD) {
+            const gap = t - tickLast;
+            tickLast = t;
+            tickEvents++;
+            tickCost[Math.floor((d - tickLoD) * tickBinScale)]++;
+            if (gap >= 0) {
+              const g = gapIndex(gap);
+              gapCounts[g]++;
+              gapSums[g] += gap;
+            }
+          }
           if (d > spikeD) {
-            this.spikeTs.push(t);
-            this.spikeDur.push(d);
+            if (this.spikeTs.length >= this.maxSpikes) spikeD = this.raiseSpikeThreshold();
+            if (d > spikeD) {
+              this.spikeTs.push(t);
+              this.spikeDur.push(d);
+            }
           }
         }
       }
+      i++;
     }
+    lastD = du[n - 1];
 
     this.count += n;
     this.lastTs = ts[n - 1];
     this.hist.total += n;
+    this.tickLast = tickLast;
+    this.tickEvents = tickEvents;
+    const total = this.hist.counts;
+    for (let k = 0; k < counts.length; k++) {
+      if (counts[k]) {
+        total[k] += counts[k];
+        counts[k] = 0;
+      }
+    }
     Object.assign(this, {
       bIdx,
       bEnd,
@@ -493,12 +551,76 @@ export class SummaryBuilder {
   }
 }
 
+/**
+ * The hot loop, kept small and free of object state so V8 optimises it once and keeps it: it runs
+ * over samples that need only the histogram, the bucket's min/max and the second's max, and stops at
+ * the first sample that crosses a bucket or second boundary or passes the gate (worst-K or events),
+ * returning its index. State in and out through `st`: next boundary, gate, bucket min, its ts,
+ * bucket max, its ts, second max, its ts, bucket count.
+ */
+function scanQuietSamples(
+  ts: Float64Array,
+  du: Float64Array | Uint32Array,
+  from: number,
+  n: number,
+  counts: Uint32Array,
+  shift: number,
+  st: Float64Array,
+): number {
+  const nextBoundary = st[0];
+  const gate = st[1];
+  let bMin = st[2];
+  let bMinTs = st[3];
+  let bMax = st[4];
+  let bMaxTs = st[5];
+  let sMax = st[6];
+  let sMaxTs = st[7];
+  let i = from;
+  for (; i < n; i++) {
+    const t = ts[i];
+    if (t >= nextBoundary) break;
+    const d = du[i];
+    if (d > gate) break;
+    const v = d > shift ? d - shift : 0;
+    if (v < 256) counts[v]++;
+    else if (v < 4294967296) {
+      const e = 31 - Math.clz32(v);
+      counts[128 * (e - 7) + (v >>> (e - 7))]++;
+    } else {
+      const e = 63 - Math.clz32(Math.floor(v / 4294967296));
+      counts[128 * (e - 7) + Math.floor(v / 2 ** (e - 7))]++;
+    }
+    if (d < bMin) {
+      bMin = d;
+      bMinTs = t;
+    } else if (d > bMax) {
+      bMax = d;
+      bMaxTs = t;
+    }
+    if (d > sMax) {
+      sMax = d;
+      sMaxTs = t;
+    }
+  }
+  st[2] = bMin;
+  st[3] = bMinTs;
+  st[4] = bMax;
+  st[5] = bMaxTs;
+  st[6] = sMax;
+  st[7] = sMaxTs;
+  st[8] += i - from;
+  return i;
+}
+
 /** `a` ranks below `b` in the worst-K order: smaller, or equal and later. */
 function worse(aD: number, aT: number, bD: number, bT: number): boolean {
   return aD < bD || (aD === bD && aT > bT);
 }
 
-/** Summarises a run from its batches (e.g. `readRunBatches(...)`) in one pass. */
+/**
+ * Summarises a run from its batches in one pass. Give it `readRunBatches(source, file,
+ * { reuseTimestamps: true })`: it keeps nothing of a batch once it has asked for the next one.
+ */
 export async function summarizeRun(
   batches: AsyncIterable<SampleBatch> | Iterable<SampleBatch>,
   options: SummaryOptions = {},

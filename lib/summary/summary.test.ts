@@ -232,3 +232,19 @@ describe("summarizeRun on other shapes", () => {
     ).toEqual(m4FromSamples(batches, edges, summary.offsetNs));
   });
 });
+
+describe("periodic spikes among random ones", () => {
+  it("still finds the period within 1% and its regularity when random spikes outnumber the periodic ones", async () => {
+    const { batches, truth } = syntheticSampleBatches({
+      samples: 900_000,
+      noiseSpikesPerSecond: 3,
+      seed: 11,
+    });
+    const summary = await summarizeRun(batches);
+    const family = summary.periodicSpikes[0];
+    expect(rel(family.periodNs, truth.spikePeriodNs!)).toBeLessThan(0.01);
+    expect(Math.abs(family.phaseNs - truth.spikePhaseNs)).toBeLessThan(0.01 * truth.spikePeriodNs!);
+    expect(family.regularity).toBeGreaterThan(0.9);
+    expect(summary.spikes.ts.length).toBeGreaterThan(3 * family.occurrences);
+  });
+});

@@ -1,6 +1,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { strToU8, zipSync } from "fflate";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { encodeSyntheticRun } from "../../../lib/summary/testing/synthetic-trace";
 import { UsageError } from "../command";
@@ -31,6 +32,19 @@ writeFileSync(
   }),
 );
 writeFileSync(join(dir, "notes.arrow"), "not arrow");
+writeFileSync(
+  join(dir, "bundle.zip"),
+  zipSync({
+    "manifest.json": strToU8(
+      JSON.stringify({
+        format: "latency-bundle",
+        version: 1,
+        runs: [{ id: "z", file: "z.arrow", test: "switch" }],
+      }),
+    ),
+    "z.arrow": [sw.bytes, { level: 0 }],
+  }),
+);
 
 function capture() {
   const out: string[] = [];
@@ -56,6 +70,19 @@ describe("tickscope analyze", () => {
       errors: [],
     });
     expect(runs[1]).toMatchObject({ test: "switch", threads: 2, max_overhead_ns: sw.truth.max.durationNs });
+  });
+
+  it("reads a bundle zip", async () => {
+    const { out } = capture();
+    expect(await analyze.run([join(dir, "bundle.zip"), "--json"])).toBe(0);
+    expect(JSON.parse(out.join("\n")).runs).toEqual([
+      expect.objectContaining({
+        id: "z",
+        test: "switch",
+        samples: 100_000,
+        max_duration_ns: sw.truth.max.durationNs,
+      }),
+    ]);
   });
 
   it("prints a readable summary without --json", async () => {

@@ -32,6 +32,8 @@ export interface SyntheticTraceOptions {
   spikeNs?: number;
   /** Share of spike periods that hold a spike (1: every period). */
   spikeRegularity?: number;
+  /** Extra spikes at random times (per second of run), the same size as the periodic ones. */
+  noiseSpikesPerSecond?: number;
   /** One spike larger than all others, on the sample running at `atNs`. */
   worst?: { atNs: number; ns: number } | null;
   durationType?: "uint32" | "int32" | "int64";
@@ -93,6 +95,7 @@ export function resolveOptions(o: SyntheticTraceOptions) {
     spikePhaseNs: o.spikePhaseNs ?? 350_000_000,
     spikeNs: o.spikeNs ?? 2_000_000,
     spikeRegularity: o.spikeRegularity ?? 1,
+    noiseSpikesPerSecond: o.noiseSpikesPerSecond ?? 0,
     worst: o.worst === undefined ? null : o.worst,
     durationType: o.durationType ?? "uint32",
     tsType: o.tsType ?? "int64",
@@ -133,6 +136,8 @@ export function* syntheticBatches(
         if (random() < o.spikeRegularity) extra += Math.round(o.spikeNs * (0.9 + 0.2 * random()));
         nextSpike += o.spikePeriodNs!;
       }
+      if (o.noiseSpikesPerSecond && random() < (o.noiseSpikesPerSecond * (end - t)) / 1e9)
+        extra += Math.round(o.spikeNs * (0.9 + 0.2 * random()));
       if (worstPending && o.worst!.atNs < end) {
         extra += o.worst!.ns;
         worstPending = false;
