@@ -95,6 +95,23 @@ test("a click on the whole-run timeline picks the spike under the pointer", asyn
   await chart.click({ position: { x, y: box.height / 2 } });
   await expect(page.getByTestId("picked-value")).toHaveText("7.19 ms");
   await expect(page.getByTestId("picked-time")).toHaveText(seconds(truth.worst!.ts));
+
+  // Drag across 40 %..60 % of the plot: the timeline zooms to that range.
+  const plot = box.width - grid.left - grid.right;
+  await page.mouse.move(box.x + grid.left + plot * 0.4, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + grid.left + plot * 0.5, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.move(box.x + grid.left + plot * 0.6, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await expect(chart).not.toHaveAttribute("data-drawn", new RegExp(`^0:`));
+  const [t0, t1] = (await chart.getAttribute("data-drawn"))!.split(":").map(Number);
+  expect(t0 / truth.endNs).toBeCloseTo(0.4, 1);
+  expect(t1 / truth.endNs).toBeCloseTo(0.6, 1);
+
+  // The keyboard: "-" zooms out around the middle, Home shows the whole run again.
+  await chart.focus();
+  await page.keyboard.press("Home");
+  await expect(chart).toHaveAttribute("data-drawn", new RegExp(`^0:`));
 });
 
 test("the comparison table holds each environment's maximum and copies as Markdown", async ({ page }) => {

@@ -105,11 +105,20 @@ const server = spawn("npx", ["next", "start", "-p", port], {
   cwd: root,
   stdio: ["ignore", "pipe", "inherit"],
   env: { ...env, TICKSCOPE_DEMO_DIR: servedFrom },
+  // Its own process group, so that stopping the demo stops next-server under npx too.
+  detached: true,
 });
 server.stdout.on("data", (chunk) => {
   process.stdout.write(chunk);
   if (String(chunk).includes("Ready"))
     console.log(`\ntickscope is running: open http://localhost:${port}/?demo=1  (Ctrl-C stops it)\n`);
 });
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
+for (const signal of ["SIGINT", "SIGTERM"])
+  process.on(signal, () => {
+    try {
+      process.kill(-server.pid, signal);
+    } catch {
+      server.kill(signal);
+    }
+  });
 server.on("exit", (code) => process.exit(code ?? 0));

@@ -10,17 +10,24 @@ function parentOf(pid: number): number | null {
   }
 }
 
-function rssBytes(pid: number): number {
+/**
+ * Proportional set size: each process's private pages plus its share of pages it shares with others
+ * (Chromium's processes share a lot). Summed over the tree, it counts every page once; summing RSS
+ * would count the shared ones in every process.
+ */
+function rollup(pid: number, field: "Pss" | "Rss"): number {
   try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(
+      readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"),
+    );
     return match ? Number(match[1]) * 1024 : 0;
   } catch {
     return 0;
   }
 }
 
-/** Resident memory of a process and all its descendants (the browser and its renderers, GPU, utility). */
-export function treeRss(root: number): number {
+/** Memory (PSS) of a process and all its descendants (the browser and its renderers, GPU, utility). */
+export function treeMemory(root: number, field: "Pss" | "Rss" = "Pss"): number {
   const pids = readdirSync("/proc")
     .filter((name) => /^\d+$/.test(name))
     .map(Number);
@@ -33,7 +40,7 @@ export function treeRss(root: number): number {
   const stack = [root];
   while (stack.length) {
     const pid = stack.pop()!;
-    total += rssBytes(pid);
+    total += rollup(pid, field);
     stack.push(...(children.get(pid) ?? []));
   }
   return total;

@@ -29,12 +29,13 @@ export function progressLine(target: ProgressTarget, p: SamplerProgress, width =
   const filled = Math.max(0, Math.min(width, Math.round(fraction * width)));
   const bar = `[${"#".repeat(filled)}${".".repeat(width - filled)}]`;
   const planned = target.durationNs ? ` / ${formatSeconds(target.durationNs / 1e9)}` : "";
-  return `${target.label.padEnd(12)} ${bar} ${p.samples.toLocaleString("en-US")} samples  ${formatSeconds(p.elapsed_s)}${planned}  max ${formatNs(p.max_ns)}`;
+  return `${target.label.padEnd(11)} ${bar} ${p.samples.toLocaleString("en-US")} samples, ${formatSeconds(p.elapsed_s)}${planned}, max ${formatNs(p.max_ns)}`;
 }
 
-/** Redraws one line on a terminal; elsewhere (a log, a pipe) prints nothing until the run ends. */
+/** Redraws one line on a terminal; elsewhere (a log, a pipe) prints a line a minute. */
 export class ProgressBar {
   private drawn = false;
+  private lastLogged = 0;
 
   constructor(
     private readonly target: ProgressTarget,
@@ -42,9 +43,15 @@ export class ProgressBar {
   ) {}
 
   update(p: SamplerProgress): void {
-    if (!this.stream.isTTY) return;
+    if (!this.stream.isTTY) {
+      if (p.elapsed_s - this.lastLogged >= 60) {
+        this.lastLogged = p.elapsed_s;
+        this.stream.write(`${progressLine(this.target, p, 16)}\n`);
+      }
+      return;
+    }
     this.stream.write(
-      `\r${progressLine(this.target, p, 24).slice(0, (this.stream.columns ?? 100) - 1)}\x1b[K`,
+      `\r${progressLine(this.target, p, 16).slice(0, (this.stream.columns || 100) - 1)}\x1b[K`,
     );
     this.drawn = true;
   }

@@ -1,9 +1,17 @@
 // Real runs of the native sampler on this machine, one at a time (they compete for the measured CPU).
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, chmodSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
-import { ensureSampler, periodogram, readTable, run, runMetadata, tempDir } from "./helpers";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { unzipSync } from "fflate";
+import { tableFromIPC } from "apache-arrow";
+import { summarizeBundleRun } from "../../lib/analysis/summarize-bundle";
+import { BundleDirectory, runFileName, writeBundleZip } from "../../lib/format/bundle-writer";
+import { manifestSchema } from "../../lib/format/manifest";
+import { openPathAsBundle } from "../../lib/format/node-source";
+import collect from "../src/commands/collect";
+import { REPO, ensureSampler, periodogram, readTable, run, runMetadata, tempDir } from "./helpers";
 
 let sampler: string;
 beforeAll(() => {
@@ -88,7 +96,7 @@ describe.sequential("native sampler", () => {
     expect(ts[ts.length - 1]).toBeGreaterThan(2.9e9);
     // The loop was calibrated to 68 us uninterrupted (a shared CPU may run it faster or slower later).
     expect(meta.loop_ns_min as number).toBeGreaterThan(60_000);
-    expect(meta.loop_ns_min as number).toBeLessThan(76_000);
+    expect(meta.loop_ns_min as number).toBeLessThan(85_000);
 
     const spectrum = periodogram(ts, duration, Math.round(hz * 0.4), Math.round(hz * 1.5));
     const strongest = spectrum.reduce((a, b) => (b.power > a.power ? b : a));
@@ -231,5 +239,289 @@ describe.sequential("native sampler", () => {
     }
     const hz = /^CONFIG_HZ=(\d+)$/m.exec(config)?.[1];
     if (hz) expect(host.hz).toBe(Number(hz));
+  });
+});
+
+// Independent readers of the sampler's files: DuckDB's Arrow implementation, and lib/format's own.
+const require = createRequire(import.meta.url);
+const duckdb = require("@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs");
+const dist = join(require.resolve("@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs"), "..");
+
+async function summaries(path: string) {
+  const bundle = await openPathAsBundle(path);
+  try {
+    expect(bundle.problems).toEqual([]);
+    const out = [];
+    for (const r of bundle.runs) out.push(await summarizeBundleRun(bundle, r));
+    return { bundle, out };
+  } finally {
+    await bundle.close();
+  }
+}
+
+/** A run file's record batches as an IPC stream: the file minus its magic and its footer. */
+function streamOf(file: string): Uint8Array {
+  const bytes = readFileSync(file);
+  const footer = bytes.readInt32LE(bytes.length - 10);
+  return new Uint8Array(bytes.subarray(8, bytes.length - 10 - footer));
+}
+
+describe.sequential("the sampler's files read by other readers", () => {
+  it("DuckDB loads tick and switch runs with the contract's types and every row", async () => {
+    const dir = tempDir();
+    const tick = join(dir, "tick.arrow");
+    const sw = join(dir, "switch.arrow");
+    expect((await run(sampler, ["tick", "--iterations", "0", "--samples", "1100000", "-o", tick])).code).toBe(
+      0,
+    );
+    expect((await run(sampler, ["switch", "--threads", "3", "--samples", "3000", "-o", sw])).code).toBe(0);
+
+    const db = await duckdb.createDuckDB(
+      {
+        mvp: {
+          mainModule: join(dist, "duckdb-mvp.wasm"),
+          mainWorker: join(dist, "duckdb-node-mvp.worker.cjs"),
+        },
+        eh: { mainModule: join(dist, "duckdb-eh.wasm"), mainWorker: join(dist, "duckdb-node-eh.worker.cjs") },
+      },
+      new duckdb.VoidLogger(),
+      duckdb.NODE_RUNTIME,
+    );
+    await db.instantiate();
+    const conn = db.connect();
+    conn.insertArrowFromIPCStream(streamOf(tick), { name: "tick" });
+    conn.insertArrowFromIPCStream(streamOf(sw), { name: "sw" });
+    const row = (sql: string) => conn.query(sql).toArray()[0].toJSON();
+    expect(
+      row(
+        "select count(*)::int as n, min(ts_ns)::int as t0, typeof(any_value(ts_ns)) as ts, typeof(any_value(duration_ns)) as d from tick",
+      ),
+    ).toEqual({
+      n: 1100000,
+      t0: 0,
+      ts: "BIGINT",
+      d: "UINTEGER",
+    });
+    expect(
+      row(
+        "select count(*)::int as n, count(distinct thread)::int as threads, typeof(any_value(thread)) as t from sw",
+      ),
+    ).toEqual({
+      n: 3000,
+      threads: 3,
+      t: "INTEGER",
+    });
+    conn.close();
+  });
+
+  it("lib/format reads sampler runs in a bundle folder and its zip: every row, the exact maximum", async () => {
+    const dir = tempDir();
+    const bundle = await BundleDirectory.create(join(dir, "b"));
+    expect(
+      (
+        await run(sampler, [
+          "tick",
+          "--iterations",
+          "0",
+          "--samples",
+          "1500000",
+          "-o",
+          bundle.path(runFileName("tick")),
+        ])
+      ).code,
+    ).toBe(0);
+    expect(
+      (
+        await run(sampler, [
+          "switch",
+          "--threads",
+          "4",
+          "--samples",
+          "5000",
+          "-o",
+          bundle.path(runFileName("switch-4")),
+        ])
+      ).code,
+    ).toBe(0);
+    bundle.addRun({ id: "tick", file: runFileName("tick"), test: "tick" });
+    bundle.addRun({ id: "switch-4", file: runFileName("switch-4"), test: "switch", threads: 4 });
+    const manifest = await bundle.commit();
+    await writeBundleZip(join(dir, "b"), manifest, join(dir, "b.zip"));
+
+    const truth = (id: string) => {
+      const d = readTable(join(dir, "b", runFileName(id)))
+        .getChild("duration_ns")!
+        .toArray() as Uint32Array;
+      return { count: d.length, max: d.reduce((a, b) => Math.max(a, b), 0) };
+    };
+    for (const path of [join(dir, "b"), join(dir, "b.zip")]) {
+      const { out } = await summaries(path);
+      expect(out.map((s) => [s.run.id, s.errors, s.summary?.count, s.summary?.max.durationNs])).toEqual([
+        ["tick", [], truth("tick").count, truth("tick").max],
+        ["switch-4", [], truth("switch-4").count, truth("switch-4").max],
+      ]);
+    }
+  });
+});
+
+const CLI = join(REPO, "collector", "bin", "tickscope.mjs");
+const tickscope = (args: string[], options?: Parameters<typeof run>[2]) =>
+  run(process.execPath, [CLI, ...args], options);
+
+describe.sequential("tickscope collect and pack", () => {
+  it("collect matrix writes one bundle: tick, switch at 2 and at 1000 threads, the host fingerprint", async () => {
+    const dir = tempDir();
+    const out = join(dir, "bundle");
+    const done = await tickscope([
+      "collect",
+      "matrix",
+      "--samples",
+      "30000",
+      "--environment",
+      "bare-machine",
+      "--scenario",
+      "one-to-all",
+      "-o",
+      out,
+    ]);
+    expect(done.code, done.stderr).toBe(0);
+    const manifest = manifestSchema.parse(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")));
+    expect(manifest.runs.map((r) => [r.id, r.test, r.threads])).toEqual([
+      ["tick", "tick", undefined],
+      ["switch-2", "switch", 2],
+      ["switch-1000", "switch", 1000],
+    ]);
+    expect(manifest.host?.hz).toBe(fingerprint().hz);
+    for (const r of manifest.runs) {
+      expect(r).toMatchObject({
+        environment: "bare-machine",
+        scenario: "one-to-all",
+        samples: 30000,
+        stopped: "samples",
+      });
+      const table = readTable(join(out, r.file));
+      expect(table.numRows).toBe(30000);
+      expect(runMetadata(table)).toMatchObject({ environment: "bare-machine", scenario: "one-to-all" });
+    }
+    expect(readdirSync(dir)).toEqual(["bundle"]);
+
+    const zip = join(dir, "bundle.zip");
+    const packed = await tickscope(["pack", out, "-o", zip]);
+    expect(packed.code, packed.stderr).toBe(0);
+    const entries = unzipSync(readFileSync(zip));
+    expect(Object.keys(entries).sort()).toEqual([
+      "manifest.json",
+      "runs/switch-1000.arrow",
+      "runs/switch-1000.summary",
+      "runs/switch-2.arrow",
+      "runs/switch-2.summary",
+      "runs/tick.arrow",
+      "runs/tick.summary",
+    ]);
+    expect(tableFromIPC(entries["runs/switch-2.arrow"]).numRows).toBe(30000);
+    expect(JSON.parse(new TextDecoder().decode(entries["manifest.json"]))).toEqual(manifest);
+    // Each run's summary was saved beside it, and is the one a reader would compute.
+    const { out: saved } = await summaries(zip);
+    expect(saved.map((r) => [r.source, r.summary?.count])).toEqual(Array(3).fill(["saved", 30000]));
+    const bundle = await openPathAsBundle(out);
+    try {
+      const fresh = await summarizeBundleRun(bundle, bundle.runs[0], { useSaved: false });
+      expect(fresh.source).toBe("computed");
+      expect(saved[0].summary?.max).toEqual(fresh.summary?.max);
+      expect(saved[0].summary?.histogram.total).toBe(fresh.summary?.histogram.total);
+    } finally {
+      await bundle.close();
+    }
+  });
+
+  it("SIGINT to the CLI in the middle of a run still writes the bundle with the samples taken", async () => {
+    const dir = tempDir();
+    const out = join(dir, "bundle");
+    const child = run(process.execPath, [CLI, "collect", "tick", "--duration", "60s", "-o", out]);
+    // Wait until the sampler is writing into the hidden partial bundle, then interrupt the CLI alone.
+    const { spawnSync } = await import("node:child_process");
+    for (let i = 0; i < 200 && !readdirSync(dir).some((f) => f.includes(".partial-")); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 1500));
+    const pids = spawnSync("pgrep", ["-f", `tickscope.mjs collect tick --duration 60s -o ${out}`], {
+      encoding: "utf8",
+    })
+      .stdout.trim()
+      .split("\n");
+    expect(pids[0]).toMatch(/^\d+$/);
+    process.kill(Number(pids[0]), "SIGINT");
+    const done = await child;
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stdout).toMatch(/interrupted by SIGINT: wrote 1 of 1 test/);
+    const manifest = manifestSchema.parse(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")));
+    expect(manifest.runs[0]).toMatchObject({ id: "tick", stopped: "SIGINT" });
+    const table = readTable(join(out, manifest.runs[0].file));
+    expect(table.numRows).toBe(manifest.runs[0].samples);
+    expect(table.numRows).toBeGreaterThan(100);
+    expect(readdirSync(dir)).toEqual(["bundle"]);
+  });
+
+  it("a test that fails later in a matrix keeps the tests done before it", async () => {
+    const dir = tempDir();
+    const failing = join(dir, "sampler-that-fails-switch");
+    writeFileSync(
+      failing,
+      `#!/bin/sh\nif [ "$1" = switch ]; then echo "tickscope-sampler: cannot start switch thread 7 of 1000" >&2; exit 1; fi\nexec ${sampler} "$@"\n`,
+      { mode: 0o755 },
+    );
+    const out = join(dir, "bundle");
+    process.env.TICKSCOPE_SAMPLER = failing;
+    const errors: string[] = [];
+    vi.spyOn(console, "error").mockImplementation((m: string) => void errors.push(m));
+    vi.spyOn(console, "log").mockImplementation(() => undefined);
+    try {
+      expect(await collect.run(["matrix", "--samples", "2000", "--no-progress", "-o", out])).toBe(1);
+    } finally {
+      delete process.env.TICKSCOPE_SAMPLER;
+      vi.restoreAllMocks();
+    }
+    expect(errors.join("\n")).toMatch(/switch-2 failed: cannot start switch thread 7 of 1000/);
+    const manifest = manifestSchema.parse(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")));
+    expect(manifest.runs.map((r) => r.id)).toEqual(["tick"]);
+    expect(readTable(join(out, manifest.runs[0].file)).numRows).toBe(2000);
+  });
+
+  it("bad arguments fail before anything runs, with a clear message, and create nothing", async () => {
+    const dir = tempDir();
+    const out = join(dir, "bundle");
+    const cases: [string[], RegExp][] = [
+      [
+        ["tick", "--samples", "0", "-o", out],
+        /--samples: expected a number of samples \(1 to \d+\), found "0"/,
+      ],
+      [["tick", "--cpu", "4096", "-o", out], /--cpu 4096: no such CPU on this machine/],
+      [
+        ["switch", "--threads", "20000", "-o", out],
+        /--threads: expected a thread count \(2 to 10000\), found "20000"/,
+      ],
+      [
+        ["matrix", "--tests", "tick,switch:1", "-o", out],
+        /--tests switch:N: expected a thread count \(2 to 10000\), found "1"/,
+      ],
+      [["tick", "--duration", "forever", "-o", out], /--duration: expected a positive duration/],
+      [
+        ["tick", "--samples", "10", "-o", "/etc/hostname/bundle"],
+        /the directory \/etc\/hostname does not exist/,
+      ],
+      [["tick", "--samples", "10", "-o", dir], /already exists and is not an empty directory/],
+      [["tick", "--samples", "10"], /-o DIR is required/],
+      [["tock", "-o", out], /expected collect tick, collect switch or collect matrix/],
+    ];
+    // dir holds one file, so "-o dir" is a non-empty directory
+    writeFileSync(join(dir, "keep"), "");
+    for (const [args, message] of cases)
+      await expect(collect.run(args), args.join(" ")).rejects.toThrow(message);
+    expect(readdirSync(dir)).toEqual(["keep"]);
+    // and through the real CLI: a one-line message, exit status 2
+    const done = await tickscope(["collect", "tick", "--samples", "0", "-o", out]);
+    expect(done.code).toBe(2);
+    expect(done.stderr.trim()).toBe(
+      'tickscope collect: --samples: expected a number of samples (1 to 1099511627776), found "0"',
+    );
   });
 });

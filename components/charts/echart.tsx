@@ -6,6 +6,10 @@ import { echarts } from "./echarts-core";
 import { chartTheme, readChartTokens } from "./theme";
 import { useTheme } from "../workspace/theme";
 
+function armBrushZoom(instance: ECharts): void {
+  instance.dispatchAction({ type: "takeGlobalCursor", key: "dataZoomSelect", dataZoomSelectActive: true });
+}
+
 export type ChartEvents = Record<string, (params: unknown, chart: ECharts) => void>;
 
 export interface ChartHandle {
@@ -23,6 +27,8 @@ interface Props {
   label: string;
   className?: string;
   testId?: string;
+  /** Dragging across the plot selects a time range and zooms to it (the option's toolbox dataZoom). */
+  brushZoom?: boolean;
 }
 
 /**
@@ -30,13 +36,14 @@ interface Props {
  * box, dispose on unmount or theme change. Everything else passes options built by pure functions.
  */
 export const EChart = forwardRef<ChartHandle, Props>(function EChart(
-  { option, notMerge = false, events, label, className, testId },
+  { option, notMerge = false, events, label, className, testId, brushZoom = false },
   ref,
 ) {
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<ECharts | null>(null);
   const eventsRef = useRef(events);
   const optionRef = useRef(option);
+  const brushZoomRef = useRef(brushZoom);
   const theme = useTheme();
 
   useEffect(() => {
@@ -51,6 +58,7 @@ export const EChart = forwardRef<ChartHandle, Props>(function EChart(
     const instance = echarts.init(element, themeName, { renderer: "canvas" });
     chart.current = instance;
     instance.setOption(optionRef.current, true);
+    if (brushZoomRef.current) armBrushZoom(instance);
     const names = ["click", "datazoom", "dblclick", "brushEnd"];
     for (const name of names)
       instance.on(name, (params: unknown) => eventsRef.current?.[name]?.(params, instance));
@@ -67,8 +75,12 @@ export const EChart = forwardRef<ChartHandle, Props>(function EChart(
 
   useEffect(() => {
     optionRef.current = option;
-    chart.current?.setOption(option, { notMerge, lazyUpdate: false });
-  }, [option, notMerge]);
+    brushZoomRef.current = brushZoom;
+    if (!chart.current) return;
+    chart.current.setOption(option, { notMerge, lazyUpdate: false });
+    // A merged option keeps the toolbox's state; only a replaced one needs arming again.
+    if (brushZoom && notMerge) armBrushZoom(chart.current);
+  }, [option, notMerge, brushZoom]);
 
   useImperativeHandle(ref, () => ({
     toPng: () =>

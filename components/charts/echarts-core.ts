@@ -8,6 +8,7 @@ import {
   TooltipComponent,
   VisualMapComponent,
   AriaComponent,
+  ToolboxComponent,
 } from "echarts/components";
 import * as echarts from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
@@ -27,6 +28,7 @@ echarts.use([
   MarkPointComponent,
   VisualMapComponent,
   AriaComponent,
+  ToolboxComponent,
   CanvasRenderer,
 ]);
 

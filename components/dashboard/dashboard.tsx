@@ -13,6 +13,7 @@ import { TickPanel } from "../panels/tick-panel";
 import { TimelinePanel } from "../panels/timeline-panel";
 import type { TimeWindow } from "../panels/zoom";
 import { DropTarget, OpenControls } from "../workspace/open-controls";
+import { matchesRef, runRef } from "../workspace/run-ref";
 import { RunsTable } from "../workspace/runs-table";
 import { useRuns, useWorkspace, WorkspaceProvider } from "../workspace/workspace-context";
 import { useDemo } from "./use-demo";
@@ -47,7 +48,8 @@ function DashboardBody() {
   );
   const focusRun = useMemo(
     () =>
-      sampleRuns.find((run) => run.id === view.focus || run.key === view.focus) ??
+      (view.focus !== null ? sampleRuns.find((run) => matchesRef(run, view.focus!)) : undefined) ??
+      sampleRuns.find((run) => run.state === "ready" && run.test === "tick") ??
       sampleRuns.find((run) => run.state === "ready") ??
       sampleRuns[0],
     [sampleRuns, view.focus],
@@ -73,24 +75,25 @@ function DashboardBody() {
   const onFocus = useCallback(
     (key: string) => {
       const run = runs.find((r) => r.key === key);
-      update({ focus: run?.id ?? key, from: null, to: null });
+      update({ focus: run ? runRef(run, runs) : key, from: null, to: null });
     },
     [runs, update],
   );
   const openAtMax = useCallback(
     (run: RunEntry) => {
       const max = run.digest?.max;
-      if (!max || max.ts === null) return update({ panel: "timeline", focus: run.id, from: null, to: null });
+      const focus = runRef(run, runs);
+      if (!max || max.ts === null) return update({ panel: "timeline", focus, from: null, to: null });
       const span = Math.max((run.digest?.tick?.periodNs ?? 1e6) * 10, 1e6);
       update({
         panel: "timeline",
-        focus: run.id,
+        focus,
         from: Math.round(max.ts - span / 2),
         to: Math.round(max.ts + span / 2),
       });
       setPicked({ runKey: run.key, ts: max.ts, value: max.value });
     },
-    [update],
+    [update, runs],
   );
   const centre = window ? (window.t0 + window.t1) / 2 : null;
 

@@ -8,6 +8,7 @@ import { histogramOption, percentileOption } from "../charts/options/distributio
 import { formatDuration } from "../charts/units";
 import { Panel } from "../ui/panel";
 import { runLabel } from "../workspace/run-label";
+import { matchesRef, runRef } from "../workspace/run-ref";
 
 const TABLE_PERCENTILES = [50, 90, 99, 99.9, 99.99, 99.999];
 
@@ -25,7 +26,7 @@ export function DistributionPanel({
   const spectrumChart = useRef<ChartHandle>(null);
   const ready = runs.filter((run) => run.state === "ready" && run.digest);
   const shown = useMemo(() => {
-    const picked = ready.filter((run) => chosen.includes(run.id));
+    const picked = ready.filter((run) => chosen.some((ref) => matchesRef(run, ref)));
     return picked.length ? picked : ready.slice(0, 8);
   }, [ready, chosen]);
   const histogram = useMemo(
@@ -46,9 +47,9 @@ export function DistributionPanel({
         empty="Open runs to compare their distributions."
       />
     );
-  const toggle = (id: string) => {
-    const ids = shown.map((run) => run.id);
-    onChoose(ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id]);
+  const toggle = (run: RunEntry) => {
+    const next = shown.includes(run) ? shown.filter((r) => r !== run) : [...shown, run];
+    onChoose(next.map((r) => runRef(r, runs)));
   };
   return (
     <Panel
@@ -60,7 +61,7 @@ export function DistributionPanel({
           <legend className="sr-only">Runs to overlay</legend>
           {ready.map((run) => (
             <label key={run.key} className="flex items-center gap-1">
-              <input type="checkbox" checked={shown.includes(run)} onChange={() => toggle(run.id)} />
+              <input type="checkbox" checked={shown.includes(run)} onChange={() => toggle(run)} />
               {runLabel(run)}
             </label>
           ))}

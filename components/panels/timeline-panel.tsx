@@ -239,7 +239,7 @@ export function TimelinePanel({ run, window: requested, onWindow, thresholdNs, m
         ref={chartBox}
         tabIndex={0}
         role="group"
-        aria-label="Timeline chart. Plus and minus zoom, arrow keys pan, Home shows the whole run."
+        aria-label="Timeline chart. Drag across it or use the wheel to zoom; plus and minus zoom, arrow keys pan, Home shows the whole run."
         aria-keyshortcuts="+ - ArrowLeft ArrowRight Home"
         onKeyDown={onKey}
         data-testid="timeline-chart"
@@ -250,6 +250,7 @@ export function TimelinePanel({ run, window: requested, onWindow, thresholdNs, m
           ref={chart}
           option={option}
           events={events}
+          brushZoom
           label={`Timeline of ${runLabel(run)}: min and max per pixel column`}
           className="h-full w-full"
         />

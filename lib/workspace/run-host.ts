@@ -181,6 +181,9 @@ export class RunHost {
   private async openBundle(bundle: Bundle, jobKey: string): Promise<void> {
     const keyOf = (run: BundleRun) => `${jobKey}/${run.id}`;
     const where = (file: string) => (file.startsWith(bundle.name) ? file : `${bundle.name}: ${file}`);
+    // The bundle's fingerprint describes every run that does not carry its own.
+    const host = bundle.manifest?.host;
+    for (const run of bundle.runs) if (host && !run.fields.host) run.fields = { ...run.fields, host };
     const readable = bundle.runs.filter((run) => run.header !== null);
     const problems = [
       ...bundle.problems.map((problem, i) => ({

@@ -28,6 +28,25 @@ describe("planOpen", () => {
     ]);
   });
 
+  it("opens each bundle of a parent folder, files going to the nearest manifest above them", () => {
+    const jobs = planOpen([
+      source("demo/kvm-matrix/manifest.json"),
+      source("demo/kvm-matrix/runs/tick.arrow"),
+      source("demo/load/manifest.json"),
+      source("demo/load/runs/tick.arrow"),
+      source("demo/notes.arrow"),
+    ]);
+    expect(jobs.map((job) => [job.kind, job.name])).toEqual([
+      ["folder", "demo/kvm-matrix"],
+      ["folder", "demo/load"],
+      ["run", "demo/notes.arrow"],
+    ]);
+    expect(jobs[0].kind === "folder" && jobs[0].files.map((f) => f.name)).toEqual([
+      "demo/kvm-matrix/manifest.json",
+      "demo/kvm-matrix/runs/tick.arrow",
+    ]);
+  });
+
   it("opens the arrow files of a folder without a manifest one by one", () => {
     const jobs = planOpen([source("runs/a.arrow"), source("runs/notes.txt")]);
     expect(jobs.map((job) => job.kind)).toEqual(["run", "rejected"]);

@@ -24,37 +24,32 @@ function extensionOf(name: string): string {
   return dot < 0 ? "" : name.slice(dot).toLowerCase();
 }
 
-function topFolder(path: string): string | null {
-  const slash = path.indexOf("/");
-  return slash < 0 ? null : path.slice(0, slash);
-}
-
 /**
- * Sorts what was dropped or picked into jobs: each zip is a bundle, each folder holding a manifest.json
- * is a bundle, every other .arrow file is a run on its own, and anything else is rejected with a reason.
- * Names carry folder paths (webkitRelativePath) when a folder was picked.
+ * Sorts what was dropped or picked into jobs: each zip is a bundle; each folder holding a manifest.json
+ * is a bundle (picking a parent folder of several bundles opens each of them); every other .arrow file
+ * is a run on its own; anything else is rejected with a reason. Names carry folder paths
+ * (webkitRelativePath) when a folder was picked.
  */
 export function planOpen(sources: ByteSource[]): OpenJob[] {
   const jobs: OpenJob[] = [];
-  const folders = new Map<string, ByteSource[]>();
+  const folders = sources
+    .filter((source) => source.name === MANIFEST_FILE || source.name.endsWith(`/${MANIFEST_FILE}`))
+    .map((source) => source.name.slice(0, source.name.length - MANIFEST_FILE.length));
+  // The deepest folder first, so that a file goes to the nearest bundle above it.
+  const manifests = [...folders].sort((a, b) => b.length - a.length);
+  const bundles = new Map<string, ByteSource[]>(manifests.map((folder) => [folder, []]));
   const loose: ByteSource[] = [];
   for (const source of sources) {
-    const folder = topFolder(source.name);
-    if (folder !== null) {
-      const list = folders.get(folder) ?? [];
-      list.push(source);
-      folders.set(folder, list);
-    } else loose.push(source);
+    const folder = manifests.find((prefix) => source.name.startsWith(prefix));
+    if (folder !== undefined) bundles.get(folder)!.push(source);
+    else loose.push(source);
   }
-  for (const [folder, files] of folders) {
-    const hasManifest = files.some((file) => file.name === `${folder}/${MANIFEST_FILE}`);
-    if (hasManifest) jobs.push({ kind: "folder", name: folder, files });
-    else loose.push(...files);
-  }
-  const looseManifest = loose.find((file) => file.name === MANIFEST_FILE);
-  if (looseManifest) {
-    jobs.push({ kind: "folder", name: "bundle", files: loose });
-    return jobs;
+  for (const folder of folders) {
+    const name = folder.replace(/\/$/, "") || "bundle";
+    const files = bundles
+      .get(folder)!
+      .map((file) => ({ ...file, name: `${name}/${file.name.slice(folder.length)}` }));
+    jobs.push({ kind: "folder", name, files });
   }
   for (const source of loose) {
     const extension = extensionOf(source.name);

@@ -6,6 +6,7 @@
 #include <sys/klog.h>
 #include "cpu.h"
 
+#ifdef COUNTER_HAS_TSC
 /* "tsc: Refined TSC clocksource calibration: 2100.000 MHz" beats "tsc: Detected 2100.000 MHz processor". */
 static double kernel_log_tsc_hz(void) {
   int size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
@@ -25,6 +26,7 @@ static double kernel_log_tsc_hz(void) {
   free(log);
   return hz;
 }
+#endif
 
 void counter_detect(counter_info *c) {
   memset(c, 0, sizeof *c);

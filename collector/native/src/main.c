@@ -26,7 +26,8 @@ static const char *USAGE =
     "\n"
     "Durations: 500ms, 3s, 10m, 1h. Defaults: the last CPU, the highest FIFO priority, --loop-us 68,\n"
     "--duration 10s. SIGINT or SIGTERM ends a run early; the samples taken so far are written.\n"
-    "Progress (--progress) and the result are JSON lines on stdout; errors go to stderr.\n";
+    "Progress (--progress) and the result are JSON lines on stdout; errors go to stderr.\n"
+    "--progress-alternate reports in even seconds only (to measure what the monitor costs).\n";
 
 int main(int argc, char **argv) {
   if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {

@@ -96,6 +96,8 @@ void run_parse_options(run_options *o, const char *test, int argc, char **argv) 
       o->allow_unprivileged = true;
     } else if (!strcmp(a, "--progress")) {
       o->progress = true;
+    } else if (!strcmp(a, "--progress-alternate")) {
+      o->progress = o->progress_alternate = true;
     } else if (!strcmp(a, "--no-progress")) {
       o->progress = false;
     } else if (!strcmp(a, "--progress-ms")) {
@@ -173,7 +175,11 @@ void run_prepare(run_options *o) {
     buf_printf(&note, "SCHED_FIFO refused (%s): ran under SCHED_OTHER. ", strerror(err));
     RUN.policy_priority = 0;
   }
-  if (mlockall(MCL_CURRENT | MCL_FUTURE) == 0) {
+  /* MCL_ONFAULT (Linux 4.4+): lock pages as they are touched, so reserved sample memory is not all
+   * populated at once; without it everything mapped is populated and locked immediately. */
+  if (mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) == 0) {
+    RUN.locked = RUN.lock_onfault = true;
+  } else if (errno == EINVAL && mlockall(MCL_CURRENT | MCL_FUTURE) == 0) {
     RUN.locked = true;
   } else {
     int err = errno;
@@ -220,6 +226,30 @@ double run_estimate_hz(void) {
   return counter_hz(&RUN.counter, a, counter_pair_read(&RUN.counter));
 }
 
+uint64_t run_thread_faults(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_THREAD, &ru);
+  return (uint64_t)ru.ru_minflt + (uint64_t)ru.ru_majflt;
+}
+
+void run_reserve_samples(const run_options *o, samples_t *s, double initial_rate, bool with_thread) {
+  if (o->samples) {
+    samples_reserve(s, o->samples, o->samples, with_thread);
+    return;
+  }
+  uint64_t most = samples_max_capacity(with_thread);
+  double seconds = o->duration_ns / 1e9;
+  uint64_t estimate = (uint64_t)(initial_rate * seconds) + 4096;
+  if (RUN.locked && !RUN.lock_onfault) {
+    /* Everything mapped is populated now: reserve the estimate only. */
+    samples_reserve(s, estimate < most ? estimate : most, estimate < most ? estimate : most, with_thread);
+    return;
+  }
+  /* Enough for the monitor's first look (every 250 ms); it faults in the rest ahead of the sampler. */
+  uint64_t initial = (uint64_t)(initial_rate * (seconds < 0.5 ? seconds : 0.5)) + (1u << 20);
+  samples_reserve(s, most, initial < most ? initial : most, with_thread);
+}
+
 void run_thread_attr(pthread_attr_t *attr, int cpu, size_t stack) {
   pthread_attr_init(attr);
   pthread_attr_setstacksize(attr, stack);
@@ -251,9 +281,10 @@ static void sleep_until(uint64_t mono_deadline) {
   clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL); /* EINTR: a signal; the loop looks */
 }
 
-void run_monitor(const run_options *o, const samples_t *s) {
+void run_monitor(const run_options *o, samples_t *s) {
   uint64_t start = mono_ns(), deadline = o->duration_ns ? start + o->duration_ns : UINT64_MAX;
   uint64_t scanned = 0, max_ticks = 0, next = start + o->progress_ns;
+  uint64_t rate_at = start, rate_from = 0;
   counter_scale scale = counter_scale_for(RUN.hz_estimate);
   while (!__atomic_load_n(&RUN.done, __ATOMIC_ACQUIRE) && !RUN.stop) {
     uint64_t until = next < deadline ? next : deadline;
@@ -264,21 +295,36 @@ void run_monitor(const run_options *o, const samples_t *s) {
       RUN.stopped = "duration";
       RUN.stop = 1;
     }
-    if (now >= next) {
-      next += o->progress_ns;
-      if (next < now) next = now + o->progress_ns;
-      if (o->progress) {
-        /* Read what the sampler wrote since the last look; the measured loop does nothing extra. */
-        while (scanned < s->capacity) {
-          uint32_t d = __atomic_load_n(&s->dur[scanned], __ATOMIC_ACQUIRE);
-          if (!d) break;
-          if (d > max_ticks) max_ticks = d;
-          scanned++;
-        }
-        printf("{\"progress\":{\"samples\":%llu,\"elapsed_s\":%.3f,\"max_ns\":%llu}}\n", (unsigned long long)scanned,
-               (now - start) / 1e9, (unsigned long long)counter_to_ns(scale, max_ticks));
-        fflush(stdout);
-      }
+    if (now < next) continue;
+    next += o->progress_ns;
+    if (next < now) next = now + o->progress_ns;
+    bool growing = s->prefaulted < s->capacity;
+    bool reporting = o->progress && (!o->progress_alternate || ((now - start) / 1000000000ull) % 2 == 0);
+    if (!reporting && !growing) continue;
+    /* Read what the sampler wrote since the last look (never past the faulted-in pages); the measured
+     * loop does nothing extra. */
+    uint64_t limit = __atomic_load_n(&s->prefaulted, __ATOMIC_ACQUIRE);
+    while (scanned < limit) {
+      uint32_t d = __atomic_load_n(&s->dur[scanned], __ATOMIC_ACQUIRE);
+      if (!d) break;
+      if (d > max_ticks) max_ticks = d;
+      scanned++;
+    }
+    if (growing && !RUN.stop) {
+      /* Keep three seconds at the recent rate (at least 2^20 samples, at most what the rest of the run
+       * needs) faulted in ahead of the sampler. */
+      double rate = now > rate_at ? (double)(scanned - rate_from) * 1e9 / (double)(now - rate_at) : 0;
+      rate_at = now;
+      rate_from = scanned;
+      double horizon = deadline == UINT64_MAX ? 3 : (double)(deadline - now) / 1e9 + 0.5;
+      uint64_t ahead = (uint64_t)(rate * (horizon < 3 ? horizon : 3));
+      if (ahead < (1u << 20)) ahead = 1u << 20;
+      if (scanned + ahead > limit) samples_prefault(s, scanned + 2 * ahead);
+    }
+    if (reporting) {
+      printf("{\"progress\":{\"samples\":%llu,\"elapsed_s\":%.3f,\"max_ns\":%llu}}\n", (unsigned long long)scanned,
+             (now - start) / 1e9, (unsigned long long)counter_to_ns(scale, max_ticks));
+      fflush(stdout);
     }
   }
   if (RUN.signal_seen && !RUN.stopped) RUN.stopped = signal_name(RUN.signal_seen);
@@ -326,6 +372,7 @@ static void run_metadata(const run_options *o, const samples_t *s, double hz, ui
   else
     json_null(&j, "monitor_cpu");
   json_int(&j, "saturated_samples", (int64_t)saturated);
+  json_int(&j, "page_faults_while_measuring", (int64_t)RUN.loop_faults);
   json_str(&j, "sampler", "tickscope-sampler " TICKSCOPE_VERSION);
   json_raw(&j, "host", buf_str(&host));
   json_end(&j);
@@ -333,7 +380,7 @@ static void run_metadata(const run_options *o, const samples_t *s, double hz, ui
 }
 
 /* Converts, writes the batches, renames into place; shared by the tests and write-bench. */
-void run_write_samples(const char *test, samples_t *s, counter_scale scale, const char *run_json, uint64_t *saturated) {
+static void run_write_samples(const char *test, samples_t *s, counter_scale scale, const char *run_json, uint64_t *saturated) {
   *saturated = samples_to_ns(s, scale);
   arrow_column cols[3] = {{"ts_ns", 64, true}, {"duration_ns", 32, false}, {"thread", 32, true}};
   arrow_kv meta[2] = {{"latency:test", test}, {"latency:run", run_json}};
@@ -401,7 +448,7 @@ int run_write_bench(int argc, char **argv) {
   if (!n || !out) fail_usage("write-bench: usage: write-bench --samples N -o FILE");
   open_temp_output(out);
   samples_t s;
-  samples_alloc(&s, n, false);
+  samples_reserve(&s, n, n, false);
   for (uint64_t i = 0; i < n; i++) {
     s.ts[i] = 1000000 + i * 151200;
     s.dur[i] = 142800 + (uint32_t)(i % 97);

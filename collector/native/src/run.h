@@ -18,6 +18,7 @@ typedef struct {
   uint64_t duration_ns; /* 0: by samples */
   const char *environment, *scenario, *label, *output;
   bool allow_unprivileged, progress;
+  bool progress_alternate; /* progress in even seconds only: to measure what it costs within one run */
   uint64_t progress_ns;
 } run_options;
 
@@ -28,6 +29,8 @@ typedef struct {
   counter_pair start, end;
   char started_at[40];
   bool fifo, locked;
+  bool lock_onfault;          /* mlockall(MCL_ONFAULT): reserved sample memory is not populated at once */
+  volatile uint64_t loop_faults; /* page faults the measured threads took while measuring (should be 0) */
   char privilege_note[512];
   int policy_priority;
   int monitor_cpu;
@@ -49,9 +52,15 @@ void run_thread_attr(pthread_attr_t *attr, int cpu, size_t stack);
 /* pthread_create with every signal blocked in the new thread. */
 int run_thread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg);
 /* Watches the run from another CPU until it stops: duration, signals, progress lines. */
-void run_monitor(const run_options *o, const samples_t *s);
+void run_monitor(const run_options *o, samples_t *s);
 /* Converts the samples and writes the Arrow file, renames it into place, prints the result line. */
 void run_write(const run_options *o, samples_t *s);
+/* Reserves the sample memory: all of it, pre-faulted, for a run by count; for a run by duration, room for
+ * the most that memory allows, with `initial_rate` samples a second pre-faulted for the first half second
+ * (the monitor faults in more ahead of the sampler). */
+void run_reserve_samples(const run_options *o, samples_t *s, double initial_rate, bool with_thread);
+/* Minor and major page faults of the calling thread so far. */
+uint64_t run_thread_faults(void);
 /* The sampler's pre-run frequency estimate, measured over ~20 ms. */
 double run_estimate_hz(void);
 #endif

@@ -7,20 +7,47 @@
 #include "util.h"
 
 static void *map(uint64_t bytes) {
-  void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  /* Address space only: with mlockall(MCL_ONFAULT) pages are locked as they are first touched. */
+  void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED)
     fail("cannot allocate %.1f MiB for the samples: %s (ask for fewer --samples or a shorter --duration)",
          bytes / 1048576.0, strerror(errno));
-  memset(p, 0, bytes); /* pre-fault, so the measured loop never takes a page fault */
   return p;
 }
 
-void samples_alloc(samples_t *s, uint64_t capacity, bool with_thread) {
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
+#endif
+
+/* Faults in the pages of [from, to) bytes without changing a byte: MADV_POPULATE_WRITE where the kernel
+ * has it (one call, as if each page were written), else an atomic add of zero on each page, a write
+ * that keeps whatever the sampler may have stored there meanwhile. */
+static void touch(void *base, uint64_t from, uint64_t to) {
+  from &= ~(uint64_t)4095;
+  if (to <= from) return;
+  if (madvise((char *)base + from, to - from, MADV_POPULATE_WRITE) == 0) return;
+  for (uint64_t at = from; at < to; at += 4096)
+    __atomic_fetch_add((uint32_t *)((char *)base + at), 0, __ATOMIC_RELAXED);
+}
+
+void samples_prefault(samples_t *s, uint64_t upto) {
+  if (upto > s->capacity) upto = s->capacity;
+  uint64_t from = s->prefaulted;
+  if (upto <= from) return;
+  touch(s->ts, from * 8, upto * 8);
+  touch(s->dur, from * 4, upto * 4);
+  if (s->thread) touch(s->thread, from * 4, upto * 4);
+  __atomic_store_n(&s->prefaulted, upto, __ATOMIC_RELEASE);
+}
+
+void samples_reserve(samples_t *s, uint64_t capacity, uint64_t initial, bool with_thread) {
   memset(s, 0, sizeof *s);
+  if (!capacity) capacity = 1;
   s->capacity = capacity;
-  s->ts = map((capacity ? capacity : 1) * 8);
-  s->dur = map((capacity ? capacity : 1) * 4);
-  if (with_thread) s->thread = map((capacity ? capacity : 1) * 4);
+  s->ts = map(capacity * 8);
+  s->dur = map(capacity * 4);
+  if (with_thread) s->thread = map(capacity * 4);
+  samples_prefault(s, initial);
 }
 
 void samples_free(samples_t *s) {

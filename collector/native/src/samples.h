@@ -1,5 +1,7 @@
-/* Sample memory: preallocated, locked and pre-faulted before a run; converted in place to nanoseconds
- * and written as record batches after it, so the peak stays at 12 bytes a sample (16 with `thread`). */
+/* Sample memory: reserved before a run and pre-faulted ahead of the sampler (all of it for a run by
+ * sample count; for a run by duration the monitor keeps a few seconds' worth ready ahead of the write
+ * position), locked; converted in place to nanoseconds and written as record batches after the run, so
+ * the peak stays at 12 bytes a sample (16 with `thread`). */
 #ifndef TICKSCOPE_SAMPLES_H
 #define TICKSCOPE_SAMPLES_H
 #include <stdbool.h>
@@ -10,12 +12,16 @@ typedef struct {
   uint64_t *ts;    /* counter value at the sample's start; int64 ns since the run started once converted */
   uint32_t *dur;   /* counter ticks (0 = not yet written); ns once converted; saturates at UINT32_MAX */
   int32_t *thread; /* the thread that resumed (switch test), NULL otherwise */
-  uint64_t capacity;
-  uint64_t count; /* samples taken */
+  uint64_t capacity;   /* reserved (address space) */
+  uint64_t prefaulted; /* samples whose pages are resident: the sampler never faults below this */
+  uint64_t count;      /* samples taken */
 } samples_t;
 
-/* Fails with a message when the memory is not there. */
-void samples_alloc(samples_t *s, uint64_t capacity, bool with_thread);
+/* Reserves `capacity` samples and pre-faults the first `initial`. Fails with a message when the memory
+ * is not there. */
+void samples_reserve(samples_t *s, uint64_t capacity, uint64_t initial, bool with_thread);
+/* Pre-faults (zero-fills) up to `upto` samples; runs on the monitor's CPU, never the measured one. */
+void samples_prefault(samples_t *s, uint64_t upto);
 void samples_free(samples_t *s);
 /* Bytes of RAM one sample needs, and how many samples fit in the memory budget (60% of MemAvailable). */
 uint64_t samples_bytes_each(bool with_thread);

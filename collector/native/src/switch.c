@@ -31,6 +31,7 @@ static void *switch_thread(void *arg) {
   int32_t me = (int32_t)(intptr_t)arg;
   volatile char page[8192];
   memset((char *)page, 0, sizeof page);
+  uint64_t faults = run_thread_faults();
   __atomic_add_fetch(&SW.ready, 1, __ATOMIC_RELEASE);
   uint64_t *ts = S->ts, cap = S->capacity;
   uint32_t *dur = S->dur;
@@ -53,6 +54,7 @@ static void *switch_thread(void *arg) {
     thread[i] = me;
     samples_store(dur, i, now - last);
   }
+  __atomic_add_fetch(&RUN.loop_faults, run_thread_faults() - faults, __ATOMIC_RELAXED);
   return NULL;
 }
 
@@ -61,15 +63,9 @@ int switch_main(int argc, char **argv) {
   run_parse_options(&o, "switch", argc, argv);
   run_prepare(&o);
 
-  uint64_t capacity = o.samples;
-  if (!capacity) {
-    /* A switch takes well over 100 ns (a system call and a context switch): that bounds the count. */
-    capacity = o.duration_ns / 100 + 4096;
-    uint64_t most = samples_max_capacity(true);
-    if (capacity > most) capacity = most;
-  }
+  /* A switch takes a system call and a context switch: well over 400 ns. */
   samples_t s;
-  samples_alloc(&s, capacity, true);
+  run_reserve_samples(&o, &s, 2.5e6, true);
   S = &s;
 
   pthread_t *threads = calloc((size_t)o.threads, sizeof *threads);

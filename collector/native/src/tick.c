@@ -90,14 +90,16 @@ static void *calibrate_thread(void *arg) {
     }
     job->iterations = n;
   }
-  RUN.loop_ns_min = (double)min_loop_ticks(job->iterations, 200) / ticks_per_ns;
+  RUN.loop_ns_min = (double)min_loop_ticks(job->iterations, 1000) / ticks_per_ns;
   return NULL;
 }
 
 static void *sampler_thread(void *arg) {
   tick_job *job = arg;
   prefault_stack();
+  uint64_t faults = run_thread_faults();
   tick_loop(job->s, job->iterations);
+  __atomic_add_fetch(&RUN.loop_faults, run_thread_faults() - faults, __ATOMIC_RELAXED);
   __atomic_store_n(&RUN.done, 1, __ATOMIC_RELEASE);
   return NULL;
 }
@@ -121,16 +123,9 @@ int tick_main(int argc, char **argv) {
   pthread_join(t, NULL);
   RUN.loop_iterations = job.iterations;
 
-  uint64_t capacity = o.samples;
-  if (!capacity) {
-    /* Each sample lasts at least the uninterrupted loop: that bounds how many a duration can hold. */
-    double min_ns = RUN.loop_ns_min > 5 ? RUN.loop_ns_min * 0.8 : 4;
-    capacity = (uint64_t)(o.duration_ns / min_ns) + 4096;
-    uint64_t most = samples_max_capacity(false);
-    if (capacity > most) capacity = most;
-  }
+  /* Samples come no faster than one per uninterrupted loop; half that, in case the CPU runs faster later. */
   samples_t s;
-  samples_alloc(&s, capacity, false);
+  run_reserve_samples(&o, &s, 2e9 / (RUN.loop_ns_min > 10 ? RUN.loop_ns_min : 10), false);
   job.s = &s;
 
   iso8601_now(RUN.started_at, sizeof RUN.started_at);

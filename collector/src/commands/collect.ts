@@ -1,3 +1,4 @@
+import { rm } from "node:fs/promises";
 import { PAPER_SCENARIOS } from "../../../lib/format/contract";
 import { BundleDirectory, runFileName } from "../../../lib/format/bundle-writer";
 import type { ManifestRun } from "../../../lib/format/manifest";
@@ -22,6 +23,7 @@ import {
   parseOptions,
 } from "../options";
 import { ProgressBar, formatNs } from "../progress-bar";
+import { saveRunSummary, summaryFileName } from "../run-summary";
 
 const usage = `collect tick|switch|matrix [options] -o DIR
 
@@ -37,6 +39,7 @@ const usage = `collect tick|switch|matrix [options] -o DIR
   --label L            a free label for the runs
   --title T            the bundle's title
   --no-progress        no progress bar (the sampler's monitor then reads nothing)
+  --no-summary         do not save each run's summary beside it (readers then compute it)
   --allow-unprivileged run without SCHED_FIFO or locked memory, marked so in the run
   -o, --output DIR     the bundle folder to create (must not exist)
 
@@ -59,6 +62,7 @@ const collect: Command = {
       label: { type: "string" },
       title: { type: "string" },
       "no-progress": { type: "boolean" },
+      "no-summary": { type: "boolean" },
       "allow-unprivileged": { type: "boolean" },
       output: { type: "string", short: "o" },
     });
@@ -118,6 +122,7 @@ const collect: Command = {
     moveOffCpu(cpu, cpus);
 
     let interrupted: NodeJS.Signals | null = null;
+    let failure: { id: string; error: Error } | null = null;
     let current: SamplerRun | null = null;
     const onSignal = (signal: NodeJS.Signals) => {
       interrupted = signal;
@@ -148,15 +153,35 @@ const collect: Command = {
         ];
         const bar = new ProgressBar({ label: id, samples, durationNs });
         current = runSampler(samplerArgs, (p) => bar.update(p));
-        const result: SamplerResult = await current.result;
-        current = null;
+        let result: SamplerResult;
+        try {
+          result = await current.result;
+        } catch (error) {
+          // Keep the tests already done (an hour's run is not thrown away for a later failure).
+          if (!bundle.runCount) throw error;
+          failure = { id, error: error as Error };
+          break;
+        } finally {
+          current = null;
+        }
         bar.done(
           `${id}: ${result.samples.toLocaleString("en-US")} samples, max ${formatNs(result.max_ns)}, stopped by ${result.stopped}` +
             (result.unprivileged ? " (UNPRIVILEGED: not SCHED_FIFO or not locked)" : ""),
         );
+        if (result.samples === 0) {
+          // Stopped before its first sample: an empty run says nothing, and readers reject it.
+          await rm(bundle.path(file), { force: true });
+          continue;
+        }
+        let summary: string | undefined;
+        if (!values["no-summary"]) {
+          summary = summaryFileName(file);
+          await saveRunSummary(bundle.path(file), file, planned.test, bundle.path(summary));
+        }
         const run: ManifestRun = {
           id,
           file,
+          ...(summary ? { summary } : {}),
           test: planned.test,
           ...(environment ? { environment } : {}),
           ...(values.scenario ? { scenario: values.scenario } : {}),
@@ -182,6 +207,12 @@ const collect: Command = {
       process.off("SIGTERM", onSignal);
     }
     const shown = values.output!;
+    if (failure) {
+      const { id, error } = failure as { id: string; error: Error };
+      console.error(`tickscope collect: ${id} failed: ${error.message}`);
+      console.log(`wrote the ${bundle.runCount} test(s) done before it to ${shown}`);
+      return error instanceof UsageError ? error.status : 1;
+    }
     console.log(
       interrupted
         ? `interrupted by ${interrupted}: wrote ${bundle.runCount} of ${plan.length} test(s) to ${shown}`

@@ -119,7 +119,9 @@ export function timelineOption({
         endValue: t1,
         minValueSpan: 1000,
         zoomOnMouseWheel: true,
-        moveOnMouseMove: true,
+        moveOnMouseWheel: "shift",
+        // Dragging selects a range to zoom to (the toolbox below); shift+wheel and the slider pan.
+        moveOnMouseMove: false,
       },
       {
         type: "slider",
@@ -134,6 +136,13 @@ export function timelineOption({
         labelFormatter: (value: number) => formatInstant(value, Math.max((t1 - t0) / 1000, 1)),
       },
     ],
+    // Hidden: only its drag-to-select zoom is used (armed by the chart component).
+    toolbox: {
+      show: true,
+      right: -200,
+      itemSize: 1,
+      feature: { dataZoom: { xAxisIndex: 0, yAxisIndex: false, filterMode: "none" } },
+    },
     tooltip: {
       trigger: "item",
       confine: true,

@@ -1,0 +1,28 @@
+import { writeFile } from "node:fs/promises";
+import { openFileSource } from "../../lib/format/node-source";
+import { readRunBatches } from "../../lib/format/run-reader";
+import { encodeSummary, summarizeRun } from "../../lib/summary";
+
+/** Where a run's saved summary goes, beside its file. */
+export function summaryFileName(runFile: string): string {
+  return runFile.replace(/\.arrows?$/, "") + ".summary";
+}
+
+/**
+ * Computes a run's summary (lib/summary, the same code the server and the browser run) and saves it
+ * beside the run, so a reader need not scan millions of samples before it can draw anything.
+ */
+export async function saveRunSummary(
+  path: string,
+  name: string,
+  test: string | undefined,
+  out: string,
+): Promise<void> {
+  const source = await openFileSource(path);
+  try {
+    const summary = await summarizeRun(readRunBatches(source, name), { test });
+    await writeFile(out, encodeSummary(summary));
+  } finally {
+    await source.close();
+  }
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { parseMatrix } from "../src/collect-plan";
+import { formatDuration, parseDuration } from "../src/options";
+import { progressLine } from "../src/progress-bar";
+
+describe("durations", () => {
+  it("reads 3s, 500ms, 10m, 1h and a bare number of seconds", () => {
+    expect(["3s", "500ms", "10m", "1h", "2", "1.5s", "250us"].map((d) => parseDuration(d))).toEqual([
+      3e9, 5e8, 600e9, 3600e9, 2e9, 1.5e9, 250e3,
+    ]);
+  });
+
+  it("rejects anything else, saying what it expected", () => {
+    for (const bad of ["", "0s", "-1s", "3 weeks", "1d", "s"])
+      expect(() => parseDuration(bad)).toThrow(/--duration: expected a positive duration such as 3s/);
+  });
+
+  it("writes them back in the form the sampler reads", () => {
+    expect([3600e9, 600e9, 3e9, 5e8].map(formatDuration)).toEqual(["1h", "10m", "3s", "500ms"]);
+  });
+});
+
+describe("collect matrix --tests", () => {
+  it("reads tick and switch:N", () => {
+    expect(parseMatrix("tick,switch:2,switch:1000")).toEqual([
+      { test: "tick" },
+      { test: "switch", threads: 2 },
+      { test: "switch", threads: 1000 },
+    ]);
+    expect(() => parseMatrix("tick,switch")).toThrow(/found "switch"/);
+    expect(() => parseMatrix("tick:3")).toThrow(/found "tick:3"/);
+  });
+});
+
+describe("progress line", () => {
+  it("shows the bar, samples, elapsed of planned time, and the maximum so far", () => {
+    expect(
+      progressLine(
+        { label: "tick", durationNs: 10e9 },
+        { samples: 73521, elapsed_s: 5, max_ns: 4_081_000 },
+        10,
+      ),
+    ).toBe("tick        [#####.....] 73,521 samples, 5.0 s / 10.0 s, max 4.08 ms");
+    expect(
+      progressLine({ label: "switch-2", samples: 1000 }, { samples: 250, elapsed_s: 75, max_ns: 900 }, 4),
+    ).toBe("switch-2    [#...] 250 samples, 1m15s, max 900 ns");
+  });
+});
