@@ -66,7 +66,7 @@ async function noInjectedMarkup(page: Page) {
   expect(await page.evaluate(() => document.querySelectorAll('img[src="x"]').length)).toBe(0);
 }
 
-test("a shared link reopens the same runs, window and table values in a fresh browser", async ({
+test("a shared link reopens the same runs, window, comparison table and values in a fresh browser", async ({
   browser,
   baseURL,
 }) => {
@@ -90,6 +90,12 @@ test("a shared link reopens the same runs, window and table values in a fresh br
   await page.getByRole("button", { name: "Zoom to worst spike" }).click();
   await expect(page.getByTestId("timeline-chart")).toHaveAttribute("data-drawn", /raw$/);
   await expect.poll(() => parseViewState(new URL(page.url()).search).from).not.toBeNull();
+  // And the comparison table, the panel the link will open on.
+  await page.getByRole("tab", { name: "Comparison" }).click();
+  await expect(page.getByTestId("panel-comparison")).toHaveAttribute("data-state", "ready");
+  const comparison = await page.getByTestId("comparison-table").innerText();
+  expect(comparison).toMatch(/emulated/);
+  await expect.poll(() => parseViewState(new URL(page.url()).search).panel).toBe("comparison");
   const viewBefore = parseViewState(new URL(page.url()).search);
 
   await page.getByTestId("share-button").click();
@@ -126,6 +132,9 @@ test("a shared link reopens the same runs, window and table values in a fresh br
   await other.goto(link);
   await expect(other.getByTestId("shared-bundles")).toHaveAttribute("data-state", "ready");
   expect(await tableValues(other)).toEqual(before);
+  await expect(other.getByTestId("panel-comparison")).toHaveAttribute("data-state", "ready");
+  expect(await other.getByTestId("comparison-table").innerText()).toBe(comparison);
+  await other.getByRole("tab", { name: "Timeline" }).click();
   await expect(other.getByTestId("panel-timeline")).toHaveAttribute("data-state", "ready");
   await expect(other.getByTestId("timeline-chart")).toHaveAttribute("data-drawn", /raw$/);
   expect(await other.getByTestId("worst-value").textContent()).toBe(worst);
