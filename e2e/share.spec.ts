@@ -1,6 +1,6 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { parseViewState } from "../lib/url/view-state";
 import { encodeTickRun } from "./fixtures/bundles";
 import { watchForeignRequests } from "./offline";
@@ -48,15 +48,30 @@ async function tableValues(page: Page) {
   );
 }
 
+/** Records every Content-Security-Policy violation a page of this context reports. */
+async function watchViolations(context: BrowserContext) {
+  await context.addInitScript(() => {
+    const store = window as unknown as { __violations: string[] };
+    store.__violations = [];
+    document.addEventListener("securitypolicyviolation", (event) =>
+      store.__violations.push(`${event.violatedDirective} ${event.blockedURI}`),
+    );
+  });
+}
+
+const violationsOf = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+
 async function noInjectedMarkup(page: Page) {
   expect(await page.evaluate(() => document.querySelectorAll('img[src="x"]').length)).toBe(0);
 }
 
-test("a shared link reopens the same runs, window and table values in a fresh browser", async ({
+test("a shared link reopens the same runs, window, comparison table and values in a fresh browser", async ({
   browser,
   baseURL,
 }) => {
   const sharer = await browser.newContext();
+  await watchViolations(sharer);
   const page = await sharer.newPage();
   const dialogs: string[] = [];
   page.on("dialog", (dialog) => {
@@ -75,6 +90,12 @@ test("a shared link reopens the same runs, window and table values in a fresh br
   await page.getByRole("button", { name: "Zoom to worst spike" }).click();
   await expect(page.getByTestId("timeline-chart")).toHaveAttribute("data-drawn", /raw$/);
   await expect.poll(() => parseViewState(new URL(page.url()).search).from).not.toBeNull();
+  // And the comparison table, the panel the link will open on.
+  await page.getByRole("tab", { name: "Comparison" }).click();
+  await expect(page.getByTestId("panel-comparison")).toHaveAttribute("data-state", "ready");
+  const comparison = await page.getByTestId("comparison-table").innerText();
+  expect(comparison).toMatch(/emulated/);
+  await expect.poll(() => parseViewState(new URL(page.url()).search).panel).toBe("comparison");
   const viewBefore = parseViewState(new URL(page.url()).search);
 
   await page.getByTestId("share-button").click();
@@ -91,25 +112,45 @@ test("a shared link reopens the same runs, window and table values in a fresh br
     viewBefore.panel,
   ]);
   await noInjectedMarkup(page);
+  expect(await violationsOf(page)).toEqual([]);
   await sharer.close();
 
   // A fresh profile: nothing in common with the sharer but the link.
   const viewer = await browser.newContext();
+  await watchViolations(viewer);
   const other = await viewer.newPage();
   other.on("dialog", (d) => {
     dialogs.push(d.message());
     void d.dismiss();
   });
   const foreignToo = watchForeignRequests(other, new URL(baseURL!).origin);
+  const runReads: string[] = [];
+  other.on("response", (response) => {
+    if (/\/api\/bundles\/[^/]+\/files\/runs\//.test(response.url()))
+      runReads.push(`${response.status()} ${response.headers()["content-range"] ?? ""}`);
+  });
   await other.goto(link);
   await expect(other.getByTestId("shared-bundles")).toHaveAttribute("data-state", "ready");
   expect(await tableValues(other)).toEqual(before);
+  await expect(other.getByTestId("panel-comparison")).toHaveAttribute("data-state", "ready");
+  expect(await other.getByTestId("comparison-table").innerText()).toBe(comparison);
+  await other.getByRole("tab", { name: "Timeline" }).click();
   await expect(other.getByTestId("panel-timeline")).toHaveAttribute("data-state", "ready");
   await expect(other.getByTestId("timeline-chart")).toHaveAttribute("data-drawn", /raw$/);
   expect(await other.getByTestId("worst-value").textContent()).toBe(worst);
   const viewAfter = parseViewState(new URL(other.url()).search);
   expect([viewAfter.from, viewAfter.to]).toEqual([viewBefore.from, viewBefore.to]);
   await noInjectedMarkup(other);
+  // The viewer used the server's summaries and fetched only record batches by Range, never a whole run.
+  expect(runReads.length).toBeGreaterThan(0);
+  for (const read of runReads) expect(read).toMatch(/^206 bytes \d+-\d+\/\d+$/);
+  const fetched = runReads.reduce((sum, read) => {
+    const [, from, to] = /bytes (\d+)-(\d+)/.exec(read)!;
+    return sum + Number(to) - Number(from) + 1;
+  }, 0);
+  // (Each run is one record batch here: the focused run's batch, and little of the other run.)
+  expect(fetched).toBeLessThan(files.reduce((sum, path) => sum + statSync(path).size, 0) * 0.75);
+  expect(await violationsOf(other)).toEqual([]);
   expect(dialogs).toEqual([]);
   expect([...foreign, ...foreignToo]).toEqual([]);
   await viewer.close();

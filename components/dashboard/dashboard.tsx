@@ -1,5 +1,7 @@
 "use client";
 
+// First: before any module builds a zod schema (see the module).
+import "@/lib/security/zod-jitless";
 import { useCallback, useMemo, useState } from "react";
 import type { Panel } from "@/lib/url/view-state";
 import type { RunEntry } from "@/lib/workspace/types";

@@ -6,13 +6,16 @@ import type { Workspace } from "@/lib/workspace/workspace";
 type Load = { id: string; state: "loading" | "ready" | "missing" | "error"; message?: string };
 
 interface IndexAnswer {
+  open?: { path: string; url: string; size: number }[];
+  /** Bundles stored by an older server list only their files. */
   files?: { path: string; size: number }[];
   error?: { message?: string };
 }
 
 /**
  * Opens the bundles a share link names (`b=` ids) from this server: every file by URL, so that the
- * workspace reads runs with HTTP Range. A bundle that does not exist is said so plainly.
+ * workspace reads runs with HTTP Range, and the summaries the server computed at upload, so that it
+ * need not read every sample again. A bundle that does not exist is said so plainly.
  */
 export function SharedBundles({ workspace, ids }: { workspace: Workspace; ids: string[] }) {
   const [loads, setLoads] = useState<Load[]>([]);
@@ -31,17 +34,19 @@ export function SharedBundles({ workspace, ids }: { workspace: Workspace; ids: s
           const response = await fetch(`/api/bundles/${encodeURIComponent(id)}`);
           const answer = (await response.json().catch(() => ({}))) as IndexAnswer;
           if (response.status === 404) return set({ id, state: "missing" });
-          if (!response.ok || !answer.files)
+          const open = answer.open ?? answer.files?.map((file) => ({ ...file, url: `files/${file.path}` }));
+          if (!response.ok || !open)
             return set({
               id,
               state: "error",
               message: answer.error?.message ?? `the server answered ${response.status}`,
             });
+          const base = `/api/bundles/${encodeURIComponent(id)}/`;
           workspace.openSources(
-            answer.files.map((file) => ({
+            open.map((file) => ({
               name: `${id}/${file.path}`,
               size: file.size,
-              read: `/api/bundles/${id}/files/${file.path.split("/").map(encodeURIComponent).join("/")}`,
+              read: base + file.url.split("/").map(encodeURIComponent).join("/"),
             })),
           );
           set({ id, state: "ready" });

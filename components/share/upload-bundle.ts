@@ -24,7 +24,7 @@ export class ShareError extends Error {
   }
 }
 
-const STORED = /^\/api\/bundles\/([A-Za-z0-9_-]{22})\/files\//;
+const STORED = /^\/api\/bundles\/([A-Za-z0-9_-]{22})\/(files|derived)\//;
 
 /** A bundle opened from this server's share link is already stored: its id is reused, nothing uploads. */
 export function storedBundleId(item: Shareable, origin: string): string | null {

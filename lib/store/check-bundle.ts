@@ -1,29 +1,31 @@
-import { lstat, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readdir, writeFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
-import { MANIFEST_FILE, META } from "../format/contract";
+import { readBundle, type Bundle } from "../format/bundle-reader";
+import { MANIFEST_FILE } from "../format/contract";
 import { FormatError, type FormatProblem } from "../format/errors";
-import { manifestSchema, type Manifest, type RunFields } from "../format/manifest";
-import { openFileSource } from "../format/node-source";
+import { readHistogramRun } from "../format/histogram-run-reader";
+import type { Manifest, RunFields } from "../format/manifest";
+import { folderEntries, openFileSource } from "../format/node-source";
 import { openRun } from "../format/run-reader";
-import { pathProblem } from "../format/zip-safety";
 import { encodeSummary, summarizeRun } from "../summary";
 import type { BundleChecker } from "./ingest";
 
 /** One run as GET /api/bundles/{id} describes it. */
 export interface IndexedRun {
   id: string;
+  /** The run file's path in the bundle. */
   file: string;
   test: string | null;
   kind: "samples" | "histogram";
-  /** The run file's size in bytes. */
   size: number;
-  /** The file's `latency:run`, overridden by the manifest's entry. */
+  /** The manifest's run fields over the file's `latency:run`. */
   fields: RunFields;
   /** The summary the server computed at upload, in the blob's derived area (null for histogram runs). */
   summary: string | null;
   count: number | null;
   spanNs: number | null;
   max: { durationNs: number; ts: number } | null;
+  /** Problems that did not stop the run from being read (a bad `latency:run` value). */
   problems: FormatProblem[];
 }
 
@@ -37,66 +39,16 @@ export interface BundleIndex {
    * Range requests (Next.js drops Content-Length from route handler answers, so sizes come from here).
    */
   files: { path: string; size: number }[];
+  /**
+   * What a browser opens to show the bundle: each path in the bundle with the URL (relative to
+   * /api/bundles/{id}/) it is read from. The manifest is the server's copy naming the summaries it
+   * computed (under SERVER_SUMMARIES), so a viewer loads them instead of reading every sample again.
+   */
+  open: { path: string; url: string; size: number }[];
 }
 
 export const INDEX_FILE = "index.json";
-
-async function readManifest(filesDir: string): Promise<Manifest> {
-  let text: string;
-  try {
-    text = await readFile(join(filesDir, MANIFEST_FILE), "utf8");
-  } catch {
-    throw new FormatError({
-      file: MANIFEST_FILE,
-      expected: "a manifest.json at the bundle's root",
-      found: "none",
-    });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new FormatError({ file: MANIFEST_FILE, expected: "valid JSON", found: (error as Error).message });
-  }
-  const parsed = manifestSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new FormatError({
-      file: MANIFEST_FILE,
-      field: issue.path.join(".") || undefined,
-      expected: issue.message,
-    });
-  }
-  const ids = new Set<string>();
-  for (const [i, run] of parsed.data.runs.entries()) {
-    const field = `runs.${i}`;
-    if (ids.has(run.id))
-      throw new FormatError({
-        file: MANIFEST_FILE,
-        field: `${field}.id`,
-        expected: "ids that differ",
-        found: `"${run.id}" twice`,
-      });
-    ids.add(run.id);
-    const problem = pathProblem(run.file);
-    if (problem)
-      throw new FormatError({
-        file: MANIFEST_FILE,
-        field: `${field}.file`,
-        expected: "a path inside the bundle",
-        found: `a path that ${problem}`,
-      });
-  }
-  return parsed.data;
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await lstat(path)).isFile();
-  } catch {
-    return false;
-  }
-}
+export const SERVER_SUMMARIES = ".tickscope/summaries";
 
 async function listFiles(root: string, dir = root, out: { path: string; size: number }[] = []) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -108,75 +60,114 @@ async function listFiles(root: string, dir = root, out: { path: string; size: nu
   return out.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-function manifestFields(run: Manifest["runs"][number]): RunFields {
-  const { id: _id, file: _file, test: _test, summary: _summary, ...fields } = run;
-  void [_id, _file, _test, _summary];
-  return fields;
+/** The folder holding manifest.json (bundle-reader accepts one level of nesting): "" or "name/". */
+function manifestRoot(paths: string[]): string {
+  if (paths.includes(MANIFEST_FILE)) return "";
+  const nested = paths.find((p) => p.split("/").length === 2 && p.endsWith(`/${MANIFEST_FILE}`));
+  return nested ? nested.slice(0, -MANIFEST_FILE.length) : "";
+}
+
+/** Any problem rejects the upload: a shared bundle must open for whoever gets the link. */
+function rejectProblems(bundle: Bundle): void {
+  const problem = bundle.problems[0] ?? bundle.runs.flatMap((run) => run.errors)[0];
+  if (problem) throw new FormatError(problem);
+  if (!bundle.manifest)
+    throw new FormatError({
+      file: MANIFEST_FILE,
+      expected: `a ${MANIFEST_FILE} at the bundle's root`,
+      found: "none",
+    });
+}
+
+async function summarize(path: string, file: string, test: string | undefined) {
+  const source = await openFileSource(path);
+  try {
+    return await summarizeRun((await openRun(source, file)).batches(), { test });
+  } finally {
+    await source.close();
+  }
 }
 
 /**
- * Validates a bundle's files with the same reader the CLI and the browser use (lib/format/run-reader)
- * and summarizes every sample run once (lib/summary), writing the summaries and the bundle's index to
- * `derivedDir`. Any problem rejects the upload: a shared bundle must open for whoever gets the link.
+ * Validates a bundle's files with the reader the CLI and the browser use (lib/format/bundle-reader for
+ * the manifest and headers, run-reader for every sample), summarizes every sample run once
+ * (lib/summary), and writes the summaries, a manifest naming them, and the bundle's index to
+ * `derivedDir`.
  */
-export const checkBundle: BundleChecker = async (filesDir, derivedDir) => {
-  const manifest = await readManifest(filesDir);
-  await mkdir(join(derivedDir, "summaries"), { recursive: true });
+export const checkBundle: BundleChecker = async (filesDir, derivedDir, uploadName) => {
+  const entries = await folderEntries(filesDir);
+  const bundle = await readBundle(entries, uploadName);
+  let served: Manifest;
   const runs: IndexedRun[] = [];
-  for (const [i, run] of manifest.runs.entries()) {
-    const path = join(filesDir, run.file);
-    if (!(await isFile(path)))
-      throw new FormatError({
-        file: run.file,
-        field: `runs.${i}.file`,
-        expected: "the run file the manifest names",
-        found: "no such file in the bundle",
-      });
-    const source = await openFileSource(path);
-    try {
-      const handle = await openRun(source, run.file).catch((error: unknown) => {
-        if (error instanceof FormatError && error.field === META.kind && error.found === "histogram")
-          return null;
-        throw error;
-      });
-      if (!handle) {
+  const files = await listFiles(filesDir);
+  const root = manifestRoot(files.map((f) => f.path));
+  try {
+    rejectProblems(bundle);
+    await mkdir(join(derivedDir, "summaries"), { recursive: true });
+    for (const [i, run] of bundle.runs.entries()) {
+      const path = join(filesDir, ...run.file.split("/"));
+      const size = (await lstat(path)).size;
+      const base = { id: run.id, file: run.file, test: run.test ?? null, size, fields: run.fields };
+      const problems = run.header?.problems ?? [];
+      if (run.kind === "histogram") {
+        const source = await openFileSource(path);
+        await readHistogramRun(source, run.file).finally(() => source.close());
         runs.push({
-          id: run.id,
-          file: run.file,
-          test: run.test ?? null,
+          ...base,
           kind: "histogram",
-          size: (await lstat(path)).size,
-          fields: manifestFields(run),
           summary: null,
           count: null,
           spanNs: null,
           max: null,
-          problems: [],
+          problems,
         });
         continue;
       }
-      const test = run.test ?? handle.header.test ?? null;
-      const summary = await summarizeRun(handle.batches(), { test: test ?? undefined });
+      const summary = await summarize(path, run.file, run.test);
       const summaryPath = `summaries/${i}.bin`;
       await writeFile(join(derivedDir, summaryPath), encodeSummary(summary), { flag: "wx" });
       runs.push({
-        id: run.id,
-        file: run.file,
-        test,
+        ...base,
         kind: "samples",
-        size: (await lstat(path)).size,
-        fields: { ...handle.header.fields, ...manifestFields(run) },
         summary: summaryPath,
         count: summary.count,
         spanNs: summary.spanNs,
         max: summary.max,
-        problems: handle.header.problems,
+        problems,
       });
-    } finally {
-      await source.close();
     }
+    const manifest = bundle.manifest!;
+    served = {
+      ...manifest,
+      runs: manifest.runs.map((run, i) =>
+        runs[i].summary ? { ...run, summary: `${SERVER_SUMMARIES}/${i}.bin` } : run,
+      ),
+    };
+  } finally {
+    await bundle.close();
   }
-  const files = await listFiles(filesDir);
-  const index: BundleIndex = { title: manifest.title ?? null, manifest, runs, files };
+
+  const text = JSON.stringify(served, null, 2);
+  await writeFile(join(derivedDir, MANIFEST_FILE), text, { flag: "wx" });
+  const open: BundleIndex["open"] = [
+    { path: `${root}${MANIFEST_FILE}`, url: `derived/${MANIFEST_FILE}`, size: Buffer.byteLength(text) },
+  ];
+  for (const file of files)
+    if (file.path !== `${root}${MANIFEST_FILE}` && !file.path.startsWith(`${root}${SERVER_SUMMARIES}/`))
+      open.push({ path: file.path, url: `files/${file.path}`, size: file.size });
+  for (const [i, run] of runs.entries())
+    if (run.summary)
+      open.push({
+        path: `${root}${SERVER_SUMMARIES}/${i}.bin`,
+        url: `derived/${run.summary}`,
+        size: (await lstat(join(derivedDir, run.summary))).size,
+      });
+  const index: BundleIndex = {
+    title: bundle.manifest!.title ?? null,
+    manifest: bundle.manifest!,
+    runs,
+    files,
+    open,
+  };
   await writeFile(join(derivedDir, INDEX_FILE), JSON.stringify(index));
 };

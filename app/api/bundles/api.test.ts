@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
@@ -82,6 +82,18 @@ describe("POST /api/bundles then GET", () => {
             .map(([path, bytes]) => ({ path, size: bytes.length }))
             .sort((a, b) => a.path.localeCompare(b.path)),
         );
+        const served = await (await fetch(`${server.url}/api/bundles/${id}/derived/manifest.json`)).json();
+        expect(served.runs.map((run: { summary: string }) => run.summary)).toEqual([
+          ".tickscope/summaries/0.bin",
+          ".tickscope/summaries/1.bin",
+        ]);
+        expect(index.open.map((file: { url: string }) => file.url)).toEqual([
+          "derived/manifest.json",
+          "files/runs/emu-tick.arrow",
+          "files/runs/enl-tick.arrow",
+          "derived/summaries/0.bin",
+          "derived/summaries/1.bin",
+        ]);
         const summary = await fetch(`${server.url}/api/bundles/${id}/derived/${index.runs[0].summary}`);
         expect(decodeSummary(await bytesOf(summary)).count).toBe(20_000 + i * 500);
         for (const [path, bytes] of Object.entries(bundle.files)) {
@@ -276,10 +288,21 @@ describe("a server killed in the middle of an upload", () => {
 });
 
 describe("npx tickscope upload", () => {
+  // Asynchronous on purpose: a blocked event loop would keep fetch's idle sockets past the server's keep-alive.
   const cli = (args: string[]) =>
-    spawnSync(process.execPath, [join(process.cwd(), "collector/bin/tickscope.mjs"), "upload", ...args], {
-      encoding: "utf8",
-      env: { ...process.env, TICKSCOPE_UPLOAD_TOKEN: "" },
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        [join(process.cwd(), "collector/bin/tickscope.mjs"), "upload", ...args],
+        {
+          env: { ...process.env, TICKSCOPE_UPLOAD_TOKEN: "" },
+        },
+      );
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk) => (stdout += chunk));
+      child.stderr.on("data", (chunk) => (stderr += chunk));
+      child.on("close", (status) => resolve({ status, stdout, stderr }));
     });
 
   it("uploads a zip, a bundle folder and a single run, and prints links that open", async () => {
@@ -298,7 +321,7 @@ describe("npx tickscope upload", () => {
         ["folder", "runs/emu-tick.arrow"],
         ["emu-tick.arrow", "runs/emu-tick.arrow"],
       ] as const) {
-        const result = cli([join(dir, path), "--server", server.url, "--token", TOKEN]);
+        const result = await cli([join(dir, path), "--server", server.url, "--token", TOKEN]);
         expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: "" });
         const link = new URL(result.stdout.trim());
         const [id] = parseViewState(link.search).bundles;
@@ -314,21 +337,20 @@ describe("npx tickscope upload", () => {
     const dir = await mkdtemp(join(tmpdir(), "tickscope-cli-"));
     try {
       await writeFile(join(dir, "bundle.zip"), testBundle(701).zip);
-      const refused = cli([join(dir, "bundle.zip"), "--server", server.url]);
+      const refused = await cli([join(dir, "bundle.zip"), "--server", server.url]);
       expect(refused.status).toBe(2);
       expect(refused.stderr).toContain("the server refused");
       expect(refused.stderr).toContain("requires an upload token");
 
       const port = await freePort();
-      const away = cli([join(dir, "bundle.zip"), "--server", `http://127.0.0.1:${port}`]);
+      const away = await cli([join(dir, "bundle.zip"), "--server", `http://127.0.0.1:${port}`]);
       expect(away.status).toBe(1);
       expect(away.stderr).toMatch(/attempt 1 failed.*retrying/);
       expect(away.stderr).toContain("could not upload");
 
-      expect(cli([join(dir, "nothing.zip"), "--server", server.url]).stderr).toContain(
-        "no such file or folder",
-      );
-      expect(cli([join(dir, "bundle.zip")]).stderr).toContain("--server URL is missing");
+      const missing = await cli([join(dir, "nothing.zip"), "--server", server.url]);
+      expect(missing.stderr).toContain("no such file or folder");
+      expect((await cli([join(dir, "bundle.zip")])).stderr).toContain("--server URL is missing");
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -245,7 +245,7 @@ export const MALFORMED_UPLOADS: MalformedUpload[] = [
         ...manifest,
         runs: [manifest.runs[0], { ...manifest.runs[1], id: manifest.runs[0].id }],
       }),
-    /manifest\.json.*ids that differ/,
+    /manifest\.json.*runs\.1\.id.*unique run id/,
   ),
   // Unsafe archives
   zipCase(
