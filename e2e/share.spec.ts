@@ -97,6 +97,8 @@ test("a shared link reopens the same runs, window, comparison table and values i
   expect(comparison).toMatch(/emulated/);
   await expect.poll(() => parseViewState(new URL(page.url()).search).panel).toBe("comparison");
   const viewBefore = parseViewState(new URL(page.url()).search);
+  // The window names its run, so the viewer cannot open it on whichever run loads first.
+  expect(viewBefore.focus).not.toBeNull();
 
   await page.getByTestId("share-button").click();
   const dialog = page.getByTestId("share-dialog");

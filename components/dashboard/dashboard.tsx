@@ -64,13 +64,16 @@ function DashboardBody() {
     [focusKey],
   );
 
+  // A window always names its run: otherwise a link would open it on whichever run loads first.
+  const focusRef = focusRun ? runRef(focusRun, runs) : view.focus;
   const onWindow = useCallback(
-    (next: TimeWindow) => update({ from: Math.round(next.t0), to: Math.round(next.t1) }),
-    [update],
+    (next: TimeWindow) => update({ focus: focusRef, from: Math.round(next.t0), to: Math.round(next.t1) }),
+    [update, focusRef],
   );
   const openInTimeline = useCallback(
-    (next: TimeWindow) => update({ panel: "timeline", from: Math.round(next.t0), to: Math.round(next.t1) }),
-    [update],
+    (next: TimeWindow) =>
+      update({ panel: "timeline", focus: focusRef, from: Math.round(next.t0), to: Math.round(next.t1) }),
+    [update, focusRef],
   );
   const onFocus = useCallback(
     (key: string) => {
