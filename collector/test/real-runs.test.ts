@@ -94,9 +94,11 @@ describe.sequential("native sampler", () => {
     const ts = Float64Array.from(table.getChild("ts_ns")!.toArray() as BigInt64Array, Number);
     const duration = Float64Array.from(table.getChild("duration_ns")!.toArray() as Uint32Array);
     expect(ts[ts.length - 1]).toBeGreaterThan(2.9e9);
-    // The loop was calibrated to 68 us uninterrupted (a shared CPU may run it faster or slower later).
-    expect(meta.loop_ns_min as number).toBeGreaterThan(60_000);
-    expect(meta.loop_ns_min as number).toBeLessThan(85_000);
+    // The loop was calibrated to 68 us uninterrupted. This VM's core speed drifts by up to a third within
+    // seconds with the same iteration count (minima of 49 to 78 us measured here), so the band is wide;
+    // a calibration done on a cold or shared core (24 us seen before the warm-up) still falls outside it.
+    expect(meta.loop_ns_min as number).toBeGreaterThan(40_000);
+    expect(meta.loop_ns_min as number).toBeLessThan(100_000);
 
     const spectrum = periodogram(ts, duration, Math.round(hz * 0.4), Math.round(hz * 1.5));
     const strongest = spectrum.reduce((a, b) => (b.power > a.power ? b : a));

@@ -74,19 +74,38 @@ static uint64_t min_loop_ticks(uint64_t iterations, int reps) {
   return best;
 }
 
+/* Busy for `ns`: a CPU coming out of idle runs slower until its clock settles, which would skew calibration. */
+static void spin_ns(double ns, double ticks_per_ns) {
+  uint64_t end = counter_read(&RUN.counter) + (uint64_t)(ns * ticks_per_ns);
+  while (counter_read(&RUN.counter) < end) __asm__ volatile("" ::: "memory");
+}
+
+/* Iterations whose shortest loop takes `target` ticks, from a few rounds of measuring. */
+static uint64_t calibrate_iterations(double target, uint64_t n) {
+  uint64_t base = min_loop_ticks(0, 200);
+  for (int round = 0; round < 4; round++) {
+    uint64_t t = min_loop_ticks(n, round < 3 ? 20 : 400);
+    double per_iteration = (double)(t > base ? t - base : 1) / (double)n;
+    uint64_t next = (uint64_t)((target - (double)base) / per_iteration + 0.5);
+    n = next ? next : 1;
+  }
+  return n;
+}
+
 static void *calibrate_thread(void *arg) {
   tick_job *job = arg;
   prefault_stack();
   double ticks_per_ns = RUN.hz_estimate / 1e9;
   if (job->iterations == 0 && job->loop_us > 0) {
     double target = job->loop_us * 1000 * ticks_per_ns;
-    uint64_t base = min_loop_ticks(0, 200);
     uint64_t n = 10000;
-    for (int round = 0; round < 4; round++) {
-      uint64_t t = min_loop_ticks(n, round < 3 ? 20 : 400);
-      double per_iteration = (double)(t > base ? t - base : 1) / (double)n;
-      uint64_t next = (uint64_t)((target - (double)base) / per_iteration + 0.5);
-      n = next ? next : 1;
+    /* Warm up, calibrate, then check on a longer measure; again while the check disagrees by over 3%
+     * (the clock was still settling, or a sibling thread of the core got busy meanwhile). */
+    spin_ns(200e6, ticks_per_ns);
+    for (int attempt = 0; attempt < 5; attempt++) {
+      n = calibrate_iterations(target, n);
+      double check = (double)min_loop_ticks(n, 1000);
+      if (check > 0.97 * target && check < 1.03 * target) break;
     }
     job->iterations = n;
   }
