@@ -214,8 +214,10 @@ const suite: Suite = async () => {
   await source.close();
   const scanStart = performance.now();
   const scanned: SampleBatch[] = [];
-  for await (const b of readRunBatches(await openFileSource(paths[paths.length - 1]), "run"))
+  const whole = await openFileSource(paths[paths.length - 1]);
+  for await (const b of readRunBatches(whole, "run"))
     if (b.ts[b.ts.length - 1] >= t0 && b.ts[0] < t0 + span * 0.01) scanned.push(b);
+  await whole.close();
   m4FromSamples(scanned, evenEdges(t0, t0 + span * 0.01, COLUMNS), largest.summary.offsetNs);
   const scanMs = performance.now() - scanStart;
   figures.push({
