@@ -2,12 +2,12 @@
 // it grows), M4 from the pyramid and from raw batches; each beside the naive way in the same run.
 // Runs are synthetic (lib/summary/testing), written once into os.tmpdir() and reused by later runs.
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import v8 from "node:v8";
 import { runInNewContext } from "node:vm";
 import { RecordBatchReader, Table, tableToIPC } from "apache-arrow";
+import { openNodeDuckdb } from "../../lib/db/node-duckdb";
 import { openFileSource } from "../../lib/format/node-source";
 import { readBatchesAt, readRunBatches, type SampleBatch } from "../../lib/format/run-reader";
 import {
@@ -78,23 +78,7 @@ async function summarize(
 
 /** The naive way: every sample into DuckDB (Arrow IPC, batch by batch), then GROUP BY per pixel. */
 async function naiveDuckdb(path: string, span: number): Promise<number> {
-  const require = createRequire(import.meta.url);
-  const entry = require.resolve("@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs");
-  const duckdb = require(entry);
-  const dist = dirname(entry);
-  const db = await duckdb.createDuckDB(
-    {
-      mvp: {
-        mainModule: join(dist, "duckdb-mvp.wasm"),
-        mainWorker: join(dist, "duckdb-node-mvp.worker.cjs"),
-      },
-      eh: { mainModule: join(dist, "duckdb-eh.wasm"), mainWorker: join(dist, "duckdb-node-eh.worker.cjs") },
-    },
-    new duckdb.VoidLogger(),
-    duckdb.NODE_RUNTIME,
-  );
-  await db.instantiate();
-  const conn = db.connect();
+  const { conn, terminate } = await openNodeDuckdb();
   const source = await openFileSource(path);
   const start = performance.now();
   const reader = await RecordBatchReader.from(await source.read(0, source.size));
@@ -111,8 +95,7 @@ async function naiveDuckdb(path: string, span: number): Promise<number> {
             arg_min(ts_ns, duration_ns), arg_max(ts_ns, duration_ns) FROM samples GROUP BY px`,
   );
   const ms = performance.now() - start;
-  conn.close();
-  await db.terminate?.();
+  await terminate();
   await source.close();
   return ms;
 }

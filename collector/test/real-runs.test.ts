@@ -1,12 +1,12 @@
 // Real runs of the native sampler on this machine, one at a time (they compete for the measured CPU).
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { unzipSync } from "fflate";
 import { tableFromIPC } from "apache-arrow";
 import { summarizeBundleRun } from "../../lib/analysis/summarize-bundle";
+import { openNodeDuckdb } from "../../lib/db/node-duckdb";
 import { BundleDirectory, runFileName, writeBundleZip } from "../../lib/format/bundle-writer";
 import { manifestSchema } from "../../lib/format/manifest";
 import { openPathAsBundle } from "../../lib/format/node-source";
@@ -246,9 +246,6 @@ describe.sequential("native sampler", () => {
 });
 
 // Independent readers of the sampler's files: DuckDB's Arrow implementation, and lib/format's own.
-const require = createRequire(import.meta.url);
-const duckdb = require("@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs");
-const dist = join(require.resolve("@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs"), "..");
 
 async function summaries(path: string) {
   const bundle = await openPathAsBundle(path);
@@ -279,19 +276,7 @@ describe.sequential("the sampler's files read by other readers", () => {
     );
     expect((await run(sampler, ["switch", "--threads", "3", "--samples", "3000", "-o", sw])).code).toBe(0);
 
-    const db = await duckdb.createDuckDB(
-      {
-        mvp: {
-          mainModule: join(dist, "duckdb-mvp.wasm"),
-          mainWorker: join(dist, "duckdb-node-mvp.worker.cjs"),
-        },
-        eh: { mainModule: join(dist, "duckdb-eh.wasm"), mainWorker: join(dist, "duckdb-node-eh.worker.cjs") },
-      },
-      new duckdb.VoidLogger(),
-      duckdb.NODE_RUNTIME,
-    );
-    await db.instantiate();
-    const conn = db.connect();
+    const { conn } = await openNodeDuckdb();
     conn.insertArrowFromIPCStream(streamOf(tick), { name: "tick" });
     conn.insertArrowFromIPCStream(streamOf(sw), { name: "sw" });
     const row = (sql: string) => conn.query(sql).toArray()[0].toJSON();

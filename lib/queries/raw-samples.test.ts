@@ -1,19 +1,10 @@
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { openNodeDuckdb, type NodeDuckdbConnection } from "../db/node-duckdb";
 import { rawM4, rawStatistics } from "./raw-samples";
 import type { Query } from "./sql";
 
 // The real engine, in Node: the same SQL the browser runs.
-const require = createRequire(import.meta.url);
-const duckdb = require("@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs");
-const dist = dirname(require.resolve("@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs"));
-
-type Conn = {
-  query(sql: string): { toArray(): { toJSON(): Record<string, unknown> }[] };
-  prepare(sql: string): { query(...p: unknown[]): { toArray(): { toJSON(): Record<string, unknown> }[] } };
-};
-let conn: Conn;
+let conn: NodeDuckdbConnection;
 
 function run(query: Query) {
   return conn
@@ -25,13 +16,7 @@ function run(query: Query) {
 
 // Samples 0..999 at ts = 10 * i, duration = 100 + (i % 7), with one spike of 5000 at i = 437.
 beforeAll(async () => {
-  const db = await duckdb.createDuckDB(
-    { eh: { mainModule: join(dist, "duckdb-eh.wasm"), mainWorker: join(dist, "duckdb-node-eh.worker.cjs") } },
-    new duckdb.VoidLogger(),
-    duckdb.NODE_RUNTIME,
-  );
-  await db.instantiate();
-  conn = db.connect();
+  ({ conn } = await openNodeDuckdb());
   conn.query(`CREATE TABLE raw AS SELECT (i * 10)::BIGINT AS ts_ns,
     (CASE WHEN i = 437 THEN 5000 ELSE 100 + i % 7 END)::UINTEGER AS duration_ns FROM range(1000) t(i)`);
 });
