@@ -1,6 +1,7 @@
 import type { EChartsCoreOption } from "echarts/core";
 import type { PercentilePoint } from "@/lib/workspace/types";
 import { formatDuration } from "../units";
+import { escapeHtml } from "./escape-html";
 import { durationAxisLabel } from "./time-axis";
 
 export interface HistogramSeries {
@@ -72,7 +73,7 @@ export function percentileOption(series: PercentileSeries[]): EChartsCoreOption 
       trigger: "item",
       confine: true,
       formatter: (params: { seriesName: string; data: [number, number, number] }) =>
-        `${params.seriesName}<br/>p${params.data[2]}: <b>${formatDuration(params.data[1], 4)}</b>`,
+        `${escapeHtml(params.seriesName)}<br/>p${params.data[2]}: <b>${formatDuration(params.data[1], 4)}</b>`,
     },
     xAxis: {
       type: "value",

@@ -116,6 +116,14 @@ describe("distribution options", () => {
     expect([0, 1, 2, 3, 5].map(ninesLabel)).toEqual(["0%", "90%", "99%", "99.9%", "99.999%"]);
   });
 
+  it("keeps a run's label as text in the percentile tooltip's HTML", () => {
+    const label = `<img src=x onerror=alert(1)> & "q"`;
+    const spectrum = percentileOption([{ name: label, points: [{ p: 99, value: 80_000 }] }]) as AnyOption;
+    const html: string = spectrum.tooltip.formatter({ seriesName: label, data: [2, 80_000, 99] });
+    expect(html).not.toContain("<img");
+    expect(html).toContain("&lt;img src=x onerror=alert(1)&gt; &amp; &quot;q&quot;");
+  });
+
   it("overlays one series per run and leaves out the 100th percentile and empty bins", () => {
     const spectrum = percentileOption([
       {
