@@ -3,6 +3,9 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tableFromIPC, type Table } from "apache-arrow";
+import { expect } from "vitest";
+import { summarizeBundleRun } from "../../lib/analysis/summarize-bundle";
+import { openPathAsBundle } from "../../lib/format/node-source";
 import { SAMPLER_PATH } from "../src/native/sampler-binary";
 
 export const REPO = join(import.meta.dirname, "..", "..");
@@ -93,4 +96,17 @@ export function periodogram(
     power.push({ hz, power: (re * re + im * im) / energy });
   }
   return power;
+}
+
+/** Every run of a bundle (folder, zip or one run file) summarised by lib/analysis, the bundle clean. */
+export async function summaries(path: string) {
+  const bundle = await openPathAsBundle(path);
+  try {
+    expect(bundle.problems).toEqual([]);
+    const out = [];
+    for (const r of bundle.runs) out.push(await summarizeBundleRun(bundle, r));
+    return { bundle, out };
+  } finally {
+    await bundle.close();
+  }
 }

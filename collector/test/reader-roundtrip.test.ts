@@ -1,24 +1,10 @@
 // What the collector writes, read back by the project's own readers (lib/format, lib/analysis).
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { summarizeBundleRun } from "../../lib/analysis/summarize-bundle";
-import { openPathAsBundle } from "../../lib/format/node-source";
 import importCommand from "../src/commands/import";
-import { tempDir } from "./helpers";
+import { summaries, tempDir } from "./helpers";
 
 const fixture = (name: string) => join(import.meta.dirname, "fixtures", name);
-
-async function summaries(path: string) {
-  const bundle = await openPathAsBundle(path);
-  try {
-    expect(bundle.problems).toEqual([]);
-    const out = [];
-    for (const r of bundle.runs) out.push(await summarizeBundleRun(bundle, r));
-    return { bundle, out };
-  } finally {
-    await bundle.close();
-  }
-}
 
 describe("collector output through lib/format's readers", () => {
   it("imported histogram and sample runs: the source's own max, every bucket counted", async () => {

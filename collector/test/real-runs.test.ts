@@ -11,7 +11,7 @@ import { BundleDirectory, runFileName, writeBundleZip } from "../../lib/format/b
 import { manifestSchema } from "../../lib/format/manifest";
 import { openPathAsBundle } from "../../lib/format/node-source";
 import collect from "../src/commands/collect";
-import { REPO, ensureSampler, periodogram, readTable, run, runMetadata, tempDir } from "./helpers";
+import { REPO, ensureSampler, periodogram, readTable, run, runMetadata, summaries, tempDir } from "./helpers";
 
 let sampler: string;
 beforeAll(() => {
@@ -246,18 +246,6 @@ describe.sequential("native sampler", () => {
 });
 
 // Independent readers of the sampler's files: DuckDB's Arrow implementation, and lib/format's own.
-
-async function summaries(path: string) {
-  const bundle = await openPathAsBundle(path);
-  try {
-    expect(bundle.problems).toEqual([]);
-    const out = [];
-    for (const r of bundle.runs) out.push(await summarizeBundleRun(bundle, r));
-    return { bundle, out };
-  } finally {
-    await bundle.close();
-  }
-}
 
 /** A run file's record batches as an IPC stream: the file minus its magic and its footer. */
 function streamOf(file: string): Uint8Array {
