@@ -59,45 +59,6 @@ export function runMetadata(table: Table): Record<string, unknown> {
   return JSON.parse(table.schema.metadata.get("latency:run") ?? "{}");
 }
 
-/**
- * The dominant periodic component of a tick run, found honestly: each sample's excess over its
- * neighbours' median (so slow stretches of the busy loop cancel out), clamped to 100 us, is summed as a phasor at each
- * candidate frequency; a periodic interruption adds up in phase, noise does not.
- */
-export function periodogram(
-  ts: Float64Array,
-  duration: Float64Array,
-  fromHz: number,
-  toHz: number,
-  stepHz = 1,
-) {
-  const n = ts.length;
-  const excess = new Float64Array(n);
-  const window: number[] = [];
-  for (let i = 0; i < n; i++) {
-    window.length = 0;
-    for (let k = Math.max(0, i - 8); k <= Math.min(n - 1, i + 8); k++) if (k !== i) window.push(duration[k]);
-    window.sort((a, b) => a - b);
-    // Clamped: a rare long stall (RT throttling, the host) would otherwise outweigh every tick.
-    excess[i] = Math.min(100_000, Math.max(0, duration[i] - window[window.length >> 1]));
-  }
-  let energy = 0;
-  for (const e of excess) energy += e * e;
-  const power: { hz: number; power: number }[] = [];
-  for (let hz = fromHz; hz <= toHz; hz += stepHz) {
-    let re = 0;
-    let im = 0;
-    for (let i = 0; i < n; i++) {
-      if (!excess[i]) continue;
-      const angle = (2 * Math.PI * hz * ts[i]) / 1e9;
-      re += excess[i] * Math.cos(angle);
-      im += excess[i] * Math.sin(angle);
-    }
-    power.push({ hz, power: (re * re + im * im) / energy });
-  }
-  return power;
-}
-
 /** Every run of a bundle (folder, zip or one run file) summarised by lib/analysis, the bundle clean. */
 export async function summaries(path: string) {
   const bundle = await openPathAsBundle(path);

@@ -5,6 +5,7 @@
 import type { Bundle, BundleRun } from "../format/bundle-reader";
 import { FormatError, type FormatProblem } from "../format/errors";
 import { readHistogramRun } from "../format/histogram-run-reader";
+import { declaredHz } from "../format/manifest";
 import { readRunBatches } from "../format/run-reader";
 import {
   decodeSummary,
@@ -65,6 +66,7 @@ export async function summarizeBundleRun(
         : await summarizeRun(readRunBatches(source, run.file, { reuseTimestamps: true }), {
             ...options,
             test: options.test ?? run.test,
+            hz: options.hz ?? declaredHz(run.fields, bundle.manifest),
           });
     return { run, summary, errors, source: "computed" };
   } catch (error) {

@@ -57,3 +57,8 @@ export type Manifest = z.infer<typeof manifestSchema>;
 export function isSampleTest(test: string | undefined): test is (typeof SAMPLE_TESTS)[number] {
   return test === "tick" || test === "switch";
 }
+
+/** CONFIG_HZ as the run's fingerprint declares it (the run's own `host`, else the bundle's). */
+export function declaredHz(fields: RunFields, manifest: Manifest | null): number | null {
+  return fields.host?.hz ?? manifest?.host?.hz ?? null;
+}

@@ -40,6 +40,6 @@ export function summarizeHistogramRun(run: HistogramRun): RunSummary {
     tick: null,
     periodicSpikes: [],
     batches: [],
-    settings: { worstK: 0, pyramidBuckets: 1, spikeThresholdNs: NaN, tickRangeNs: null },
+    settings: { worstK: 0, pyramidBuckets: 1, spikeThresholdNs: NaN },
   };
 }

@@ -1,20 +1,17 @@
 /**
- * Periodic structure in a run: the kernel tick (period and cost, from the gaps between samples in the
- * tick cluster, gathered in the summary's one pass) and periodic large spikes (period, phase,
- * regularity, magnitude, from the spike list).
+ * Periodic large spikes in a run (the study: the hypervisor taking the CPU about once a second):
+ * period, phase, regularity and magnitude, from the summary's spike list. The tick is in tick.ts.
  */
-import type { PeriodicSpikes, TickEstimate } from "./types";
+import type { PeriodicSpikes } from "./types";
 
 const GAP_SUB_BITS = 5;
 const GAP_SUB = 1 << GAP_SUB_BITS;
 /** Log-linear gap bins (32 per octave, about 3%), up to 2^53 ns. */
-export const GAP_BINS = GAP_SUB * (53 - GAP_SUB_BITS) + 2 * GAP_SUB;
-/** Linear bins over the tick cluster's overhead range, for the tick cost's median. */
-export const TICK_COST_BINS = 2048;
+const GAP_BINS = GAP_SUB * (53 - GAP_SUB_BITS) + 2 * GAP_SUB;
 
 const INVERSE_POWERS = Float64Array.from({ length: 64 }, (_, i) => 2 ** -i);
 
-export function gapIndex(gap: number): number {
+function gapIndex(gap: number): number {
   if (gap < 2 * GAP_SUB) return Math.floor(gap);
   const e = gap < 4294967296 ? 31 - Math.clz32(gap) : 63 - Math.clz32(gap * INVERSE_POWERS[32]);
   return GAP_SUB * (e - GAP_SUB_BITS) + Math.floor(gap * INVERSE_POWERS[e - GAP_SUB_BITS]);
@@ -28,64 +25,6 @@ function gapLower(index: number): number {
 
 function gapWidth(index: number): number {
   return index < 2 * GAP_SUB ? 1 : 2 ** (Math.floor(index / GAP_SUB) - 1);
-}
-
-/** The centre of the most populated gap bin (counting each bin with its two neighbours). */
-function modeGap(counts: Float64Array, minGap: number): number {
-  let best = -1;
-  let bestScore = 0;
-  for (let i = gapIndex(minGap); i < counts.length; i++) {
-    const score = counts[i] + (i > 0 ? counts[i - 1] : 0) + (i + 1 < counts.length ? counts[i + 1] : 0);
-    if (score > bestScore) {
-      bestScore = score;
-      best = i;
-    }
-  }
-  return best < 0 ? NaN : gapLower(best) + gapWidth(best) / 2;
-}
-
-export interface TickStats {
-  gapCounts: Float64Array;
-  gapSums: Float64Array;
-  costCounts: Float64Array;
-  costLoNs: number;
-  costHiNs: number;
-  events: number;
-  spanNs: number;
-}
-
-/**
- * The tick period is the mean of the gaps within ±50% of the most common gap: a sample's start is
- * before its tick by at most one loop, so these errors cancel in the mean. Reported only when ticks
- * recur in at least half of the run's periods.
- */
-export function estimateTick(stats: TickStats): TickEstimate | null {
-  if (stats.events < 16) return null;
-  const centre = modeGap(stats.gapCounts, 1000);
-  if (!Number.isFinite(centre)) return null;
-  let near = 0;
-  let sum = 0;
-  for (let i = gapIndex(0.5 * centre); i <= gapIndex(1.5 * centre); i++) {
-    near += stats.gapCounts[i];
-    sum += stats.gapSums[i];
-  }
-  if (near === 0) return null;
-  const periodNs = sum / near;
-  const regularity = Math.min(1, near / Math.max(1, stats.spanNs / periodNs));
-  if (regularity < 0.5) return null;
-  const bins = stats.costCounts;
-  const total = bins.reduce((a, b) => a + b, 0);
-  const binWidth = (stats.costHiNs - stats.costLoNs) / bins.length;
-  let seen = 0;
-  let costNs = NaN;
-  for (let i = 0; i < bins.length; i++) {
-    seen += bins[i];
-    if (seen >= total / 2) {
-      costNs = stats.costLoNs + (i + 0.5) * binWidth;
-      break;
-    }
-  }
-  return { periodNs, costNs, events: stats.events, regularity };
 }
 
 export interface PeriodicSpikeOptions {

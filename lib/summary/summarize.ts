@@ -1,16 +1,17 @@
 /**
  * The one-pass summary of a run. Memory does not grow with the run's length except for the pyramid
  * (bounded by its bucket cap), the per-second maxima and the spike list (capped: its threshold doubles
- * when it fills). Thresholds need the baseline, so the first ~1M samples are held back, the baseline
- * and thresholds are estimated from them, and then every sample goes through one tight loop doing the
- * histogram, pyramid level 0, per-second maxima, worst-K, spikes and tick gaps together.
+ * when it fills). Thresholds need the baseline, so the first ~1M samples are held back, the baseline,
+ * the tick and the thresholds are estimated from them, and then every sample goes through one tight
+ * loop doing the histogram, pyramid level 0, per-second maxima, worst-K and spikes together.
  */
 import type { SampleBatch } from "../format/run-reader";
 import { sampleAndEstimate, type BaselineEstimate } from "./baseline";
 import { createHistogram, HISTOGRAM_BUCKETS, type LogHistogram } from "./histogram";
-import { detectPeriodicSpikes, estimateTick, GAP_BINS, gapIndex, TICK_COST_BINS } from "./periodicity";
+import { detectPeriodicSpikes } from "./periodicity";
 import { DEFAULT_PYRAMID_BUCKETS, PyramidBuilder } from "./pyramid";
-import type { BatchIndexEntry, RunSummary } from "./types";
+import { estimateTick, TICK_WINDOW_SAMPLES } from "./tick";
+import type { BatchIndexEntry, RunSummary, TickEstimate } from "./types";
 
 export interface SummaryOptions {
   /** `tick` (values are overheads over the baseline) or `switch` (values are the latencies). Default tick. */
@@ -23,6 +24,8 @@ export interface SummaryOptions {
   maxSpikes?: number;
   /** Samples held back to estimate the baseline and thresholds. */
   warmupSamples?: number;
+  /** CONFIG_HZ from the run's fingerprint: the tick is looked for at that rate first. */
+  hz?: number | null;
 }
 
 const DEFAULT_WARMUP = 1_000_000;
@@ -53,47 +56,46 @@ class Growable {
 interface Thresholds {
   baseline: BaselineEstimate;
   offset: number;
-  /** Durations above this count as events (for tick detection). */
-  lowD: number;
   spikeD: number;
-  tickLoD: number;
-  tickHiD: number;
+  tick: TickEstimate | null;
+}
+
+/** The last TICK_WINDOW_SAMPLES held-back samples, as one stretch. */
+function lastStretch(pending: SampleBatch[]): { ts: Float64Array; du: Float64Array } {
+  const rows = Math.min(
+    TICK_WINDOW_SAMPLES,
+    pending.reduce((n, b) => n + b.ts.length, 0),
+  );
+  const ts = new Float64Array(rows);
+  const du = new Float64Array(rows);
+  let at = rows;
+  for (let b = pending.length - 1; b >= 0 && at > 0; b--) {
+    const batch = pending[b];
+    const take = Math.min(at, batch.ts.length);
+    const from = batch.ts.length - take;
+    at -= take;
+    ts.set(batch.ts.subarray(from), at);
+    du.set(batch.duration.subarray(from), at);
+  }
+  return { ts, du };
 }
 
 function deriveThresholds(pending: SampleBatch[], options: SummaryOptions, test: string): Thresholds {
-  const { estimate: baseline, sorted, stride } = sampleAndEstimate(pending.map((b) => b.duration));
+  const { estimate: baseline } = sampleAndEstimate(pending.map((b) => b.duration));
+  // Switch runs show periodic interruptions too, but as spikes in a few of each period's thousands of
+  // samples (the spike families find them); what a tick costs is the tick test's question.
+  const stretch = test === "switch" ? null : lastStretch(pending);
+  const tick = stretch
+    ? estimateTick(stretch.ts, stretch.du, { expectedPeriodNs: options.hz ? 1e9 / options.hz : null })
+    : null;
   const B = baseline.ns;
-  const sigma = baseline.spreadNs;
-  const lowOver = Math.max(6 * sigma, 0.005 * B, 1);
-  // Overheads of the subsample by octave above lowOver (each sampled value stands for `stride`):
-  // the busiest octave, if it recurs at least 20 times a second, is the tick cluster.
-  const bands = new Float64Array(48);
-  const lowD = B + lowOver;
-  for (let i = sorted.length - 1; i >= 0 && sorted[i] > lowD; i--)
-    bands[Math.min(47, Math.floor(Math.log2((sorted[i] - B) / lowOver)))] += stride;
-  const first = pending[0].ts[0];
-  const lastBatch = pending[pending.length - 1];
-  const seconds = Math.max(1e-9, (lastBatch.ts[lastBatch.ts.length - 1] - first) / 1e9);
-  let top = 0;
-  for (let b = 1; b < bands.length; b++) if (bands[b] > bands[top]) top = b;
-  let tickLoD = Infinity;
-  let tickHiD = Infinity;
-  let tickHiOver = 0;
-  if (bands[top] >= 8 * stride && bands[top] / seconds >= 20) {
-    let lo = top;
-    let hi = top;
-    while (lo > 0 && bands[lo - 1] >= 0.1 * bands[top]) lo--;
-    while (hi < bands.length - 1 && bands[hi + 1] >= 0.1 * bands[top]) hi++;
-    tickLoD = B + lowOver * 2 ** lo;
-    tickHiOver = lowOver * 2 ** (hi + 1);
-    tickHiD = B + tickHiOver;
-  }
+  const lowOver = Math.max(6 * baseline.spreadNs, 0.005 * B, 1);
   const offset = test === "switch" ? 0 : B;
   const spikeD =
     options.spikeThresholdNs !== undefined
       ? offset + options.spikeThresholdNs
-      : B + Math.max(50 * sigma, 4 * lowOver, 2 * tickHiOver);
-  return { baseline, offset, lowD: B + lowOver, spikeD, tickLoD, tickHiD };
+      : B + Math.max(50 * baseline.spreadNs, 4 * lowOver, 4 * (tick?.costNs ?? 0));
+  return { baseline, offset, spikeD, tick };
 }
 
 /** Builds a RunSummary from batches handed to it in order; `finish()` once at the end. */
@@ -148,15 +150,10 @@ export class SummaryBuilder {
   private readonly spikeDur = new Growable();
   private spikesRaised = false;
 
-  private tickLast = NaN;
-  private readonly gapCounts = new Float64Array(GAP_BINS);
-  private readonly gapSums = new Float64Array(GAP_BINS);
-  private readonly tickCost = new Float64Array(TICK_COST_BINS);
   /** The hot loop's state handed to and from scanQuietSamples. */
   private readonly scanState = new Float64Array(9);
   /** Integer counts for one batch (cheaper to increment), added to the histogram after it. */
   private readonly batchCounts = new Uint32Array(HISTOGRAM_BUCKETS);
-  private tickEvents = 0;
 
   constructor(private readonly options: SummaryOptions = {}) {
     this.test = options.test ?? "tick";
@@ -272,11 +269,6 @@ export class SummaryBuilder {
     const width = this.pyramid.widthNs;
     const counts = this.batchCounts;
     const shift = this.hist.shiftNs;
-    const gapCounts = this.gapCounts;
-    const gapSums = this.gapSums;
-    const tickCost = this.tickCost;
-    let tickLast = this.tickLast;
-    let tickEvents = this.tickEvents;
     // A bucket begun under a narrower level 0 continues in the widened one.
     if (this.bCount > 0 && this.bIdx >= 0) {
       const k = Math.floor((this.bFirstTs - origin) / width);
@@ -297,16 +289,12 @@ export class SummaryBuilder {
     let secEnd = this.secEnd;
     let sMax = this.sMax;
     let sMaxTs = this.sMaxTs;
-    const lowD = th.lowD;
     let spikeD = th.spikeD;
-    const tickLoD = th.tickLoD;
-    const tickHiD = th.tickHiD;
-    const tickBinScale = TICK_COST_BINS / (tickHiD - tickLoD);
     let worstMin = this.heapN < this.worstK ? -Infinity : this.heapD[0];
     // One comparison per sample guards each rare path: the next bucket or second boundary, and
     // the lowest value that matters to worst-K or to events.
     let nextBoundary = bEnd < secEnd ? bEnd : secEnd;
-    let gate = lowD < worstMin ? lowD : worstMin;
+    let gate = spikeD < worstMin ? spikeD : worstMin;
 
     const st = this.scanState;
     let i = 0;
@@ -389,27 +377,17 @@ export class SummaryBuilder {
           this.pushWorst(d, t);
           if (this.heapN === this.worstK) {
             worstMin = this.heapD[0];
-            gate = lowD < worstMin ? lowD : worstMin;
+            gate = spikeD < worstMin ? spikeD : worstMin;
           }
         }
-        if (d > lowD) {
-          if (d >= tickLoD && d < tickHiD) {
-            const gap = t - tickLast;
-            tickLast = t;
-            tickEvents++;
-            tickCost[Math.floor((d - tickLoD) * tickBinScale)]++;
-            if (gap >= 0) {
-              const g = gapIndex(gap);
-              gapCounts[g]++;
-              gapSums[g] += gap;
-            }
+        if (d > spikeD) {
+          if (this.spikeTs.length >= this.maxSpikes) {
+            spikeD = this.raiseSpikeThreshold();
+            gate = spikeD < worstMin ? spikeD : worstMin;
           }
           if (d > spikeD) {
-            if (this.spikeTs.length >= this.maxSpikes) spikeD = this.raiseSpikeThreshold();
-            if (d > spikeD) {
-              this.spikeTs.push(t);
-              this.spikeDur.push(d);
-            }
+            this.spikeTs.push(t);
+            this.spikeDur.push(d);
           }
         }
       }
@@ -420,8 +398,6 @@ export class SummaryBuilder {
     this.count += n;
     this.lastTs = ts[n - 1];
     this.hist.total += n;
-    this.tickLast = tickLast;
-    this.tickEvents = tickEvents;
     const total = this.hist.counts;
     for (let k = 0; k < counts.length; k++) {
       if (counts[k]) {
@@ -495,20 +471,6 @@ export class SummaryBuilder {
     const spanNs = this.count ? this.lastTs - this.firstTs : 0;
     const spikeTs = this.spikeTs.toArray();
     const spikeDur = this.spikeDur.toArray();
-    const tickRange: [number, number] | null =
-      th && Number.isFinite(th.tickLoD) ? [th.tickLoD - offset, th.tickHiD - offset] : null;
-    const tick =
-      th && tickRange
-        ? estimateTick({
-            gapCounts: this.gapCounts,
-            gapSums: this.gapSums,
-            costCounts: this.tickCost,
-            costLoNs: th.tickLoD - th.baseline.ns,
-            costHiNs: th.tickHiD - th.baseline.ns,
-            events: this.tickEvents,
-            spanNs,
-          })
-        : null;
     return {
       version: 1,
       kind: "samples",
@@ -538,14 +500,13 @@ export class SummaryBuilder {
         maxDurationNs: this.secMax.toArray(),
         maxTs: this.secMaxTs.toArray(),
       },
-      tick,
+      tick: th?.tick ?? null,
       periodicSpikes: detectPeriodicSpikes(spikeTs, spikeDur, offset, this.firstTs, this.lastTs),
       batches: this.batches,
       settings: {
         worstK: this.worstK,
         pyramidBuckets: this.cap,
         spikeThresholdNs: th ? th.spikeD - offset : NaN,
-        tickRangeNs: tickRange,
       },
     };
   }
@@ -554,7 +515,7 @@ export class SummaryBuilder {
 /**
  * The hot loop, kept small and free of object state so V8 optimises it once and keeps it: it runs
  * over samples that need only the histogram, the bucket's min/max and the second's max, and stops at
- * the first sample that crosses a bucket or second boundary or passes the gate (worst-K or events),
+ * the first sample that crosses a bucket or second boundary or passes the gate (worst-K or spikes),
  * returning its index. State in and out through `st`: next boundary, gate, bucket min, its ts,
  * bucket max, its ts, second max, its ts, bucket count.
  */

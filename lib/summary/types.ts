@@ -14,12 +14,16 @@ export interface BatchIndexEntry {
   byteLength: number | null;
 }
 
+/** The kernel tick, estimated from a stretch of the run (lib/summary/tick.ts). */
 export interface TickEstimate {
   periodNs: number;
-  /** Median overhead of the samples that carry a tick. */
+  /** Median time the sample holding a tick took beyond its neighbours. */
   costNs: number;
+  /** Where the ticks fall: their timestamps modulo the period. */
+  phaseNs: number;
+  /** Ticks seen (holding at least half the cost) in the stretch examined. */
   events: number;
-  /** Share of the run's tick periods in which a tick was seen. */
+  /** Share of the examined tick periods in which a tick was seen. */
   regularity: number;
 }
 
@@ -82,6 +86,5 @@ export interface RunSummary {
     worstK: number;
     pyramidBuckets: number;
     spikeThresholdNs: number;
-    tickRangeNs: [number, number] | null;
   };
 }

@@ -27,6 +27,13 @@ export interface SyntheticTraceOptions {
   tickPeriodNs?: number | null;
   tickPhaseNs?: number;
   tickCostNs?: number;
+  /** A second periodic interruption (a VM: the host's timer beside the guest's tick). */
+  hostTick?: { periodNs: number; phaseNs: number; costNs: number } | null;
+  /**
+   * The loop's speed wanders as on a busy VM host: for a `share` of the time the loop takes a factor
+   * drawn from `factor` times longer (jitter scaled alike), in stretches of `meanHoldNs` on average.
+   */
+  slowdown?: { share: number; factor: [number, number]; meanHoldNs: number } | null;
   spikePeriodNs?: number | null;
   spikePhaseNs?: number;
   spikeNs?: number;
@@ -91,6 +98,8 @@ export function resolveOptions(o: SyntheticTraceOptions) {
     tickPeriodNs: o.tickPeriodNs === undefined ? 1_000_000 : o.tickPeriodNs,
     tickPhaseNs: o.tickPhaseNs ?? 250_000,
     tickCostNs: o.tickCostNs ?? 8_000,
+    hostTick: o.hostTick ?? null,
+    slowdown: o.slowdown ?? null,
     spikePeriodNs: o.spikePeriodNs === undefined ? 1_000_000_000 : o.spikePeriodNs,
     spikePhaseNs: o.spikePhaseNs ?? 350_000_000,
     spikeNs: o.spikeNs ?? 2_000_000,
@@ -114,6 +123,9 @@ export function* syntheticBatches(
   const random = mulberry32(o.seed);
   let t = 0;
   let nextTick = o.tickPeriodNs ? o.tickPhaseNs : Infinity;
+  let nextHostTick = o.hostTick ? o.hostTick.phaseNs : Infinity;
+  let factor = 1;
+  let factorUntil = 0;
   let nextSpike = o.spikePeriodNs ? o.spikePhaseNs : Infinity;
   let worstPending = o.worst !== null;
   let maxD = -1;
@@ -125,12 +137,21 @@ export function* syntheticBatches(
     const tsFloat = new Float64Array(rows);
     const durationFloat = new Float64Array(rows);
     for (let i = 0; i < rows; i++) {
-      let d = Math.round(o.baselineNs + (random() + random() - 1) * o.jitterNs);
+      if (o.slowdown && t >= factorUntil) {
+        const { share, factor: range, meanHoldNs } = o.slowdown;
+        factor = random() < share ? range[0] + (range[1] - range[0]) * random() : 1;
+        factorUntil = t - meanHoldNs * Math.log(1 - random());
+      }
+      let d = Math.round(factor * (o.baselineNs + (random() + random() - 1) * o.jitterNs));
       const end = t + d + o.gapNs;
       let extra = 0;
       if (nextTick < end) {
         extra += Math.round(o.tickCostNs + (random() - 0.5) * 0.02 * o.tickCostNs);
         nextTick += o.tickPeriodNs!;
+      }
+      if (nextHostTick < end) {
+        extra += o.hostTick!.costNs;
+        nextHostTick += o.hostTick!.periodNs;
       }
       if (nextSpike < end) {
         if (random() < o.spikeRegularity) extra += Math.round(o.spikeNs * (0.9 + 0.2 * random()));
@@ -145,6 +166,7 @@ export function* syntheticBatches(
       d += extra;
       // Ticks and spikes that fall inside an interruption are absorbed by it.
       while (nextTick < t + d + o.gapNs) nextTick += o.tickPeriodNs!;
+      while (nextHostTick < t + d + o.gapNs) nextHostTick += o.hostTick!.periodNs;
       while (nextSpike < t + d + o.gapNs) nextSpike += o.spikePeriodNs!;
       tsFloat[i] = t;
       tsWords[2 * i] = t % 4294967296;

@@ -1,0 +1,146 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { readRunBatches } from "../format/run-reader";
+import { syntheticSampleBatches, type SyntheticTraceOptions } from "./testing/synthetic-trace";
+import { estimateTick, localExcess, TICK_WINDOW_SAMPLES } from "./tick";
+import { summarizeRun } from "./summarize";
+
+const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
+
+/** The first TICK_WINDOW_SAMPLES samples of a synthetic trace, as one stretch. */
+function stretch(options: Omit<SyntheticTraceOptions, "samples">) {
+  const { batches, truth } = syntheticSampleBatches({
+    spikePeriodNs: null,
+    ...options,
+    samples: TICK_WINDOW_SAMPLES,
+  });
+  const ts = new Float64Array(TICK_WINDOW_SAMPLES);
+  const du = new Float64Array(TICK_WINDOW_SAMPLES);
+  let at = 0;
+  for (const b of batches) {
+    ts.set(b.ts, at);
+    du.set(b.duration, at);
+    at += b.ts.length;
+  }
+  return { ts, du, truth };
+}
+
+/** Distance between two phases on a circle of the period. */
+function phaseDistance(a: number, b: number, period: number): number {
+  const d = (((a - b) % period) + period) % period;
+  return Math.min(d, period - d);
+}
+
+// A VM host that slows the loop: 60% of the time by 1.3-2x, in stretches of 30 ms on average.
+const busyHost = { share: 0.6, factor: [1.3, 2] as [number, number], meanHoldNs: 30e6 };
+
+describe("localExcess", () => {
+  it("is each duration minus the median of the 17 around it", () => {
+    const du = Float64Array.from({ length: 200 }, (_, i) => 1000 + (i % 7) * 10 + (i === 100 ? 5000 : 0));
+    const excess = localExcess(du);
+    for (const i of [8, 50, 100, 191]) {
+      const around = Array.from(du.subarray(i - 8, i + 9)).sort((a, b) => a - b);
+      expect(excess[i]).toBe(du[i] - around[8]);
+    }
+    const ends = Array.from(du.subarray(0, 17)).sort((a, b) => a - b);
+    expect(excess[0]).toBe(du[0] - ends[8]);
+  });
+});
+
+describe("estimateTick on traces whose tick is known", () => {
+  it.each([
+    { name: "the study's 1 ms tick of 8 µs on a 68 µs loop", tickPeriodNs: 1e6, tickCostNs: 8000 },
+    { name: "CONFIG_HZ=250: a 4 ms tick of 6 µs", tickPeriodNs: 4e6, tickCostNs: 6000, tickPhaseNs: 3.1e6 },
+    { name: "CONFIG_HZ=100: a 10 ms tick of 5 µs", tickPeriodNs: 10e6, tickCostNs: 5000, tickPhaseNs: 7e6 },
+    {
+      name: "a 4 ms tick on a busy VM host: the loop slowed by up to 2x, 3% jitter",
+      tickPeriodNs: 4e6,
+      tickCostNs: 8000,
+      jitterNs: 2000,
+      slowdown: busyHost,
+    },
+  ])("$name: period and cost within 2%, phase within one loop", (options) => {
+    const { ts, du, truth } = stretch({ seed: 11, ...options });
+    const tick = estimateTick(ts, du);
+    expect(tick).not.toBeNull();
+    expect(rel(tick!.periodNs, truth.tickPeriodNs!)).toBeLessThan(0.02);
+    expect(rel(tick!.costNs, truth.tickCostNs)).toBeLessThan(0.02);
+    expect(phaseDistance(tick!.phaseNs, options.tickPhaseNs ?? 250_000, truth.tickPeriodNs!)).toBeLessThan(
+      truth.baselineNs,
+    );
+    expect(tick!.regularity).toBeGreaterThan(0.9);
+  });
+
+  it("tells the guest's 4 ms tick from the host's 1 ms timer beside it, and what each costs", () => {
+    const host = { periodNs: 1e6, phaseNs: 600_000, costNs: 6000 };
+    const apart = stretch({ tickPeriodNs: 4e6, tickCostNs: 8000, hostTick: host, jitterNs: 1000, seed: 4 });
+    const tick = estimateTick(apart.ts, apart.du);
+    expect(rel(tick!.periodNs, 4e6)).toBeLessThan(0.02);
+    expect(rel(tick!.costNs, 8000)).toBeLessThan(0.02);
+    expect(phaseDistance(tick!.phaseNs, 250_000, 4e6)).toBeLessThan(68_000);
+
+    // The guest's tick on top of one of the host's: the sample holding both takes 14 µs, the tick 8.
+    const together = stretch({
+      tickPeriodNs: 4e6,
+      tickCostNs: 8000,
+      hostTick: { ...host, phaseNs: 270_000 },
+      jitterNs: 1000,
+      seed: 4,
+    });
+    const shared = estimateTick(together.ts, together.du, { expectedPeriodNs: 4e6 });
+    expect(rel(shared!.periodNs, 4e6)).toBeLessThan(0.02);
+    expect(rel(shared!.costNs, 8000)).toBeLessThan(0.02);
+  });
+
+  it("does not call the host's 1 ms timer the 4 ms tick the fingerprint expects; without the hint it is the tick", () => {
+    const { ts, du } = stretch({
+      tickPeriodNs: null,
+      hostTick: { periodNs: 1e6, phaseNs: 600_000, costNs: 6000 },
+      jitterNs: 1000,
+      seed: 9,
+    });
+    const hinted = estimateTick(ts, du, { expectedPeriodNs: 4e6 });
+    expect(hinted === null || rel(hinted.periodNs, 1e6) < 0.02).toBe(true);
+    const blind = estimateTick(ts, du);
+    expect(rel(blind!.periodNs, 1e6)).toBeLessThan(0.02);
+    expect(rel(blind!.costNs, 6000)).toBeLessThan(0.02);
+  });
+
+  it.each([1, 2, 3, 4, 5, 6])(
+    "finds no tick where there is none (seed %i, busy host, 2 µs jitter)",
+    (seed) => {
+      const { ts, du } = stretch({
+        tickPeriodNs: null,
+        jitterNs: 2000,
+        slowdown: seed % 2 ? busyHost : null,
+        seed,
+      });
+      expect(estimateTick(ts, du)).toBeNull();
+      expect(estimateTick(ts, du, { expectedPeriodNs: 4e6 })).toBeNull();
+    },
+  );
+});
+
+describe("the tick of real runs captured on a KVM guest (samples/, CONFIG_HZ in their fingerprint)", () => {
+  it.each(["kvm-matrix", "kvm-tick-memory-load"])(
+    "%s: the tick every 1/HZ, costing microseconds",
+    async (bundle) => {
+      const folder = join(__dirname, "../../samples", bundle);
+      const manifest = JSON.parse(readFileSync(join(folder, "manifest.json"), "utf8"));
+      const run = manifest.runs.find((r: { test: string }) => r.test === "tick");
+      const file = join(folder, run.file);
+      const hz = manifest.host.hz as number;
+      const summary = await summarizeRun(readRunBatches(new Uint8Array(readFileSync(file)), file), {
+        test: "tick",
+        hz,
+      });
+      expect(summary.tick).not.toBeNull();
+      expect(rel(summary.tick!.periodNs, 1e9 / hz)).toBeLessThan(0.02);
+      // A timer interrupt that exits to the host and back costs microseconds, not nanoseconds or milliseconds.
+      expect(summary.tick!.costNs).toBeGreaterThan(1000);
+      expect(summary.tick!.costNs).toBeLessThan(100_000);
+      expect(summary.tick!.regularity).toBeGreaterThan(0.6);
+    },
+  );
+});
