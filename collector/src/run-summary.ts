@@ -1,12 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { openFileSource } from "../../lib/format/node-source";
 import { readRunBatches } from "../../lib/format/run-reader";
-import { encodeSummary, summarizeRun } from "../../lib/summary";
-
-/** Where a run's saved summary goes, beside its file. */
-export function summaryFileName(runFile: string): string {
-  return runFile.replace(/\.arrows?$/, "") + ".summary";
-}
+import { encodeSummary, summarizeRun, type SummaryOptions } from "../../lib/summary";
 
 /**
  * Computes a run's summary (lib/summary, the same code the server and the browser run) and saves it
@@ -15,12 +10,12 @@ export function summaryFileName(runFile: string): string {
 export async function saveRunSummary(
   path: string,
   name: string,
-  test: string | undefined,
+  options: SummaryOptions,
   out: string,
 ): Promise<void> {
   const source = await openFileSource(path);
   try {
-    const summary = await summarizeRun(readRunBatches(source, name), { test });
+    const summary = await summarizeRun(readRunBatches(source, name), options);
     await writeFile(out, encodeSummary(summary));
   } finally {
     await source.close();

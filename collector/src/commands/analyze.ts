@@ -1,3 +1,4 @@
+import { hostNotes } from "../../../lib/analysis/host-notes";
 import { describeProblem, type FormatProblem } from "../../../lib/format/errors";
 import { openPathAsBundle } from "../../../lib/format/node-source";
 import {
@@ -117,6 +118,8 @@ const analyze: Command = {
       }
       try {
         problems.push(...bundle.problems);
+        if (bundle.runs.some((r) => r.test === "tick"))
+          for (const note of hostNotes(bundle.manifest?.host)) texts.push(`note on ${path}: ${note}`);
         for (const run of bundle.runs) {
           const { summary, errors } = await summarizeBundleRun(bundle, run);
           const report = runReport(

@@ -2,6 +2,8 @@ import { rm } from "node:fs/promises";
 import { PAPER_SCENARIOS } from "../../../lib/format/contract";
 import { BundleDirectory, runFileName } from "../../../lib/format/bundle-writer";
 import type { ManifestRun } from "../../../lib/format/manifest";
+import { summaryPathFor } from "../../../lib/summary";
+import { hostNotes } from "../../../lib/analysis/host-notes";
 import { UsageError, type Command } from "../command";
 import {
   DEFAULT_MATRIX,
@@ -23,7 +25,7 @@ import {
   parseOptions,
 } from "../options";
 import { ProgressBar, formatNs } from "../progress-bar";
-import { saveRunSummary, summaryFileName } from "../run-summary";
+import { saveRunSummary } from "../run-summary";
 
 const usage = `collect tick|switch|matrix [options] -o DIR
 
@@ -117,6 +119,8 @@ const collect: Command = {
       );
 
     const host = await readFingerprint();
+    if (plan.some((t) => t.test === "tick"))
+      for (const note of hostNotes(host)) console.error(`note: ${note}`);
     const environment = values.environment ?? host.environment_guess;
     const bundle = await BundleDirectory.create(target);
     moveOffCpu(cpu, cpus);
@@ -175,8 +179,13 @@ const collect: Command = {
         }
         let summary: string | undefined;
         if (!values["no-summary"]) {
-          summary = summaryFileName(file);
-          await saveRunSummary(bundle.path(file), file, planned.test, bundle.path(summary));
+          summary = summaryPathFor(file);
+          await saveRunSummary(
+            bundle.path(file),
+            file,
+            { test: planned.test, hz: host.hz },
+            bundle.path(summary),
+          );
         }
         const run: ManifestRun = {
           id,

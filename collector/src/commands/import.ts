@@ -3,11 +3,12 @@ import { basename, extname } from "node:path";
 import { BundleDirectory, runFileName, runId, uniqueIds } from "../../../lib/format/bundle-writer";
 import { FormatError } from "../../../lib/format/errors";
 import type { ManifestRun, RunFields } from "../../../lib/format/manifest";
+import { summaryPathFor } from "../../../lib/summary";
 import { UsageError, type Command } from "../command";
 import { IMPORT_FORMATS, importerFor, sniffFormat, type ImportFormat } from "../importers";
 import { SampleRunFile, writeHistogramRun } from "../importers/run-files";
 import { checkNewOutputDir, parseOptions } from "../options";
-import { saveRunSummary, summaryFileName } from "../run-summary";
+import { saveRunSummary } from "../run-summary";
 
 const usage = `import FILE... [--format F] [--environment E] [--scenario S] [--label L] [--test T] [--title T] -o DIR
 
@@ -112,8 +113,8 @@ const importCommand: Command = {
         await rename(p.file, bundle.path(file));
         let summary: string | undefined;
         if (p.kind === "samples") {
-          summary = summaryFileName(file);
-          await saveRunSummary(bundle.path(file), file, p.test, bundle.path(summary));
+          summary = summaryPathFor(file);
+          await saveRunSummary(bundle.path(file), file, { test: p.test }, bundle.path(summary));
         }
         const entry: ManifestRun = {
           id: ids[i],
