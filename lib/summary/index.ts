@@ -3,7 +3,7 @@
  *
  * - `summarizeRun(batches, options)` / `SummaryBuilder` → `RunSummary`: count, span, baseline, exact
  *   max and min with their timestamps, the K worst samples, a log-linear histogram (`percentile`),
- *   a min/max pyramid, spikes, per-second maxima, the tick (period, cost), periodic spikes and the
+ *   a min/max pyramid, spikes, per-second maxima, the tick (period, phase, cost), periodic spikes and the
  *   batch index (byte offset/length and ts range of every record batch).
  * - `m4(summary, t0, t1, columns)`: exact M4 from the pyramid with snapped column edges;
  *   `batchesCovering` + `m4FromSamples` for windows finer than the pyramid (`rawNeeded`).
@@ -28,6 +28,7 @@ export { heatmap, type Heatmap, type HeatmapOptions } from "./heatmap";
 export { encodeSummary, decodeSummary, summaryPathFor } from "./codec";
 export { estimateBaseline, halfSampleMode, type BaselineEstimate } from "./baseline";
 export { detectPeriodicSpikes } from "./periodicity";
+export { estimateTick, tickFootprint, type TickFootprint } from "./tick";
 export type { Pyramid, PyramidLevel } from "./pyramid";
 export type {
   RunSummary,

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readRunBatches } from "../format/run-reader";
 import { syntheticSampleBatches, type SyntheticTraceOptions } from "./testing/synthetic-trace";
-import { estimateTick, localExcess, TICK_WINDOW_SAMPLES } from "./tick";
+import { estimateTick, localExcess, tickFootprint, TICK_WINDOW_SAMPLES } from "./tick";
 import { summarizeRun } from "./summarize";
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
@@ -143,4 +143,24 @@ describe("the tick of real runs captured on a KVM guest (samples/, CONFIG_HZ in 
       expect(summary.tick!.regularity).toBeGreaterThan(0.6);
     },
   );
+});
+
+describe("tickFootprint", () => {
+  it("puts the no-tick level at the window's own untouched samples and marks where the ticks fall", () => {
+    // A loop slowed to 1.5x for the whole window: the levels follow it, not the run's 68 µs baseline.
+    const { batches } = syntheticSampleBatches({
+      samples: 200,
+      baselineNs: 102_000,
+      jitterNs: 0,
+      tickPeriodNs: 4e6,
+      tickPhaseNs: 1e6,
+      tickCostNs: 8000,
+      spikePeriodNs: null,
+    });
+    const { ts, duration } = batches[0];
+    const footprint = tickFootprint(ts, duration, { periodNs: 4e6, phaseNs: 1e6, costNs: 8000 }, 3e6, 13.5e6);
+    expect(footprint.instants).toEqual([5e6, 9e6, 13e6]);
+    expect(footprint.noTickNs).toBe(102_000);
+    expect(footprint.tickNs).toBe(110_000);
+  });
 });

@@ -260,3 +260,40 @@ function median(values: number[]): number {
   const sorted = Float64Array.from(values).sort();
   return sorted.length ? sorted[sorted.length >> 1] : NaN;
 }
+
+export interface TickFootprint {
+  /** The median duration of the window's samples that hold no tick. */
+  noTickNs: number;
+  /** noTickNs plus the tick's cost. */
+  tickNs: number;
+  /** Where the ticks fall in the window: phase + k·period. */
+  instants: number[];
+}
+
+/**
+ * The tick's two levels in a window of raw samples, for drawing them over those samples: on a VM the
+ * loop's time wanders, so "no tick" is what the window's own untouched samples take, not the run's
+ * baseline.
+ */
+export function tickFootprint(
+  ts: ArrayLike<number>,
+  du: ArrayLike<number>,
+  tick: Pick<TickEstimate, "periodNs" | "phaseNs" | "costNs">,
+  t0: number,
+  t1: number,
+): TickFootprint {
+  const instants: number[] = [];
+  const first = Math.ceil((t0 - tick.phaseNs) / tick.periodNs);
+  for (let k = first; tick.phaseNs + k * tick.periodNs <= t1; k++)
+    instants.push(tick.phaseNs + k * tick.periodNs);
+  const untouched: number[] = [];
+  let next = 0;
+  for (let i = 0; i < ts.length; i++) {
+    const end = i + 1 < ts.length ? ts[i + 1] : ts[i] + du[i];
+    while (next < instants.length && instants[next] < ts[i]) next++;
+    if (next < instants.length && instants[next] < end) continue;
+    untouched.push(du[i]);
+  }
+  const noTickNs = untouched.length ? median(untouched) : NaN;
+  return { noTickNs, tickNs: noTickNs + tick.costNs, instants };
+}
