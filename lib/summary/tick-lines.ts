@@ -88,37 +88,45 @@ export function tickLines(
   peaks.sort((a, b) => power[b] - power[a]);
   const strongest = peaks.slice(0, 32).find((k) => significance(power, k) >= MIN_SIGNIFICANCE);
 
+  const reference = strongest === undefined ? NaN : interpolated(power, strongest);
   let tick: number | undefined;
   if (expectedPeriodNs) {
-    const at = span / expectedPeriodNs;
-    const near = peaks.filter((k) => Math.abs(k - at) <= Math.max(1.5, 0.02 * at));
-    tick = near.find((k) => harmonicEvidence(power, k, kHigh) >= EXPECTED_EVIDENCE);
+    const expected = span / expectedPeriodNs;
+    const m = Math.round(reference / expected);
+    if (m >= 1 && Math.abs(reference / (m * expected) - 1) < 0.02) {
+      // The strongest line is a multiple of the expected rate (the tick's own, or a faster timer locked
+      // to it): take the rate from it and let the fold over the period say whether a tick is there.
+      tick = reference / m;
+    } else {
+      const near = peaks.filter((k) => Math.abs(k - expected) <= Math.max(1.5, 0.02 * expected));
+      const found = near.find((k) => harmonicEvidence(power, k, kHigh) >= EXPECTED_EVIDENCE);
+      if (found !== undefined) tick = interpolated(power, found);
+    }
   }
   if (tick === undefined && strongest !== undefined) {
     // Short pulses put lines of about equal power at every multiple of their rate, so the strongest
     // line can be any of them: the rate is the lowest submultiple of it that stands out too. Not far
     // out, though: a tick under a stronger locked interruption (the host's timer) can be 25x weaker,
     // while the comb of a rare stall (once a second, capped) is thousands of times weaker.
-    tick = strongest;
+    let lowest = strongest;
     for (let m = Math.floor(strongest / kLow); m >= 2; m--) {
       const k = peakNear(power, strongest / m);
       if (power[k] >= 0.01 * power[strongest] && significance(power, k) >= SUBMULTIPLE_SIGNIFICANCE) {
-        tick = k;
+        lowest = k;
         break;
       }
     }
+    tick = interpolated(power, lowest);
   }
   if (tick === undefined) return null;
-  const at = interpolated(power, tick);
-  if (strongest === undefined) return { tick: at, faster: 1, harmonic: 1, reference: at };
-  const reference = interpolated(power, strongest);
-  const m = Math.round(reference / at);
-  if (m < 1 || Math.abs(reference / at - m) >= 0.01 * m)
-    return { tick: at, faster: 1, harmonic: 1, reference: at };
+  if (strongest === undefined) return { tick, faster: 1, harmonic: 1, reference: tick };
+  const m = Math.round(reference / tick);
+  if (m < 1 || Math.abs(reference / tick - m) >= 0.01 * m)
+    return { tick, faster: 1, harmonic: 1, reference: tick };
   let faster = 1;
   for (let d = 2; d <= m && faster === 1; d++)
-    if (m % d === 0 && power[peakNear(power, d * at)] >= 0.1 * power[strongest]) faster = d;
-  return { tick: at, faster, harmonic: m, reference };
+    if (m % d === 0 && power[peakNear(power, d * tick)] >= 0.1 * power[strongest]) faster = d;
+  return { tick, faster, harmonic: m, reference };
 }
 
 /** A line's position to a fraction of a bin: the vertex of a parabola through the log power around it. */
