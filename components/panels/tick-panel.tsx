@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useMemo, useRef, useState } from "react";
+import { tickFootprint } from "@/lib/summary/tick";
 import type { RunEntry, WindowColumns } from "@/lib/workspace/types";
 import { PngButton } from "../charts/chart-actions";
 import { EChart, type ChartHandle } from "../charts/echart";
@@ -54,19 +55,28 @@ export function TickPanel({ run, centre, onOpenTimeline }: Props) {
     };
   }, [workspace, run, view]);
 
+  // The levels of this window's own samples: on a VM the loop's time wanders away from the baseline.
+  const footprint = useMemo(() => {
+    if (!data?.raw || !tick || !view) return null;
+    const found = tickFootprint(data.raw.ts, data.raw.value, tick, view.t0, view.t1);
+    return Number.isFinite(found.noTickNs)
+      ? found
+      : { ...found, noTickNs: tick.noTickNs, tickNs: tick.tickNs };
+  }, [data, tick, view]);
   const option = useMemo(
     () =>
-      data?.raw && tick && view
+      data?.raw && footprint && view
         ? tickPatternOption({
             t0: view.t0,
             t1: view.t1,
             ts: data.raw.ts,
             value: data.raw.value,
-            noTickNs: tick.noTickNs,
-            tickNs: tick.tickNs,
+            noTickNs: footprint.noTickNs,
+            tickNs: footprint.tickNs,
+            instants: footprint.instants,
           })
         : {},
-    [data, tick, view],
+    [data, footprint, view],
   );
 
   if (!run || !digest)
@@ -88,7 +98,8 @@ export function TickPanel({ run, centre, onOpenTimeline }: Props) {
       />
     );
 
-  const labels = tickLevels(tick.noTickNs, tick.tickNs);
+  const levels = footprint ?? tick;
+  const labels = tickLevels(levels.noTickNs, levels.tickNs);
   return (
     <Panel
       title="Tick pattern"
@@ -140,13 +151,13 @@ export function TickPanel({ run, centre, onOpenTimeline }: Props) {
         <div>
           <dt className="text-muted">No tick</dt>
           <dd className="num text-[15px] font-semibold" data-testid="tick-level-none">
-            {formatDuration(tick.noTickNs, 4)}
+            {formatDuration(levels.noTickNs, 4)}
           </dd>
         </div>
         <div>
           <dt className="text-muted">Tick</dt>
           <dd className="num text-[15px] font-semibold" data-testid="tick-level-tick">
-            {formatDuration(tick.tickNs, 4)}
+            {formatDuration(levels.tickNs, 4)}
           </dd>
         </div>
         <div>

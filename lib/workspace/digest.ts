@@ -61,6 +61,7 @@ export function digestOf(summary: RunSummary): RunDigest {
     tick: summary.tick
       ? {
           periodNs: summary.tick.periodNs,
+          phaseNs: summary.tick.phaseNs,
           noTickNs: baseline,
           tickNs: baseline + summary.tick.costNs,
           costNs: summary.tick.costNs,

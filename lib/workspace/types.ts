@@ -32,7 +32,7 @@ export interface RunDigest {
   percentiles: PercentilePoint[];
   /** Log-spaced histogram: lower bound of each bin (ns) and its count. */
   histogram: { lower: number[]; counts: number[] };
-  tick: { periodNs: number; noTickNs: number; tickNs: number; costNs: number } | null;
+  tick: { periodNs: number; phaseNs: number; noTickNs: number; tickNs: number; costNs: number } | null;
   periods: { periodNs: number; phaseNs: number; regularity: number; magnitudeNs: number }[];
   thresholdNs: number;
   spikeCount: number;

@@ -203,4 +203,18 @@ describe("tick pattern option", () => {
       [72_000, 76_000],
     ]);
   });
+
+  it("marks where the ticks fall in the window", () => {
+    const option = tickPatternOption({
+      t0: 0,
+      t1: 10e6,
+      ts: [0],
+      value: [68_000],
+      noTickNs: 68_000,
+      tickNs: 76_000,
+      instants: [1e6, 5e6, 9e6],
+    }) as AnyOption;
+    const lines = option.series[0].markLine.data as AnyOption[];
+    expect(lines.filter((d) => d.xAxis !== undefined).map((d) => d.xAxis)).toEqual([1e6, 5e6, 9e6]);
+  });
 });

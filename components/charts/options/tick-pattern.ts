@@ -9,6 +9,8 @@ export interface TickPatternInput {
   value: ArrayLike<number>;
   noTickNs: number;
   tickNs: number;
+  /** Where the ticks fall in the window. */
+  instants?: number[];
 }
 
 /** Labels for the two levels and their difference, as the panel states them. */
@@ -20,7 +22,7 @@ export function tickLevels(noTickNs: number, tickNs: number) {
   };
 }
 
-/** Raw samples over one or ten tick periods, with the two levels (no tick, tick) drawn and labelled. */
+/** Raw samples over one or ten tick periods: the two levels (no tick, tick) labelled, and where the ticks fall. */
 export function tickPatternOption({
   t0,
   t1,
@@ -28,6 +30,7 @@ export function tickPatternOption({
   value,
   noTickNs,
   tickNs,
+  instants = [],
 }: TickPatternInput): EChartsCoreOption {
   const axis = timeAxisLabels(t0, t1);
   const labels = tickLevels(noTickNs, tickNs);
@@ -76,6 +79,12 @@ export function tickPatternOption({
           data: [
             { yAxis: noTickNs, name: labels.noTick, label: { formatter: labels.noTick } },
             { yAxis: tickNs, name: labels.tick, label: { formatter: `${labels.tick}\n${labels.cost}` } },
+            ...instants.map((at) => ({
+              xAxis: at,
+              name: "tick",
+              lineStyle: { type: "dashed" as const, opacity: 0.5 },
+              label: { formatter: "tick", position: "insideEndTop" as const },
+            })),
           ],
         },
       },
