@@ -65,10 +65,10 @@ export interface ReadOptions {
   /** An empty run is an error by default (there is nothing to summarise). */
   allowEmpty?: boolean;
   /**
-   * Reuse one timestamp array, and with sources that can `readInto`, one body buffer (so duration
-   * views too), for every batch: no 8-12 MB allocation per batch. For consumers that are done with a
-   * batch before asking for the next and keep nothing of it (summarizeRun copies what it holds back).
-   * Off by default.
+   * Reuse one timestamp array, and with sources that can `readReused` or `readInto`, their body
+   * buffers (so duration views too), for every batch: no 8-12 MB allocation per batch. For consumers
+   * that are done with a batch before asking for the next and keep nothing of it (summarizeRun copies
+   * what it holds back). Off by default.
    */
   reuseTimestamps?: boolean;
 }
@@ -664,7 +664,9 @@ export async function openRun(input: ByteSourceInput, file: string): Promise<Run
       for (const block of footer.blocks) {
         const length = block.metaDataLength + block.bodyLength;
         let bytes: Uint8Array;
-        if (options.reuseTimestamps && random.readInto) {
+        if (options.reuseTimestamps && random.readReused)
+          bytes = await random.readReused(block.offset, length);
+        else if (options.reuseTimestamps && random.readInto) {
           if (!body || body.byteLength < length) body = new Uint8Array(length);
           bytes = await random.readInto(block.offset, body.subarray(0, length));
         } else bytes = await random.read(block.offset, length);
