@@ -16,7 +16,15 @@ export function WorkspaceProvider({ children }: { children: ReactNode }) {
   const [workspace] = useState(() => new Workspace());
   useEffect(() => {
     window.tickscope = workspace;
+    // The run worker's code loads while the page is idle, not after a file is chosen.
+    const prewarm = () => workspace.prewarm();
+    const idle =
+      typeof requestIdleCallback === "function"
+        ? requestIdleCallback(prewarm, { timeout: 2000 })
+        : window.setTimeout(prewarm, 500);
     return () => {
+      if (typeof cancelIdleCallback === "function") cancelIdleCallback(idle);
+      else window.clearTimeout(idle);
       workspace.dispose();
       if (window.tickscope === workspace) delete window.tickscope;
     };
