@@ -81,6 +81,9 @@ test("opens a bundle beside a broken file, shows the file's error, and finds the
   });
   await expect(page.getByTestId("picked-value")).toHaveText("7.19 ms");
   await expect(page.getByTestId("picked-time")).toHaveText(seconds(truth.worst!.ts));
+  // The footer's engine status gets to ready with runs open too (it starts with the page).
+  await expect(page.getByTestId("duckdb-status")).toHaveAttribute("data-state", "ready");
+  await expect(page.getByTestId("duckdb-answer")).toHaveText("42000 / 499500");
   expect(foreign).toEqual([]);
 });
 

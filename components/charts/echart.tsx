@@ -53,22 +53,39 @@ export const EChart = forwardRef<ChartHandle, Props>(function EChart(
   useEffect(() => {
     const element = box.current;
     if (!element) return;
-    const themeName = `tickscope-${theme}`;
-    echarts.registerTheme(themeName, chartTheme(readChartTokens()));
-    const instance = echarts.init(element, themeName, { renderer: "canvas" });
-    chart.current = instance;
-    instance.setOption(optionRef.current, true);
-    if (brushZoomRef.current) armBrushZoom(instance);
-    const names = ["click", "datazoom", "dblclick", "brushEnd"];
-    for (const name of names)
-      instance.on(name, (params: unknown) => eventsRef.current?.[name]?.(params, instance));
-    // Clicks anywhere on the canvas (not only on a drawn mark), as "zr:click".
-    instance.getZr().on("click", (event: unknown) => eventsRef.current?.["zr:click"]?.(event, instance));
-    const observer = new ResizeObserver(() => instance.resize());
-    observer.observe(element);
+    let instance: ECharts | null = null;
+    let observer: ResizeObserver | null = null;
+    // Drawn in a task of its own, not in the React commit that mounted the chart: each stays short.
+    const start = window.setTimeout(() => {
+      const themeName = `tickscope-${theme}`;
+      echarts.registerTheme(themeName, chartTheme(readChartTokens()));
+      const chartInstance = echarts.init(element, themeName, { renderer: "canvas" });
+      instance = chartInstance;
+      chart.current = chartInstance;
+      chartInstance.setOption(optionRef.current, true);
+      if (brushZoomRef.current) armBrushZoom(chartInstance);
+      const names = ["click", "datazoom", "dblclick", "brushEnd"];
+      for (const name of names)
+        chartInstance.on(name, (params: unknown) => eventsRef.current?.[name]?.(params, chartInstance));
+      // Clicks anywhere on the canvas (not only on a drawn mark), as "zr:click".
+      chartInstance
+        .getZr()
+        .on("click", (event: unknown) => eventsRef.current?.["zr:click"]?.(event, chartInstance));
+      // The observer's first call reports the size the chart was just drawn at: a resize then would
+      // lay the whole chart out again for nothing.
+      let drawnAt = `${element.clientWidth}x${element.clientHeight}`;
+      observer = new ResizeObserver(() => {
+        const size = `${element.clientWidth}x${element.clientHeight}`;
+        if (size === drawnAt) return;
+        drawnAt = size;
+        chartInstance.resize();
+      });
+      observer.observe(element);
+    });
     return () => {
-      observer.disconnect();
-      instance.dispose();
+      window.clearTimeout(start);
+      observer?.disconnect();
+      instance?.dispose();
       chart.current = null;
     };
   }, [theme]);

@@ -47,9 +47,8 @@ function zoomWindowOf(event: ZoomEvent, start: number, end: number): TimeWindow 
  */
 export function TimelinePanel({ run, window: requested, onWindow, thresholdNs, marker, onMarker }: Props) {
   const workspace = useWorkspace();
-  const chartBox = useRef<HTMLDivElement>(null);
   const chart = useRef<ChartHandle>(null);
-  const width = useElementWidth(chartBox);
+  const [chartBox, width] = useElementWidth<HTMLDivElement>();
   const digest = run?.digest;
   const start = digest?.startNs ?? 0;
   const end = digest?.endNs ?? 1;
@@ -81,23 +80,22 @@ export function TimelinePanel({ run, window: requested, onWindow, thresholdNs, m
   }, [workspace, run, view, columns]);
 
   // The chart redraws once per answer, at the answer's window: a new window alone (while its data is on
-  // the way) would cost a full redraw of the old data for nothing.
-  const shownT0 = data ? data.t0 : view?.t0;
-  const shownT1 = data ? data.t1 : view?.t1;
+  // the way) would cost a full redraw of the old data for nothing. Before the first answer it is already
+  // set up (axes, zoom, slider) on a placeholder range, so that the overview needs only its data.
   const option = useMemo(
     () =>
-      shownT0 !== undefined && shownT1 !== undefined && digest
+      data && digest
         ? timelineOption({
             window: data,
             startNs: start,
             endNs: end,
-            t0: shownT0,
-            t1: shownT1,
+            t0: data.t0,
+            t1: data.t1,
             thresholdNs: thresholdNs ?? digest.thresholdNs,
             marker,
           })
-        : {},
-    [data, shownT0, shownT1, digest, start, end, thresholdNs, marker],
+        : timelineOption({ window: null, startNs: 0, endNs: 1, t0: 0, t1: 1, thresholdNs: null }),
+    [data, digest, start, end, thresholdNs, marker],
   );
 
   // What the chart shows, for tests and the benchmark to wait on.
@@ -130,31 +128,68 @@ export function TimelinePanel({ run, window: requested, onWindow, thresholdNs, m
     [setWindow, onMarker, data, view, columns, start, end],
   );
 
-  if (!run || !digest || !view)
-    return (
-      <Panel
-        title="Timeline"
-        testId="panel-timeline"
-        state={run?.state === "loading" ? "loading" : "empty"}
-        loadingText={run ? `Summarising ${run.file}…` : undefined}
-        empty="Open a bundle or run files, then pick a run to see every sample."
-      />
-    );
-
-  const onKey = (event: React.KeyboardEvent) => {
+  function onKey(event: React.KeyboardEvent, shown: TimeWindow) {
     const actions: Record<string, () => TimeWindow> = {
-      "+": () => zoomWindow(view, 0.5, start, end),
-      "=": () => zoomWindow(view, 0.5, start, end),
-      "-": () => zoomWindow(view, 2, start, end),
-      ArrowLeft: () => panWindow(view, -0.25, start, end),
-      ArrowRight: () => panWindow(view, 0.25, start, end),
+      "+": () => zoomWindow(shown, 0.5, start, end),
+      "=": () => zoomWindow(shown, 0.5, start, end),
+      "-": () => zoomWindow(shown, 2, start, end),
+      ArrowLeft: () => panWindow(shown, -0.25, start, end),
+      ArrowRight: () => panWindow(shown, 0.25, start, end),
       Home: () => ({ t0: start, t1: end }),
     };
     const action = actions[event.key];
     if (!action) return;
     event.preventDefault();
     setWindow(action());
-  };
+  }
+
+  const chartView = (
+    <div
+      ref={chartBox}
+      tabIndex={0}
+      role="group"
+      aria-label="Timeline chart. Drag across it or use the wheel to zoom; plus and minus zoom, arrow keys pan, Home shows the whole run."
+      aria-keyshortcuts="+ - ArrowLeft ArrowRight Home"
+      onKeyDown={(event) => view && onKey(event, view)}
+      data-testid="timeline-chart"
+      data-drawn={drawn}
+      className="h-[360px] w-full rounded"
+    >
+      <EChart
+        ref={chart}
+        option={option}
+        events={events}
+        brushZoom
+        label={run ? `Timeline of ${runLabel(run)}: min and max per pixel column` : "Timeline"}
+        className="h-full w-full"
+      />
+    </div>
+  );
+
+  if (!run || (run.state === "loading" && !digest))
+    return (
+      <Panel
+        title="Timeline"
+        testId="panel-timeline"
+        state={run ? "loading" : "empty"}
+        loadingText={run ? `Summarising ${run.file}…` : undefined}
+        empty="Open a bundle or run files, then pick a run to see every sample."
+        keepChildren
+      >
+        {/* The same children as below, so that the chart stays mounted when the summary arrives. */}
+        {null}
+        {chartView}
+      </Panel>
+    );
+  if (!digest || !view)
+    return (
+      <Panel
+        title="Timeline"
+        testId="panel-timeline"
+        state="empty"
+        empty="Open a bundle or run files, then pick a run to see every sample."
+      />
+    );
 
   const worst = digest.max;
   const samplesInView = data?.samples;
@@ -165,6 +200,7 @@ export function TimelinePanel({ run, window: requested, onWindow, thresholdNs, m
       state={error ? "error" : data ? "ready" : "loading"}
       error={error}
       loadingText="Reading the window…"
+      keepChildren
       subtitle={
         <span className="num">
           {runLabel(run)} · {formatInstant(view.t0, (view.t1 - view.t0) / 1000)} –{" "}
@@ -255,26 +291,7 @@ export function TimelinePanel({ run, window: requested, onWindow, thresholdNs, m
           )}
         </span>
       </div>
-      <div
-        ref={chartBox}
-        tabIndex={0}
-        role="group"
-        aria-label="Timeline chart. Drag across it or use the wheel to zoom; plus and minus zoom, arrow keys pan, Home shows the whole run."
-        aria-keyshortcuts="+ - ArrowLeft ArrowRight Home"
-        onKeyDown={onKey}
-        data-testid="timeline-chart"
-        data-drawn={drawn}
-        className="h-[360px] w-full rounded"
-      >
-        <EChart
-          ref={chart}
-          option={option}
-          events={events}
-          brushZoom
-          label={`Timeline of ${runLabel(run)}: min and max per pixel column`}
-          className="h-full w-full"
-        />
-      </div>
+      {chartView}
     </Panel>
   );
 }

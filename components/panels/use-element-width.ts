@@ -1,18 +1,23 @@
 "use client";
 
-import { useEffect, useState, type RefObject } from "react";
+import { useEffect, useState } from "react";
 
-/** The element's content width in CSS pixels, kept up to date. */
-export function useElementWidth(ref: RefObject<HTMLElement | null>, fallback = 1000): number {
+/**
+ * The content width in CSS pixels of the element given to the returned ref callback, kept up to date
+ * (also when the element appears after the first render).
+ */
+export function useElementWidth<T extends HTMLElement>(
+  fallback = 1000,
+): [(element: T | null) => void, number] {
+  const [element, setElement] = useState<T | null>(null);
   const [width, setWidth] = useState(fallback);
   useEffect(() => {
-    const element = ref.current;
     if (!element) return;
     const observer = new ResizeObserver(([entry]) =>
       setWidth(Math.max(100, Math.round(entry.contentRect.width))),
     );
     observer.observe(element);
     return () => observer.disconnect();
-  }, [ref]);
-  return width;
+  }, [element]);
+  return [setElement, width];
 }

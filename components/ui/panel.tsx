@@ -14,6 +14,11 @@ interface Props {
   subtitle?: ReactNode;
   children?: ReactNode;
   className?: string;
+  /**
+   * Mount the children while loading too, laid out but invisible behind the skeleton, so that what
+   * they set up (a chart) is done before the data arrives.
+   */
+  keepChildren?: boolean;
 }
 
 /**
@@ -31,6 +36,7 @@ export function Panel({
   subtitle,
   children,
   className = "",
+  keepChildren = false,
 }: Props) {
   const headingId = `${testId}-title`;
   return (
@@ -64,7 +70,20 @@ export function Panel({
         {state === "empty" && (
           <div className="flex min-h-40 items-center justify-center text-center text-muted">{empty}</div>
         )}
-        {state === "ready" && children}
+        {keepChildren
+          ? (state === "ready" || state === "loading") && (
+              // The same element in both states, so that React keeps the children mounted.
+              <div
+                className={
+                  state === "ready"
+                    ? "contents"
+                    : "pointer-events-none invisible absolute inset-0 overflow-hidden p-3"
+                }
+              >
+                {children}
+              </div>
+            )
+          : state === "ready" && children}
       </div>
     </section>
   );

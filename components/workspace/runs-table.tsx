@@ -45,7 +45,7 @@ function Progress({ run }: { run: RunEntry }) {
         aria-valuenow={Math.round(fraction * 100)}
         className="h-1.5 w-24 overflow-hidden rounded-full bg-raised"
       >
-        <div className="h-full bg-accent transition-[width]" style={{ width: `${fraction * 100}%` }} />
+        <div className="h-full bg-accent" style={{ width: `${fraction * 100}%` }} />
       </div>
       <span className="num text-[11px] text-muted">
         {formatBytes(bytes)}

@@ -12,6 +12,14 @@ export interface RandomAccessSource {
    * so that a reader can reuse one buffer for every record batch.
    */
   readInto?(offset: number, target: Uint8Array): Promise<Uint8Array>;
+  /**
+   * Optional: like `read`, but the bytes are the caller's only until its next `readReused` call, which
+   * may hand their buffer back to the source for reuse (a front-to-back pass that is done with each
+   * record batch before asking for the next).
+   */
+  readReused?(offset: number, length: number): Promise<Uint8Array>;
+  /** Optional: takes back bytes from `read` that the caller no longer needs, to reuse their buffer. */
+  release?(bytes: Uint8Array): void;
   close?(): Promise<void>;
 }
 

@@ -65,10 +65,10 @@ export interface ReadOptions {
   /** An empty run is an error by default (there is nothing to summarise). */
   allowEmpty?: boolean;
   /**
-   * Reuse one timestamp array, and with sources that can `readInto`, one body buffer (so duration
-   * views too), for every batch: no 8-12 MB allocation per batch. For consumers that are done with a
-   * batch before asking for the next and keep nothing of it (summarizeRun copies what it holds back).
-   * Off by default.
+   * Reuse one timestamp array, and with sources that can `readReused` or `readInto`, their body
+   * buffers (so duration views too), for every batch: no 8-12 MB allocation per batch. For consumers
+   * that are done with a batch before asking for the next and keep nothing of it (summarizeRun copies
+   * what it holds back). Off by default.
    */
   reuseTimestamps?: boolean;
 }
@@ -255,21 +255,11 @@ function decodeTimestamps(
     const words = typedView(Uint32Array, body, start, rows * 2);
     // Rounding to float64 is monotonic, so checking order per element and the range only at the two
     // ends is enough.
-    if (type.isSigned) {
+    if (!wordsToDoubles(words, out, rows, previous, type.isSigned))
       for (let i = 0; i < rows; i++) {
-        const t = (words[2 * i + 1] | 0) * 4294967296 + words[2 * i];
-        if (t < prev) decreasing(ctx, firstRow + i, prev, t);
-        out[i] = t;
-        prev = t;
+        if (out[i] < prev) decreasing(ctx, firstRow + i, prev, out[i]);
+        prev = out[i];
       }
-    } else {
-      for (let i = 0; i < rows; i++) {
-        const t = words[2 * i + 1] * 4294967296 + words[2 * i];
-        if (t < prev) decreasing(ctx, firstRow + i, prev, t);
-        out[i] = t;
-        prev = t;
-      }
-    }
     for (const i of rows ? [0, rows - 1] : []) {
       const hi = type.isSigned ? words[2 * i + 1] | 0 : words[2 * i + 1];
       if (hi >= 0x200000 || hi < -0x200000)
@@ -291,6 +281,37 @@ function decodeTimestamps(
     prev = t;
   }
   return out;
+}
+
+/**
+ * int64 (or uint64) values given as 32-bit words to doubles in `out`; false when one is below the one
+ * before it (the caller finds which). The order check is folded into a flag rather than a branch per
+ * value: this loop runs for every sample of every run (~2x faster in V8 than a throw in the loop).
+ */
+function wordsToDoubles(
+  words: Uint32Array,
+  out: Float64Array,
+  rows: number,
+  previous: number,
+  signed: boolean,
+): boolean {
+  let prev = previous;
+  let ordered = 1;
+  if (signed)
+    for (let i = 0, j = 0; i < rows; i++, j += 2) {
+      const t = (words[j + 1] | 0) * 4294967296 + words[j];
+      ordered &= +(t >= prev);
+      out[i] = t;
+      prev = t;
+    }
+  else
+    for (let i = 0, j = 0; i < rows; i++, j += 2) {
+      const t = words[j + 1] * 4294967296 + words[j];
+      ordered &= +(t >= prev);
+      out[i] = t;
+      prev = t;
+    }
+  return ordered === 1;
 }
 
 function decreasing(ctx: RunContext, row: number, prev: number, t: number): never {
@@ -664,7 +685,9 @@ export async function openRun(input: ByteSourceInput, file: string): Promise<Run
       for (const block of footer.blocks) {
         const length = block.metaDataLength + block.bodyLength;
         let bytes: Uint8Array;
-        if (options.reuseTimestamps && random.readInto) {
+        if (options.reuseTimestamps && random.readReused)
+          bytes = await random.readReused(block.offset, length);
+        else if (options.reuseTimestamps && random.readInto) {
           if (!body || body.byteLength < length) body = new Uint8Array(length);
           bytes = await random.readInto(block.offset, body.subarray(0, length));
         } else bytes = await random.read(block.offset, length);

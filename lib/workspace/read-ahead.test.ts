@@ -46,4 +46,29 @@ describe("readAhead", () => {
       [10, 20],
     ]);
   });
+
+  it("keeps `depth` reads on the way, and takes back with readReused only what it lent last", async () => {
+    const { reads, data, source } = recordingSource(600_000);
+    const released: number[] = [];
+    const ahead = readAhead({ ...source, release: (bytes) => released.push(bytes[0]) }, 2);
+    const step = 100_000;
+    const first = await ahead.readReused!(0, step);
+    expect(reads).toEqual([
+      [0, step],
+      [step, step],
+      [2 * step, step],
+    ]);
+    expect(released).toEqual([]);
+    const second = await ahead.readReused!(step, step);
+    expect(second[0]).toBe(data[step]);
+    // The first bytes went back; one more read is on the way.
+    expect(released).toEqual([first[0]]);
+    expect(reads.at(-1)).toEqual([3 * step, step]);
+    // A new pass elsewhere hands back the stretches it skips, but not what is still lent (nor what a
+    // plain read returns: that is the caller's to keep).
+    await ahead.read(5 * step, step);
+    expect(released).toEqual([first[0], data[2 * step], data[3 * step]]);
+    await ahead.readReused!(0, 10);
+    expect(released).toEqual([first[0], data[2 * step], data[3 * step], second[0]]);
+  });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import { encodeTickRun, tickBundle } from "@/e2e/fixtures/bundles";
+import { offThreadBlobSources, serveRead, type ReadPort } from "./off-thread-reads";
 import type { FromWorker } from "./protocol";
 import { RunHost } from "./run-host";
 
@@ -82,6 +83,57 @@ describe("RunHost", () => {
     expect(small.window.raw).not.toBeNull();
     const i = small.window.raw!.ts.indexOf(at);
     expect(small.window.raw!.value[i]).toBe(7_190_000);
+  });
+
+  it("gives the same digest when a read worker reads the file into reused buffers", async () => {
+    // 9 record batches, so that the buffers handed back are read into again.
+    const multi = encodeTickRun({
+      id: "m",
+      environment: "emulated",
+      scenario: "one-to-all",
+      options: { samples: 440_000, batchRows: 50_000, worst: { atNs: 12.3e9, valueNs: 7_190_000 } },
+    });
+    const reused: ArrayBuffer[] = [];
+    const port: ReadPort = {
+      onmessage: null,
+      onerror: null,
+      postMessage(request) {
+        if (request.buffer) reused.push(request.buffer);
+        setTimeout(
+          () =>
+            void serveRead(request, (reply) =>
+              port.onmessage?.({ data: reply } as MessageEvent<typeof reply>),
+            ),
+        );
+      },
+    };
+    const digests = [];
+    for (const host of [
+      (post: (m: FromWorker) => void) => new RunHost(post),
+      (post: (m: FromWorker) => void) =>
+        new RunHost(
+          post,
+          offThreadBlobSources(() => port),
+        ),
+    ]) {
+      const messages: FromWorker[] = [];
+      await host((m) => messages.push(m)).handle({
+        type: "open",
+        jobKey: "job",
+        job: {
+          kind: "run",
+          name: "m.arrow",
+          source: { name: "m.arrow", read: new Blob([multi.bytes as Uint8Array<ArrayBuffer>]) },
+        },
+      });
+      const summary = messages.find((m) => m.type === "summary");
+      if (summary?.type !== "summary") throw new Error(JSON.stringify(messages.at(-1)));
+      digests.push(summary.digest);
+    }
+    expect(digests[1]).toEqual(digests[0]);
+    expect(digests[1].count).toBe(440_000);
+    expect(digests[1].max).toEqual({ value: 7_190_000, ts: multi.truth.worst!.ts });
+    expect(reused.length).toBeGreaterThan(3);
   });
 
   it("reports a broken file as a problem naming it", async () => {

@@ -48,8 +48,11 @@ function serialized(problem: FormatProblem): SerializedProblem {
   return { ...problem, message: describeProblem(problem) };
 }
 
+/** A Blob as a random-access source: read in this thread unless the worker gives a better way. */
+export type BlobSourceFactory = (blob: Blob) => RandomAccessSource;
+
 /** A bundle folder given as byte sources (picked Files or URLs), its top folder stripped from the paths. */
-function sourceEntries(files: ByteSource[]): BundleEntries {
+function sourceEntries(files: ByteSource[], blobs: BlobSourceFactory): BundleEntries {
   const tops = new Set(files.map((f) => (f.name.includes("/") ? f.name.split("/")[0] : "")));
   const strip = tops.size === 1 && !tops.has("") ? [...tops][0].length + 1 : 0;
   const byName = new Map(files.map((f) => [f.name.slice(strip), f]));
@@ -58,7 +61,7 @@ function sourceEntries(files: ByteSource[]): BundleEntries {
     size: (name) => byName.get(name)?.size,
     open: async (name) => {
       const file = byName.get(name);
-      return file ? randomAccess(file) : null;
+      return file ? randomAccess(file, blobs) : null;
     },
   };
 }
@@ -89,19 +92,28 @@ function baseName(path: string): string {
 
 /** A source that counts the bytes read through it, for the progress bar. */
 function counting(source: RandomAccessSource, onRead: (bytes: number) => void): RandomAccessSource {
-  return {
-    size: source.size,
-    read: async (offset, length) => {
-      const bytes = await source.read(offset, length);
+  const countedRead =
+    (read: (offset: number, length: number) => Promise<Uint8Array>) =>
+    async (offset: number, length: number) => {
+      const bytes = await read(offset, length);
       onRead(bytes.byteLength);
       return bytes;
-    },
+    };
+  const { readReused, release } = source;
+  return {
+    size: source.size,
+    read: countedRead((offset, length) => source.read(offset, length)),
+    readReused: readReused && countedRead(readReused.bind(source)),
+    release: release?.bind(source),
   };
 }
 
-export async function randomAccess(source: ByteSource): Promise<RandomAccessSource> {
+export async function randomAccess(
+  source: ByteSource,
+  blobs: BlobSourceFactory = blobSource,
+): Promise<RandomAccessSource> {
   if (typeof source.read === "string") return openUrlSource(source.read, source.size);
-  return blobSource(source.read);
+  return blobs(source.read);
 }
 
 /**
@@ -113,7 +125,11 @@ export async function randomAccess(source: ByteSource): Promise<RandomAccessSour
 export class RunHost {
   private readonly runs = new Map<string, OpenRun>();
 
-  constructor(private readonly post: Post) {}
+  /** `blobs` makes the sources for picked files (run.worker.ts reads them in a read worker). */
+  constructor(
+    private readonly post: Post,
+    private readonly blobs: BlobSourceFactory = blobSource,
+  ) {}
 
   async handle(message: ToWorker): Promise<void> {
     switch (message.type) {
@@ -146,7 +162,7 @@ export class RunHost {
     if (job.kind === "run") {
       let source: RandomAccessSource;
       try {
-        source = await randomAccess(job.source);
+        source = await randomAccess(job.source, this.blobs);
       } catch (error) {
         this.post({
           type: "discovered",
@@ -163,8 +179,8 @@ export class RunHost {
     try {
       bundle =
         job.kind === "zip"
-          ? await readZipBundle(await randomAccess(job.source), job.name)
-          : await readBundle(sourceEntries(job.files), job.name);
+          ? await readZipBundle(await randomAccess(job.source, this.blobs), job.name)
+          : await readBundle(sourceEntries(job.files, this.blobs), job.name);
     } catch (error) {
       this.post({
         type: "discovered",
@@ -314,7 +330,8 @@ export class RunHost {
       announce(handle.header.test, handle.header.fields);
       const test = options.test ?? handle.header.test;
       const builder = new SummaryBuilder({ test });
-      for await (const batch of handle.batches()) {
+      // The builder keeps nothing of a batch (it copies what it holds back): buffers can be reused.
+      for await (const batch of handle.batches({ reuseTimestamps: true })) {
         builder.add(batch);
         samples += batch.ts.length;
         progress();

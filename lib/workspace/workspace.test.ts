@@ -80,4 +80,21 @@ describe("Workspace", () => {
     expect(run.state).toBe("error");
     expect(run.error?.message).toMatch(/notes\.txt: expected .*found a \.txt file/);
   });
+
+  it("gives the first job to the worker started ahead, then starts more up to the pool size", () => {
+    const spawned: FakeWorker[] = [];
+    const workspace = new Workspace(() => {
+      spawned.push(new FakeWorker());
+      return spawned.at(-1) as unknown as Worker;
+    }, 2);
+    workspace.prewarm();
+    workspace.prewarm();
+    expect(spawned).toHaveLength(1);
+    workspace.openSources([{ name: "a.arrow", size: 10, read: "/a.arrow" }]);
+    expect(spawned).toHaveLength(1);
+    expect(spawned[0].received.map((m) => m.type)).toEqual(["open"]);
+    workspace.openSources([{ name: "b.arrow", size: 10, read: "/b.arrow" }]);
+    expect(spawned).toHaveLength(2);
+    expect(spawned[1].received.map((m) => m.type)).toEqual(["open"]);
+  });
 });
