@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
+import { tableFromIPC } from "apache-arrow";
 import { encodeTickRun, tickBundle } from "./fixtures/bundles";
 import type { TickTraceTruth } from "./fixtures/synthetic";
 import { watchForeignRequests } from "./offline";
@@ -115,6 +116,30 @@ test("a click on the whole-run timeline picks the spike under the pointer", asyn
   await chart.focus();
   await page.keyboard.press("Home");
   await expect(chart).toHaveAttribute("data-drawn", new RegExp(`^0:`));
+});
+
+test("the spike threshold is edited in µs, counted against the run, and kept in the link", async ({
+  page,
+}) => {
+  await openRuns(page, [files["emulated-tick"]]);
+  await expect(page.getByTestId("panel-timeline")).toHaveAttribute("data-state", "ready");
+  // Ground truth from the file itself: the samples of 1 ms or longer (the pauses and the worst spike).
+  const durations = tableFromIPC(readFileSync(files["emulated-tick"])).getChild("duration_ns")!.toArray();
+  const expected = Array.from(durations as ArrayLike<number>).filter((d) => Number(d) >= 1_000_000).length;
+  expect(expected).toBeGreaterThan(20);
+  const input = page.getByLabel(/Spike threshold in microseconds/);
+  await input.fill("1000");
+  await input.press("Enter");
+  await expect(page).toHaveURL(/[?&]thr=1000000(&|$)/);
+  await expect(page.getByTestId("above-threshold")).toHaveText(
+    new RegExp(`^${expected.toLocaleString("en-US")} samples at or above 932 µs overhead$`),
+  );
+  await page.reload();
+  await expect(page.getByTestId("empty-state")).toBeVisible();
+  await page.getByTestId("open-files").setInputFiles([files["emulated-tick"]]);
+  await expect(page.getByLabel(/Spike threshold in microseconds/)).toHaveValue("1000.0");
+  await page.getByRole("button", { name: "Run's own" }).click();
+  await expect(page).not.toHaveURL(/[?&]thr=/);
 });
 
 test("the comparison table holds each environment's maximum and copies as Markdown", async ({ page }) => {

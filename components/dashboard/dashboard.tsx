@@ -107,6 +107,7 @@ function DashboardBody() {
         window={window}
         onWindow={onWindow}
         thresholdNs={view.threshold}
+        onThreshold={(threshold) => update({ threshold })}
         marker={marker}
         onMarker={setMarker}
       />

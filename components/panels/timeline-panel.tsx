@@ -12,6 +12,7 @@ import { Panel } from "../ui/panel";
 import { runLabel } from "../workspace/run-label";
 import { useWorkspace } from "../workspace/workspace-context";
 import { useElementWidth } from "./use-element-width";
+import { ThresholdControl } from "./threshold-control";
 import { clampWindow, panWindow, windowAround, zoomWindow, type TimeWindow } from "./zoom";
 
 interface Props {
@@ -19,6 +20,7 @@ interface Props {
   window: TimeWindow | null;
   onWindow: (window: TimeWindow) => void;
   thresholdNs: number | null;
+  onThreshold: (thresholdNs: number | null) => void;
   marker: { ts: number; value: number } | null;
   onMarker: (marker: { ts: number; value: number } | null) => void;
 }
@@ -45,7 +47,15 @@ function zoomWindowOf(event: ZoomEvent, start: number, end: number): TimeWindow 
  * Every sample of a run: each pixel column shows the exact min and max under it (from the summary's
  * pyramid, or the raw samples when the window is small enough), down to single samples as points.
  */
-export function TimelinePanel({ run, window: requested, onWindow, thresholdNs, marker, onMarker }: Props) {
+export function TimelinePanel({
+  run,
+  window: requested,
+  onWindow,
+  thresholdNs,
+  onThreshold,
+  marker,
+  onMarker,
+}: Props) {
   const workspace = useWorkspace();
   const chart = useRef<ChartHandle>(null);
   const [chartBox, width] = useElementWidth<HTMLDivElement>();
@@ -274,6 +284,7 @@ export function TimelinePanel({ run, window: requested, onWindow, thresholdNs, m
             Zoom to worst spike
           </Button>
         )}
+        <ThresholdControl digest={digest} thresholdNs={thresholdNs} onThreshold={onThreshold} />
         <span aria-live="polite" className="text-muted" data-testid="picked">
           {marker ? (
             <>

@@ -4,7 +4,7 @@ import { blobSource, bytesSource, type RandomAccessSource } from "../format/byte
 import { META } from "../format/contract";
 import { describeProblem, FormatError, type FormatProblem } from "../format/errors";
 import { readHistogramRun } from "../format/histogram-run-reader";
-import type { RunFields } from "../format/manifest";
+import { declaredHz, type RunFields } from "../format/manifest";
 import { openRun, readBatchesAt, type SampleBatch } from "../format/run-reader";
 import {
   batchesCovering,
@@ -329,7 +329,10 @@ export class RunHost {
       const handle = await openRun(counted, file);
       announce(handle.header.test, handle.header.fields);
       const test = options.test ?? handle.header.test;
-      const builder = new SummaryBuilder({ test });
+      const builder = new SummaryBuilder({
+        test,
+        hz: declaredHz({ ...handle.header.fields, ...options.fields }, null),
+      });
       // The builder keeps nothing of a batch (it copies what it holds back): buffers can be reused.
       for await (const batch of handle.batches({ reuseTimestamps: true })) {
         builder.add(batch);
