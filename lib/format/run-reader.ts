@@ -679,15 +679,7 @@ export async function openRun(input: ByteSourceInput, file: string): Promise<Run
     const reader = sequentialReader(input);
     const head = await reader.read(8);
     if (head.byteLength === 0) throw notArrow(file, "an empty file");
-    const rest: AsyncIterable<Uint8Array> = {
-      async *[Symbol.asyncIterator]() {
-        for (;;) {
-          const chunk = await reader.read(1 << 20);
-          if (chunk.byteLength === 0) return;
-          yield chunk;
-        }
-      },
-    };
+    const rest = reader.rest();
     if (startsWithMagic(head)) {
       const lead = await leadingMessage(reader);
       streamedFile = lead.schema;
