@@ -19,13 +19,20 @@ export interface WrittenFile {
 }
 
 /**
+ * Given the file's bytes in order once they are written, in buffers it owns from then on (it may
+ * transfer them to a worker). The writer waits for the promise it returns before writing more.
+ */
+export type WrittenTap = (written: Uint8Array) => void | Promise<void>;
+
+/**
  * Writes chunks to a new file under `root` (never over an existing file, never through a link) and
- * hashes them on the way.
+ * hashes them on the way; `tap`, if given, sees every byte after it is written.
  */
 export async function writeChunks(
   root: string,
   relativePath: string,
   chunks: AsyncIterable<Uint8Array>,
+  tap?: WrittenTap,
 ): Promise<WrittenFile> {
   const target = resolve(root, relativePath);
   if (!target.startsWith(resolve(root) + sep))
@@ -47,7 +54,7 @@ export async function writeChunks(
     if (filled === 0) return;
     const full = buffer.subarray(0, filled);
     await inFlight;
-    inFlight = writeAll(handle, full);
+    inFlight = writeAll(handle, full).then(() => tap?.(full));
     buffer = Buffer.allocUnsafe(WRITE_BYTES);
     filled = 0;
   };
@@ -59,6 +66,7 @@ export async function writeChunks(
         await flush();
         await inFlight;
         await writeAll(handle, chunk); // not in flight: the source may reuse a large chunk's memory
+        await tap?.(chunk.slice());
         continue;
       }
       if (filled + chunk.length > WRITE_BYTES) await flush();
