@@ -11,7 +11,7 @@ import { multipartBoundary, multipartFiles } from "./multipart";
 import type { BundleRecord, BundleStore, Staging } from "./store";
 import { UploadError } from "./upload-error";
 import type { StreamedSummary } from "./streamed-summary";
-import { streamRunSummary, type StreamedRun } from "./summary-thread";
+import { streamRunSummary, summarizeZipEntry, type StreamedRun } from "./summary-thread";
 import { limitBytes, writeChunks, type WrittenFile } from "./write-chunks";
 import { listZipFile, zipEntryChunks } from "./zip-entries";
 
@@ -96,19 +96,7 @@ async function sniff(path: string): Promise<"zip" | "arrow" | "unknown" | "empty
 /** Runs being summarized while they are written, by their path in the bundle. */
 type Streamed = Map<string, StreamedRun>;
 
-/** Writes a file of the bundle; a run file is summarized on the worker thread as it is written. */
-async function writeBundleFile(
-  staging: Staging,
-  path: string,
-  chunks: AsyncIterable<Uint8Array>,
-  streamed: Streamed,
-): Promise<WrittenFile> {
-  const run = /\.arrows?$/i.test(path) ? streamRunSummary(path, undefined) : null;
-  if (run) streamed.set(path, run);
-  const written = await writeChunks(join(staging.root, "files"), path, chunks, run?.tap);
-  run?.end();
-  return written;
-}
+const RUN_FILE = /\.arrows?$/i;
 
 async function unpackZip(
   zipPath: string,
@@ -119,11 +107,14 @@ async function unpackZip(
   streamed: Streamed,
 ) {
   const entries = await listZipFile(zipPath, size, name, limits);
+  // The worker reads each run from the archive while this thread unpacks it (no bytes passed over).
+  for (const entry of entries)
+    if (RUN_FILE.test(entry.name)) streamed.set(entry.name, summarizeZipEntry(zipPath, entry, name));
   const files = new Map<string, WrittenFile>();
   for (const entry of entries) {
     files.set(
       entry.name,
-      await writeBundleFile(staging, entry.name, zipEntryChunks(zipPath, entry, name), streamed),
+      await writeChunks(join(staging.root, "files"), entry.name, zipEntryChunks(zipPath, entry, name)),
     );
   }
   return files;
@@ -138,7 +129,11 @@ async function oneRunBundle(
   const name = runFileName(filename);
   const files = new Map<string, WrittenFile>();
   const path = `runs/${name}`;
-  files.set(path, await writeBundleFile(staging, path, body, streamed));
+  // The worker checks and summarizes the run as it is written.
+  const run = streamRunSummary(path, undefined);
+  streamed.set(path, run);
+  files.set(path, await writeChunks(join(staging.root, "files"), path, body, run.tap));
+  run.end();
   const manifest = {
     format: BUNDLE_FORMAT,
     version: BUNDLE_VERSION,

@@ -4,7 +4,13 @@ import { openRun } from "../format/run-reader";
 import { encodeSummary, summarizeRun } from "../summary";
 import { encodeSyntheticRun } from "../summary/testing/synthetic-trace";
 import { ChunkQueue, summarizeStreamedRun, wholeMessages } from "./streamed-summary";
-import { streamRunSummary } from "./summary-thread";
+import { streamRunSummary, summarizeZipEntry } from "./summary-thread";
+import { bytesEntry, writeStoredZip } from "./testing/synthetic";
+import { listZipFile } from "./zip-entries";
+import { DEFAULT_LIMITS } from "./limits";
+import { mkdtempSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 async function* chunked(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
   for (let at = 0; at < bytes.byteLength; at += size) yield bytes.slice(at, at + size);
@@ -95,6 +101,16 @@ describe("streamRunSummary (on the worker thread)", () => {
     for await (const chunk of chunked(bytes, 1 << 16)) await run.tap(chunk);
     run.end();
     const summary = await run.result;
+    expect([summary!.test, summary!.count]).toEqual(["tick", 60_000]);
+    expect(sameBytes(summary!.encoded, await fromWholeFile(bytes, "tick"))).toBe(true);
+  });
+
+  it("summarizes a run in a zip on disk, reading it itself", async () => {
+    const { bytes } = encodeSyntheticRun(options);
+    const zipPath = join(mkdtempSync(join(tmpdir(), "streamed-summary-")), "bundle.zip");
+    await writeStoredZip(zipPath, [bytesEntry("runs/a.arrow", bytes)]);
+    const [entry] = await listZipFile(zipPath, statSync(zipPath).size, "bundle.zip", DEFAULT_LIMITS);
+    const summary = await summarizeZipEntry(zipPath, entry, "bundle.zip").result;
     expect([summary!.test, summary!.count]).toEqual(["tick", 60_000]);
     expect(sameBytes(summary!.encoded, await fromWholeFile(bytes, "tick"))).toBe(true);
   });

@@ -1,9 +1,11 @@
 import { Worker } from "node:worker_threads";
+import type { ZipEntry } from "../format/zip-safety";
 import type { StreamedSummary } from "./streamed-summary";
 import type { WrittenTap } from "./write-chunks";
 
 export type ToWorker =
   | { kind: "start"; id: number; file: string; test: string | undefined }
+  | { kind: "zip-entry"; id: number; zipPath: string; entry: ZipEntry; upload: string }
   | { kind: "chunk"; id: number; bytes: Uint8Array }
   | { kind: "end" | "abort"; id: number };
 
@@ -70,11 +72,8 @@ function worker(): Worker {
   return started;
 }
 
-/**
- * Starts checking and summarizing a run on the worker thread while its bytes arrive (the request's
- * thread receives, hashes and writes; the other core reads and summarizes).
- */
-export function streamRunSummary(file: string, test: string | undefined): StreamedRun {
+/** Starts a job on the worker: its messages are posted only while the job is not settled. */
+function startJob(start: (id: number) => ToWorker): StreamedRun {
   const id = nextId++;
   let resolve!: (summary: StreamedSummary | null) => void;
   const result = new Promise<StreamedSummary | null>((r) => (resolve = r));
@@ -102,7 +101,7 @@ export function streamRunSummary(file: string, test: string | undefined): Stream
   const post = (message: ToWorker, transfer: ArrayBuffer[] = []) => {
     if (!settled) target.postMessage(message, transfer);
   };
-  post({ kind: "start", id, file, test });
+  post(start(id));
   return {
     async tap(bytes) {
       if (settled) return;
@@ -122,4 +121,20 @@ export function streamRunSummary(file: string, test: string | undefined): Stream
     },
     result,
   };
+}
+
+/**
+ * Starts checking and summarizing a run on the worker thread while its bytes arrive (the request's
+ * thread receives, hashes and writes; the other core reads and summarizes).
+ */
+export function streamRunSummary(file: string, test: string | undefined): StreamedRun {
+  return startJob((id) => ({ kind: "start", id, file, test }));
+}
+
+/**
+ * Starts checking and summarizing a run in a zip on disk on the worker thread, which reads the entry
+ * itself while the request's thread unpacks the archive. Only `abort` and `result` are of use.
+ */
+export function summarizeZipEntry(zipPath: string, entry: ZipEntry, upload: string): StreamedRun {
+  return startJob((id) => ({ kind: "zip-entry", id, zipPath, entry, upload }));
 }
