@@ -69,7 +69,10 @@ class Pending {
   available = 0;
   private done = false;
 
-  constructor(private readonly source: AsyncIterator<Uint8Array>) {}
+  constructor(
+    private readonly source: AsyncIterator<Uint8Array>,
+    private readonly release: (chunk: Uint8Array) => void,
+  ) {}
 
   /** True when `n` bytes are there (fewer only at the end of the source). */
   async need(n: number): Promise<boolean> {
@@ -101,7 +104,7 @@ class Pending {
       }
     }
     if (!keep) {
-      this.chunks.splice(0, chunk);
+      for (const used of this.chunks.splice(0, chunk)) this.release(used);
       this.offset = offset;
       this.available -= n;
     }
@@ -127,10 +130,13 @@ const MAX_REGROUPED = 64 << 20;
  * A buffer is overwritten two messages later, so this is only for a reader that is done with a batch
  * before it asks for the one after next (summarizeRun over batches({ reuseTimestamps: true })).
  * What it does not understand (the footer, damaged bytes) passes through as it came, for the reader to
- * judge.
+ * judge. `release` is given each incoming chunk once it has been copied out whole.
  */
-export async function* wholeMessages(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const pending = new Pending(chunks[Symbol.asyncIterator]());
+export async function* wholeMessages(
+  chunks: AsyncIterable<Uint8Array>,
+  release: (chunk: Uint8Array) => void = () => {},
+): AsyncGenerator<Uint8Array> {
+  const pending = new Pending(chunks[Symbol.asyncIterator](), release);
   const buffers = [new Uint8Array(0), new Uint8Array(0)];
   const small = new Uint8Array(1 << 16);
   if ((await pending.need(FILE_HEADER_BYTES)) && startsWithMagic(pending.copy(8, small, true)))
@@ -175,12 +181,14 @@ function readableFromTheStart(first: Uint8Array): boolean {
 /**
  * Validates and summarizes a sample run with the same reader and summary as the CLI and the browser,
  * as its chunks arrive. Null when the run cannot be read front to back, is not a sample run, or is
- * invalid: the bundle check then reads it from disk, which says what is wrong.
+ * invalid: the bundle check then reads it from disk, which says what is wrong. `release` is given
+ * the chunks it is done with (see wholeMessages).
  */
 export async function summarizeStreamedRun(
   chunks: AsyncIterable<Uint8Array>,
   file: string,
   test: string | undefined,
+  release?: (chunk: Uint8Array) => void,
 ): Promise<StreamedSummary | null> {
   const iterator = chunks[Symbol.asyncIterator]();
   const first = await iterator.next();
@@ -192,7 +200,7 @@ export async function summarizeStreamedRun(
     },
   };
   try {
-    const run = await openRun(wholeMessages(replay), file);
+    const run = await openRun(wholeMessages(replay, release), file);
     if (run.header.kind !== "samples") return null;
     const used = test ?? run.header.test;
     const summary = await summarizeRun(run.batches({ reuseTimestamps: true }), { test: used });

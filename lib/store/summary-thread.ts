@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { ZipEntry } from "../format/zip-safety";
 import type { StreamedSummary } from "./streamed-summary";
-import type { WrittenTap } from "./write-chunks";
+import { recycleWriteBuffer, type WrittenTap } from "./write-chunks";
 
 export type ToWorker =
   | { kind: "start"; id: number; file: string; test: string | undefined }
@@ -11,7 +11,8 @@ export type ToWorker =
 
 type FromWorker =
   | { kind: "consumed"; id: number; bytes: number }
-  | { kind: "done"; id: number; summary: StreamedSummary | null };
+  | { kind: "done"; id: number; summary: StreamedSummary | null }
+  | { kind: "recycle"; id?: undefined; buffer: ArrayBuffer };
 
 /** Bytes handed to the worker and not yet taken by its reader; past this the upload waits for it. */
 const MAX_AHEAD = 32 << 20;
@@ -60,6 +61,7 @@ function worker(): Worker {
   started.on("error", fail);
   started.on("exit", fail);
   started.on("message", (message: FromWorker) => {
+    if (message.kind === "recycle") return recycleWriteBuffer(message.buffer);
     const session = sessions.get(message.id);
     if (!session) return;
     if (message.kind === "done") session.settle(message.summary);

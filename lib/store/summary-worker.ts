@@ -37,7 +37,12 @@ port.on("message", (message: ToWorker) => {
     const queue = new ChunkQueue((bytes) => port.postMessage({ kind: "consumed", id, bytes }));
     queues.set(id, queue);
     stops.set(id, () => queue.discard());
-    finish(id, summarizeStreamedRun(queue, message.file, message.test));
+    // Buffers copied out are sent back for the request's thread to write into again.
+    const recycle = (chunk: Uint8Array) => {
+      if (chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength)
+        port.postMessage({ kind: "recycle", buffer: chunk.buffer }, [chunk.buffer as ArrayBuffer]);
+    };
+    finish(id, summarizeStreamedRun(queue, message.file, message.test, recycle));
   } else if (message.kind === "zip-entry") {
     // One at a time: a bundle of many runs holds one run's buffers, not all of them.
     let stopped = false;
