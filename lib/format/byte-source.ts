@@ -62,6 +62,8 @@ export interface SequentialReader {
   readonly position: number;
   /** Up to `length` bytes; fewer only at the end. */
   read(length: number): Promise<Uint8Array>;
+  /** The bytes not read yet, as the source's own chunks where it has them (no copies); ends the reader. */
+  rest(): AsyncIterable<Uint8Array>;
 }
 
 export function sequentialReader(input: ByteSourceInput, start = 0): SequentialReader {
@@ -76,6 +78,14 @@ export function sequentialReader(input: ByteSourceInput, start = 0): SequentialR
         const bytes = await random.read(position, length);
         position += bytes.byteLength;
         return bytes;
+      },
+      async *rest() {
+        for (;;) {
+          const bytes = await random.read(position, 1 << 20);
+          position += bytes.byteLength;
+          if (bytes.byteLength === 0) return;
+          yield bytes;
+        }
       },
     };
   }
@@ -94,7 +104,7 @@ export function sequentialReader(input: ByteSourceInput, start = 0): SequentialR
         position += length;
         return out;
       }
-      const parts: Uint8Array[] = [pending];
+      const parts: Uint8Array[] = pending.byteLength ? [pending] : [];
       let have = pending.byteLength;
       while (have < length && !done) {
         const next = await iterator.next();
@@ -104,16 +114,34 @@ export function sequentialReader(input: ByteSourceInput, start = 0): SequentialR
           have += next.value.byteLength;
         }
       }
-      const joined = new Uint8Array(have);
-      let at = 0;
-      for (const part of parts) {
-        joined.set(part, at);
-        at += part.byteLength;
+      // Bytes within one chunk are handed out as a view of it: copied only across chunk boundaries.
+      let joined = parts[0] ?? new Uint8Array(0);
+      if (parts.length > 1) {
+        joined = new Uint8Array(have);
+        let at = 0;
+        for (const part of parts) {
+          joined.set(part, at);
+          at += part.byteLength;
+        }
       }
       const out = joined.subarray(0, Math.min(length, have));
       pending = joined.subarray(out.byteLength);
       position += out.byteLength;
       return out;
+    },
+    async *rest() {
+      const unread = pending;
+      pending = new Uint8Array(0);
+      if (unread.byteLength) yield unread;
+      position += unread.byteLength;
+      while (!done) {
+        const next = await iterator.next();
+        if (next.done) done = true;
+        else {
+          position += next.value.byteLength;
+          yield next.value;
+        }
+      }
     },
   };
   // Skip to the start offset (sequential sources always begin at byte 0).
@@ -126,6 +154,10 @@ export function sequentialReader(input: ByteSourceInput, start = 0): SequentialR
       async read(length) {
         await skip;
         return reader.read(length);
+      },
+      async *rest() {
+        await skip;
+        yield* reader.rest();
       },
     };
   }

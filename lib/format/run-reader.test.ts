@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { tableFromArrays, tableToIPC } from "apache-arrow";
+import { Footer } from "apache-arrow/ipc/metadata/file";
 import { COLUMN, META } from "./contract";
 import { FormatError } from "./errors";
 import { encodeRunFile } from "./run-writer";
@@ -64,6 +65,28 @@ describe("readRunBatches", () => {
   it("reads a file-format run handed over as a stream of chunks", async () => {
     const { bytes } = encodeSyntheticRun(options);
     expectSameSamples(await readAll(chunked(bytes, 65_521)));
+  });
+
+  it("reads a streamed file-format run front to back, with the footer's byte offsets", async () => {
+    const { bytes } = encodeSyntheticRun(options);
+    const run = await openRun(chunked(bytes, 4093), "run.arrow");
+    expect(run.header).toMatchObject({ format: "file", kind: "samples", test: "switch" });
+    const streamed: SampleBatch[] = [];
+    for await (const batch of run.batches()) streamed.push(batch);
+    expectSameSamples(streamed);
+    const { blocks } = await openRun(bytes, "run.arrow");
+    expect(streamed.map((b) => [b.byteOffset, b.byteLength])).toEqual(
+      blocks!.map((b) => [b.offset, b.metaDataLength + b.bodyLength]),
+    );
+  });
+
+  it("reads a streamed file-format run without a leading schema (apache-arrow's file writer)", async () => {
+    const table = tableFromArrays({
+      ts_ns: BigInt64Array.from([0n, 10n, 20n]),
+      duration_ns: Uint32Array.from([5, 6, 7]),
+    });
+    const batches = await readAll(chunked(tableToIPC(table, "file"), 7));
+    expect(Array.from(batches[0].duration)).toEqual([5, 6, 7]);
   });
 
   it("accepts int64, int32, uint16 and uint32 durations and uint64 timestamps", async () => {
@@ -142,6 +165,33 @@ describe("readRunBatches rejects bad input with the file, column, row and what w
     expect((await failure(readAll(file.subarray(0, file.byteLength - 100), "cut.arrow"))).expected).toMatch(
       /truncated/,
     );
+  });
+
+  it("a streamed file whose footer lists other record batches than its messages", async () => {
+    const { bytes } = encodeSyntheticRun(options);
+    const end = bytes.byteLength - 10;
+    const footerLength = new DataView(bytes.buffer, bytes.byteOffset + end, 4).getInt32(0, true);
+    const footer = Footer.decode(bytes.subarray(end - footerLength, end));
+    const fewer = Footer.encode(
+      new Footer(footer.schema, footer.version, [...footer.recordBatches()].slice(1), []),
+    );
+    const tampered = new Uint8Array(end - footerLength + fewer.byteLength + 10);
+    tampered.set(bytes.subarray(0, end - footerLength));
+    tampered.set(fewer, end - footerLength);
+    new DataView(tampered.buffer).setInt32(tampered.byteLength - 10, fewer.byteLength, true);
+    tampered.set(bytes.subarray(bytes.byteLength - 6), tampered.byteLength - 6);
+    // Read through its footer, the file shows one batch less than a reader going front to back.
+    expect(await readAll(tampered)).toHaveLength(expected.length - 1);
+    const error = await failure(readAll(chunked(tampered, 4093)));
+    expect(error).toMatchObject({ file: "run.arrow", field: "footer" });
+    expect(error.message).toMatch(/4 record batches listed, 5 in the file/);
+  });
+
+  it("a streamed file that stops in its footer", async () => {
+    const { bytes } = encodeSyntheticRun(options);
+    const error = await failure(readAll(chunked(bytes.subarray(0, bytes.byteLength - 20), 4093)));
+    expect(error).toMatchObject({ file: "run.arrow", row: 30_000 });
+    expect(error.message).toMatch(/footer/);
   });
 
   it("a missing column", async () => {

@@ -20,6 +20,7 @@ import {
   toRandomAccess,
   type ByteSourceInput,
   type RandomAccessSource,
+  type SequentialReader,
 } from "./byte-source";
 import { COLUMN, META } from "./contract";
 import { FormatError, type FormatProblem } from "./errors";
@@ -491,14 +492,12 @@ function parseFramed(file: string, bytes: Uint8Array, offset: number): RawMessag
   };
 }
 
-/** Reads framed messages one after another; null at the end-of-stream marker or the end of the bytes. */
+/** Reads framed messages one after another; ends at the end-of-stream marker or the end of the bytes. */
 async function* sequentialMessages(
   file: string,
-  input: ByteSourceInput,
-  start: number,
+  reader: SequentialReader,
   rowsSoFar: () => number,
 ): AsyncGenerator<RawMessage> {
-  const reader = sequentialReader(input, start);
   for (;;) {
     const offset = reader.position;
     const first = await reader.read(4);
@@ -583,6 +582,89 @@ async function readFooter(source: RandomAccessSource): Promise<FooterInfo | null
   }
 }
 
+/** The most footer bytes a streamed file may end with (a footer lists 24 bytes per record batch). */
+const MAX_STREAMED_FOOTER = 1 << 26;
+
+function footerMismatch(file: string, found: string): FormatError {
+  return new FormatError({
+    file,
+    field: "footer",
+    expected: "a footer with the same schema and record batches as the file's messages",
+    found,
+  });
+}
+
+function sameSchema(a: Schema, b: Schema): boolean {
+  const fields = (s: Schema) => s.fields.map((f) => `${f.name}\0${typeName(f.type)}\0${f.nullable}`);
+  const metadata = (s: Schema) => [...s.metadata].map(([k, v]) => `${k}\0${v}`).sort();
+  return (
+    JSON.stringify(fields(a)) === JSON.stringify(fields(b)) &&
+    JSON.stringify(metadata(a)) === JSON.stringify(metadata(b))
+  );
+}
+
+/**
+ * The end of a file-format run read front to back: what follows the end-of-stream marker must be a
+ * footer naming the same schema and exactly the record batches that were read, so that a reader going
+ * through the footer (File.slice, HTTP Range) finds the batches that were checked.
+ */
+async function checkStreamedFooter(
+  file: string,
+  reader: SequentialReader,
+  schema: Schema,
+  read: IpcBlock[],
+  rows: number,
+): Promise<void> {
+  const tail = await reader.read(MAX_STREAMED_FOOTER + 10);
+  if (tail.byteLength < 10 || !startsWithMagic(tail.subarray(tail.byteLength - 6)))
+    throw truncated(file, rows, "the file footer (a file ending in ARROW1)");
+  const footerLength = new DataView(tail.buffer, tail.byteOffset + tail.byteLength - 10, 4).getInt32(0, true);
+  if (footerLength !== tail.byteLength - 10)
+    throw footerMismatch(
+      file,
+      `a footer length of ${footerLength} where ${tail.byteLength - 10} bytes remain`,
+    );
+  let footer: Footer;
+  try {
+    footer = Footer.decode(tail.subarray(0, footerLength));
+  } catch {
+    throw footerMismatch(file, "an unreadable footer");
+  }
+  if (!sameSchema(footer.schema, schema)) throw footerMismatch(file, "a different schema");
+  const blocks = [...footer.recordBatches()];
+  const differs = (b: (typeof blocks)[number], r: IpcBlock) =>
+    Number(b.offset) !== r.offset ||
+    b.metaDataLength !== r.metaDataLength ||
+    Number(b.bodyLength) !== r.bodyLength;
+  const at = blocks.findIndex((b, i) => i >= read.length || differs(b, read[i]));
+  if (blocks.length !== read.length || at >= 0)
+    throw footerMismatch(
+      file,
+      `${blocks.length} record batches listed, ${read.length} in the file${at >= 0 ? ` (first difference: batch ${at})` : ""}`,
+    );
+}
+
+/** The first message after a file's magic, read to see whether it is the schema (most writers put it there). */
+async function leadingMessage(reader: SequentialReader): Promise<{ bytes: Uint8Array; schema: boolean }> {
+  const prefixBytes = await reader.read(8);
+  const prefix = decodePrefix(prefixBytes);
+  if (!prefix || prefix.framing !== 8 || prefix.metadataLength <= 0 || prefix.metadataLength > 1 << 26)
+    return { bytes: prefixBytes, schema: false };
+  const metadata = await reader.read(prefix.metadataLength);
+  const bytes = new Uint8Array(8 + metadata.byteLength);
+  bytes.set(prefixBytes);
+  bytes.set(metadata, 8);
+  let schema = false;
+  try {
+    schema =
+      metadata.byteLength === prefix.metadataLength &&
+      decodeMessage(metadata).headerType === MessageHeader.Schema;
+  } catch {
+    // not a message: left to the reader that gathers the whole file
+  }
+  return { bytes, schema };
+}
+
 async function collect(input: AsyncIterable<Uint8Array>, head: Uint8Array): Promise<Uint8Array> {
   const chunks = [head];
   for await (const chunk of input) chunks.push(chunk);
@@ -607,26 +689,36 @@ function checkStreamStart(file: string, head: Uint8Array): void {
 /**
  * Opens a run. The file format is read through its footer (apache-arrow's file writer puts the schema
  * only there), one record batch per read; the stream format front to back. A file-format run given as
- * a sequential stream is gathered in memory first, since its schema comes last.
+ * a sequential stream is read front to back too when its schema comes first, and its footer checked
+ * at the end; without a leading schema it is gathered in memory first, since its schema comes last.
  */
 export async function openRun(input: ByteSourceInput, file: string): Promise<RunHandle> {
   let random = toRandomAccess(input);
   let sequential: AsyncIterable<Uint8Array> | null = null;
+  let streamedFile = false;
   if (!random) {
     const reader = sequentialReader(input);
     const head = await reader.read(8);
     if (head.byteLength === 0) throw notArrow(file, "an empty file");
-    const rest: AsyncIterable<Uint8Array> = {
-      async *[Symbol.asyncIterator]() {
-        for (;;) {
-          const chunk = await reader.read(1 << 20);
-          if (chunk.byteLength === 0) return;
-          yield chunk;
-        }
-      },
-    };
-    if (startsWithMagic(head)) random = toRandomAccess(await collect(rest, head));
-    else {
+    const rest = reader.rest();
+    if (startsWithMagic(head)) {
+      const lead = await leadingMessage(reader);
+      streamedFile = lead.schema;
+      if (streamedFile)
+        sequential = {
+          async *[Symbol.asyncIterator]() {
+            yield head;
+            yield lead.bytes;
+            yield* rest;
+          },
+        };
+      else {
+        const first = new Uint8Array(head.byteLength + lead.bytes.byteLength);
+        first.set(head);
+        first.set(lead.bytes, head.byteLength);
+        random = toRandomAccess(await collect(rest, first));
+      }
+    } else {
       checkStreamStart(file, head);
       sequential = {
         async *[Symbol.asyncIterator]() {
@@ -637,9 +729,9 @@ export async function openRun(input: ByteSourceInput, file: string): Promise<Run
     }
   }
 
-  let format: "file" | "stream" = "stream";
+  let format: "file" | "stream" = streamedFile ? "file" : "stream";
   let footer: FooterInfo | null = null;
-  let start = 0;
+  let start = streamedFile ? FILE_HEADER_BYTES : 0;
   if (random) {
     if (random.size === 0) throw notArrow(file, "an empty file");
     const head = await random.read(0, Math.min(random.size, 16));
@@ -651,7 +743,8 @@ export async function openRun(input: ByteSourceInput, file: string): Promise<Run
   }
 
   let rows = 0;
-  const messages = sequentialMessages(file, random ?? sequential!, start, () => rows);
+  const reader = sequentialReader(random ?? sequential!, start);
+  const messages = sequentialMessages(file, reader, () => rows);
   let schema: Schema;
   if (footer) schema = footer.schema;
   else {
@@ -704,10 +797,13 @@ export async function openRun(input: ByteSourceInput, file: string): Promise<Run
         index++;
       }
     } else {
+      const read: IpcBlock[] = [];
       for await (const message of messages) {
         if (message.headerType !== MessageHeader.RecordBatch) continue;
+        const metaDataLength = message.byteLength - message.body.byteLength;
+        read.push({ offset: message.offset, metaDataLength, bodyLength: message.body.byteLength });
         const batch = decode(message, index, previous);
-        if (random) {
+        if (random || streamedFile) {
           batch.byteOffset = message.offset;
           batch.byteLength = message.byteLength;
         }
@@ -716,7 +812,8 @@ export async function openRun(input: ByteSourceInput, file: string): Promise<Run
         if (batch.ts.length) previous = batch.ts[batch.ts.length - 1];
         index++;
       }
-      if (format === "file") throw truncated(file, rows, "the file footer (a file ending in ARROW1)");
+      if (streamedFile) await checkStreamedFooter(file, reader, schema, read, rows);
+      else if (format === "file") throw truncated(file, rows, "the file footer (a file ending in ARROW1)");
     }
     if (rows === 0 && !options.allowEmpty)
       throw new FormatError({

@@ -5,6 +5,7 @@ import {
   Int32,
   Int64,
   Int8,
+  Message,
   RecordBatch,
   RecordBatchFileWriter,
   RecordBatchStreamWriter,
@@ -58,6 +59,18 @@ class SyncSinkQueue extends AsyncByteQueue {
   }
 }
 
+/**
+ * apache-arrow's file writer puts the schema only in the footer. The Arrow file format opens with it
+ * too (the magic, then the stream format, then the footer), as the collector's C writer does: a reader
+ * can then check and summarize a run while its bytes arrive (an upload) instead of waiting for the end.
+ */
+class SchemaFirstFileWriter extends RecordBatchFileWriter {
+  protected override _writeSchema(schema: Schema): this {
+    this._writeMagic()._writePadding(2);
+    return this._writeMessage(Message.from(schema));
+  }
+}
+
 function arrowType(values: IntegerArray): DataType {
   if (values instanceof BigInt64Array) return new Int64();
   if (values instanceof BigUint64Array) return new Uint64();
@@ -87,7 +100,7 @@ function namedColumns(columns: Record<string, IntegerArray | undefined>): [strin
  */
 export class RunFileWriter {
   private schema: Schema | null = null;
-  private readonly writer: RecordBatchFileWriter | RecordBatchStreamWriter;
+  private readonly writer: SchemaFirstFileWriter | RecordBatchStreamWriter;
   private rows = 0;
 
   constructor(
@@ -95,7 +108,7 @@ export class RunFileWriter {
     private readonly metadata: RunFileMetadata,
     format: "file" | "stream" = "file",
   ) {
-    this.writer = format === "file" ? new RecordBatchFileWriter() : new RecordBatchStreamWriter();
+    this.writer = format === "file" ? new SchemaFirstFileWriter() : new RecordBatchStreamWriter();
     this.writer.reset(new SyncSinkQueue(sink));
   }
 

@@ -9,6 +9,7 @@ import { folderEntries, openFileSource } from "../format/node-source";
 import { openRun } from "../format/run-reader";
 import { encodeSummary, summarizeRun } from "../summary";
 import type { BundleChecker } from "./ingest";
+import type { StreamedSummary } from "./streamed-summary";
 
 /** One run as GET /api/bundles/{id} describes it. */
 export interface IndexedRun {
@@ -79,10 +80,14 @@ function rejectProblems(bundle: Bundle): void {
     });
 }
 
-async function summarize(path: string, file: string, test: string | undefined) {
+async function summarize(path: string, file: string, test: string | undefined): Promise<StreamedSummary> {
   const source = await openFileSource(path);
   try {
-    return await summarizeRun((await openRun(source, file)).batches(), { test });
+    const summary = await summarizeRun((await openRun(source, file)).batches({ reuseTimestamps: true }), {
+      test,
+    });
+    const { count, spanNs, max } = summary;
+    return { test, encoded: encodeSummary(summary), count, spanNs, max };
   } finally {
     await source.close();
   }
@@ -92,9 +97,10 @@ async function summarize(path: string, file: string, test: string | undefined) {
  * Validates a bundle's files with the reader the CLI and the browser use (lib/format/bundle-reader for
  * the manifest and headers, run-reader for every sample), summarizes every sample run once
  * (lib/summary), and writes the summaries, a manifest naming them, and the bundle's index to
- * `derivedDir`.
+ * `derivedDir`. A run summarized while it arrived (`streamed`, by its path in the bundle) is not read
+ * again; one that could not be (null) is read from disk, which reports what is wrong with it.
  */
-export const checkBundle: BundleChecker = async (filesDir, derivedDir, uploadName) => {
+export const checkBundle: BundleChecker = async (filesDir, derivedDir, uploadName, streamed) => {
   const entries = await folderEntries(filesDir);
   const bundle = await readBundle(entries, uploadName);
   let served: Manifest;
@@ -123,9 +129,10 @@ export const checkBundle: BundleChecker = async (filesDir, derivedDir, uploadNam
         });
         continue;
       }
-      const summary = await summarize(path, run.file, run.test);
+      const early = await streamed?.get(run.file);
+      const summary = early && early.test === run.test ? early : await summarize(path, run.file, run.test);
       const summaryPath = `summaries/${i}.bin`;
-      await writeFile(join(derivedDir, summaryPath), encodeSummary(summary), { flag: "wx" });
+      await writeFile(join(derivedDir, summaryPath), summary.encoded, { flag: "wx" });
       runs.push({
         ...base,
         kind: "samples",

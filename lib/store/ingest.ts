@@ -10,11 +10,21 @@ import type { UploadLimits } from "./limits";
 import { multipartBoundary, multipartFiles } from "./multipart";
 import type { BundleRecord, BundleStore, Staging } from "./store";
 import { UploadError } from "./upload-error";
+import type { StreamedSummary } from "./streamed-summary";
+import { streamRunSummary, summarizeZipEntry, type StreamedRun } from "./summary-thread";
 import { limitBytes, writeChunks, type WrittenFile } from "./write-chunks";
 import { listZipFile, zipEntryChunks } from "./zip-entries";
 
-/** What the server derives from a bundle's files once, at upload: written to the blob's derived/ area. */
-export type BundleChecker = (filesDir: string, derivedDir: string, uploadName: string) => Promise<void>;
+/**
+ * What the server derives from a bundle's files once, at upload: written to the blob's derived/ area.
+ * `streamed` holds the summaries of runs computed while they arrived, by their path in the bundle.
+ */
+export type BundleChecker = (
+  filesDir: string,
+  derivedDir: string,
+  uploadName: string,
+  streamed?: ReadonlyMap<string, Promise<StreamedSummary | null>>,
+) => Promise<void>;
 
 export interface IncomingUpload {
   body: AsyncIterable<Uint8Array> | null;
@@ -83,14 +93,23 @@ async function sniff(path: string): Promise<"zip" | "arrow" | "unknown" | "empty
   }
 }
 
+/** Runs being summarized while they are written, by their path in the bundle. */
+type Streamed = Map<string, StreamedRun>;
+
+const RUN_FILE = /\.arrows?$/i;
+
 async function unpackZip(
   zipPath: string,
   size: number,
   staging: Staging,
   name: string,
   limits: UploadLimits,
+  streamed: Streamed,
 ) {
   const entries = await listZipFile(zipPath, size, name, limits);
+  // The worker reads each run from the archive while this thread unpacks it (no bytes passed over).
+  for (const entry of entries)
+    if (RUN_FILE.test(entry.name)) streamed.set(entry.name, summarizeZipEntry(zipPath, entry, name));
   const files = new Map<string, WrittenFile>();
   for (const entry of entries) {
     files.set(
@@ -105,11 +124,16 @@ async function oneRunBundle(
   body: AsyncIterable<Uint8Array>,
   staging: Staging,
   filename: string | null,
+  streamed: Streamed,
 ): Promise<Map<string, WrittenFile>> {
   const name = runFileName(filename);
   const files = new Map<string, WrittenFile>();
   const path = `runs/${name}`;
-  files.set(path, await writeChunks(join(staging.root, "files"), path, body));
+  // The worker checks and summarizes the run as it is written.
+  const run = streamRunSummary(path, undefined);
+  streamed.set(path, run);
+  files.set(path, await writeChunks(join(staging.root, "files"), path, body, run.tap));
+  run.end();
   const manifest = {
     format: BUNDLE_FORMAT,
     version: BUNDLE_VERSION,
@@ -128,17 +152,19 @@ async function fromMultipart(
   boundary: string,
   staging: Staging,
   limits: UploadLimits,
+  streamed: Streamed,
 ): Promise<Map<string, WrittenFile>> {
   const partsDir = join(staging.dir, "parts");
   const parts = await multipartFiles(body, boundary, partsDir, limits);
   const [only] = parts.size === 1 ? [...parts] : [];
   if (only && /\.zip$/i.test(only[0]))
-    return unpackZip(join(partsDir, only[0]), only[1].size, staging, only[0], limits);
+    return unpackZip(join(partsDir, only[0]), only[1].size, staging, only[0], limits, streamed);
   if (only && /\.arrows?$/i.test(only[0]))
     return oneRunBundle(
       createReadStream(join(partsDir, only[0]), { highWaterMark: 1 << 20 }),
       staging,
       only[0],
+      streamed,
     );
   await rm(join(staging.root, "files"), { recursive: true });
   await mkdir(partsDir, { recursive: true });
@@ -186,12 +212,14 @@ export async function ingestUpload(upload: IncomingUpload, options: IngestOption
   const body = limitBytes(upload.body, limits.maxUploadBytes, () => tooLarge(limits.maxUploadBytes));
   const name = upload.filename ?? (ARROW_TYPES.has(type) ? "run.arrow" : "upload.zip");
   const staging = await store.stage();
+  const streamed: Streamed = new Map();
   try {
     let files: Map<string, WrittenFile>;
     if (type === "multipart/form-data") {
-      files = await fromMultipart(body, multipartBoundary(upload.contentType ?? ""), staging, limits);
+      const boundary = multipartBoundary(upload.contentType ?? "");
+      files = await fromMultipart(body, boundary, staging, limits, streamed);
     } else if (ARROW_TYPES.has(type)) {
-      files = await oneRunBundle(body, staging, upload.filename);
+      files = await oneRunBundle(body, staging, upload.filename, streamed);
     } else {
       const uploadPath = join(staging.dir, "upload");
       const received = await writeChunks(staging.dir, "upload", body);
@@ -206,9 +234,10 @@ export async function ingestUpload(upload: IncomingUpload, options: IngestOption
           createReadStream(uploadPath, { highWaterMark: 1 << 20 }),
           staging,
           upload.filename,
+          streamed,
         );
       } else if (kind === "zip" || ZIP_TYPES.has(type)) {
-        files = await unpackZip(uploadPath, received.size, staging, name, limits);
+        files = await unpackZip(uploadPath, received.size, staging, name, limits, streamed);
       } else {
         throw new FormatError({
           file: name,
@@ -219,10 +248,13 @@ export async function ingestUpload(upload: IncomingUpload, options: IngestOption
     }
     requireFiles(files, name);
     const sha256 = bundleContentHash(await hashedManifest(files, staging));
-    if (!(await store.hasBlob(sha256)))
-      await options.check(join(staging.root, "files"), join(staging.root, "derived"), name);
+    if (!(await store.hasBlob(sha256))) {
+      const summaries = new Map([...streamed].map(([path, run]) => [path, run.result]));
+      await options.check(join(staging.root, "files"), join(staging.root, "derived"), name, summaries);
+    }
     return await store.commit(staging, sha256);
   } finally {
+    for (const run of streamed.values()) run.abort();
     await staging.discard();
   }
 }

@@ -15,13 +15,17 @@ async function* chunked(bytes: Uint8Array, sizes: number[]): AsyncGenerator<Uint
 }
 
 describe("writeChunks", () => {
-  it("writes and hashes every byte whatever the chunk sizes, small ones gathered and large ones whole", async () => {
+  it("writes, hashes and taps every byte whatever the chunk sizes, small ones gathered and large ones whole", async () => {
     const bytes = new Uint8Array(11 * 1024 * 1024 + 123);
     for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 2654435761) >>> 24;
     const root = mkdtempSync(join(tmpdir(), "write-chunks-"));
     const sizes = [1, 65_536, 5 * 1024 * 1024, 777, 3 * 1024 * 1024];
-    const written = await writeChunks(root, "runs/a.arrow", chunked(bytes, sizes));
+    const tapped: Uint8Array[] = [];
+    const written = await writeChunks(root, "runs/a.arrow", chunked(bytes, sizes), (b) => {
+      tapped.push(b);
+    });
     const onDisk = readFileSync(join(root, "runs", "a.arrow"));
+    expect(Buffer.compare(Buffer.concat(tapped), Buffer.from(bytes))).toBe(0);
     expect(written.size).toBe(bytes.length);
     expect(Buffer.compare(onDisk, Buffer.from(bytes))).toBe(0);
     expect(written.sha256).toBe(createHash("sha256").update(bytes).digest("hex"));

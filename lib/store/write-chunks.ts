@@ -4,6 +4,19 @@ import { mkdir, open, type FileHandle } from "node:fs/promises";
 import { dirname, resolve, sep } from "node:path";
 
 const WRITE_BYTES = 4 << 20;
+/** Write buffers kept for reuse: fresh 4 MiB buffers cost page faults, and collecting them GC time. */
+const spare: ArrayBuffer[] = [];
+const MAX_SPARE = 16;
+
+/** Gives back a write buffer nothing refers to any more (one the summary worker is done with). */
+export function recycleWriteBuffer(buffer: ArrayBuffer): void {
+  if (buffer.byteLength === WRITE_BYTES && spare.length < MAX_SPARE) spare.push(buffer);
+}
+
+function writeBuffer(): Buffer {
+  const reused = spare.pop();
+  return reused ? Buffer.from(reused) : Buffer.allocUnsafe(WRITE_BYTES);
+}
 
 async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
   let written = 0;
@@ -19,13 +32,20 @@ export interface WrittenFile {
 }
 
 /**
+ * Given the file's bytes in order once they are written, in buffers it owns from then on (it may
+ * transfer them to a worker). The writer waits for the promise it returns before writing more.
+ */
+export type WrittenTap = (written: Uint8Array) => void | Promise<void>;
+
+/**
  * Writes chunks to a new file under `root` (never over an existing file, never through a link) and
- * hashes them on the way.
+ * hashes them on the way; `tap`, if given, sees every byte after it is written.
  */
 export async function writeChunks(
   root: string,
   relativePath: string,
   chunks: AsyncIterable<Uint8Array>,
+  tap?: WrittenTap,
 ): Promise<WrittenFile> {
   const target = resolve(root, relativePath);
   if (!target.startsWith(resolve(root) + sep))
@@ -40,15 +60,17 @@ export async function writeChunks(
   let size = 0;
   // Request bodies arrive in small chunks (64 KiB): gather them into large writes, and let the next
   // chunks arrive while one write is in flight, so the disk and the socket overlap.
-  let buffer = Buffer.allocUnsafe(WRITE_BYTES);
+  let buffer = writeBuffer();
   let filled = 0;
   let inFlight: Promise<void> = Promise.resolve();
   const flush = async () => {
     if (filled === 0) return;
     const full = buffer.subarray(0, filled);
     await inFlight;
-    inFlight = writeAll(handle, full);
-    buffer = Buffer.allocUnsafe(WRITE_BYTES);
+    inFlight = writeAll(handle, full).then(() =>
+      tap ? tap(full) : recycleWriteBuffer(full.buffer as ArrayBuffer),
+    );
+    buffer = writeBuffer();
     filled = 0;
   };
   try {
@@ -59,6 +81,7 @@ export async function writeChunks(
         await flush();
         await inFlight;
         await writeAll(handle, chunk); // not in flight: the source may reuse a large chunk's memory
+        await tap?.(chunk.slice());
         continue;
       }
       if (filled + chunk.length > WRITE_BYTES) await flush();
@@ -70,6 +93,7 @@ export async function writeChunks(
   } finally {
     await inFlight.catch(() => {});
     await handle.close();
+    recycleWriteBuffer(buffer.buffer as ArrayBuffer); // the one begun after the last flush
   }
   return { size, sha256: hash.digest("hex") };
 }

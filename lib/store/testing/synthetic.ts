@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { once } from "node:events";
+import { open } from "node:fs/promises";
+import { FileBlock, Footer } from "apache-arrow/ipc/metadata/file";
 import { crc32 } from "node:zlib";
 import { RunFileWriter } from "../../format/run-writer";
 import type { RunFields } from "../../format/manifest";
@@ -116,4 +118,48 @@ export async function writeStoredZip(path: string, entries: ZipSource[]): Promis
 
 export function bytesEntry(name: string, bytes: Uint8Array): ZipSource {
   return { name, bytes, size: bytes.length, crc32: crc32(bytes) >>> 0 };
+}
+
+/**
+ * Copies a run file (schema first, as RunFileWriter and the collector write it) laid out as
+ * apache-arrow's own file writer does: the schema only in the footer, the footer's offsets moved.
+ */
+export async function copyWithSchemaOnlyInFooter(from: string, to: string): Promise<void> {
+  const input = await open(from, "r");
+  try {
+    const { size } = await input.stat();
+    const head = Buffer.alloc(16);
+    await input.read(head, 0, 16, 0);
+    const schemaBytes = 8 + head.readInt32LE(12);
+    const tail = Buffer.alloc(10);
+    await input.read(tail, 0, 10, size - 10);
+    const footerLength = tail.readInt32LE(0);
+    const footerBytes = Buffer.alloc(footerLength);
+    await input.read(footerBytes, 0, footerLength, size - 10 - footerLength);
+    const footer = Footer.decode(footerBytes);
+    const moved = [...footer.recordBatches()].map(
+      (b) => new FileBlock(b.metaDataLength, b.bodyLength, b.offset - schemaBytes),
+    );
+    const newFooter = Footer.encode(new Footer(footer.schema, footer.version, moved, []));
+    const length = Buffer.alloc(4);
+    length.writeInt32LE(newFooter.byteLength);
+    const out = createWriteStream(to);
+    const write = async (bytes: Uint8Array) => {
+      if (!out.write(bytes)) await once(out, "drain");
+    };
+    await write(head.subarray(0, 8));
+    const messages = createReadStream(from, {
+      start: 8 + schemaBytes,
+      end: size - 10 - footerLength - 1,
+      highWaterMark: 1 << 20,
+    });
+    for await (const chunk of messages) await write(chunk);
+    await write(newFooter);
+    await write(length);
+    await write(tail.subarray(4));
+    out.end();
+    await once(out, "finish");
+  } finally {
+    await input.close();
+  }
 }
