@@ -4,7 +4,7 @@ import { readBundle, type Bundle } from "../format/bundle-reader";
 import { MANIFEST_FILE } from "../format/contract";
 import { FormatError, type FormatProblem } from "../format/errors";
 import { readHistogramRun } from "../format/histogram-run-reader";
-import type { Manifest, RunFields } from "../format/manifest";
+import { declaredHz, type Manifest, type RunFields } from "../format/manifest";
 import { folderEntries, openFileSource } from "../format/node-source";
 import { openRun } from "../format/run-reader";
 import { encodeSummary, summarizeRun } from "../summary";
@@ -80,14 +80,20 @@ function rejectProblems(bundle: Bundle): void {
     });
 }
 
-async function summarize(path: string, file: string, test: string | undefined): Promise<StreamedSummary> {
+async function summarize(
+  path: string,
+  file: string,
+  test: string | undefined,
+  hz: number | null,
+): Promise<StreamedSummary> {
   const source = await openFileSource(path);
   try {
     const summary = await summarizeRun((await openRun(source, file)).batches({ reuseTimestamps: true }), {
       test,
+      hz,
     });
     const { count, spanNs, max } = summary;
-    return { test, encoded: encodeSummary(summary), count, spanNs, max };
+    return { test, hz, encoded: encodeSummary(summary), count, spanNs, max };
   } finally {
     await source.close();
   }
@@ -130,7 +136,11 @@ export const checkBundle: BundleChecker = async (filesDir, derivedDir, uploadNam
         continue;
       }
       const early = await streamed?.get(run.file);
-      const summary = early && early.test === run.test ? early : await summarize(path, run.file, run.test);
+      const hz = declaredHz(run.fields, bundle.manifest);
+      const summary =
+        early && early.test === run.test && early.hz === hz
+          ? early
+          : await summarize(path, run.file, run.test, hz);
       const summaryPath = `summaries/${i}.bin`;
       await writeFile(join(derivedDir, summaryPath), summary.encoded, { flag: "wx" });
       runs.push({

@@ -6,6 +6,7 @@ import {
   startsWithMagic,
 } from "../format/arrow-ipc";
 import { openRun } from "../format/run-reader";
+import { declaredHz } from "../format/manifest";
 import { encodeSummary, summarizeRun } from "../summary";
 import type { RunSummary } from "../summary/types";
 
@@ -13,6 +14,8 @@ import type { RunSummary } from "../summary/types";
 export interface StreamedSummary {
   /** The `test` option the summary was computed with (the run file's own when none was given). */
   test: string | undefined;
+  /** The CONFIG_HZ the tick was looked for at (the run's fingerprint), null when it has none. */
+  hz: number | null;
   encoded: Uint8Array;
   count: number;
   spanNs: number;
@@ -203,9 +206,10 @@ export async function summarizeStreamedRun(
     const run = await openRun(wholeMessages(replay, release), file);
     if (run.header.kind !== "samples") return null;
     const used = test ?? run.header.test;
-    const summary = await summarizeRun(run.batches({ reuseTimestamps: true }), { test: used });
+    const hz = declaredHz(run.header.fields, null);
+    const summary = await summarizeRun(run.batches({ reuseTimestamps: true }), { test: used, hz });
     const { count, spanNs, max } = summary;
-    return { test: used, encoded: encodeSummary(summary), count, spanNs, max };
+    return { test: used, hz, encoded: encodeSummary(summary), count, spanNs, max };
   } catch {
     return null;
   }
