@@ -3,6 +3,7 @@
  * computed from the run file in one pass. Errors stay with the run.
  */
 import type { Bundle, BundleRun } from "../format/bundle-reader";
+import { readAllBytes } from "../format/byte-source";
 import { FormatError, type FormatProblem } from "../format/errors";
 import { readHistogramRun } from "../format/histogram-run-reader";
 import { declaredHz } from "../format/manifest";
@@ -25,16 +26,7 @@ export interface BundleRunSummary {
 
 async function readAll(source: Awaited<ReturnType<Bundle["open"]>>): Promise<Uint8Array | null> {
   if (!source) return null;
-  if ("read" in source) return source.read(0, source.size);
-  const parts: Uint8Array[] = [];
-  for await (const p of source) parts.push(p);
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
+  return "read" in source ? source.read(0, source.size) : readAllBytes(source);
 }
 
 function problemOf(error: unknown, file: string): FormatProblem {

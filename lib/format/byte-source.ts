@@ -163,3 +163,20 @@ export function sequentialReader(input: ByteSourceInput, start = 0): SequentialR
   }
   return reader;
 }
+
+export function concatBytes(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}
+
+/** Every byte of a stream, in one array. */
+export async function readAllBytes(input: AsyncIterable<Uint8Array>, head?: Uint8Array): Promise<Uint8Array> {
+  const chunks = head ? [head] : [];
+  for await (const chunk of input) chunks.push(chunk);
+  return concatBytes(chunks);
+}

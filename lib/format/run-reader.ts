@@ -16,6 +16,7 @@ import {
   type IpcBlock,
 } from "./arrow-ipc";
 import {
+  readAllBytes,
   sequentialReader,
   toRandomAccess,
   type ByteSourceInput,
@@ -665,18 +666,6 @@ async function leadingMessage(reader: SequentialReader): Promise<{ bytes: Uint8A
   return { bytes, schema };
 }
 
-async function collect(input: AsyncIterable<Uint8Array>, head: Uint8Array): Promise<Uint8Array> {
-  const chunks = [head];
-  for await (const chunk of input) chunks.push(chunk);
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
-}
-
 function checkStreamStart(file: string, head: Uint8Array): void {
   const prefix = decodePrefix(head);
   if (!prefix || prefix.framing !== 8 || prefix.metadataLength <= 0)
@@ -716,7 +705,7 @@ export async function openRun(input: ByteSourceInput, file: string): Promise<Run
         const first = new Uint8Array(head.byteLength + lead.bytes.byteLength);
         first.set(head);
         first.set(lead.bytes, head.byteLength);
-        random = toRandomAccess(await collect(rest, first));
+        random = toRandomAccess(await readAllBytes(rest, first));
       }
     } else {
       checkStreamStart(file, head);

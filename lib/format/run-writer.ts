@@ -18,6 +18,7 @@ import {
   makeData,
   type DataType,
 } from "apache-arrow";
+import { concatBytes } from "./byte-source";
 import { COLUMN, MAX_BATCH_ROWS, META, type SampleTest } from "./contract";
 import type { RunFields } from "./manifest";
 
@@ -182,14 +183,4 @@ export function encodeRunFile(
   else writer.writeColumns(columns as Record<string, IntegerArray | undefined>);
   writer.finish();
   return concatBytes(chunks);
-}
-
-export function concatBytes(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
 }

@@ -1,6 +1,6 @@
 import type { BundleEntries } from "../format/bundle-entries";
 import { readBundle, readZipBundle, type Bundle, type BundleRun } from "../format/bundle-reader";
-import { blobSource, bytesSource, type RandomAccessSource } from "../format/byte-source";
+import { blobSource, bytesSource, readAllBytes, type RandomAccessSource } from "../format/byte-source";
 import { META } from "../format/contract";
 import { describeProblem, FormatError, type FormatProblem } from "../format/errors";
 import { readHistogramRun } from "../format/histogram-run-reader";
@@ -73,15 +73,7 @@ async function randomAccessOf(
   if (!opened) throw new FormatError({ file, expected: "a file that is in the bundle" });
   if ("read" in opened) return opened;
   // A deflated zip entry streams; raw windows need random access, so it is inflated once into memory.
-  const parts: Uint8Array[] = [];
-  for await (const part of opened) parts.push(part);
-  const bytes = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const part of parts) {
-    bytes.set(part, at);
-    at += part.byteLength;
-  }
-  return bytesSource(bytes);
+  return bytesSource(await readAllBytes(opened));
 }
 
 function baseName(path: string): string {
@@ -158,18 +150,23 @@ export class RunHost {
     }
   }
 
+  /** A job that could not be opened at all: no runs, one problem. */
+  private jobFailed(jobKey: string, name: string, error: unknown): void {
+    this.post({
+      type: "discovered",
+      jobKey,
+      runs: [],
+      problems: [{ key: jobKey, ...problemOf(error, name) }],
+    });
+  }
+
   private async open(job: WorkerJob, jobKey: string): Promise<void> {
     if (job.kind === "run") {
       let source: RandomAccessSource;
       try {
         source = await randomAccess(job.source, this.blobs);
       } catch (error) {
-        this.post({
-          type: "discovered",
-          jobKey,
-          runs: [],
-          problems: [{ key: jobKey, ...problemOf(error, job.name) }],
-        });
+        this.jobFailed(jobKey, job.name, error);
         return;
       }
       await this.summarise(jobKey, job.name, source, { discoverAs: jobKey });
@@ -182,12 +179,7 @@ export class RunHost {
           ? await readZipBundle(await randomAccess(job.source, this.blobs), job.name)
           : await readBundle(sourceEntries(job.files, this.blobs), job.name);
     } catch (error) {
-      this.post({
-        type: "discovered",
-        jobKey,
-        runs: [],
-        problems: [{ key: jobKey, ...problemOf(error, job.name) }],
-      });
+      this.jobFailed(jobKey, job.name, error);
       return;
     }
     await this.openBundle(bundle, jobKey);

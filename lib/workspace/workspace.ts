@@ -22,6 +22,14 @@ export function defaultWorkerFactory(): Worker {
   return new Worker(new URL("./run.worker.ts", import.meta.url), { type: "module", name: "tickscope-run" });
 }
 
+/** The row a job holds in the runs list until its worker says which runs it has. */
+function jobRow(
+  key: string,
+  name: string,
+): Pick<RunEntry, "key" | "id" | "source" | "file" | "test" | "fields"> {
+  return { key, id: name, source: name, file: name, test: null, fields: {} };
+}
+
 /**
  * The open runs of the page and the workers that hold them. Opening, summarising and every query on a
  * run happen in its worker; this object keeps only the small digests, and hands out snapshots for
@@ -87,12 +95,7 @@ export class Workspace {
       const jobKey = `${job.name}@${++this.jobCount}`;
       if (job.kind === "rejected") {
         this.upsert({
-          key: jobKey,
-          id: job.name,
-          source: job.name,
-          file: job.name,
-          test: null,
-          fields: {},
+          ...jobRow(jobKey, job.name),
           state: "error",
           progress: { bytes: 0, totalBytes: 0, samples: 0 },
           error: {
@@ -112,12 +115,7 @@ export class Workspace {
     const worker = this.pickWorker();
     // A placeholder row until the worker says which runs the job holds.
     this.upsert({
-      key: jobKey,
-      id: job.name,
-      source: job.name,
-      file: job.name,
-      test: null,
-      fields: {},
+      ...jobRow(jobKey, job.name),
       state: "loading",
       progress: { bytes: 0, totalBytes: job.kind === "folder" ? 0 : (job.source.size ?? 0), samples: 0 },
     });

@@ -59,13 +59,19 @@ export function craftZip(entries: CraftedEntry[], options: { overlapSecond?: boo
     offset += 30 + localName.length + packed.length;
   });
   const directory = Buffer.concat(central);
+  const end = endOfCentralDirectory(entries.length, directory.length, offset);
+  return new Uint8Array(Buffer.concat([...locals, directory, end]));
+}
+
+/** The zip's end record: entry count, central directory size and where the directory starts. */
+export function endOfCentralDirectory(entries: number, directoryBytes: number, directoryAt: number): Buffer {
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return new Uint8Array(Buffer.concat([...locals, directory, end]));
+  end.writeUInt16LE(entries, 8);
+  end.writeUInt16LE(entries, 10);
+  end.writeUInt32LE(directoryBytes, 12);
+  end.writeUInt32LE(directoryAt, 16);
+  return end;
 }
 
 /**

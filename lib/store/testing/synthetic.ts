@@ -6,6 +6,7 @@ import { FileBlock, Footer } from "apache-arrow/ipc/metadata/file";
 import { crc32 } from "node:zlib";
 import { RunFileWriter } from "../../format/run-writer";
 import type { RunFields } from "../../format/manifest";
+import { endOfCentralDirectory } from "./craft-zip";
 
 /** A reproducible tick run: ~70 µs loops, a 1 ms tick cost every 1000 samples, a rare long spike. */
 export function syntheticSamples(count: number, seed: number, first = 0) {
@@ -104,14 +105,8 @@ export async function writeStoredZip(path: string, entries: ZipSource[]): Promis
     offset += 30 + name.length + entry.size;
   }
   const directory = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
   await write(directory);
-  await write(end);
+  await write(endOfCentralDirectory(entries.length, directory.length, offset));
   out.end();
   await once(out, "finish");
 }

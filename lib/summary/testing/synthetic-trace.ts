@@ -6,8 +6,8 @@
  * take seconds and one batch of memory when written with `writeSyntheticRun`.
  */
 import { MAX_BATCH_ROWS, COLUMN } from "../../format/contract";
+import { concatBytes } from "../../format/byte-source";
 import {
-  concatBytes,
   RunFileWriter,
   type ByteSink,
   type IntegerArray,
