@@ -179,6 +179,15 @@ test("zooms to one tick period and reads the tick cost", async ({ page }) => {
   expect(truth.tickCostNs).toBe(8_000);
   await page.getByRole("button", { name: "Ten tick periods" }).click();
   await expect(panel).toHaveAttribute("data-state", "ready");
+
+  // One tick period inside the fixture's first 2 ms pause (it starts with the sample running at 250 ms):
+  // no sample starts there, and the panel says why.
+  await page.getByRole("button", { name: "One tick period" }).click();
+  const moment = panel.getByLabel("Moment to look around, in seconds");
+  await moment.fill("0.251");
+  await moment.press("Enter");
+  await expect(panel.getByTestId("tick-window-empty")).toContainText("No sample starts between");
+  await expect(panel).toHaveAttribute("data-state", "ready");
 });
 
 test("the heat map shows the once-a-second pauses and a click opens the timeline there", async ({ page }) => {

@@ -104,8 +104,17 @@ export function TickPanel({ run, centre, onOpenTimeline }: Props) {
     <Panel
       title="Tick pattern"
       testId="panel-tick"
-      state={error ? "error" : data?.raw ? "ready" : "loading"}
+      state={error ? "error" : !data?.raw ? "loading" : data.raw.ts.length ? "ready" : "empty"}
       error={error}
+      empty={
+        view && (
+          <span data-testid="tick-window-empty">
+            No sample starts between {formatInstant(view.t0, 1)} and {formatInstant(view.t1, 1)}: the window
+            lies inside one longer sample (a stall, such as RT throttling&apos;s). Pick another moment, or
+            open it in the timeline.
+          </span>
+        )
+      }
       subtitle={
         <span className="num">
           {runLabel(run)} · period {formatDuration(tick.periodNs)} · around{" "}
