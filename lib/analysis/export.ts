@@ -1,7 +1,7 @@
 /** A comparison table as CSV (nanoseconds), Markdown and LaTeX (readable units, ratios beside). */
 import { statisticLabel } from "./statistic";
 import type { Comparison } from "./comparison";
-import { formatNs } from "./units";
+import { formatDuration } from "./units";
 
 function csvCell(value: string): string {
   return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
@@ -23,7 +23,7 @@ export function toCsv(table: Comparison): string {
 function display(table: Comparison, value: number | null, ratio: number | null): string {
   if (value === null) return "–";
   const withRatio = table.reference !== null && ratio !== null;
-  return withRatio ? `${formatNs(value)} (×${ratio.toFixed(2)})` : formatNs(value);
+  return withRatio ? `${formatDuration(value)} (×${ratio.toFixed(2)})` : formatDuration(value);
 }
 
 export function toMarkdown(table: Comparison): string {

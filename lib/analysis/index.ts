@@ -5,7 +5,8 @@
  * - `summarizeBundleRun(bundle, run, options)`: a bundle run's saved summary, or one computed afresh.
  * - `buildComparison(runs, { statistic, reference, paperRows })` → `Comparison`; `toCsv`,
  *   `toMarkdown`, `toLatex` export it.
- * - `statisticOf(summary, "max" | "p99.9" …)`, `parseStatistic`, `parseDuration`, `formatNs`.
+ * - `statisticOf(summary, "max" | "p99.9" …)`, `parseStatistic`.
+ * - `parseDuration`, `formatDuration`, `formatRatio`: the one unit vocabulary (units.ts).
  * - `PAPER_TABLES`: the study's published tables as data.
  */
 export { runReport, REPORT_PERCENTILES, type RunReport, type RunDescriptor } from "./report";
@@ -20,5 +21,13 @@ export {
 } from "./comparison";
 export { toCsv, toMarkdown, toLatex } from "./export";
 export { statisticOf, parseStatistic, statisticLabel, type Statistic } from "./statistic";
-export { parseDuration, formatNs } from "./units";
+export {
+  parseDuration,
+  formatDuration,
+  formatRatio,
+  formatInstant,
+  formatAxisTime,
+  DurationError,
+  DURATION_UNITS_TEXT,
+} from "./units";
 export { PAPER_TABLES, PAPER_SOURCE, PAPER_BASELINE, type PaperTable } from "./paper-hyperv-2013";
