@@ -19,8 +19,15 @@ export {
   type ComparisonOptions,
   type ComparedRun,
 } from "./comparison";
-export { toCsv, toMarkdown, toLatex } from "./export";
-export { statisticOf, parseStatistic, statisticLabel, type Statistic } from "./statistic";
+export { toCsv, toMarkdown, toLatex, cellText, ratioText, tableTitle, CELL_DIGITS } from "./export";
+export {
+  statisticOf,
+  parseStatistic,
+  statisticLabel,
+  isCount,
+  type Statistic,
+  type StatisticOptions,
+} from "./statistic";
 export {
   parseDuration,
   formatDuration,
@@ -31,3 +38,6 @@ export {
   DURATION_UNITS_TEXT,
 } from "./units";
 export { PAPER_TABLES, PAPER_SOURCE, PAPER_BASELINE, type PaperTable } from "./paper-hyperv-2013";
+export { VALUE_KINDS, KIND_MEANING, asKind, convertKind, kindOffset, type ValueKind } from "./value-kind";
+export { countAtOrAbove, ownThreshold, type ThresholdCount } from "./threshold";
+export { histogramBins, BINS_PER_DECADE, type HistogramBins } from "./histogram-bins";
