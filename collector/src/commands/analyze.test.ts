@@ -95,7 +95,7 @@ describe("tickscope analyze", () => {
   it("exits 1 and names the run when the statistic is above --fail-above", async () => {
     const { err } = capture();
     expect(await analyze.run([join(dir, "bundle"), "--json", "--fail-above", "5ms"])).toBe(1);
-    expect(err).toEqual([expect.stringMatching(/FAIL emu-tick .*maximum 7\.19 ms is above 5 ms/)]);
+    expect(err).toEqual([expect.stringMatching(/FAIL emu-tick .*maximum overhead 7\.19 ms is above 5 ms/)]);
     capture();
     expect(await analyze.run([join(dir, "bundle"), "--fail-above", "8ms"])).toBe(0);
     const second = capture();
@@ -115,6 +115,25 @@ describe("tickscope analyze", () => {
     );
     await expect(analyze.run(["--fail-above", "soon", "x"])).rejects.toThrow(UsageError);
     await expect(analyze.run([])).rejects.toThrow(UsageError);
+  });
+
+  it("checks duration or overhead as asked with --as, and names it", async () => {
+    const { err } = capture();
+    // The worst sample holds 7.19 ms of overhead over the 68 µs loop: 7.26 ms of duration.
+    expect(await analyze.run([join(dir, "bundle", "runs", "emu.arrow"), "--fail-above", "7.2ms"])).toBe(0);
+    expect(
+      await analyze.run([
+        join(dir, "bundle", "runs", "emu.arrow"),
+        "--fail-above",
+        "7.2ms",
+        "--as",
+        "duration",
+      ]),
+    ).toBe(1);
+    expect(err.join("\n")).toMatch(/maximum duration 7\.26 ms is above 7\.2 ms/);
+    await expect(analyze.run(["x", "--as", "latency"])).rejects.toThrow(
+      /--as: expected duration or overhead/,
+    );
   });
 
   it("refuses a threshold without its unit, listing the units, and unknown options", async () => {

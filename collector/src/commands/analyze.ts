@@ -10,6 +10,8 @@ import {
   summarizeBundleRun,
   type RunReport,
   type Statistic,
+  type ValueKind,
+  VALUE_KINDS,
 } from "../../../lib/analysis";
 import type { RunSummary } from "../../../lib/summary";
 import { UsageError, type Command } from "../command";
@@ -20,6 +22,8 @@ interface Options {
   json: boolean;
   failAbove: number | null;
   statistic: Statistic;
+  /** What --fail-above and --percentile read: duration, or overhead (the default, as the study). */
+  kind: ValueKind;
 }
 
 function parseArgs(args: string[]): Options {
@@ -27,7 +31,11 @@ function parseArgs(args: string[]): Options {
     json: { type: "boolean" },
     "fail-above": { type: "string" },
     percentile: { type: "string" },
+    as: { type: "string" },
   });
+  const kind = values.as ?? "overhead";
+  if (!(VALUE_KINDS as readonly string[]).includes(kind))
+    throw new UsageError(`--as: expected ${VALUE_KINDS.join(" or ")}, found "${kind}"`);
   let statistic: Statistic = "max";
   if (values.percentile !== undefined) {
     const parsed = parseStatistic(values.percentile);
@@ -43,10 +51,15 @@ function parseArgs(args: string[]): Options {
       : parseDurationOption(values["fail-above"], "--fail-above", { positive: false });
   if (!positionals.length)
     throw new UsageError("give at least one PATH: a run file, a bundle zip or a bundle folder");
-  return { paths: positionals, json: values.json ?? false, failAbove, statistic };
+  return { paths: positionals, json: values.json ?? false, failAbove, statistic, kind: kind as ValueKind };
 }
 
-function describe(report: RunReport, summary: RunSummary | null, statistic: Statistic): string {
+function describe(
+  report: RunReport,
+  summary: RunSummary | null,
+  statistic: Statistic,
+  kind: ValueKind,
+): string {
   const where = [
     report.test,
     report.environment,
@@ -70,7 +83,9 @@ function describe(report: RunReport, summary: RunSummary | null, statistic: Stat
       .join("  ")}`,
   );
   if (statistic !== "max")
-    lines.push(`  ${statisticLabel(statistic)}: ${formatDuration(statisticOf(summary, statistic))}`);
+    lines.push(
+      `  ${statisticLabel(statistic, kind)}: ${formatDuration(statisticOf(summary, statistic, { kind }))}`,
+    );
   if (report.tick)
     lines.push(
       `  tick: every ${formatDuration(report.tick.period_ns)}, costs ${formatDuration(report.tick.cost_ns)}`,
@@ -85,7 +100,7 @@ function describe(report: RunReport, summary: RunSummary | null, statistic: Stat
 const analyze: Command = {
   summary:
     "summarise runs: baseline, maxima, percentiles, tick and periodic spikes (--json for scripts and CI)",
-  usage: "analyze PATH... [--json] [--fail-above DURATION] [--percentile P]",
+  usage: "analyze PATH... [--json] [--fail-above DURATION] [--percentile P] [--as overhead|duration]",
   async run(args) {
     const options = parseArgs(args);
     const reports: RunReport[] = [];
@@ -122,13 +137,13 @@ const analyze: Command = {
             errors,
           );
           reports.push(report);
-          texts.push(describe(report, summary, options.statistic));
+          texts.push(describe(report, summary, options.statistic, options.kind));
           if (!summary) problems.push(...errors);
           else if (options.failAbove !== null) {
-            const value = statisticOf(summary, options.statistic);
+            const value = statisticOf(summary, options.statistic, { kind: options.kind });
             if (value > options.failAbove)
               failures.push(
-                `${run.id} (${path}): ${statisticLabel(options.statistic)} ${formatDuration(value)} is above ${formatDuration(options.failAbove)}`,
+                `${run.id} (${path}): ${statisticLabel(options.statistic, options.kind)} ${formatDuration(value)} is above ${formatDuration(options.failAbove)}`,
               );
           }
         }
