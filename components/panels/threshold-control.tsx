@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { countAtOrAbove, ownThreshold, type ThresholdCount } from "@/lib/analysis/threshold";
+import { samplesAtOrAbove, ownThreshold, type ThresholdCount } from "@/lib/analysis/threshold";
 import { parseDuration } from "@/lib/analysis/units";
 import { kindOffset, type ValueKind } from "@/lib/analysis/value-kind";
 import type { RunSummary } from "@/lib/summary";
@@ -15,7 +15,7 @@ export function thresholdFor(
   thresholdNs: number | null,
   kind: ValueKind,
 ): ThresholdCount {
-  return countAtOrAbove(summary, thresholdNs ?? ownThreshold(summary, kind), kind);
+  return samplesAtOrAbove(summary, thresholdNs ?? ownThreshold(summary, kind), kind);
 }
 
 /** Where the threshold in effect lies on a duration axis (the timeline's). */

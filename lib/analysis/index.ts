@@ -39,5 +39,5 @@ export {
 } from "./units";
 export { PAPER_TABLES, PAPER_SOURCE, PAPER_BASELINE, type PaperTable } from "./paper-hyperv-2013";
 export { VALUE_KINDS, KIND_MEANING, asKind, convertKind, kindOffset, type ValueKind } from "./value-kind";
-export { countAtOrAbove, ownThreshold, type ThresholdCount } from "./threshold";
+export { samplesAtOrAbove, ownThreshold, type ThresholdCount } from "./threshold";
 export { histogramBins, BINS_PER_DECADE, type HistogramBins } from "./histogram-bins";

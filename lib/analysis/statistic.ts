@@ -1,5 +1,5 @@
 import { percentile, type RunSummary } from "../summary";
-import { countAtOrAbove, ownThreshold } from "./threshold";
+import { samplesAtOrAbove, ownThreshold } from "./threshold";
 import { kindOffset, type ValueKind } from "./value-kind";
 
 /** `max`, `pNN` (p50, p99.9, …) or `above` (samples at or above the threshold): what a table or a check uses. */
@@ -23,7 +23,7 @@ export interface StatisticOptions {
 /**
  * The statistic over the run's samples as duration or overhead. `max` is exact; percentiles are
  * within the histogram's error; `above` is an exact count (from the first histogram edge at or above
- * the threshold: see countAtOrAbove).
+ * the threshold: see samplesAtOrAbove).
  */
 export function statisticOf(
   summary: RunSummary,
@@ -34,7 +34,7 @@ export function statisticOf(
   const offset = kindOffset(summary.offsetNs, kind);
   if (statistic === "max") return summary.max.durationNs - offset;
   if (statistic === "above")
-    return countAtOrAbove(summary, options.thresholdNs ?? ownThreshold(summary, kind), kind).count;
+    return samplesAtOrAbove(summary, options.thresholdNs ?? ownThreshold(summary, kind), kind).count;
   return percentile(summary.histogram, Number(statistic.slice(1))) - offset;
 }
 

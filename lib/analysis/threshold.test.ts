@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createHistogram, recordValue, summarizeRun } from "../summary";
 import { syntheticSampleBatches } from "../summary/testing/synthetic-trace";
 import { histogramBins } from "./histogram-bins";
-import { countAtOrAbove, ownThreshold } from "./threshold";
+import { samplesAtOrAbove, ownThreshold } from "./threshold";
 import { convertKind, kindOffset } from "./value-kind";
 
 async function tickRun() {
@@ -17,20 +17,20 @@ async function tickRun() {
 
 const bruteForce = (durations: number[], fromNs: number) => durations.filter((d) => d >= fromNs).length;
 
-describe("countAtOrAbove", () => {
+describe("samplesAtOrAbove", () => {
   it("equals a brute-force count over every sample, from the edge it names, in either kind", async () => {
     const { summary, durations } = await tickRun();
     const offset = summary.offsetNs;
     expect(offset).toBeGreaterThan(60_000);
     const thresholds = [10_000, 23_900, 40_800, 74_800, 100_000, 1_999_999, 7_190_000, 8_000_000];
     for (const duration of thresholds) {
-      const asDuration = countAtOrAbove(summary, duration, "duration");
+      const asDuration = samplesAtOrAbove(summary, duration, "duration");
       expect(asDuration.fromNs).toBeGreaterThanOrEqual(duration);
       expect(asDuration.count).toBe(bruteForce(durations, asDuration.fromNs));
       // No sample lies between the threshold and the edge counted from: the count is the threshold's too.
       if (asDuration.fromNs !== duration)
         expect(bruteForce(durations, duration)).toBeGreaterThanOrEqual(asDuration.count);
-      const overhead = countAtOrAbove(summary, duration - offset, "overhead");
+      const overhead = samplesAtOrAbove(summary, duration - offset, "overhead");
       expect(overhead.count).toBe(asDuration.count);
       expect(overhead.fromNs + offset).toBeCloseTo(asDuration.fromNs, 6);
     }
@@ -39,7 +39,7 @@ describe("countAtOrAbove", () => {
   it("counts near the baseline from the threshold or an edge a few ns above it", async () => {
     const { summary, durations } = await tickRun();
     const at = Math.round(summary.baseline.ns + 50);
-    const counted = countAtOrAbove(summary, at, "duration");
+    const counted = samplesAtOrAbove(summary, at, "duration");
     expect(counted.fromNs - at).toBeGreaterThanOrEqual(0);
     expect(counted.fromNs - at).toBeLessThan(8);
     expect(counted.count).toBe(bruteForce(durations, counted.fromNs));

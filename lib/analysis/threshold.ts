@@ -19,7 +19,7 @@ export interface ThresholdCount {
   thresholdNs: number;
 }
 
-export function countAtOrAbove(
+export function samplesAtOrAbove(
   summary: Pick<RunSummary, "histogram" | "offsetNs">,
   thresholdNs: number,
   kind: ValueKind,
