@@ -128,7 +128,7 @@ export function DistributionPanel({
             />
           </div>
           <p className="text-[11px] text-muted" data-testid="histogram-modes">
-            Most common {kind}:{" "}
+            Tallest bin ({kind}):{" "}
             {bins.map(({ run, modeNs }, i) => (
               <span
                 key={run.key}

@@ -13,19 +13,22 @@ export interface HistogramSeries {
   counts: number[];
 }
 
-type Point = [number, number | null, number, number];
+/** [x, samples, bin lower, bin upper]; the bounds are null on the floor drawn between bins. */
+type Point = [number, number, number | null, number | null];
 
-/** A step line over the bins, broken where bins are empty; each point carries its bin's bounds. */
+/** Where empty stretches are drawn: under the lowest count a bin can have (1), off the log axis' labels. */
+const FLOOR = 0.5;
+
+/** A step outline over the bins that drops to the floor wherever bins are empty. */
 function histogramPoints(run: HistogramSeries): Point[] {
   const points: Point[] = [];
   for (let i = 0; i < run.lower.length; i++) {
     const [lower, upper, count] = [run.lower[i], run.upper[i], run.counts[i]];
+    const joined = i > 0 && lower <= run.upper[i - 1] * 1.000001;
+    if (!joined) points.push([lower, FLOOR, null, null]);
     points.push([lower, count, lower, upper]);
     const next = run.lower[i + 1];
-    if (next === undefined || next > upper * 1.000001) {
-      points.push([upper, count, lower, upper]);
-      points.push([upper, null, lower, upper]);
-    }
+    if (next === undefined || next > upper * 1.000001) points.push([upper, FLOOR, null, null]);
   }
   return points;
 }
@@ -49,10 +52,10 @@ export function histogramOption(series: HistogramSeries[], kind: ValueKind): ECh
         }[];
         const head = `${kind} ${formatDuration(params[0]?.axisValue, 3)}`;
         const rows = params
-          .filter((p) => p.data[1] !== null)
+          .filter((p) => p.data[2] !== null)
           .map(
             (p) =>
-              `${p.marker}${escapeHtml(p.seriesName)}: <b>${Math.round(p.data[1]!).toLocaleString("en-US")}</b> samples ` +
+              `${p.marker}${escapeHtml(p.seriesName)}: <b>${Math.round(p.data[1]).toLocaleString("en-US")}</b> samples ` +
               `from ${formatDuration(p.data[2], 4)} to ${formatDuration(p.data[3], 4)}`,
           );
         return [head, ...rows].join("<br/>");
@@ -65,15 +68,20 @@ export function histogramOption(series: HistogramSeries[], kind: ValueKind): ECh
       nameGap: 26,
       axisLabel: { formatter: durationAxisLabel },
     },
-    yAxis: { type: "log", name: "samples per bin", min: 1 },
+    yAxis: {
+      type: "log",
+      name: "samples per bin",
+      min: FLOOR,
+      axisLabel: { formatter: (v: number) => (v < 1 ? "" : v.toLocaleString("en-US")) },
+    },
     series: series.map((run) => ({
       name: run.name,
       type: "line",
       step: "start",
       symbol: "none",
       sampling: "none",
-      connectNulls: false,
       lineStyle: { width: 1.25 },
+      areaStyle: { opacity: 0.12 },
       data: histogramPoints(run),
     })),
   };

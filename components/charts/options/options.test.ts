@@ -151,15 +151,15 @@ describe("distribution options", () => {
     ) as AnyOption;
     expect(histogram.xAxis.type).toBe("log");
     expect(histogram.xAxis.name).toBe("overhead (log)");
-    // Adjacent bins join; an empty stretch breaks the line; each point carries its bin's bounds.
+    // Adjacent bins join; the outline drops to the floor (under 1) where bins are empty.
     expect(histogram.series[0].data).toEqual([
+      [1000, 0.5, null, null],
       [1000, 5, 1000, 1100],
       [1100, 3, 1100, 1200],
-      [1200, 3, 1100, 1200],
-      [1200, null, 1100, 1200],
+      [1200, 0.5, null, null],
+      [4000, 0.5, null, null],
       [4000, 2, 4000, 4400],
-      [4400, 2, 4000, 4400],
-      [4400, null, 4000, 4400],
+      [4400, 0.5, null, null],
     ]);
   });
 
