@@ -45,6 +45,16 @@ describe("samplesAtOrAbove", () => {
     expect(counted.count).toBe(bruteForce(durations, counted.fromNs));
   });
 
+  it("names the threshold itself when no edge had to be taken (all samples or none)", async () => {
+    const { summary, durations } = await tickRun();
+    expect(samplesAtOrAbove(summary, 0, "duration")).toEqual({
+      count: durations.length,
+      fromNs: 0,
+      thresholdNs: 0,
+    });
+    expect(samplesAtOrAbove(summary, 9e6, "duration")).toEqual({ count: 0, fromNs: 9e6, thresholdNs: 9e6 });
+  });
+
   it("gives the run's own threshold in either kind, for the same samples", async () => {
     const { summary } = await tickRun();
     const own = ownThreshold(summary, "overhead");

@@ -27,9 +27,10 @@ export function samplesAtOrAbove(
   const h = summary.histogram;
   const offset = kindOffset(summary.offsetNs, kind);
   const wanted = Math.ceil(thresholdNs + offset);
+  // Samples are integers: "at or above the threshold" and "at or above its ceiling" are the same samples.
   const result = (count: number, fromDuration: number) => ({
     count,
-    fromNs: fromDuration - offset,
+    fromNs: fromDuration === wanted ? thresholdNs : fromDuration - offset,
     thresholdNs,
   });
   if (h.total === 0 || wanted > h.max) return result(0, wanted);
