@@ -9,13 +9,18 @@ import type { RunDigest } from "@/lib/workspace/types";
 import { formatDuration } from "../charts/units";
 import { Button } from "../ui/button";
 
-/** The threshold in effect for a run, in the chosen kind, and the exact count of samples reaching it. */
+/**
+ * The threshold in effect for a run, in the chosen kind, and the exact count of samples reaching it.
+ * The run's own threshold (a derived, fractional value) is taken at the histogram edge it counts from.
+ */
 export function thresholdFor(
   summary: RunSummary,
   thresholdNs: number | null,
   kind: ValueKind,
 ): ThresholdCount {
-  return samplesAtOrAbove(summary, thresholdNs ?? ownThreshold(summary, kind), kind);
+  if (thresholdNs !== null) return samplesAtOrAbove(summary, thresholdNs, kind);
+  const counted = samplesAtOrAbove(summary, ownThreshold(summary, kind), kind);
+  return { ...counted, thresholdNs: counted.fromNs };
 }
 
 /** Where the threshold in effect lies on a duration axis (the timeline's). */
