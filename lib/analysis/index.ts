@@ -3,9 +3,11 @@
  *
  * - `runReport(summary, run, errors)`: the per-run object `tickscope analyze --json` prints.
  * - `summarizeBundleRun(bundle, run, options)`: a bundle run's saved summary, or one computed afresh.
- * - `buildComparison(runs, { statistic, reference, paperRows })` → `Comparison`; `toCsv`,
- *   `toMarkdown`, `toLatex` export it.
- * - `statisticOf(summary, "max" | "p99.9" …)`, `parseStatistic`.
+ * - `buildComparison(runs, { statistic, kind, thresholdNs, reference, paperRows })` → `Comparison`;
+ *   `toCsv`, `toMarkdown`, `toLatex` export it; `cellText`, `ratioText` write a cell as the screen does.
+ * - `statisticOf(summary, "max" | "p99.9" | "above", { kind, thresholdNs })`, `parseStatistic`.
+ * - duration and overhead, defined once (value-kind.ts); `samplesAtOrAbove`: exact threshold counts
+ *   (threshold.ts); `histogramBins`: the histogram for a log axis (histogram-bins.ts).
  * - `parseDuration`, `formatDuration`, `formatRatio`: the one unit vocabulary (units.ts).
  * - `PAPER_TABLES`: the study's published tables as data.
  */
