@@ -135,6 +135,7 @@ export function ComparisonPanel({
           </Select>
           <Select
             label="Ratios to"
+            className="max-w-56"
             value={reference ?? ""}
             onChange={(event) => onChange({ reference: event.currentTarget.value || null })}
           >

@@ -145,7 +145,7 @@ export function SpikesPanel({
         />
       </div>
       <div className="mt-2 flex flex-wrap items-center gap-1.5 text-[12px]">
-        <span className="text-muted">Hottest cells:</span>
+        <span className="text-muted">Hottest cells (overhead):</span>
         {hottest.map((cell) => (
           <Button
             key={`${cell.second}:${cell.row}`}
