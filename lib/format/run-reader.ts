@@ -1,6 +1,6 @@
 /**
  * Reads a run file (Arrow IPC file or stream) batch by batch and validates it against the contract
- * (shared/design/bundle-format.md): every problem is a FormatError naming the file, the column or key,
+ * (docs/bundle-format.md): every problem is a FormatError naming the file, the column or key,
  * the row and what was expected. No Node imports: this runs in the CLI, the server and a Web Worker.
  */
 import { Type, type DataType, type Int, type Schema } from "apache-arrow";
