@@ -6,7 +6,7 @@ import { FileBlock, Footer } from "apache-arrow/ipc/metadata/file";
 import { crc32 } from "node:zlib";
 import { RunFileWriter } from "../../format/run-writer";
 import type { RunFields } from "../../format/manifest";
-import { endOfCentralDirectory } from "./craft-zip";
+import { endOfCentralDirectory } from "../../format/testing/craft-zip";
 
 /** A reproducible tick run: ~70 µs loops, a 1 ms tick cost every 1000 samples, a rare long spike. */
 export function syntheticSamples(count: number, seed: number, first = 0) {
