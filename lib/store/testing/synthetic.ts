@@ -7,21 +7,11 @@ import { crc32 } from "node:zlib";
 import { RunFileWriter } from "../../format/run-writer";
 import type { RunFields } from "../../format/manifest";
 import { endOfCentralDirectory } from "../../format/testing/craft-zip";
+import { syntheticBatches, syntheticColumns } from "../../format/testing/synthetic-trace";
 
-/** A reproducible tick run: ~70 µs loops, a 1 ms tick cost every 1000 samples, a rare long spike. */
-export function syntheticSamples(count: number, seed: number, first = 0) {
-  const ts = new BigInt64Array(count);
-  const duration = new Uint32Array(count);
-  let state = (seed * 2654435761) >>> 0 || 1;
-  for (let i = 0; i < count; i++) {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    const row = first + i;
-    const jitter = (state >>> 0) % 700;
-    duration[i] = 68_000 + jitter + (row % 1000 === 0 ? 9_000 : 0) + (row % 777_777 === 5 ? 2_000_000 : 0);
-    ts[i] = BigInt(row) * 72_000n;
-  }
+/** A reproducible tick run of `count` samples from the one generator, different for every seed. */
+export function syntheticSamples(count: number, seed: number) {
+  const { ts, duration } = syntheticColumns({ samples: count, seed });
   return { ts, duration };
 }
 
@@ -47,9 +37,8 @@ export async function writeSyntheticRun(
     },
     { test: "tick", run },
   );
-  const batch = 1 << 20;
-  for (let first = 0; first < count; first += batch) {
-    writer.writeSamples(syntheticSamples(Math.min(batch, count - first), seed, first));
+  for (const batch of syntheticBatches({ samples: count, seed })) {
+    writer.writeSamples({ ts: batch.ts as BigInt64Array, duration: batch.duration as Uint32Array });
     for (const chunk of pending.splice(0)) if (!out.write(chunk)) await once(out, "drain");
   }
   writer.finish();
