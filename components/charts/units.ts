@@ -23,7 +23,8 @@ function trim(value: number, digits: number): string {
 /** A duration to about `significant` significant digits, e.g. 7190000 → "7.19 ms". */
 export function formatDuration(ns: number, significant = 3): string {
   if (!Number.isFinite(ns)) return "—";
-  const unit = unitFor(ns);
+  // The unit of the rounded value: 999,999,620 ns is "1 s", not "1000 ms".
+  const unit = unitFor(Number(Math.abs(ns).toPrecision(significant)));
   const value = ns / unit.ns;
   const digits = Math.max(0, significant - 1 - Math.floor(Math.log10(Math.max(Math.abs(value), 1))));
   return `${trim(value, digits)} ${unit.name}`;
