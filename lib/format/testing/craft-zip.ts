@@ -35,28 +35,10 @@ export function craftZip(
     const crc = entry.crc32 ?? crc32(data) >>> 0;
     const size = entry.size ?? data.length;
     const compressedSize = entry.compressedSize ?? packed.length;
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(entry.flags ?? 0x0800, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(compressedSize, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(localName.length, 26);
-    const at = offset;
-    const header = Buffer.alloc(46);
-    header.writeUInt32LE(0x02014b50, 0);
-    header.writeUInt16LE(((entry.host ?? 3) << 8) | 20, 4);
-    header.writeUInt16LE(20, 6);
-    header.writeUInt16LE(entry.flags ?? 0x0800, 8);
-    header.writeUInt16LE(method, 10);
-    header.writeUInt32LE(crc, 16);
-    header.writeUInt32LE(compressedSize, 20);
-    header.writeUInt32LE(size, 24);
-    header.writeUInt16LE(name.length, 28);
-    header.writeUInt32LE(((entry.mode ?? 0o100644) << 16) >>> 0, 38);
-    header.writeUInt32LE(at, 42);
+    const { local, central: header } = entryHeaders(
+      { ...entry, method, crc32: crc, size, compressedSize, localName: localName.length },
+      offset,
+    );
     central.push(header, name);
     locals.push(local, localName, packed);
     offset += 30 + localName.length + packed.length;
@@ -69,6 +51,46 @@ export function craftZip(
   }
   const end = endOfCentralDirectory(entries.length, directory.length, offset);
   return new Uint8Array(Buffer.concat([...locals, directory, end]));
+}
+
+/** What an entry's two headers declare; `localName` is the byte length of the name in the local header. */
+export interface EntryFields {
+  name: string;
+  localName?: number;
+  method: number;
+  flags?: number;
+  crc32: number;
+  compressedSize: number;
+  size: number;
+  mode?: number;
+  host?: number;
+}
+
+/** An entry's local header (without its name) and central directory header (without its name). */
+export function entryHeaders(entry: EntryFields, localOffset: number): { local: Buffer; central: Buffer } {
+  const flags = entry.flags ?? 0x0800;
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt16LE(flags, 6);
+  local.writeUInt16LE(entry.method, 8);
+  local.writeUInt32LE(entry.crc32, 14);
+  local.writeUInt32LE(entry.compressedSize, 18);
+  local.writeUInt32LE(entry.size, 22);
+  local.writeUInt16LE(entry.localName ?? Buffer.byteLength(entry.name), 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(((entry.host ?? 3) << 8) | 20, 4);
+  central.writeUInt16LE(20, 6);
+  central.writeUInt16LE(flags, 8);
+  central.writeUInt16LE(entry.method, 10);
+  central.writeUInt32LE(entry.crc32, 16);
+  central.writeUInt32LE(entry.compressedSize, 20);
+  central.writeUInt32LE(entry.size, 24);
+  central.writeUInt16LE(Buffer.byteLength(entry.name), 28);
+  central.writeUInt32LE(((entry.mode ?? 0o100644) << 16) >>> 0, 38);
+  central.writeUInt32LE(localOffset, 42);
+  return { local, central };
 }
 
 /** The zip's end record: entry count, central directory size and where the directory starts. */

@@ -6,7 +6,7 @@ import { FileBlock, Footer } from "apache-arrow/ipc/metadata/file";
 import { crc32 } from "node:zlib";
 import { RunFileWriter } from "../../format/run-writer";
 import type { RunFields } from "../../format/manifest";
-import { endOfCentralDirectory } from "../../format/testing/craft-zip";
+import { endOfCentralDirectory, entryHeaders } from "../../format/testing/craft-zip";
 import { syntheticBatches, syntheticColumns } from "../../format/testing/synthetic-trace";
 
 /** A reproducible tick run of `count` samples from the one generator, different for every seed. */
@@ -66,25 +66,10 @@ export async function writeStoredZip(path: string, entries: ZipSource[]): Promis
   let offset = 0;
   for (const entry of entries) {
     const name = Buffer.from(entry.name);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6);
-    local.writeUInt32LE(entry.crc32, 14);
-    local.writeUInt32LE(entry.size, 18);
-    local.writeUInt32LE(entry.size, 22);
-    local.writeUInt16LE(name.length, 26);
-    const header = Buffer.alloc(46);
-    header.writeUInt32LE(0x02014b50, 0);
-    header.writeUInt16LE((3 << 8) | 20, 4);
-    header.writeUInt16LE(20, 6);
-    header.writeUInt16LE(0x0800, 8);
-    header.writeUInt32LE(entry.crc32, 16);
-    header.writeUInt32LE(entry.size, 20);
-    header.writeUInt32LE(entry.size, 24);
-    header.writeUInt16LE(name.length, 28);
-    header.writeUInt32LE((0o100644 << 16) >>> 0, 38);
-    header.writeUInt32LE(offset, 42);
+    const { local, central: header } = entryHeaders(
+      { name: entry.name, method: 0, crc32: entry.crc32, compressedSize: entry.size, size: entry.size },
+      offset,
+    );
     central.push(header, name);
     await write(local);
     await write(name);
