@@ -145,6 +145,11 @@ export async function openRun(input: ByteSourceInput, file: string): Promise<Run
     };
     let previous = -Infinity;
     let index = 0;
+    const advance = (batch: SampleBatch) => {
+      rows += batch.ts.length;
+      if (batch.ts.length) previous = batch.ts[batch.ts.length - 1];
+      index++;
+    };
     if (random && footer) {
       for (const block of footer.blocks) {
         const length = block.metaDataLength + block.bodyLength;
@@ -163,9 +168,7 @@ export async function openRun(input: ByteSourceInput, file: string): Promise<Run
         batch.byteOffset = block.offset;
         batch.byteLength = message.byteLength;
         yield batch;
-        rows += batch.ts.length;
-        if (batch.ts.length) previous = batch.ts[batch.ts.length - 1];
-        index++;
+        advance(batch);
       }
     } else {
       const read: IpcBlock[] = [];
@@ -179,9 +182,7 @@ export async function openRun(input: ByteSourceInput, file: string): Promise<Run
           batch.byteLength = message.byteLength;
         }
         yield batch;
-        rows += batch.ts.length;
-        if (batch.ts.length) previous = batch.ts[batch.ts.length - 1];
-        index++;
+        advance(batch);
       }
       if (streamedFile) await checkStreamedFooter(file, reader, schema, read, rows);
       else if (format === "file") throw truncated(file, rows, "the file footer (a file ending in ARROW1)");
