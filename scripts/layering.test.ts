@@ -22,6 +22,9 @@ describe("the lint's layering check (eslint.layers.mjs)", () => {
       await layeringErrors("lib/summary/wrong-way.ts", 'export { runReport } from "@/lib/analysis";\n'),
     ).toEqual([expect.stringMatching(/lib\/summary imports only from lib\/format/)]);
     expect(
+      await layeringErrors("lib/analysis/wrong-way.ts", 'export * from "../url/view-state";\n'),
+    ).toHaveLength(1);
+    expect(
       await layeringErrors("collector/src/wrong-way.ts", 'export * from "../../components/ui/button";\n'),
     ).toEqual([expect.stringMatching(/never components/)]);
   });
@@ -56,6 +59,9 @@ describe("the lint's layering check (eslint.layers.mjs)", () => {
     expect(await layeringErrors("lib/store/right-way.ts", 'export * from "../url/view-state";\n')).toEqual(
       [],
     );
+    expect(
+      await layeringErrors("lib/workspace/right-way.ts", 'export * from "../analysis/statistic";\n'),
+    ).toEqual([]);
     expect(
       await layeringErrors("components/right-way.ts", 'export * from "@/lib/workspace/types";\n'),
     ).toEqual([]);
