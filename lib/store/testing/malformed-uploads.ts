@@ -3,7 +3,7 @@ import { tableFromArrays, tableToIPC } from "apache-arrow";
 import { zipSync } from "fflate";
 import { encodeRunFile } from "../../format/run-writer";
 import { testBundle, utf8, withFile } from "./bundles";
-import { craftZip } from "../../format/testing/craft-zip";
+import { craftZip } from "./craft-zip";
 import { syntheticSamples } from "./synthetic";
 
 export const TOKEN = "test-token-7d1f0c";
