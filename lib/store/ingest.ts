@@ -13,7 +13,7 @@ import { UploadError } from "./upload-error";
 import type { StreamedSummary } from "./streamed-summary";
 import { streamRunSummary, summarizeZipEntry, type StreamedRun } from "./summary-thread";
 import { limitBytes, writeChunks, type WrittenFile } from "./write-chunks";
-import { listZipFile, zipEntryChunks } from "./zip-entries";
+import { listZipFile, zipEntryChunks } from "./unpack-zip";
 
 /**
  * What the server derives from a bundle's files once, at upload: written to the blob's derived/ area.

@@ -6,7 +6,7 @@ import { encodeSyntheticRun } from "../summary/testing/synthetic-trace";
 import { ChunkQueue, summarizeStreamedRun, wholeMessages } from "./streamed-summary";
 import { streamRunSummary, summarizeZipEntry } from "./summary-thread";
 import { bytesEntry, writeStoredZip } from "./testing/synthetic";
-import { listZipFile } from "./zip-entries";
+import { listZipFile } from "./unpack-zip";
 import { DEFAULT_LIMITS } from "./limits";
 import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
