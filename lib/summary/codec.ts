@@ -4,8 +4,8 @@
  * arrays (8-byte aligned). Only pyramid level 0 is stored; the upper levels are rebuilt on load, so a
  * loaded summary equals a fresh one.
  *
- * An array that is mostly one fill value (0, or NaN) is stored sparse: its other indices, then their
- * values. The pyramid and histogram are allocated at a fixed size however short the run, so this
+ * An array that is mostly one fill value (0, or NaN) is stored sparse: its other values and their
+ * indices (one copy for arrays that share them, as a pyramid level's columns do). The pyramid and histogram are allocated at a fixed size however short the run, so this
  * keeps a saved summary proportional to the samples it holds. TKSUM1 (every array dense) still loads.
  */
 import { buildPyramid, type PyramidLevel } from "./pyramid";
@@ -15,8 +15,11 @@ import type { LogHistogram } from "./histogram";
 const MAGIC = "TKSUM2\0\0";
 const READABLE = new Set([MAGIC, "TKSUM1\0\0"]);
 type DenseRef = { $f64: [at: number, length: number] };
-/** `n` indices at `at`, their values after them; every other element is `fill` (null: NaN). */
-type SparseRef = { $sparse: [at: number, n: number, length: number, fill: 0 | null] };
+/**
+ * `n` values at `at`, at the `n` indices stored at `indexAt`; every other element is `fill` (null:
+ * NaN). Arrays with the same indices (a pyramid level's columns) share one copy of them.
+ */
+type SparseRef = { $sparse: [at: number, n: number, length: number, fill: 0 | null, indexAt: number] };
 
 const isDense = (value: object): value is DenseRef => "$f64" in value;
 const isSparse = (value: object): value is SparseRef => "$sparse" in value;
@@ -34,28 +37,36 @@ function sparseFill(array: Float64Array): { fill: 0 | null; n: number } | null {
   return 2 * n < array.length ? { fill, n } : null;
 }
 
+const sameIndices = (a: Float64Array, b: Float64Array) =>
+  a.length === b.length && a.every((value, i) => value === b[i]);
+
 export function encodeSummary(summary: RunSummary): Uint8Array {
   const parts: Float64Array[] = [];
   let at = 0;
+  const append = (part: Float64Array) => {
+    parts.push(part);
+    at += part.length;
+    return at - part.length;
+  };
+  const indexLists: { indices: Float64Array; at: number }[] = [];
   const replacer = (_key: string, value: unknown) => {
     if (value instanceof Float64Array) {
       const sparse = sparseFill(value);
-      if (!sparse) {
-        parts.push(value);
-        at += value.length;
-        return { $f64: [at - value.length, value.length] } satisfies DenseRef;
-      }
-      const packed = new Float64Array(2 * sparse.n);
+      if (!sparse) return { $f64: [append(value), value.length] } satisfies DenseRef;
+      const indices = new Float64Array(sparse.n);
+      const values = new Float64Array(sparse.n);
       const isFill = sparse.fill === 0 ? (v: number) => Object.is(v, 0) : Number.isNaN;
       let k = 0;
       for (let i = 0; i < value.length; i++)
         if (!isFill(value[i])) {
-          packed[k] = i;
-          packed[sparse.n + k++] = value[i];
+          indices[k] = i;
+          values[k++] = value[i];
         }
-      parts.push(packed);
-      at += packed.length;
-      return { $sparse: [at - packed.length, sparse.n, value.length, sparse.fill] } satisfies SparseRef;
+      let shared = indexLists.find((list) => sameIndices(list.indices, indices));
+      if (!shared) indexLists.push((shared = { indices, at: append(indices) }));
+      return {
+        $sparse: [append(values), sparse.n, value.length, sparse.fill, shared.at],
+      } satisfies SparseRef;
     }
     if (typeof value === "number" && !Number.isFinite(value)) return { $num: String(value) };
     return value;
@@ -79,9 +90,9 @@ export function encodeSummary(summary: RunSummary): Uint8Array {
   return out;
 }
 
-function expand(body: Float64Array, [at, n, length, fill]: SparseRef["$sparse"]): Float64Array {
+function expand(body: Float64Array, [at, n, length, fill, indexAt]: SparseRef["$sparse"]): Float64Array {
   const array = new Float64Array(length).fill(fill ?? NaN);
-  for (let k = 0; k < n; k++) array[body[at + k]] = body[at + n + k];
+  for (let k = 0; k < n; k++) array[body[indexAt + k]] = body[at + k];
   return array;
 }
 
