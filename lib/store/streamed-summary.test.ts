@@ -16,6 +16,8 @@ async function* chunked(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Ar
   for (let at = 0; at < bytes.byteLength; at += size) yield bytes.slice(at, at + size);
 }
 
+const utf8Junk = new TextEncoder().encode("this is not an Arrow message ".repeat(400));
+
 const options = { samples: 60_000, batchRows: 8_000, test: "tick" as const };
 
 /** The summary the bundle check computes from the whole file, through its footer. */
@@ -30,6 +32,26 @@ async function fromWholeFile(bytes: Uint8Array, test: string | undefined): Promi
 }
 
 describe("summarizeStreamedRun", () => {
+  it("ends its source when the reader stops early, so the source closes what it opened", async () => {
+    const { bytes } = encodeSyntheticRun(options);
+    const damaged = Uint8Array.from(bytes);
+    damaged.set(utf8Junk, bytes.byteLength >> 1);
+    const notArrow = Uint8Array.from(utf8Junk);
+    for (const input of [damaged, notArrow]) {
+      let closed = false;
+      async function* source() {
+        try {
+          yield* chunked(input, 4096);
+          for (;;) yield new Uint8Array(4096); // more than the reader will ever want
+        } finally {
+          closed = true;
+        }
+      }
+      expect(await summarizeStreamedRun(source(), "run.arrow", undefined)).toBeNull();
+      await expect.poll(() => closed).toBe(true);
+    }
+  });
+
   it("gives the summary read through the footer, byte for byte, whatever the chunk sizes", async () => {
     const { bytes } = encodeSyntheticRun(options);
     const expected = await fromWholeFile(bytes, "tick");
