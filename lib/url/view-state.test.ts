@@ -19,6 +19,7 @@ describe("view state in the URL", () => {
       reference: "bare-machine",
       paper: true,
       threshold: 50_000,
+      logY: true,
     };
     const query = serializeViewState(view);
     expect(parseViewState(query)).toEqual(view);
@@ -37,6 +38,12 @@ describe("view state in the URL", () => {
     expect(view.bundles).toEqual([]);
     expect(view.threshold).toBeNull();
     expect(view.runs).toEqual(["a/b"]);
+  });
+
+  it("keeps the timeline's log duration axis in the link", () => {
+    expect(serializeViewState({ ...DEFAULT_VIEW, logY: true })).toBe("v=1&ylog=1");
+    expect(parseViewState("ylog=1").logY).toBe(true);
+    expect(parseViewState("ylog=log").logY).toBe(false);
   });
 
   it("drops a window whose end is not after its start", () => {

@@ -30,6 +30,7 @@ const fields = {
   reference: { key: "ref", schema: z.string().min(1).max(200), fallback: null as string | null },
   paper: { key: "paper", schema: z.enum(["0", "1"]).transform((v) => v === "1"), fallback: false as boolean },
   threshold: { key: "thr", schema: nanoseconds, fallback: null as number | null },
+  logY: { key: "ylog", schema: z.enum(["0", "1"]).transform((v) => v === "1"), fallback: false as boolean },
 } as const;
 
 type Fields = typeof fields;
