@@ -56,9 +56,11 @@ describe("the timeline up close", () => {
     expect(option.tooltip.formatter([{ axisValue: 6000 }])).toBe(
       "one sample: <b>7.19 µs</b> duration<br/>from 0.000001500 s<br/>to 0.000008690 s",
     );
-    // A sample shorter than two pixel columns stays a point.
+    // A sample shorter than two pixel columns stays a point; so does a wide one under the threshold.
     const raw = { ts: Float64Array.from([100, 2500]), value: Float64Array.from([68, 1999]) };
     expect(stalls(window({ raw, source: "raw" }))).toEqual([]);
+    expect(stalls(window(), 5000)).toEqual([[1500, 7190]]);
+    expect(stalls(window(), 8000)).toEqual([]);
   });
 
   it("shows the picked-sample marker only while it lies in the window", () => {

@@ -19,16 +19,19 @@ export interface TimelineInput {
   logY?: boolean;
 }
 
-/** A sample is drawn as the span it covers when that span is at least this many pixel columns wide. */
+/** A spike (a sample at or above the threshold) is drawn as the span it covers when that is this many pixel columns wide. */
 export const STALL_MIN_COLUMNS = 2;
 
 function nsPerColumn(window: WindowColumns): number {
   return (window.t1 - window.t0) / Math.max(1, window.start.length);
 }
 
-/** The samples wide enough to be seen as spans: [start, duration], from the raw samples or each column's max. */
-export function stalls(window: WindowColumns): [number, number][] {
-  const minNs = STALL_MIN_COLUMNS * nsPerColumn(window);
+/**
+ * The spikes wide enough to be seen as spans, [start, duration]: from the raw samples, or each column's
+ * max. Shorter samples, and the baseline however wide, stay points.
+ */
+export function stalls(window: WindowColumns, thresholdNs: number | null = null): [number, number][] {
+  const minNs = Math.max(STALL_MIN_COLUMNS * nsPerColumn(window), thresholdNs ?? 0);
   const found: [number, number][] = [];
   if (window.raw) {
     for (let i = 0; i < window.raw.ts.length; i++)
@@ -53,8 +56,12 @@ export function stallPath(spans: [number, number][]): (number | null)[][] {
  * What lies under the pointer at time `t`: a stall covering it, else the raw sample nearest to it, else
  * the pixel column holding it, with exact times and values (HTML for the tooltip).
  */
-export function describeAt(window: WindowColumns, t: number): string | null {
-  const stall = stalls(window).find(([ts, value]) => t >= ts && t <= ts + value);
+export function describeAt(
+  window: WindowColumns,
+  t: number,
+  thresholdNs: number | null = null,
+): string | null {
+  const stall = stalls(window, thresholdNs).find(([ts, value]) => t >= ts && t <= ts + value);
   if (stall) {
     const [ts, value] = stall;
     return `one sample: <b>${formatDuration(value, 4)}</b> duration<br/>from ${formatInstant(ts, 1)}<br/>to ${formatInstant(ts + value, 1)}`;
@@ -150,7 +157,7 @@ export function timelineOption({
   const raw = window?.raw ?? null;
   const path = window && !raw ? m4Path(window) : [];
   const points = raw ? Array.from(raw.ts, (ts, i) => [ts, raw.value[i]]) : [];
-  const spans = window ? stallPath(stalls(window)) : [];
+  const spans = window ? stallPath(stalls(window, thresholdNs)) : [];
   const shownMarker = marker && marker.ts >= t0 && marker.ts <= t1 ? marker : null;
   const legend = [
     raw ? SERIES_NAMES.samples : SERIES_NAMES.columns,
@@ -233,7 +240,7 @@ export function timelineOption({
       formatter: (params: { axisValue?: number }[] | { axisValue?: number }) => {
         const first = Array.isArray(params) ? params[0] : params;
         const t = Number(first?.axisValue);
-        return window && Number.isFinite(t) ? (describeAt(window, t) ?? "") : "";
+        return window && Number.isFinite(t) ? (describeAt(window, t, thresholdNs) ?? "") : "";
       },
     },
     series: [
