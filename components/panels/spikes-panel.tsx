@@ -5,10 +5,11 @@ import type { HeatmapCells, RunEntry } from "@/lib/workspace/types";
 import { PngButton } from "../charts/chart-actions";
 import { EChart, type ChartEvents, type ChartHandle } from "../charts/echart";
 import { cellWindow, heatmapOption, hottestCells } from "../charts/options/heatmap";
-import { formatDuration } from "../charts/units";
+import { formatDuration, unitFor } from "../charts/units";
 import { Button } from "../ui/button";
 import { Panel } from "../ui/panel";
 import { runLabel } from "../workspace/run-label";
+import { fingerprint } from "../workspace/runs-table";
 import { useWorkspace } from "../workspace/workspace-context";
 import type { TimeWindow } from "./zoom";
 
@@ -95,7 +96,16 @@ export function SpikesPanel({
               </Button>
             ))}
           </div>
-          <PngButton chart={chart} name={`heatmap-${run.id}`} />
+          <PngButton
+            chart={chart}
+            name={`heatmap-${run.id}`}
+            meta={{
+              title: `Periodic spikes: largest overhead by second and offset in a ${formatDuration(periodNs)} period`,
+              run: runLabel(run),
+              host: fingerprint(run.fields.host),
+              unit: `colour: overhead (${unitFor(cells?.maxValue ?? 0).name})`,
+            }}
+          />
         </>
       }
     >

@@ -6,10 +6,11 @@ import type { RunEntry, WindowColumns } from "@/lib/workspace/types";
 import { PngButton } from "../charts/chart-actions";
 import { EChart, type ChartHandle } from "../charts/echart";
 import { tickLevels, tickPatternOption } from "../charts/options/tick-pattern";
-import { formatDuration, formatInstant } from "../charts/units";
+import { formatDuration, formatInstant, unitFor } from "../charts/units";
 import { Button } from "../ui/button";
 import { Panel } from "../ui/panel";
 import { runLabel } from "../workspace/run-label";
+import { fingerprint } from "../workspace/runs-table";
 import { useWorkspace } from "../workspace/workspace-context";
 import { windowAround, type TimeWindow } from "./zoom";
 
@@ -152,7 +153,16 @@ export function TickPanel({ run, centre, onOpenTimeline }: Props) {
             />
           </label>
           {view && <Button onClick={() => onOpenTimeline(view)}>Open in timeline</Button>}
-          <PngButton chart={chart} name={`tick-pattern-${run.id}`} />
+          <PngButton
+            chart={chart}
+            name={`tick-pattern-${run.id}`}
+            meta={{
+              title: `Tick pattern: ${labels.noTick}, ${labels.tick}, ${labels.cost}`,
+              run: runLabel(run),
+              host: fingerprint(run.fields.host),
+              unit: `y: duration of each sample (${unitFor(levels.tickNs).name})`,
+            }}
+          />
         </>
       }
     >

@@ -6,10 +6,11 @@ import type { RunEntry, WindowColumns } from "@/lib/workspace/types";
 import { PngButton } from "../charts/chart-actions";
 import { EChart, type ChartEvents, type ChartHandle } from "../charts/echart";
 import { pickColumn, pickSample, timelineOption } from "../charts/options/timeline";
-import { formatDuration, formatInstant } from "../charts/units";
+import { formatDuration, formatInstant, unitFor } from "../charts/units";
 import { Button } from "../ui/button";
 import { Panel } from "../ui/panel";
 import { runLabel } from "../workspace/run-label";
+import { fingerprint } from "../workspace/runs-table";
 import { useWorkspace } from "../workspace/workspace-context";
 import { useElementWidth } from "./use-element-width";
 import { ThresholdControl } from "./threshold-control";
@@ -265,7 +266,16 @@ export function TimelinePanel({
           <Button pressed={logY} onClick={() => onLogY(!logY)} title="Logarithmic duration axis">
             Log axis
           </Button>
-          <PngButton chart={chart} name={`timeline-${run.id}`} />
+          <PngButton
+            chart={chart}
+            name={`timeline-${run.id}`}
+            meta={{
+              title: "Timeline",
+              run: runLabel(run),
+              host: fingerprint(run.fields.host),
+              unit: `y: duration of each sample${logY ? ", log scale" : ""} (${unitFor(data ? Math.max(...data.max) : worst.value).name})`,
+            }}
+          />
         </>
       }
     >
