@@ -4,12 +4,13 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import type { HeatmapCells, RunEntry } from "@/lib/workspace/types";
 import { PngButton } from "../charts/chart-actions";
 import { EChart, type ChartEvents, type ChartHandle } from "../charts/echart";
-import { cellWindow, heatmapOption, hottestCells } from "../charts/options/heatmap";
+import { cellWindow, HEAT_PALETTES, heatmapOption, hottestCells } from "../charts/options/heatmap";
 import { formatDuration, unitFor } from "../charts/units";
 import { Button } from "../ui/button";
 import { Panel } from "../ui/panel";
 import { runLabel } from "../workspace/run-label";
 import { fingerprint } from "../workspace/runs-table";
+import { useTheme } from "../workspace/theme";
 import { useWorkspace } from "../workspace/workspace-context";
 import type { TimeWindow } from "./zoom";
 
@@ -46,7 +47,8 @@ export function SpikesPanel({
     };
   }, [workspace, run, periodNs]);
 
-  const option = useMemo(() => (cells ? heatmapOption(cells) : {}), [cells]);
+  const theme = useTheme();
+  const option = useMemo(() => (cells ? heatmapOption(cells, HEAT_PALETTES[theme]) : {}), [cells, theme]);
   const hottest = useMemo(() => (cells ? hottestCells(cells, 5) : []), [cells]);
   const events: ChartEvents = useMemo(
     () => ({
