@@ -2,6 +2,7 @@ import type { EChartsCoreOption } from "echarts/core";
 import type { PercentilePoint } from "@/lib/workspace/types";
 import { formatDuration } from "../units";
 import { escapeHtml } from "./escape-html";
+import { LEGEND_ABOVE_PLOT } from "./legend";
 import { durationAxisLabel } from "./time-axis";
 
 export interface HistogramSeries {
@@ -15,7 +16,7 @@ export function histogramOption(series: HistogramSeries[]): EChartsCoreOption {
   return {
     animation: false,
     aria: { enabled: true },
-    legend: { top: 0, type: "scroll" },
+    legend: LEGEND_ABOVE_PLOT,
     grid: { left: 64, right: 20, top: 32, bottom: 44 },
     tooltip: {
       trigger: "axis",
@@ -67,7 +68,7 @@ export function percentileOption(series: PercentileSeries[]): EChartsCoreOption 
   return {
     animation: false,
     aria: { enabled: true },
-    legend: { top: 0, type: "scroll" },
+    legend: LEGEND_ABOVE_PLOT,
     grid: { left: 64, right: 20, top: 32, bottom: 44 },
     tooltip: {
       trigger: "item",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { HeatmapCells } from "@/lib/workspace/types";
+import { histogramOption, percentileOption } from "./distribution";
 import { HEAT_PALETTES, heatmapOption } from "./heatmap";
 import { tickPatternOption } from "./tick-pattern";
 
@@ -75,5 +76,17 @@ describe("tick-pattern labels", () => {
     expect(max).toBeGreaterThanOrEqual(42_500);
     // The time axis's end (3989 µs in) falls between ticks: it gets no label of its own.
     expect(option.xAxis.axisLabel.showMaxLabel).toBe(false);
+  });
+});
+
+describe("legends", () => {
+  it("start right of the value axis's name, which is drawn above the axis", () => {
+    const series = [{ name: "a run with a long label", lower: [1000], counts: [5] }];
+    const points = [{ name: "a run with a long label", points: [{ p: 99, value: 80_000 }] }];
+    for (const option of [histogramOption(series), percentileOption(points)] as AnyOption[]) {
+      const nameHalfWidthPx = (String(option.yAxis.name).length * 7) / 2;
+      expect(option.legend.top).toBe(0);
+      expect(option.legend.left).toBeGreaterThan(option.grid.left + nameHalfWidthPx);
+    }
   });
 });
