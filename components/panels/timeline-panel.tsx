@@ -31,6 +31,12 @@ interface Props {
 
 const GRID_MARGIN_PX = 84;
 
+function largest(values: Float64Array): number {
+  let max = 0;
+  for (const value of values) if (value > max) max = value;
+  return max;
+}
+
 interface ZoomEvent {
   start?: number;
   end?: number;
@@ -273,7 +279,7 @@ export function TimelinePanel({
               title: "Timeline",
               run: runLabel(run),
               host: fingerprint(run.fields.host),
-              unit: `y: duration of each sample${logY ? ", log scale" : ""} (${unitFor(data ? Math.max(...data.max) : worst.value).name})`,
+              unit: `y: duration of each sample${logY ? ", log scale" : ""} (${unitFor(data ? largest(data.max) : worst.value).name})`,
             }}
           />
         </>

@@ -69,15 +69,14 @@ export function heatmapOption(
       data: Array.from({ length: cells.rows }, (_, r) => formatDuration(r * rowSpan)),
       axisLabel: { interval: Math.max(0, Math.floor(cells.rows / 5) - 1) },
     },
-    // The colour bar names its ends in units; the handles read any value between as they are dragged.
+    // The colour bar names its ends, in units.
     visualMap: {
       type: "continuous",
       min: 0,
       max,
       text: [formatDuration(max), "0 ns"],
       textGap: 6,
-      calculable: true,
-      realtime: true,
+      calculable: false,
       orient: "vertical",
       right: 16,
       top: "middle",

@@ -79,14 +79,19 @@ export function tickPatternOption({
           silent: true,
           symbol: "none",
           lineStyle: { type: "solid", width: 1 },
-          label: { position: "end", fontSize: 11 },
+          label: { position: "end", fontSize: 11, textBorderWidth: 0 },
           data: [
             // The lower level's label hangs below its line, the upper one's stands above: however close
             // the levels, the labels move apart.
             {
               yAxis: noTickNs,
               name: labels.noTick,
-              label: { formatter: labels.noTick, verticalAlign: "top" as const, padding: [2, 0, 0, 0] },
+              label: {
+                formatter: labels.noTick,
+                verticalAlign: "top" as const,
+                lineHeight: 14,
+                padding: [2, 0, 0, 0],
+              },
             },
             {
               yAxis: tickNs,
@@ -94,6 +99,7 @@ export function tickPatternOption({
               label: {
                 formatter: `${labels.cost}\n${labels.tick}`,
                 verticalAlign: "bottom" as const,
+                lineHeight: 14,
                 padding: [0, 0, 2, 0],
               },
             },

@@ -174,6 +174,7 @@ export function timelineOption({
             formatter: `threshold ${formatDuration(thresholdNs)}`,
             position: "insideEndTop",
             fontSize: 10,
+            textBorderWidth: 0,
           },
           data: [{ yAxis: thresholdNs }],
         }
