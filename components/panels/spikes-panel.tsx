@@ -9,9 +9,9 @@ import { formatDuration, unitFor } from "../charts/units";
 import { Button } from "../ui/button";
 import { Panel } from "../ui/panel";
 import { runLabel } from "../workspace/run-label";
-import { fingerprint } from "../workspace/runs-table";
 import { useTheme } from "../workspace/theme";
 import { useWorkspace } from "../workspace/workspace-context";
+import { exportMeta } from "./export-meta";
 import type { TimeWindow } from "./zoom";
 
 const ROWS = 50;
@@ -101,12 +101,11 @@ export function SpikesPanel({
           <PngButton
             chart={chart}
             name={`heatmap-${run.id}`}
-            meta={{
-              title: `Periodic spikes: largest overhead by second and offset in a ${formatDuration(periodNs)} period`,
-              run: runLabel(run),
-              host: fingerprint(run.fields.host),
-              unit: `colour: overhead (${unitFor(cells?.maxValue ?? 0).name})`,
-            }}
+            meta={exportMeta(
+              `Periodic spikes: largest overhead by second and offset in a ${formatDuration(periodNs)} period`,
+              [run],
+              `colour: overhead (${unitFor(cells?.maxValue ?? 0).name})`,
+            )}
           />
         </>
       }

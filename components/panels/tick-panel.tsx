@@ -10,8 +10,8 @@ import { formatDuration, formatInstant, unitFor } from "../charts/units";
 import { Button } from "../ui/button";
 import { Panel } from "../ui/panel";
 import { runLabel } from "../workspace/run-label";
-import { fingerprint } from "../workspace/runs-table";
 import { useWorkspace } from "../workspace/workspace-context";
+import { exportMeta } from "./export-meta";
 import { windowAround, type TimeWindow } from "./zoom";
 
 const PRESETS = [
@@ -156,12 +156,11 @@ export function TickPanel({ run, centre, onOpenTimeline }: Props) {
           <PngButton
             chart={chart}
             name={`tick-pattern-${run.id}`}
-            meta={{
-              title: `Tick pattern: ${labels.noTick}, ${labels.tick}, ${labels.cost}`,
-              run: runLabel(run),
-              host: fingerprint(run.fields.host),
-              unit: `y: duration of each sample (${unitFor(levels.tickNs).name})`,
-            }}
+            meta={exportMeta(
+              `Tick pattern: ${labels.noTick}, ${labels.tick}, ${labels.cost}`,
+              [run],
+              `y: duration of each sample (${unitFor(levels.tickNs).name})`,
+            )}
           />
         </>
       }

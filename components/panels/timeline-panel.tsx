@@ -10,8 +10,8 @@ import { formatDuration, formatInstant, unitFor } from "../charts/units";
 import { Button } from "../ui/button";
 import { Panel } from "../ui/panel";
 import { runLabel } from "../workspace/run-label";
-import { fingerprint } from "../workspace/runs-table";
 import { useWorkspace } from "../workspace/workspace-context";
+import { exportMeta } from "./export-meta";
 import { useElementWidth } from "./use-element-width";
 import { ThresholdControl } from "./threshold-control";
 import { typesText } from "./types-text";
@@ -275,12 +275,11 @@ export function TimelinePanel({
           <PngButton
             chart={chart}
             name={`timeline-${run.id}`}
-            meta={{
-              title: "Timeline",
-              run: runLabel(run),
-              host: fingerprint(run.fields.host),
-              unit: `y: duration of each sample${logY ? ", log scale" : ""} (${unitFor(data ? largest(data.max) : worst.value).name})`,
-            }}
+            meta={exportMeta(
+              "Timeline",
+              [run],
+              `y: duration of each sample${logY ? ", log scale" : ""} (${unitFor(data ? largest(data.max) : worst.value).name})`,
+            )}
           />
         </>
       }
