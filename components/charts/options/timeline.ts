@@ -175,6 +175,7 @@ export function timelineOption({
             position: "insideEndTop",
             fontSize: 10,
             textBorderWidth: 0,
+            textBorderColor: "transparent",
           },
           data: [{ yAxis: thresholdNs }],
         }
