@@ -121,9 +121,9 @@ test("a PNG export is titled above the chart and twice the chart's pixel density
   expect(png.subarray(1, 4).toString("latin1")).toBe("PNG");
   const width = png.readUInt32BE(16);
   const height = png.readUInt32BE(20);
-  // The chart's size on screen, plus the 56 px title block, at pixel ratio 2.
+  // The chart's size on screen, plus the title block (title and three lines), at pixel ratio 2.
   expect(width).toBe(Math.round(box.width) * 2);
-  expect(height).toBe((Math.round(box.height) + 56) * 2);
+  expect(height).toBe((Math.round(box.height) + 88) * 2);
 
   // Decoded in the page: the title block holds drawn text, not only the background colour.
   const header = await page.evaluate(async (base64) => {
@@ -135,7 +135,7 @@ test("a PNG export is titled above the chart and twice the chart's pixel density
     canvas.height = image.height;
     const context = canvas.getContext("2d")!;
     context.drawImage(image, 0, 0);
-    const band = context.getImageData(0, 0, 600, 56 * 2).data;
+    const band = context.getImageData(0, 0, 600, 88 * 2).data;
     const colours = new Set<number>();
     for (let i = 0; i < band.length; i += 4) colours.add((band[i] << 16) | (band[i + 1] << 8) | band[i + 2]);
     return colours.size;

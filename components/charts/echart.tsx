@@ -3,7 +3,7 @@
 import type { ECharts, EChartsCoreOption } from "echarts/core";
 import { forwardRef, useEffect, useImperativeHandle, useRef } from "react";
 import { echarts } from "./echarts-core";
-import { EXPORT_HEADER_PX, exportOption, type ExportMeta } from "./options/export";
+import { exportHeaderPx, exportOption, type ExportMeta } from "./options/export";
 import { chartTheme, readChartTokens } from "./theme";
 import { useTheme } from "../workspace/theme";
 
@@ -108,10 +108,10 @@ export const EChart = forwardRef<ChartHandle, Props>(function EChart(
       const copy = echarts.init(document.createElement("div"), `tickscope-${theme}`, {
         renderer: "canvas",
         width: shown.getWidth(),
-        height: shown.getHeight() + EXPORT_HEADER_PX,
+        height: shown.getHeight() + exportHeaderPx(meta),
       });
       try {
-        copy.setOption(exportOption(optionRef.current, meta), true);
+        copy.setOption(exportOption(optionRef.current, meta, shown.getWidth()), true);
         return copy.getDataURL({ type: "png", pixelRatio: 2, backgroundColor: readChartTokens().surface });
       } finally {
         copy.dispose();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { HeatmapCells, WindowColumns } from "@/lib/workspace/types";
-import { EXPORT_HEADER_PX, exportOption } from "./export";
+import { exportHeaderPx, exportOption } from "./export";
 import { heatmapOption } from "./heatmap";
 import { timelineOption } from "./timeline";
 
@@ -33,9 +33,14 @@ describe("a PNG export a person can publish", () => {
       meta,
     ) as AnyOption;
     expect(option.title.text).toBe("Timeline");
-    expect(option.title.subtext).toContain("clock tick · kvm-matrix");
-    expect(option.title.subtext).toContain("KVM · HZ=250 · tsc");
-    expect(option.title.subtext).toContain("y: duration of each sample (µs)");
+    // One line each, cut at the chart's width: nothing runs off the image.
+    expect(option.title.subtext.split("\n")).toEqual([
+      "clock tick · kvm-matrix",
+      "KVM · HZ=250 · tsc",
+      "y: duration of each sample (µs)",
+    ]);
+    expect(option.title.subtextStyle).toMatchObject({ width: 776, overflow: "truncate" });
+    expect(exportHeaderPx(meta)).toBeGreaterThanOrEqual(3 * option.title.subtextStyle.lineHeight + 20);
   });
 
   it("leaves the zoom slider and the toolbox out but keeps the window on screen", () => {
@@ -52,9 +57,9 @@ describe("a PNG export a person can publish", () => {
     expect(option.dataZoom[0]).toMatchObject({ startValue: 1000, endValue: 5000 });
     expect(option.toolbox).toBeUndefined();
     // The plot moves below the title block; the slider's room at the bottom goes.
-    expect(option.grid[0].top).toBe(screen.grid.top + EXPORT_HEADER_PX);
+    expect(option.grid[0].top).toBe(screen.grid.top + exportHeaderPx(meta));
     expect(option.grid[0].bottom).toBeLessThan(screen.grid.bottom);
-    expect(option.legend[0].top).toBe(screen.legend.top + EXPORT_HEADER_PX);
+    expect(option.legend[0].top).toBe(screen.legend.top + exportHeaderPx(meta));
     expect(option.series).toBe(screen.series);
     // The chart on screen is left as it was.
     expect(screen.dataZoom).toHaveLength(2);

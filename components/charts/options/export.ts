@@ -12,8 +12,17 @@ export interface ExportMeta {
   unit: string;
 }
 
+const LINE_PX = 16;
+
+/** The lines under the title: the run(s), the host(s), the unit, each on its own line. */
+export function exportLines(meta: ExportMeta): string[] {
+  return [meta.run, meta.host, meta.unit].filter((line): line is string => !!line);
+}
+
 /** The height of the title block an export adds above the chart. */
-export const EXPORT_HEADER_PX = 56;
+export function exportHeaderPx(meta: ExportMeta): number {
+  return 40 + LINE_PX * exportLines(meta).length;
+}
 
 type Entry = Record<string, unknown>;
 const list = (value: unknown): Entry[] =>
@@ -29,21 +38,21 @@ function moveDown(value: unknown, by: number): unknown {
  * The option an exported PNG is drawn from: the chart as on screen, its window kept, with a title block
  * (view, run, host, unit) on top and without the controls (the zoom slider, the toolbox).
  */
-export function exportOption(option: EChartsCoreOption, meta: ExportMeta): EChartsCoreOption {
+export function exportOption(option: EChartsCoreOption, meta: ExportMeta, widthPx = 800): EChartsCoreOption {
+  const header = exportHeaderPx(meta);
   const zooms = list(option.dataZoom);
   const kept = zooms.filter((zoom) => zoom.type !== "slider");
   const slider = zooms.find((zoom) => zoom.type === "slider");
   const sliderPx = slider ? Number(slider.height ?? 18) + Number(slider.bottom ?? 8) + 10 : 0;
   const grids = list(option.grid).map((grid) => ({
     ...grid,
-    top: moveDown(grid.top, EXPORT_HEADER_PX),
+    top: moveDown(grid.top, header),
     ...(sliderPx && typeof grid.bottom === "number" ? { bottom: Math.max(grid.bottom - sliderPx, 24) } : {}),
   }));
   const legends = list(option.legend).map((legend) => ({
     ...legend,
-    top: moveDown(legend.top, EXPORT_HEADER_PX),
+    top: moveDown(legend.top, header),
   }));
-  const subtitle = [meta.run, meta.host, meta.unit].filter(Boolean).join("  ·  ");
   const { toolbox: _toolbox, ...rest } = option as Entry;
   void _toolbox;
   return {
@@ -51,13 +60,15 @@ export function exportOption(option: EChartsCoreOption, meta: ExportMeta): EChar
     animation: false,
     title: {
       text: meta.title,
-      subtext: subtitle,
+      subtext: exportLines(meta).join("\n"),
       left: 12,
       top: 8,
-      textStyle: { fontSize: 14, fontWeight: "bold" },
-      subtextStyle: { fontSize: 11 },
+      itemGap: 6,
+      // Each line cut with an ellipsis at the chart's width: the title block's height stays known.
+      textStyle: { fontSize: 14, fontWeight: "bold", width: widthPx - 24, overflow: "truncate" },
+      subtextStyle: { fontSize: 11, lineHeight: LINE_PX, width: widthPx - 24, overflow: "truncate" },
     },
-    ...(option.grid !== undefined ? { grid: grids } : { grid: { top: EXPORT_HEADER_PX + 28 } }),
+    ...(option.grid !== undefined ? { grid: grids } : { grid: { top: header + 28 } }),
     ...(option.legend !== undefined ? { legend: legends } : {}),
     ...(option.dataZoom !== undefined ? { dataZoom: kept } : {}),
   };

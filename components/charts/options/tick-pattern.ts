@@ -79,7 +79,13 @@ export function tickPatternOption({
           silent: true,
           symbol: "none",
           lineStyle: { type: "solid", width: 1 },
-          label: { position: "end", fontSize: 11, textBorderWidth: 0, textBorderColor: "transparent" },
+          label: {
+            position: "end",
+            fontSize: 11,
+            color: "inherit",
+            textBorderWidth: 0,
+            textBorderColor: "transparent",
+          },
           data: [
             // The lower level's label hangs below its line, the upper one's stands above: however close
             // the levels, the labels move apart.

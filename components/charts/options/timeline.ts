@@ -174,6 +174,8 @@ export function timelineOption({
             formatter: `threshold ${formatDuration(thresholdNs)}`,
             position: "insideEndTop",
             fontSize: 10,
+            // In the line's own colour, without ECharts' white halo: readable on both themes.
+            color: "inherit",
             textBorderWidth: 0,
             textBorderColor: "transparent",
           },
