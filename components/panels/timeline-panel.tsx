@@ -13,7 +13,8 @@ import { runLabel } from "../workspace/run-label";
 import { useWorkspace } from "../workspace/workspace-context";
 import { exportMeta } from "./export-meta";
 import { useElementWidth } from "./use-element-width";
-import { ThresholdControl } from "./threshold-control";
+import type { ValueKind } from "@/lib/analysis/value-kind";
+import { ThresholdControl, thresholdAsDuration } from "./threshold-control";
 import { typesText } from "./types-text";
 import { clampWindow, keyAction, panWindow, windowAround, zoomWindow, type TimeWindow } from "./zoom";
 
@@ -21,7 +22,9 @@ interface Props {
   run: RunEntry | undefined;
   window: TimeWindow | null;
   onWindow: (window: TimeWindow) => void;
+  /** In `valueKind` (duration or overhead), or null for the run's own. */
   thresholdNs: number | null;
+  valueKind: ValueKind;
   onThreshold: (thresholdNs: number | null) => void;
   marker: { ts: number; value: number } | null;
   onMarker: (marker: { ts: number; value: number } | null) => void;
@@ -62,6 +65,7 @@ export function TimelinePanel({
   window: requested,
   onWindow,
   thresholdNs,
+  valueKind,
   onThreshold,
   marker,
   onMarker,
@@ -113,12 +117,14 @@ export function TimelinePanel({
             endNs: end,
             t0: data.t0,
             t1: data.t1,
-            thresholdNs: thresholdNs ?? digest.thresholdNs,
+            thresholdNs: digest.comparable
+              ? thresholdAsDuration(digest.comparable, thresholdNs, valueKind)
+              : digest.thresholdNs,
             marker,
             logY,
           })
         : timelineOption({ window: null, startNs: 0, endNs: 1, t0: 0, t1: 1, thresholdNs: null }),
-    [data, digest, start, end, thresholdNs, marker, logY],
+    [data, digest, start, end, thresholdNs, valueKind, marker, logY],
   );
 
   // A picked sample the view has moved away from is no longer picked.
@@ -312,7 +318,12 @@ export function TimelinePanel({
             Zoom to worst spike
           </Button>
         )}
-        <ThresholdControl digest={digest} thresholdNs={thresholdNs} onThreshold={onThreshold} />
+        <ThresholdControl
+          digest={digest}
+          thresholdNs={thresholdNs}
+          kind={valueKind}
+          onThreshold={onThreshold}
+        />
         <span aria-live="polite" className="text-muted" data-testid="picked">
           {marker ? (
             <>

@@ -129,7 +129,7 @@ export const RunsTable = memo(function RunsTable({
                 "threads",
                 "samples",
                 "span",
-                "max",
+                "max duration",
                 "fingerprint",
                 "",
               ].map((head, i) => (

@@ -18,6 +18,7 @@ describe("view state in the URL", () => {
       statistic: "p99.9",
       reference: "bare-machine",
       paper: true,
+      values: "overhead",
       threshold: 50_000,
       logY: true,
     };
@@ -28,8 +29,9 @@ describe("view state in the URL", () => {
 
   it("falls back field by field on tampered or outdated values", () => {
     const view = parseViewState(
-      "v=0&panel=flamegraph&stat=p12&t0=-5&t1=abc&paper=yes&b=ok1,bad<id>&thr=1e400&r=a/b",
+      "v=0&panel=flamegraph&stat=p12&t0=-5&t1=abc&paper=yes&b=ok1,bad<id>&thr=1e400&r=a/b&as=latency",
     );
+    expect(view.values).toBe("duration");
     expect(view.panel).toBe("timeline");
     expect(view.statistic).toBe("max");
     expect(view.from).toBeNull();
@@ -44,6 +46,12 @@ describe("view state in the URL", () => {
     expect(serializeViewState({ ...DEFAULT_VIEW, logY: true })).toBe("v=1&ylog=1");
     expect(parseViewState("ylog=1").logY).toBe(true);
     expect(parseViewState("ylog=log").logY).toBe(false);
+  });
+
+  it("keeps the choice of duration or overhead and the count-above statistic", () => {
+    const view = parseViewState("as=overhead&stat=above&thr=40000");
+    expect([view.values, view.statistic, view.threshold]).toEqual(["overhead", "above", 40_000]);
+    expect(serializeViewState(view)).toBe("v=1&stat=above&as=overhead&thr=40000");
   });
 
   it("drops a window whose end is not after its start", () => {

@@ -81,9 +81,12 @@ describe("tick-pattern labels", () => {
 
 describe("legends", () => {
   it("start right of the value axis's name, which is drawn above the axis", () => {
-    const series = [{ name: "a run with a long label", lower: [1000], counts: [5] }];
+    const series = [{ name: "a run with a long label", lower: [1000], upper: [2000], counts: [5] }];
     const points = [{ name: "a run with a long label", points: [{ p: 99, value: 80_000 }] }];
-    for (const option of [histogramOption(series), percentileOption(points)] as AnyOption[]) {
+    for (const option of [
+      histogramOption(series, "duration"),
+      percentileOption(points, "duration"),
+    ] as AnyOption[]) {
       const nameHalfWidthPx = (String(option.yAxis.name).length * 7) / 2;
       expect(option.legend.top).toBe(0);
       expect(option.legend.left).toBeGreaterThan(option.grid.left + nameHalfWidthPx);
