@@ -56,7 +56,7 @@ test("the keyboard zooms the timeline without a click on the chart, but not whil
   expect((t0 + t1) / 2 / end).toBeCloseTo(0.5, 2);
 
   // In the threshold field "+" is text, not a zoom.
-  const input = page.getByLabel(/Spike threshold in microseconds/);
+  const input = page.getByLabel(/Spike threshold/);
   await input.focus();
   await page.keyboard.press("ArrowRight");
   await page.keyboard.press("+");
