@@ -40,9 +40,11 @@ export function stealPerSecond(
     return readings[cursor].stealNs;
   };
   const rows: { second: number; stealNs: number }[] = [];
+  let before = at(originMonoNs);
   for (let k = 0; originMonoNs + k * 1e9 < last; k++) {
-    const from = originMonoNs + k * 1e9;
-    rows.push({ second: k, stealNs: Math.max(0, Math.round(at(Math.min(from + 1e9, last)) - at(from))) });
+    const after = at(Math.min(originMonoNs + (k + 1) * 1e9, last));
+    rows.push({ second: k, stealNs: Math.max(0, Math.round(after - before)) });
+    before = after;
   }
   return rows;
 }
