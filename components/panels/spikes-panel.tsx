@@ -8,6 +8,7 @@ import { cellWindow, heatmapOption, hottestCells } from "../charts/options/heatm
 import { formatDuration } from "../charts/units";
 import { Button } from "../ui/button";
 import { Panel } from "../ui/panel";
+import { HostNoteList } from "../workspace/host-note-list";
 import { runLabel } from "../workspace/run-label";
 import { useWorkspace } from "../workspace/workspace-context";
 import type { TimeWindow } from "./zoom";
@@ -99,6 +100,7 @@ export function SpikesPanel({
         </>
       }
     >
+      <HostNoteList host={run.fields.host} periods={periods} />
       <p className="mb-1 text-[12px] text-muted">
         Each cell: the largest sample in that second at that offset within the period. Click a cell to open it
         in the timeline.

@@ -1,11 +1,13 @@
 "use client";
 
-import { memo } from "react";
+import { memo, useState } from "react";
+import { hostNoteDetails } from "@/lib/analysis/host-notes";
 import { PAPER_ENVIRONMENTS, PAPER_SCENARIOS } from "@/lib/format/contract";
 import type { HostFingerprint } from "@/lib/format/manifest";
 import type { RunEntry } from "@/lib/workspace/types";
 import { formatDuration } from "../charts/units";
 import { Button } from "../ui/button";
+import { FingerprintDrawer } from "./fingerprint-drawer";
 import { runLabel } from "./run-label";
 import { useRuns, useWorkspace } from "./workspace-context";
 
@@ -96,6 +98,8 @@ export const RunsTable = memo(function RunsTable({
   const runs = useRuns();
   const workspace = useWorkspace();
   const loading = runs.some((run) => run.state === "loading");
+  const [drawer, setDrawer] = useState<string | null>(null);
+  const drawerRun = runs.find((run) => run.key === drawer && run.fields.host);
   return (
     <section
       data-testid="runs"
@@ -198,11 +202,31 @@ export const RunsTable = memo(function RunsTable({
                         <td className="num px-2 text-right" data-testid="run-max">
                           {run.digest ? formatDuration(run.digest.max.value, 4) : "—"}
                         </td>
-                        <td
-                          className="max-w-80 truncate px-2 text-muted"
-                          title={fingerprint(run.fields.host)}
-                        >
-                          {fingerprint(run.fields.host)}
+                        <td className="max-w-80 px-2 text-muted">
+                          {run.fields.host ? (
+                            <button
+                              type="button"
+                              data-testid="fingerprint"
+                              aria-label={`Host fingerprint of ${runLabel(run)}: ${fingerprint(run.fields.host)}`}
+                              title="Show the whole fingerprint"
+                              onClick={() => setDrawer(run.key)}
+                              className="block max-w-full truncate text-left underline decoration-line-strong decoration-dotted underline-offset-2 hover:text-ink"
+                            >
+                              {fingerprint(run.fields.host)}
+                            </button>
+                          ) : (
+                            "—"
+                          )}
+                          {hostNoteDetails(run.fields.host).map((note) => (
+                            <div
+                              key={note.topic}
+                              data-testid="run-host-note"
+                              title={note.text}
+                              className="truncate text-[11px] font-medium text-warn"
+                            >
+                              ⚠ {note.short}
+                            </div>
+                          ))}
                         </td>
                       </>
                     )}
@@ -222,6 +246,13 @@ export const RunsTable = memo(function RunsTable({
           </tbody>
         </table>
       </div>
+      {drawerRun && (
+        <FingerprintDrawer
+          title={runLabel(drawerRun)}
+          host={drawerRun.fields.host!}
+          onClose={() => setDrawer(null)}
+        />
+      )}
     </section>
   );
 });

@@ -32,7 +32,7 @@ export interface PeriodicSpikeOptions {
   minOccurrences?: number;
   minRegularity?: number;
   maxFamilies?: number;
-  /** Largest chance that random spikes alone would line up as well as a family found (default 1%). */
+  /** Largest chance that random spikes alone would line up as well as a family found (default 5%). */
   falseAlarm?: number;
 }
 
@@ -130,7 +130,9 @@ function bestFamily(
   for (const centre of candidates) {
     const grid = fitFamily(ts, idx, centre);
     if (!grid) continue;
-    const chains = CHAIN_TOLERANCES.map((share) => followChain(ts, idx, grid.periodNs, share * grid.periodNs));
+    const chains = CHAIN_TOLERANCES.map((share) =>
+      followChain(ts, idx, grid.periodNs, share * grid.periodNs),
+    );
     for (const family of [grid, ...chains]) {
       if (!family) continue;
       const periods =
@@ -150,7 +152,11 @@ function bestFamily(
       const logFalseAlarm =
         logTrials + logBinomialTail(Math.max(0, periods - 2), family.distinctPeriods - 2, closeHit);
       if (logFalseAlarm > logFalseAlarmLimit) continue;
-      if (!best || score > 1.05 * best.score || (score >= 0.95 * best.score && family.periodNs > best.periodNs))
+      if (
+        !best ||
+        score > 1.05 * best.score ||
+        (score >= 0.95 * best.score && family.periodNs > best.periodNs)
+      )
         best = { ...family, regularity, score, logFalseAlarm };
     }
   }
@@ -340,7 +346,12 @@ function refine(ts: Float64Array, idx: number[], period: number, origin: number,
  * The spike list, then its larger spikes alone, level by level (each a quarter of the one above): a
  * 50 ms stall every second stands out among thousands of microsecond spikes only once they are set aside.
  */
-function magnitudeTiers(idx: number[], durationNs: Float64Array, offsetNs: number, least: number): number[][] {
+function magnitudeTiers(
+  idx: number[],
+  durationNs: Float64Array,
+  offsetNs: number,
+  least: number,
+): number[][] {
   const tiers = [idx];
   const largest = idx.reduce((m, j) => Math.max(m, durationNs[j] - offsetNs), 0);
   for (let level = largest / 4; level > 0 && tiers.length < 8; level /= 4) {
