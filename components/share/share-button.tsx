@@ -4,6 +4,7 @@ import { useCallback, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { serializeViewState, type ViewState } from "@/lib/url/view-state";
 import type { ByteSource } from "@/lib/workspace/sources";
+import { relinkView } from "./relink";
 import { shareablesOf } from "./shareables";
 import { ShareError, uploadShareable, type Shareable } from "./upload-bundle";
 
@@ -76,7 +77,9 @@ export function ShareButton({ sources, view }: ShareButtonProps) {
       if (failed.some((s) => s.status === 401 || s.status === 403)) return setDialog("token");
       if (failed.length) return setDialog("error");
       const ids = next.map((s) => (s as Extract<ItemState, { state: "done" }>).id);
-      setLink(`${window.location.origin}/?${serializeViewState({ ...view, bundles: [...new Set(ids)] })}`);
+      const stored = new Map(list.map((item, i) => [item.name, ids[i]]));
+      const shared = relinkView({ ...view, bundles: [...new Set(ids)] }, stored);
+      setLink(`${window.location.origin}/?${serializeViewState(shared)}`);
       setDialog("ready");
     },
     [view],

@@ -61,10 +61,13 @@ function EditableField({
   run,
   field,
   options,
+  onEdit,
 }: {
   run: RunEntry;
   field: "label" | "environment" | "scenario";
   options?: readonly string[];
+  /** Told of an edit instead of the workspace (labels go to the URL, which applies them). */
+  onEdit?: (value: string) => void;
 }) {
   const workspace = useWorkspace();
   const listId = options ? `options-${field}` : undefined;
@@ -76,8 +79,9 @@ function EditableField({
       placeholder="—"
       onBlur={(event) => {
         const value = event.currentTarget.value.trim();
-        if (value !== (run.fields[field] ?? ""))
-          workspace.editFields(run.key, { [field]: value || undefined });
+        if (value === (run.fields[field] ?? "")) return;
+        if (onEdit) onEdit(value);
+        else workspace.editFields(run.key, { [field]: value || undefined });
       }}
       onKeyDown={(event) => {
         if (event.key === "Enter") event.currentTarget.blur();
@@ -91,9 +95,11 @@ function EditableField({
 export const RunsTable = memo(function RunsTable({
   focus,
   onFocus,
+  onLabel,
 }: {
   focus: string | null;
   onFocus: (key: string) => void;
+  onLabel: (run: RunEntry, label: string) => void;
 }) {
   const runs = useRuns();
   const workspace = useWorkspace();
@@ -173,12 +179,19 @@ export const RunsTable = memo(function RunsTable({
                 ) : (
                   <>
                     <td className="px-1 py-0.5">
-                      <EditableField run={run} field="label" />
+                      <EditableField
+                        key={run.fields.label ?? ""}
+                        run={run}
+                        field="label"
+                        onEdit={(label) => onLabel(run, label)}
+                      />
                       <div
+                        data-testid="run-name"
                         className="num truncate px-1 text-[10px] text-faint"
                         title={`${run.source} · ${run.file}`}
                       >
-                        {run.file}
+                        {runLabel(run) === (run.fields.label || null) ? "" : `${runLabel(run)} · `}
+                        {run.source.split("/").pop()}/{run.file}
                       </div>
                     </td>
                     <td className="px-1">

@@ -19,6 +19,7 @@ describe("view state in the URL", () => {
       reference: "bare-machine",
       paper: true,
       threshold: 50_000,
+      labels: { "k3J9x_aa/emu-tick": "emulated, idle, 1,000 µs" },
     };
     const query = serializeViewState(view);
     expect(parseViewState(query)).toEqual(view);
@@ -37,6 +38,15 @@ describe("view state in the URL", () => {
     expect(view.bundles).toEqual([]);
     expect(view.threshold).toBeNull();
     expect(view.runs).toEqual(["a/b"]);
+  });
+
+  it("keeps the labels the user gave runs, and drops a tampered label map whole", () => {
+    const labels = { "demo/kvm-matrix/tick": 'tick "guest", a,b & c', "switch-2": "switches" };
+    const query = serializeViewState({ ...DEFAULT_VIEW, labels });
+    expect(parseViewState(query).labels).toEqual(labels);
+    expect(parseViewState("lbl=%7Bnope").labels).toEqual({});
+    expect(parseViewState(`lbl=${encodeURIComponent('{"tick":5}')}`).labels).toEqual({});
+    expect(parseViewState(`lbl=${encodeURIComponent('["tick"]')}`).labels).toEqual({});
   });
 
   it("drops a window whose end is not after its start", () => {

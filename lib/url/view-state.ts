@@ -17,6 +17,19 @@ const idList = z
   .string()
   .transform((s) => s.split(",").filter(Boolean))
   .pipe(z.array(z.string().regex(/^[A-Za-z0-9._:/-]{1,200}$/)).max(64));
+/** Labels the user gave runs, by run reference: `{"tick":"guest, idle"}` as JSON. */
+const labelMap = z
+  .string()
+  .transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "not JSON" });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string().min(1).max(200), z.string().max(200)))
+  .refine((labels) => Object.keys(labels).length <= 64);
 const nanoseconds = z.coerce.number().finite().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 const fields = {
@@ -30,6 +43,7 @@ const fields = {
   reference: { key: "ref", schema: z.string().min(1).max(200), fallback: null as string | null },
   paper: { key: "paper", schema: z.enum(["0", "1"]).transform((v) => v === "1"), fallback: false as boolean },
   threshold: { key: "thr", schema: nanoseconds, fallback: null as number | null },
+  labels: { key: "lbl", schema: labelMap, fallback: {} as Record<string, string> },
 } as const;
 
 type Fields = typeof fields;
@@ -42,6 +56,7 @@ export const DEFAULT_VIEW: ViewState = Object.fromEntries(
 function serializeField(value: unknown): string {
   if (Array.isArray(value)) return value.join(",");
   if (typeof value === "boolean") return value ? "1" : "0";
+  if (value !== null && typeof value === "object") return JSON.stringify(value);
   return String(value);
 }
 
