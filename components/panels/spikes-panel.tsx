@@ -89,6 +89,7 @@ export function SpikesPanel({
             {periods.map((period) => (
               <Button
                 key={period.periodNs}
+                data-period-ns={period.periodNs}
                 pressed={period.periodNs === periodNs}
                 onClick={() => setChosen(period.periodNs)}
               >
