@@ -34,6 +34,12 @@ function fingerprint(host: HostFingerprint | undefined): string {
     .join(" · ");
 }
 
+/** Where a run came from: its file, under its bundle's name unless the file's path already starts with it. */
+function fileOf(run: RunEntry): string {
+  const bundle = run.source.split("/").pop();
+  return !bundle || run.file.startsWith(`${bundle}/`) ? run.file : `${bundle}/${run.file}`;
+}
+
 function Progress({ run }: { run: RunEntry }) {
   const { bytes, totalBytes, samples } = run.progress;
   const fraction = totalBytes > 0 ? Math.min(1, bytes / totalBytes) : 0;
@@ -191,7 +197,7 @@ export const RunsTable = memo(function RunsTable({
                         title={`${run.source} · ${run.file}`}
                       >
                         {runLabel(run) === (run.fields.label || null) ? "" : `${runLabel(run)} · `}
-                        {run.source.split("/").pop()}/{run.file}
+                        {fileOf(run)}
                       </div>
                     </td>
                     <td className="px-1">
