@@ -193,7 +193,7 @@ export const RunsTable = memo(function RunsTable({
                       />
                       <div
                         data-testid="run-name"
-                        className="num truncate px-1 text-[10px] text-faint"
+                        className="num max-w-72 truncate px-1 text-[10px] text-faint"
                         title={`${run.source} · ${run.file}`}
                       >
                         {runLabel(run) === (run.fields.label || null) ? "" : `${runLabel(run)} · `}

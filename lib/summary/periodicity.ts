@@ -125,8 +125,7 @@ function bestFamily(
   // Each family is anchored by a pair of spikes (up to 8 apart) and then has its other periods to fill.
   const candidates = candidatePeriods(ts, idx, minPeriod);
   const logTrials =
-    Math.log(idx.length * Math.min(idx.length - 1, 8) * candidates.length * (1 + CHAIN_TOLERANCES.length)) +
-    logTrialsFactor;
+    Math.log(idx.length * Math.min(idx.length - 1, 8) * (1 + CHAIN_TOLERANCES.length)) + logTrialsFactor;
   for (const centre of candidates) {
     const grid = fitFamily(ts, idx, centre);
     if (!grid) continue;
