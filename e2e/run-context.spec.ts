@@ -63,6 +63,14 @@ test("the once-a-second stall of a 7 s run is found, and the host note says it i
   await expect(periods.getByRole("button")).toHaveCount(1);
   await expect(periods).not.toContainText("No period detected");
   expect(Math.abs((await periodOf(page)) - 1e9)).toBeLessThan(0.01e9);
+  // The hottest cells say where the stall is: at +80 ms (to a cell, 20 ms) in each second.
+  await expect(page.getByTestId("panel-spikes")).toHaveAttribute("data-state", "ready");
+  const hot = await page.getByTestId("hot-cell").allInnerTexts();
+  expect(hot).toHaveLength(5);
+  for (const text of hot) {
+    const [, ms] = /^\d+ s \+ ([\d.]+) ms · /.exec(text) ?? [];
+    expect(Math.abs(Number(ms) - 80), text).toBeLessThanOrEqual(20);
+  }
   const note = page.getByTestId("panel-spikes").getByTestId("host-note");
   await expect(note).toContainText("50 ms every 1 s");
   await expect(note).toContainText(/The period every \S+ m?s found here is this stall\./);

@@ -132,7 +132,8 @@ export function SpikesPanel({
             onClick={() => cells && onZoom(cellWindow(cells, cell.second, cell.row))}
           >
             <span className="num">
-              {cells!.secondStart + cell.second} s + {formatDuration((cell.row * periodNs) / ROWS)} ·{" "}
+              {cells!.secondStart + cell.second} s +{" "}
+              {formatDuration((cells!.phaseNs + (cell.row * periodNs) / ROWS) % periodNs)} ·{" "}
               {formatDuration(cell.value)}
             </span>
           </Button>
