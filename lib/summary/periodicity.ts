@@ -129,9 +129,10 @@ function bestFamily(
   for (const centre of candidates) {
     const grid = fitFamily(ts, idx, centre);
     if (!grid) continue;
-    const chains = CHAIN_TOLERANCES.map((share) =>
-      followChain(ts, idx, grid.periodNs, share * grid.periodNs),
-    );
+    const chains =
+      idx.length <= MAX_CHAIN_SPIKES
+        ? CHAIN_TOLERANCES.map((share) => followChain(ts, idx, grid.periodNs, share * grid.periodNs))
+        : [];
     for (const family of [grid, ...chains]) {
       if (!family) continue;
       const periods =
@@ -218,6 +219,8 @@ function fitFamily(ts: Float64Array, idx: number[], centre: number): Family | nu
 
 /** Step tolerances (shares of the period) tried for a chain whose phase wanders. */
 const CHAIN_TOLERANCES = [0.005, 0.02, 0.05];
+/** Chains are for a few large spikes: a longer list is left to the grid (a chain costs n × neighbours). */
+const MAX_CHAIN_SPIKES = 4096;
 
 /**
  * The longest chain of spikes one or two periods apart, each step within `tol`: a phase that wanders
