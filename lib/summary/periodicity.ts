@@ -382,10 +382,13 @@ export function detectPeriodicSpikes(
   const logFalseAlarmLimit = Math.log(options.falseAlarm ?? 0.05);
   let remaining = Array.from({ length: ts.length }, (_, i) => i);
   const out: PeriodicSpikes[] = [];
+  const barren: Set<number>[] = [];
   for (let f = 0; f < (options.maxFamilies ?? 3) && remaining.length >= minOccurrences; f++) {
     const tiers = magnitudeTiers(remaining, durationNs, offsetNs, minOccurrences);
     let family: Scored | null = null;
     for (const tier of tiers) {
+      // What held no family before still holds none with a family's spikes taken out of it.
+      if (barren.some((held) => tier.every((j) => held.has(j)))) continue;
       const found = bestFamily(
         ts,
         tier,
@@ -397,7 +400,8 @@ export function detectPeriodicSpikes(
         Math.log(tiers.length),
         logFalseAlarmLimit,
       );
-      if (found && (!family || found.logFalseAlarm < family.logFalseAlarm)) family = found;
+      if (!found) barren.push(new Set(tier));
+      else if (!family || found.logFalseAlarm < family.logFalseAlarm) family = found;
     }
     if (!family) break;
     const { periodNs, phaseNs, regularity } = family;
