@@ -386,8 +386,9 @@ export function detectPeriodicSpikes(
   for (let f = 0; f < (options.maxFamilies ?? 3) && remaining.length >= minOccurrences; f++) {
     const tiers = magnitudeTiers(remaining, durationNs, offsetNs, minOccurrences);
     let family: Scored | null = null;
+    const barrenNow: Set<number>[] = [];
     for (const tier of tiers) {
-      // What held no family before still holds none with a family's spikes taken out of it.
+      // What held no family in an earlier round still holds none with a family's spikes taken out of it.
       if (barren.some((held) => tier.every((j) => held.has(j)))) continue;
       const found = bestFamily(
         ts,
@@ -400,10 +401,11 @@ export function detectPeriodicSpikes(
         Math.log(tiers.length),
         logFalseAlarmLimit,
       );
-      if (!found) barren.push(new Set(tier));
+      if (!found) barrenNow.push(new Set(tier));
       else if (!family || found.logFalseAlarm < family.logFalseAlarm) family = found;
     }
     if (!family) break;
+    barren.push(...barrenNow);
     const { periodNs, phaseNs, regularity } = family;
     out.push({
       periodNs,
