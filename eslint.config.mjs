@@ -1,5 +1,6 @@
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
+import { layers } from "./eslint.layers.mjs";
 
 const config = [
   ...nextVitals,
@@ -16,6 +17,7 @@ const config = [
       "collector/native/**",
     ],
   },
+  ...layers,
 ];
 
 export default config;

@@ -1,12 +1,23 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { pageContentSecurityPolicy } from "./lib/security/headers";
+import { undecodablePathError, undecodableSegment } from "./lib/store/path-encoding";
 
 /**
  * Gives every page a Content-Security-Policy with a fresh nonce; Next.js reads it from the request's
- * header and puts it on the scripts it renders. API routes are left out on purpose: a proxy that
- * matches a route makes Next.js buffer the request body (proxyClientMaxBodySize), and uploads stream.
+ * header and puts it on the scripts it renders. Of the API, only the read routes under
+ * /api/bundles/{id} pass here (a proxy that matches a route makes Next.js buffer the request body, and
+ * uploads to /api/bundles stream): a path the router cannot decode gets a 400 here, not its bare 500.
  */
 export function proxy(request: NextRequest) {
+  if (request.nextUrl.pathname.startsWith("/api/")) {
+    const segment = undecodableSegment(request.nextUrl.pathname);
+    return segment === null
+      ? NextResponse.next()
+      : NextResponse.json(undecodablePathError(segment), {
+          status: 400,
+          headers: { "Cache-Control": "no-store" },
+        });
+  }
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const policy = pageContentSecurityPolicy(nonce, process.env.NODE_ENV === "development");
   const requestHeaders = new Headers(request.headers);
@@ -19,6 +30,7 @@ export function proxy(request: NextRequest) {
 
 export const config = {
   matcher: [
+    "/api/bundles/:rest+",
     {
       source: "/((?!api/|_next/static|_next/image|duckdb/|favicon.ico).*)",
       missing: [

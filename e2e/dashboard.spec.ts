@@ -118,7 +118,7 @@ test("a click on the whole-run timeline picks the spike under the pointer", asyn
   await expect(chart).toHaveAttribute("data-drawn", new RegExp(`^0:`));
 });
 
-test("the spike threshold is edited in µs, counted against the run, and kept in the link", async ({
+test("the spike threshold is typed with its unit, counted against the run, and kept in the link", async ({
   page,
 }) => {
   await openRuns(page, [files["emulated-tick"]]);
@@ -127,17 +127,17 @@ test("the spike threshold is edited in µs, counted against the run, and kept in
   const durations = tableFromIPC(readFileSync(files["emulated-tick"])).getChild("duration_ns")!.toArray();
   const expected = Array.from(durations as ArrayLike<number>).filter((d) => Number(d) >= 1_000_000).length;
   expect(expected).toBeGreaterThan(20);
-  const input = page.getByLabel(/Spike threshold in microseconds/);
-  await input.fill("1000");
+  const input = page.getByLabel(/Spike threshold as duration/);
+  await input.fill("1ms");
   await input.press("Enter");
   await expect(page).toHaveURL(/[?&]thr=1000000(&|$)/);
   await expect(page.getByTestId("above-threshold")).toHaveText(
-    new RegExp(`^${expected.toLocaleString("en-US")} samples at or above 932 µs overhead$`),
+    new RegExp(`^${expected.toLocaleString("en-US")} samples at or above 1(\\.\\d+)? ms duration`),
   );
   await page.reload();
   await expect(page.getByTestId("empty-state")).toBeVisible();
   await page.getByTestId("open-files").setInputFiles([files["emulated-tick"]]);
-  await expect(page.getByLabel(/Spike threshold in microseconds/)).toHaveValue("1000.0");
+  await expect(page.getByLabel(/Spike threshold as duration/)).toHaveValue("1 ms");
   await page.getByRole("button", { name: "Run's own" }).click();
   await expect(page).not.toHaveURL(/[?&]thr=/);
 });
@@ -149,18 +149,19 @@ test("the comparison table holds each environment's maximum and copies as Markdo
   const panel = page.getByTestId("panel-comparison");
   await expect(panel).toHaveAttribute("data-state", "ready");
   await panel.getByLabel("Ratios to").selectOption("enlightened");
+  await panel.getByTestId("value-kind").selectOption("overhead");
   await panel.getByTestId("copy-markdown").click();
   const markdown = await panel.getByTestId("export-text").inputValue();
   const lines = markdown.trim().split("\n");
-  expect(lines[0]).toBe("| maximum | tick · one-to-all |");
+  expect(lines[0]).toBe("| maximum overhead | tick · one-to-all |");
   // Overheads over the 68 µs baseline: 7.19 ms and 4.08 ms spikes, ratios to the enlightened row.
-  expect(lines.find((l) => l.startsWith("| emulated"))).toMatch(/^\| emulated \| 7\.12 ms \(×1\.7\d\) \|$/);
+  expect(lines.find((l) => l.startsWith("| emulated"))).toMatch(/^\| emulated \| 7\.12\d ms \(×1\.7\d\) \|$/);
   expect(lines.find((l) => l.startsWith("| enlightened"))).toMatch(
-    /^\| enlightened \| 4\.01 ms \(×1\.00\) \|$/,
+    /^\| enlightened \| 4\.01\d ms \(×1\) \|$/,
   );
 
   // A cell opens that run's timeline at its maximum.
-  await panel.getByRole("button", { name: /7\.12 ms/ }).click();
+  await panel.getByRole("button", { name: /7\.12\d ms/ }).click();
   await expect(page.getByRole("tab", { name: "Timeline" })).toHaveAttribute("aria-selected", "true");
   await expect(page.getByTestId("picked-value")).toHaveText("7.19 ms");
 });

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { tableFromIPC } from "apache-arrow";
 import { COLUMN, MAX_BATCH_ROWS } from "../../lib/format/contract";
 import { RunFileWriter } from "../../lib/format/run-writer";
+import { syntheticColumns } from "../../lib/format/testing/synthetic-trace";
 import { localExcess } from "../../lib/summary/tick";
 import { moveOffCpu } from "../../collector/src/host";
 import { NATIVE_DIR, SAMPLER_PATH } from "../../collector/src/native/sampler-binary";
@@ -49,12 +50,7 @@ const quantile = (sorted: Float64Array, p: number) =>
 
 /** The naive way to write a run after it: the TypeScript writer, from JS typed arrays, to a file. */
 function writeWithTypeScript(file: string, rows: number): number {
-  const ts = new BigInt64Array(rows);
-  const duration = new Uint32Array(rows);
-  for (let i = 0; i < rows; i++) {
-    ts[i] = BigInt(i * 72_000);
-    duration[i] = 68_000 + (i % 97);
-  }
+  const { ts, duration } = syntheticColumns({ samples: rows });
   const start = performance.now();
   const fd = openSync(file, "w");
   const writer = new RunFileWriter((chunk) => writeSync(fd, chunk), { test: "tick" });

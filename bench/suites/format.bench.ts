@@ -1,17 +1,13 @@
 import { tableToIPC, tableFromArrays } from "apache-arrow";
 import { encodeRunFile } from "../../lib/format/run-writer";
+import { syntheticColumns } from "../../lib/format/testing/synthetic-trace";
 import { timeMedian, type Suite } from "../figure";
 
 const ROWS = 10_000_000;
 
 /** Writing a run file: the streaming batch writer beside building one whole apache-arrow Table. */
 const suite: Suite = async () => {
-  const ts = new BigInt64Array(ROWS);
-  const duration = new Uint32Array(ROWS);
-  for (let i = 0; i < ROWS; i++) {
-    ts[i] = BigInt(i * 72_000);
-    duration[i] = 68_000 + (i % 97);
-  }
+  const { ts, duration } = syntheticColumns({ samples: ROWS });
   const runs = 5;
   const streaming = await timeMedian(() => encodeRunFile({ ts, duration }, { test: "tick" }), runs);
   const naive = await timeMedian(

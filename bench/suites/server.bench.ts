@@ -1,5 +1,5 @@
 import { createReadStream, existsSync, statSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { createServer, type IncomingMessage } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -44,6 +44,16 @@ async function fixtures() {
     await copyWithSchemaOnlyInFooter(run, footerOnly);
   }
   return { run, zip, footerOnly };
+}
+
+/** Bytes in a folder, every file counted. */
+async function folderBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    total += entry.isDirectory() ? await folderBytes(path) : (await stat(path)).size;
+  }
+  return total;
 }
 
 async function post(url: string, path: string, contentType: string, headers: Record<string, string> = {}) {
@@ -102,6 +112,8 @@ async function naiveUploads(path: string): Promise<number[]> {
  */
 const suite: Suite = async () => {
   const { run, zip, footerOnly } = await fixtures();
+  const small = join(cache, "run-1000.arrow");
+  await writeSyntheticRun(small, 1000, 7);
   const megabytes = statSync(run).size / 1e6;
   ensureProductionBuild();
   const dataDir = await mkdtemp(join(tmpdir(), "tickscope-bench-store-"));
@@ -127,6 +139,18 @@ const suite: Suite = async () => {
     const late = await timed(footerOnly, "application/vnd.apache.arrow.file", {
       "x-tickscope-filename": "emu-tick.arrow",
     });
+    /** What the store derived (summaries, manifest, index) per byte uploaded, for one new upload. */
+    const derivedPerByte = async (path: string) => {
+      await forget();
+      await post(`${server.url}/api/bundles`, path, "application/vnd.apache.arrow.file", {
+        "x-tickscope-filename": "emu-tick.arrow",
+      });
+      const [blob] = await readdir(join(dataDir, "blobs"));
+      const derived = await folderBytes(join(dataDir, "blobs", blob, "derived"));
+      return { ratio: derived / statSync(path).size, derived };
+    };
+    const bigDerived = await derivedPerByte(run);
+    const smallDerived = await derivedPerByte(small);
     const bundle = await timed(zip, "application/zip");
     const dedupeTimes: number[] = [];
     for (let i = 0; i < RUNS; i++)
@@ -158,6 +182,20 @@ const suite: Suite = async () => {
         unit: "s",
         runs: RUNS,
         note: rate(bundle),
+      },
+      {
+        name: `derived bytes per uploaded byte, the ${megabytes.toFixed(0)} MB run`,
+        median: bigDerived.ratio,
+        unit: "B/B",
+        runs: 1,
+        note: `${(bigDerived.derived / 1e6).toFixed(2)} MB derived`,
+      },
+      {
+        name: `derived bytes per uploaded byte, a 1,000-sample run (${statSync(small).size} B)`,
+        median: smallDerived.ratio,
+        unit: "B/B",
+        runs: 1,
+        note: `${(smallDerived.derived / 1e3).toFixed(1)} kB derived`,
       },
       {
         name: "upload a bundle already stored (dedupe: hashed, not re-checked)",

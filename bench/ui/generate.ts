@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, renameSync, statSync, writeSync } from "node:fs";
 import { RunFileWriter } from "../../lib/format/run-writer";
-import { tickTrace, type TickTraceTruth } from "../../e2e/fixtures/synthetic";
+import { tickTrace, type TickTraceTruth } from "../../lib/format/testing/tick-trace";
 
 /** Writes a synthetic tick run of `samples` samples to `path` (streamed, one batch in memory). */
 export function writeTickRun(path: string, samples: number, worstAtNs: number): TickTraceTruth {

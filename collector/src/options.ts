@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync, statSync, accessSync, constants 
 import { availableParallelism } from "node:os";
 import { dirname, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { parseDuration } from "../../lib/analysis/units";
 import { UsageError } from "./command";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -15,28 +16,26 @@ export function parseOptions<T extends Options>(args: string[], options: T, posi
   }
 }
 
-const DURATION_UNITS: Record<string, number> = {
-  ns: 1,
-  us: 1e3,
-  ms: 1e6,
-  s: 1e9,
-  m: 60e9,
-  min: 60e9,
-  h: 3600e9,
-};
-
-/** "3s", "500ms", "10m", "1h" (a bare number is seconds) into nanoseconds. */
-export function parseDuration(text: string, option = "--duration"): number {
-  const match = /^(\d+(?:\.\d+)?)(ns|us|ms|s|m|min|h)?$/.exec(text.trim());
-  const ns = match ? Number(match[1]) * DURATION_UNITS[match[2] ?? "s"] : NaN;
-  if (!(ns > 0))
+/**
+ * A duration option ("3s", "500ms", "10m", "1h") in nanoseconds, read by lib's one parser: a number
+ * without its unit is refused with the list of units. `positive` refuses zero too.
+ */
+export function parseDurationOption(text: string, option: string, { positive = true } = {}): number {
+  let ns: number;
+  try {
+    ns = parseDuration(text);
+  } catch (error) {
+    throw new UsageError(`${option}: ${(error as Error).message}`);
+  }
+  if (positive && !(ns > 0))
     throw new UsageError(
       `${option}: expected a positive duration such as 3s, 500ms, 10m or 1h, found "${text}"`,
     );
   return ns;
 }
 
-export function formatDuration(ns: number): string {
+/** A duration as the native sampler and load generator read it: "1h", "10m", "3s", "500ms". */
+export function durationArgument(ns: number): string {
   if (ns >= 3600e9 && ns % 3600e9 === 0) return `${ns / 3600e9}h`;
   if (ns >= 60e9 && ns % 60e9 === 0) return `${ns / 60e9}m`;
   if (ns >= 1e9 && ns % 1e9 === 0) return `${ns / 1e9}s`;

@@ -1,3 +1,4 @@
+import { formatDuration } from "../../lib/analysis/units";
 import type { SamplerProgress } from "./native/sampler-process";
 
 export interface ProgressTarget {
@@ -5,12 +6,6 @@ export interface ProgressTarget {
   /** Planned length: by samples or by duration (ns). */
   samples?: number;
   durationNs?: number;
-}
-
-export function formatNs(ns: number): string {
-  if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)} ms`;
-  if (ns >= 1e3) return `${(ns / 1e3).toFixed(1)} us`;
-  return `${ns} ns`;
 }
 
 function formatSeconds(s: number): string {
@@ -29,7 +24,7 @@ export function progressLine(target: ProgressTarget, p: SamplerProgress, width =
   const filled = Math.max(0, Math.min(width, Math.round(fraction * width)));
   const bar = `[${"#".repeat(filled)}${".".repeat(width - filled)}]`;
   const planned = target.durationNs ? ` / ${formatSeconds(target.durationNs / 1e9)}` : "";
-  return `${target.label.padEnd(11)} ${bar} ${p.samples.toLocaleString("en-US")} samples, ${formatSeconds(p.elapsed_s)}${planned}, max ${formatNs(p.max_ns)}`;
+  return `${target.label.padEnd(11)} ${bar} ${p.samples.toLocaleString("en-US")} samples, ${formatSeconds(p.elapsed_s)}${planned}, max ${formatDuration(p.max_ns)}`;
 }
 
 /** Redraws one line on a terminal; elsewhere (a log, a pipe) prints a line a minute. */

@@ -1,22 +1,32 @@
 import { describe, expect, it } from "vitest";
 import { parseMatrix } from "../src/collect-plan";
-import { formatDuration, parseDuration } from "../src/options";
+import { durationArgument, parseDurationOption } from "../src/options";
 import { progressLine } from "../src/progress-bar";
 
 describe("durations", () => {
-  it("reads 3s, 500ms, 10m, 1h and a bare number of seconds", () => {
-    expect(["3s", "500ms", "10m", "1h", "2", "1.5s", "250us"].map((d) => parseDuration(d))).toEqual([
-      3e9, 5e8, 600e9, 3600e9, 2e9, 1.5e9, 250e3,
+  const read = (text: string) => parseDurationOption(text, "--duration");
+  it("reads 3s, 500ms, 10m, 1h, 250us", () => {
+    expect(["3s", "500ms", "10m", "1h", "1.5s", "250us", "250µs"].map(read)).toEqual([
+      3e9, 5e8, 600e9, 3600e9, 1.5e9, 250e3, 250e3,
     ]);
   });
 
+  it("refuses a number without its unit, listing the units", () => {
+    expect(() => read("100")).toThrow(
+      /--duration: "100" has no unit: write it with one of ns, us \(or µs\), ms, s, m \(or min\), h/,
+    );
+  });
+
   it("rejects anything else, saying what it expected", () => {
-    for (const bad of ["", "0s", "-1s", "3 weeks", "1d", "s"])
-      expect(() => parseDuration(bad)).toThrow(/--duration: expected a positive duration such as 3s/);
+    for (const bad of ["", "s", "1.2.3ms"])
+      expect(() => read(bad)).toThrow(/--duration: expected a duration/);
+    expect(() => read("3 weeks")).toThrow(/--duration: "weeks" is not a unit/);
+    expect(() => read("-1s")).toThrow(/--duration: expected a duration of zero or more/);
+    expect(() => read("0s")).toThrow(/--duration: expected a positive duration such as 3s/);
   });
 
   it("writes them back in the form the sampler reads", () => {
-    expect([3600e9, 600e9, 3e9, 5e8].map(formatDuration)).toEqual(["1h", "10m", "3s", "500ms"]);
+    expect([3600e9, 600e9, 3e9, 5e8].map(durationArgument)).toEqual(["1h", "10m", "3s", "500ms"]);
   });
 });
 

@@ -481,7 +481,7 @@ describe.sequential("tickscope collect and pack", () => {
         ["matrix", "--tests", "tick,switch:1", "-o", out],
         /--tests switch:N: expected a thread count \(2 to 10000\), found "1"/,
       ],
-      [["tick", "--duration", "forever", "-o", out], /--duration: expected a positive duration/],
+      [["tick", "--duration", "forever", "-o", out], /--duration: expected a duration with its unit/],
       [
         ["tick", "--samples", "10", "-o", "/etc/hostname/bundle"],
         /the directory \/etc\/hostname does not exist/,

@@ -3,6 +3,7 @@
 // First: before any module builds a zod schema (see the module).
 import "@/lib/security/zod-jitless";
 import { useCallback, useMemo, useState } from "react";
+import { convertKind, type ValueKind } from "@/lib/analysis/value-kind";
 import type { Panel } from "@/lib/url/view-state";
 import type { RunEntry } from "@/lib/workspace/types";
 import { DuckdbStatus } from "../duckdb-status";
@@ -101,6 +102,19 @@ function DashboardBody() {
     [update, runs],
   );
   const centre = window ? (window.t0 + window.t1) / 2 : null;
+  // Switching duration ↔ overhead keeps the threshold on the same samples of the focused run.
+  const focusOffset = focusRun?.digest?.offsetNs ?? 0;
+  const onKind = useCallback(
+    (values: ValueKind) =>
+      update({
+        values,
+        threshold:
+          view.threshold === null
+            ? null
+            : Math.max(0, Math.round(convertKind(view.threshold, view.values, values, focusOffset))),
+      }),
+    [update, view.threshold, view.values, focusOffset],
+  );
 
   const panels: Record<Panel, React.ReactNode> = {
     timeline: (
@@ -109,15 +123,29 @@ function DashboardBody() {
         window={window}
         onWindow={onWindow}
         thresholdNs={view.threshold}
+        valueKind={view.values}
         onThreshold={(threshold) => update({ threshold })}
         marker={marker}
         onMarker={setMarker}
       />
     ),
     tick: <TickPanel run={focusRun} centre={centre} onOpenTimeline={openInTimeline} />,
-    spikes: <SpikesPanel run={focusRun} onZoom={openInTimeline} />,
+    spikes: (
+      <SpikesPanel
+        run={focusRun}
+        onZoom={openInTimeline}
+        thresholdNs={view.threshold}
+        valueKind={view.values}
+      />
+    ),
     distribution: (
-      <DistributionPanel runs={runs} chosen={view.runs} onChoose={(ids) => update({ runs: ids })} />
+      <DistributionPanel
+        runs={runs}
+        chosen={view.runs}
+        onChoose={(ids) => update({ runs: ids })}
+        kind={view.values}
+        onKind={onKind}
+      />
     ),
     comparison: (
       <ComparisonPanel
@@ -125,7 +153,10 @@ function DashboardBody() {
         statistic={view.statistic}
         reference={view.reference}
         paper={view.paper}
+        kind={view.values}
+        thresholdNs={view.threshold}
         onChange={update}
+        onKind={onKind}
         onOpenRun={openAtMax}
       />
     ),

@@ -3,19 +3,22 @@
 import { useMemo, useState } from "react";
 import {
   buildComparison,
-  statisticLabel,
+  cellText,
+  ratioText,
+  tableTitle,
   toCsv,
   toLatex,
   toMarkdown,
   type ComparedRun,
+  type ValueKind,
 } from "@/lib/analysis";
 import { STATISTICS, type Statistic } from "@/lib/url/view-state";
 import type { RunEntry } from "@/lib/workspace/types";
-import { formatDuration } from "../charts/units";
 import { Button } from "../ui/button";
 import { Panel } from "../ui/panel";
 import { Select } from "../ui/select";
 import { runLabel } from "../workspace/run-label";
+import { ValueKindSelect } from "./value-kind-select";
 
 const FORMATS = [
   { name: "Markdown", render: toMarkdown },
@@ -28,17 +31,31 @@ interface Props {
   statistic: Statistic;
   reference: string | null;
   paper: boolean;
+  kind: ValueKind;
+  /** The threshold for the count-above statistic, in `kind`; null for each run's own. */
+  thresholdNs: number | null;
   onChange: (patch: { statistic?: Statistic; reference?: string | null; paper?: boolean }) => void;
+  onKind: (kind: ValueKind) => void;
   /** Opens a run's timeline at its maximum. */
   onOpenRun: (run: RunEntry) => void;
 }
 
 /**
- * The study's kind of table: environments down, tests and scenarios across, the chosen statistic in
- * each cell (overhead over the baseline for tick runs, latency for switch runs), ratios to a chosen row,
- * the study's published rows on request; copied as Markdown, CSV or LaTeX.
+ * The study's kind of table: environments down, tests and scenarios across, the chosen statistic of
+ * the chosen kind (duration or overhead) in each cell, ratios to a chosen row, the study's published
+ * rows on request; copied as Markdown, CSV or LaTeX, each cell written as the screen writes it.
  */
-export function ComparisonPanel({ runs, statistic, reference, paper, onChange, onOpenRun }: Props) {
+export function ComparisonPanel({
+  runs,
+  statistic,
+  reference,
+  paper,
+  kind,
+  thresholdNs,
+  onChange,
+  onKind,
+  onOpenRun,
+}: Props) {
   const [exported, setExported] = useState<{ format: string; text: string } | null>(null);
   const compared = useMemo(
     () =>
@@ -53,8 +70,15 @@ export function ComparisonPanel({ runs, statistic, reference, paper, onChange, o
     [runs],
   );
   const table = useMemo(
-    () => buildComparison(compared, { statistic, reference: reference ?? undefined, paperRows: paper }),
-    [compared, statistic, reference, paper],
+    () =>
+      buildComparison(compared, {
+        statistic,
+        kind,
+        thresholdNs,
+        reference: reference ?? undefined,
+        paperRows: paper,
+      }),
+    [compared, statistic, kind, thresholdNs, reference, paper],
   );
   const byKey = useMemo(() => new Map(runs.map((run) => [run.key, run])), [runs]);
   const loading = runs.some((run) => run.state === "loading");
@@ -86,13 +110,18 @@ export function ComparisonPanel({ runs, statistic, reference, paper, onChange, o
       state={loading ? "loading" : "ready"}
       loadingText="Waiting for every run's summary…"
       subtitle={
-        <span>
-          {statisticLabel(table.statistic)}
-          {table.statistic === "max" ? "" : " (from the histogram, within 0.4 %)"}
+        <span data-testid="comparison-title">
+          {tableTitle(table)}
+          {table.statistic === "max"
+            ? " (exact)"
+            : table.statistic === "above"
+              ? " (exact counts, each from the first histogram edge at or above the threshold)"
+              : " (from the histogram, within 0.4 % of the part above the baseline)"}
         </span>
       }
       actions={
         <>
+          <ValueKindSelect kind={kind} onKind={onKind} />
           <Select
             label="Statistic"
             value={statistic}
@@ -100,12 +129,13 @@ export function ComparisonPanel({ runs, statistic, reference, paper, onChange, o
           >
             {STATISTICS.map((s) => (
               <option key={s} value={s}>
-                {s === "max" ? "maximum" : s}
+                {s === "max" ? "maximum" : s === "above" ? "count at or above the threshold" : s}
               </option>
             ))}
           </Select>
           <Select
             label="Ratios to"
+            className="max-w-56"
             value={reference ?? ""}
             onChange={(event) => onChange({ reference: event.currentTarget.value || null })}
           >
@@ -141,7 +171,7 @@ export function ComparisonPanel({ runs, statistic, reference, paper, onChange, o
       <div className="overflow-x-auto">
         <table className="w-full border-collapse text-[12px]" data-testid="comparison-table">
           <caption className="sr-only">
-            {statisticLabel(table.statistic)} by environment (rows) and test and scenario (columns)
+            {tableTitle(table)} by environment (rows) and test and scenario (columns)
           </caption>
           <thead>
             <tr className="text-[11px] text-muted">
@@ -174,7 +204,8 @@ export function ComparisonPanel({ runs, statistic, reference, paper, onChange, o
                 {row.cells.map((value, i) => {
                   const run = byKey.get(row.runIds[i][0] ?? "");
                   const ratio = row.ratios[i];
-                  const text = value === null ? "–" : formatDuration(value, 3);
+                  const text = cellText(table, value);
+                  const ratioShown = value === null ? null : ratioText(table, ratio);
                   return (
                     <td key={i} className="num px-2 py-1 text-right" data-testid="comparison-cell">
                       {run && value !== null ? (
@@ -189,8 +220,10 @@ export function ComparisonPanel({ runs, statistic, reference, paper, onChange, o
                       ) : (
                         <span className="px-1">{text}</span>
                       )}
-                      {table.reference && ratio !== null && (
-                        <span className="ml-1 text-[11px] text-muted">×{ratio.toFixed(2)}</span>
+                      {ratioShown && (
+                        <span className="ml-1 text-[11px] text-muted" data-testid="comparison-ratio">
+                          {ratioShown}
+                        </span>
                       )}
                     </td>
                   );
@@ -200,6 +233,11 @@ export function ComparisonPanel({ runs, statistic, reference, paper, onChange, o
           </tbody>
         </table>
       </div>
+      {table.paperNote && (
+        <p className="mt-2 text-[12px] text-muted" data-testid="paper-note">
+          {table.paperNote}
+        </p>
+      )}
       {exported && (
         <div className="mt-3">
           <label className="text-[12px] text-muted" htmlFor="export-text">

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useMemo, useRef, useState } from "react";
+import { kindOffset, type ValueKind } from "@/lib/analysis/value-kind";
 import type { HeatmapCells, RunEntry } from "@/lib/workspace/types";
 import { PngButton } from "../charts/chart-actions";
 import { EChart, type ChartEvents, type ChartHandle } from "../charts/echart";
@@ -11,17 +12,28 @@ import { Panel } from "../ui/panel";
 import { HostNoteList } from "../workspace/host-note-list";
 import { runLabel } from "../workspace/run-label";
 import { useWorkspace } from "../workspace/workspace-context";
+import { ThresholdCountText, thresholdFor } from "./threshold-control";
 import type { TimeWindow } from "./zoom";
 
 const ROWS = 50;
 
 /** Periodic spikes: the detected periods and the subsecond-offset heat map of the chosen one. */
+/** The heat map's cells with those under the threshold (as overhead, the cells' kind) left empty. */
+function cellsAtOrAbove(cells: HeatmapCells, overheadNs: number): HeatmapCells {
+  return { ...cells, values: cells.values.map((v) => (v >= overheadNs ? v : NaN)) };
+}
+
 export function SpikesPanel({
   run,
   onZoom,
+  thresholdNs,
+  valueKind,
 }: {
   run: RunEntry | undefined;
   onZoom: (window: TimeWindow) => void;
+  /** The shared threshold, in `valueKind`, or null for the run's own. */
+  thresholdNs: number | null;
+  valueKind: ValueKind;
 }) {
   const workspace = useWorkspace();
   const chart = useRef<ChartHandle>(null);
@@ -29,7 +41,22 @@ export function SpikesPanel({
   const periods = useMemo(() => digest?.periods ?? [], [digest]);
   const [chosen, setChosen] = useState<number | null>(null);
   const periodNs = chosen ?? periods[0]?.periodNs ?? 1e9;
-  const [cells, setCells] = useState<HeatmapCells | null>(null);
+  const [allCells, setCells] = useState<HeatmapCells | null>(null);
+  const summary = digest?.comparable;
+  const counted = useMemo(
+    () => (summary ? thresholdFor(summary, thresholdNs, valueKind) : null),
+    [summary, thresholdNs, valueKind],
+  );
+  const cells = useMemo(
+    () =>
+      allCells && counted && summary
+        ? cellsAtOrAbove(
+            allCells,
+            counted.fromNs + kindOffset(summary.offsetNs, valueKind) - summary.offsetNs,
+          )
+        : allCells,
+    [allCells, counted, summary, valueKind],
+  );
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -76,8 +103,7 @@ export function SpikesPanel({
       error={error}
       subtitle={
         <span className="num">
-          {runLabel(run)} · {digest.spikeCount.toLocaleString("en-US")} spikes over{" "}
-          {formatDuration(digest.thresholdNs)}
+          {runLabel(run)} · {counted ? <ThresholdCountText counted={counted} kind={valueKind} /> : null}
         </span>
       }
       actions={
@@ -103,8 +129,8 @@ export function SpikesPanel({
     >
       <HostNoteList host={run.fields.host} periods={periods} />
       <p className="mb-1 text-[12px] text-muted">
-        Each cell: the largest sample in that second at that offset within the period. Click a cell to open it
-        in the timeline.
+        Each cell: the largest overhead in that second at that offset within the period; cells with no sample
+        at or above the threshold are left empty. Click a cell to open it in the timeline.
       </p>
       <div
         className="h-[380px]"
@@ -122,7 +148,7 @@ export function SpikesPanel({
         />
       </div>
       <div className="mt-2 flex flex-wrap items-center gap-1.5 text-[12px]">
-        <span className="text-muted">Hottest cells:</span>
+        <span className="text-muted">Hottest cells (overhead):</span>
         {hottest.map((cell) => (
           <Button
             key={`${cell.second}:${cell.row}`}

@@ -12,14 +12,17 @@ import { Panel } from "../ui/panel";
 import { runLabel } from "../workspace/run-label";
 import { useWorkspace } from "../workspace/workspace-context";
 import { useElementWidth } from "./use-element-width";
-import { ThresholdControl } from "./threshold-control";
+import type { ValueKind } from "@/lib/analysis/value-kind";
+import { ThresholdControl, thresholdAsDuration } from "./threshold-control";
 import { clampWindow, panWindow, windowAround, zoomWindow, type TimeWindow } from "./zoom";
 
 interface Props {
   run: RunEntry | undefined;
   window: TimeWindow | null;
   onWindow: (window: TimeWindow) => void;
+  /** In `valueKind` (duration or overhead), or null for the run's own. */
   thresholdNs: number | null;
+  valueKind: ValueKind;
   onThreshold: (thresholdNs: number | null) => void;
   marker: { ts: number; value: number } | null;
   onMarker: (marker: { ts: number; value: number } | null) => void;
@@ -52,6 +55,7 @@ export function TimelinePanel({
   window: requested,
   onWindow,
   thresholdNs,
+  valueKind,
   onThreshold,
   marker,
   onMarker,
@@ -101,11 +105,13 @@ export function TimelinePanel({
             endNs: end,
             t0: data.t0,
             t1: data.t1,
-            thresholdNs: thresholdNs ?? digest.thresholdNs,
+            thresholdNs: digest.comparable
+              ? thresholdAsDuration(digest.comparable, thresholdNs, valueKind)
+              : digest.thresholdNs,
             marker,
           })
         : timelineOption({ window: null, startNs: 0, endNs: 1, t0: 0, t1: 1, thresholdNs: null }),
-    [data, digest, start, end, thresholdNs, marker],
+    [data, digest, start, end, thresholdNs, valueKind, marker],
   );
 
   // What the chart shows, for tests and the benchmark to wait on.
@@ -284,7 +290,12 @@ export function TimelinePanel({
             Zoom to worst spike
           </Button>
         )}
-        <ThresholdControl digest={digest} thresholdNs={thresholdNs} onThreshold={onThreshold} />
+        <ThresholdControl
+          digest={digest}
+          thresholdNs={thresholdNs}
+          kind={valueKind}
+          onThreshold={onThreshold}
+        />
         <span aria-live="polite" className="text-muted" data-testid="picked">
           {marker ? (
             <>

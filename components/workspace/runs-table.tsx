@@ -145,7 +145,7 @@ export const RunsTable = memo(function RunsTable({
                 "threads",
                 "samples",
                 "span",
-                "max",
+                "max duration",
                 "fingerprint",
                 "",
               ].map((head, i) => (

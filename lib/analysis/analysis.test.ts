@@ -8,8 +8,6 @@ import { firstDifference } from "../summary/testing/first-difference";
 import { encodeSyntheticRun, syntheticSampleBatches } from "../summary/testing/synthetic-trace";
 import {
   buildComparison,
-  formatNs,
-  parseDuration,
   parseStatistic,
   runReport,
   statisticOf,
@@ -108,51 +106,86 @@ describe("buildComparison", () => {
     expect(p99.rows[1].cells[1]).toBe(statisticOf(runs[1].run.summary, "p99"));
   });
 
-  it("adds the study's published tables as rows and exports CSV, Markdown and LaTeX", async () => {
-    const { run: r } = await run("emu-tick", "emulated", "tick", 7_190_000);
-    const table = buildComparison([r], {
+  it("adds the study's maxima in their own columns, once, and exports CSV, Markdown and LaTeX alike", async () => {
+    const idle = await run("emu-tick", "emulated", "tick", 7_190_000);
+    const memory = await run("emu-tick-mem", "emulated", "tick", 5_000_000);
+    memory.run.fields = { ...memory.run.fields, scenario: "memory-load" };
+    const table = buildComparison([idle.run, memory.run], {
       paperRows: ["first comparison"],
       reference: "paper first comparison: emulated",
     });
-    const paper = table.rows.filter((row) => row.source === "paper");
-    expect(paper.map((row) => [row.label, row.cells[0]])).toEqual([
-      ["paper first comparison: bare-machine", 10000],
-      ["paper first comparison: emulated", 7190000],
-      ["paper first comparison: enlightened", 4080000],
+    expect(table.columns.map((c) => c.label)).toEqual([
+      "tick · any scenario",
+      "tick · memory-load",
+      "tick · one-to-all",
     ]);
-    expect(table.rows[0].ratios[0]).toBeCloseTo(table.rows[0].cells[0]! / 7_190_000, 9);
+    const paper = table.rows.filter((row) => row.source === "paper");
+    // The study's value sits once, in its own column, not under each of the runs' scenarios.
+    expect(paper.map((row) => [row.label, ...row.cells])).toEqual([
+      ["paper first comparison: bare-machine", 10000, null, null],
+      ["paper first comparison: emulated", 7190000, null, null],
+      ["paper first comparison: enlightened", 4080000, null, null],
+    ]);
+    expect(table.paperNote).toMatch(/does not say which scenario/);
+    const bare = paper[0];
+    expect(bare.ratios[0]).toBeCloseTo(10_000 / 7_190_000, 9);
 
     const csv = toCsv(table).trim().split("\n");
-    expect(csv[0]).toBe("row,source,tick · one-to-all (ns),tick · one-to-all ratio");
-    expect(csv[2]).toBe("paper first comparison: bare-machine,paper,10000,0.001");
+    expect(csv[0]).toBe(
+      "maximum overhead,source,tick · any scenario (overhead ns),tick · any scenario ratio," +
+        "tick · memory-load (overhead ns),tick · memory-load ratio,tick · one-to-all (overhead ns),tick · one-to-all ratio",
+    );
+    expect(csv[2]).toBe("paper first comparison: bare-machine,paper,10000,0.001,,,,");
     const md = toMarkdown(table);
-    expect(md).toContain("| maximum | tick · one-to-all |");
-    expect(md).toContain("| paper first comparison: emulated | 7.19 ms (×1.00) |");
+    expect(md).toContain(
+      "| maximum overhead | tick · any scenario | tick · memory-load | tick · one-to-all |",
+    );
+    // A bare-machine cell is a thousandth of the reference: its ratio says so instead of ×0.00.
+    expect(md).toContain("| paper first comparison: bare-machine | 10 µs (×0.00139) | – | – |");
+    expect(md).toContain("| paper first comparison: emulated | 7.19 ms (×1) | – | – |");
     const tex = toLatex(table);
-    expect(tex).toContain("\\begin{tabular}{lr}");
-    expect(tex).toContain("paper first comparison: emulated & 7.19 ms ($\\times$1.00) \\\\");
+    expect(tex).toContain("\\begin{tabular}{lrrr}");
+    expect(tex).toContain("paper first comparison: emulated & 7.19 ms ($\\times$1) & -- & -- \\\\");
+  });
+
+  it("shows the study's rows only where the study has the value, and says so", async () => {
+    const tick = await run("emu-tick", "emulated", "tick", 7_190_000);
+    const sw = await run("emu-sw2", "emulated", "switch", 3_530_000, 2);
+    const runs = [tick.run, sw.run];
+    const p99 = buildComparison(runs, { statistic: "p99", paperRows: true });
+    expect(p99.rows.filter((row) => row.source === "paper")).toEqual([]);
+    expect(p99.paperNote).toMatch(/maxima only/);
+
+    const duration = buildComparison(runs, { kind: "duration", paperRows: ["first comparison"] });
+    const at = (label: string) => duration.columns.findIndex((c) => c.label === label);
+    const emulated = duration.rows.find((row) => row.label === "paper first comparison: emulated")!;
+    // Tick maxima are overheads: not shown as durations. Switch maxima are latencies: shown either way.
+    expect(emulated.cells[at("tick · any scenario")]).toBeNull();
+    expect(emulated.cells[at("switch · any scenario · 2 threads")]).toBe(3_530_000);
+    expect(duration.paperNote).toMatch(/tick maxima are overheads/);
+  });
+
+  it("gives duration or overhead as asked, and the same number the Distributions table shows", async () => {
+    const { run: r, truth } = await run("emu-tick", "emulated", "tick", 7_190_000);
+    const both = (kind: "duration" | "overhead") =>
+      buildComparison([r], { kind, statistic: "max" }).rows[0].cells[0];
+    expect(both("duration")).toBe(truth.max.durationNs);
+    expect(both("overhead")).toBe(truth.max.durationNs - r.summary.offsetNs);
+    const p50 = buildComparison([r], { kind: "duration", statistic: "p50" });
+    expect(p50.rows[0].cells[0]).toBe(statisticOf(r.summary, "p50", { kind: "duration" }));
+    expect(p50.rows[0].cells[0]).toBe(percentile(r.summary.histogram, 50));
+    expect(toMarkdown(p50)).toContain("| 50th percentile duration |");
   });
 });
 
 describe("units and statistics", () => {
-  it("parses durations and statistics, and prints durations in readable units", () => {
-    expect(["100us", "1.5ms", "2 s", "750ns", "42", "100µs"].map(parseDuration)).toEqual([
-      1e5, 1.5e6, 2e9, 750, 42, 1e5,
-    ]);
-    expect(parseDuration("fast")).toBeNull();
+  it("parses statistics", () => {
     expect(["max", "p99.9", "50", "p0", "x"].map(parseStatistic)).toEqual([
       "max",
       "p99.9",
       "p50",
       null,
       null,
-    ]);
-    expect([999_996, 8_013, 430, 7_190_000, NaN].map(formatNs)).toEqual([
-      "1.00 ms",
-      "8.01 µs",
-      "430 ns",
-      "7.19 ms",
-      "–",
     ]);
   });
 });

@@ -1,13 +1,16 @@
 /**
  * A comparison table like the study's: rows by environment, columns by test, scenario and thread
- * count, the chosen statistic in each cell (the maximum by default: overhead for tick runs, latency
- * for switch runs) and each cell's ratio to a reference row. The study's published tables can be
- * added as rows; they give only maxima, so their cells are empty for any other statistic.
+ * count, the chosen statistic of the chosen kind (duration or overhead: value-kind.ts) in each cell,
+ * and each cell's ratio to a reference row. The study's published tables can be added as rows where
+ * the study has the value: maxima only; tick maxima are overheads; switch maxima are latencies (the
+ * same as duration or overhead). Its tables do not say which scenario they were measured in, so its
+ * values sit in their own "any scenario" columns, never repeated under each of the runs' scenarios.
  */
 import type { RunFields } from "../format/manifest";
 import type { RunSummary } from "../summary";
 import { PAPER_TABLES, type PaperTable } from "./paper-hyperv-2013";
 import { statisticOf, type Statistic } from "./statistic";
+import type { ValueKind } from "./value-kind";
 
 export interface ComparedRun {
   id: string;
@@ -38,6 +41,11 @@ export interface ComparisonRow {
 
 export interface Comparison {
   statistic: Statistic;
+  kind: ValueKind;
+  /** For the `above` statistic: the threshold (chosen kind), or null for each run's own. */
+  thresholdNs: number | null;
+  /** When the study's rows were asked for: what of the study is shown, and why the rest is not. */
+  paperNote: string | null;
   columns: ComparisonColumn[];
   rows: ComparisonRow[];
   /** Label of the reference row, or null. */
@@ -46,6 +54,10 @@ export interface Comparison {
 
 export interface ComparisonOptions {
   statistic?: Statistic;
+  /** Overhead by default, as the study's tables. */
+  kind?: ValueKind;
+  /** For the `above` statistic: the threshold in the chosen kind; null or absent for each run's own. */
+  thresholdNs?: number | null;
   /** The reference row: an environment (or a row label such as "paper first comparison: bare-machine"). */
   reference?: string;
   /** Add the study's tables as rows: true for all, or the tables' names ("first comparison", …). */
@@ -66,8 +78,16 @@ function columnOf(test: string, scenario: string | null, threads: number | null)
   };
 }
 
-function paperValue(table: PaperTable, environment: string, column: ComparisonColumn): number | null {
-  if (table.test !== column.test) return null;
+/** The study's value for a cell: only in its own (scenario-less) columns, only where it has the value. */
+function paperValue(
+  table: PaperTable,
+  environment: string,
+  column: ComparisonColumn,
+  statistic: Statistic,
+  kind: ValueKind,
+): number | null {
+  if (table.test !== column.test || column.scenario !== null || statistic !== "max") return null;
+  if (table.metric === "max_tick_overhead_ns" && kind !== "overhead") return null;
   const row = table.rows[environment];
   if (row === undefined) return null;
   if (typeof row === "number") return row;
@@ -76,6 +96,8 @@ function paperValue(table: PaperTable, environment: string, column: ComparisonCo
 
 export function buildComparison(runs: ComparedRun[], options: ComparisonOptions = {}): Comparison {
   const statistic = options.statistic ?? "max";
+  const kind = options.kind ?? "overhead";
+  const thresholdNs = options.thresholdNs ?? null;
   const columns = new Map<string, ComparisonColumn>();
   const byRow = new Map<string, Map<string, { value: number; ids: string[] }>>();
   for (const run of runs) {
@@ -85,7 +107,7 @@ export function buildComparison(runs: ComparedRun[], options: ComparisonOptions 
     const environment = run.fields.environment ?? "unknown";
     const row = byRow.get(environment) ?? new Map();
     byRow.set(environment, row);
-    const value = statisticOf(run.summary, statistic);
+    const value = statisticOf(run.summary, statistic, { kind, thresholdNs });
     const held = row.get(column.key);
     if (!held) row.set(column.key, { value, ids: [run.id] });
     else {
@@ -93,26 +115,30 @@ export function buildComparison(runs: ComparedRun[], options: ComparisonOptions 
       if (value > held.value) held.value = value;
     }
   }
-  // The study's switch tables have 2 and 1000 threads: show those columns even without runs.
-  const paperTables =
+  const askedTables =
     options.paperRows === true
       ? PAPER_TABLES
       : Array.isArray(options.paperRows)
         ? PAPER_TABLES.filter((t) => (options.paperRows as string[]).includes(t.name))
         : [];
+  // The study publishes maxima only: for any other statistic it has no row to show.
+  const paperTables = statistic === "max" ? askedTables : [];
+  const testsShown = new Set([...columns.values()].map((c) => c.test));
+  // The study's own columns (no scenario; switch at 2 and 1000 threads) for the tests the runs have.
+  for (const table of paperTables) {
+    if (testsShown.size && !testsShown.has(table.test)) continue;
+    const threads = table.test === "switch" ? [2, 1000] : [null];
+    for (const n of threads) {
+      const column = columnOf(table.test, null, n);
+      columns.set(column.key, column);
+    }
+  }
   const orderedColumns = [...columns.values()].sort(
     (a, b) =>
       a.test.localeCompare(b.test) ||
       (a.scenario ?? "").localeCompare(b.scenario ?? "") ||
       (a.threads ?? 0) - (b.threads ?? 0),
   );
-  if (paperTables.length && orderedColumns.length === 0) {
-    orderedColumns.push(
-      columnOf("tick", null, null),
-      columnOf("switch", null, 2),
-      columnOf("switch", null, 1000),
-    );
-  }
   const environments = [...byRow.keys()].sort((a, b) => {
     const ia = ENVIRONMENT_ORDER.indexOf(a);
     const ib = ENVIRONMENT_ORDER.indexOf(b);
@@ -138,10 +164,9 @@ export function buildComparison(runs: ComparedRun[], options: ComparisonOptions 
         label: `paper ${name}: ${environment}`,
         environment,
         source: "paper",
-        cells: orderedColumns.map((c) =>
-          statistic === "max"
-            ? (tables.map((t) => paperValue(t, environment, c)).find((v) => v !== null) ?? null)
-            : null,
+        cells: orderedColumns.map(
+          (c) =>
+            tables.map((t) => paperValue(t, environment, c, statistic, kind)).find((v) => v !== null) ?? null,
         ),
         ratios: [],
         runIds: orderedColumns.map(() => []),
@@ -157,8 +182,27 @@ export function buildComparison(runs: ComparedRun[], options: ComparisonOptions 
   for (const row of rows) {
     row.ratios = row.cells.map((v, i) => {
       const ref = reference?.cells[i];
-      return v === null || ref === null || ref === undefined || ref === 0 ? null : v / ref;
+      // A ratio of values at or under zero (an overhead below the baseline) means nothing.
+      return v === null || ref === null || ref === undefined || !(ref > 0) || v < 0 ? null : v / ref;
     });
   }
-  return { statistic, columns: orderedColumns, rows, reference: reference?.label ?? null };
+  return {
+    statistic,
+    kind,
+    thresholdNs,
+    paperNote: askedTables.length ? paperNoteFor(statistic, kind) : null,
+    columns: orderedColumns,
+    rows,
+    reference: reference?.label ?? null,
+  };
+}
+
+function paperNoteFor(statistic: Statistic, kind: ValueKind): string {
+  if (statistic !== "max")
+    return "The study publishes maxima only: its rows are shown when the statistic is the maximum.";
+  const scenario =
+    "The study does not say which scenario each table was measured in: its values have their own “any scenario” columns.";
+  if (kind !== "overhead")
+    return `The study's tick maxima are overheads: they are shown when overhead is chosen; its switch maxima are latencies. ${scenario}`;
+  return `The study's maxima: tick overhead and switch latency. ${scenario}`;
 }

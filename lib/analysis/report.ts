@@ -5,7 +5,8 @@
  */
 import { describeProblem, type FormatProblem } from "../format/errors";
 import type { RunFields } from "../format/manifest";
-import { overheadPercentile, type RunSummary } from "../summary";
+import type { RunSummary } from "../summary";
+import { statisticOf } from "./statistic";
 
 export const REPORT_PERCENTILES = ["50", "90", "99", "99.9", "99.99", "99.999"] as const;
 
@@ -44,7 +45,10 @@ export function runReport(
   errors: FormatProblem[] = [],
 ): RunReport {
   const percentiles = Object.fromEntries(
-    REPORT_PERCENTILES.map((p) => [p, summary ? int(overheadPercentile(summary, Number(p))) : null]),
+    REPORT_PERCENTILES.map((p) => [
+      p,
+      summary ? int(statisticOf(summary, `p${p}`, { kind: "overhead" })) : null,
+    ]),
   ) as RunReport["percentiles_ns"];
   return {
     id: run.id,
@@ -57,7 +61,7 @@ export function runReport(
     span_ns: summary ? int(summary.spanNs) : null,
     baseline_ns: summary && summary.kind === "samples" ? int(summary.baseline.ns) : null,
     max_duration_ns: summary ? int(summary.max.durationNs) : null,
-    max_overhead_ns: summary ? int(summary.max.durationNs - summary.offsetNs) : null,
+    max_overhead_ns: summary ? int(statisticOf(summary, "max", { kind: "overhead" })) : null,
     max_at_ts_ns: summary ? int(summary.max.ts) : null,
     percentiles_ns: percentiles,
     tick: summary?.tick

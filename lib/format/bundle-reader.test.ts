@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { zipSync, strToU8 } from "fflate";
-import { encodeSyntheticRun } from "../summary/testing/synthetic-trace";
+import { encodeSyntheticRun } from "./testing/synthetic-trace";
 import { openBundle, readFileListBundle, readZipBundle, type Bundle } from "./bundle-reader";
 import { folderEntries, openPathAsBundle } from "./node-source";
 import { readBundle } from "./bundle-reader";

@@ -1,5 +1,5 @@
 /**
- * Writing result bundles (shared/design/bundle-format.md) from Node: a folder of run files plus
+ * Writing result bundles (docs/bundle-format.md) from Node: a folder of run files plus
  * manifest.json, made atomically (built under a temporary name beside the target, renamed at the end),
  * and a zip of such a folder. Node-only: the CLI and the server use it, the browser never imports it.
  */

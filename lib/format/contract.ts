@@ -1,4 +1,4 @@
-/** Names and limits fixed by shared/design/bundle-format.md, version 1. */
+/** Names and limits fixed by docs/bundle-format.md, version 1. */
 
 export const BUNDLE_FORMAT = "latency-bundle";
 export const BUNDLE_VERSION = 1;

@@ -3,7 +3,7 @@
  * bucket's lower bound) and `count`, both integers. Small, so it is read whole.
  */
 import { tableFromIPC, Type } from "apache-arrow";
-import { sequentialReader, toRandomAccess, type ByteSourceInput } from "./byte-source";
+import { readAllBytes, sequentialReader, toRandomAccess, type ByteSourceInput } from "./byte-source";
 import { COLUMN } from "./contract";
 import { FormatError } from "./errors";
 import { readRunHeader, type RunHeader } from "./run-reader";
@@ -17,20 +17,7 @@ export interface HistogramRun {
 async function allBytes(input: ByteSourceInput): Promise<Uint8Array> {
   const random = toRandomAccess(input);
   if (random) return random.read(0, random.size);
-  const reader = sequentialReader(input);
-  const parts: Uint8Array[] = [];
-  for (;;) {
-    const chunk = await reader.read(1 << 20);
-    if (!chunk.byteLength) break;
-    parts.push(chunk);
-  }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
+  return readAllBytes(sequentialReader(input).rest());
 }
 
 export async function readHistogramRun(input: ByteSourceInput, file: string): Promise<HistogramRun> {

@@ -5,7 +5,7 @@ import { COLUMN, META } from "./contract";
 import { FormatError } from "./errors";
 import { encodeRunFile } from "./run-writer";
 import { openRun, readBatchesAt, readRunBatches, readRunHeader, type SampleBatch } from "./run-reader";
-import { encodeSyntheticRun, syntheticSampleBatches } from "../summary/testing/synthetic-trace";
+import { encodeSyntheticRun, syntheticSampleBatches } from "./testing/synthetic-trace";
 
 async function readAll(
   source: Parameters<typeof readRunBatches>[0],

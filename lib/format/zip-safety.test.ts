@@ -1,6 +1,6 @@
 import { zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
-import { craftZip } from "../store/testing/craft-zip";
+import { craftZip } from "./testing/craft-zip";
 import { FormatError } from "./errors";
 import { pathProblem, readZipEntries, type ZipSafetyLimits } from "./zip-safety";
 

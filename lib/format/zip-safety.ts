@@ -236,7 +236,6 @@ function checkEntry(entry: CentralEntry, file: string, limits: ZipSafetyLimits):
   const fail = (expected: string, found: string) => {
     throw new FormatError({ file, field: entry.name, expected, found });
   };
-  checkEntryPath(file, entry.name);
   const kind = entryKind(entry);
   if (kind !== "file" && kind !== "directory") fail("a regular file or folder", kind);
   if (entry.flags & 0x1) fail("an unencrypted entry", "an encrypted one");
@@ -281,13 +280,16 @@ async function locateData(read: ReadAt, entry: CentralEntry, file: string): Prom
 
 /**
  * Lists the files of a zip archive of `size` bytes after checking all of it against `limits`.
- * Folders are left out (they are implied by the paths). Throws a `FormatError` naming the entry.
+ * Folders are left out (they are implied by the paths). Throws a `FormatError` naming the entry; an
+ * entry whose path breaks the rules (`pathProblem`) too, unless `onUnsafePath` is given: then it is
+ * told about it and the entry is left out (a reader that unpacks nothing can show the rest).
  */
 export async function readZipEntries(
   read: ReadAt,
   size: number,
   file: string,
   limits: ZipSafetyLimits,
+  onUnsafePath?: (name: string, problem: string) => void,
 ): Promise<ZipEntry[]> {
   const directory = await readDirectoryLocation(read, size, file);
   if (directory.entries > limits.maxEntries)
@@ -312,6 +314,12 @@ export async function readZipEntries(
   const files: (ZipEntry & { localOffset: number })[] = [];
   let unpacked = 0;
   for (const entry of central) {
+    const problem = pathProblem(entry.name);
+    if (problem && onUnsafePath) {
+      onUnsafePath(entry.name, problem);
+      continue;
+    }
+    checkEntryPath(file, entry.name);
     checkEntry(entry, file, limits);
     const key = entry.name.replace(/\/$/, "").toLowerCase();
     if (seen.has(key))

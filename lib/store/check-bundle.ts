@@ -1,5 +1,6 @@
-import { lstat, mkdir, readdir, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
+import type { BundleEntries } from "../format/bundle-entries";
 import { readBundle, type Bundle } from "../format/bundle-reader";
 import { MANIFEST_FILE } from "../format/contract";
 import { FormatError, type FormatProblem } from "../format/errors";
@@ -9,7 +10,9 @@ import { folderEntries, openFileSource } from "../format/node-source";
 import { openRun } from "../format/run-reader";
 import { encodeSummary, summarizeRun } from "../summary";
 import type { BundleChecker } from "./ingest";
+import { derivedBudget } from "./limits";
 import type { StreamedSummary } from "./streamed-summary";
+import { UploadError } from "./upload-error";
 
 /** One run as GET /api/bundles/{id} describes it. */
 export interface IndexedRun {
@@ -99,20 +102,99 @@ async function summarize(
   }
 }
 
+/** Where the served manifest names a summary written at `summaries/…` of the derived area. */
+const servedSummaryPath = (path: string) => `${SERVER_SUMMARIES}/${path.replace(/^summaries\//, "")}`;
+
+/** The bundle's entries with each file opened once, however many runs name it. */
+function openingOnce(entries: BundleEntries): BundleEntries {
+  const opened = new Map<string, ReturnType<BundleEntries["open"]>>();
+  return {
+    names: () => entries.names(),
+    size: (name) => entries.size(name),
+    open(name) {
+      let source = opened.get(name);
+      if (!source) opened.set(name, (source = entries.open(name)));
+      return source;
+    },
+    close: async () => entries.close?.(),
+  };
+}
+
+/** Refuses a manifest naming more runs than the limit, before any run is opened. */
+async function requireRunLimit(manifestPath: string, maxRuns: number): Promise<number> {
+  let text: string;
+  try {
+    text = await readFile(manifestPath, "utf8");
+  } catch {
+    return 0; // no manifest: readBundle says so
+  }
+  let runs: unknown;
+  try {
+    runs = (JSON.parse(text) as { runs?: unknown } | null)?.runs;
+  } catch {
+    return Buffer.byteLength(text); // not JSON: readBundle says where
+  }
+  if (Array.isArray(runs) && runs.length > maxRuns)
+    throw new UploadError(413, {
+      message: `A bundle may name at most ${maxRuns} runs (TICKSCOPE_MAX_RUNS); this manifest names ${runs.length}.`,
+      file: MANIFEST_FILE,
+      field: "runs",
+      expected: `at most ${maxRuns} runs`,
+      found: `${runs.length} runs`,
+    });
+  return Buffer.byteLength(text);
+}
+
+/** Writes the derived files of one upload, refusing (413) once they outgrow `derivedBudget`. */
+class DerivedWriter {
+  written = 0;
+  samples = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly manifestBytes: number,
+  ) {}
+
+  async write(path: string, bytes: Uint8Array | string): Promise<number> {
+    const size = typeof bytes === "string" ? Buffer.byteLength(bytes) : bytes.byteLength;
+    const budget = derivedBudget(this.samples, this.manifestBytes);
+    if (this.written + size > budget)
+      throw new UploadError(413, {
+        message:
+          `What the server derives from this bundle (summaries, manifest and index) would exceed ` +
+          `${budget} bytes, its limit for ${this.samples} samples: does the manifest name one run file many times?`,
+        file: MANIFEST_FILE,
+        expected: `derived data of at most ${budget} bytes`,
+        found: `more than ${this.written + size} bytes`,
+      });
+    await writeFile(join(this.dir, path), bytes, { flag: "wx" });
+    this.written += size;
+    return size;
+  }
+}
+
 /**
  * Validates a bundle's files with the reader the CLI and the browser use (lib/format/bundle-reader for
- * the manifest and headers, run-reader for every sample), summarizes every sample run once
- * (lib/summary), and writes the summaries, a manifest naming them, and the bundle's index to
- * `derivedDir`. A run summarized while it arrived (`streamed`, by its path in the bundle) is not read
- * again; one that could not be (null) is read from disk, which reports what is wrong with it.
+ * the manifest and headers, run-reader for every sample), summarizes every sample run file once
+ * (lib/summary; runs naming the same file with the same test share its summary), and writes the
+ * summaries, a manifest naming them, and the bundle's index to `derivedDir`, within `derivedBudget`.
+ * A run summarized while it arrived (`streamed`, by its path in the bundle) is not read again; one
+ * that could not be (null) is read from disk, which reports what is wrong with it.
  */
-export const checkBundle: BundleChecker = async (filesDir, derivedDir, uploadName, streamed) => {
-  const entries = await folderEntries(filesDir);
-  const bundle = await readBundle(entries, uploadName);
-  let served: Manifest;
-  const runs: IndexedRun[] = [];
+export const checkBundle: BundleChecker = async (filesDir, derivedDir, uploadName, { limits, streamed }) => {
   const files = await listFiles(filesDir);
   const root = manifestRoot(files.map((f) => f.path));
+  const manifestBytes = await requireRunLimit(
+    join(filesDir, ...`${root}${MANIFEST_FILE}`.split("/")),
+    limits.maxRuns,
+  );
+  const derived = new DerivedWriter(derivedDir, manifestBytes);
+  const bundle = await readBundle(openingOnce(await folderEntries(filesDir)), uploadName);
+  let served: Manifest;
+  const runs: IndexedRun[] = [];
+  /** Summaries written, by run file, test and CONFIG_HZ: the path and the summary. */
+  const summarized = new Map<string, { path: string; summary: StreamedSummary; size: number }>();
+  const histograms = new Set<string>();
   try {
     rejectProblems(bundle);
     await mkdir(join(derivedDir, "summaries"), { recursive: true });
@@ -122,8 +204,11 @@ export const checkBundle: BundleChecker = async (filesDir, derivedDir, uploadNam
       const base = { id: run.id, file: run.file, test: run.test ?? null, size, fields: run.fields };
       const problems = run.header?.problems ?? [];
       if (run.kind === "histogram") {
-        const source = await openFileSource(path);
-        await readHistogramRun(source, run.file).finally(() => source.close());
+        if (!histograms.has(run.file)) {
+          const source = await openFileSource(path);
+          await readHistogramRun(source, run.file).finally(() => source.close());
+          histograms.add(run.file);
+        }
         runs.push({
           ...base,
           kind: "histogram",
@@ -135,50 +220,56 @@ export const checkBundle: BundleChecker = async (filesDir, derivedDir, uploadNam
         });
         continue;
       }
-      const early = await streamed?.get(run.file);
       const hz = declaredHz(run.fields, bundle.manifest);
-      const summary =
-        early && early.test === run.test && early.hz === hz
-          ? early
-          : await summarize(path, run.file, run.test, hz);
-      const summaryPath = `summaries/${i}.bin`;
-      await writeFile(join(derivedDir, summaryPath), summary.encoded, { flag: "wx" });
+      const key = JSON.stringify([run.file, run.test ?? null, hz]);
+      let done = summarized.get(key);
+      if (!done) {
+        const early = await streamed?.get(run.file);
+        const summary =
+          early && early.test === run.test && early.hz === hz
+            ? early
+            : await summarize(path, run.file, run.test, hz);
+        derived.samples += summary.count;
+        const summaryPath = `summaries/${i}.bin`;
+        done = { path: summaryPath, summary, size: await derived.write(summaryPath, summary.encoded) };
+        summarized.set(key, done);
+      }
       runs.push({
         ...base,
         kind: "samples",
-        summary: summaryPath,
-        count: summary.count,
-        spanNs: summary.spanNs,
-        max: summary.max,
+        summary: done.path,
+        count: done.summary.count,
+        spanNs: done.summary.spanNs,
+        max: done.summary.max,
         problems,
       });
     }
     const manifest = bundle.manifest!;
     served = {
       ...manifest,
-      runs: manifest.runs.map((run, i) =>
-        runs[i].summary ? { ...run, summary: `${SERVER_SUMMARIES}/${i}.bin` } : run,
-      ),
+      runs: manifest.runs.map((run, i) => {
+        const summary = runs[i].summary;
+        return summary ? { ...run, summary: servedSummaryPath(summary) } : run;
+      }),
     };
   } finally {
     await bundle.close();
   }
 
   const text = JSON.stringify(served, null, 2);
-  await writeFile(join(derivedDir, MANIFEST_FILE), text, { flag: "wx" });
+  await derived.write(MANIFEST_FILE, text);
   const open: BundleIndex["open"] = [
     { path: `${root}${MANIFEST_FILE}`, url: `derived/${MANIFEST_FILE}`, size: Buffer.byteLength(text) },
   ];
   for (const file of files)
     if (file.path !== `${root}${MANIFEST_FILE}` && !file.path.startsWith(`${root}${SERVER_SUMMARIES}/`))
       open.push({ path: file.path, url: `files/${file.path}`, size: file.size });
-  for (const [i, run] of runs.entries())
-    if (run.summary)
-      open.push({
-        path: `${root}${SERVER_SUMMARIES}/${i}.bin`,
-        url: `derived/${run.summary}`,
-        size: (await lstat(join(derivedDir, run.summary))).size,
-      });
+  for (const { path, size } of summarized.values())
+    open.push({
+      path: `${root}${servedSummaryPath(path)}`,
+      url: `derived/${path}`,
+      size,
+    });
   const index: BundleIndex = {
     title: bundle.manifest!.title ?? null,
     manifest: bundle.manifest!,
@@ -186,5 +277,5 @@ export const checkBundle: BundleChecker = async (filesDir, derivedDir, uploadNam
     files,
     open,
   };
-  await writeFile(join(derivedDir, INDEX_FILE), JSON.stringify(index));
+  await derived.write(INDEX_FILE, JSON.stringify(index));
 };

@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import { FormatError } from "../format/errors";
+import { LENGTH_HEADER } from "./content-length";
 import { parseRange } from "./http-range";
 import type { StoredFile } from "./store";
 import { UploadError, type ErrorDetail } from "./upload-error";
@@ -22,9 +23,17 @@ export function notFound(what: string): Response {
   });
 }
 
+/** A full disk is logged once, not once per refused upload, until an upload is stored again. */
+const storage = { fullLogged: false };
+
+/** An upload was stored: the next full disk is news again. */
+export function storageWritable(): void {
+  storage.fullLogged = false;
+}
+
 /**
  * Turns any error into a response: bad input says what and where (4xx); anything else is logged here
- * and answered with a generic 500, never a stack trace.
+ * and answered with a generic 500, never a stack trace. A full disk is a 507, logged once.
  */
 export function errorResponse(error: unknown, context: string): Response {
   if (error instanceof UploadError) return jsonError(error.status, error.detail);
@@ -35,6 +44,17 @@ export function errorResponse(error: unknown, context: string): Response {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (code === "ECONNRESET" || code === "ABORT_ERR" || (error as Error | null)?.name === "AbortError")
     return jsonError(400, { message: "The upload was interrupted before it ended." });
+  if (code === "ENOSPC" || code === "EDQUOT") {
+    if (!storage.fullLogged)
+      console.error(
+        `[tickscope] ${context}: the server's storage is full (${code}); refusing uploads until it has room`,
+      );
+    storage.fullLogged = true;
+    return jsonError(507, {
+      message:
+        "The upload was refused: the server's storage is full. Retrying will not help until space is freed.",
+    });
+  }
   console.error(`[tickscope] ${context}:`, error);
   return jsonError(500, { message: "The server failed on this request; it is logged. Please try again." });
 }
@@ -61,8 +81,11 @@ export function serveFile(request: Request, file: StoredFile, path: string): Res
     "Content-Type": contentTypeOf(path),
     "Content-Disposition": "attachment",
   };
-  const ifNoneMatch = request.headers.get("if-none-match");
-  if (ifNoneMatch && ifNoneMatch.split(",").some((tag) => tag.trim().replace(/^W\//, "") === file.etag))
+  const ifNoneMatch = request.headers.get("if-none-match")?.trim();
+  if (
+    ifNoneMatch === "*" ||
+    ifNoneMatch?.split(",").some((tag) => tag.trim().replace(/^W\//, "") === file.etag)
+  )
     return new Response(null, { status: 304, headers });
   const ifRange = request.headers.get("if-range");
   const range = ifRange && ifRange !== file.etag ? null : parseRange(request.headers.get("range"), file.size);
@@ -78,6 +101,7 @@ export function serveFile(request: Request, file: StoredFile, path: string): Res
   const end = range?.end ?? file.size - 1;
   const length = file.size === 0 ? 0 : end - start + 1;
   headers["Content-Length"] = String(length);
+  headers[LENGTH_HEADER] = String(length);
   if (range) headers["Content-Range"] = `bytes ${start}-${end}/${file.size}`;
   const status = range ? 206 : 200;
   if (request.method === "HEAD" || length === 0) return new Response(null, { status, headers });

@@ -13,17 +13,18 @@ import { UploadError } from "./upload-error";
 import type { StreamedSummary } from "./streamed-summary";
 import { streamRunSummary, summarizeZipEntry, type StreamedRun } from "./summary-thread";
 import { limitBytes, writeChunks, type WrittenFile } from "./write-chunks";
-import { listZipFile, zipEntryChunks } from "./zip-entries";
+import { listZipFile, zipEntryChunks } from "./unpack-zip";
 
 /**
- * What the server derives from a bundle's files once, at upload: written to the blob's derived/ area.
- * `streamed` holds the summaries of runs computed while they arrived, by their path in the bundle.
+ * What the server derives from a bundle's files once, at upload: written to the blob's derived/ area,
+ * within the limits. `streamed` holds the summaries of runs computed while they arrived, by their path
+ * in the bundle.
  */
 export type BundleChecker = (
   filesDir: string,
   derivedDir: string,
   uploadName: string,
-  streamed?: ReadonlyMap<string, Promise<StreamedSummary | null>>,
+  options: { limits: UploadLimits; streamed?: ReadonlyMap<string, Promise<StreamedSummary | null>> },
 ) => Promise<void>;
 
 export interface IncomingUpload {
@@ -120,6 +121,11 @@ async function unpackZip(
   return files;
 }
 
+/** A file's bytes, opened only when they are read (a stream opened and never read holds its descriptor). */
+async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
+  yield* createReadStream(path, { highWaterMark: 1 << 20 });
+}
+
 async function oneRunBundle(
   body: AsyncIterable<Uint8Array>,
   staging: Staging,
@@ -160,12 +166,7 @@ async function fromMultipart(
   if (only && /\.zip$/i.test(only[0]))
     return unpackZip(join(partsDir, only[0]), only[1].size, staging, only[0], limits, streamed);
   if (only && /\.arrows?$/i.test(only[0]))
-    return oneRunBundle(
-      createReadStream(join(partsDir, only[0]), { highWaterMark: 1 << 20 }),
-      staging,
-      only[0],
-      streamed,
-    );
+    return oneRunBundle(fileChunks(join(partsDir, only[0])), staging, only[0], streamed);
   await rm(join(staging.root, "files"), { recursive: true });
   await mkdir(partsDir, { recursive: true });
   await rename(partsDir, join(staging.root, "files"));
@@ -230,12 +231,7 @@ export async function ingestUpload(upload: IncomingUpload, options: IngestOption
           expected: "a non-empty body",
         });
       if (kind === "arrow") {
-        files = await oneRunBundle(
-          createReadStream(uploadPath, { highWaterMark: 1 << 20 }),
-          staging,
-          upload.filename,
-          streamed,
-        );
+        files = await oneRunBundle(fileChunks(uploadPath), staging, upload.filename, streamed);
       } else if (kind === "zip" || ZIP_TYPES.has(type)) {
         files = await unpackZip(uploadPath, received.size, staging, name, limits, streamed);
       } else {
@@ -250,7 +246,10 @@ export async function ingestUpload(upload: IncomingUpload, options: IngestOption
     const sha256 = bundleContentHash(await hashedManifest(files, staging));
     if (!(await store.hasBlob(sha256))) {
       const summaries = new Map([...streamed].map(([path, run]) => [path, run.result]));
-      await options.check(join(staging.root, "files"), join(staging.root, "derived"), name, summaries);
+      await options.check(join(staging.root, "files"), join(staging.root, "derived"), name, {
+        limits,
+        streamed: summaries,
+      });
     }
     return await store.commit(staging, sha256);
   } finally {

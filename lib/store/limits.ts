@@ -10,6 +10,8 @@ export interface UploadLimits {
   maxUnpackedBytes: number;
   /** Largest unpacked/packed size ratio, for the whole archive and for each entry (zip bombs). */
   maxExpansionRatio: number;
+  /** Most runs one bundle's manifest may name (413 past it). */
+  maxRuns: number;
 }
 
 const GIB = 1024 ** 3;
@@ -20,6 +22,7 @@ export const DEFAULT_LIMITS: UploadLimits = {
   maxEntryBytes: 4 * GIB,
   maxUnpackedBytes: 8 * GIB,
   maxExpansionRatio: 100,
+  maxRuns: 1000,
 };
 
 /** Entries and archives this small are never held to the expansion ratio: a tiny JSON file compresses well. */
@@ -31,6 +34,7 @@ const ENV: Record<keyof UploadLimits, string> = {
   maxEntryBytes: "TICKSCOPE_MAX_ENTRY_BYTES",
   maxUnpackedBytes: "TICKSCOPE_MAX_UNPACKED_BYTES",
   maxExpansionRatio: "TICKSCOPE_MAX_EXPANSION_RATIO",
+  maxRuns: "TICKSCOPE_MAX_RUNS",
 };
 
 /** Limits from the environment; a value that is not a positive number is reported, not silently ignored. */
@@ -46,3 +50,19 @@ export function readLimits(env: Record<string, string | undefined> = process.env
   }
   return limits;
 }
+
+/**
+ * What the server may derive from one upload (summaries, the served manifest, the index): a fixed
+ * allowance, plus a share per sample summarized and per byte of manifest. A saved summary takes at
+ * most ~150 bytes per sample (lib/summary/codec.ts stores what is used), so an honest bundle stays
+ * far inside this; the bound is what keeps a small upload from writing a large store.
+ */
+export function derivedBudget(samples: number, manifestBytes: number): number {
+  return (
+    DERIVED_BASE_BYTES + DERIVED_BYTES_PER_SAMPLE * samples + DERIVED_BYTES_PER_MANIFEST_BYTE * manifestBytes
+  );
+}
+
+export const DERIVED_BASE_BYTES = 1024 * 1024;
+export const DERIVED_BYTES_PER_SAMPLE = 512;
+export const DERIVED_BYTES_PER_MANIFEST_BYTE = 8;

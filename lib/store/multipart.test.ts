@@ -58,6 +58,22 @@ describe("multipartFiles", () => {
     ).rejects.toThrow(/closing boundary/);
   });
 
+  it.each([
+    ["runs/emu.arrow", "runs"],
+    ["runs", "runs/emu.arrow"],
+    ["a/b/c.arrow", "a/b"],
+  ])("refuses %s and %s: one path a file, the other a folder, both named", async (first, second) => {
+    const form = new FormData();
+    form.append("file", new Blob(["x"]), first);
+    form.append("file", new Blob(["y"]), second);
+    const body = await formBody(form, 1000);
+    const refused = multipartFiles(body.chunks(), multipartBoundary(body.type), dir, DEFAULT_LIMITS);
+    await expect(refused).rejects.toThrow(FormatError);
+    await expect(refused).rejects.toThrow(
+      new RegExp(`"${first}"[^"]*"${second}"|"${second}"[^"]*"${first}"`),
+    );
+  });
+
   it("needs a boundary", () => {
     expect(() => multipartBoundary("multipart/form-data")).toThrow(/boundary/);
     expect(multipartBoundary('multipart/form-data; boundary="a b"')).toBe("a b");

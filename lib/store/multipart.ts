@@ -38,6 +38,23 @@ function parseHeaders(text: string): PartHeaders {
   return { name: param("name"), filename: param("filename") };
 }
 
+function parentFolders(path: string): string[] {
+  const parts = path.split("/");
+  return parts.slice(1).map((_, depth) => parts.slice(0, depth + 1).join("/"));
+}
+
+/** A part whose path is a file another part's path passes through as a folder, or the other way. */
+function fileFolderClash(
+  path: string,
+  files: ReadonlyMap<string, unknown>,
+  folders: ReadonlyMap<string, string>,
+): { file: string; inside: string } | null {
+  const inside = folders.get(path);
+  if (inside) return { file: path, inside };
+  const file = parentFolders(path).find((folder) => files.has(folder));
+  return file ? { file, inside: path } : null;
+}
+
 /**
  * Reads multipart/form-data as it arrives and writes every file part to `filesDir` under the path its
  * file name gives (`manifest.json`, `runs/emu-tick.arrow`): the files of a bundle folder, sent as they
@@ -88,6 +105,8 @@ export async function multipartFiles(
   }
 
   const files = new Map<string, WrittenFile>();
+  /** Every folder the parts' paths pass through, with the first path inside it. */
+  const folders = new Map<string, string>();
   for (;;) {
     await need(2);
     if (pending[0] === 0x2d && pending[1] === 0x2d) break; // "--": the closing delimiter
@@ -137,11 +156,20 @@ export async function multipartFiles(
         expected: "each path once",
         found: "it twice",
       });
+    const clash = fileFolderClash(path, files, folders);
+    if (clash)
+      throw new FormatError({
+        file: "multipart body",
+        field: path,
+        expected: "a path whose folders are not files",
+        found: `"${clash.file}" is a file and the folder of "${clash.inside}"`,
+      });
     if (files.size >= limits.maxEntries)
       throw new UploadError(413, {
         message: `A bundle may hold at most ${limits.maxEntries} files.`,
         expected: `at most ${limits.maxEntries} files`,
       });
+    for (const folder of parentFolders(path)) if (!folders.has(folder)) folders.set(folder, path);
     files.set(path, await writeChunks(filesDir, path, partData()));
   }
   return files;

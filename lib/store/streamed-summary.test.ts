@@ -6,7 +6,7 @@ import { encodeSyntheticRun } from "../summary/testing/synthetic-trace";
 import { ChunkQueue, summarizeStreamedRun, wholeMessages } from "./streamed-summary";
 import { streamRunSummary, summarizeZipEntry } from "./summary-thread";
 import { bytesEntry, writeStoredZip } from "./testing/synthetic";
-import { listZipFile } from "./zip-entries";
+import { listZipFile } from "./unpack-zip";
 import { DEFAULT_LIMITS } from "./limits";
 import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,6 +15,8 @@ import { join } from "node:path";
 async function* chunked(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
   for (let at = 0; at < bytes.byteLength; at += size) yield bytes.slice(at, at + size);
 }
+
+const utf8Junk = new TextEncoder().encode("this is not an Arrow message ".repeat(400));
 
 const options = { samples: 60_000, batchRows: 8_000, test: "tick" as const };
 
@@ -30,6 +32,26 @@ async function fromWholeFile(bytes: Uint8Array, test: string | undefined): Promi
 }
 
 describe("summarizeStreamedRun", () => {
+  it("ends its source when the reader stops early, so the source closes what it opened", async () => {
+    const { bytes } = encodeSyntheticRun(options);
+    const damaged = Uint8Array.from(bytes);
+    damaged.set(utf8Junk, bytes.byteLength >> 1);
+    const notArrow = Uint8Array.from(utf8Junk);
+    for (const input of [damaged, notArrow]) {
+      let closed = false;
+      async function* source() {
+        try {
+          yield* chunked(input, 4096);
+          for (;;) yield new Uint8Array(4096); // more than the reader will ever want
+        } finally {
+          closed = true;
+        }
+      }
+      expect(await summarizeStreamedRun(source(), "run.arrow", undefined)).toBeNull();
+      await expect.poll(() => closed).toBe(true);
+    }
+  });
+
   it("gives the summary read through the footer, byte for byte, whatever the chunk sizes", async () => {
     const { bytes } = encodeSyntheticRun(options);
     const expected = await fromWholeFile(bytes, "tick");

@@ -194,15 +194,15 @@ export async function summarizeStreamedRun(
   release?: (chunk: Uint8Array) => void,
 ): Promise<StreamedSummary | null> {
   const iterator = chunks[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  if (first.done || !readableFromTheStart(first.value)) return null;
-  const replay: AsyncIterable<Uint8Array> = {
-    async *[Symbol.asyncIterator]() {
-      yield first.value;
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
-    },
-  };
   try {
+    const first = await iterator.next();
+    if (first.done || !readableFromTheStart(first.value)) return null;
+    const replay: AsyncIterable<Uint8Array> = {
+      async *[Symbol.asyncIterator]() {
+        yield first.value;
+        for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+      },
+    };
     const run = await openRun(wholeMessages(replay, release), file);
     if (run.header.kind !== "samples") return null;
     const used = test ?? run.header.test;
@@ -212,5 +212,8 @@ export async function summarizeStreamedRun(
     return { test: used, hz, encoded: encodeSummary(summary), count, spanNs, max };
   } catch {
     return null;
+  } finally {
+    // A reader that stopped early leaves the source suspended: end it, so it closes what it opened.
+    void iterator.return?.()?.catch(() => {});
   }
 }

@@ -2,7 +2,7 @@
 import { parentPort } from "node:worker_threads";
 import { ChunkQueue, summarizeStreamedRun, type StreamedSummary } from "./streamed-summary";
 import type { ToWorker } from "./summary-thread";
-import { zipEntryChunks } from "./zip-entries";
+import { zipEntryChunks } from "./unpack-zip";
 
 const port = parentPort!;
 const queues = new Map<number, ChunkQueue>();

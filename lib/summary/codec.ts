@@ -1,29 +1,72 @@
 /**
- * A summary saved next to its run (named in the manifest) and loaded again. Binary: "TKSUM1\0\0", a
+ * A summary saved next to its run (named in the manifest) and loaded again. Binary: "TKSUM2\0\0", a
  * uint32 length, a JSON header in which every typed array is a reference into the body, then the
  * arrays (8-byte aligned). Only pyramid level 0 is stored; the upper levels are rebuilt on load, so a
  * loaded summary equals a fresh one.
+ *
+ * An array that is mostly one fill value (0, or NaN) is stored sparse: its other values and their
+ * indices (one copy for arrays that share them, as a pyramid level's columns do). The pyramid and histogram are allocated at a fixed size however short the run, so this
+ * keeps a saved summary proportional to the samples it holds. TKSUM1 (every array dense) still loads.
  */
 import { buildPyramid, type PyramidLevel } from "./pyramid";
 import type { RunSummary } from "./types";
 import type { LogHistogram } from "./histogram";
 
-const MAGIC = "TKSUM1\0\0";
-type Ref = { $f64: [number, number] };
+const MAGIC = "TKSUM2\0\0";
+const READABLE = new Set([MAGIC, "TKSUM1\0\0"]);
+type DenseRef = { $f64: [at: number, length: number] };
+/**
+ * `n` values at `at`, at the `n` indices stored at `indexAt`; every other element is `fill` (null:
+ * NaN). Arrays with the same indices (a pyramid level's columns) share one copy of them.
+ */
+type SparseRef = { $sparse: [at: number, n: number, length: number, fill: 0 | null, indexAt: number] };
 
-function isRef(value: unknown): value is Ref {
-  return typeof value === "object" && value !== null && "$f64" in value;
+const isDense = (value: object): value is DenseRef => "$f64" in value;
+const isSparse = (value: object): value is SparseRef => "$sparse" in value;
+
+/** The fill value that makes `array` sparse (fewer than half its elements differ), if any. */
+function sparseFill(array: Float64Array): { fill: 0 | null; n: number } | null {
+  let zeros = 0;
+  let nans = 0;
+  for (const value of array) {
+    if (Object.is(value, 0)) zeros++;
+    else if (Number.isNaN(value)) nans++;
+  }
+  const [fill, same] = zeros >= nans ? [0 as const, zeros] : [null, nans];
+  const n = array.length - same;
+  return 2 * n < array.length ? { fill, n } : null;
 }
 
+const sameIndices = (a: Float64Array, b: Float64Array) =>
+  a.length === b.length && a.every((value, i) => value === b[i]);
+
 export function encodeSummary(summary: RunSummary): Uint8Array {
-  const arrays: Float64Array[] = [];
+  const parts: Float64Array[] = [];
   let at = 0;
+  const append = (part: Float64Array) => {
+    parts.push(part);
+    at += part.length;
+    return at - part.length;
+  };
+  const indexLists: { indices: Float64Array; at: number }[] = [];
   const replacer = (_key: string, value: unknown) => {
     if (value instanceof Float64Array) {
-      arrays.push(value);
-      const ref: Ref = { $f64: [at, value.length] };
-      at += value.length;
-      return ref;
+      const sparse = sparseFill(value);
+      if (!sparse) return { $f64: [append(value), value.length] } satisfies DenseRef;
+      const indices = new Float64Array(sparse.n);
+      const values = new Float64Array(sparse.n);
+      const isFill = sparse.fill === 0 ? (v: number) => Object.is(v, 0) : Number.isNaN;
+      let k = 0;
+      for (let i = 0; i < value.length; i++)
+        if (!isFill(value[i])) {
+          indices[k] = i;
+          values[k++] = value[i];
+        }
+      let shared = indexLists.find((list) => sameIndices(list.indices, indices));
+      if (!shared) indexLists.push((shared = { indices, at: append(indices) }));
+      return {
+        $sparse: [append(values), sparse.n, value.length, sparse.fill, shared.at],
+      } satisfies SparseRef;
     }
     if (typeof value === "number" && !Number.isFinite(value)) return { $num: String(value) };
     return value;
@@ -40,23 +83,31 @@ export function encodeSummary(summary: RunSummary): Uint8Array {
   out.set(header, 12);
   const body = new Float64Array(out.buffer, bodyStart, at);
   let pos = 0;
-  for (const array of arrays) {
-    body.set(array, pos);
-    pos += array.length;
+  for (const part of parts) {
+    body.set(part, pos);
+    pos += part.length;
   }
   return out;
 }
 
+function expand(body: Float64Array, [at, n, length, fill, indexAt]: SparseRef["$sparse"]): Float64Array {
+  const array = new Float64Array(length).fill(fill ?? NaN);
+  for (let k = 0; k < n; k++) array[body[indexAt + k]] = body[at + k];
+  return array;
+}
+
 export function decodeSummary(bytes: Uint8Array, file = "summary"): RunSummary {
-  if (bytes.byteLength < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC)
-    throw new Error(`${file}: expected a tickscope summary (starting with TKSUM1)`);
+  if (bytes.byteLength < 12 || !READABLE.has(new TextDecoder().decode(bytes.subarray(0, 8))))
+    throw new Error(`${file}: expected a tickscope summary (starting with TKSUM2 or TKSUM1)`);
   const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
   const bodyStart = Math.ceil((12 + length) / 8) * 8;
   const aligned = bytes.slice(bodyStart);
   const body = new Float64Array(aligned.buffer, 0, aligned.byteLength / 8);
   const parsed = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + length)), (_key, value) => {
-    if (isRef(value)) return body.slice(value.$f64[0], value.$f64[0] + value.$f64[1]);
-    if (typeof value === "object" && value !== null && "$num" in value) return Number(value.$num);
+    if (typeof value !== "object" || value === null) return value;
+    if (isDense(value)) return body.slice(value.$f64[0], value.$f64[0] + value.$f64[1]);
+    if (isSparse(value)) return expand(body, value.$sparse);
+    if ("$num" in value) return Number(value.$num);
     return value;
   }) as Omit<RunSummary, "pyramid"> & {
     pyramid: { originNs: number; level0: PyramidLevel };

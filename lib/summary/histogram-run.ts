@@ -1,6 +1,6 @@
 /**
  * A summary of a histogram run (cyclictest, oslat): the distribution only. Its maximum is the
- * source's own `max` when it recorded one (bundle-format.md), else the top of the last bucket used.
+ * source's own `max` when it recorded one (docs/bundle-format.md), else the top of the last bucket used.
  */
 import type { HistogramRun } from "../format/histogram-run-reader";
 import { createHistogram, recordValue } from "./histogram";

@@ -18,6 +18,7 @@ describe("view state in the URL", () => {
       statistic: "p99.9",
       reference: "bare-machine",
       paper: true,
+      values: "overhead",
       threshold: 50_000,
       labels: { "k3J9x_aa/emu-tick": "emulated, idle, 1,000 µs" },
     };
@@ -28,8 +29,9 @@ describe("view state in the URL", () => {
 
   it("falls back field by field on tampered or outdated values", () => {
     const view = parseViewState(
-      "v=0&panel=flamegraph&stat=p12&t0=-5&t1=abc&paper=yes&b=ok1,bad<id>&thr=1e400&r=a/b",
+      "v=0&panel=flamegraph&stat=p12&t0=-5&t1=abc&paper=yes&b=ok1,bad<id>&thr=1e400&r=a/b&as=latency",
     );
+    expect(view.values).toBe("duration");
     expect(view.panel).toBe("timeline");
     expect(view.statistic).toBe("max");
     expect(view.from).toBeNull();
@@ -47,6 +49,12 @@ describe("view state in the URL", () => {
     expect(parseViewState("lbl=%7Bnope").labels).toEqual({});
     expect(parseViewState(`lbl=${encodeURIComponent('{"tick":5}')}`).labels).toEqual({});
     expect(parseViewState(`lbl=${encodeURIComponent('["tick"]')}`).labels).toEqual({});
+  });
+
+  it("keeps the choice of duration or overhead and the count-above statistic", () => {
+    const view = parseViewState("as=overhead&stat=above&thr=40000");
+    expect([view.values, view.statistic, view.threshold]).toEqual(["overhead", "above", 40_000]);
+    expect(serializeViewState(view)).toBe("v=1&stat=above&as=overhead&thr=40000");
   });
 
   it("drops a window whose end is not after its start", () => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { VALUE_KINDS, type ValueKind } from "../analysis/value-kind";
 
 /**
  * What a share link holds: the bundles, the runs, the time window, the open panel and the comparison's
@@ -10,7 +11,7 @@ export const VIEW_STATE_VERSION = 1;
 export const PANELS = ["timeline", "tick", "spikes", "distribution", "comparison"] as const;
 export type Panel = (typeof PANELS)[number];
 
-export const STATISTICS = ["max", "p50", "p90", "p99", "p99.9", "p99.99", "p99.999"] as const;
+export const STATISTICS = ["max", "p50", "p90", "p99", "p99.9", "p99.99", "p99.999", "above"] as const;
 export type Statistic = (typeof STATISTICS)[number];
 
 const idList = z
@@ -42,6 +43,9 @@ const fields = {
   statistic: { key: "stat", schema: z.enum(STATISTICS), fallback: "max" as Statistic },
   reference: { key: "ref", schema: z.string().min(1).max(200), fallback: null as string | null },
   paper: { key: "paper", schema: z.enum(["0", "1"]).transform((v) => v === "1"), fallback: false as boolean },
+  /** Duration or overhead, in Distributions, Comparison and the threshold (lib/analysis/value-kind.ts). */
+  values: { key: "as", schema: z.enum(VALUE_KINDS), fallback: "duration" as ValueKind },
+  /** The spike threshold, in the kind `values` names; null for each run's own. */
   threshold: { key: "thr", schema: nanoseconds, fallback: null as number | null },
   labels: { key: "lbl", schema: labelMap, fallback: {} as Record<string, string> },
 } as const;

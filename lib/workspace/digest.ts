@@ -1,29 +1,9 @@
-import { bucketLower } from "../summary/histogram";
+import { histogramBins } from "../analysis/histogram-bins";
 import { percentile, type RunSummary } from "../summary";
 import type { RunDigest } from "./types";
 
 export const DIGEST_PERCENTILES = [50, 90, 99, 99.9, 99.99, 99.999, 100];
-const BINS_PER_DECADE = 24;
 const WORST_SHOWN = 10;
-
-/**
- * The histogram regrouped into log-spaced bins (24 per decade) for drawing: the summary's 128 buckets
- * per power of two are far finer than a chart can show. Bins are keyed by their lower bound.
- */
-export function logBins(counts: Float64Array): { lower: number[]; counts: number[] } {
-  const bins = new Map<number, number>();
-  for (let i = 0; i < counts.length; i++) {
-    if (!counts[i]) continue;
-    const value = Math.max(1, bucketLower(i));
-    const bin = Math.floor(Math.log10(value) * BINS_PER_DECADE);
-    bins.set(bin, (bins.get(bin) ?? 0) + counts[i]);
-  }
-  const keys = [...bins.keys()].sort((a, b) => a - b);
-  return {
-    lower: keys.map((k) => Math.round(10 ** (k / BINS_PER_DECADE))),
-    counts: keys.map((k) => bins.get(k)!),
-  };
-}
 
 /**
  * The summary without what only the worker needs (pyramid, spike list, batch index): still a whole
@@ -57,7 +37,7 @@ export function digestOf(summary: RunSummary): RunDigest {
       p,
       value: p === 100 ? summary.max.durationNs : percentile(summary.histogram, p),
     })),
-    histogram: logBins(summary.histogram.counts),
+    histogram: (({ lower, counts }) => ({ lower, counts }))(histogramBins(summary.histogram)),
     tick: summary.tick
       ? {
           periodNs: summary.tick.periodNs,

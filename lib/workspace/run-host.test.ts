@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
-import { encodeTickRun, tickBundle } from "@/e2e/fixtures/bundles";
+import { encodeTickRun, tickBundle } from "@/lib/format/testing/tick-trace";
 import { offThreadBlobSources, serveRead, type ReadPort } from "./off-thread-reads";
 import type { FromWorker } from "./protocol";
 import { RunHost } from "./run-host";

@@ -1,112 +1,35 @@
-import type { BundleEntries } from "../format/bundle-entries";
 import { readBundle, readZipBundle, type Bundle, type BundleRun } from "../format/bundle-reader";
-import { blobSource, bytesSource, readAllBytes, type RandomAccessSource } from "../format/byte-source";
+import { blobSource, type RandomAccessSource } from "../format/byte-source";
 import { META } from "../format/contract";
-import { describeProblem, FormatError, type FormatProblem } from "../format/errors";
+import { FormatError } from "../format/errors";
 import { readHistogramRun } from "../format/histogram-run-reader";
 import { declaredHz, type RunFields } from "../format/manifest";
-import { openRun, readBatchesAt, type SampleBatch } from "../format/run-reader";
-import {
-  batchesCovering,
-  decodeSummary,
-  evenEdges,
-  heatmap,
-  m4,
-  m4FromSamples,
-  summarizeHistogramRun,
-  SummaryBuilder,
-  type RunSummary,
-} from "../summary";
+import { openRun } from "../format/run-reader";
+import { decodeSummary, summarizeHistogramRun, SummaryBuilder, type RunSummary } from "../summary";
+import { BatchCache } from "./batch-cache";
 import { digestOf } from "./digest";
-import { openUrlSource } from "./http-source";
 import { readAhead } from "./read-ahead";
-import type { FromWorker, SerializedProblem, ToWorker, WorkerJob } from "./protocol";
-import type { ByteSource } from "./sources";
-import type { HeatmapCells, WindowColumns } from "./types";
+import type { FromWorker, ToWorker, WorkerJob } from "./protocol";
+import {
+  baseName,
+  counting,
+  randomAccess,
+  randomAccessOf,
+  sourceEntries,
+  type BlobSourceFactory,
+} from "./run-sources";
+import { heatmapCells, transferables, windowColumns } from "./window-queries";
+import { problemOf, serialized } from "./worker-problems";
 
 export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 
+/** An open run: its summary, and its raw batches on demand. */
 interface OpenRun {
-  key: string;
-  file: string;
-  source: RandomAccessSource;
   summary: RunSummary;
-  /** Decoded record batches, most recently used last: raw windows reuse them while panning. */
-  cache: Map<number, SampleBatch>;
+  batches: BatchCache;
 }
 
-const CACHED_BATCHES = 6;
 const PROGRESS_EVERY_MS = 100;
-
-function problemOf(error: unknown, file: string): SerializedProblem {
-  if (error instanceof FormatError) return { ...error.toJSON() };
-  const message = error instanceof Error ? error.message : String(error);
-  return { file, expected: "a readable run file", found: message, message: `${file}: ${message}` };
-}
-
-function serialized(problem: FormatProblem): SerializedProblem {
-  return { ...problem, message: describeProblem(problem) };
-}
-
-/** A Blob as a random-access source: read in this thread unless the worker gives a better way. */
-export type BlobSourceFactory = (blob: Blob) => RandomAccessSource;
-
-/** A bundle folder given as byte sources (picked Files or URLs), its top folder stripped from the paths. */
-function sourceEntries(files: ByteSource[], blobs: BlobSourceFactory): BundleEntries {
-  const tops = new Set(files.map((f) => (f.name.includes("/") ? f.name.split("/")[0] : "")));
-  const strip = tops.size === 1 && !tops.has("") ? [...tops][0].length + 1 : 0;
-  const byName = new Map(files.map((f) => [f.name.slice(strip), f]));
-  return {
-    names: () => [...byName.keys()],
-    size: (name) => byName.get(name)?.size,
-    open: async (name) => {
-      const file = byName.get(name);
-      return file ? randomAccess(file, blobs) : null;
-    },
-  };
-}
-
-async function randomAccessOf(
-  opened: Awaited<ReturnType<Bundle["open"]>>,
-  file: string,
-): Promise<RandomAccessSource> {
-  if (!opened) throw new FormatError({ file, expected: "a file that is in the bundle" });
-  if ("read" in opened) return opened;
-  // A deflated zip entry streams; raw windows need random access, so it is inflated once into memory.
-  return bytesSource(await readAllBytes(opened));
-}
-
-function baseName(path: string): string {
-  const name = path.slice(path.lastIndexOf("/") + 1);
-  const dot = name.lastIndexOf(".");
-  return dot > 0 ? name.slice(0, dot) : name;
-}
-
-/** A source that counts the bytes read through it, for the progress bar. */
-function counting(source: RandomAccessSource, onRead: (bytes: number) => void): RandomAccessSource {
-  const countedRead =
-    (read: (offset: number, length: number) => Promise<Uint8Array>) =>
-    async (offset: number, length: number) => {
-      const bytes = await read(offset, length);
-      onRead(bytes.byteLength);
-      return bytes;
-    };
-  const { readReused, release } = source;
-  return {
-    size: source.size,
-    read: countedRead((offset, length) => source.read(offset, length)),
-    readReused: readReused && countedRead(readReused.bind(source)),
-    release: release?.bind(source),
-  };
-}
-
-export async function randomAccess(
-  source: ByteSource,
-  blobs: BlobSourceFactory = blobSource,
-): Promise<RandomAccessSource> {
-  if (typeof source.read === "string") return openUrlSource(source.read, source.size);
-  return blobs(source.read);
-}
 
 /**
  * The worker's state and logic, apart from the worker global so that it runs in Node tests too: opens
@@ -128,9 +51,18 @@ export class RunHost {
       case "open":
         return this.open(message.job, message.jobKey);
       case "window":
-        return this.answer(message.runKey, message.seq, () => this.window(message));
+        return this.answer(message.runKey, message.seq, async () => {
+          const run = this.run(message.runKey);
+          const window = await windowColumns(run.summary, run.batches, message);
+          return { type: "window", runKey: message.runKey, seq: message.seq, window };
+        });
       case "heatmap":
-        return this.answer(message.runKey, message.seq, async () => this.heatmap(message));
+        return this.answer(message.runKey, message.seq, async () => ({
+          type: "heatmap",
+          runKey: message.runKey,
+          seq: message.seq,
+          heatmap: heatmapCells(this.run(message.runKey).summary, message),
+        }));
       case "close":
         this.runs.delete(message.runKey);
     }
@@ -256,7 +188,7 @@ export class RunHost {
     fields: RunFields,
     test: string | null,
   ) {
-    this.runs.set(key, { key, file, source, summary, cache: new Map() });
+    this.runs.set(key, { summary, batches: new BatchCache(file, source, summary) });
     this.post({
       type: "progress",
       runKey: key,
@@ -359,134 +291,4 @@ export class RunHost {
     if (!run) throw new Error(`run ${key} is not open in this worker`);
     return run;
   }
-
-  private async rawBatches(run: OpenRun, t0: number, t1: number): Promise<SampleBatch[]> {
-    const wanted = batchesCovering(run.summary, t0, t1);
-    const missing = wanted.filter((entry) => !run.cache.has(entry.index));
-    if (missing.some((entry) => entry.byteOffset === null || entry.byteLength === null))
-      throw new Error(`${run.file}: no batch offsets to fetch a raw window from`);
-    if (missing.length) {
-      const locations = missing.map((entry) => ({
-        index: entry.index,
-        firstRow: entry.firstRow,
-        byteOffset: entry.byteOffset!,
-        byteLength: entry.byteLength!,
-      }));
-      for await (const batch of readBatchesAt(run.source, run.file, locations))
-        run.cache.set(batch.index, batch);
-    }
-    const batches = wanted.map((entry) => {
-      const batch = run.cache.get(entry.index)!;
-      run.cache.delete(entry.index);
-      run.cache.set(entry.index, batch);
-      return batch;
-    });
-    while (run.cache.size > Math.max(CACHED_BATCHES, wanted.length))
-      run.cache.delete(run.cache.keys().next().value!);
-    return batches;
-  }
-
-  private async window(request: Extract<ToWorker, { type: "window" }>): Promise<FromWorker> {
-    const run = this.run(request.runKey);
-    const { t0, t1, columns, rawBelow } = request;
-    const fromPyramid = m4(run.summary, t0, t1, columns, { offsetNs: 0 });
-    let samples = 0;
-    for (let i = 0; i < columns; i++) samples += fromPyramid.count[i];
-    let result: WindowColumns;
-    if (!fromPyramid.rawNeeded && samples > rawBelow) {
-      result = columnsOf(fromPyramid.edges, fromPyramid, t0, t1, "pyramid", samples, null);
-    } else {
-      const batches = await this.rawBatches(run, t0, t1);
-      const edges = evenEdges(t0, t1, columns);
-      const raw = m4FromSamples(batches, edges, 0);
-      let inside = 0;
-      for (let i = 0; i < columns; i++) inside += raw.count[i];
-      result = columnsOf(
-        edges,
-        raw,
-        t0,
-        t1,
-        "raw",
-        inside,
-        inside <= rawBelow ? pointsIn(batches, t0, t1, inside) : null,
-      );
-    }
-    return { type: "window", runKey: request.runKey, seq: request.seq, window: result };
-  }
-
-  private heatmap(request: Extract<ToWorker, { type: "heatmap" }>): FromWorker {
-    const run = this.run(request.runKey);
-    const family = run.summary.periodicSpikes.find((f) => f.periodNs === request.periodNs);
-    const map = heatmap(run.summary, request.periodNs, {
-      columns: request.rows,
-      // The family's spikes a quarter of the way up, so that a phase that wanders does not wrap.
-      phaseNs: family ? (family.phaseNs - family.periodNs / 4 + family.periodNs) % family.periodNs : 0,
-    });
-    let maxValue = 0;
-    for (const value of map.values) if (value > maxValue) maxValue = value;
-    const cells: HeatmapCells = {
-      periodNs: map.periodNs,
-      phaseNs: map.phaseNs,
-      secondStart: map.firstSecond,
-      seconds: map.rows,
-      rows: map.columns,
-      values: map.values,
-      maxValue,
-    };
-    return { type: "heatmap", runKey: request.runKey, seq: request.seq, heatmap: cells };
-  }
-}
-
-function columnsOf(
-  edges: Float64Array,
-  m: { count: Float64Array; min: Float64Array; max: Float64Array; minTs: Float64Array; maxTs: Float64Array },
-  t0: number,
-  t1: number,
-  source: WindowColumns["source"],
-  samples: number,
-  raw: WindowColumns["raw"],
-): WindowColumns {
-  const n = edges.length - 1;
-  return {
-    t0,
-    t1,
-    start: edges.slice(0, n),
-    min: m.min,
-    max: m.max,
-    minTs: m.minTs,
-    maxTs: m.maxTs,
-    count: m.count,
-    raw,
-    source,
-    samples,
-  };
-}
-
-function pointsIn(
-  batches: SampleBatch[],
-  t0: number,
-  t1: number,
-  count: number,
-): { ts: Float64Array; value: Float64Array } {
-  const ts = new Float64Array(count);
-  const value = new Float64Array(count);
-  let k = 0;
-  for (const batch of batches)
-    for (let i = 0; i < batch.ts.length && k < count; i++) {
-      const t = batch.ts[i];
-      if (t < t0 || t >= t1) continue;
-      ts[k] = t;
-      value[k++] = batch.duration[i];
-    }
-  return { ts: ts.subarray(0, k), value: value.subarray(0, k) };
-}
-
-function transferables(message: FromWorker): Transferable[] {
-  if (message.type === "window") {
-    const w = message.window;
-    const arrays = [w.start, w.min, w.max, w.minTs, w.maxTs, w.count, w.raw?.ts, w.raw?.value];
-    return [...new Set(arrays.filter((a): a is Float64Array => !!a).map((a) => a.buffer as ArrayBuffer))];
-  }
-  if (message.type === "heatmap") return [message.heatmap.values.buffer as ArrayBuffer];
-  return [];
 }

@@ -30,7 +30,7 @@ export interface RunDigest {
   /** The few worst samples, worst first. */
   worst: { ts: number; value: number }[];
   percentiles: PercentilePoint[];
-  /** Log-spaced histogram: lower bound of each bin (ns) and its count. */
+  /** Log-spaced histogram of durations (lib/analysis/histogram-bins): lower bound of each bin (ns) and its count. */
   histogram: { lower: number[]; counts: number[] };
   tick: { periodNs: number; phaseNs: number; noTickNs: number; tickNs: number; costNs: number } | null;
   periods: { periodNs: number; phaseNs: number; regularity: number; magnitudeNs: number }[];

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { lstat, mkdir, mkdtemp, readdir, readlink, rm, statfs, writeFile } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -14,7 +15,14 @@ import {
   startServer,
   type RunningServer,
 } from "@/lib/store/testing/server-process";
-import { MALFORMED_UPLOADS, TEST_LIMITS, TOKEN } from "@/lib/store/testing/malformed-uploads";
+import { API_CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from "@/lib/security/headers";
+import {
+  flippedByteZip,
+  MALFORMED_UPLOADS,
+  manyRunsOfOneFile,
+  TEST_LIMITS,
+  TOKEN,
+} from "@/lib/store/testing/malformed-uploads";
 
 // These tests drive the real production server (`next start`) over loopback.
 let server: RunningServer;
@@ -48,6 +56,29 @@ async function upload(
 
 async function bytesOf(response: Response) {
   return new Uint8Array(await response.arrayBuffer());
+}
+
+/**
+ * The server's descriptors on files of its store (under `store`, deleted or not), and on deleted
+ * files anywhere. Modules being loaded come and go; these must not stay.
+ */
+async function descriptors(pid: number, store: string) {
+  const dir = `/proc/${pid}/fd`;
+  const links = await Promise.all((await readdir(dir)).map((fd) => readlink(join(dir, fd)).catch(() => "")));
+  return {
+    store: links.filter((link) => link.startsWith(`${store}/`)).length,
+    deleted: links.filter((link) => link.startsWith("/") && link.endsWith(" (deleted)")).length,
+  };
+}
+
+/** Bytes stored under a folder, every file counted. */
+async function folderBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    total += entry.isDirectory() ? await folderBytes(path) : (await lstat(path)).size;
+  }
+  return total;
 }
 
 describe("POST /api/bundles then GET", () => {
@@ -144,7 +175,6 @@ describe("POST /api/bundles then GET", () => {
     const etag = whole.headers.get("etag")!;
     expect(sha256(await bytesOf(whole))).toBe(sha256(run));
     expect((await fetch(url, { headers: { "if-none-match": etag } })).status).toBe(304);
-    // Next.js drops Content-Length from route handler answers; a client learns the size from Content-Range.
     const head = await fetch(url, { method: "HEAD", headers: { range: "bytes=0-0" } });
     expect([head.status, head.headers.get("content-range")]).toEqual([206, `bytes 0-0/${run.length}`]);
     const stale = await fetch(url, { headers: { range: "bytes=0-9", "if-range": '"other"' } });
@@ -199,6 +229,124 @@ describe("malformed uploads", () => {
 
   it("logged no server error", () => {
     expect(server.stderr()).not.toMatch(/\[tickscope\]/);
+  });
+});
+
+describe("the store under abuse", () => {
+  it("stores a 3 KB zip of 200 runs naming one 500-sample run in kilobytes, summarized once", async () => {
+    const zip = manyRunsOfOneFile(200);
+    expect(zip.length).toBeLessThan(4096);
+    const before = await folderBytes(dataDir);
+    const response = await upload(zip);
+    expect(response.status).toBe(201);
+    const grown = (await folderBytes(dataDir)) - before;
+    expect(grown).toBeLessThan(512 * 1024);
+    const index = await (await fetch(`${server.url}/api/bundles/${(await response.json()).id}`)).json();
+    expect(index.runs).toHaveLength(200);
+    expect(new Set(index.runs.map((run: { summary: string }) => run.summary))).toEqual(
+      new Set(["summaries/0.bin"]),
+    );
+    const summary = await fetch(`${server.url}/api/bundles/${index.id}/derived/summaries/0.bin`);
+    expect(decodeSummary(await bytesOf(summary)).count).toBe(500);
+  });
+
+  it("leaves no descriptor open after 20 uploads whose run entry has a flipped byte", async () => {
+    const zip = flippedByteZip(testBundle(502, 250_000), 125_000);
+    const pid = server.process.pid!;
+    const before = await descriptors(pid, dataDir);
+    for (let i = 0; i < 20; i++) {
+      const response = await upload(zip);
+      expect(response.status).toBe(400);
+      expect((await response.json()).error.message).toMatch(/CRC-32/);
+    }
+    await expect
+      .poll(() => descriptors(pid, dataDir), { timeout: 10_000 })
+      .toEqual({ store: before.store, deleted: 0 });
+  });
+
+  it("answers If-None-Match: * with 304 on an existing file, and sends Content-Length", async () => {
+    const bundle = testBundle(503);
+    const { id } = await (await upload(bundle)).json();
+    const run = bundle.files["runs/emu-tick.arrow"];
+    const url = `${server.url}/api/bundles/${id}/files/runs/emu-tick.arrow`;
+    expect((await fetch(url, { headers: { "if-none-match": "*" } })).status).toBe(304);
+    expect((await fetch(`${url}.missing`, { headers: { "if-none-match": "*" } })).status).toBe(404);
+    const whole = await fetch(url);
+    expect(whole.headers.get("content-length")).toBe(String(run.length));
+    await whole.arrayBuffer();
+    const part = await fetch(url, { headers: { range: "bytes=10-1033" } });
+    expect([part.status, part.headers.get("content-length")]).toEqual([206, "1024"]);
+    await part.arrayBuffer();
+    const head = await fetch(url, { method: "HEAD" });
+    expect(head.headers.get("content-length")).toBe(String(run.length));
+  });
+
+  it("ignores X-Forwarded-Host for share links unless TICKSCOPE_TRUST_PROXY=1", async () => {
+    const response = await upload(testBundle(504), {
+      "x-forwarded-host": "evil.example",
+      "x-forwarded-proto": "https",
+    });
+    const { url } = await response.json();
+    expect(new URL(url).origin).toBe(server.url);
+  });
+
+  it("answers a path with bad percent-encoding with 400 JSON and the security headers", async () => {
+    for (const path of ["/api/bundles/%ff", "/api/bundles/AAAAAAAAAAAAAAAAAAAAAA/files/a%ZZ"]) {
+      const response = await fetch(`${server.url}${path}`);
+      expect(response.status).toBe(400);
+      expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+      for (const [name, value] of Object.entries(SECURITY_HEADERS))
+        expect(response.headers.get(name)).toBe(value);
+      expect(response.headers.get("content-security-policy")).toBe(API_CONTENT_SECURITY_POLICY);
+      expect((await response.json()).error.message).toMatch(/percent-encoding/);
+    }
+  });
+});
+
+describe("a server whose disk is full", () => {
+  let disk: string;
+  let full: RunningServer | null = null;
+  let mounted = false;
+  beforeAll(async () => {
+    disk = await mkdtemp(join(tmpdir(), "tickscope-full-"));
+    const mount = spawnSync("mount", ["-t", "tmpfs", "-o", "size=20m", "tmpfs", disk], { encoding: "utf8" });
+    if (mount.status !== 0) throw new Error(`mounting a 20 MB tmpfs needs root: ${mount.stderr}`);
+    mounted = true;
+    full = await startServer({ TICKSCOPE_DATA_DIR: join(disk, "store") });
+  }, 120_000);
+  afterAll(async () => {
+    await full?.stop();
+    if (mounted) spawnSync("umount", [disk]);
+    await rm(disk, { recursive: true, force: true });
+  });
+
+  it("answers 507, logs it once, leaves nothing behind and keeps serving reads", async () => {
+    const small = testBundle(900);
+    const { id } = await (await upload(small, {}, full!.url)).json();
+    const large = testBundle(901, 30_000);
+    const { bavail, bsize } = await statfs(disk);
+    await writeFile(join(disk, "filler"), new Uint8Array(bavail * bsize - large.zip.length - 256 * 1024));
+
+    const pid = full!.process.pid!;
+    const before = await descriptors(pid, disk);
+    const ids = await readdir(join(disk, "store", "ids"));
+    for (let i = 0; i < 20; i++) {
+      const response = await upload(large, {}, full!.url);
+      expect(response.status).toBe(507);
+      expect((await response.json()).error.message).toMatch(/the server's storage is full/);
+    }
+    expect(full!.stderr().match(/storage is full/g)).toHaveLength(1);
+    expect(await readdir(join(disk, "store", "ids"))).toEqual(ids);
+    expect(await readdir(join(disk, "store", "tmp"))).toEqual([]);
+    await expect
+      .poll(() => descriptors(pid, disk), { timeout: 10_000 })
+      .toEqual({ store: before.store, deleted: 0 });
+
+    const file = await fetch(`${full!.url}/api/bundles/${id}/files/runs/emu-tick.arrow`);
+    expect(sha256(await bytesOf(file))).toBe(sha256(small.files["runs/emu-tick.arrow"]));
+
+    await rm(join(disk, "filler"));
+    expect((await upload(large, {}, full!.url)).status).toBe(201);
   });
 });
 
@@ -354,5 +502,14 @@ describe("npx tickscope upload", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("after the whole suite", () => {
+  it("the server holds no descriptor on a deleted file, and tmp/ is empty", async () => {
+    await expect
+      .poll(() => descriptors(server.process.pid!, dataDir), { timeout: 10_000 })
+      .toEqual({ store: 0, deleted: 0 });
+    await expect.poll(() => readdir(join(dataDir, "tmp"))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { checkBundle } from "@/lib/store/check-bundle";
-import { errorResponse, jsonError } from "@/lib/store/http-responses";
+import { errorResponse, jsonError, storageWritable } from "@/lib/store/http-responses";
 import { ingestUpload } from "@/lib/store/ingest";
 import { requireUploadToken, serverLimits, serverStore } from "@/lib/store/server-config";
 import { publicOrigin, shareUrl } from "@/lib/store/share-url";
@@ -22,6 +22,7 @@ export async function POST(request: Request): Promise<Response> {
       },
       { store: serverStore(), limits: serverLimits(), check: checkBundle },
     );
+    storageWritable();
     const id = record.id;
     return Response.json(
       { id, url: shareUrl(publicOrigin(request), id), api: `/api/bundles/${id}` },

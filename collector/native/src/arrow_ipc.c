@@ -91,10 +91,8 @@ static size_t fb_schema(buf_t *b, const arrow_writer *w) {
   buf_zero(b, 4 * (size_t)w->ncols);
   for (int i = 0; i < w->ncols; i++) {
     fb_field field[] = {
-        {.slot = 0, .size = 4, .kind = FB_OFFSET},
-        {.slot = 1, .size = 1, .value = 0},
-        {.slot = 2, .size = 1, .value = TYPE_INT},
-        {.slot = 3, .size = 4, .kind = FB_OFFSET},
+        {.slot = 0, .size = 4, .kind = FB_OFFSET}, {.slot = 1, .size = 1, .value = 0},
+        {.slot = 2, .size = 1, .value = TYPE_INT}, {.slot = 3, .size = 4, .kind = FB_OFFSET},
         {.slot = 5, .size = 4, .kind = FB_OFFSET},
     };
     size_t ft = fb_table(b, field, 5);

@@ -33,7 +33,7 @@ typedef struct {
   struct arrow_block {
     uint64_t offset, body;
     uint32_t meta_len;
-  } *blocks;
+  } * blocks;
   size_t nblocks, cap_blocks;
 } arrow_writer;
 

@@ -84,6 +84,4 @@ double counter_hz(const counter_info *c, counter_pair a, counter_pair b) {
   return (double)(b.counter - a.counter) * 1e9 / (double)(b.raw_ns - a.raw_ns);
 }
 
-counter_scale counter_scale_for(double hz) {
-  return (counter_scale){(uint64_t)llround(1e9 / hz * 4294967296.0)};
-}
+counter_scale counter_scale_for(double hz) { return (counter_scale){(uint64_t)llround(1e9 / hz * 4294967296.0)}; }

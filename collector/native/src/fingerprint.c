@@ -110,8 +110,8 @@ static void preempt_model(const kernel_config *k, const char *version, const cha
     *source = "preempt= on the kernel command line (PREEMPT_DYNAMIC)";
     return;
   }
-  const char *names[][2] = {{"PREEMPT_NONE", "none"}, {"PREEMPT_VOLUNTARY", "voluntary"},
-                            {"PREEMPT", "full"},      {"PREEMPT_LAZY", "lazy"}};
+  const char *names[][2] = {
+      {"PREEMPT_NONE", "none"}, {"PREEMPT_VOLUNTARY", "voluntary"}, {"PREEMPT", "full"}, {"PREEMPT_LAZY", "lazy"}};
   for (int i = 0; i < 4; i++)
     if (config_yes(k, names[i][0])) {
       *model = names[i][1];

@@ -1,5 +1,6 @@
 /* Load generators for the study's scenarios: `cpu` spins, `memory` copies a buffer larger than the caches
  * (9 MiB by default, as in the study) again and again; one thread per chosen CPU, until stopped. */
+#include <getopt.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "commands.h"
 #include "util.h"
 
 static volatile int stop_load;
@@ -50,31 +52,43 @@ static void *load_thread(void *arg) {
 }
 
 int load_main(int argc, char **argv) {
-  if (argc < 1 || (strcmp(argv[0], "cpu") && strcmp(argv[0], "memory")))
+  if (argc < 2 || (strcmp(argv[1], "cpu") && strcmp(argv[1], "memory")))
     fail_usage("load: expected `load cpu` or `load memory` [--cpus LIST] [--duration T] [--size BYTES]");
-  bool memory = !strcmp(argv[0], "memory");
+  const char *kind = argv[1];
+  bool memory = !strcmp(kind, "memory");
   int ncpu = (int)sysconf(_SC_NPROCESSORS_CONF);
   bool *chosen = calloc((size_t)ncpu, 1);
   int count = 0;
   uint64_t duration = 0, size = 9ull << 20;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-    if (!strcmp(a, "--cpus") && v) {
-      count = parse_cpu_list(v, chosen, ncpu);
-      if (count == -2) fail_usage("--cpus %s: this machine has CPUs 0-%d", v, ncpu - 1);
-      if (count <= 0) fail_usage("--cpus: expected a CPU list such as 0,2-3, found \"%s\"", v);
-      i++;
-    } else if (!strcmp(a, "--duration") && v) {
-      if (!parse_duration_ns(v, &duration) || !duration)
-        fail_usage("--duration: expected a positive duration such as 30s or 1h, found \"%s\"", v);
-      i++;
-    } else if (!strcmp(a, "--size") && v) {
-      if (!parse_size(v, &size) || size < 4096) fail_usage("--size: expected a size such as 9MiB, found \"%s\"", v);
-      i++;
-    } else {
-      fail_usage("load %s: unknown option or missing value \"%s\"", argv[0], a);
+  static const struct option options[] = {
+      {"cpus", required_argument, NULL, 'c'},
+      {"duration", required_argument, NULL, 'd'},
+      {"size", required_argument, NULL, 's'},
+      {0},
+  };
+  opterr = 0;
+  optind = 1;
+  /* argv + 1: the options follow the kind, as getopt_long's argv[0]. */
+  for (int opt; (opt = getopt_long(argc - 1, argv + 1, "+:", options, NULL)) != -1;) {
+    const char *v = optarg;
+    switch (opt) {
+      case 'c':
+        count = parse_cpu_list(v, chosen, ncpu);
+        if (count == -2) fail_usage("--cpus %s: this machine has CPUs 0-%d", v, ncpu - 1);
+        if (count <= 0) fail_usage("--cpus: expected a CPU list such as 0,2-3, found \"%s\"", v);
+        break;
+      case 'd':
+        if (!parse_duration_ns(v, &duration) || !duration)
+          fail_usage("--duration: expected a positive duration such as 30s or 1h, found \"%s\"", v);
+        break;
+      case 's':
+        if (!parse_size(v, &size) || size < 4096) fail_usage("--size: expected a size such as 9MiB, found \"%s\"", v);
+        break;
+      default:
+        fail_usage("load %s: unknown option or missing value \"%s\"", kind, argv[optind]);
     }
   }
+  if (optind + 1 < argc) fail_usage("load %s: unknown option or missing value \"%s\"", kind, argv[optind + 1]);
   cpu_set_t online;
   sched_getaffinity(0, sizeof online, &online);
   if (count == 0)
@@ -110,7 +124,7 @@ int load_main(int argc, char **argv) {
     if (err) fail("load: cannot start a thread on CPU %d: %s", c, strerror(err));
     n++;
   }
-  fprintf(stderr, "tickscope-sampler: load %s on %d CPU(s)%s; Ctrl-C stops it\n", argv[0], n,
+  fprintf(stderr, "tickscope-sampler: load %s on %d CPU(s)%s; Ctrl-C stops it\n", kind, n,
           duration ? "" : ", until stopped");
   while (!stop_load) {
     uint64_t now = mono_ns();
@@ -127,7 +141,7 @@ int load_main(int argc, char **argv) {
     rounds += jobs[i].rounds;
   }
   double seconds = (mono_ns() - start) / 1e9;
-  printf("{\"load\":\"%s\",\"cpus\":%d,\"seconds\":%.3f,", argv[0], n, seconds);
+  printf("{\"load\":\"%s\",\"cpus\":%d,\"seconds\":%.3f,", kind, n, seconds);
   if (memory)
     printf("\"buffer_bytes\":%llu,\"copies\":%llu,\"bytes_per_second\":%.0f}\n", (unsigned long long)size,
            (unsigned long long)rounds, (double)rounds * (double)size / seconds);

@@ -1,14 +1,10 @@
 /* tickscope-sampler: the guest-side native sampler. Runs without Node.js; writes Arrow IPC run files. */
 #include <stdio.h>
 #include <string.h>
+#include "commands.h"
 #include "fingerprint.h"
 #include "util.h"
 #include "version.h"
-
-int tick_main(int argc, char **argv);
-int switch_main(int argc, char **argv);
-int load_main(int argc, char **argv);
-int run_write_bench(int argc, char **argv);
 
 static const char *USAGE =
     "usage: tickscope-sampler <command> [options]\n"
@@ -35,10 +31,10 @@ int main(int argc, char **argv) {
     return argc < 2 ? 2 : 0;
   }
   const char *cmd = argv[1];
-  if (!strcmp(cmd, "tick")) return tick_main(argc - 2, argv + 2);
-  if (!strcmp(cmd, "switch")) return switch_main(argc - 2, argv + 2);
-  if (!strcmp(cmd, "load")) return load_main(argc - 2, argv + 2);
-  if (!strcmp(cmd, "write-bench")) return run_write_bench(argc - 2, argv + 2);
+  if (!strcmp(cmd, "tick")) return tick_main(argc - 1, argv + 1);
+  if (!strcmp(cmd, "switch")) return switch_main(argc - 1, argv + 1);
+  if (!strcmp(cmd, "load")) return load_main(argc - 1, argv + 1);
+  if (!strcmp(cmd, "write-bench")) return run_write_bench(argc - 1, argv + 1);
   if (!strcmp(cmd, "version")) {
     puts("tickscope-sampler " TICKSCOPE_VERSION);
     return 0;

@@ -1,6 +1,7 @@
 #include "run.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
 #include <math.h>
@@ -14,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "arrow_ipc.h"
+#include "commands.h"
 #include "fingerprint.h"
 #include "version.h"
 
@@ -27,11 +29,6 @@ static void remove_temp(void) {
   temp_fd = -1;
   if (*temp_path) unlink(temp_path);
   *temp_path = 0;
-}
-
-static const char *need(int argc, char **argv, int *i) {
-  if (*i + 1 >= argc) fail_usage("%s needs a value", argv[*i]);
-  return argv[++*i];
 }
 
 static int cpu_count_configured(void) { return (int)sysconf(_SC_NPROCESSORS_CONF); }
@@ -52,62 +49,121 @@ void run_parse_options(run_options *o, const char *test, int argc, char **argv) 
   o->iterations = -1;
   o->progress_ns = 250000000;
   bool loop_set = false;
-  for (int i = 0; i < argc; i++) {
-    const char *a = argv[i];
+  enum {
+    OPT_CPU = 256,
+    OPT_PRIORITY,
+    OPT_THREADS,
+    OPT_SAMPLES,
+    OPT_DURATION,
+    OPT_LOOP_US,
+    OPT_ITERATIONS,
+    OPT_ENVIRONMENT,
+    OPT_SCENARIO,
+    OPT_LABEL,
+    OPT_ALLOW_UNPRIVILEGED,
+    OPT_PROGRESS,
+    OPT_PROGRESS_ALTERNATE,
+    OPT_NO_PROGRESS,
+    OPT_PROGRESS_MS,
+  };
+  static const struct option options[] = {
+      {"cpu", required_argument, NULL, OPT_CPU},
+      {"priority", required_argument, NULL, OPT_PRIORITY},
+      {"threads", required_argument, NULL, OPT_THREADS},
+      {"samples", required_argument, NULL, OPT_SAMPLES},
+      {"duration", required_argument, NULL, OPT_DURATION},
+      {"loop-us", required_argument, NULL, OPT_LOOP_US},
+      {"iterations", required_argument, NULL, OPT_ITERATIONS},
+      {"environment", required_argument, NULL, OPT_ENVIRONMENT},
+      {"scenario", required_argument, NULL, OPT_SCENARIO},
+      {"label", required_argument, NULL, OPT_LABEL},
+      {"output", required_argument, NULL, 'o'},
+      {"allow-unprivileged", no_argument, NULL, OPT_ALLOW_UNPRIVILEGED},
+      {"progress", no_argument, NULL, OPT_PROGRESS},
+      {"progress-alternate", no_argument, NULL, OPT_PROGRESS_ALTERNATE},
+      {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+      {"progress-ms", required_argument, NULL, OPT_PROGRESS_MS},
+      {0},
+  };
+  opterr = 0;
+  optind = 1;
+  for (int opt; (opt = getopt_long(argc, argv, "+:o:", options, NULL)) != -1;) {
     uint64_t v;
-    if (!strcmp(a, "--cpu")) {
-      if (!parse_u64(need(argc, argv, &i), &v) || v > INT_MAX) fail_usage("--cpu: expected a CPU number, found \"%s\"", argv[i]);
-      o->cpu = (int)v;
-    } else if (!strcmp(a, "--priority")) {
-      if (!parse_u64(need(argc, argv, &i), &v) || v < 1 || v > 99)
-        fail_usage("--priority: expected a SCHED_FIFO priority from 1 to 99, found \"%s\"", argv[i]);
-      o->priority = (int)v;
-    } else if (!strcmp(a, "--threads")) {
-      if (!parse_u64(need(argc, argv, &i), &v) || v < 2 || v > MAX_SWITCH_THREADS)
-        fail_usage("--threads: expected 2 to %d threads, found \"%s\"", MAX_SWITCH_THREADS, argv[i]);
-      o->threads = (int)v;
-    } else if (!strcmp(a, "--samples")) {
-      if (!parse_u64(need(argc, argv, &i), &v) || v == 0)
-        fail_usage("--samples: expected a positive number of samples, found \"%s\"", argv[i]);
-      o->samples = v;
-    } else if (!strcmp(a, "--duration")) {
-      if (!parse_duration_ns(need(argc, argv, &i), &v) || v == 0)
-        fail_usage("--duration: expected a positive duration such as 3s, 500ms, 10m or 1h, found \"%s\"", argv[i]);
-      o->duration_ns = v;
-    } else if (!strcmp(a, "--loop-us")) {
-      char *end;
-      double us = strtod(need(argc, argv, &i), &end);
-      if (*end || !(us >= 0) || us > 1e6) fail_usage("--loop-us: expected microseconds (0 to 1000000), found \"%s\"", argv[i]);
-      o->loop_us = us;
-      loop_set = true;
-    } else if (!strcmp(a, "--iterations")) {
-      if (!parse_u64(need(argc, argv, &i), &v) || v > (1ull << 40))
-        fail_usage("--iterations: expected a loop iteration count, found \"%s\"", argv[i]);
-      o->iterations = (int64_t)v;
-    } else if (!strcmp(a, "--environment")) {
-      o->environment = need(argc, argv, &i);
-    } else if (!strcmp(a, "--scenario")) {
-      o->scenario = need(argc, argv, &i);
-    } else if (!strcmp(a, "--label")) {
-      o->label = need(argc, argv, &i);
-    } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-      o->output = need(argc, argv, &i);
-    } else if (!strcmp(a, "--allow-unprivileged")) {
-      o->allow_unprivileged = true;
-    } else if (!strcmp(a, "--progress")) {
-      o->progress = true;
-    } else if (!strcmp(a, "--progress-alternate")) {
-      o->progress = o->progress_alternate = true;
-    } else if (!strcmp(a, "--no-progress")) {
-      o->progress = false;
-    } else if (!strcmp(a, "--progress-ms")) {
-      if (!parse_u64(need(argc, argv, &i), &v) || v < 10 || v > 60000)
-        fail_usage("--progress-ms: expected 10 to 60000, found \"%s\"", argv[i]);
-      o->progress_ns = v * 1000000;
-    } else {
-      fail_usage("%s: unknown option \"%s\" (see tickscope-sampler --help)", test, a);
+    switch (opt) {
+      case OPT_CPU:
+        if (!parse_u64(optarg, &v) || v > INT_MAX) fail_usage("--cpu: expected a CPU number, found \"%s\"", optarg);
+        o->cpu = (int)v;
+        break;
+      case OPT_PRIORITY:
+        if (!parse_u64(optarg, &v) || v < 1 || v > 99)
+          fail_usage("--priority: expected a SCHED_FIFO priority from 1 to 99, found \"%s\"", optarg);
+        o->priority = (int)v;
+        break;
+      case OPT_THREADS:
+        if (!parse_u64(optarg, &v) || v < 2 || v > MAX_SWITCH_THREADS)
+          fail_usage("--threads: expected 2 to %d threads, found \"%s\"", MAX_SWITCH_THREADS, optarg);
+        o->threads = (int)v;
+        break;
+      case OPT_SAMPLES:
+        if (!parse_u64(optarg, &v) || v == 0)
+          fail_usage("--samples: expected a positive number of samples, found \"%s\"", optarg);
+        o->samples = v;
+        break;
+      case OPT_DURATION:
+        if (!parse_duration_ns(optarg, &v) || v == 0)
+          fail_usage("--duration: expected a positive duration such as 3s, 500ms, 10m or 1h, found \"%s\"", optarg);
+        o->duration_ns = v;
+        break;
+      case OPT_LOOP_US: {
+        char *end;
+        double us = strtod(optarg, &end);
+        if (*end || !(us >= 0) || us > 1e6)
+          fail_usage("--loop-us: expected microseconds (0 to 1000000), found \"%s\"", optarg);
+        o->loop_us = us;
+        loop_set = true;
+        break;
+      }
+      case OPT_ITERATIONS:
+        if (!parse_u64(optarg, &v) || v > (1ull << 40))
+          fail_usage("--iterations: expected a loop iteration count, found \"%s\"", optarg);
+        o->iterations = (int64_t)v;
+        break;
+      case OPT_ENVIRONMENT:
+        o->environment = optarg;
+        break;
+      case OPT_SCENARIO:
+        o->scenario = optarg;
+        break;
+      case OPT_LABEL:
+        o->label = optarg;
+        break;
+      case 'o':
+        o->output = optarg;
+        break;
+      case OPT_ALLOW_UNPRIVILEGED:
+        o->allow_unprivileged = true;
+        break;
+      case OPT_PROGRESS:
+        o->progress = true;
+        break;
+      case OPT_PROGRESS_ALTERNATE:
+        o->progress = o->progress_alternate = true;
+        break;
+      case OPT_NO_PROGRESS:
+        o->progress = false;
+        break;
+      case OPT_PROGRESS_MS:
+        if (!parse_u64(optarg, &v) || v < 10 || v > 60000)
+          fail_usage("--progress-ms: expected 10 to 60000, found \"%s\"", optarg);
+        o->progress_ns = v * 1000000;
+        break;
+      case ':':
+        fail_usage("%s needs a value", argv[optind - 1]);
+      default:
+        fail_usage("%s: unknown option \"%s\" (see tickscope-sampler --help)", test, argv[optind - 1]);
     }
   }
+  if (optind < argc) fail_usage("%s: unknown option \"%s\" (see tickscope-sampler --help)", test, argv[optind]);
   if (strcmp(test, "switch") && o->threads != 1) fail_usage("--threads applies to the switch test only");
   if (loop_set && o->iterations >= 0) fail_usage("give --loop-us or --iterations, not both");
   if (o->samples && o->duration_ns) fail_usage("give --samples or --duration, not both");
@@ -167,11 +223,12 @@ void run_prepare(run_options *o) {
     struct rlimit rl;
     getrlimit(RLIMIT_RTPRIO, &rl);
     if (!o->allow_unprivileged)
-      fail("SCHED_FIFO priority %d refused (%s). Run as root, or raise the real-time priority limit "
-           "(ulimit -r %d, or rtprio in /etc/security/limits.conf; now %ld), or give the binary "
-           "CAP_SYS_NICE (setcap cap_sys_nice,cap_ipc_lock+ep); if it is allowed but starved, check "
-           "kernel.sched_rt_runtime_us. --allow-unprivileged runs anyway, marked as such.",
-           o->priority, strerror(err), o->priority, (long)rl.rlim_cur);
+      fail(
+          "SCHED_FIFO priority %d refused (%s). Run as root, or raise the real-time priority limit "
+          "(ulimit -r %d, or rtprio in /etc/security/limits.conf; now %ld), or give the binary "
+          "CAP_SYS_NICE (setcap cap_sys_nice,cap_ipc_lock+ep); if it is allowed but starved, check "
+          "kernel.sched_rt_runtime_us. --allow-unprivileged runs anyway, marked as such.",
+          o->priority, strerror(err), o->priority, (long)rl.rlim_cur);
     buf_printf(&note, "SCHED_FIFO refused (%s): ran under SCHED_OTHER. ", strerror(err));
     RUN.policy_priority = 0;
   }
@@ -186,10 +243,11 @@ void run_prepare(run_options *o) {
     struct rlimit rl;
     getrlimit(RLIMIT_MEMLOCK, &rl);
     if (!o->allow_unprivileged)
-      fail("mlockall refused (%s): the samples' memory cannot be locked. Run as root, or raise the "
-           "locked-memory limit (ulimit -l unlimited, or memlock in /etc/security/limits.conf; now %ld KiB), "
-           "or give the binary CAP_IPC_LOCK. --allow-unprivileged runs anyway, marked as such.",
-           strerror(err), rl.rlim_cur == RLIM_INFINITY ? -1L : (long)(rl.rlim_cur / 1024));
+      fail(
+          "mlockall refused (%s): the samples' memory cannot be locked. Run as root, or raise the "
+          "locked-memory limit (ulimit -l unlimited, or memlock in /etc/security/limits.conf; now %ld KiB), "
+          "or give the binary CAP_IPC_LOCK. --allow-unprivileged runs anyway, marked as such.",
+          strerror(err), rl.rlim_cur == RLIM_INFINITY ? -1L : (long)(rl.rlim_cur / 1024));
     buf_printf(&note, "mlockall refused (%s): memory not locked (pre-faulted only).", strerror(err));
   }
   snprintf(RUN.privilege_note, sizeof RUN.privilege_note, "%s", note.len ? buf_str(&note) : "");
@@ -380,7 +438,8 @@ static void run_metadata(const run_options *o, const samples_t *s, double hz, ui
 }
 
 /* Converts, writes the batches, renames into place; shared by the tests and write-bench. */
-static void run_write_samples(const char *test, samples_t *s, counter_scale scale, const char *run_json, uint64_t *saturated) {
+static void run_write_samples(const char *test, samples_t *s, counter_scale scale, const char *run_json,
+                              uint64_t *saturated) {
   *saturated = samples_to_ns(s, scale);
   arrow_column cols[3] = {{"ts_ns", 64, true}, {"duration_ns", 32, false}, {"thread", 32, true}};
   arrow_kv meta[2] = {{"latency:test", test}, {"latency:run", run_json}};
@@ -437,18 +496,24 @@ void run_write(const run_options *o, samples_t *s) {
 int run_write_bench(int argc, char **argv) {
   uint64_t n = 0;
   const char *out = NULL;
-  for (int i = 0; i < argc; i++) {
-    if (!strcmp(argv[i], "--samples") && i + 1 < argc && parse_u64(argv[i + 1], &n))
-      i++;
-    else if (!strcmp(argv[i], "-o") && i + 1 < argc)
-      out = argv[++i];
-    else
-      fail_usage("write-bench: usage: write-bench --samples N -o FILE");
+  static const struct option options[] = {{"samples", required_argument, NULL, 's'}, {0}};
+  opterr = 0;
+  optind = 1;
+  for (int opt; (opt = getopt_long(argc, argv, "+:o:", options, NULL)) != -1;) {
+    if (opt == 's' && parse_u64(optarg, &n)) continue;
+    if (opt == 'o') {
+      out = optarg;
+      continue;
+    }
+    fail_usage("write-bench: usage: write-bench --samples N -o FILE");
   }
+  if (optind < argc) fail_usage("write-bench: usage: write-bench --samples N -o FILE");
   if (!n || !out) fail_usage("write-bench: usage: write-bench --samples N -o FILE");
   open_temp_output(out);
   samples_t s;
   samples_reserve(&s, n, n, false);
+  /* Its own synthetic samples (not lib/format/testing's): it times the C writer alone, with no Node.js in the
+   * process, and the values only need to look like a tick run's. */
   for (uint64_t i = 0; i < n; i++) {
     s.ts[i] = 1000000 + i * 151200;
     s.dur[i] = 142800 + (uint32_t)(i % 97);

@@ -29,16 +29,16 @@ typedef struct {
   counter_pair start, end;
   char started_at[40];
   bool fifo, locked;
-  bool lock_onfault;          /* mlockall(MCL_ONFAULT): reserved sample memory is not populated at once */
+  bool lock_onfault;             /* mlockall(MCL_ONFAULT): reserved sample memory is not populated at once */
   volatile uint64_t loop_faults; /* page faults the measured threads took while measuring (should be 0) */
   char privilege_note[512];
   int policy_priority;
   int monitor_cpu;
   uint64_t loop_iterations;
-  double loop_ns_min;      /* tick: the uninterrupted loop, calibrated */
-  volatile int stop;       /* set by a signal, the monitor (duration) or the sampler (count reached) */
-  volatile int done;       /* the sampler has finished */
-  const char *stopped;     /* why the run ended */
+  double loop_ns_min;  /* tick: the uninterrupted loop, calibrated */
+  volatile int stop;   /* set by a signal, the monitor (duration) or the sampler (count reached) */
+  volatile int done;   /* the sampler has finished */
+  const char *stopped; /* why the run ended */
   volatile int signal_seen;
 } run_state;
 

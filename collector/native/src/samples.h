@@ -9,9 +9,9 @@
 #include "counter.h"
 
 typedef struct {
-  uint64_t *ts;    /* counter value at the sample's start; int64 ns since the run started once converted */
-  uint32_t *dur;   /* counter ticks (0 = not yet written); ns once converted; saturates at UINT32_MAX */
-  int32_t *thread; /* the thread that resumed (switch test), NULL otherwise */
+  uint64_t *ts;        /* counter value at the sample's start; int64 ns since the run started once converted */
+  uint32_t *dur;       /* counter ticks (0 = not yet written); ns once converted; saturates at UINT32_MAX */
+  int32_t *thread;     /* the thread that resumed (switch test), NULL otherwise */
   uint64_t capacity;   /* reserved (address space) */
   uint64_t prefaulted; /* samples whose pages are resident: the sampler never faults below this */
   uint64_t count;      /* samples taken */

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include "commands.h"
 #include "run.h"
 #include "util.h"
 
@@ -17,19 +18,19 @@ static inline void busy(uint64_t iterations) {
 }
 
 /* The loop, specialised per counter so the reads inline. No system call, allocation or I/O inside. */
-#define TICK_LOOP(BEGIN, END)                                                 \
-  do {                                                                        \
-    uint64_t *ts = s->ts, cap = s->capacity, it = iterations, i;              \
-    uint32_t *dur = s->dur;                                                   \
-    for (i = 0; i < cap; i++) {                                               \
-      if (__atomic_load_n(&RUN.stop, __ATOMIC_RELAXED)) break;                \
-      uint64_t t0 = BEGIN;                                                    \
-      busy(it);                                                               \
-      uint64_t t1 = END;                                                      \
-      ts[i] = t0;                                                             \
-      samples_store(dur, i, t1 - t0);                                         \
-    }                                                                         \
-    s->count = i;                                                             \
+#define TICK_LOOP(BEGIN, END)                                    \
+  do {                                                           \
+    uint64_t *ts = s->ts, cap = s->capacity, it = iterations, i; \
+    uint32_t *dur = s->dur;                                      \
+    for (i = 0; i < cap; i++) {                                  \
+      if (__atomic_load_n(&RUN.stop, __ATOMIC_RELAXED)) break;   \
+      uint64_t t0 = BEGIN;                                       \
+      busy(it);                                                  \
+      uint64_t t1 = END;                                         \
+      ts[i] = t0;                                                \
+      samples_store(dur, i, t1 - t0);                            \
+    }                                                            \
+    s->count = i;                                                \
   } while (0)
 
 static void tick_loop(samples_t *s, uint64_t iterations) {
@@ -136,7 +137,8 @@ int tick_main(int argc, char **argv) {
   run_parse_options(&o, "tick", argc, argv);
   run_prepare(&o);
 
-  tick_job job = {.iterations = o.iterations > 0 ? (uint64_t)o.iterations : 0, .loop_us = o.iterations == 0 ? 0 : o.loop_us};
+  tick_job job = {.iterations = o.iterations > 0 ? (uint64_t)o.iterations : 0,
+                  .loop_us = o.iterations == 0 ? 0 : o.loop_us};
   pthread_t t;
   start(&t, calibrate_thread, &job, o.cpu);
   pthread_join(t, NULL);

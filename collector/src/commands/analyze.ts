@@ -2,8 +2,7 @@ import { hostNotes } from "../../../lib/analysis/host-notes";
 import { describeProblem, type FormatProblem } from "../../../lib/format/errors";
 import { openPathAsBundle } from "../../../lib/format/node-source";
 import {
-  formatNs,
-  parseDuration,
+  formatDuration,
   parseStatistic,
   runReport,
   statisticLabel,
@@ -11,50 +10,56 @@ import {
   summarizeBundleRun,
   type RunReport,
   type Statistic,
+  type ValueKind,
+  VALUE_KINDS,
 } from "../../../lib/analysis";
 import type { RunSummary } from "../../../lib/summary";
 import { UsageError, type Command } from "../command";
+import { parseDurationOption, parseOptions } from "../options";
 
 interface Options {
   paths: string[];
   json: boolean;
   failAbove: number | null;
   statistic: Statistic;
+  /** What --fail-above and --percentile read: duration, or overhead (the default, as the study). */
+  kind: ValueKind;
 }
 
 function parseArgs(args: string[]): Options {
-  const options: Options = { paths: [], json: false, failAbove: null, statistic: "max" };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const value = () => {
-      const next = args[++i];
-      if (next === undefined) throw new UsageError(`${arg} needs a value`);
-      return next;
-    };
-    if (arg === "--json") options.json = true;
-    else if (arg === "--fail-above") {
-      const text = value();
-      const ns = parseDuration(text);
-      if (ns === null)
-        throw new UsageError(`--fail-above: expected a duration such as 100us or 2ms, found "${text}"`);
-      options.failAbove = ns;
-    } else if (arg === "--percentile") {
-      const text = value();
-      const statistic = parseStatistic(text);
-      if (!statistic || statistic === "max")
-        throw new UsageError(
-          `--percentile: expected a percentile between 0 and 100 such as 99.9, found "${text}"`,
-        );
-      options.statistic = statistic;
-    } else if (arg.startsWith("--")) throw new UsageError(`unknown option ${arg}`);
-    else options.paths.push(arg);
+  const { values, positionals } = parseOptions(args, {
+    json: { type: "boolean" },
+    "fail-above": { type: "string" },
+    percentile: { type: "string" },
+    as: { type: "string" },
+  });
+  const kind = values.as ?? "overhead";
+  if (!(VALUE_KINDS as readonly string[]).includes(kind))
+    throw new UsageError(`--as: expected ${VALUE_KINDS.join(" or ")}, found "${kind}"`);
+  let statistic: Statistic = "max";
+  if (values.percentile !== undefined) {
+    const parsed = parseStatistic(values.percentile);
+    if (!parsed || parsed === "max")
+      throw new UsageError(
+        `--percentile: expected a percentile between 0 and 100 such as 99.9, found "${values.percentile}"`,
+      );
+    statistic = parsed;
   }
-  if (!options.paths.length)
+  const failAbove =
+    values["fail-above"] === undefined
+      ? null
+      : parseDurationOption(values["fail-above"], "--fail-above", { positive: false });
+  if (!positionals.length)
     throw new UsageError("give at least one PATH: a run file, a bundle zip or a bundle folder");
-  return options;
+  return { paths: positionals, json: values.json ?? false, failAbove, statistic, kind: kind as ValueKind };
 }
 
-function describe(report: RunReport, summary: RunSummary | null, statistic: Statistic): string {
+function describe(
+  report: RunReport,
+  summary: RunSummary | null,
+  statistic: Statistic,
+  kind: ValueKind,
+): string {
   const where = [
     report.test,
     report.environment,
@@ -67,23 +72,27 @@ function describe(report: RunReport, summary: RunSummary | null, statistic: Stat
   if (!summary) return lines.join("\n");
   const value = report.test === "switch" ? "latency" : "overhead";
   lines.push(
-    `  ${summary.count.toLocaleString("en")} samples over ${formatNs(summary.spanNs)}` +
-      (summary.kind === "samples" ? `; baseline ${formatNs(summary.baseline.ns)}` : ""),
-    `  max ${value} ${formatNs(report.max_overhead_ns)}` +
+    `  ${summary.count.toLocaleString("en")} samples over ${formatDuration(summary.spanNs)}` +
+      (summary.kind === "samples" ? `; baseline ${formatDuration(summary.baseline.ns)}` : ""),
+    `  max ${value} ${formatDuration(report.max_overhead_ns)}` +
       (Number.isFinite(summary.max.ts)
-        ? ` at ${formatNs(summary.max.ts)} (duration ${formatNs(summary.max.durationNs)})`
+        ? ` at ${formatDuration(summary.max.ts)} (duration ${formatDuration(summary.max.durationNs)})`
         : ""),
     `  ${value} percentiles: ${Object.entries(report.percentiles_ns)
-      .map(([p, v]) => `p${p} ${formatNs(v)}`)
+      .map(([p, v]) => `p${p} ${formatDuration(v)}`)
       .join("  ")}`,
   );
   if (statistic !== "max")
-    lines.push(`  ${statisticLabel(statistic)}: ${formatNs(statisticOf(summary, statistic))}`);
+    lines.push(
+      `  ${statisticLabel(statistic, kind)}: ${formatDuration(statisticOf(summary, statistic, { kind }))}`,
+    );
   if (report.tick)
-    lines.push(`  tick: every ${formatNs(report.tick.period_ns)}, costs ${formatNs(report.tick.cost_ns)}`);
+    lines.push(
+      `  tick: every ${formatDuration(report.tick.period_ns)}, costs ${formatDuration(report.tick.cost_ns)}`,
+    );
   for (const s of report.periodic_spikes)
     lines.push(
-      `  periodic spikes: every ${formatNs(s.period_ns)} at +${formatNs(s.phase_ns)}, in ${Math.round(s.regularity * 100)}% of periods, typically ${formatNs(s.magnitude_ns)}`,
+      `  periodic spikes: every ${formatDuration(s.period_ns)} at +${formatDuration(s.phase_ns)}, in ${Math.round(s.regularity * 100)}% of periods, typically ${formatDuration(s.magnitude_ns)}`,
     );
   return lines.join("\n");
 }
@@ -91,7 +100,7 @@ function describe(report: RunReport, summary: RunSummary | null, statistic: Stat
 const analyze: Command = {
   summary:
     "summarise runs: baseline, maxima, percentiles, tick and periodic spikes (--json for scripts and CI)",
-  usage: "analyze PATH... [--json] [--fail-above DURATION] [--percentile P]",
+  usage: "analyze PATH... [--json] [--fail-above DURATION] [--percentile P] [--as overhead|duration]",
   async run(args) {
     const options = parseArgs(args);
     const reports: RunReport[] = [];
@@ -128,13 +137,13 @@ const analyze: Command = {
             errors,
           );
           reports.push(report);
-          texts.push(describe(report, summary, options.statistic));
+          texts.push(describe(report, summary, options.statistic, options.kind));
           if (!summary) problems.push(...errors);
           else if (options.failAbove !== null) {
-            const value = statisticOf(summary, options.statistic);
+            const value = statisticOf(summary, options.statistic, { kind: options.kind });
             if (value > options.failAbove)
               failures.push(
-                `${run.id} (${path}): ${statisticLabel(options.statistic)} ${formatNs(value)} is above ${formatNs(options.failAbove)}`,
+                `${run.id} (${path}): ${statisticLabel(options.statistic, options.kind)} ${formatDuration(value)} is above ${formatDuration(options.failAbove)}`,
               );
           }
         }

@@ -17,14 +17,15 @@ import { moveOffCpu, readFingerprint } from "../host";
 import { runSampler, type SamplerResult, type SamplerRun } from "../native/sampler-process";
 import {
   checkNewOutputDir,
-  formatDuration,
+  durationArgument,
   onlineCpus,
   parseCpu,
-  parseDuration,
+  parseDurationOption,
   parseInteger,
   parseOptions,
 } from "../options";
-import { ProgressBar, formatNs } from "../progress-bar";
+import { formatDuration } from "../../../lib/analysis/units";
+import { ProgressBar } from "../progress-bar";
 import { saveRunSummary } from "../run-summary";
 
 const usage = `collect tick|switch|matrix [options] -o DIR
@@ -100,7 +101,11 @@ const collect: Command = {
         ? parseInteger(values.samples, "--samples", 1, 2 ** 40, "a number of samples")
         : undefined;
     const durationNs =
-      values.duration !== undefined ? parseDuration(values.duration) : samples ? undefined : 10e9;
+      values.duration !== undefined
+        ? parseDurationOption(values.duration, "--duration")
+        : samples
+          ? undefined
+          : 10e9;
     const cpus = onlineCpus();
     const cpu = values.cpu !== undefined ? parseCpu(values.cpu) : cpus[cpus.length - 1];
     const loopUs = values["loop-us"];
@@ -144,7 +149,7 @@ const collect: Command = {
           ...(planned.threads ? ["--threads", String(planned.threads)] : []),
           "--cpu",
           String(cpu),
-          ...(samples ? ["--samples", String(samples)] : ["--duration", formatDuration(durationNs!)]),
+          ...(samples ? ["--samples", String(samples)] : ["--duration", durationArgument(durationNs!)]),
           ...(planned.test === "tick" && loopUs !== undefined ? ["--loop-us", loopUs] : []),
           ...(priority ? ["--priority", String(priority)] : []),
           ...(environment ? ["--environment", environment] : []),
@@ -169,7 +174,7 @@ const collect: Command = {
           current = null;
         }
         bar.done(
-          `${id}: ${result.samples.toLocaleString("en-US")} samples, max ${formatNs(result.max_ns)}, stopped by ${result.stopped}` +
+          `${id}: ${result.samples.toLocaleString("en-US")} samples, max ${formatDuration(result.max_ns)}, stopped by ${result.stopped}` +
             (result.unprivileged ? " (UNPRIVILEGED: not SCHED_FIFO or not locked)" : ""),
         );
         if (result.samples === 0) {

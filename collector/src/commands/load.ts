@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { UsageError, type Command } from "../command";
 import { samplerPath } from "../native/sampler-binary";
-import { formatDuration, onlineCpus, parseDuration, parseOptions } from "../options";
+import { durationArgument, onlineCpus, parseDurationOption, parseOptions } from "../options";
 
 const usage = `load cpu|memory [--cpus LIST] [--duration T] [--size 9MiB]
 
@@ -40,7 +40,9 @@ const load: Command = {
       "load",
       kind,
       ...(values.cpus ? ["--cpus", values.cpus] : []),
-      ...(values.duration ? ["--duration", formatDuration(parseDuration(values.duration))] : []),
+      ...(values.duration
+        ? ["--duration", durationArgument(parseDurationOption(values.duration, "--duration"))]
+        : []),
       ...(values.size ? ["--size", values.size] : []),
     ];
     const child = spawn(samplerPath(), samplerArgs, { stdio: "inherit" });

@@ -3,6 +3,7 @@ import { lstat, readdir } from "node:fs/promises";
 import { basename, join, relative, sep } from "node:path";
 import { Readable } from "node:stream";
 import { UsageError, type Command } from "../command";
+import { parseOptions } from "../options";
 
 const RETRIES = 3;
 
@@ -15,24 +16,16 @@ interface UploadBody {
 }
 
 function parseArgs(args: string[]) {
-  let path: string | null = null;
-  let server = process.env.TICKSCOPE_SERVER ?? null;
-  let token = process.env.TICKSCOPE_UPLOAD_TOKEN ?? null;
-  let json = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const value = () => {
-      const next = args[++i];
-      if (next === undefined) throw new UsageError(`${arg} needs a value`);
-      return next;
-    };
-    if (arg === "--server") server = value();
-    else if (arg === "--token") token = value();
-    else if (arg === "--json") json = true;
-    else if (arg.startsWith("--")) throw new UsageError(`unknown option ${arg}`);
-    else if (path === null) path = arg;
-    else throw new UsageError(`one PATH only, found also "${arg}"`);
-  }
+  const { values, positionals } = parseOptions(args, {
+    server: { type: "string" },
+    token: { type: "string" },
+    json: { type: "boolean" },
+  });
+  if (positionals.length > 1) throw new UsageError(`one PATH only, found also "${positionals[1]}"`);
+  const path = positionals[0] ?? null;
+  const server = values.server ?? process.env.TICKSCOPE_SERVER ?? null;
+  const token = values.token ?? process.env.TICKSCOPE_UPLOAD_TOKEN ?? null;
+  const json = values.json ?? false;
   if (!path) throw new UsageError("PATH is missing: a bundle (.zip or folder) or a run (.arrow)");
   if (!server) throw new UsageError("--server URL is missing (or set TICKSCOPE_SERVER)");
   let url: URL;

@@ -52,7 +52,7 @@ export class SampleRunFile implements SampleSink {
   }
 }
 
-/** A histogram run (bundle-format.md, "A histogram run"): bucket_ns and count, int64. */
+/** A histogram run (docs/bundle-format.md, "A histogram run"): bucket_ns and count, int64. */
 export function writeHistogramRun(
   path: string,
   test: string,

@@ -1,4 +1,5 @@
 import type { EChartsCoreOption } from "echarts/core";
+import type { ValueKind } from "@/lib/analysis/value-kind";
 import type { PercentilePoint } from "@/lib/workspace/types";
 import { formatDuration } from "../units";
 import { escapeHtml } from "./escape-html";
@@ -6,12 +7,34 @@ import { durationAxisLabel } from "./time-axis";
 
 export interface HistogramSeries {
   name: string;
+  /** Bins in the chosen kind (lib/analysis/histogram-bins): [lower, upper) and the samples in each. */
   lower: number[];
+  upper: number[];
   counts: number[];
 }
 
-/** Several runs' latency histograms on a log duration axis and a log count axis. */
-export function histogramOption(series: HistogramSeries[]): EChartsCoreOption {
+/** [x, samples, bin lower, bin upper]; the bounds are null on the floor drawn between bins. */
+type Point = [number, number, number | null, number | null];
+
+/** Where empty stretches are drawn: under the lowest count a bin can have (1), off the log axis' labels. */
+const FLOOR = 0.5;
+
+/** A step outline over the bins that drops to the floor wherever bins are empty. */
+function histogramPoints(run: HistogramSeries): Point[] {
+  const points: Point[] = [];
+  for (let i = 0; i < run.lower.length; i++) {
+    const [lower, upper, count] = [run.lower[i], run.upper[i], run.counts[i]];
+    const joined = i > 0 && lower <= run.upper[i - 1] * 1.000001;
+    if (!joined) points.push([lower, FLOOR, null, null]);
+    points.push([lower, count, lower, upper]);
+    const next = run.lower[i + 1];
+    if (next === undefined || next > upper * 1.000001) points.push([upper, FLOOR, null, null]);
+  }
+  return points;
+}
+
+/** Several runs' histograms (duration or overhead) on a log axis, samples on a log axis. */
+export function histogramOption(series: HistogramSeries[], kind: ValueKind): EChartsCoreOption {
   return {
     animation: false,
     aria: { enabled: true },
@@ -20,16 +43,37 @@ export function histogramOption(series: HistogramSeries[]): EChartsCoreOption {
     tooltip: {
       trigger: "axis",
       confine: true,
-      valueFormatter: (value: number) => (value ? value.toLocaleString("en-US") : "0"),
+      formatter: (raw: unknown) => {
+        const params = (Array.isArray(raw) ? raw : [raw]) as {
+          marker: string;
+          seriesName: string;
+          axisValue: number;
+          data: Point;
+        }[];
+        const head = `${kind} ${formatDuration(params[0]?.axisValue, 3)}`;
+        const rows = params
+          .filter((p) => p.data[2] !== null)
+          .map(
+            (p) =>
+              `${p.marker}${escapeHtml(p.seriesName)}: <b>${Math.round(p.data[1]).toLocaleString("en-US")}</b> samples ` +
+              `from ${formatDuration(p.data[2], 4)} to ${formatDuration(p.data[3], 4)}`,
+          );
+        return [head, ...rows].join("<br/>");
+      },
     },
     xAxis: {
       type: "log",
-      name: "duration",
+      name: `${kind} (log)`,
       nameLocation: "middle",
       nameGap: 26,
       axisLabel: { formatter: durationAxisLabel },
     },
-    yAxis: { type: "log", name: "samples", min: 1 },
+    yAxis: {
+      type: "log",
+      name: "samples per bin",
+      min: FLOOR,
+      axisLabel: { formatter: (v: number) => (v < 1 ? "" : v.toLocaleString("en-US")) },
+    },
     series: series.map((run) => ({
       name: run.name,
       type: "line",
@@ -37,7 +81,8 @@ export function histogramOption(series: HistogramSeries[]): EChartsCoreOption {
       symbol: "none",
       sampling: "none",
       lineStyle: { width: 1.25 },
-      data: run.lower.flatMap((lower, i) => (run.counts[i] > 0 ? [[Math.max(lower, 1), run.counts[i]]] : [])),
+      areaStyle: { opacity: 0.12 },
+      data: histogramPoints(run),
     })),
   };
 }
@@ -58,8 +103,8 @@ export function ninesLabel(x: number): string {
   return `${(100 - 100 * 10 ** -n).toFixed(Math.max(0, n - 2))}%`;
 }
 
-/** The percentile spectrum: duration at each percentile, on a log duration axis, runs overlaid. */
-export function percentileOption(series: PercentileSeries[]): EChartsCoreOption {
+/** The percentile spectrum: duration or overhead at each percentile, on a log axis, runs overlaid. */
+export function percentileOption(series: PercentileSeries[], kind: ValueKind): EChartsCoreOption {
   const maxNines = Math.max(
     5,
     ...series.flatMap((s) => s.points.filter((pt) => pt.p < 100).map((pt) => nines(pt.p))),
@@ -73,7 +118,7 @@ export function percentileOption(series: PercentileSeries[]): EChartsCoreOption 
       trigger: "item",
       confine: true,
       formatter: (params: { seriesName: string; data: [number, number, number] }) =>
-        `${escapeHtml(params.seriesName)}<br/>p${params.data[2]}: <b>${formatDuration(params.data[1], 4)}</b>`,
+        `${escapeHtml(params.seriesName)}<br/>p${params.data[2]}: <b>${formatDuration(params.data[1], 4)}</b> ${kind}`,
     },
     xAxis: {
       type: "value",
@@ -85,7 +130,7 @@ export function percentileOption(series: PercentileSeries[]): EChartsCoreOption 
       nameGap: 26,
       axisLabel: { formatter: ninesLabel },
     },
-    yAxis: { type: "log", name: "duration", axisLabel: { formatter: durationAxisLabel } },
+    yAxis: { type: "log", name: `${kind} (log)`, axisLabel: { formatter: durationAxisLabel } },
     series: series.map((run) => ({
       name: run.name,
       type: "line",

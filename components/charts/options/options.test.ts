@@ -118,35 +118,61 @@ describe("distribution options", () => {
 
   it("keeps a run's label as text in the percentile tooltip's HTML", () => {
     const label = `<img src=x onerror=alert(1)> & "q"`;
-    const spectrum = percentileOption([{ name: label, points: [{ p: 99, value: 80_000 }] }]) as AnyOption;
+    const spectrum = percentileOption(
+      [{ name: label, points: [{ p: 99, value: 80_000 }] }],
+      "duration",
+    ) as AnyOption;
     const html: string = spectrum.tooltip.formatter({ seriesName: label, data: [2, 80_000, 99] });
     expect(html).not.toContain("<img");
     expect(html).toContain("&lt;img src=x onerror=alert(1)&gt; &amp; &quot;q&quot;");
   });
 
   it("overlays one series per run and leaves out the 100th percentile and empty bins", () => {
-    const spectrum = percentileOption([
-      {
-        name: "a",
-        points: [
-          { p: 50, value: 68_000 },
-          { p: 99.9, value: 76_000 },
-          { p: 100, value: 7e6 },
-        ],
-      },
-      { name: "b", points: [{ p: 99, value: 80_000 }] },
-    ]) as AnyOption;
+    const spectrum = percentileOption(
+      [
+        {
+          name: "a",
+          points: [
+            { p: 50, value: 68_000 },
+            { p: 99.9, value: 76_000 },
+            { p: 100, value: 7e6 },
+          ],
+        },
+        { name: "b", points: [{ p: 99, value: 80_000 }] },
+      ],
+      "duration",
+    ) as AnyOption;
     expect(spectrum.series.map((s: AnyOption) => s.name)).toEqual(["a", "b"]);
     expect(spectrum.series[0].data).toHaveLength(2);
     expect(spectrum.series[0].data[1][0]).toBeCloseTo(3);
-    const histogram = histogramOption([
-      { name: "a", lower: [1000, 2000, 4000], counts: [5, 0, 2] },
-    ]) as AnyOption;
+    const histogram = histogramOption(
+      [{ name: "a", lower: [1000, 1100, 4000], upper: [1100, 1200, 4400], counts: [5, 3, 2] }],
+      "overhead",
+    ) as AnyOption;
     expect(histogram.xAxis.type).toBe("log");
+    expect(histogram.xAxis.name).toBe("overhead (log)");
+    // Adjacent bins join; the outline drops to the floor (under 1) where bins are empty.
     expect(histogram.series[0].data).toEqual([
-      [1000, 5],
-      [4000, 2],
+      [1000, 0.5, null, null],
+      [1000, 5, 1000, 1100],
+      [1100, 3, 1100, 1200],
+      [1200, 0.5, null, null],
+      [4000, 0.5, null, null],
+      [4000, 2, 4000, 4400],
+      [4400, 0.5, null, null],
     ]);
+  });
+
+  it("names the kind and the unit in the histogram's tooltip header", () => {
+    const histogram = histogramOption(
+      [{ name: "a", lower: [34_000], upper: [34_800], counts: [1200] }],
+      "duration",
+    ) as AnyOption;
+    const html: string = histogram.tooltip.formatter([
+      { marker: "", seriesName: "a", axisValue: 34_180, data: [34_000, 1200, 34_000, 34_800] },
+    ]);
+    expect(html.split("<br/>")[0]).toBe("duration 34.2 µs");
+    expect(html).toContain("<b>1,200</b> samples from 34 µs to 34.8 µs");
   });
 });
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { zipSync } from "fflate";
-import { BUNDLE_FORMAT, BUNDLE_VERSION } from "../../format/contract";
 import { encodeRunFile } from "../../format/run-writer";
+import { buildBundle } from "../../format/testing/bundle";
 import { syntheticSamples } from "./synthetic";
 
 export const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
@@ -15,36 +15,21 @@ export interface TestBundle {
 
 /** A small two-run bundle (emulated and enlightened tick runs), different for every seed, zipped. */
 export function testBundle(seed: number, samples = 20_000, title = `bundle ${seed}`): TestBundle {
-  const runs = [
-    { id: "emu-tick", environment: "emulated" },
-    { id: "enl-tick", environment: "enlightened" },
-  ];
-  const files: Record<string, Uint8Array> = {};
-  runs.forEach((run, i) => {
-    const { ts, duration } = syntheticSamples(samples, seed * 10 + i);
-    files[`runs/${run.id}.arrow`] = encodeRunFile(
-      { ts, duration },
-      { test: "tick", run: { environment: run.environment, scenario: "one-to-all" } },
-    );
-  });
-  const manifest = {
-    format: BUNDLE_FORMAT,
-    version: BUNDLE_VERSION,
+  const environments = ["emulated", "enlightened"];
+  const { files, zip } = buildBundle({
     title,
-    created_at: "2026-11-29T10:00:00Z",
-    runs: runs.map((run) => ({
-      id: run.id,
-      file: `runs/${run.id}.arrow`,
-      test: "tick",
-      environment: run.environment,
-      scenario: "one-to-all",
-    })),
-  };
-  files["manifest.json"] = utf8(JSON.stringify(manifest, null, 2));
-  const zip = zipSync({
-    "manifest.json": [files["manifest.json"], { level: 6 }],
-    "runs/emu-tick.arrow": [files["runs/emu-tick.arrow"], { level: 0 }],
-    "runs/enl-tick.arrow": [files["runs/enl-tick.arrow"], { level: 1 }],
+    runs: environments.map((environment, i) => {
+      const { ts, duration } = syntheticSamples(samples, seed * 10 + i);
+      const fields = { environment, scenario: "one-to-all" };
+      return {
+        id: `${environment.slice(0, 3)}-tick`,
+        bytes: encodeRunFile({ ts, duration }, { test: "tick", run: fields }),
+        test: "tick",
+        fields,
+      };
+    }),
+    // One entry of each kind: deflated, stored, deflated at the lowest level.
+    level: (path) => (path === "manifest.json" ? 6 : path.startsWith("runs/emu") ? 0 : 1),
   });
   return { title, files, zip };
 }

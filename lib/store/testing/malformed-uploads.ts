@@ -1,8 +1,9 @@
 import { request as httpRequest } from "node:http";
 import { tableFromArrays, tableToIPC } from "apache-arrow";
 import { zipSync } from "fflate";
+import { crc32 } from "node:zlib";
 import { encodeRunFile } from "../../format/run-writer";
-import { testBundle, utf8, withFile } from "./bundles";
+import { testBundle, utf8, withFile, type TestBundle } from "./bundles";
 import { craftZip } from "./craft-zip";
 import { syntheticSamples } from "./synthetic";
 
@@ -16,6 +17,7 @@ export const TEST_LIMITS = {
   TICKSCOPE_MAX_ENTRY_BYTES: String(4 * MIB),
   TICKSCOPE_MAX_UNPACKED_BYTES: String(16 * MIB),
   TICKSCOPE_MAX_EXPANSION_RATIO: "100",
+  TICKSCOPE_MAX_RUNS: "250",
 };
 
 export interface Answer {
@@ -79,6 +81,46 @@ const manifest = JSON.parse(new TextDecoder().decode(bundle.files["manifest.json
 const withManifest = (value: unknown) =>
   withFile(bundle, "manifest.json", utf8(typeof value === "string" ? value : JSON.stringify(value)));
 const { ts, duration } = syntheticSamples(1000, 3);
+
+/** A 500-sample run named by `count` runs of one manifest: a few KB zipped, whatever `count` is. */
+export function manyRunsOfOneFile(count: number): Uint8Array {
+  const samples = syntheticSamples(500, 17);
+  const files = {
+    "manifest.json": utf8(
+      JSON.stringify({
+        format: "latency-bundle",
+        version: 1,
+        title: `${count} runs of one file`,
+        runs: Array.from({ length: count }, (_, i) => ({
+          id: `r${i}`,
+          file: "runs/tiny.arrow",
+          test: "tick",
+        })),
+      }),
+    ),
+    "runs/tiny.arrow": encodeRunFile(samples, { test: "tick" }),
+  };
+  return zipSync(files, { level: 9 });
+}
+
+/**
+ * A bundle stored (not deflated), one bit flipped in the timestamp of its first run's row `row` (sent
+ * 19 hours ahead, so the run is rejected part-way through, while its bytes are still being read).
+ */
+export function flippedByteZip(source: TestBundle = bundle, row = 2_500): Uint8Array {
+  const first = source.files["runs/emu-tick.arrow"];
+  const ts = Buffer.alloc(8);
+  ts.writeBigInt64LE(BigInt(row) * 72_000n);
+  const at = Buffer.from(first).indexOf(ts);
+  if (at < 0) throw new Error(`no row ${row} in the run`);
+  const damaged = Uint8Array.from(first);
+  damaged[at + 5] ^= 0x40;
+  return craftZip([
+    { name: "manifest.json", data: source.files["manifest.json"] },
+    { name: "runs/emu-tick.arrow", data: damaged, crc32: crc32(first) >>> 0 },
+    { name: "runs/enl-tick.arrow", data: source.files["runs/enl-tick.arrow"] },
+  ]);
+}
 
 function form(parts: [string, Uint8Array][]) {
   const data = new FormData();
@@ -319,12 +361,34 @@ export const MALFORMED_UPLOADS: MalformedUpload[] = [
       ]),
     /twice/,
   ),
+  zipCase(
+    "run entry with one flipped byte (CRC-32 mismatch)",
+    () => flippedByteZip(),
+    /runs\/emu-tick\.arrow.*CRC-32|CRC-32.*damaged/,
+  ),
+  zipCase(
+    "more runs than TICKSCOPE_MAX_RUNS",
+    () => manyRunsOfOneFile(251),
+    /at most 250 runs.*TICKSCOPE_MAX_RUNS/,
+    413,
+  ),
   // One-run uploads
   {
     name: "single run with a file name that is not .arrow",
     status: 400,
     message: /must end in \.arrow/,
     send: (s) => post(s, run, { ...arrowHeaders, "x-tickscope-filename": "evil.exe" }),
+  },
+  {
+    name: "single run sent as octet-stream with a file name that is not .arrow",
+    status: 400,
+    message: /must end in \.arrow/,
+    send: (s) =>
+      post(s, run, {
+        "content-type": "application/octet-stream",
+        "x-tickscope-filename": "evil.exe",
+        ...auth,
+      }),
   },
   {
     name: "single truncated Arrow run",
@@ -362,9 +426,51 @@ export const MALFORMED_UPLOADS: MalformedUpload[] = [
     },
   },
   {
+    name: "multipart paths clashing as file and folder",
+    status: 400,
+    message: /"runs\/emu\.arrow".*"runs"|"runs".*"runs\/emu\.arrow"/,
+    send: (s) =>
+      post(
+        s,
+        form([
+          ["runs/emu.arrow", run],
+          ["runs", utf8("a file where a folder is")],
+        ]),
+        auth,
+      ),
+  },
+  {
+    name: "multipart paths clashing as folder and file",
+    status: 400,
+    message: /"runs\/emu\.arrow".*"runs"|"runs".*"runs\/emu\.arrow"/,
+    send: (s) =>
+      post(
+        s,
+        form([
+          ["runs", utf8("a file where a folder is")],
+          ["runs/emu.arrow", run],
+        ]),
+        auth,
+      ),
+  },
+  {
     name: "multipart folder without its runs",
     status: 400,
     message: /runs\/emu-tick\.arrow/,
     send: (s) => post(s, form([["manifest.json", bundle.files["manifest.json"]]]), auth),
+  },
+  // Paths the router cannot decode
+  {
+    name: "bundle id with bad percent-encoding (%ff)",
+    status: 400,
+    message: /percent-encoding/,
+    send: (s) => rawRequest(`${s}/api/bundles/%ff`, {}, new Uint8Array(0), "GET"),
+  },
+  {
+    name: "file path with bad percent-encoding (a%ZZ)",
+    status: 400,
+    message: /percent-encoding/,
+    send: (s) =>
+      rawRequest(`${s}/api/bundles/AAAAAAAAAAAAAAAAAAAAAA/files/a%ZZ`, {}, new Uint8Array(0), "GET"),
   },
 ];

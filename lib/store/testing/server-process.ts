@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
-const SOURCES = ["app", "lib", "components", "proxy.ts", "instrumentation.ts", "next.config.ts"];
+const SOURCES = ["app", "lib", "components", "proxy.ts", "instrumentation.ts", "next.config.js"];
 
 function newestSource(path: string): number {
   if (!existsSync(path)) return 0;

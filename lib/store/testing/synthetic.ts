@@ -6,22 +6,12 @@ import { FileBlock, Footer } from "apache-arrow/ipc/metadata/file";
 import { crc32 } from "node:zlib";
 import { RunFileWriter } from "../../format/run-writer";
 import type { RunFields } from "../../format/manifest";
-import { endOfCentralDirectory } from "./craft-zip";
+import { endOfCentralDirectory, entryHeaders } from "../../format/testing/craft-zip";
+import { syntheticBatches, syntheticColumns } from "../../format/testing/synthetic-trace";
 
-/** A reproducible tick run: ~70 µs loops, a 1 ms tick cost every 1000 samples, a rare long spike. */
-export function syntheticSamples(count: number, seed: number, first = 0) {
-  const ts = new BigInt64Array(count);
-  const duration = new Uint32Array(count);
-  let state = (seed * 2654435761) >>> 0 || 1;
-  for (let i = 0; i < count; i++) {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    const row = first + i;
-    const jitter = (state >>> 0) % 700;
-    duration[i] = 68_000 + jitter + (row % 1000 === 0 ? 9_000 : 0) + (row % 777_777 === 5 ? 2_000_000 : 0);
-    ts[i] = BigInt(row) * 72_000n;
-  }
+/** A reproducible tick run of `count` samples from the one generator, different for every seed. */
+export function syntheticSamples(count: number, seed: number) {
+  const { ts, duration } = syntheticColumns({ samples: count, seed });
   return { ts, duration };
 }
 
@@ -47,9 +37,8 @@ export async function writeSyntheticRun(
     },
     { test: "tick", run },
   );
-  const batch = 1 << 20;
-  for (let first = 0; first < count; first += batch) {
-    writer.writeSamples(syntheticSamples(Math.min(batch, count - first), seed, first));
+  for (const batch of syntheticBatches({ samples: count, seed })) {
+    writer.writeSamples({ ts: batch.ts as BigInt64Array, duration: batch.duration as Uint32Array });
     for (const chunk of pending.splice(0)) if (!out.write(chunk)) await once(out, "drain");
   }
   writer.finish();
@@ -77,25 +66,10 @@ export async function writeStoredZip(path: string, entries: ZipSource[]): Promis
   let offset = 0;
   for (const entry of entries) {
     const name = Buffer.from(entry.name);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6);
-    local.writeUInt32LE(entry.crc32, 14);
-    local.writeUInt32LE(entry.size, 18);
-    local.writeUInt32LE(entry.size, 22);
-    local.writeUInt16LE(name.length, 26);
-    const header = Buffer.alloc(46);
-    header.writeUInt32LE(0x02014b50, 0);
-    header.writeUInt16LE((3 << 8) | 20, 4);
-    header.writeUInt16LE(20, 6);
-    header.writeUInt16LE(0x0800, 8);
-    header.writeUInt32LE(entry.crc32, 16);
-    header.writeUInt32LE(entry.size, 20);
-    header.writeUInt32LE(entry.size, 24);
-    header.writeUInt16LE(name.length, 28);
-    header.writeUInt32LE((0o100644 << 16) >>> 0, 38);
-    header.writeUInt32LE(offset, 42);
+    const { local, central: header } = entryHeaders(
+      { name: entry.name, method: 0, crc32: entry.crc32, compressedSize: entry.size, size: entry.size },
+      offset,
+    );
     central.push(header, name);
     await write(local);
     await write(name);

@@ -1,9 +1,11 @@
 /**
- * The app's security headers, in one place: next.config.ts sends the static ones on every response,
- * proxy.ts sends each page its Content-Security-Policy with a fresh nonce.
+ * The app's security headers, in one place: next.config.js sends the static ones on every response,
+ * proxy.ts sends each page its Content-Security-Policy with a fresh nonce. Plain JavaScript (typed in
+ * headers.d.ts) because Node loads next.config.js as it is, without TypeScript.
  */
 
-const directives = (policy: Record<string, string[]>) =>
+/** @param {Record<string, string[]>} policy */
+const directives = (policy) =>
   Object.entries(policy)
     .map(([name, values]) => [name, ...values].join(" "))
     .join("; ");
@@ -13,7 +15,11 @@ const directives = (policy: Record<string, string[]>) =>
  * WebAssembly compilation for DuckDB-WASM (`'wasm-unsafe-eval'`), workers from this origin or blobs,
  * network only to this origin. Inline styles stay allowed: ECharts and React set style attributes.
  */
-export function pageContentSecurityPolicy(nonce: string, development = false): string {
+/**
+ * @param {string} nonce
+ * @returns {string}
+ */
+export function pageContentSecurityPolicy(nonce, development = false) {
   return directives({
     "default-src": ["'self'"],
     "script-src": [
@@ -46,7 +52,8 @@ export const WORKER_CONTENT_SECURITY_POLICY = directives({
 /** API answers are data, never a document: nothing in them may run, even if opened directly. */
 export const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
-export const SECURITY_HEADERS: Record<string, string> = {
+/** @type {Record<string, string>} */
+export const SECURITY_HEADERS = {
   "X-Content-Type-Options": "nosniff",
   // Share links carry bundle ids: never hand them to another site in a Referer.
   "Referrer-Policy": "no-referrer",

@@ -1,14 +1,14 @@
-import type { NextConfig } from "next";
 import {
   API_CONTENT_SECURITY_POLICY,
   SECURITY_HEADERS,
   WORKER_CONTENT_SECURITY_POLICY,
-} from "./lib/security/headers";
+} from "./lib/security/headers.js";
 
-const headerList = (headers: Record<string, string>) =>
-  Object.entries(headers).map(([key, value]) => ({ key, value }));
+/** @param {Record<string, string>} headers */
+const headerList = (headers) => Object.entries(headers).map(([key, value]) => ({ key, value }));
 
-const nextConfig: NextConfig = {
+/** @type {import("next").NextConfig} */
+const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // The server reads bundles with apache-arrow and fflate in Node; keep them out of the server bundle.

@@ -1,0 +1,49 @@
+/**
+ * How many samples reach a threshold, exactly, from the run's histogram. A histogram bucket's count
+ * is exact only at the bucket's edges, so the count is taken from the first edge at or above the
+ * threshold asked for, and that edge is returned with the count: "N samples at or above <from>".
+ * (Samples are integer nanoseconds; buckets near the baseline are 1 ns wide, so the edge is usually
+ * the threshold itself.) The summary's spike list is not used: its floor is its own and doubles when
+ * the list is full.
+ */
+import { bucketLower, histogramIndex } from "../summary/histogram";
+import type { RunSummary } from "../summary";
+import { kindOffset, type ValueKind } from "./value-kind";
+
+export interface ThresholdCount {
+  /** Samples at or above `fromNs`. */
+  count: number;
+  /** Where the count starts, in the chosen kind: the threshold itself or the next histogram edge above it. */
+  fromNs: number;
+  /** The threshold asked for, in the chosen kind. */
+  thresholdNs: number;
+}
+
+export function samplesAtOrAbove(
+  summary: Pick<RunSummary, "histogram" | "offsetNs">,
+  thresholdNs: number,
+  kind: ValueKind,
+): ThresholdCount {
+  const h = summary.histogram;
+  const offset = kindOffset(summary.offsetNs, kind);
+  const wanted = Math.ceil(thresholdNs + offset);
+  // Samples are integers: "at or above the threshold" and "at or above its ceiling" are the same samples.
+  const result = (count: number, fromDuration: number) => ({
+    count,
+    fromNs: fromDuration === wanted ? thresholdNs : fromDuration - offset,
+    thresholdNs,
+  });
+  if (h.total === 0 || wanted > h.max) return result(0, wanted);
+  if (wanted <= h.min) return result(h.total, wanted);
+  // Bucket 0 holds every value at or below the shift; bucket i >= 1 starts at shift + bucketLower(i).
+  let index = wanted <= h.shiftNs ? 1 : histogramIndex(wanted - h.shiftNs);
+  if (h.shiftNs + bucketLower(index) < wanted) index++;
+  let count = 0;
+  for (let i = index; i < h.counts.length; i++) count += h.counts[i];
+  return result(count, h.shiftNs + bucketLower(index));
+}
+
+/** The run's own threshold (the summary's spike floor), in the chosen kind. */
+export function ownThreshold(summary: Pick<RunSummary, "settings" | "offsetNs">, kind: ValueKind): number {
+  return summary.settings.spikeThresholdNs + summary.offsetNs - kindOffset(summary.offsetNs, kind);
+}

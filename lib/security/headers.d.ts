@@ -1,0 +1,4 @@
+export function pageContentSecurityPolicy(nonce: string, development?: boolean): string;
+export const WORKER_CONTENT_SECURITY_POLICY: string;
+export const API_CONTENT_SECURITY_POLICY: string;
+export const SECURITY_HEADERS: Record<string, string>;
