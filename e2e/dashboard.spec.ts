@@ -84,7 +84,7 @@ test("opens a bundle beside a broken file, shows the file's error, and finds the
   await expect(page.getByTestId("picked-time")).toHaveText(seconds(truth.worst!.ts));
   // The footer's engine status gets to ready with runs open too (it starts with the page).
   await expect(page.getByTestId("duckdb-status")).toHaveAttribute("data-state", "ready");
-  await expect(page.getByTestId("duckdb-answer")).toHaveText("42000 / 499500");
+  await expect(page.getByTestId("duckdb-status")).toContainText(/DuckDB-WASM v[\d.]+\S* ready/);
   expect(foreign).toEqual([]);
 });
 

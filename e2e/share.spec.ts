@@ -102,6 +102,7 @@ test("a shared link reopens the same runs, window, comparison table and values i
 
   await page.getByTestId("share-button").click();
   const dialog = page.getByTestId("share-dialog");
+  await dialog.getByTestId("share-confirm").click();
   await expect(dialog).toHaveAttribute("data-state", "ready", { timeout: 60_000 });
   await expect(dialog.getByTestId("share-item")).toHaveCount(2);
   const link = await dialog.getByTestId("share-link").inputValue();

@@ -3,6 +3,7 @@
 // the dashboard and prints the address that opens it. Where capturing is impossible (not Linux, no
 // privilege, no sampler) it says why and opens the sample bundles shipped in samples/ instead.
 import { spawn, spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 
@@ -97,6 +98,15 @@ if (failed) {
   );
 }
 
+// What the fingerprints already explain (RT throttling's stall every second), said beside the address.
+const notes = spawnSync(
+  process.execPath,
+  [createRequire(import.meta.url).resolve("tsx/cli"), join(root, "scripts/demo-notes.ts"), servedFrom],
+  { cwd: root, env, encoding: "utf8" },
+);
+const noteLines = notes.stdout.trim() ? notes.stdout.trim().split("\n") : [];
+if (notes.status !== 0) console.log(`tickscope demo: could not read the host notes: ${notes.stderr.trim()}`);
+
 console.log("tickscope demo: building the dashboard…");
 const build = spawnSync("npx", ["next", "build"], { cwd: root, stdio: "inherit", env });
 if (build.status !== 0) process.exit(build.status ?? 1);
@@ -110,8 +120,11 @@ const server = spawn("npx", ["next", "start", "-p", port], {
 });
 server.stdout.on("data", (chunk) => {
   process.stdout.write(chunk);
-  if (String(chunk).includes("Ready"))
-    console.log(`\ntickscope is running: open http://localhost:${port}/?demo=1  (Ctrl-C stops it)\n`);
+  if (String(chunk).includes("Ready")) {
+    console.log(`\ntickscope is running: open http://localhost:${port}/?demo=1  (Ctrl-C stops it)`);
+    for (const line of noteLines) console.log(line);
+    console.log("");
+  }
 });
 for (const signal of ["SIGINT", "SIGTERM"])
   process.on(signal, () => {

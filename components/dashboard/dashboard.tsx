@@ -18,6 +18,7 @@ import { matchesRef, runRef } from "../workspace/run-ref";
 import { RunsTable } from "../workspace/runs-table";
 import { useRuns, useWorkspace, WorkspaceProvider } from "../workspace/workspace-context";
 import { useDemo } from "./use-demo";
+import { useRunLabels } from "./use-run-labels";
 import { EmptyState } from "./empty-state";
 import { PanelTabs } from "./panel-tabs";
 import { ThemeToggle } from "./theme-toggle";
@@ -40,6 +41,7 @@ function DashboardBody() {
   const [view, update] = useViewState();
   const workspace = useWorkspace();
   useDemo(workspace);
+  const onLabel = useRunLabels(workspace, runs, view.labels, update);
   // A picked spike belongs to the run it was picked in.
   const [picked, setPicked] = useState<{ runKey: string; ts: number; value: number } | null>(null);
 
@@ -185,7 +187,7 @@ function DashboardBody() {
           <EmptyState />
         ) : (
           <>
-            <RunsTable focus={focusRun?.key ?? null} onFocus={onFocus} />
+            <RunsTable focus={focusRun?.key ?? null} onFocus={onFocus} onLabel={onLabel} />
             <div>
               <PanelTabs panel={view.panel} onPanel={(panel) => update({ panel })} />
               <div

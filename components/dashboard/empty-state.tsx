@@ -14,7 +14,8 @@ export function EmptyState() {
       <p id="open-hint" className="mx-auto mt-2 max-w-lg text-muted">
         Drop a result bundle (a <span className="num">.zip</span> or a folder with{" "}
         <span className="num">manifest.json</span>) or one or more <span className="num">.arrow</span> run
-        files anywhere on this page. Files are read in your browser and never uploaded.
+        files anywhere on this page. Files are read in your browser; nothing is uploaded unless you press
+        Share, which asks first.
       </p>
       <div className="mt-5 flex justify-center">
         <OpenControls />

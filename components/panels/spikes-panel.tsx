@@ -9,6 +9,7 @@ import { cellWindow, HEAT_PALETTES, heatmapOption, hottestCells } from "../chart
 import { formatDuration, unitFor } from "../charts/units";
 import { Button } from "../ui/button";
 import { Panel } from "../ui/panel";
+import { HostNoteList } from "../workspace/host-note-list";
 import { runLabel } from "../workspace/run-label";
 import { useTheme } from "../workspace/theme";
 import { useWorkspace } from "../workspace/workspace-context";
@@ -117,6 +118,7 @@ export function SpikesPanel({
             {periods.map((period) => (
               <Button
                 key={period.periodNs}
+                data-period-ns={period.periodNs}
                 pressed={period.periodNs === periodNs}
                 onClick={() => setChosen(period.periodNs)}
               >
@@ -136,6 +138,7 @@ export function SpikesPanel({
         </>
       }
     >
+      <HostNoteList host={run.fields.host} periods={periods} />
       <p className="mb-1 text-[12px] text-muted">
         Each cell: the largest overhead in that second at that offset within the period; cells with no sample
         at or above the threshold are left empty. Click a cell to open it in the timeline.
@@ -166,7 +169,8 @@ export function SpikesPanel({
             onClick={() => cells && onZoom(cellWindow(cells, cell.second, cell.row))}
           >
             <span className="num">
-              {cells!.secondStart + cell.second} s + {formatDuration((cell.row * periodNs) / ROWS)} ·{" "}
+              {cells!.secondStart + cell.second} s +{" "}
+              {formatDuration((cells!.phaseNs + (cell.row * periodNs) / ROWS) % periodNs)} ·{" "}
               {formatDuration(cell.value)}
             </span>
           </Button>

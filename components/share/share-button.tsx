@@ -4,8 +4,9 @@ import { useCallback, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { serializeViewState, type ViewState } from "@/lib/url/view-state";
 import type { ByteSource } from "@/lib/workspace/sources";
+import { relinkView } from "./relink";
 import { shareablesOf } from "./shareables";
-import { ShareError, uploadShareable, type Shareable } from "./upload-bundle";
+import { ShareError, storedBundleId, uploadShareable, type Shareable } from "./upload-bundle";
 
 type ItemState =
   | { state: "waiting" }
@@ -13,7 +14,7 @@ type ItemState =
   | { state: "done"; id: string }
   | { state: "error"; message: string; status: number };
 
-type DialogState = "closed" | "uploading" | "ready" | "error" | "token";
+type DialogState = "closed" | "confirm" | "uploading" | "ready" | "error" | "token";
 
 interface ShareButtonProps {
   /** Everything the workspace opened (Files or URLs), as it was opened. */
@@ -22,12 +23,15 @@ interface ShareButtonProps {
   view: ViewState;
 }
 
+const megabytes = (item: Shareable) =>
+  `${(item.files.reduce((sum, file) => sum + (file.size ?? 0), 0) / 1e6).toFixed(1)} MB`;
+
 const percent = (sent: number, total: number) =>
   total ? Math.min(100, Math.round((sent / total) * 100)) : 0;
 
 /**
- * "Share": uploads the open bundles to this server (with progress; a failed one can be retried) and
- * shows a link that reopens the same view in another browser.
+ * "Share": says which open bundles it would upload to this server and asks first; then uploads them
+ * (with progress; a failed one can be retried) and shows a link that reopens the same view elsewhere.
  */
 export function ShareButton({ sources, view }: ShareButtonProps) {
   const [dialog, setDialog] = useState<DialogState>("closed");
@@ -76,7 +80,9 @@ export function ShareButton({ sources, view }: ShareButtonProps) {
       if (failed.some((s) => s.status === 401 || s.status === 403)) return setDialog("token");
       if (failed.length) return setDialog("error");
       const ids = next.map((s) => (s as Extract<ItemState, { state: "done" }>).id);
-      setLink(`${window.location.origin}/?${serializeViewState({ ...view, bundles: [...new Set(ids)] })}`);
+      const stored = new Map(list.map((item, i) => [item.name, ids[i]]));
+      const shared = relinkView({ ...view, bundles: [...new Set(ids)] }, stored);
+      setLink(`${window.location.origin}/?${serializeViewState(shared)}`);
       setDialog("ready");
     },
     [view],
@@ -85,8 +91,10 @@ export function ShareButton({ sources, view }: ShareButtonProps) {
   const start = () => {
     const list = shareablesOf(sources());
     setItems(list);
+    setStates([]);
+    setLink(null);
     setCopied(false);
-    void upload(list, [], token);
+    setDialog("confirm");
   };
 
   const close = () => {
@@ -128,6 +136,12 @@ export function ShareButton({ sources, view }: ShareButtonProps) {
             </Button>
           </div>
           {items.length === 0 && <p className="text-muted">Nothing is open: open a bundle or a run first.</p>}
+          {dialog === "confirm" && items.length > 0 && (
+            <p data-testid="share-explain">
+              Share uploads the open bundles below to this server ({window.location.host}), where anyone with
+              the link can read them. Nothing has left this browser yet.
+            </p>
+          )}
           <ul className="space-y-2">
             {items.map((item, i) => {
               const state = states[i] ?? { state: "waiting" };
@@ -143,9 +157,13 @@ export function ShareButton({ sources, view }: ShareButtonProps) {
                       {item.name}
                     </span>
                     <span className="shrink-0 text-muted">
+                      {dialog === "confirm" &&
+                        (storedBundleId(item, window.location.origin)
+                          ? "already on this server"
+                          : megabytes(item))}
                       {state.state === "uploading" && `${percent(state.sent, state.total)}%`}
                       {state.state === "done" && "stored"}
-                      {state.state === "waiting" && "waiting"}
+                      {state.state === "waiting" && dialog !== "confirm" && "waiting"}
                       {state.state === "error" && "failed"}
                     </span>
                   </div>
@@ -161,6 +179,18 @@ export function ShareButton({ sources, view }: ShareButtonProps) {
               );
             })}
           </ul>
+          {dialog === "confirm" && items.length > 0 && (
+            <div className="flex gap-2">
+              <Button
+                variant="primary"
+                data-testid="share-confirm"
+                onClick={() => void upload(items, [], token)}
+              >
+                Upload and make a link
+              </Button>
+              <Button onClick={close}>Cancel</Button>
+            </div>
+          )}
           {dialog === "token" && (
             <form
               className="flex gap-2"

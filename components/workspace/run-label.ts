@@ -1,14 +1,10 @@
+import { ownLabel } from "@/lib/workspace/run-labels";
 import type { RunEntry } from "@/lib/workspace/types";
 
-/** How a run is named in legends and menus: its label, else environment · scenario · test, else its id. */
-export function runLabel(run: Pick<RunEntry, "id" | "fields" | "test">): string {
-  if (run.fields.label) return run.fields.label;
-  const parts = [
-    run.fields.environment,
-    run.fields.scenario,
-    run.test,
-    run.fields.threads ? `${run.fields.threads} thr` : null,
-  ];
-  const named = parts.filter(Boolean).join(" · ");
-  return named || run.id;
+/**
+ * How a run is named in legends and menus: the unique label the workspace gave it (its own label, set
+ * apart by scenario or bundle from an open run of the same name), else its own label.
+ */
+export function runLabel(run: Pick<RunEntry, "id" | "fields" | "test" | "label">): string {
+  return run.label ?? ownLabel(run);
 }

@@ -1,11 +1,13 @@
 "use client";
 
-import { memo } from "react";
+import { memo, useState } from "react";
+import { hostNoteDetails } from "@/lib/analysis/host-notes";
 import { PAPER_ENVIRONMENTS, PAPER_SCENARIOS } from "@/lib/format/contract";
 import type { HostFingerprint } from "@/lib/format/manifest";
 import type { RunEntry } from "@/lib/workspace/types";
 import { formatDuration } from "../charts/units";
 import { Button } from "../ui/button";
+import { FingerprintDrawer } from "./fingerprint-drawer";
 import { runLabel } from "./run-label";
 import { useRuns, useWorkspace } from "./workspace-context";
 
@@ -30,6 +32,12 @@ export function fingerprint(host: HostFingerprint | undefined): string {
   ]
     .filter(Boolean)
     .join(" · ");
+}
+
+/** Where a run came from: its file, under its bundle's name unless the file's path already starts with it. */
+function fileOf(run: RunEntry): string {
+  const bundle = run.source.split("/").pop();
+  return !bundle || run.file.startsWith(`${bundle}/`) ? run.file : `${bundle}/${run.file}`;
 }
 
 function Progress({ run }: { run: RunEntry }) {
@@ -59,10 +67,13 @@ function EditableField({
   run,
   field,
   options,
+  onEdit,
 }: {
   run: RunEntry;
   field: "label" | "environment" | "scenario";
   options?: readonly string[];
+  /** Told of an edit instead of the workspace (labels go to the URL, which applies them). */
+  onEdit?: (value: string) => void;
 }) {
   const workspace = useWorkspace();
   const listId = options ? `options-${field}` : undefined;
@@ -74,8 +85,9 @@ function EditableField({
       placeholder="—"
       onBlur={(event) => {
         const value = event.currentTarget.value.trim();
-        if (value !== (run.fields[field] ?? ""))
-          workspace.editFields(run.key, { [field]: value || undefined });
+        if (value === (run.fields[field] ?? "")) return;
+        if (onEdit) onEdit(value);
+        else workspace.editFields(run.key, { [field]: value || undefined });
       }}
       onKeyDown={(event) => {
         if (event.key === "Enter") event.currentTarget.blur();
@@ -89,13 +101,17 @@ function EditableField({
 export const RunsTable = memo(function RunsTable({
   focus,
   onFocus,
+  onLabel,
 }: {
   focus: string | null;
   onFocus: (key: string) => void;
+  onLabel: (run: RunEntry, label: string) => void;
 }) {
   const runs = useRuns();
   const workspace = useWorkspace();
   const loading = runs.some((run) => run.state === "loading");
+  const [drawer, setDrawer] = useState<string | null>(null);
+  const drawerRun = runs.find((run) => run.key === drawer && run.fields.host);
   return (
     <section
       data-testid="runs"
@@ -169,12 +185,19 @@ export const RunsTable = memo(function RunsTable({
                 ) : (
                   <>
                     <td className="px-1 py-0.5">
-                      <EditableField run={run} field="label" />
+                      <EditableField
+                        key={run.fields.label ?? ""}
+                        run={run}
+                        field="label"
+                        onEdit={(label) => onLabel(run, label)}
+                      />
                       <div
-                        className="num truncate px-1 text-[10px] text-faint"
+                        data-testid="run-name"
+                        className="num max-w-72 truncate px-1 text-[10px] text-faint"
                         title={`${run.source} · ${run.file}`}
                       >
-                        {run.file}
+                        {runLabel(run) === (run.fields.label || null) ? "" : `${runLabel(run)} · `}
+                        {fileOf(run)}
                       </div>
                     </td>
                     <td className="px-1">
@@ -198,11 +221,31 @@ export const RunsTable = memo(function RunsTable({
                         <td className="num px-2 text-right" data-testid="run-max">
                           {run.digest ? formatDuration(run.digest.max.value, 4) : "—"}
                         </td>
-                        <td
-                          className="max-w-80 truncate px-2 text-muted"
-                          title={fingerprint(run.fields.host)}
-                        >
-                          {fingerprint(run.fields.host)}
+                        <td className="max-w-80 px-2 text-muted">
+                          {run.fields.host ? (
+                            <button
+                              type="button"
+                              data-testid="fingerprint"
+                              aria-label={`Host fingerprint of ${runLabel(run)}: ${fingerprint(run.fields.host)}`}
+                              title="Show the whole fingerprint"
+                              onClick={() => setDrawer(run.key)}
+                              className="block max-w-full truncate text-left underline decoration-line-strong decoration-dotted underline-offset-2 hover:text-ink"
+                            >
+                              {fingerprint(run.fields.host)}
+                            </button>
+                          ) : (
+                            "—"
+                          )}
+                          {hostNoteDetails(run.fields.host).map((note) => (
+                            <div
+                              key={note.topic}
+                              data-testid="run-host-note"
+                              title={note.text}
+                              className="truncate text-[11px] font-medium text-warn"
+                            >
+                              ⚠ {note.short}
+                            </div>
+                          ))}
                         </td>
                       </>
                     )}
@@ -222,6 +265,13 @@ export const RunsTable = memo(function RunsTable({
           </tbody>
         </table>
       </div>
+      {drawerRun && (
+        <FingerprintDrawer
+          title={runLabel(drawerRun)}
+          host={drawerRun.fields.host!}
+          onClose={() => setDrawer(null)}
+        />
+      )}
     </section>
   );
 });

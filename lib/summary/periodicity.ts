@@ -32,6 +32,8 @@ export interface PeriodicSpikeOptions {
   minOccurrences?: number;
   minRegularity?: number;
   maxFamilies?: number;
+  /** Largest chance that random spikes alone would line up as well as a family found (default 5%). */
+  falseAlarm?: number;
 }
 
 function median(values: number[]): number {
@@ -47,6 +49,8 @@ interface Family {
   toleranceNs: number;
   members: number[];
   distinctPeriods: number;
+  /** The largest distance of a member from where the family puts it (grid point, or one chain step). */
+  deviationNs: number;
 }
 
 /** Candidate periods: the top peaks of the spike-to-spike differences, their fractions, the smallest strong one. */
@@ -77,10 +81,33 @@ function candidatePeriods(ts: Float64Array, idx: number[], minPeriod: number): n
   return out;
 }
 
+/** log P(X >= k) for X ~ Binomial(n, p). */
+function logBinomialTail(n: number, k: number, p: number): number {
+  if (k <= 0) return 0;
+  if (k > n || p <= 0) return -Infinity;
+  if (p >= 1) return 0;
+  let logTerm = k * Math.log(p) + (n - k) * Math.log1p(-p);
+  for (let i = 0; i < k; i++) logTerm += Math.log((n - i) / (k - i));
+  let sum = 0;
+  let ratio = 1;
+  for (let i = k; i <= n && ratio > 1e-12; i++) {
+    sum += ratio;
+    ratio *= ((n - i) / (i + 1)) * (p / (1 - p));
+  }
+  return logTerm + Math.log(sum);
+}
+
+interface Scored extends Family {
+  regularity: number;
+  score: number;
+  /** log of the chance that random spikes at this list's rate would line up as well. */
+  logFalseAlarm: number;
+}
+
 /**
  * The family that best explains the spikes: the most periods holding a spike beyond what chance
- * alignment within the tolerance would give (at least half of them must be beyond chance); between
- * equals (a period and its fractions), the longest.
+ * alignment within the tolerance would give (at least half of them beyond chance, and random spikes
+ * at the list's rate unlikely to line up as well); between equals (a period and its fractions), the longest.
  */
 function bestFamily(
   ts: Float64Array,
@@ -90,24 +117,48 @@ function bestFamily(
   lastTs: number,
   minOccurrences: number,
   minRegularity: number,
-): (Family & { regularity: number }) | null {
-  let best: (Family & { regularity: number; score: number }) | null = null;
-  for (const centre of candidatePeriods(ts, idx, minPeriod)) {
-    const family = fitFamily(ts, idx, centre);
-    if (!family) continue;
-    const periods =
-      Math.floor((lastTs - family.phaseNs) / family.periodNs) -
-      Math.ceil((firstTs - family.phaseNs) / family.periodNs) +
-      1;
-    const regularity = Math.min(1, family.distinctPeriods / Math.max(1, periods));
-    if (family.distinctPeriods < minOccurrences || regularity < minRegularity) continue;
-    // Periods that random spikes alone would fill within the tolerance (Poisson at the list's rate).
-    const rate = idx.length / Math.max(1, lastTs - firstTs);
-    const chance = Math.max(1, periods) * (1 - Math.exp(-rate * 2 * family.toleranceNs));
-    const score = family.distinctPeriods - chance;
-    if (score < Math.max(minOccurrences, 0.5 * family.distinctPeriods)) continue;
-    if (!best || score > 1.05 * best.score || (score >= 0.95 * best.score && family.periodNs > best.periodNs))
-      best = { ...family, regularity, score };
+  logTrialsFactor: number,
+  logFalseAlarmLimit: number,
+): Scored | null {
+  let best: Scored | null = null;
+  const rate = idx.length / Math.max(1, lastTs - firstTs);
+  // Each family is anchored by a pair of spikes (up to 8 apart) and then has its other periods to fill.
+  const candidates = candidatePeriods(ts, idx, minPeriod);
+  const logTrials =
+    Math.log(idx.length * Math.min(idx.length - 1, 8) * (1 + CHAIN_TOLERANCES.length)) + logTrialsFactor;
+  for (const centre of candidates) {
+    const grid = fitFamily(ts, idx, centre);
+    if (!grid) continue;
+    const chains =
+      idx.length <= MAX_CHAIN_SPIKES
+        ? CHAIN_TOLERANCES.map((share) => followChain(ts, idx, grid.periodNs, share * grid.periodNs))
+        : [];
+    for (const family of [grid, ...chains]) {
+      if (!family) continue;
+      const periods =
+        Math.floor((lastTs - family.phaseNs) / family.periodNs) -
+        Math.ceil((firstTs - family.phaseNs) / family.periodNs) +
+        1;
+      const regularity = Math.min(1, family.distinctPeriods / Math.max(1, periods));
+      if (family.distinctPeriods < minOccurrences || regularity < minRegularity) continue;
+      // The chance that one period holds a random spike within the tolerance (Poisson at the list's rate).
+      const hit = 1 - Math.exp(-rate * 2 * family.toleranceNs);
+      const chance = Math.max(1, periods) * hit;
+      const score = family.distinctPeriods - chance;
+      if (score < 0.5 * family.distinctPeriods) continue;
+      // How often random spikes would line up as closely: a pair of them fixes period and phase, and
+      // the others must fall within the family's largest deviation in as many of the other periods.
+      const closeHit = 1 - Math.exp(-rate * 2 * Math.max(family.deviationNs, 1e-4 * family.periodNs));
+      const logFalseAlarm =
+        logTrials + logBinomialTail(Math.max(0, periods - 2), family.distinctPeriods - 2, closeHit);
+      if (logFalseAlarm > logFalseAlarmLimit) continue;
+      if (
+        !best ||
+        score > 1.05 * best.score ||
+        (score >= 0.95 * best.score && family.periodNs > best.periodNs)
+      )
+        best = { ...family, regularity, score, logFalseAlarm };
+    }
   }
   return best;
 }
@@ -166,6 +217,73 @@ function fitFamily(ts: Float64Array, idx: number[], centre: number): Family | nu
   return refine(ts, idx, slope, intercept, tol);
 }
 
+/** Step tolerances (shares of the period) tried for a chain whose phase wanders. */
+const CHAIN_TOLERANCES = [0.005, 0.02, 0.05];
+/** Chains are for a few large spikes: a longer list is left to the grid (a chain costs n × neighbours). */
+const MAX_CHAIN_SPIKES = 4096;
+
+/**
+ * The longest chain of spikes one or two periods apart, each step within `tol`: a phase that wanders
+ * from period to period (RT throttling on a VM: the stall starts when the runtime budget runs out)
+ * breaks a rigid grid but not a chain. Period and phase are then fitted over the chain.
+ */
+function followChain(ts: Float64Array, idx: number[], period: number, tol: number): Family | null {
+  const length = new Int32Array(idx.length).fill(1);
+  const steps = new Int32Array(idx.length);
+  const previous = new Int32Array(idx.length).fill(-1);
+  let end = -1;
+  for (let b = 0; b < idx.length; b++) {
+    for (let a = b - 1; a >= 0 && ts[idx[b]] - ts[idx[a]] <= 2 * period + tol; a--) {
+      const gap = ts[idx[b]] - ts[idx[a]];
+      const k = Math.round(gap / period);
+      if (k < 1 || Math.abs(gap - k * period) > tol) continue;
+      if (length[a] + 1 > length[b] || (length[a] + 1 === length[b] && steps[a] + k < steps[b])) {
+        length[b] = length[a] + 1;
+        steps[b] = steps[a] + k;
+        previous[b] = a;
+      }
+    }
+    if (end < 0 || length[b] > length[end]) end = b;
+  }
+  if (end < 0 || length[end] < 3) return null;
+  const chain: number[] = [];
+  let deviationNs = 0;
+  for (let at = end; at >= 0; at = previous[at]) {
+    chain.push(at);
+    const before = previous[at];
+    if (before >= 0) {
+      const gap = ts[idx[at]] - ts[idx[before]];
+      deviationNs = Math.max(deviationNs, Math.abs(gap - Math.round(gap / period) * period));
+    }
+  }
+  chain.reverse();
+  let n = 0;
+  let sk = 0;
+  let st = 0;
+  let skk = 0;
+  let skt = 0;
+  for (const at of chain) {
+    const k = steps[at] - steps[chain[0]];
+    const t = ts[idx[at]];
+    n++;
+    sk += k;
+    st += t;
+    skk += k * k;
+    skt += k * t;
+  }
+  const denom = n * skk - sk * sk;
+  const fitted = denom > 0 ? (n * skt - sk * st) / denom : period;
+  const origin = (st - fitted * sk) / n;
+  return {
+    periodNs: fitted,
+    phaseNs: ((origin % fitted) + fitted) % fitted,
+    toleranceNs: tol,
+    members: chain.map((at) => idx[at]),
+    distinctPeriods: chain.length,
+    deviationNs,
+  };
+}
+
 /** The spikes within `tol` of the grid, the closest one per period. */
 function onGrid(ts: Float64Array, idx: number[], period: number, origin: number, tol: number) {
   const byPeriod = new Map<number, { at: number; residual: number }>();
@@ -210,6 +328,8 @@ function refine(ts: Float64Array, idx: number[], period: number, origin: number,
     origin = (st - period * sk) / n;
   }
   const byPeriod = onGrid(ts, idx, period, origin, tol);
+  let deviationNs = 0;
+  for (const m of byPeriod.values()) deviationNs = Math.max(deviationNs, Math.abs(m.residual));
   const members = idx.filter((j) => {
     const k = Math.round((ts[j] - origin) / period);
     return Math.abs(ts[j] - origin - k * period) <= tol;
@@ -220,12 +340,33 @@ function refine(ts: Float64Array, idx: number[], period: number, origin: number,
     toleranceNs: tol,
     members,
     distinctPeriods: byPeriod.size,
+    deviationNs,
   };
 }
 
 /**
- * Families of spikes that recur with a period (the study: a hypervisor spike about every second).
- * Each family found is removed from the list before looking for the next.
+ * The spike list, then its larger spikes alone, level by level (each a quarter of the one above): a
+ * 50 ms stall every second stands out among thousands of microsecond spikes only once they are set aside.
+ */
+function magnitudeTiers(
+  idx: number[],
+  durationNs: Float64Array,
+  offsetNs: number,
+  least: number,
+): number[][] {
+  const tiers = [idx];
+  const largest = idx.reduce((m, j) => Math.max(m, durationNs[j] - offsetNs), 0);
+  for (let level = largest / 4; level > 0 && tiers.length < 8; level /= 4) {
+    const tier = idx.filter((j) => durationNs[j] - offsetNs >= level);
+    if (tier.length >= tiers[tiers.length - 1].length) break;
+    if (tier.length >= least && tier.length < tiers[tiers.length - 1].length) tiers.splice(1, 0, tier);
+  }
+  return tiers;
+}
+
+/**
+ * Families of spikes that recur with a period (the study: a hypervisor spike about every second),
+ * largest first. Each family found is removed from the list before looking for the next.
  */
 export function detectPeriodicSpikes(
   ts: Float64Array,
@@ -236,13 +377,35 @@ export function detectPeriodicSpikes(
   options: PeriodicSpikeOptions = {},
 ): PeriodicSpikes[] {
   const minPeriod = options.minPeriodNs ?? 1e6;
-  const minOccurrences = options.minOccurrences ?? 6;
+  const minOccurrences = options.minOccurrences ?? 4;
   const minRegularity = options.minRegularity ?? 0.3;
+  const logFalseAlarmLimit = Math.log(options.falseAlarm ?? 0.05);
   let remaining = Array.from({ length: ts.length }, (_, i) => i);
   const out: PeriodicSpikes[] = [];
+  const barren: Set<number>[] = [];
   for (let f = 0; f < (options.maxFamilies ?? 3) && remaining.length >= minOccurrences; f++) {
-    const family = bestFamily(ts, remaining, minPeriod, firstTs, lastTs, minOccurrences, minRegularity);
+    const tiers = magnitudeTiers(remaining, durationNs, offsetNs, minOccurrences);
+    let family: Scored | null = null;
+    const barrenNow: Set<number>[] = [];
+    for (const tier of tiers) {
+      // What held no family in an earlier round still holds none with a family's spikes taken out of it.
+      if (barren.some((held) => tier.every((j) => held.has(j)))) continue;
+      const found = bestFamily(
+        ts,
+        tier,
+        minPeriod,
+        firstTs,
+        lastTs,
+        minOccurrences,
+        minRegularity,
+        Math.log(tiers.length),
+        logFalseAlarmLimit,
+      );
+      if (!found) barrenNow.push(new Set(tier));
+      else if (!family || found.logFalseAlarm < family.logFalseAlarm) family = found;
+    }
     if (!family) break;
+    barren.push(...barrenNow);
     const { periodNs, phaseNs, regularity } = family;
     out.push({
       periodNs,
@@ -254,5 +417,5 @@ export function detectPeriodicSpikes(
     const taken = new Set(family.members);
     remaining = remaining.filter((j) => !taken.has(j));
   }
-  return out;
+  return out.sort((a, b) => b.magnitudeNs - a.magnitudeNs);
 }

@@ -21,6 +21,7 @@ describe("view state in the URL", () => {
       values: "overhead",
       threshold: 50_000,
       logY: true,
+      labels: { "k3J9x_aa/emu-tick": "emulated, idle, 1,000 µs" },
     };
     const query = serializeViewState(view);
     expect(parseViewState(query)).toEqual(view);
@@ -46,6 +47,15 @@ describe("view state in the URL", () => {
     expect(serializeViewState({ ...DEFAULT_VIEW, logY: true })).toBe("v=1&ylog=1");
     expect(parseViewState("ylog=1").logY).toBe(true);
     expect(parseViewState("ylog=log").logY).toBe(false);
+  });
+
+  it("keeps the labels the user gave runs, and drops a tampered label map whole", () => {
+    const labels = { "demo/kvm-matrix/tick": 'tick "guest", a,b & c', "switch-2": "switches" };
+    const query = serializeViewState({ ...DEFAULT_VIEW, labels });
+    expect(parseViewState(query).labels).toEqual(labels);
+    expect(parseViewState("lbl=%7Bnope").labels).toEqual({});
+    expect(parseViewState(`lbl=${encodeURIComponent('{"tick":5}')}`).labels).toEqual({});
+    expect(parseViewState(`lbl=${encodeURIComponent('["tick"]')}`).labels).toEqual({});
   });
 
   it("keeps the choice of duration or overhead and the count-above statistic", () => {

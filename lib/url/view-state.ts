@@ -18,6 +18,19 @@ const idList = z
   .string()
   .transform((s) => s.split(",").filter(Boolean))
   .pipe(z.array(z.string().regex(/^[A-Za-z0-9._:/-]{1,200}$/)).max(64));
+/** Labels the user gave runs, by run reference: `{"tick":"guest, idle"}` as JSON. */
+const labelMap = z
+  .string()
+  .transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "not JSON" });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string().min(1).max(200), z.string().max(200)))
+  .refine((labels) => Object.keys(labels).length <= 64);
 const nanoseconds = z.coerce.number().finite().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 const fields = {
@@ -35,6 +48,7 @@ const fields = {
   /** The spike threshold, in the kind `values` names; null for each run's own. */
   threshold: { key: "thr", schema: nanoseconds, fallback: null as number | null },
   logY: { key: "ylog", schema: z.enum(["0", "1"]).transform((v) => v === "1"), fallback: false as boolean },
+  labels: { key: "lbl", schema: labelMap, fallback: {} as Record<string, string> },
 } as const;
 
 type Fields = typeof fields;
@@ -47,6 +61,7 @@ export const DEFAULT_VIEW: ViewState = Object.fromEntries(
 function serializeField(value: unknown): string {
   if (Array.isArray(value)) return value.join(",");
   if (typeof value === "boolean") return value ? "1" : "0";
+  if (value !== null && typeof value === "object") return JSON.stringify(value);
   return String(value);
 }
 

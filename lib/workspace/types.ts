@@ -49,6 +49,8 @@ export interface RunEntry {
   file: string;
   test: string | null;
   fields: RunFields;
+  /** How the page names the run: its own label, unique among the open runs (lib/workspace/run-labels). */
+  label?: string;
   state: RunState;
   progress: Progress;
   error?: FormatProblem & { message: string };

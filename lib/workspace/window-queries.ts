@@ -42,7 +42,8 @@ export function heatmapCells(
   const family = summary.periodicSpikes.find((f) => f.periodNs === request.periodNs);
   const map = heatmap(summary, request.periodNs, {
     columns: request.rows,
-    phaseNs: family?.phaseNs ?? 0,
+    // The family's spikes a quarter of the way up, so that a phase that wanders does not wrap.
+    phaseNs: family ? (family.phaseNs - family.periodNs / 4 + family.periodNs) % family.periodNs : 0,
   });
   let maxValue = 0;
   for (const value of map.values) if (value > maxValue) maxValue = value;

@@ -1,5 +1,6 @@
 import type { RunFields } from "../format/manifest";
 import type { FromWorker, ToWorker, WorkerJob } from "./protocol";
+import { withUniqueLabels } from "./run-labels";
 import { planOpen, sourcesFromFiles, type ByteSource } from "./sources";
 import type { HeatmapCells, RunEntry, WindowColumns } from "./types";
 
@@ -349,7 +350,7 @@ export class Workspace {
   }
 
   private setRuns(runs: RunEntry[]): void {
-    this.snapshot = { runs };
+    this.snapshot = { runs: withUniqueLabels(runs) };
     if (this.notifyScheduled) return;
     this.notifyScheduled = true;
     // Progress arrives often; React hears about it at most once per task.
