@@ -1,20 +1,13 @@
 "use client";
 
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useReducer, useRef } from "react";
 import { Button } from "@/components/ui/button";
 import { serializeViewState, type ViewState } from "@/lib/url/view-state";
 import type { ByteSource } from "@/lib/workspace/sources";
 import { relinkView } from "./relink";
+import { CLOSED_DIALOG, shareDialogReducer, type ItemState } from "./share-dialog-state";
 import { shareablesOf } from "./shareables";
 import { ShareError, storedBundleId, uploadShareable, type Shareable } from "./upload-bundle";
-
-type ItemState =
-  | { state: "waiting" }
-  | { state: "uploading"; sent: number; total: number }
-  | { state: "done"; id: string }
-  | { state: "error"; message: string; status: number };
-
-type DialogState = "closed" | "confirm" | "uploading" | "ready" | "error" | "token";
 
 interface ShareButtonProps {
   /** Everything the workspace opened (Files or URLs), as it was opened. */
@@ -34,12 +27,10 @@ const percent = (sent: number, total: number) =>
  * (with progress; a failed one can be retried) and shows a link that reopens the same view elsewhere.
  */
 export function ShareButton({ sources, view }: ShareButtonProps) {
-  const [dialog, setDialog] = useState<DialogState>("closed");
-  const [items, setItems] = useState<Shareable[]>([]);
-  const [states, setStates] = useState<ItemState[]>([]);
-  const [link, setLink] = useState<string | null>(null);
-  const [token, setToken] = useState("");
-  const [copied, setCopied] = useState(false);
+  const [{ phase: dialog, items, states, link, token, copied }, dispatch] = useReducer(
+    shareDialogReducer,
+    CLOSED_DIALOG,
+  );
   const abort = useRef<AbortController | null>(null);
 
   const upload = useCallback(
@@ -47,66 +38,58 @@ export function ShareButton({ sources, view }: ShareButtonProps) {
       abort.current?.abort();
       const controller = new AbortController();
       abort.current = controller;
-      setDialog("uploading");
-      setLink(null);
-      const next = list.map((_, i): ItemState =>
-        previous[i]?.state === "done" ? previous[i] : { state: "waiting" },
-      );
-      setStates([...next]);
+      dispatch({ type: "begin" });
+      const ids = list.map((_, i) => {
+        const before = previous[i];
+        return before?.state === "done" ? before.id : null;
+      });
       for (const [i, item] of list.entries()) {
-        if (next[i].state === "done") continue;
+        if (ids[i] !== null) continue;
         try {
           const shared = await uploadShareable(item, {
             token: withToken || undefined,
             signal: controller.signal,
-            onProgress: (sent, total) => {
-              next[i] = { state: "uploading", sent, total };
-              setStates([...next]);
-            },
+            onProgress: (sent, total) => dispatch({ type: "progress", index: i, sent, total }),
           });
-          next[i] = { state: "done", id: shared.id };
+          ids[i] = shared.id;
+          dispatch({ type: "stored", index: i, id: shared.id });
         } catch (error) {
           if (controller.signal.aborted) return;
-          const status = error instanceof ShareError ? error.status : 0;
-          next[i] = {
-            state: "error",
+          dispatch({
+            type: "failed",
+            index: i,
             message: error instanceof Error ? error.message : String(error),
-            status,
-          };
+            status: error instanceof ShareError ? error.status : 0,
+          });
         }
-        setStates([...next]);
       }
-      const failed = next.filter((s) => s.state === "error") as Extract<ItemState, { state: "error" }>[];
-      if (failed.some((s) => s.status === 401 || s.status === 403)) return setDialog("token");
-      if (failed.length) return setDialog("error");
-      const ids = next.map((s) => (s as Extract<ItemState, { state: "done" }>).id);
-      const stored = new Map(list.map((item, i) => [item.name, ids[i]]));
-      const shared = relinkView({ ...view, bundles: [...new Set(ids)] }, stored);
-      setLink(`${window.location.origin}/?${serializeViewState(shared)}`);
-      setDialog("ready");
+      const stored = ids.every((id): id is string => id !== null) ? ids : null;
+      const shared =
+        stored &&
+        relinkView(
+          { ...view, bundles: [...new Set(stored)] },
+          new Map(list.map((item, i) => [item.name, stored[i]])),
+        );
+      dispatch({
+        type: "settled",
+        link: shared ? `${window.location.origin}/?${serializeViewState(shared)}` : null,
+      });
     },
     [view],
   );
 
-  const start = () => {
-    const list = shareablesOf(sources());
-    setItems(list);
-    setStates([]);
-    setLink(null);
-    setCopied(false);
-    setDialog("confirm");
-  };
+  const start = () => dispatch({ type: "open", items: shareablesOf(sources()) });
 
   const close = () => {
     abort.current?.abort();
-    setDialog("closed");
+    dispatch({ type: "close" });
   };
 
   const copy = async () => {
     if (!link) return;
     try {
       await navigator.clipboard.writeText(link);
-      setCopied(true);
+      dispatch({ type: "copied" });
     } catch {
       // No clipboard (an insecure origin): the link stays selected for Ctrl-C.
       (document.getElementById("share-link") as HTMLInputElement | null)?.select();
@@ -204,7 +187,7 @@ export function ShareButton({ sources, view }: ShareButtonProps) {
                 aria-label="Upload token"
                 placeholder="This server's upload token"
                 value={token}
-                onChange={(event) => setToken(event.target.value)}
+                onChange={(event) => dispatch({ type: "token", token: event.target.value })}
                 className="h-7 flex-1 rounded-md border border-line bg-canvas px-2"
               />
               <Button type="submit" variant="primary">
