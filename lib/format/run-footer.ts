@@ -7,7 +7,6 @@ import { Footer } from "apache-arrow/ipc/metadata/file";
 import { FILE_HEADER_BYTES, startsWithMagic, type IpcBlock } from "./arrow-ipc";
 import type { RandomAccessSource, SequentialReader } from "./byte-source";
 import { FormatError } from "./errors";
-import { truncated } from "./ipc-messages";
 import { typeName } from "./run-header";
 
 export interface FooterInfo {
@@ -61,18 +60,17 @@ function sameSchema(a: Schema, b: Schema): boolean {
 /**
  * The end of a file-format run read front to back: what follows the end-of-stream marker must be a
  * footer naming the same schema and exactly the record batches that were read, so that a reader going
- * through the footer (File.slice, HTTP Range) finds the batches that were checked.
+ * through the footer (File.slice, HTTP Range) finds the batches that were checked. False when there is
+ * no whole footer (its writer did not finish: the run is recovered); a footer that disagrees is an error.
  */
 export async function checkStreamedFooter(
   file: string,
   reader: SequentialReader,
   schema: Schema,
   read: IpcBlock[],
-  rows: number,
-): Promise<void> {
+): Promise<boolean> {
   const tail = await reader.read(MAX_STREAMED_FOOTER + 10);
-  if (tail.byteLength < 10 || !startsWithMagic(tail.subarray(tail.byteLength - 6)))
-    throw truncated(file, rows, "the file footer (a file ending in ARROW1)");
+  if (tail.byteLength < 10 || !startsWithMagic(tail.subarray(tail.byteLength - 6))) return false;
   const footerLength = new DataView(tail.buffer, tail.byteOffset + tail.byteLength - 10, 4).getInt32(0, true);
   if (footerLength !== tail.byteLength - 10)
     throw footerMismatch(
@@ -97,4 +95,5 @@ export async function checkStreamedFooter(
       file,
       `${blocks.length} record batches listed, ${read.length} in the file${at >= 0 ? ` (first difference: batch ${at})` : ""}`,
     );
+  return true;
 }
