@@ -2,9 +2,9 @@
  * The file format's footer (schema and record batch blocks): read through random access, or checked at
  * the end of a file read front to back against what was read.
  */
-import type { Schema } from "apache-arrow";
-import { Footer } from "apache-arrow/ipc/metadata/file";
-import { FILE_HEADER_BYTES, startsWithMagic, type IpcBlock } from "./arrow-ipc";
+import { MetadataVersion, type Schema } from "apache-arrow";
+import { FileBlock, Footer } from "apache-arrow/ipc/metadata/file";
+import { FILE_HEADER_BYTES, FILE_MAGIC, startsWithMagic, type IpcBlock } from "./arrow-ipc";
 import type { RandomAccessSource, SequentialReader } from "./byte-source";
 import { FormatError } from "./errors";
 import { typeName } from "./run-header";
@@ -96,4 +96,28 @@ export async function checkStreamedFooter(
       `${blocks.length} record batches listed, ${read.length} in the file${at >= 0 ? ` (first difference: batch ${at})` : ""}`,
     );
   return true;
+}
+
+/**
+ * What ends a file-format run after its last record batch: the end-of-stream marker, the footer (the
+ * schema and where each batch sits), its length and the magic. `tickscope repair` appends it to a run
+ * whose writer did not finish, right after its last whole batch.
+ */
+export function encodeFileTail(schema: Schema, blocks: IpcBlock[]): Uint8Array {
+  const footer = Footer.encode(
+    new Footer(
+      schema,
+      MetadataVersion.V5,
+      blocks.map((b) => new FileBlock(b.metaDataLength, b.bodyLength, b.offset)),
+      [],
+    ),
+  );
+  const tail = new Uint8Array(8 + footer.byteLength + 10);
+  const view = new DataView(tail.buffer);
+  view.setInt32(0, -1, true);
+  view.setInt32(4, 0, true);
+  tail.set(footer, 8);
+  view.setInt32(8 + footer.byteLength, footer.byteLength, true);
+  for (let i = 0; i < 6; i++) tail[tail.byteLength - 6 + i] = FILE_MAGIC.charCodeAt(i);
+  return tail;
 }
