@@ -128,6 +128,9 @@ const collect: Command = {
       for (const note of hostNotes(host)) console.error(`note: ${note}`);
     const environment = values.environment ?? host.environment_guess;
     const bundle = await BundleDirectory.create(target);
+    const title = () =>
+      values.title ??
+      `${plan.map(testLabel).join("; ")} on ${host.hostname ?? "this machine"} (${environment ?? "unknown environment"})`;
     moveOffCpu(cpu, cpus);
 
     let interrupted: NodeJS.Signals | null = null;
@@ -160,6 +163,18 @@ const collect: Command = {
           "-o",
           bundle.path(file),
         ];
+        const entry: ManifestRun = {
+          id,
+          file,
+          test: planned.test,
+          ...(environment ? { environment } : {}),
+          ...(values.scenario ? { scenario: values.scenario } : {}),
+          ...(planned.threads ? { threads: planned.threads } : {}),
+          label: values.label ?? testLabel(planned),
+          cpu,
+        };
+        // If this process dies during the test, the folder says so: `tickscope repair` finishes it.
+        await bundle.writeProvisional({ title: title(), host }, entry);
         const bar = new ProgressBar({ label: id, samples, durationNs });
         current = runSampler(samplerArgs, (p) => bar.update(p));
         let result: SamplerResult;
@@ -192,26 +207,15 @@ const collect: Command = {
             bundle.path(summary),
           );
         }
-        const run: ManifestRun = {
-          id,
-          file,
+        bundle.addRun({
+          ...entry,
           ...(summary ? { summary } : {}),
-          test: planned.test,
-          ...(environment ? { environment } : {}),
-          ...(values.scenario ? { scenario: values.scenario } : {}),
-          ...(planned.threads ? { threads: planned.threads } : {}),
-          label: values.label ?? testLabel(planned),
-          cpu,
           samples: result.samples,
           stopped: result.stopped,
-        };
-        bundle.addRun(run);
+        });
       }
       if (!bundle.runCount) throw new UsageError("interrupted before any test ran: nothing written", 1);
-      const title =
-        values.title ??
-        `${plan.map(testLabel).join("; ")} on ${host.hostname ?? "this machine"} (${environment ?? "unknown environment"})`;
-      await bundle.commit({ title, host });
+      await bundle.commit({ title: title(), host });
     } catch (error) {
       current?.stop("SIGTERM");
       await bundle.abort();
