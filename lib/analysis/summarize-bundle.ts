@@ -23,7 +23,10 @@ export interface BundleRunSummary {
   errors: FormatProblem[];
   /** Where the summary came from. */
   source: "saved" | "computed" | null;
-  /** For a run file without its footer: "recovered: N samples, the run did not finish" (lib/format/recovery). */
+  /**
+   * For a run file without its footer: "recovered: N samples, the run did not finish" (lib/format/recovery);
+   * for one `tickscope repair` finished, the note its manifest entry keeps.
+   */
   recovered: string | null;
 }
 
@@ -49,7 +52,7 @@ export async function summarizeBundleRun(
       const bytes = await readAll(await bundle.open(run.summaryFile));
       if (bytes) {
         const summary = decodeSummary(bytes, run.summaryFile);
-        const recovered = run.header.recovered ? recoveredNote(summary.count) : null;
+        const recovered = run.header.recovered ? recoveredNote(summary.count) : (run.fields.recovered ?? null);
         return { run, summary, errors, source: "saved", recovered };
       }
     } catch {
@@ -70,7 +73,8 @@ export async function summarizeBundleRun(
       hz: options.hz ?? declaredHz(run.fields, bundle.manifest),
     });
     const recovery = handle.recovery();
-    return { run, summary, errors, source: "computed", recovered: recovery ? describeRecovery(recovery) : null };
+    const recovered = recovery ? describeRecovery(recovery) : (run.fields.recovered ?? null);
+    return { run, summary, errors, source: "computed", recovered };
   } catch (error) {
     errors.push(problemOf(error, run.file));
     return { run, summary: null, errors, source: null, recovered: null };

@@ -158,7 +158,8 @@ export class RunHost {
       try {
         const source = await randomAccessOf(await bundle.open(run.file), run.file);
         const saved = run.summaryFile ? await this.savedSummary(bundle, run.summaryFile) : null;
-        const recovered = saved && run.header?.recovered ? recoveredNote(saved.count) : undefined;
+        // A repaired run keeps its note in the manifest (tickscope repair).
+        const recovered = saved && run.header?.recovered ? recoveredNote(saved.count) : run.fields.recovered;
         if (saved) this.keep(keyOf(run), run.file, source, saved, run.fields, run.test ?? null, recovered);
         else
           await this.summarise(keyOf(run), run.file, source, {
@@ -276,7 +277,7 @@ export class RunHost {
         builder.finish(),
         { ...handle.header.fields, ...options.fields },
         test ?? null,
-        recovery ? describeRecovery(recovery) : undefined,
+        recovery ? describeRecovery(recovery) : options.fields?.recovered,
       );
     } catch (error) {
       if (error instanceof FormatError && error.field === META.kind && options.kind !== "histogram")

@@ -7,6 +7,7 @@ import { openRun } from "../../../lib/format/run-reader";
 import { decodeSummary } from "../../../lib/summary";
 import { encodeSyntheticRun, syntheticSampleBatches } from "../../../lib/summary/testing/synthetic-trace";
 import { UsageError } from "../command";
+import analyze from "./analyze";
 import repair from "./repair";
 
 const dir = mkdtempSync(join(tmpdir(), "tickscope-repair-"));
@@ -83,6 +84,9 @@ describe("tickscope repair", () => {
     const summary = decodeSummary(new Uint8Array(readFileSync(join(bundle, "runs", "tick.summary"))), "s");
     expect(summary.count).toBe(49_152);
     expect(existsSync(join(bundle, "runs", "whole.summary"))).toBe(false);
+    const out = quiet();
+    expect(await analyze.run([bundle])).toBe(0);
+    expect(out.join("\n")).toMatch(/tick \(runs\/tick\.arrow\).*\n  recovered: 49,152 samples, the run did not finish/);
   });
 
   it("refuses what it cannot repair, saying why", async () => {
