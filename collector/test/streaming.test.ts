@@ -1,14 +1,16 @@
 // Streamed capture (--stream) on this machine, for real: bounded memory, every sample written, and what a
 // crash or a full disk leaves behind. Run under the bench lock (npx vitest run --project sampler).
-import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { RecordBatchReader } from "apache-arrow";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openFileSource } from "../../lib/format/node-source";
 import { openRun } from "../../lib/format/run-reader";
 import analyze from "../src/commands/analyze";
-import { ensureSampler, run, tempDir } from "./helpers";
+import { REPO, ensureSampler, run, tempDir } from "./helpers";
+
+const CLI = join(REPO, "collector", "bin", "tickscope.mjs");
 
 let sampler: string;
 beforeAll(() => {
@@ -95,6 +97,64 @@ describe.sequential("streamed capture", () => {
       console.log = log;
     }
     expect(lines.join("\n")).toMatch(/recovered: [\d,]+ samples, the run did not finish/);
+  });
+
+  it("collect keeps what a sampler killed with -9 wrote: a bundle whose run says crashed and recovered", async () => {
+    const dir = tempDir();
+    const out = join(dir, "bundle");
+    const cli = spawn(process.execPath, [CLI, "collect", "tick", "--duration", "10s", "--no-progress", "-o", out], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    cli.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+    const closed = new Promise<number | null>((resolve) => cli.on("close", resolve));
+    // The CLI runs through tsx (a child node process), which starts the sampler: find it among the descendants.
+    const children = (pid: string) =>
+      spawnSync("pgrep", ["-P", pid], { encoding: "utf8" }).stdout.split("\n").filter(Boolean);
+    const commandOf = (pid: string) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      } catch {
+        return []; // already gone (the fingerprint, make)
+      }
+    };
+    const samplerBelow = (pid: string): string =>
+      children(pid)
+        .map((child) => {
+          const [binary, test] = commandOf(child);
+          return binary?.endsWith("tickscope-sampler") && test === "tick" ? child : samplerBelow(child);
+        })
+        .find(Boolean) ?? "";
+    let sampler = "";
+    for (let i = 0; i < 400 && !sampler; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      sampler = samplerBelow(String(cli.pid));
+    }
+    expect(sampler).toMatch(/^\d+$/);
+    await new Promise((r) => setTimeout(r, 3000));
+    process.kill(Number(sampler), "SIGKILL");
+    expect(await closed, stderr).toBe(1);
+    expect(stderr).toMatch(/tick failed: the sampler ended by SIGKILL/);
+    expect(readdirSync(dir)).toEqual(["bundle"]);
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
+    expect(manifest.runs[0]).toMatchObject({
+      id: "tick",
+      stopped: "crashed",
+      summary: "runs/tick.summary",
+      recovered: expect.stringMatching(/^recovered: [\d,]+ samples, the run did not finish/),
+    });
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (...a: unknown[]) => void lines.push(a.join(" "));
+    try {
+      expect(await analyze.run([out, "--json"])).toBe(0);
+    } finally {
+      console.log = log;
+    }
+    const [report] = JSON.parse(lines.join("\n")).runs;
+    expect(report.samples).toBe(manifest.runs[0].samples);
+    expect(report.span_ns).toBeGreaterThan(1e9);
+    expect(report.recovered).toBe(manifest.runs[0].recovered);
   });
 
   it("a full disk (a 32 MB tmpfs) stops the run with a clear message and leaves a readable file of what fitted", async () => {
