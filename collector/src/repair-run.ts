@@ -20,7 +20,11 @@ export interface RepairedRun {
  * validated by the one reader, lib/format/run-reader), cuts what follows the last one, and appends the
  * end-of-stream marker and a footer listing them. The summary comes from the same pass.
  */
-export async function repairRunFile(path: string, name: string, options: SummaryOptions): Promise<RepairedRun> {
+export async function repairRunFile(
+  path: string,
+  name: string,
+  options: SummaryOptions,
+): Promise<RepairedRun> {
   const source = await openFileSource(path);
   let summary: RunSummary;
   let run: Awaited<ReturnType<typeof openRun>>;

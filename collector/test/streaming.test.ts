@@ -51,7 +51,16 @@ describe.sequential("streamed capture", () => {
     const peaks: number[] = [];
     for (const seconds of [5, 20]) {
       const out = join(dir, `${seconds}s.arrow`);
-      const done = await timed(["tick", "--loop-us", "1", "--duration", `${seconds}s`, "--stream", "-o", out]);
+      const done = await timed([
+        "tick",
+        "--loop-us",
+        "1",
+        "--duration",
+        `${seconds}s`,
+        "--stream",
+        "-o",
+        out,
+      ]);
       expect(done.code, done.stderr).toBe(0);
       expect(done.result).toMatchObject({ stopped: "duration" });
       expect(done.rss).toBeLessThan(64 * 2 ** 20);
@@ -102,9 +111,13 @@ describe.sequential("streamed capture", () => {
   it("collect keeps what a sampler killed with -9 wrote: a bundle whose run says crashed and recovered", async () => {
     const dir = tempDir();
     const out = join(dir, "bundle");
-    const cli = spawn(process.execPath, [CLI, "collect", "tick", "--duration", "10s", "--no-progress", "-o", out], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const cli = spawn(
+      process.execPath,
+      [CLI, "collect", "tick", "--duration", "10s", "--no-progress", "-o", out],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stderr = "";
     cli.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
     const closed = new Promise<number | null>((resolve) => cli.on("close", resolve));

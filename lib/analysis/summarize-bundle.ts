@@ -52,7 +52,9 @@ export async function summarizeBundleRun(
       const bytes = await readAll(await bundle.open(run.summaryFile));
       if (bytes) {
         const summary = decodeSummary(bytes, run.summaryFile);
-        const recovered = run.header.recovered ? recoveredNote(summary.count) : (run.fields.recovered ?? null);
+        const recovered = run.header.recovered
+          ? recoveredNote(summary.count)
+          : (run.fields.recovered ?? null);
         return { run, summary, errors, source: "saved", recovered };
       }
     } catch {

@@ -77,7 +77,9 @@ describe("BundleDirectory", () => {
     await bundle.writeProvisional({ title: "t" }, { id: "switch-2", file: runFileName("switch-2") });
     expect(read().runs.map((r: { stopped: string }) => r.stopped)).toEqual(["duration", "crashed"]);
     const manifest = await bundle.commit({ title: "t" });
-    expect(manifest.runs).toEqual([{ id: "tick", file: "runs/tick.arrow", test: "tick", stopped: "duration" }]);
+    expect(manifest.runs).toEqual([
+      { id: "tick", file: "runs/tick.arrow", test: "tick", stopped: "duration" },
+    ]);
   });
 
   it("abort leaves nothing; an existing non-empty target is refused", async () => {

@@ -24,8 +24,6 @@ export function recoveredNote(samples: number): string {
 /** The same, with where the file was cut when it ends inside a message. */
 export function describeRecovery(recovery: Recovery): string {
   const cut =
-    recovery.cutAt === null
-      ? ""
-      : ` (the incomplete message from byte ${recovery.cutAt} on is left out)`;
+    recovery.cutAt === null ? "" : ` (the incomplete message from byte ${recovery.cutAt} on is left out)`;
   return `${recoveredNote(recovery.samples)}${cut}`;
 }

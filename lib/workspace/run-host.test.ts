@@ -155,7 +155,15 @@ describe("RunHost", () => {
     expect(summary.recovered).toMatch(
       /^recovered: 200,000 samples, the run did not finish \(the incomplete message from byte \d+ on is left out\)$/,
     );
-    await host.handle({ type: "window", runKey: "c", seq: 1, t0: 0, t1: 1e6, columns: 100, rawBelow: 10_000 });
+    await host.handle({
+      type: "window",
+      runKey: "c",
+      seq: 1,
+      t0: 0,
+      t1: 1e6,
+      columns: 100,
+      rawBelow: 10_000,
+    });
     const window = messages.find((m) => m.type === "window");
     if (window?.type !== "window") throw new Error("no window");
     expect(window.window.raw?.ts.length).toBeGreaterThan(10);

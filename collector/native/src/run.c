@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 #include "arrow_ipc.h"
@@ -357,6 +358,7 @@ static void run_metadata(const run_options *o, const samples_t *s, double hz, ui
 
 /* --stream: the run's file, written by the monitor while the sampler runs (writer.c). */
 static stream_writer stream;
+static uint64_t stream_behind_max; /* the most samples finished but not yet written, for the metadata */
 /* Samples finished but not yet written past which the writer is too far behind: the run stops. */
 #define STREAM_BEHIND_LIMIT (4ull << 20)
 
@@ -387,6 +389,7 @@ static void stream_step(const run_options *o, uint64_t scanned, uint64_t now) {
   if (stream.err) return;
   bool flush = now - flushed_at >= 1000000000ull;
   if (flush) flushed_at = now;
+  if (scanned - stream.written > stream_behind_max) stream_behind_max = scanned - stream.written;
   if (stream_write(&stream, scanned, flush)) {
     fprintf(stderr,
             "tickscope-sampler: writing %s failed after %llu samples: %s; the run stops, what was written is kept\n",
@@ -448,12 +451,16 @@ void run_monitor(const run_options *o, samples_t *s) {
     }
     if (o->stream) stream_step(o, scanned, now);
     if (reporting) {
-      if (o->stream)
+      if (o->stream) {
+        struct statvfs fs;
+        double free_bytes = fstatvfs(temp_fd, &fs) == 0 ? (double)fs.f_bavail * (double)fs.f_frsize : -1;
         printf(
-            "{\"progress\":{\"samples\":%llu,\"elapsed_s\":%.3f,\"max_ns\":%llu,\"written\":%llu,\"behind\":%llu}}\n",
+            "{\"progress\":{\"samples\":%llu,\"elapsed_s\":%.3f,\"max_ns\":%llu,\"written\":%llu,\"behind\":%llu,"
+            "\"behind_limit\":%llu,\"bytes\":%llu,\"disk_free\":%.0f}}\n",
             (unsigned long long)scanned, (now - start) / 1e9, (unsigned long long)counter_to_ns(scale, max_ticks),
-            (unsigned long long)stream.written, (unsigned long long)(scanned - stream.written));
-      else
+            (unsigned long long)stream.written, (unsigned long long)(scanned - stream.written),
+            (unsigned long long)STREAM_BEHIND_LIMIT, (unsigned long long)stream.w.pos, free_bytes);
+      } else
         printf("{\"progress\":{\"samples\":%llu,\"elapsed_s\":%.3f,\"max_ns\":%llu}}\n", (unsigned long long)scanned,
                (now - start) / 1e9, (unsigned long long)counter_to_ns(scale, max_ticks));
       fflush(stdout);
@@ -508,6 +515,7 @@ static void run_metadata(const run_options *o, const samples_t *s, double hz, ui
   if (o->stream) {
     json_bool(&j, "streamed", true);
     json_int(&j, "chunk_rows", (int64_t)stream.chunk_rows);
+    json_int(&j, "writer_behind_max_samples", (int64_t)stream_behind_max);
   }
   json_str(&j, "sampler", "tickscope-sampler " TICKSCOPE_VERSION);
   json_raw(&j, "host", buf_str(&host));

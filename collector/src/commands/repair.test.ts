@@ -73,7 +73,12 @@ describe("tickscope repair", () => {
     quiet();
     expect(await repair.run([bundle])).toBe(0);
     const manifest = JSON.parse(readFileSync(join(bundle, "manifest.json"), "utf8"));
-    expect(manifest.runs[0]).toEqual({ id: "whole", file: "runs/whole.arrow", test: "tick", stopped: "duration" });
+    expect(manifest.runs[0]).toEqual({
+      id: "whole",
+      file: "runs/whole.arrow",
+      test: "tick",
+      stopped: "duration",
+    });
     expect(manifest.runs[1]).toMatchObject({
       id: "tick",
       stopped: "crashed",
@@ -86,7 +91,9 @@ describe("tickscope repair", () => {
     expect(existsSync(join(bundle, "runs", "whole.summary"))).toBe(false);
     const out = quiet();
     expect(await analyze.run([bundle])).toBe(0);
-    expect(out.join("\n")).toMatch(/tick \(runs\/tick\.arrow\).*\n  recovered: 49,152 samples, the run did not finish/);
+    expect(out.join("\n")).toMatch(
+      /tick \(runs\/tick\.arrow\).*\n  recovered: 49,152 samples, the run did not finish/,
+    );
   });
 
   it("refuses what it cannot repair, saying why", async () => {

@@ -76,7 +76,8 @@ async function repairBundle(dir: string): Promise<void> {
 }
 
 const repair: Command = {
-  summary: "finish a run whose collector or sampler died: keep its whole batches, write its footer and manifest entry",
+  summary:
+    "finish a run whose collector or sampler died: keep its whole batches, write its footer and manifest entry",
   usage: "repair PATH   (a bundle folder, or one run file)",
   async run(args) {
     const { positionals } = parseOptions(args, {});
