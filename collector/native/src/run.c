@@ -566,6 +566,7 @@ static void run_write_streamed(const run_options *o, samples_t *s) {
   json_str(&j, "file", o->output);
   json_str(&j, "test", o->test);
   json_int(&j, "samples", (int64_t)s->count);
+  json_int(&j, "samples_taken", (int64_t)taken);
   json_int(&j, "max_ns", stream.max_ns);
   json_str(&j, "stopped", RUN.stopped);
   json_num(&j, "tsc_hz", RUN.hz_estimate);
