@@ -45,19 +45,6 @@ function readEverySample(path: string): { rows: number; batches: number; lastTs:
   return { rows, batches, lastTs };
 }
 
-/** The resident set of a process and all its descendants, in bytes (0 once it is gone). */
-function treeRss(pid: string): number {
-  let rss = 0;
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    rss = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-  } catch {
-    return 0;
-  }
-  const children = spawnSync("pgrep", ["-P", pid], { encoding: "utf8" }).stdout.split("\n").filter(Boolean);
-  return rss + children.reduce((sum, child) => sum + treeRss(child), 0);
-}
-
 describe.sequential("streamed capture", () => {
   it("--loop-us 1 for 5 s and 20 s: the sampler stays under 64 MB, the same either way; every sample is written", async () => {
     const dir = tempDir();
@@ -89,36 +76,6 @@ describe.sequential("streamed capture", () => {
       rmSync(out);
     }
     expect(Math.abs(peaks[1] - peaks[0])).toBeLessThan(16 * 2 ** 20);
-  });
-
-  it("collect at --loop-us 1: the whole process tree (Node included) peaks within 16 MB for 5 s and 20 s", async () => {
-    const dir = tempDir();
-    const peaks: number[] = [];
-    for (const seconds of [5, 20]) {
-      const out = join(dir, `bundle-${seconds}`);
-      const cli = spawn(
-        process.execPath,
-        [CLI, "collect", "tick", "--loop-us", "1", "--duration", `${seconds}s`, "--no-progress", "-o", out],
-        { stdio: ["ignore", "pipe", "pipe"] },
-      );
-      let stderr = "";
-      cli.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-      const closed = new Promise<number | null>((resolve) => cli.on("close", resolve));
-      let peak = 0;
-      let running = true;
-      void closed.then(() => (running = false));
-      while (running) {
-        peak = Math.max(peak, treeRss(String(cli.pid)));
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(await closed, stderr).toBe(0);
-      peaks.push(peak);
-      rmSync(out, { recursive: true });
-    }
-    expect(
-      Math.abs(peaks[1] - peaks[0]),
-      `peaks ${peaks.map((p) => (p / 2 ** 20).toFixed(0)).join(", ")} MB`,
-    ).toBeLessThan(16 * 2 ** 20);
   });
 
   it("kill -9 3 s into a 10 s run leaves a file analyze reads: over 1 s of samples, said to be recovered", async () => {
