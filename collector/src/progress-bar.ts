@@ -24,7 +24,26 @@ export function progressLine(target: ProgressTarget, p: SamplerProgress, width =
   const filled = Math.max(0, Math.min(width, Math.round(fraction * width)));
   const bar = `[${"#".repeat(filled)}${".".repeat(width - filled)}]`;
   const planned = target.durationNs ? ` / ${formatSeconds(target.durationNs / 1e9)}` : "";
-  return `${target.label.padEnd(11)} ${bar} ${p.samples.toLocaleString("en-US")} samples, ${formatSeconds(p.elapsed_s)}${planned}, max ${formatDuration(p.max_ns)}`;
+  return `${target.label.padEnd(11)} ${bar} ${p.samples.toLocaleString("en-US")} samples, ${formatSeconds(p.elapsed_s)}${planned}, max ${formatDuration(p.max_ns)}${fileNote(p, fraction)}`;
+}
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MiB`;
+
+/** A streamed run: the file so far and its estimated final size, the disk space left, a writer behind. */
+function fileNote(p: SamplerProgress, fraction: number): string {
+  if (p.bytes === undefined) return "";
+  const parts = [`file ${mib(p.bytes)}`];
+  const estimate = fraction > 0.01 ? p.bytes / Math.min(1, fraction) : null;
+  if (estimate !== null) parts[0] += ` of ~${mib(estimate)}`;
+  if (p.disk_free !== undefined && p.disk_free >= 0) {
+    parts.push(`${mib(p.disk_free)} free`);
+    if (estimate !== null && estimate - p.bytes > p.disk_free) parts.push("NOT ENOUGH DISK for the rest");
+  }
+  if (p.behind !== undefined && p.behind_limit && p.behind > p.behind_limit / 2)
+    parts.push(
+      `WRITER BEHIND by ${p.behind.toLocaleString("en-US")} samples (the run stops at ${p.behind_limit.toLocaleString("en-US")})`,
+    );
+  return `, ${parts.join(", ")}`;
 }
 
 /** Redraws one line on a terminal; elsewhere (a log, a pipe) prints a line a minute. */

@@ -15,7 +15,8 @@ export async function saveRunSummary(
 ): Promise<void> {
   const source = await openFileSource(path);
   try {
-    const summary = await summarizeRun(readRunBatches(source, name), options);
+    // The summary copies what it keeps: batch buffers are reused, so memory does not grow with the run.
+    const summary = await summarizeRun(readRunBatches(source, name, { reuseTimestamps: true }), options);
     await writeFile(out, encodeSummary(summary));
   } finally {
     await source.close();

@@ -55,4 +55,18 @@ describe("progress line", () => {
       progressLine({ label: "switch-2", samples: 1000 }, { samples: 250, elapsed_s: 75, max_ns: 900 }, 4),
     ).toBe("switch-2    [#...] 250 samples, 1m15s, max 900 ns");
   });
+
+  it("a streamed run: the file and its estimated final size, the disk left, a writer falling behind", () => {
+    const target = { label: "tick", durationNs: 100e9 };
+    const base = { samples: 1e6, elapsed_s: 25, max_ns: 1000, written: 1e6, behind_limit: 4e6 };
+    expect(progressLine(target, { ...base, behind: 0, bytes: 12 * 2 ** 20, disk_free: 2 ** 30 }, 4)).toBe(
+      "tick        [#...] 1,000,000 samples, 25.0 s / 1m40s, max 1 µs, file 12 MiB of ~48 MiB, 1024 MiB free",
+    );
+    expect(
+      progressLine(target, { ...base, behind: 3e6, bytes: 12 * 2 ** 20, disk_free: 20 * 2 ** 20 }, 4),
+    ).toBe(
+      "tick        [#...] 1,000,000 samples, 25.0 s / 1m40s, max 1 µs, file 12 MiB of ~48 MiB, 20 MiB free, " +
+        "NOT ENOUGH DISK for the rest, WRITER BEHIND by 3,000,000 samples (the run stops at 4,000,000)",
+    );
+  });
 });

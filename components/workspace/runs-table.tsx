@@ -199,6 +199,11 @@ export const RunsTable = memo(function RunsTable({
                         {runLabel(run) === (run.fields.label || null) ? "" : `${runLabel(run)} · `}
                         {fileOf(run)}
                       </div>
+                      {run.recovered && (
+                        <div data-testid="run-recovered" role="note" className="px-1 text-[10px] text-danger">
+                          {run.recovered}
+                        </div>
+                      )}
                     </td>
                     <td className="px-1">
                       <EditableField run={run} field="environment" options={PAPER_ENVIRONMENTS} />

@@ -61,6 +61,7 @@ describe("runReport", () => {
       "tick",
       "periodic_spikes",
       "errors",
+      "recovered",
     ]);
     expect(report.max_duration_ns).toBe(truth.max.durationNs);
     expect(report.max_at_ts_ns).toBe(truth.max.ts);

@@ -35,6 +35,8 @@ export interface RunReport {
   periodic_spikes: { period_ns: number; phase_ns: number; regularity: number; magnitude_ns: number }[];
   /** Each problem: file, field (column or key), row, expected, found, and the sentence saying it. */
   errors: (FormatProblem & { message: string })[];
+  /** A run file without its footer, read up to its last whole batch: "recovered: N samples, …". */
+  recovered: string | null;
 }
 
 const int = (v: number): number | null => (Number.isFinite(v) ? Math.round(v) : null);
@@ -43,6 +45,7 @@ export function runReport(
   summary: RunSummary | null,
   run: RunDescriptor,
   errors: FormatProblem[] = [],
+  recovered: string | null = null,
 ): RunReport {
   const percentiles = Object.fromEntries(
     REPORT_PERCENTILES.map((p) => [
@@ -74,5 +77,6 @@ export function runReport(
       magnitude_ns: Math.round(s.magnitudeNs),
     })),
     errors: errors.map((e) => ({ ...e, message: describeProblem(e) })),
+    recovered,
   };
 }

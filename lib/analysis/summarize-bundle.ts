@@ -7,7 +7,8 @@ import { readAllBytes } from "../format/byte-source";
 import { FormatError, type FormatProblem } from "../format/errors";
 import { readHistogramRun } from "../format/histogram-run-reader";
 import { declaredHz } from "../format/manifest";
-import { readRunBatches } from "../format/run-reader";
+import { describeRecovery, recoveredNote } from "../format/recovery";
+import { openRun } from "../format/run-reader";
 import {
   decodeSummary,
   summarizeHistogramRun,
@@ -22,6 +23,11 @@ export interface BundleRunSummary {
   errors: FormatProblem[];
   /** Where the summary came from. */
   source: "saved" | "computed" | null;
+  /**
+   * For a run file without its footer: "recovered: N samples, the run did not finish" (lib/format/recovery);
+   * for one `tickscope repair` finished, the note its manifest entry keeps.
+   */
+  recovered: string | null;
 }
 
 async function readAll(source: Awaited<ReturnType<Bundle["open"]>>): Promise<Uint8Array | null> {
@@ -40,11 +46,17 @@ export async function summarizeBundleRun(
   options: SummaryOptions & { useSaved?: boolean } = {},
 ): Promise<BundleRunSummary> {
   const errors = [...run.errors];
-  if (!run.header) return { run, summary: null, errors, source: null };
+  if (!run.header) return { run, summary: null, errors, source: null, recovered: null };
   if (run.summaryFile && options.useSaved !== false) {
     try {
       const bytes = await readAll(await bundle.open(run.summaryFile));
-      if (bytes) return { run, summary: decodeSummary(bytes, run.summaryFile), errors, source: "saved" };
+      if (bytes) {
+        const summary = decodeSummary(bytes, run.summaryFile);
+        const recovered = run.header.recovered
+          ? recoveredNote(summary.count)
+          : (run.fields.recovered ?? null);
+        return { run, summary, errors, source: "saved", recovered };
+      }
     } catch {
       // A derived file is never required: fall through and compute it from the run.
     }
@@ -52,17 +64,21 @@ export async function summarizeBundleRun(
   try {
     const source = await bundle.open(run.file);
     if (!source) throw new FormatError({ file: run.file, expected: "a file that is in the bundle" });
-    const summary =
-      run.kind === "histogram"
-        ? summarizeHistogramRun(await readHistogramRun(source, run.file))
-        : await summarizeRun(readRunBatches(source, run.file, { reuseTimestamps: true }), {
-            ...options,
-            test: options.test ?? run.test,
-            hz: options.hz ?? declaredHz(run.fields, bundle.manifest),
-          });
-    return { run, summary, errors, source: "computed" };
+    if (run.kind === "histogram") {
+      const summary = summarizeHistogramRun(await readHistogramRun(source, run.file));
+      return { run, summary, errors, source: "computed", recovered: null };
+    }
+    const handle = await openRun(source, run.file);
+    const summary = await summarizeRun(handle.batches({ reuseTimestamps: true }), {
+      ...options,
+      test: options.test ?? run.test,
+      hz: options.hz ?? declaredHz(run.fields, bundle.manifest),
+    });
+    const recovery = handle.recovery();
+    const recovered = recovery ? describeRecovery(recovery) : (run.fields.recovered ?? null);
+    return { run, summary, errors, source: "computed", recovered };
   } catch (error) {
     errors.push(problemOf(error, run.file));
-    return { run, summary: null, errors, source: null };
+    return { run, summary: null, errors, source: null, recovered: null };
   }
 }

@@ -68,6 +68,20 @@ describe("BundleDirectory", () => {
     expect(manifest.runs).toEqual([{ id: "tick", file: "runs/tick.arrow", test: "tick" }]);
   });
 
+  it("holds a manifest from the start, the running test marked crashed until a clean end replaces it", async () => {
+    const bundle = await BundleDirectory.create(join(temp(), "out"));
+    const read = () => JSON.parse(readFileSync(bundle.path("manifest.json"), "utf8"));
+    await bundle.writeProvisional({ title: "t" }, { id: "tick", file: runFileName("tick"), test: "tick" });
+    expect(read().runs).toEqual([{ id: "tick", file: "runs/tick.arrow", test: "tick", stopped: "crashed" }]);
+    bundle.addRun({ id: "tick", file: runFileName("tick"), test: "tick", stopped: "duration" });
+    await bundle.writeProvisional({ title: "t" }, { id: "switch-2", file: runFileName("switch-2") });
+    expect(read().runs.map((r: { stopped: string }) => r.stopped)).toEqual(["duration", "crashed"]);
+    const manifest = await bundle.commit({ title: "t" });
+    expect(manifest.runs).toEqual([
+      { id: "tick", file: "runs/tick.arrow", test: "tick", stopped: "duration" },
+    ]);
+  });
+
   it("abort leaves nothing; an existing non-empty target is refused", async () => {
     const dir = temp();
     const bundle = await BundleDirectory.create(join(dir, "out"));

@@ -120,6 +120,17 @@ export class BundleDirectory {
     return this.runs.length;
   }
 
+  /**
+   * Writes the manifest as it stands, with the run about to start marked `stopped: "crashed"`: what a
+   * reader (or `tickscope repair`) finds if the process dies during that run. `commit` replaces it.
+   */
+  async writeProvisional(meta: Omit<ManifestDraft, "runs">, starting: ManifestRun): Promise<void> {
+    const manifest = buildManifest({ ...meta, runs: [...this.runs, { ...starting, stopped: "crashed" }] });
+    const temp = this.path(`${MANIFEST_FILE}.partial`);
+    await writeFile(temp, JSON.stringify(manifest, null, 2) + "\n");
+    await rename(temp, this.path(MANIFEST_FILE));
+  }
+
   async commit(meta: Omit<ManifestDraft, "runs"> = {}): Promise<Manifest> {
     const manifest = buildManifest({ ...meta, runs: this.runs });
     await writeFile(this.path(MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n");

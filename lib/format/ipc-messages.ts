@@ -41,32 +41,50 @@ export function parseFramed(file: string, bytes: Uint8Array, offset: number): Ra
   };
 }
 
-/** Reads framed messages one after another; ends at the end-of-stream marker or the end of the bytes. */
+/** How a sequence of messages ended: at the end-of-stream marker, at the end of the bytes, or cut off. */
+export interface MessagesEnd {
+  how: "marker" | "end" | "cut";
+  /** Where the marker, the end or the incomplete message starts. */
+  offset: number;
+}
+
+/**
+ * Reads framed messages one after another; ends at the end-of-stream marker or the end of the bytes.
+ * A message cut off by the end of the bytes is an error, unless `lenient` is given: then the messages
+ * end before it and `lenient.end` says where (a run whose writer died, read up to its last whole batch).
+ */
 export async function* sequentialMessages(
   file: string,
   reader: SequentialReader,
   rowsSoFar: () => number,
+  lenient?: { end?: MessagesEnd },
 ): AsyncGenerator<RawMessage> {
+  const finish = (how: MessagesEnd["how"], offset: number) => {
+    if (lenient) lenient.end = { how, offset };
+  };
+  const cut = (offset: number, what: string) => {
+    if (!lenient) throw truncated(file, rowsSoFar(), what);
+    finish("cut", offset);
+  };
   for (;;) {
     const offset = reader.position;
     const first = await reader.read(4);
-    if (first.byteLength === 0) return;
-    if (first.byteLength < 4) throw truncated(file, rowsSoFar(), "a complete message header");
+    if (first.byteLength === 0) return finish("end", offset);
+    if (first.byteLength < 4) return cut(offset, "a complete message header");
     let prefixBytes = first;
     if (new DataView(first.buffer, first.byteOffset, 4).getInt32(0, true) === -1) {
       const length = await reader.read(4);
-      if (length.byteLength < 4) throw truncated(file, rowsSoFar(), "a complete message header");
+      if (length.byteLength < 4) return cut(offset, "a complete message header");
       prefixBytes = new Uint8Array(8);
       prefixBytes.set(first);
       prefixBytes.set(length, 4);
     }
     const prefix = decodePrefix(prefixBytes)!;
-    if (prefix.metadataLength === 0) return;
+    if (prefix.metadataLength === 0) return finish("marker", offset);
     if (prefix.metadataLength < 0 || prefix.metadataLength > 1 << 26)
       throw notArrow(file, `a message header of ${prefix.metadataLength} bytes at byte ${offset}`);
     const metadata = await reader.read(prefix.metadataLength);
-    if (metadata.byteLength < prefix.metadataLength)
-      throw truncated(file, rowsSoFar(), "complete message metadata");
+    if (metadata.byteLength < prefix.metadataLength) return cut(offset, "complete message metadata");
     let message;
     try {
       message = decodeMessage(metadata);
@@ -74,7 +92,7 @@ export async function* sequentialMessages(
       throw notArrow(file, `unreadable message metadata at byte ${offset}`);
     }
     const body = await reader.read(message.bodyLength);
-    if (body.byteLength < message.bodyLength) throw truncated(file, rowsSoFar(), "a complete record batch");
+    if (body.byteLength < message.bodyLength) return cut(offset, "a complete record batch");
     yield {
       headerType: message.headerType,
       header: message.header(),

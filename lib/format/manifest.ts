@@ -33,6 +33,10 @@ export const runFieldsSchema = z.looseObject({
   started_at: z.string().optional(),
   host: hostSchema.optional(),
   label: z.string().optional(),
+  /** Why the run ended (`samples`, `duration`, a signal…); `crashed` until a run that ends cleanly says otherwise. */
+  stopped: z.string().optional(),
+  /** Set by `tickscope repair`: "recovered: N samples, the run did not finish". */
+  recovered: z.string().optional(),
 });
 export type RunFields = z.infer<typeof runFieldsSchema>;
 

@@ -2,12 +2,11 @@
  * The file format's footer (schema and record batch blocks): read through random access, or checked at
  * the end of a file read front to back against what was read.
  */
-import type { Schema } from "apache-arrow";
-import { Footer } from "apache-arrow/ipc/metadata/file";
-import { FILE_HEADER_BYTES, startsWithMagic, type IpcBlock } from "./arrow-ipc";
+import { MetadataVersion, type Schema } from "apache-arrow";
+import { FileBlock, Footer } from "apache-arrow/ipc/metadata/file";
+import { FILE_HEADER_BYTES, FILE_MAGIC, startsWithMagic, type IpcBlock } from "./arrow-ipc";
 import type { RandomAccessSource, SequentialReader } from "./byte-source";
 import { FormatError } from "./errors";
-import { truncated } from "./ipc-messages";
 import { typeName } from "./run-header";
 
 export interface FooterInfo {
@@ -61,18 +60,17 @@ function sameSchema(a: Schema, b: Schema): boolean {
 /**
  * The end of a file-format run read front to back: what follows the end-of-stream marker must be a
  * footer naming the same schema and exactly the record batches that were read, so that a reader going
- * through the footer (File.slice, HTTP Range) finds the batches that were checked.
+ * through the footer (File.slice, HTTP Range) finds the batches that were checked. False when there is
+ * no whole footer (its writer did not finish: the run is recovered); a footer that disagrees is an error.
  */
 export async function checkStreamedFooter(
   file: string,
   reader: SequentialReader,
   schema: Schema,
   read: IpcBlock[],
-  rows: number,
-): Promise<void> {
+): Promise<boolean> {
   const tail = await reader.read(MAX_STREAMED_FOOTER + 10);
-  if (tail.byteLength < 10 || !startsWithMagic(tail.subarray(tail.byteLength - 6)))
-    throw truncated(file, rows, "the file footer (a file ending in ARROW1)");
+  if (tail.byteLength < 10 || !startsWithMagic(tail.subarray(tail.byteLength - 6))) return false;
   const footerLength = new DataView(tail.buffer, tail.byteOffset + tail.byteLength - 10, 4).getInt32(0, true);
   if (footerLength !== tail.byteLength - 10)
     throw footerMismatch(
@@ -97,4 +95,29 @@ export async function checkStreamedFooter(
       file,
       `${blocks.length} record batches listed, ${read.length} in the file${at >= 0 ? ` (first difference: batch ${at})` : ""}`,
     );
+  return true;
+}
+
+/**
+ * What ends a file-format run after its last record batch: the end-of-stream marker, the footer (the
+ * schema and where each batch sits), its length and the magic. `tickscope repair` appends it to a run
+ * whose writer did not finish, right after its last whole batch.
+ */
+export function encodeFileTail(schema: Schema, blocks: IpcBlock[]): Uint8Array {
+  const footer = Footer.encode(
+    new Footer(
+      schema,
+      MetadataVersion.V5,
+      blocks.map((b) => new FileBlock(b.metaDataLength, b.bodyLength, b.offset)),
+      [],
+    ),
+  );
+  const tail = new Uint8Array(8 + footer.byteLength + 10);
+  const view = new DataView(tail.buffer);
+  view.setInt32(0, -1, true);
+  view.setInt32(4, 0, true);
+  tail.set(footer, 8);
+  view.setInt32(8 + footer.byteLength, footer.byteLength, true);
+  for (let i = 0; i < 6; i++) tail[tail.byteLength - 6 + i] = FILE_MAGIC.charCodeAt(i);
+  return tail;
 }

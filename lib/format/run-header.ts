@@ -19,6 +19,8 @@ export interface RunHeader {
   columns: { name: string; type: string }[];
   /** Problems that do not stop reading (a bad `latency:run` value). */
   problems: FormatProblem[];
+  /** A file-format run without its footer, read up to its last whole batch (lib/format/recovery.ts). */
+  recovered?: boolean;
 }
 
 export interface RunContext {

@@ -161,10 +161,6 @@ describe("readRunBatches rejects bad input with the file, column, row and what w
     const error = await failure(readAll(bytes.subarray(0, Math.floor(bytes.byteLength * 0.6)), "cut.arrows"));
     expect(error.expected).toMatch(/truncated/);
     expect(error.row).toBe(14_000);
-    const file = encodeSyntheticRun(options).bytes;
-    expect((await failure(readAll(file.subarray(0, file.byteLength - 100), "cut.arrow"))).expected).toMatch(
-      /truncated/,
-    );
   });
 
   it("a streamed file whose footer lists other record batches than its messages", async () => {
@@ -185,13 +181,6 @@ describe("readRunBatches rejects bad input with the file, column, row and what w
     const error = await failure(readAll(chunked(tampered, 4093)));
     expect(error).toMatchObject({ file: "run.arrow", field: "footer" });
     expect(error.message).toMatch(/4 record batches listed, 5 in the file/);
-  });
-
-  it("a streamed file that stops in its footer", async () => {
-    const { bytes } = encodeSyntheticRun(options);
-    const error = await failure(readAll(chunked(bytes.subarray(0, bytes.byteLength - 20), 4093)));
-    expect(error).toMatchObject({ file: "run.arrow", row: 30_000 });
-    expect(error.message).toMatch(/footer/);
   });
 
   it("a missing column", async () => {

@@ -23,10 +23,12 @@ import {
   schemaOf,
   sequentialMessages,
   truncated,
+  type MessagesEnd,
   type RawMessage,
 } from "./ipc-messages";
 import { checkStreamedFooter, readFooter, type FooterInfo } from "./run-footer";
 import { contextFrom, headerFrom, type RunHeader } from "./run-header";
+import type { Recovery } from "./recovery";
 
 export type { SampleBatch } from "./column-decoding";
 export type { RunHeader } from "./run-header";
@@ -55,10 +57,18 @@ export interface RunHandle {
   schema: Schema;
   blocks: IpcBlock[] | null;
   batches(options?: ReadOptions): AsyncGenerator<SampleBatch>;
+  /**
+   * For a file-format run without its footer (its writer did not finish), once batches() has been read
+   * to the end: how many samples were recovered and where the whole batches end. Null otherwise.
+   */
+  recovery(): Recovery | null;
 }
 
 /**
- * Opens a run. The file format is read through its footer (apache-arrow's file writer puts the schema
+ * Opens a run. A file-format run whose footer is missing (its writer was killed or the disk filled) is
+ * read front to back when its schema comes first, up to its last whole record batch, and marked
+ * `header.recovered` (at once through random access; at its end when read as a stream).
+ * The file format is read through its footer (apache-arrow's file writer puts the schema
  * only there), one record batch per read; the stream format front to back. A file-format run given as
  * a sequential stream is read front to back too when its schema comes first, and its footer checked
  * at the end; without a leading schema it is gathered in memory first, since its schema comes last.
@@ -115,17 +125,30 @@ export async function openRun(input: ByteSourceInput, file: string): Promise<Run
 
   let rows = 0;
   const reader = sequentialReader(random ?? sequential!, start);
-  const messages = sequentialMessages(file, reader, () => rows);
+  const ended: { end?: MessagesEnd } = {};
+  const messages = sequentialMessages(file, reader, () => rows, format === "file" ? ended : undefined);
   let schema: Schema;
   if (footer) schema = footer.schema;
   else {
     const first = await messages.next();
     const message = first.done ? undefined : first.value;
+    if (format === "file" && !message && ended.end)
+      throw new FormatError({
+        file,
+        field: "schema",
+        expected: `a whole schema message from byte ${FILE_HEADER_BYTES} (a run file without its footer is read when its schema comes first)`,
+        found:
+          ended.end.how === "cut"
+            ? `an incomplete message from byte ${ended.end.offset} to the end of the file`
+            : `the end of the file at byte ${ended.end.offset}`,
+      });
     if (format === "file" && message?.headerType !== MessageHeader.Schema)
       throw truncated(file, 0, "the file footer (a file ending in ARROW1, which holds the schema)");
     schema = schemaOf(file, message);
   }
   const header = headerFrom(file, schema, format);
+  if (format === "file" && !footer && !streamedFile) header.recovered = true;
+  let recovery: Recovery | null = null;
   // A histogram run opens (its header is useful) but has no sample batches.
   const sampleContext = header.kind === "samples" ? contextFrom(file, schema, format) : null;
   let used = false;
@@ -184,19 +207,37 @@ export async function openRun(input: ByteSourceInput, file: string): Promise<Run
         yield batch;
         advance(batch);
       }
-      if (streamedFile) await checkStreamedFooter(file, reader, schema, read, rows);
-      else if (format === "file") throw truncated(file, rows, "the file footer (a file ending in ARROW1)");
+      const end = ended.end;
+      const whole = read.length ? read[read.length - 1].offset + blockBytes(read[read.length - 1]) : -1;
+      const finished =
+        streamedFile && end?.how === "marker" && (await checkStreamedFooter(file, reader, schema, read));
+      if (format === "file" && end && !finished) {
+        header.recovered = true;
+        recovery = {
+          samples: rows,
+          batches: read.length,
+          wholeBytes: whole >= 0 ? whole : end.offset,
+          cutAt: end.how === "cut" ? end.offset : null,
+          blocks: read,
+        };
+      }
     }
     if (rows === 0 && !options.allowEmpty)
       throw new FormatError({
         file,
         field: COLUMN.ts,
         expected: "at least one sample",
-        found: "an empty run",
+        found: recovery
+          ? `no whole record batch: the run did not finish${recovery.cutAt === null ? "" : ` and its file ends inside a message from byte ${recovery.cutAt}`}`
+          : "an empty run",
       });
   }
 
-  return { header, schema, blocks: footer?.blocks ?? null, batches };
+  return { header, schema, blocks: footer?.blocks ?? null, batches, recovery: () => recovery };
+}
+
+function blockBytes(block: IpcBlock): number {
+  return block.metaDataLength + block.bodyLength;
 }
 
 /** The batches of a run, validated as they are read. */

@@ -7,6 +7,7 @@ import { FormatError, type FormatProblem } from "../format/errors";
 import { readHistogramRun } from "../format/histogram-run-reader";
 import { declaredHz, type Manifest, type RunFields } from "../format/manifest";
 import { folderEntries, openFileSource } from "../format/node-source";
+import { describeRecovery } from "../format/recovery";
 import { openRun } from "../format/run-reader";
 import { encodeSummary, summarizeRun } from "../summary";
 import type { BundleChecker } from "./ingest";
@@ -31,6 +32,8 @@ export interface IndexedRun {
   max: { durationNs: number; ts: number } | null;
   /** Problems that did not stop the run from being read (a bad `latency:run` value). */
   problems: FormatProblem[];
+  /** A run file without its footer, read up to its last whole batch: "recovered: N samples, …". */
+  recovered?: string;
 }
 
 /** What GET /api/bundles/{id} answers (with the id added): written once per blob, at upload. */
@@ -88,15 +91,15 @@ async function summarize(
   file: string,
   test: string | undefined,
   hz: number | null,
-): Promise<StreamedSummary> {
+): Promise<StreamedSummary & { recovered?: string }> {
   const source = await openFileSource(path);
   try {
-    const summary = await summarizeRun((await openRun(source, file)).batches({ reuseTimestamps: true }), {
-      test,
-      hz,
-    });
+    const run = await openRun(source, file);
+    const summary = await summarizeRun(run.batches({ reuseTimestamps: true }), { test, hz });
     const { count, spanNs, max } = summary;
-    return { test, hz, encoded: encodeSummary(summary), count, spanNs, max };
+    const recovery = run.recovery();
+    const recovered = recovery ? { recovered: describeRecovery(recovery) } : {};
+    return { test, hz, encoded: encodeSummary(summary), count, spanNs, max, ...recovered };
   } finally {
     await source.close();
   }
@@ -225,7 +228,7 @@ export const checkBundle: BundleChecker = async (filesDir, derivedDir, uploadNam
       let done = summarized.get(key);
       if (!done) {
         const early = await streamed?.get(run.file);
-        const summary =
+        const summary: StreamedSummary & { recovered?: string } =
           early && early.test === run.test && early.hz === hz
             ? early
             : await summarize(path, run.file, run.test, hz);
@@ -242,6 +245,7 @@ export const checkBundle: BundleChecker = async (filesDir, derivedDir, uploadNam
         spanNs: done.summary.spanNs,
         max: done.summary.max,
         problems,
+        ...(done.summary.recovered ? { recovered: done.summary.recovered } : {}),
       });
     }
     const manifest = bundle.manifest!;

@@ -34,7 +34,15 @@ export type FromWorker =
       problems: (SerializedProblem & { key: string })[];
     }
   | { type: "progress"; runKey: string; progress: Progress }
-  | { type: "summary"; runKey: string; digest: RunDigest; fields?: RunFields; test?: string | null }
+  | {
+      type: "summary";
+      runKey: string;
+      digest: RunDigest;
+      fields?: RunFields;
+      test?: string | null;
+      /** A run file without its footer, read up to its last whole batch (lib/format/recovery.ts). */
+      recovered?: string;
+    }
   | { type: "failed"; runKey: string; problem: SerializedProblem }
   | { type: "window"; runKey: string; seq: number; window: WindowColumns }
   | { type: "heatmap"; runKey: string; seq: number; heatmap: HeatmapCells }

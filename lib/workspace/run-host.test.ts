@@ -136,6 +136,39 @@ describe("RunHost", () => {
     expect(reused.length).toBeGreaterThan(3);
   });
 
+  it("opens a run whose writer died up to its last whole batch, says so, and draws its raw samples", async () => {
+    const chunked = encodeTickRun({
+      id: "cut",
+      environment: "emulated",
+      scenario: "one-to-all",
+      options: { samples: 440_000, batchRows: 50_000 },
+    }).bytes;
+    const cut = chunked.slice(0, Math.floor(chunked.byteLength * 0.55));
+    const messages: FromWorker[] = [];
+    const host = new RunHost((message) => messages.push(message));
+    const source = { name: "cut.arrow", size: cut.byteLength, read: new Blob([cut]) };
+    await host.handle({ type: "open", jobKey: "c", job: { kind: "run", name: "cut.arrow", source } });
+    const summary = messages.find((m) => m.type === "summary");
+    if (summary?.type !== "summary") throw new Error(`no summary: ${JSON.stringify(messages)}`);
+    const count = summary.digest.count;
+    expect(count).toBe(200_000);
+    expect(summary.recovered).toMatch(
+      /^recovered: 200,000 samples, the run did not finish \(the incomplete message from byte \d+ on is left out\)$/,
+    );
+    await host.handle({
+      type: "window",
+      runKey: "c",
+      seq: 1,
+      t0: 0,
+      t1: 1e6,
+      columns: 100,
+      rawBelow: 10_000,
+    });
+    const window = messages.find((m) => m.type === "window");
+    if (window?.type !== "window") throw new Error("no window");
+    expect(window.window.raw?.ts.length).toBeGreaterThan(10);
+  });
+
   it("reports a broken file as a problem naming it", async () => {
     const messages: FromWorker[] = [];
     const host = new RunHost((message) => messages.push(message));

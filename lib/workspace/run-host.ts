@@ -4,6 +4,7 @@ import { META } from "../format/contract";
 import { FormatError } from "../format/errors";
 import { readHistogramRun } from "../format/histogram-run-reader";
 import { declaredHz, type RunFields } from "../format/manifest";
+import { describeRecovery, recoveredNote } from "../format/recovery";
 import { openRun } from "../format/run-reader";
 import { decodeSummary, summarizeHistogramRun, SummaryBuilder, type RunSummary } from "../summary";
 import { BatchCache } from "./batch-cache";
@@ -157,7 +158,9 @@ export class RunHost {
       try {
         const source = await randomAccessOf(await bundle.open(run.file), run.file);
         const saved = run.summaryFile ? await this.savedSummary(bundle, run.summaryFile) : null;
-        if (saved) this.keep(keyOf(run), run.file, source, saved, run.fields, run.test ?? null);
+        // A repaired run keeps its note in the manifest (tickscope repair).
+        const recovered = saved && run.header?.recovered ? recoveredNote(saved.count) : run.fields.recovered;
+        if (saved) this.keep(keyOf(run), run.file, source, saved, run.fields, run.test ?? null, recovered);
         else
           await this.summarise(keyOf(run), run.file, source, {
             fields: run.fields,
@@ -187,6 +190,7 @@ export class RunHost {
     summary: RunSummary,
     fields: RunFields,
     test: string | null,
+    recovered?: string,
   ) {
     this.runs.set(key, { summary, batches: new BatchCache(file, source, summary) });
     this.post({
@@ -200,6 +204,7 @@ export class RunHost {
       digest: digestOf(summary),
       fields,
       test: test ?? summary.test ?? null,
+      ...(recovered ? { recovered } : {}),
     });
   }
 
@@ -264,6 +269,7 @@ export class RunHost {
         progress();
       }
       progress(true);
+      const recovery = handle.recovery();
       this.keep(
         key,
         file,
@@ -271,6 +277,7 @@ export class RunHost {
         builder.finish(),
         { ...handle.header.fields, ...options.fields },
         test ?? null,
+        recovery ? describeRecovery(recovery) : options.fields?.recovered,
       );
     } catch (error) {
       if (error instanceof FormatError && error.field === META.kind && options.kind !== "histogram")

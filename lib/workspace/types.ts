@@ -55,6 +55,8 @@ export interface RunEntry {
   progress: Progress;
   error?: FormatProblem & { message: string };
   digest?: RunDigest;
+  /** "recovered: N samples, the run did not finish": its file has no footer (lib/format/recovery.ts). */
+  recovered?: string;
 }
 
 /** One column of the timeline: the exact min and max of the samples under it, and where they are. */

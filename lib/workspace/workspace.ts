@@ -209,6 +209,7 @@ export class Workspace {
         this.patch(message.runKey, {
           state: "ready",
           digest: message.digest,
+          recovered: message.recovered,
           fields: { ...(message.fields ?? {}), ...(run?.fields ?? {}) },
           test: run?.test ?? message.test ?? null,
           progress: run

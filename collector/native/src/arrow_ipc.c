@@ -191,8 +191,22 @@ int arrow_open(arrow_writer *w, int fd, const arrow_column *cols, int ncols, con
   if (err) return err;
   buf_t fb = {0};
   fb_message(&fb, w, HEADER_SCHEMA, 0, 0, NULL, 0);
-  uint32_t meta_len;
-  err = write_message(w, &fb, &meta_len);
+  err = write_message(w, &fb, &w->schema_len);
+  buf_free(&fb);
+  return err;
+}
+
+int arrow_rewrite_schema(arrow_writer *w) {
+  buf_t fb = {0};
+  fb_message(&fb, w, HEADER_SCHEMA, 0, 0, NULL, 0);
+  fb_align(&fb, 8);
+  int err = 0;
+  if (8 + fb.len != w->schema_len) err = EINVAL;
+  uint8_t prefix[8];
+  put_le(prefix, 0xFFFFFFFFu, 4);
+  put_le(prefix + 4, fb.len, 4);
+  if (!err && pwrite(w->fd, prefix, 8, 8) != 8) err = errno ? errno : EIO;
+  if (!err && pwrite(w->fd, fb.p, fb.len, 16) != (ssize_t)fb.len) err = errno ? errno : EIO;
   buf_free(&fb);
   return err;
 }

@@ -30,6 +30,7 @@ typedef struct {
   arrow_column cols[ARROW_MAX_COLUMNS];
   const arrow_kv *meta;
   int nmeta;
+  uint32_t schema_len; /* bytes of the schema message at offset 8 */
   struct arrow_block {
     uint64_t offset, body;
     uint32_t meta_len;
@@ -41,6 +42,8 @@ typedef struct {
 int arrow_open(arrow_writer *w, int fd, const arrow_column *cols, int ncols, const arrow_kv *meta, int nmeta);
 /* One record batch of `rows` rows (at most ARROW_MAX_BATCH_ROWS); data[i] points at column i's values. */
 int arrow_write_batch(arrow_writer *w, uint32_t rows, const void *const *data);
+/* Writes the schema message again at offset 8, from w->meta as it is now: the same length, or EINVAL. */
+int arrow_rewrite_schema(arrow_writer *w);
 /* Writes the end-of-stream marker and the footer. */
 int arrow_finish(arrow_writer *w);
 #endif

@@ -12,12 +12,14 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 #include "arrow_ipc.h"
 #include "commands.h"
 #include "fingerprint.h"
 #include "version.h"
+#include "writer.h"
 
 run_state RUN;
 
@@ -65,6 +67,8 @@ void run_parse_options(run_options *o, const char *test, int argc, char **argv) 
     OPT_PROGRESS_ALTERNATE,
     OPT_NO_PROGRESS,
     OPT_PROGRESS_MS,
+    OPT_STREAM,
+    OPT_CHUNK_ROWS,
   };
   static const struct option options[] = {
       {"cpu", required_argument, NULL, OPT_CPU},
@@ -83,6 +87,8 @@ void run_parse_options(run_options *o, const char *test, int argc, char **argv) 
       {"progress-alternate", no_argument, NULL, OPT_PROGRESS_ALTERNATE},
       {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
       {"progress-ms", required_argument, NULL, OPT_PROGRESS_MS},
+      {"stream", no_argument, NULL, OPT_STREAM},
+      {"chunk-rows", required_argument, NULL, OPT_CHUNK_ROWS},
       {0},
   };
   opterr = 0;
@@ -157,6 +163,14 @@ void run_parse_options(run_options *o, const char *test, int argc, char **argv) 
           fail_usage("--progress-ms: expected 10 to 60000, found \"%s\"", optarg);
         o->progress_ns = v * 1000000;
         break;
+      case OPT_STREAM:
+        o->stream = true;
+        break;
+      case OPT_CHUNK_ROWS:
+        if (!parse_u64(optarg, &v) || v < 1024 || v > ARROW_MAX_BATCH_ROWS)
+          fail_usage("--chunk-rows: expected 1024 to %u samples, found \"%s\"", ARROW_MAX_BATCH_ROWS, optarg);
+        o->chunk_rows = (uint32_t)v;
+        break;
       case ':':
         fail_usage("%s needs a value", argv[optind - 1]);
       default:
@@ -167,6 +181,7 @@ void run_parse_options(run_options *o, const char *test, int argc, char **argv) 
   if (strcmp(test, "switch") && o->threads != 1) fail_usage("--threads applies to the switch test only");
   if (loop_set && o->iterations >= 0) fail_usage("give --loop-us or --iterations, not both");
   if (o->samples && o->duration_ns) fail_usage("give --samples or --duration, not both");
+  if (o->chunk_rows && !o->stream) fail_usage("--chunk-rows applies with --stream");
   if (!o->samples && !o->duration_ns) o->duration_ns = 10ull * 1000000000ull;
   if (!o->output) fail_usage("%s: -o FILE.arrow is required", test);
   int cpus = cpu_count_configured();
@@ -339,7 +354,60 @@ static void sleep_until(uint64_t mono_deadline) {
   clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL); /* EINTR: a signal; the loop looks */
 }
 
+static void run_metadata(const run_options *o, const samples_t *s, double hz, uint64_t saturated, buf_t *out);
+
+/* --stream: the run's file, written by the monitor while the sampler runs (writer.c). */
+static stream_writer stream;
+static uint64_t stream_behind_max; /* the most samples finished but not yet written, for the metadata */
+/* Samples finished but not yet written past which the writer is too far behind: the run stops. */
+#define STREAM_BEHIND_LIMIT (4ull << 20)
+
+/* Writes the schema with the metadata known now (`stopped: crashed`, what a reader finds if the process
+ * dies), and moves the file to its final name at once, so that whatever is written survives a crash. */
+static void stream_begin(const run_options *o, samples_t *s) {
+  const char *stopped = RUN.stopped;
+  counter_pair end = RUN.end;
+  RUN.stopped = "crashed";
+  RUN.end = RUN.start;
+  buf_t meta = {0};
+  run_metadata(o, s, RUN.hz_estimate, 0, &meta);
+  RUN.stopped = stopped;
+  RUN.end = end;
+  int err =
+      stream_open(&stream, temp_fd, o->test, s, counter_scale_for(RUN.hz_estimate), o->chunk_rows, buf_str(&meta));
+  buf_free(&meta);
+  if (err) fail("writing %s: %s", temp_path, strerror(err));
+  if (rename(temp_path, o->output)) fail("cannot rename %s to %s: %s", temp_path, o->output, strerror(errno));
+  snprintf(temp_path, sizeof temp_path, "%s", o->output);
+  at_fail = NULL; /* from here on, what was written is kept: a reader recovers it */
+}
+
+/* Appends what the sampler finished; stops the run (keeping what was written) when the disk fails or
+ * cannot keep up. */
+static void stream_step(const run_options *o, uint64_t scanned, uint64_t now) {
+  static uint64_t flushed_at;
+  if (stream.err) return;
+  bool flush = now - flushed_at >= 1000000000ull;
+  if (flush) flushed_at = now;
+  if (scanned - stream.written > stream_behind_max) stream_behind_max = scanned - stream.written;
+  if (stream_write(&stream, scanned, flush)) {
+    fprintf(stderr,
+            "tickscope-sampler: writing %s failed after %llu samples: %s; the run stops, what was written is kept\n",
+            o->output, (unsigned long long)stream.written, strerror(stream.err));
+    RUN.stopped = "write-error";
+    RUN.stop = 1;
+  } else if (scanned - stream.written > STREAM_BEHIND_LIMIT) {
+    fprintf(
+        stderr,
+        "tickscope-sampler: the writer is %llu samples behind (the disk cannot keep up); the run stops, what was written is kept\n",
+        (unsigned long long)(scanned - stream.written));
+    RUN.stopped = "writer-behind";
+    RUN.stop = 1;
+  }
+}
+
 void run_monitor(const run_options *o, samples_t *s) {
+  if (o->stream) stream_begin(o, s);
   uint64_t start = mono_ns(), deadline = o->duration_ns ? start + o->duration_ns : UINT64_MAX;
   uint64_t scanned = 0, max_ticks = 0, next = start + o->progress_ns;
   uint64_t rate_at = start, rate_from = 0;
@@ -358,7 +426,7 @@ void run_monitor(const run_options *o, samples_t *s) {
     if (next < now) next = now + o->progress_ns;
     bool growing = s->prefaulted < s->capacity;
     bool reporting = o->progress && (!o->progress_alternate || ((now - start) / 1000000000ull) % 2 == 0);
-    if (!reporting && !growing) continue;
+    if (!reporting && !growing && !o->stream) continue;
     /* Read what the sampler wrote since the last look (never past the faulted-in pages); the measured
      * loop does nothing extra. */
     uint64_t limit = __atomic_load_n(&s->prefaulted, __ATOMIC_ACQUIRE);
@@ -369,19 +437,32 @@ void run_monitor(const run_options *o, samples_t *s) {
       scanned++;
     }
     if (growing && !RUN.stop) {
-      /* Keep three seconds at the recent rate (at least 2^20 samples, at most what the rest of the run
+      /* Keep three seconds (streaming: one) at the recent rate (at least 2^20 samples, at most what the rest of the run
        * needs) faulted in ahead of the sampler. */
       double rate = now > rate_at ? (double)(scanned - rate_from) * 1e9 / (double)(now - rate_at) : 0;
       rate_at = now;
       rate_from = scanned;
-      double horizon = deadline == UINT64_MAX ? 3 : (double)(deadline - now) / 1e9 + 0.5;
-      uint64_t ahead = (uint64_t)(rate * (horizon < 3 ? horizon : 3));
+      /* Streaming keeps one second ahead: with what is not yet written, the resident set stays bounded. */
+      double keep = o->stream ? 1 : 3;
+      double horizon = deadline == UINT64_MAX ? keep : (double)(deadline - now) / 1e9 + 0.5;
+      uint64_t ahead = (uint64_t)(rate * (horizon < keep ? horizon : keep));
       if (ahead < (1u << 20)) ahead = 1u << 20;
       if (scanned + ahead > limit) samples_prefault(s, scanned + 2 * ahead);
     }
+    if (o->stream) stream_step(o, scanned, now);
     if (reporting) {
-      printf("{\"progress\":{\"samples\":%llu,\"elapsed_s\":%.3f,\"max_ns\":%llu}}\n", (unsigned long long)scanned,
-             (now - start) / 1e9, (unsigned long long)counter_to_ns(scale, max_ticks));
+      if (o->stream) {
+        struct statvfs fs;
+        double free_bytes = fstatvfs(temp_fd, &fs) == 0 ? (double)fs.f_bavail * (double)fs.f_frsize : -1;
+        printf(
+            "{\"progress\":{\"samples\":%llu,\"elapsed_s\":%.3f,\"max_ns\":%llu,\"written\":%llu,\"behind\":%llu,"
+            "\"behind_limit\":%llu,\"bytes\":%llu,\"disk_free\":%.0f}}\n",
+            (unsigned long long)scanned, (now - start) / 1e9, (unsigned long long)counter_to_ns(scale, max_ticks),
+            (unsigned long long)stream.written, (unsigned long long)(scanned - stream.written),
+            (unsigned long long)STREAM_BEHIND_LIMIT, (unsigned long long)stream.w.pos, free_bytes);
+      } else
+        printf("{\"progress\":{\"samples\":%llu,\"elapsed_s\":%.3f,\"max_ns\":%llu}}\n", (unsigned long long)scanned,
+               (now - start) / 1e9, (unsigned long long)counter_to_ns(scale, max_ticks));
       fflush(stdout);
     }
   }
@@ -435,6 +516,11 @@ static void run_metadata(const run_options *o, const samples_t *s, double hz, ui
     json_int(&j, "origin_counter", (int64_t)RUN.origin_counter);
     json_int(&j, "origin_mono_ns", (int64_t)RUN.origin_mono_ns);
   }
+  if (o->stream) {
+    json_bool(&j, "streamed", true);
+    json_int(&j, "chunk_rows", (int64_t)stream.chunk_rows);
+    json_int(&j, "writer_behind_max_samples", (int64_t)stream_behind_max);
+  }
   json_str(&j, "sampler", "tickscope-sampler " TICKSCOPE_VERSION);
   json_raw(&j, "host", buf_str(&host));
   json_end(&j);
@@ -459,15 +545,64 @@ static void run_write_samples(const char *test, samples_t *s, counter_scale scal
   if (err) fail("writing %s: %s", temp_path, strerror(err));
 }
 
+/* Time 0 of the run (its first sample) as counter and CLOCK_MONOTONIC values, to align other clocks. */
+static void set_origin(uint64_t first_counter, double hz) {
+  uint64_t now_mono = mono_ns(), now_counter = counter_read(&RUN.counter);
+  RUN.origin_counter = first_counter;
+  RUN.origin_mono_ns = now_mono - (uint64_t)((double)(now_counter - first_counter) * 1e9 / hz);
+}
+
+/* --stream: the last samples, the final metadata in place of the provisional one, the footer. */
+static void run_write_streamed(const run_options *o, samples_t *s) {
+  int err = stream_write(&stream, s->count, true);
+  /* Only what reached the file counts: a write error leaves the samples before it. */
+  uint64_t taken = s->count;
+  s->count = stream.written;
+  if (s->count) set_origin(stream.origin, RUN.hz_estimate);
+  buf_t meta = {0};
+  run_metadata(o, s, RUN.hz_estimate, stream.saturated, &meta);
+  if (!err) err = stream_finish(&stream, buf_str(&meta));
+  buf_free(&meta);
+  close(temp_fd);
+  temp_fd = -1;
+  *temp_path = 0;
+  if (err)
+    fail(
+        "writing %s: %s; it keeps the %llu samples written before (of %llu taken): readers recover them, "
+        "tickscope repair finishes the file",
+        o->output, strerror(err), (unsigned long long)stream.written, (unsigned long long)taken);
+  buf_t line = {0};
+  json_t j;
+  buf_put(&line, "{\"result\":", 10);
+  json_begin(&j, &line);
+  json_str(&j, "file", o->output);
+  json_str(&j, "test", o->test);
+  json_int(&j, "samples", (int64_t)s->count);
+  json_int(&j, "samples_taken", (int64_t)taken);
+  json_int(&j, "max_ns", stream.max_ns);
+  json_str(&j, "stopped", RUN.stopped);
+  json_num(&j, "tsc_hz", RUN.hz_estimate);
+  if (s->count) {
+    json_int(&j, "origin_counter", (int64_t)RUN.origin_counter);
+    json_int(&j, "origin_mono_ns", (int64_t)RUN.origin_mono_ns);
+  }
+  json_bool(&j, "unprivileged", !RUN.fifo || !RUN.locked);
+  json_end(&j);
+  buf_put(&line, "}\n", 2);
+  fputs(buf_str(&line), stdout);
+  fflush(stdout);
+  buf_free(&line);
+}
+
 void run_write(const run_options *o, samples_t *s) {
+  if (o->stream) {
+    run_write_streamed(o, s);
+    return;
+  }
   double hz = counter_hz(&RUN.counter, RUN.start, RUN.end);
   if (!(hz > 0) || RUN.end.raw_ns - RUN.start.raw_ns < 5000000) hz = RUN.hz_estimate; /* too short to calibrate */
   counter_scale scale = counter_scale_for(hz);
-  if (s->count) {
-    uint64_t now_mono = mono_ns(), now_counter = counter_read(&RUN.counter);
-    RUN.origin_counter = s->ts[0];
-    RUN.origin_mono_ns = now_mono - (uint64_t)((double)(now_counter - s->ts[0]) * 1e9 / hz);
-  }
+  if (s->count) set_origin(s->ts[0], hz);
   /* The metadata needs the saturation count, which the conversion finds: count it first. */
   uint64_t saturated = 0;
   for (uint64_t i = 0; i < s->count; i++) saturated += s->dur[i] == UINT32_MAX;

@@ -20,6 +20,8 @@ typedef struct {
   bool allow_unprivileged, progress;
   bool progress_alternate; /* progress in even seconds only: to measure what it costs within one run */
   uint64_t progress_ns;
+  bool stream;         /* write record batches while the run goes on (writer.c), bounded memory */
+  uint32_t chunk_rows; /* --stream: samples per record batch (default and most: ARROW_MAX_BATCH_ROWS) */
 } run_options;
 
 /* Everything the run learns, for its metadata. */

@@ -103,6 +103,22 @@ describe("tickscope analyze", () => {
     expect(second.err).toEqual([]);
   });
 
+  it("reads a run whose writer died up to its last whole batch, says so, and exits 0", async () => {
+    const cut = join(dir, "cut.arrow");
+    const { bytes } = encodeSyntheticRun({ samples: 200_000, batchRows: 20_000 });
+    writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.byteLength * 0.7)));
+    const text = capture();
+    expect(await analyze.run([cut])).toBe(0);
+    expect(text.out.join("\n")).toMatch(/recovered: [\d,]+ samples, the run did not finish/);
+    const json = capture();
+    expect(await analyze.run([cut, "--json"])).toBe(0);
+    const [report] = JSON.parse(json.out.join("\n")).runs;
+    expect(report.samples).toBeGreaterThan(100_000);
+    expect(report.samples).toBeLessThan(200_000);
+    expect(report.recovered).toContain(`recovered: ${report.samples.toLocaleString("en")} samples`);
+    expect(json.err).toEqual([]);
+  });
+
   it("exits 2 on bad input and says what was expected where", async () => {
     const { out, err } = capture();
     expect(await analyze.run([join(dir, "notes.arrow"), "--json", join(dir, "missing")])).toBe(2);

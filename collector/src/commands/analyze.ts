@@ -69,6 +69,7 @@ function describe(
     .filter(Boolean)
     .join(", ");
   const lines = [`${report.id} (${report.file})${where ? ` — ${where}` : ""}`];
+  if (report.recovered) lines.push(`  ${report.recovered}`);
   if (!summary) return lines.join("\n");
   const value = report.test === "switch" ? "latency" : "overhead";
   lines.push(
@@ -130,11 +131,12 @@ const analyze: Command = {
         if (bundle.runs.some((r) => r.test === "tick"))
           for (const note of hostNotes(bundle.manifest?.host)) texts.push(`note on ${path}: ${note}`);
         for (const run of bundle.runs) {
-          const { summary, errors } = await summarizeBundleRun(bundle, run);
+          const { summary, errors, recovered } = await summarizeBundleRun(bundle, run);
           const report = runReport(
             summary,
             { id: run.id, file: run.file, test: run.test, fields: run.fields },
             errors,
+            recovered,
           );
           reports.push(report);
           texts.push(describe(report, summary, options.statistic, options.kind));

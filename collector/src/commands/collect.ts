@@ -1,8 +1,9 @@
-import { rm } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import { PAPER_SCENARIOS } from "../../../lib/format/contract";
 import { BundleDirectory, runFileName } from "../../../lib/format/bundle-writer";
 import type { ManifestRun } from "../../../lib/format/manifest";
-import { summaryPathFor } from "../../../lib/summary";
+import { recoveredNote } from "../../../lib/format/recovery";
+import { encodeSummary, summaryPathFor } from "../../../lib/summary";
 import { hostNotes } from "../../../lib/analysis/host-notes";
 import { UsageError, type Command } from "../command";
 import {
@@ -26,8 +27,26 @@ import {
 } from "../options";
 import { formatDuration } from "../../../lib/analysis/units";
 import { ProgressBar } from "../progress-bar";
+import { repairRunFile, type RepairedRun } from "../repair-run";
 import { saveRunSummary } from "../run-summary";
 import { eventsPossible, startRunEvents, type RunEventsHandle } from "../events/run-events";
+
+/** A run whose sampler died: its whole batches, with a footer and a summary; null when none was written. */
+async function keepCrashedRun(
+  path: string,
+  file: string,
+  test: "tick" | "switch",
+  hz: number | null,
+): Promise<(RepairedRun & { note: string }) | null> {
+  try {
+    const repaired = await repairRunFile(path, file, { test, hz });
+    const note = repaired.note ?? recoveredNote(repaired.summary.count);
+    return { ...repaired, note };
+  } catch {
+    await rm(path, { force: true });
+    return null;
+  }
+}
 
 const usage = `collect tick|switch|matrix [options] -o DIR
 
@@ -46,10 +65,14 @@ const usage = `collect tick|switch|matrix [options] -o DIR
   --no-summary         do not save each run's summary beside it (readers then compute it)
   --no-events          tick: do not record the measured CPU's kernel events (IRQs, softirqs, thread
                        switches, RT throttling) and steal time; recorded by default as root with tracefs
+  --chunk-rows N       samples per record batch the sampler writes as it goes (1024-1048576; default the most;
+                       it also writes at least every second)
   --allow-unprivileged run without SCHED_FIFO or locked memory, marked so in the run
   -o, --output DIR     the bundle folder to create (must not exist)
 
-Ctrl-C (SIGINT) or SIGTERM stops the current test early; what was taken is written.`;
+Ctrl-C (SIGINT) or SIGTERM stops the current test early; what was taken is written. If the sampler dies
+(kill -9, a full disk), what it wrote is kept, finished and marked stopped: "crashed"; if this process dies,
+\`tickscope repair\` finishes the folder it leaves.`;
 
 const collect: Command = {
   summary: "run the tick and/or switch tests and write a result bundle",
@@ -70,6 +93,7 @@ const collect: Command = {
       "no-progress": { type: "boolean" },
       "no-summary": { type: "boolean" },
       "no-events": { type: "boolean" },
+      "chunk-rows": { type: "string" },
       "allow-unprivileged": { type: "boolean" },
       output: { type: "string", short: "o" },
     });
@@ -117,6 +141,10 @@ const collect: Command = {
       throw new UsageError(`--loop-us: expected microseconds (0 to 1000000), found "${loopUs}"`);
     if (loopUs !== undefined && !plan.some((t) => t.test === "tick"))
       throw new UsageError("--loop-us applies to the tick test");
+    const chunkRows =
+      values["chunk-rows"] !== undefined
+        ? parseInteger(values["chunk-rows"], "--chunk-rows", 1024, 1_048_576, "samples per record batch")
+        : undefined;
     const priority =
       values.priority !== undefined
         ? parseInteger(values.priority, "--priority", 1, 99, "a SCHED_FIFO priority")
@@ -135,6 +163,9 @@ const collect: Command = {
       console.error(line),
     );
     const bundle = await BundleDirectory.create(target);
+    const title = () =>
+      values.title ??
+      `${plan.map(testLabel).join("; ")} on ${host.hostname ?? "this machine"} (${environment ?? "unknown environment"})`;
     moveOffCpu(cpu, cpus);
 
     let interrupted: NodeJS.Signals | null = null;
@@ -165,9 +196,23 @@ const collect: Command = {
           ...(values.label ? ["--label", values.label] : []),
           ...(values["allow-unprivileged"] ? ["--allow-unprivileged"] : []),
           ...(values["no-progress"] ? [] : ["--progress"]),
+          "--stream",
+          ...(chunkRows ? ["--chunk-rows", String(chunkRows)] : []),
           "-o",
           bundle.path(file),
         ];
+        const entry: ManifestRun = {
+          id,
+          file,
+          test: planned.test,
+          ...(environment ? { environment } : {}),
+          ...(values.scenario ? { scenario: values.scenario } : {}),
+          ...(planned.threads ? { threads: planned.threads } : {}),
+          label: values.label ?? testLabel(planned),
+          cpu,
+        };
+        // If this process dies during the test, the folder says so: `tickscope repair` finishes it.
+        await bundle.writeProvisional({ title: title(), host }, entry);
         const bar = new ProgressBar({ label: id, samples, durationNs });
         events =
           recordEvents && planned.test === "tick"
@@ -182,6 +227,20 @@ const collect: Command = {
         } catch (error) {
           events?.abort();
           events = null;
+          // What the sampler wrote before it died is kept, finished (footer, summary) and marked crashed.
+          const kept = await keepCrashedRun(bundle.path(file), file, planned.test, host.hz ?? null);
+          if (kept) {
+            const summary = values["no-summary"] ? undefined : summaryPathFor(file);
+            if (summary) await writeFile(bundle.path(summary), encodeSummary(kept.summary));
+            bundle.addRun({
+              ...entry,
+              ...(summary ? { summary } : {}),
+              samples: kept.summary.count,
+              stopped: "crashed",
+              recovered: kept.note,
+            });
+            bar.done(`${id}: ${kept.note}`);
+          }
           // Keep the tests already done (an hour's run is not thrown away for a later failure).
           if (!bundle.runCount) throw error;
           failure = { id, error: error as Error };
@@ -212,27 +271,16 @@ const collect: Command = {
             bundle.path(summary),
           );
         }
-        const run: ManifestRun = {
-          id,
-          file,
+        bundle.addRun({
+          ...entry,
           ...(summary ? { summary } : {}),
           ...(eventFiles ?? {}),
-          test: planned.test,
-          ...(environment ? { environment } : {}),
-          ...(values.scenario ? { scenario: values.scenario } : {}),
-          ...(planned.threads ? { threads: planned.threads } : {}),
-          label: values.label ?? testLabel(planned),
-          cpu,
           samples: result.samples,
           stopped: result.stopped,
-        };
-        bundle.addRun(run);
+        });
       }
       if (!bundle.runCount) throw new UsageError("interrupted before any test ran: nothing written", 1);
-      const title =
-        values.title ??
-        `${plan.map(testLabel).join("; ")} on ${host.hostname ?? "this machine"} (${environment ?? "unknown environment"})`;
-      await bundle.commit({ title, host });
+      await bundle.commit({ title: title(), host });
     } catch (error) {
       current?.stop("SIGTERM");
       events?.abort();

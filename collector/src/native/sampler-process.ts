@@ -8,6 +8,13 @@ export interface SamplerProgress {
   samples: number;
   elapsed_s: number;
   max_ns: number;
+  /** Streamed runs: samples written so far, finished but not yet written, and the most allowed behind. */
+  written?: number;
+  behind?: number;
+  behind_limit?: number;
+  /** Streamed runs: the file's size, and the space left on its disk (-1 when unknown). */
+  bytes?: number;
+  disk_free?: number;
 }
 
 /** The sampler's last line: where the run went and how it ended. */

@@ -1,0 +1,40 @@
+/* Streaming capture: the monitor thread (on another CPU than the measured one) appends the samples the
+ * sampler has finished as record batches while the run goes on, and hands their memory back, so a run of
+ * any length keeps only the samples not yet written resident. The hand-off is the samples' own
+ * release/acquire store (samples_store): the measured loop does nothing extra. */
+#ifndef TICKSCOPE_WRITER_H
+#define TICKSCOPE_WRITER_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "arrow_ipc.h"
+#include "counter.h"
+#include "samples.h"
+
+typedef struct {
+  arrow_writer w;
+  samples_t *s;
+  counter_scale scale;
+  uint32_t chunk_rows;
+  uint64_t origin;      /* the first sample's counter value: time 0 */
+  uint64_t written;     /* samples converted and appended */
+  uint64_t released[3]; /* per column (ts, dur, thread): bytes from the start whose pages were handed back */
+  uint64_t saturated;   /* samples that saturated (counted while converting) */
+  uint32_t max_ns;
+  uint64_t batches;
+  int err; /* the first write error (errno): what was written before it stays readable */
+  char *meta_json;
+  size_t meta_reserved; /* the latency:run value is padded with spaces to this length, start to end */
+  arrow_kv meta[2];
+} stream_writer;
+
+/* Writes the magic and the schema, whose latency:run (`run_json`, as known at the start) is padded so that
+ * the final one can replace it in place. Returns 0 or an errno value. */
+int stream_open(stream_writer *sw, int fd, const char *test, samples_t *s, counter_scale scale, uint32_t chunk_rows,
+                const char *run_json);
+/* Appends the finished samples below `upto` in whole chunks, and the rest too when `flush` (at least every
+ * second, so that a crash loses little however slow the run). Returns 0 or the first write error, after
+ * which it writes nothing more. */
+int stream_write(stream_writer *sw, uint64_t upto, bool flush);
+/* Replaces latency:run with `run_json` (its final values) and writes the footer. */
+int stream_finish(stream_writer *sw, const char *run_json);
+#endif

@@ -1,0 +1,197 @@
+// Streamed capture (--stream) on this machine, for real: bounded memory, every sample written, and what a
+// crash or a full disk leaves behind. Run under the bench lock (npx vitest run --project sampler).
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { RecordBatchReader } from "apache-arrow";
+import { beforeAll, describe, expect, it } from "vitest";
+import { openFileSource } from "../../lib/format/node-source";
+import { openRun } from "../../lib/format/run-reader";
+import analyze from "../src/commands/analyze";
+import { REPO, ensureSampler, run, tempDir } from "./helpers";
+
+const CLI = join(REPO, "collector", "bin", "tickscope.mjs");
+
+let sampler: string;
+beforeAll(() => {
+  sampler = ensureSampler();
+});
+
+/** The sampler under GNU time: its result line and its peak resident set. */
+async function timed(args: string[], options: Parameters<typeof run>[2] = {}) {
+  const done = await run("/usr/bin/time", ["-f", "maxrss_kb=%M", sampler, ...args], options);
+  const rss = Number(/maxrss_kb=(\d+)/.exec(done.stderr)?.[1] ?? NaN) * 1024;
+  const last = done.stdout.trim().split("\n").at(-1) ?? "";
+  const result = last.startsWith('{"result"') ? JSON.parse(last).result : null;
+  return { ...done, rss, result };
+}
+
+/** Every sample, read by apache-arrow's own reader (not lib/format's), checked as it goes. */
+function readEverySample(path: string): { rows: number; batches: number; lastTs: bigint } {
+  let rows = 0;
+  let batches = 0;
+  let lastTs = -1n;
+  for (const batch of RecordBatchReader.from(readFileSync(path))) {
+    const ts = batch.getChild("ts_ns")!.toArray() as BigInt64Array;
+    const duration = batch.getChild("duration_ns")!.toArray() as Uint32Array;
+    for (let i = 0; i < ts.length; i++) {
+      if (ts[i] < lastTs) throw new Error(`ts_ns decreases at row ${rows + i}`);
+      if (duration[i] === 0) throw new Error(`duration_ns is 0 at row ${rows + i}`);
+      lastTs = ts[i];
+    }
+    rows += ts.length;
+    batches++;
+  }
+  return { rows, batches, lastTs };
+}
+
+describe.sequential("streamed capture", () => {
+  it("--loop-us 1 for 5 s and 20 s: the sampler stays under 64 MB, the same either way; every sample is written", async () => {
+    const dir = tempDir();
+    const peaks: number[] = [];
+    for (const seconds of [5, 20]) {
+      const out = join(dir, `${seconds}s.arrow`);
+      const done = await timed([
+        "tick",
+        "--loop-us",
+        "1",
+        "--duration",
+        `${seconds}s`,
+        "--stream",
+        "-o",
+        out,
+      ]);
+      expect(done.code, done.stderr).toBe(0);
+      expect(done.result).toMatchObject({ stopped: "duration" });
+      expect(done.rss).toBeLessThan(64 * 2 ** 20);
+      peaks.push(done.rss);
+      const read = readEverySample(out);
+      expect(read.rows).toBe(done.result.samples);
+      expect(read.batches).toBeGreaterThan(1);
+      expect(Number(read.lastTs) / 1e9).toBeGreaterThan(seconds * 0.95);
+      const metadata = JSON.parse(
+        (await openRun(readFileSync(out), "run.arrow")).schema.metadata.get("latency:run")!,
+      );
+      expect(metadata).toMatchObject({ streamed: true, samples: done.result.samples, stopped: "duration" });
+      rmSync(out);
+    }
+    expect(Math.abs(peaks[1] - peaks[0])).toBeLessThan(16 * 2 ** 20);
+  });
+
+  it("kill -9 3 s into a 10 s run leaves a file analyze reads: over 1 s of samples, said to be recovered", async () => {
+    const dir = tempDir();
+    const out = join(dir, "killed.arrow");
+    const done = await run(sampler, ["tick", "--duration", "10s", "--stream", "--progress", "-o", out], {
+      killAfterMs: 3000,
+      signal: "SIGKILL",
+    });
+    expect(done.signal).toBe("SIGKILL");
+    const source = await openFileSource(out);
+    let lastTs = 0;
+    try {
+      const handle = await openRun(source, "killed.arrow");
+      expect(handle.header.recovered).toBe(true);
+      expect(handle.header.fields.stopped).toBe("crashed");
+      for await (const batch of handle.batches()) lastTs = batch.ts[batch.ts.length - 1];
+    } finally {
+      await source.close();
+    }
+    expect(lastTs).toBeGreaterThan(1e9);
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (...a: unknown[]) => void lines.push(a.join(" "));
+    try {
+      expect(await analyze.run([out])).toBe(0);
+    } finally {
+      console.log = log;
+    }
+    expect(lines.join("\n")).toMatch(/recovered: [\d,]+ samples, the run did not finish/);
+  });
+
+  it("collect keeps what a sampler killed with -9 wrote: a bundle whose run says crashed and recovered", async () => {
+    const dir = tempDir();
+    const out = join(dir, "bundle");
+    const cli = spawn(
+      process.execPath,
+      [CLI, "collect", "tick", "--duration", "10s", "--no-progress", "-o", out],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let stderr = "";
+    cli.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+    const closed = new Promise<number | null>((resolve) => cli.on("close", resolve));
+    // The CLI runs through tsx (a child node process), which starts the sampler: find it among the descendants.
+    const children = (pid: string) =>
+      spawnSync("pgrep", ["-P", pid], { encoding: "utf8" }).stdout.split("\n").filter(Boolean);
+    const commandOf = (pid: string) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      } catch {
+        return []; // already gone (the fingerprint, make)
+      }
+    };
+    const samplerBelow = (pid: string): string =>
+      children(pid)
+        .map((child) => {
+          const [binary, test] = commandOf(child);
+          return binary?.endsWith("tickscope-sampler") && test === "tick" ? child : samplerBelow(child);
+        })
+        .find(Boolean) ?? "";
+    let sampler = "";
+    for (let i = 0; i < 400 && !sampler; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      sampler = samplerBelow(String(cli.pid));
+    }
+    expect(sampler).toMatch(/^\d+$/);
+    await new Promise((r) => setTimeout(r, 3000));
+    process.kill(Number(sampler), "SIGKILL");
+    expect(await closed, stderr).toBe(1);
+    expect(stderr).toMatch(/tick failed: the sampler ended by SIGKILL/);
+    expect(readdirSync(dir)).toEqual(["bundle"]);
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
+    expect(manifest.runs[0]).toMatchObject({
+      id: "tick",
+      stopped: "crashed",
+      summary: "runs/tick.summary",
+      recovered: expect.stringMatching(/^recovered: [\d,]+ samples, the run did not finish/),
+    });
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (...a: unknown[]) => void lines.push(a.join(" "));
+    try {
+      expect(await analyze.run([out, "--json"])).toBe(0);
+    } finally {
+      console.log = log;
+    }
+    const [report] = JSON.parse(lines.join("\n")).runs;
+    expect(report.samples).toBe(manifest.runs[0].samples);
+    expect(report.span_ns).toBeGreaterThan(1e9);
+    expect(report.recovered).toBe(manifest.runs[0].recovered);
+  });
+
+  it("a full disk (a 32 MB tmpfs) stops the run with a clear message and leaves a readable file of what fitted", async () => {
+    const mount = join(tempDir(), "small");
+    mkdirSync(mount);
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=32m", "tmpfs", mount]);
+    try {
+      const out = join(mount, "full.arrow");
+      const done = await timed(["tick", "--loop-us", "1", "--duration", "10s", "--stream", "-o", out]);
+      expect(done.code).not.toBe(0);
+      expect(done.stderr).toMatch(/writing .*full\.arrow failed after \d+ samples: No space left on device/);
+      expect(done.stderr).toMatch(/it keeps the \d+ samples written before/);
+      const source = await openFileSource(out);
+      let rows = 0;
+      try {
+        const handle = await openRun(source, "full.arrow");
+        for await (const batch of handle.batches()) rows += batch.ts.length;
+        expect(handle.recovery()?.samples).toBe(rows);
+      } finally {
+        await source.close();
+      }
+      expect(rows).toBeGreaterThan(100_000);
+    } finally {
+      execFileSync("umount", [mount]);
+    }
+  });
+});
