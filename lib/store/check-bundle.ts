@@ -196,7 +196,10 @@ export const checkBundle: BundleChecker = async (filesDir, derivedDir, uploadNam
   let served: Manifest;
   const runs: IndexedRun[] = [];
   /** Summaries written, by run file, test and CONFIG_HZ: the path and the summary. */
-  const summarized = new Map<string, { path: string; summary: StreamedSummary; size: number }>();
+  const summarized = new Map<
+    string,
+    { path: string; summary: StreamedSummary & { recovered?: string }; size: number }
+  >();
   const histograms = new Set<string>();
   try {
     rejectProblems(bundle);
