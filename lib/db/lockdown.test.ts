@@ -30,7 +30,12 @@ describe("the locked-down engine refuses what user SQL must not do", () => {
     expect(refusedStatement("LOAD httpfs")).toMatch(/LOAD.*refused/);
     expect(refusedStatement("ATTACH 'x.db'")).toMatch(/ATTACH.*refused/);
     duck.conn.query("INSTALL httpfs");
-    expect(duck.conn.query("SELECT installed FROM duckdb_extensions() WHERE extension_name = 'httpfs'").toArray()[0].toJSON()).toEqual({ installed: false });
+    expect(
+      duck.conn
+        .query("SELECT installed FROM duckdb_extensions() WHERE extension_name = 'httpfs'")
+        .toArray()[0]
+        .toJSON(),
+    ).toEqual({ installed: false });
     expect(run("LOAD httpfs")).toThrow(/disabled through configuration/);
   });
 

@@ -3,7 +3,8 @@
  * `LOAD`, which the lockdown refuses). So that user SQL hears "no" at once rather than a silent
  * success, statements that install, load or attach are refused here, before the engine sees them.
  */
-const REFUSED = /^(?:force\s+)?install\b|^load\b|^attach\b|^detach\b|^export\s+database\b|^import\s+database\b/i;
+const REFUSED =
+  /^(?:force\s+)?install\b|^load\b|^attach\b|^detach\b|^export\s+database\b|^import\s+database\b/i;
 
 /** The statements' first words, with comments and string literals taken out. */
 function statementHeads(sql: string): string[] {

@@ -56,6 +56,7 @@ export const CATALOGUE: CatalogueTable[] = [
       c("p99_ns", "DOUBLE", "99th percentile overhead (ns)"),
       c("p999_ns", "DOUBLE", "99.9th percentile overhead (ns)"),
       c("p9999_ns", "DOUBLE", "99.99th percentile overhead (ns)"),
+      c("p99999_ns", "DOUBLE", "99.999th percentile overhead (ns)"),
       c("tick_period_ns", "DOUBLE", "the kernel tick's period (ns; null when no tick was found)"),
       c("tick_cost_ns", "DOUBLE", "what one tick adds to the sample holding it (ns, overhead)"),
       c("hz", "INTEGER", "CONFIG_HZ as the fingerprint declares it (null when not given)"),

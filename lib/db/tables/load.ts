@@ -23,8 +23,7 @@ async function insert(conn: TableConnection, name: TableName, bytes: Uint8Array)
 }
 
 export type LoadOutcome =
-  | { runId: string; loaded: Partial<Record<TableName, number>> }
-  | { runId: string; reason: string };
+  { runId: string; loaded: Partial<Record<TableName, number>> } | { runId: string; reason: string };
 
 /**
  * Adds one run: its summary's rows, or (no summary: missing or corrupt) a `load_errors` row saying why.

@@ -20,12 +20,13 @@ export interface RunIdentity {
   hz: number | null;
 }
 
-const RUN_PERCENTILES = [
+export const RUN_PERCENTILES = [
   ["p50_ns", 50],
   ["p90_ns", 90],
   ["p99_ns", 99],
   ["p999_ns", 99.9],
   ["p9999_ns", 99.99],
+  ["p99999_ns", 99.999],
 ] as const;
 
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
