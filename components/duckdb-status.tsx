@@ -47,6 +47,11 @@ export function DuckdbStatus() {
               </span>
             ))}
           </span>
+          {status.failures.length > 0 && (
+            <span role="alert" data-testid="duckdb-load-failures" className="text-danger">
+              {status.failures.map((f) => `${f.runId}: ${f.message}`).join("; ")}
+            </span>
+          )}
           <span>all data stays in this browser</span>
         </>
       )}

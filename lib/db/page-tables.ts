@@ -16,11 +16,13 @@ export interface TablesStatus {
   error: string | null;
   /** Every table and its rows, in the catalogue's order. */
   tables: { name: TableName; rows: number }[];
+  /** Runs whose rows could not be added, and DuckDB's reason. */
+  failures: { runId: string; message: string }[];
 }
 
 type Listener = () => void;
 
-let status: TablesStatus = { state: "idle", version: null, error: null, tables: [] };
+let status: TablesStatus = { state: "idle", version: null, error: null, tables: [], failures: [] };
 const listeners = new Set<Listener>();
 let ready: Promise<Database> | null = null;
 /** Loads and unloads run one after another, in the order asked. */
@@ -73,11 +75,18 @@ export function startTables(): Promise<Database> {
   return ready;
 }
 
-function enqueue(work: (database: Database) => Promise<void>): Promise<void> {
+function enqueue(runId: string, work: (database: Database) => Promise<void>): Promise<void> {
   const next = queue.then(async () => {
     const database = await startTables();
-    await work(database);
-    publish({ tables: await counts(database) });
+    try {
+      await work(database);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      publish({ failures: [...status.failures.filter((f) => f.runId !== runId), { runId, message }] });
+      throw error;
+    } finally {
+      publish({ tables: await counts(database) });
+    }
   });
   queue = next.catch(() => undefined);
   return next;
@@ -85,7 +94,7 @@ function enqueue(work: (database: Database) => Promise<void>): Promise<void> {
 
 /** Adds a run's rows (or, without a summary, a load_errors row saying why). */
 export function loadRunTables(run: RunIdentity, summary: RunSummary | null, reason?: string): Promise<void> {
-  return enqueue(async (database) => {
+  return enqueue(run.runId, async (database) => {
     await unloadRun(database.conn, run.runId);
     await loadRun(database.conn, run, summary, reason);
   });
@@ -93,5 +102,5 @@ export function loadRunTables(run: RunIdentity, summary: RunSummary | null, reas
 
 /** Takes a closed run's rows out. */
 export function unloadRunTables(runId: string): Promise<void> {
-  return enqueue((database) => unloadRun(database.conn, runId));
+  return enqueue(runId, (database) => unloadRun(database.conn, runId));
 }
