@@ -28,6 +28,7 @@ test("DuckDB-WASM starts under the Content-Security-Policy, which blocks injecte
 
   await expect(page.getByTestId("duckdb-status")).toHaveAttribute("data-state", "ready");
   await expect(page.getByTestId("duckdb-status")).toContainText(/DuckDB-WASM v[\d.]+\S* ready/);
+  await expect(page.locator('[data-testid="duckdb-tables"] [data-table="runs"]')).toBeVisible();
   expect(violations).toEqual([]);
   expect(
     await page.evaluate(() => (window as unknown as { __violations?: string[] }).__violations ?? []),

@@ -16,6 +16,7 @@ import type { TimeWindow } from "../panels/zoom";
 import { DropTarget, OpenControls } from "../workspace/open-controls";
 import { matchesRef, runRef } from "../workspace/run-ref";
 import { RunsTable } from "../workspace/runs-table";
+import { useDuckdbTables } from "../workspace/use-duckdb-tables";
 import { useRuns, useWorkspace, WorkspaceProvider } from "../workspace/workspace-context";
 import { useDemo } from "./use-demo";
 import { useRunLabels } from "./use-run-labels";
@@ -42,6 +43,7 @@ function DashboardBody() {
   const workspace = useWorkspace();
   useDemo(workspace);
   const onLabel = useRunLabels(workspace, runs, view.labels, update);
+  useDuckdbTables();
   // A picked spike belongs to the run it was picked in.
   const [picked, setPicked] = useState<{ runKey: string; ts: number; value: number } | null>(null);
 
