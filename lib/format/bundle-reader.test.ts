@@ -158,6 +158,15 @@ describe("folder and file-list bundles", () => {
     await single.close();
   });
 
+  it("without a manifest, a run's events and steal files are not taken for runs", async () => {
+    const bundle = await readZipBundle(
+      zip({ "runs/tick.arrow": tick, "runs/tick.events.arrow": sw, "runs/tick.steal.arrow": sw }),
+      "loose.zip",
+    );
+    expect(bundle.runs.map((r) => r.file)).toEqual(["runs/tick.arrow"]);
+    await bundle.close();
+  });
+
   it("reads browser Files from a folder picker (paths under one top folder) or one zip File", async () => {
     const file = (bytes: Uint8Array, path: string) => {
       const f = new File([bytes as BlobPart], path.split("/").pop()!);

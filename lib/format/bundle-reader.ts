@@ -46,6 +46,8 @@ export interface Bundle {
 }
 
 const RUN_FILE = /\.arrows?$/i;
+/** A run's events and steal files (events-contract.ts): Arrow too, but not runs. */
+const BESIDE_RUN_FILE = /\.(events|steal)\.arrow$/i;
 
 function problemFrom(error: unknown, file: string): FormatProblem {
   if (error instanceof FormatError) return error.toJSON();
@@ -152,7 +154,7 @@ export async function readBundle(
         found: "none",
       });
     const loose =
-      options.requireManifest === false && names.length === 1 ? names : names.filter((n) => RUN_FILE.test(n));
+      options.requireManifest === false && names.length === 1 ? names : names.filter((n) => RUN_FILE.test(n) && !BESIDE_RUN_FILE.test(n));
     listed = loose.map((file) => ({
       id: file.replace(/^.*\//, "").replace(/\.[^.]*$/, ""),
       file,

@@ -101,6 +101,31 @@ describe("writeBundleZip", () => {
     expect(readdirSync(dir).sort()).toEqual(["b", "b.zip"]);
   });
 
+  it("carries a run's events and steal files named in the manifest", async () => {
+    const dir = temp();
+    const bundle = await BundleDirectory.create(join(dir, "b"));
+    writeFileSync(
+      bundle.path("runs/a.arrow"),
+      encodeRunFile({ ts: new BigInt64Array(1), duration: new Uint32Array(1) }),
+    );
+    writeFileSync(bundle.path("runs/a.events.arrow"), "events");
+    writeFileSync(bundle.path("runs/a.steal.arrow"), "steal");
+    bundle.addRun({
+      id: "a",
+      file: "runs/a.arrow",
+      events: "runs/a.events.arrow",
+      steal: "runs/a.steal.arrow",
+    });
+    const manifest = await bundle.commit();
+    await writeBundleZip(join(dir, "b"), manifest, join(dir, "b.zip"));
+    expect(Object.keys(unzipSync(readFileSync(join(dir, "b.zip"))))).toEqual([
+      "manifest.json",
+      "runs/a.arrow",
+      "runs/a.events.arrow",
+      "runs/a.steal.arrow",
+    ]);
+  });
+
   it("a missing run file is an error that names it, and no zip is left", async () => {
     const dir = temp();
     const manifest = buildManifest({ runs: [{ id: "a", file: "runs/a.arrow" }] });

@@ -143,7 +143,9 @@ const ZIP_LIMIT = 0xffffffff;
  */
 export async function writeBundleZip(dir: string, manifest: Manifest, outFile: string): Promise<number> {
   const files = [
-    ...new Set(manifest.runs.flatMap((r) => [r.file, r.summary].filter((f): f is string => !!f))),
+    ...new Set(
+      manifest.runs.flatMap((r) => [r.file, r.summary, r.events, r.steal].filter((f): f is string => !!f)),
+    ),
   ];
   let total = 0;
   for (const file of files) {

@@ -41,6 +41,8 @@ export const manifestRunSchema = runFieldsSchema.extend({
   file: z.string().min(1),
   test: z.string().optional(),
   summary: z.string().optional(),
+  events: z.string().min(1).optional(),
+  steal: z.string().min(1).optional(),
 });
 export type ManifestRun = z.infer<typeof manifestRunSchema>;
 

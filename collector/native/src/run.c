@@ -431,6 +431,10 @@ static void run_metadata(const run_options *o, const samples_t *s, double hz, ui
     json_null(&j, "monitor_cpu");
   json_int(&j, "saturated_samples", (int64_t)saturated);
   json_int(&j, "page_faults_while_measuring", (int64_t)RUN.loop_faults);
+  if (s->count) {
+    json_int(&j, "origin_counter", (int64_t)RUN.origin_counter);
+    json_int(&j, "origin_mono_ns", (int64_t)RUN.origin_mono_ns);
+  }
   json_str(&j, "sampler", "tickscope-sampler " TICKSCOPE_VERSION);
   json_raw(&j, "host", buf_str(&host));
   json_end(&j);
@@ -459,6 +463,11 @@ void run_write(const run_options *o, samples_t *s) {
   double hz = counter_hz(&RUN.counter, RUN.start, RUN.end);
   if (!(hz > 0) || RUN.end.raw_ns - RUN.start.raw_ns < 5000000) hz = RUN.hz_estimate; /* too short to calibrate */
   counter_scale scale = counter_scale_for(hz);
+  if (s->count) {
+    uint64_t now_mono = mono_ns(), now_counter = counter_read(&RUN.counter);
+    RUN.origin_counter = s->ts[0];
+    RUN.origin_mono_ns = now_mono - (uint64_t)((double)(now_counter - s->ts[0]) * 1e9 / hz);
+  }
   /* The metadata needs the saturation count, which the conversion finds: count it first. */
   uint64_t saturated = 0;
   for (uint64_t i = 0; i < s->count; i++) saturated += s->dur[i] == UINT32_MAX;
@@ -484,6 +493,10 @@ void run_write(const run_options *o, samples_t *s) {
   json_int(&j, "max_ns", max_ns);
   json_str(&j, "stopped", RUN.stopped);
   json_num(&j, "tsc_hz", hz);
+  if (s->count) {
+    json_int(&j, "origin_counter", (int64_t)RUN.origin_counter);
+    json_int(&j, "origin_mono_ns", (int64_t)RUN.origin_mono_ns);
+  }
   json_bool(&j, "unprivileged", !RUN.fifo || !RUN.locked);
   json_end(&j);
   buf_put(&line, "}\n", 2);

@@ -40,6 +40,9 @@ typedef struct {
   volatile int done;   /* the sampler has finished */
   const char *stopped; /* why the run ended */
   volatile int signal_seen;
+  /* ts_ns 0 of the run (its first sample): the counter's value and CLOCK_MONOTONIC's, to align other
+   * clocks (the kernel's trace events) with the samples. */
+  uint64_t origin_counter, origin_mono_ns;
 } run_state;
 
 extern run_state RUN;

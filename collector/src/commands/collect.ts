@@ -27,6 +27,7 @@ import {
 import { formatDuration } from "../../../lib/analysis/units";
 import { ProgressBar } from "../progress-bar";
 import { saveRunSummary } from "../run-summary";
+import { eventsPossible, startRunEvents, type RunEventsHandle } from "../events/run-events";
 
 const usage = `collect tick|switch|matrix [options] -o DIR
 
@@ -43,6 +44,8 @@ const usage = `collect tick|switch|matrix [options] -o DIR
   --title T            the bundle's title
   --no-progress        no progress bar (the sampler's monitor then reads nothing)
   --no-summary         do not save each run's summary beside it (readers then compute it)
+  --no-events          tick: do not record the measured CPU's kernel events (IRQs, softirqs, thread
+                       switches, RT throttling) and steal time; recorded by default as root with tracefs
   --allow-unprivileged run without SCHED_FIFO or locked memory, marked so in the run
   -o, --output DIR     the bundle folder to create (must not exist)
 
@@ -66,6 +69,7 @@ const collect: Command = {
       title: { type: "string" },
       "no-progress": { type: "boolean" },
       "no-summary": { type: "boolean" },
+      "no-events": { type: "boolean" },
       "allow-unprivileged": { type: "boolean" },
       output: { type: "string", short: "o" },
     });
@@ -127,12 +131,16 @@ const collect: Command = {
     if (plan.some((t) => t.test === "tick"))
       for (const note of hostNotes(host)) console.error(`note: ${note}`);
     const environment = values.environment ?? host.environment_guess;
+    const recordEvents = eventsPossible(!values["no-events"] && plan.some((t) => t.test === "tick"), (line) =>
+      console.error(line),
+    );
     const bundle = await BundleDirectory.create(target);
     moveOffCpu(cpu, cpus);
 
     let interrupted: NodeJS.Signals | null = null;
     let failure: { id: string; error: Error } | null = null;
     let current: SamplerRun | null = null;
+    let events: RunEventsHandle | null = null;
     const onSignal = (signal: NodeJS.Signals) => {
       interrupted = signal;
       current?.stop(signal);
@@ -161,11 +169,19 @@ const collect: Command = {
           bundle.path(file),
         ];
         const bar = new ProgressBar({ label: id, samples, durationNs });
+        events =
+          recordEvents && planned.test === "tick"
+            ? startRunEvents(cpu, host.counter as string | undefined, host.tsc_hz ?? 0, (line) =>
+                console.error(line),
+              )
+            : null;
         current = runSampler(samplerArgs, (p) => bar.update(p));
         let result: SamplerResult;
         try {
           result = await current.result;
         } catch (error) {
+          events?.abort();
+          events = null;
           // Keep the tests already done (an hour's run is not thrown away for a later failure).
           if (!bundle.runCount) throw error;
           failure = { id, error: error as Error };
@@ -179,9 +195,13 @@ const collect: Command = {
         );
         if (result.samples === 0) {
           // Stopped before its first sample: an empty run says nothing, and readers reject it.
+          events?.abort();
+          events = null;
           await rm(bundle.path(file), { force: true });
           continue;
         }
+        const eventFiles = events ? await events.finish(result, file, (f) => bundle.path(f)) : null;
+        events = null;
         let summary: string | undefined;
         if (!values["no-summary"]) {
           summary = summaryPathFor(file);
@@ -196,6 +216,7 @@ const collect: Command = {
           id,
           file,
           ...(summary ? { summary } : {}),
+          ...(eventFiles ?? {}),
           test: planned.test,
           ...(environment ? { environment } : {}),
           ...(values.scenario ? { scenario: values.scenario } : {}),
@@ -214,6 +235,7 @@ const collect: Command = {
       await bundle.commit({ title, host });
     } catch (error) {
       current?.stop("SIGTERM");
+      events?.abort();
       await bundle.abort();
       throw error;
     } finally {

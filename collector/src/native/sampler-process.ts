@@ -19,6 +19,9 @@ export interface SamplerResult {
   stopped: string;
   tsc_hz: number;
   unprivileged: boolean;
+  /** The first sample's counter value and CLOCK_MONOTONIC time (ts_ns 0); absent for an empty run. */
+  origin_counter?: number;
+  origin_mono_ns?: number;
 }
 
 export interface SamplerRun {

@@ -1,0 +1,138 @@
+import { describe, expect, it } from "vitest";
+import { IntervalPairer, sortIntervals } from "./intervals";
+import { LineSplitter, parseTraceLine, type TraceLine } from "./trace-lines";
+import { stealPerSecond, parseSteal } from "./steal";
+import { cpuMask } from "./tracefs";
+
+const SAMPLER = "tickscope-sampl";
+
+/** Lines in the kernel's own text format (as read from a KVM guest's per_cpu/cpu1/trace_pipe). */
+const TRACE = `# tracer: nop
+ tickscope-sampl-700     [001] d.h1. 1000: local_timer_entry: vector=236
+ tickscope-sampl-700     [001] d.h1. 1100: irq_handler_entry: irq=36 name=virtio1-req.0
+ tickscope-sampl-700     [001] d.h1. 1150: irq_handler_exit: irq=36 ret=handled
+ tickscope-sampl-700     [001] d.h1. 1300: local_timer_exit: vector=236
+ tickscope-sampl-700     [001] ..s1. 1310: softirq_entry: vec=9 [action=RCU]
+ tickscope-sampl-700     [001] ..s1. 1400: softirq_exit: vec=9 [action=RCU]
+ tickscope-sampl-700     [001] d..2. 2000: sched_switch: prev_comm=tickscope-sampl prev_pid=700 prev_prio=0 prev_state=R ==> next_comm=kworker/1:1 next_pid=44 next_prio=120
+    kworker/1:1-44      [001] ..... 2100: workqueue_execute_start: work struct 00000000c684fc0f: function vmstat_update
+    kworker/1:1-44      [001] ..... 2400: workqueue_execute_end: work struct 00000000c684fc0f: function vmstat_update
+    kworker/1:1-44      [001] d..2. 2500: sched_switch: prev_comm=kworker/1:1 prev_pid=44 prev_prio=120 prev_state=I ==> next_comm=swapper/1 next_pid=0 next_prio=120
+      <idle>-0       [001] d.h2. 2600: reschedule_entry: vector=253
+      <idle>-0       [001] d.h2. 2610: reschedule_exit: vector=253
+      <idle>-0       [001] d..2. 9000: sched_switch: prev_comm=swapper/1 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=tickscope-sampl next_pid=700 next_prio=0
+ tickscope-sampl-700     [001] d.Z1. 9500: nmi_handler: perf_event_nmi_handler() delta_ns: 50 handled: 1
+CPU:1 [LOST 3 EVENTS]
+ tickscope-sampl-700     [001] d.h1. 9900: local_timer_exit: vector=236
+ tickscope-sampl-700     [001] d.h1. 9950: local_timer_entry: vector=236
+`;
+
+function pair(text: string, countsPerNs = 2): { pairer: IntervalPairer; lost: number } {
+  const pairer = new IntervalPairer(SAMPLER, countsPerNs);
+  let lost = 0;
+  const splitter = new LineSplitter();
+  const onLine = (line: string) => {
+    const parsed = parseTraceLine(line);
+    if (parsed && "lost" in parsed) lost += parsed.lost;
+    else if (parsed) pairer.push(parsed);
+  };
+  // Odd-sized chunks: lines cut anywhere are joined again.
+  for (let at = 0; at < text.length; at += 37) splitter.push(text.slice(at, at + 37), onLine);
+  splitter.flush(onLine);
+  return { pairer, lost };
+}
+
+describe("parseTraceLine", () => {
+  it("reads comm (with dashes and spaces), pid, CPU, a counter or seconds.micros timestamp, event and fields", () => {
+    expect(
+      parseTraceLine(" Chrome_ChildIOT-5297    [001] d.h.. 10067725897419: irq_handler_entry: irq=36 name=x"),
+    ).toEqual({
+      comm: "Chrome_ChildIOT",
+      pid: 5297,
+      cpu: 1,
+      ts: 10067725897419,
+      event: "irq_handler_entry",
+      fields: "irq=36 name=x",
+    } satisfies TraceLine);
+    expect(
+      parseTraceLine(
+        "  kworker/u4:2-my job-12  [000] ..... 4474.123456: softirq_entry: vec=1 [action=TIMER]",
+      ),
+    ).toMatchObject({
+      comm: "kworker/u4:2-my job",
+      pid: 12,
+      cpu: 0,
+      ts: 4474_123_456_000,
+    });
+    expect(parseTraceLine("# tracer: nop")).toBeNull();
+    expect(parseTraceLine("CPU:1 [LOST 12 EVENTS]")).toEqual({ lost: 12 });
+  });
+});
+
+describe("IntervalPairer", () => {
+  it("pairs entries and exits by kind and name, nested ones included, and recognises RT throttling", () => {
+    const { pairer, lost } = pair(TRACE);
+    const got = sortIntervals(pairer.intervals).map((i) => [i.start, i.end, i.kind, i.name]);
+    expect(got).toEqual([
+      [1000, 1300, "tick", "local_timer"],
+      [1100, 1150, "irq", "virtio1-req.0"],
+      [1310, 1400, "softirq", "RCU"],
+      [2000, 9000, "throttle", "rt_throttling"],
+      [2000, 2500, "thread", "kworker/1:1"],
+      [2100, 2400, "thread", "workqueue vmstat_update"],
+      [2600, 2610, "ipi", "reschedule"],
+      [9400, 9500, "nmi", "perf_event_nmi_handler"], // 50 ns at 2 counts a ns
+    ]);
+    expect(lost).toBe(3);
+    // The exit at 9900 had no entry (lost); the entry at 9950 never closed: neither becomes an interval.
+    expect(pairer.unpaired).toBe(1);
+  });
+
+  it("a sampler switched out for a task of its own priority (switch test's yield) is not throttling", () => {
+    const { pairer } = pair(
+      ` tickscope-sampl-700 [001] d..2. 100: sched_switch: prev_comm=tickscope-sampl prev_pid=700 prev_prio=0 prev_state=R ==> next_comm=tickscope-sampl next_pid=701 next_prio=0
+ tickscope-sampl-701 [001] d..2. 200: sched_switch: prev_comm=tickscope-sampl prev_pid=701 prev_prio=0 prev_state=R+ ==> next_comm=migration/1 next_pid=20 next_prio=0
+ migration/1-20 [001] d..2. 260: sched_switch: prev_comm=migration/1 prev_pid=20 prev_prio=0 prev_state=S ==> next_comm=tickscope-sampl next_pid=701 next_prio=0
+`,
+    );
+    expect(pairer.intervals.map((i) => [i.start, i.end, i.kind, i.name])).toEqual([
+      [200, 260, "thread", "migration/1"],
+    ]);
+  });
+});
+
+describe("steal", () => {
+  it("reads the steal field of the CPU's /proc/stat line, in USER_HZ ticks", () => {
+    const stat =
+      "cpu  1 2 3 4 5 6 7 8 0 0\ncpu0 1 1 1 1 1 1 1 3 0 0\ncpu1 299185 13183 50406 50319 796 0 1072 509 0 0\n";
+    expect(parseSteal(stat, 1)).toBe(5_090_000_000);
+    expect(parseSteal(stat, 0)).toBe(30_000_000);
+    expect(parseSteal(stat, 7)).toBeNull();
+  });
+
+  it("gives each second of the run the steal between its boundaries, from the readings at or before them", () => {
+    const origin = 10e9;
+    const readings = [
+      { monoNs: origin - 0.05e9, stealNs: 100e6 },
+      { monoNs: origin + 0.5e9, stealNs: 100e6 },
+      { monoNs: origin + 0.95e9, stealNs: 130e6 },
+      { monoNs: origin + 1.4e9, stealNs: 150e6 },
+      { monoNs: origin + 2.0e9, stealNs: 150e6 },
+      { monoNs: origin + 2.3e9, stealNs: 160e6 },
+    ];
+    expect(stealPerSecond(readings, origin)).toEqual([
+      { second: 0, stealNs: 30e6 },
+      { second: 1, stealNs: 20e6 },
+      { second: 2, stealNs: 10e6 },
+    ]);
+    expect(stealPerSecond(readings.slice(1), origin)).toEqual([]); // no reading before the run began
+  });
+});
+
+describe("cpuMask", () => {
+  it("writes tracing_cpumask as 32-bit hex words, most significant first", () => {
+    expect(cpuMask(1)).toBe("00000002");
+    expect(cpuMask(31)).toBe("80000000");
+    expect(cpuMask(33)).toBe("00000002,00000000");
+  });
+});

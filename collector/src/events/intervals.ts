@@ -1,0 +1,139 @@
+/**
+ * Pairs the kernel's entry/exit events into intervals of one kind and name: the one place that
+ * decides what each event means (docs/bundle-format.md, "Kernel events").
+ *
+ * - `irq_vectors:local_timer_*` → `tick`; the IPI vectors (`reschedule`, `call_function*`) and `ipi:ipi_*` →
+ *   `ipi`; every other vector and `irq:irq_handler_*` (named by the handler's action) → `irq`;
+ *   `irq:softirq_*` → `softirq` (named by the vector: RCU, TIMER, SCHED, …); `nmi:nmi_handler` → `nmi`.
+ * - `sched:sched_switch`: another task running on the measured CPU → `thread` (its comm; the idle task is
+ *   not an interval); the sampler switched out while runnable for a task of lower priority, which only RT
+ *   throttling allows → `throttle`, until the sampler runs again; `workqueue:workqueue_execute_*` →
+ *   `thread`, named `workqueue <function>`, inside its kworker's interval.
+ * Intervals may nest (an IRQ inside a tick); an entry whose exit never came (lost, or the run ended) is
+ * dropped.
+ */
+import type { EventKind } from "../../../lib/format/events-contract";
+import type { TraceLine } from "./trace-lines";
+
+export interface Interval {
+  start: number;
+  end: number;
+  kind: EventKind;
+  name: string;
+  cpu: number;
+}
+
+const IPI_VECTORS = new Set(["reschedule", "call_function", "call_function_single"]);
+
+interface Open {
+  start: number;
+  kind: EventKind;
+  name: string;
+}
+
+export class IntervalPairer {
+  readonly intervals: Interval[] = [];
+  /** Exits without an entry and entries replaced before their exit: a sign of lost events. */
+  unpaired = 0;
+  private readonly open = new Map<string, Open>();
+  private thread: { pid: number; start: number; name: string } | null = null;
+
+  /**
+   * @param samplerComm the measured threads' comm (the kernel keeps 15 characters)
+   * @param countsPerNs the trace clock's counts per nanosecond (x86-tsc: tsc_hz / 1e9; 1 for ns clocks)
+   */
+  constructor(
+    private readonly samplerComm: string,
+    private readonly countsPerNs: number,
+  ) {}
+
+  push(e: TraceLine): void {
+    const { event, fields } = e;
+    if (event === "sched_switch") return this.onSwitch(e);
+    if (event === "nmi_handler") {
+      const m = /^(\S+?)(?:\(\))? delta_ns: (\d+)/.exec(fields);
+      if (m) this.emit(e.ts - Number(m[2]) * this.countsPerNs, e.ts, "nmi", m[1], e.cpu);
+      return;
+    }
+    if (event === "irq_handler_entry") {
+      const m = /irq=(\d+) name=(.*)$/.exec(fields);
+      if (m) this.begin(`irq ${m[1]}`, e.ts, "irq", m[2]);
+      return;
+    }
+    if (event === "irq_handler_exit") return this.finish(`irq ${/irq=(\d+)/.exec(fields)?.[1]}`, e);
+    if (event === "softirq_entry") {
+      const m = /vec=(\d+) \[action=(\w+)\]/.exec(fields);
+      if (m) this.begin(`softirq ${m[1]}`, e.ts, "softirq", m[2]);
+      return;
+    }
+    if (event === "softirq_exit") return this.finish(`softirq ${/vec=(\d+)/.exec(fields)?.[1]}`, e);
+    if (event === "workqueue_execute_start") {
+      const m = /work struct (\S+?):? function (\S+)/.exec(fields);
+      if (m) this.begin(`work ${m[1]}`, e.ts, "thread", `workqueue ${m[2]}`);
+      return;
+    }
+    if (event === "workqueue_execute_end") {
+      const m = /work struct (\S+?):? function/.exec(fields);
+      return this.finish(`work ${m?.[1]}`, e);
+    }
+    if (event === "ipi_entry" || event === "ipi_exit") {
+      const reason = /reason=(.*)$/.exec(fields)?.[1] ?? "ipi";
+      return event === "ipi_entry" ? this.begin("ipi", e.ts, "ipi", reason) : this.finish("ipi", e);
+    }
+    const vector = /^(\w+)_(entry|exit)$/.exec(event);
+    if (vector) {
+      const name = vector[1];
+      const kind: EventKind = name === "local_timer" ? "tick" : IPI_VECTORS.has(name) ? "ipi" : "irq";
+      if (vector[2] === "entry") this.begin(`vector ${name}`, e.ts, kind, name);
+      else this.finish(`vector ${name}`, e);
+    }
+  }
+
+  private isSampler(comm: string): boolean {
+    return comm === this.samplerComm;
+  }
+
+  private onSwitch(e: TraceLine): void {
+    const m =
+      /prev_comm=(.*) prev_pid=(\d+) prev_prio=(\d+) prev_state=(\S+) ==> next_comm=(.*) next_pid=(\d+) next_prio=(\d+)/.exec(
+        e.fields,
+      );
+    if (!m) return;
+    const [, prevComm, prevPid, prevPrio, prevState, nextComm, nextPid, nextPrio] = m;
+    if (this.thread && this.thread.pid === Number(prevPid)) {
+      this.emit(this.thread.start, e.ts, "thread", this.thread.name, e.cpu);
+      this.thread = null;
+    }
+    if (this.isSampler(prevComm) && prevState.startsWith("R") && Number(nextPrio) > Number(prevPrio))
+      this.begin("throttle", e.ts, "throttle", "rt_throttling");
+    if (this.isSampler(nextComm)) this.finish("throttle", e, false);
+    else if (Number(nextPid) !== 0) this.thread = { pid: Number(nextPid), start: e.ts, name: nextComm };
+  }
+
+  private begin(key: string, ts: number, kind: EventKind, name: string): void {
+    if (this.open.has(key)) {
+      if (kind === "throttle") return;
+      this.unpaired++;
+    }
+    this.open.set(key, { start: ts, kind, name });
+  }
+
+  private finish(key: string, e: TraceLine, countMissing = true): void {
+    const open = this.open.get(key);
+    if (!open) {
+      if (countMissing) this.unpaired++;
+      return;
+    }
+    this.open.delete(key);
+    this.emit(open.start, e.ts, open.kind, open.name, e.cpu);
+  }
+
+  private emit(start: number, end: number, kind: EventKind, name: string, cpu: number): void {
+    this.intervals.push({ start, end: Math.max(start, end), kind, name, cpu });
+  }
+}
+
+/** Sorted by start; an enclosing interval before the ones it holds. */
+export function sortIntervals(intervals: Interval[]): Interval[] {
+  return intervals.sort((a, b) => a.start - b.start || b.end - a.end);
+}

@@ -1,0 +1,73 @@
+/**
+ * What `collect` asks of event recording: whether it can run here (and why not), and one recorder per
+ * tick run, which never costs the run itself: any failure becomes a note and the run is kept.
+ */
+import { rm } from "node:fs/promises";
+import { basename } from "node:path";
+import { eventsPathFor, stealPathFor } from "../../../lib/format/events-contract";
+import { samplerPath } from "../native/sampler-binary";
+import type { SamplerResult } from "../native/sampler-process";
+import { EventRecorder } from "./recorder";
+import { tracingAvailability, TRACEFS } from "./tracefs";
+
+/** Checks once before the runs; prints why events will not be recorded, or that tracefs was mounted. */
+export function eventsPossible(wanted: boolean, log: (line: string) => void): boolean {
+  if (!wanted) return false;
+  const available = tracingAvailability();
+  if (!available.ok) {
+    log(
+      `note: kernel events not recorded: ${available.reason} (the runs go ahead without them; --no-events silences this)`,
+    );
+    return false;
+  }
+  if (available.mounted) log(`note: mounted tracefs at ${TRACEFS} to record kernel events`);
+  return true;
+}
+
+export interface RunEventsHandle {
+  /** After the sampler's result: writes the files and returns their paths for the manifest, or null. */
+  finish(
+    result: SamplerResult,
+    runFile: string,
+    path: (relative: string) => string,
+  ): Promise<{ events: string; steal: string } | null>;
+  abort(): void;
+}
+
+/** Starts recording before the sampler starts; null (with a note) when the instance cannot be made. */
+export function startRunEvents(
+  cpu: number,
+  counter: string | undefined,
+  tscHz: number,
+  log: (line: string) => void,
+): RunEventsHandle | null {
+  let recorder: EventRecorder;
+  try {
+    recorder = new EventRecorder(cpu, counter, basename(samplerPath()).slice(0, 15), tscHz);
+    recorder.start();
+  } catch (error) {
+    log(`note: kernel events not recorded: ${(error as Error).message}`);
+    return null;
+  }
+  return {
+    async finish(result, runFile, path) {
+      const events = eventsPathFor(runFile);
+      const steal = stealPathFor(runFile);
+      try {
+        const recorded = await recorder.finish(result, path(events), path(steal));
+        const seconds = Math.max(recorded.seconds, 1e-3);
+        log(
+          `  kernel events: ${recorded.events.toLocaleString("en-US")} intervals (${Math.round(recorded.events / seconds).toLocaleString("en-US")}/s, clock ${recorded.clock}), ${recorded.lostEvents} lost; steal for ${recorded.stealSeconds} s`,
+        );
+        return { events, steal };
+      } catch (error) {
+        recorder.abort();
+        await rm(path(events), { force: true });
+        await rm(path(steal), { force: true });
+        log(`note: kernel events not written: ${(error as Error).message}`);
+        return null;
+      }
+    },
+    abort: () => recorder.abort(),
+  };
+}
