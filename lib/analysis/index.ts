@@ -13,8 +13,16 @@
  * - `attributeRun(batches, { summary, events, steal })`: what interrupted each sample, by kind and
  *   name, and the unexplained rest (attribution.ts, run-attribution.ts).
  */
-export { runReport, REPORT_PERCENTILES, type RunReport, type RunDescriptor } from "./report";
+export {
+  runReport,
+  REPORT_PERCENTILES,
+  type RunReport,
+  type RunDescriptor,
+  type AttributionReport,
+  type CauseReport,
+} from "./report";
 export { summarizeBundleRun, type BundleRunSummary } from "./summarize-bundle";
+export { attributeBundleRun, eventFilesOf, type BundleRunAttribution } from "./attribute-bundle";
 export {
   buildComparison,
   type Comparison,
