@@ -1,0 +1,110 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { tableFromIPC } from "apache-arrow";
+import { COLUMN } from "../../lib/format/contract";
+import { readEvents } from "../../lib/format/events-reader";
+import { EventRecorder } from "../../collector/src/events/recorder";
+import { tracingAvailability } from "../../collector/src/events/tracefs";
+import { moveOffCpu, readFingerprint } from "../../collector/src/host";
+import { SAMPLER_PATH } from "../../collector/src/native/sampler-binary";
+import { runSampler } from "../../collector/src/native/sampler-process";
+import { onlineCpus } from "../../collector/src/options";
+import { median, type Figure, type Suite } from "../figure";
+
+const PAIRS = 5;
+const LONG_RUN = "60s";
+
+/**
+ * What recording the measured CPU's kernel events costs a tick run (p99.9 with events on against off,
+ * beside the spread of the runs without: the noise floor), and what a 60 s run records.
+ */
+const suite: Suite = async () => {
+  const available = tracingAvailability();
+  if (!available.ok) {
+    console.log(`events suite skipped: ${available.reason}`);
+    return [];
+  }
+  const host = await readFingerprint();
+  const cpus = onlineCpus();
+  const cpu = cpus[cpus.length - 1];
+  moveOffCpu(cpu, cpus);
+  const dir = mkdtempSync(join(tmpdir(), "tickscope-bench-events-"));
+  const comm = basename(SAMPLER_PATH).slice(0, 15);
+  const tick = async (args: string[], events: boolean, name: string) => {
+    const file = join(dir, `${name}.arrow`);
+    const recorder = events ? new EventRecorder(cpu, host.counter as string, comm, host.tsc_hz ?? 0) : null;
+    recorder?.start();
+    try {
+      const result = await runSampler(["tick", "--cpu", String(cpu), ...args, "-o", file]).result;
+      const recorded = recorder
+        ? await recorder.finish(result, join(dir, `${name}.events.arrow`), join(dir, `${name}.steal.arrow`))
+        : null;
+      const d = Float64Array.from(
+        tableFromIPC(readFileSync(file)).getChild(COLUMN.duration)!.toArray() as Uint32Array,
+      ).sort();
+      return { p999: d[Math.floor(0.999 * d.length)], recorded, events: join(dir, `${name}.events.arrow`) };
+    } finally {
+      recorder?.abort();
+    }
+  };
+  try {
+    const runs = { on: [] as number[], off: [] as number[] };
+    for (let r = 0; r < PAIRS; r++)
+      for (const mode of r % 2 ? (["on", "off"] as const) : (["off", "on"] as const))
+        runs[mode].push((await tick(["--samples", "40000"], mode === "on", `pair-${r}-${mode}`)).p999);
+    const on = median(runs.on);
+    const off = median(runs.off);
+    const floor = (Math.max(...runs.off) / Math.min(...runs.off) - 1) * 100;
+    const cost = (on / off - 1) * 100;
+    const us = (values: number[]) => values.map((v) => (v / 1000).toFixed(0)).join(", ");
+
+    const long = await tick(["--duration", LONG_RUN], true, "long");
+    const events = await readEvents(readFileSync(long.events), "long.events.arrow");
+    const seconds = long.recorded!.seconds;
+    const byKind = new Map<string, number>();
+    for (const k of events.kind) byKind.set(k, (byKind.get(k) ?? 0) + 1);
+    return [
+      {
+        name: "tick p99.9, events off (separate runs)",
+        median: off / 1000,
+        unit: "us",
+        runs: PAIRS,
+        note: `runs: ${us(runs.off)}`,
+      },
+      {
+        name: "tick p99.9, events on (separate runs)",
+        median: on / 1000,
+        unit: "us",
+        runs: PAIRS,
+        note: `runs: ${us(runs.on)}`,
+      },
+      {
+        name: "events' cost: |p99.9 on / off - 1|",
+        median: Math.abs(cost),
+        unit: "%",
+        runs: PAIRS,
+        note: `signed ${cost >= 0 ? "+" : ""}${cost.toFixed(1)}%; noise floor (runs without events among themselves): ${floor.toFixed(1)}%; ${cost <= floor ? "within" : "OUTSIDE"} it`,
+      },
+      {
+        name: `kernel events a second, ${LONG_RUN} tick run`,
+        median: events.ts.length / seconds,
+        unit: "/s",
+        runs: 1,
+        note: [...byKind].map(([k, n]) => `${k} ${(n / seconds).toFixed(1)}/s`).join(", "),
+      },
+      {
+        name: `lost events, ${LONG_RUN} tick run`,
+        median: events.meta.lost_events,
+        unit: "events",
+        runs: 1,
+        target: "0",
+        limit: 0,
+        note: `clock ${events.meta.clock}, ${long.recorded!.stealSeconds} steal rows`,
+      },
+    ] satisfies Figure[];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+export default suite;

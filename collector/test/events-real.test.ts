@@ -1,0 +1,142 @@
+// Kernel events recorded beside real tick runs on this machine (root, tracefs, RT throttling on):
+// run under the bench lock, like every test of the real sampler.
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { readEvents, readSteal } from "../../lib/format/events-reader";
+import { manifestSchema, type ManifestRun } from "../../lib/format/manifest";
+import { TRACEFS } from "../src/events/tracefs";
+import { REPO, ensureSampler, readTable, run, tempDir } from "./helpers";
+
+const CLI = join(REPO, "collector", "bin", "tickscope.mjs");
+const INSTANCES = join(TRACEFS, "instances");
+const ours = () =>
+  existsSync(INSTANCES) ? readdirSync(INSTANCES).filter((n) => n.startsWith("tickscope-")) : [];
+
+let host: { hz: number; sched_rt_runtime_us: number; sched_rt_period_us: number };
+beforeAll(() => {
+  host = JSON.parse(execFileSync(ensureSampler(), ["fingerprint"], { encoding: "utf8" }));
+});
+
+function manifestRun(out: string): ManifestRun {
+  return manifestSchema.parse(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"))).runs[0];
+}
+
+describe.sequential("kernel events of a tick run", () => {
+  it("a 5 s run records local_timer at CONFIG_HZ, RT throttling once a second, steal per second; no instance left", async () => {
+    expect(process.getuid?.(), "these tests need root").toBe(0);
+    const before = ours();
+    const out = join(tempDir(), "bundle");
+    const done = await run(process.execPath, [
+      CLI,
+      "collect",
+      "tick",
+      "--duration",
+      "5s",
+      "--no-progress",
+      "-o",
+      out,
+    ]);
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stderr).toMatch(/kernel events: [\d,]+ intervals .*clock x86-tsc/);
+    expect(ours()).toEqual(before);
+
+    const entry = manifestRun(out);
+    expect(entry).toMatchObject({ events: "runs/tick.events.arrow", steal: "runs/tick.steal.arrow" });
+    const events = await readEvents(readFileSync(join(out, entry.events!)), entry.events!);
+    expect(events.meta).toMatchObject({ clock: "x86-tsc", cpu: entry.cpu, source: "tracefs" });
+    expect(Number.isInteger(events.meta.lost_events)).toBe(true);
+    expect(events.meta.lost_events, "lost events on a 5 s run").toBe(0);
+    expect(new Set(events.cpu)).toEqual(new Set([entry.cpu]));
+
+    const samples = readTable(join(out, entry.file));
+    const ts = samples.getChild("ts_ns")!.toArray() as BigInt64Array;
+    const duration = samples.getChild("duration_ns")!.toArray() as Uint32Array;
+    const runNs = Number(ts[ts.length - 1]) + duration[duration.length - 1];
+
+    // The clock tick: local_timer at CONFIG_HZ on the measured CPU, within the run.
+    const ticks = events.kind.filter(
+      (k, i) => k === "tick" && events.name[i] === "local_timer" && events.ts[i] < runNs,
+    );
+    const rate = ticks.length / (runNs / 1e9);
+    expect(rate).toBeGreaterThan(host.hz * 0.9);
+    expect(rate).toBeLessThan(host.hz * 1.1);
+
+    // RT throttling: about (period - runtime) of each period, in one long interval a period (20 ms or
+    // more; the kernel may hand the CPU back briefly and throttle again, and since Linux 6.12 the fair
+    // server also lets a waiting normal task run for some µs: those short intervals are kept too).
+    expect(host.sched_rt_runtime_us).toBeGreaterThan(0);
+    const periodNs = host.sched_rt_period_us * 1e3;
+    const gapNs = (host.sched_rt_period_us - host.sched_rt_runtime_us) * 1e3;
+    const throttles = events.kind.flatMap((k, i) => (k === "throttle" && events.end[i] <= runNs ? [i] : []));
+    const total = throttles.reduce((sum, i) => sum + events.end[i] - events.ts[i], 0);
+    expect(total / (runNs / periodNs)).toBeGreaterThan(gapNs * 0.6);
+    expect(total / (runNs / periodNs)).toBeLessThan(gapNs * 1.3);
+    const long = throttles.filter((i) => events.end[i] - events.ts[i] >= 20e6);
+    expect(long.length).toBeGreaterThanOrEqual(Math.floor(runNs / periodNs) - 1);
+    expect(long.length).toBeLessThanOrEqual(Math.ceil(runNs / periodNs));
+    for (let j = 1; j < long.length; j++)
+      expect(Math.abs(events.ts[long[j]] - events.ts[long[j - 1]] - periodNs)).toBeLessThan(0.1 * periodNs);
+    // One time base: the sample each throttle interval interrupted starts before it and ends after it,
+    // to the microsecond.
+    for (const i of throttles.filter((t) => events.end[t] - events.ts[t] >= 1e6)) {
+      let s = 0;
+      while (s + 1 < ts.length && Number(ts[s + 1]) <= events.ts[i]) s++;
+      expect(Number(ts[s])).toBeLessThanOrEqual(events.ts[i] + 1000);
+      expect(Number(ts[s]) + duration[s]).toBeGreaterThanOrEqual(events.end[i] - 1000);
+    }
+
+    const steal = await readSteal(readFileSync(join(out, entry.steal!)), entry.steal!);
+    expect(Array.from(steal.second)).toEqual(Array.from({ length: steal.second.length }, (_, i) => i));
+    expect(steal.second.length).toBeGreaterThanOrEqual(Math.floor(runNs / 1e9));
+  });
+
+  it("SIGINT to the CLI mid-run removes the instance and still writes the run with its events", async () => {
+    const before = ours();
+    const dir = tempDir();
+    const out = join(dir, "bundle");
+    const child = run(process.execPath, [CLI, "collect", "tick", "--duration", "60s", "-o", out], {
+      killAfterMs: 60_000,
+    });
+    for (let i = 0; i < 400 && ours().length === before.length; i++)
+      await new Promise((r) => setTimeout(r, 25));
+    expect(ours().length, "the run's instance appears").toBe(before.length + 1);
+    await new Promise((r) => setTimeout(r, 2000));
+    const { spawnSync } = await import("node:child_process");
+    const pid = spawnSync("pgrep", ["-f", `tickscope.mjs collect tick --duration 60s -o ${out}`], {
+      encoding: "utf8",
+    })
+      .stdout.trim()
+      .split("\n")[0];
+    process.kill(Number(pid), "SIGINT");
+    const done = await child;
+    expect(done.code, done.stderr).toBe(0);
+    expect(ours()).toEqual(before);
+    const entry = manifestRun(out);
+    expect(entry.stopped).toBe("SIGINT");
+    const events = await readEvents(readFileSync(join(out, entry.events!)), entry.events!);
+    expect(events.kind.filter((k) => k === "tick").length).toBeGreaterThan(host.hz);
+  });
+
+  it("--no-events records none and makes no instance", async () => {
+    const before = ours();
+    const out = join(tempDir(), "bundle");
+    const done = await run(process.execPath, [
+      CLI,
+      "collect",
+      "tick",
+      "--duration",
+      "1s",
+      "--no-events",
+      "--no-progress",
+      "-o",
+      out,
+    ]);
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stderr).not.toMatch(/kernel events/);
+    expect(manifestRun(out).events).toBeUndefined();
+    expect(readdirSync(join(out, "runs")).sort()).toEqual(["tick.arrow", "tick.summary"]);
+    expect(ours()).toEqual(before);
+  });
+});
