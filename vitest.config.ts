@@ -4,7 +4,11 @@ import { fileURLToPath } from "node:url";
 const alias = { "@": fileURLToPath(new URL(".", import.meta.url)) };
 // The sampler's tests measure this machine for real: they run after everything else, alone, so that no
 // other test competes with the measured CPU (a busy sibling makes the calibrated loop 2-3x off).
-const SAMPLER_TESTS = ["collector/test/real-runs.test.ts", "collector/test/events-real.test.ts"];
+const SAMPLER_TESTS = [
+  "collector/test/real-runs.test.ts",
+  "collector/test/events-real.test.ts",
+  "collector/test/attribution-real.test.ts",
+];
 
 export default defineConfig({
   resolve: { alias },

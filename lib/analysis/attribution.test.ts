@@ -51,6 +51,21 @@ describe("one sample's causes", () => {
     });
   });
 
+  it("counts what ran inside RT throttling (other threads, IRQs) as the throttling", () => {
+    const cursor = new EventCursor(
+      intervals([
+        [1_000, 51_000, "throttle", "sched_rt_runtime"],
+        [2_000, 40_000, "thread", "kworker/1:0"],
+        [3_000, 4_000, "tick", "local_timer"],
+        [60_000, 61_000, "irq", "eth0"],
+      ]),
+    );
+    expect(byKey(cursor.explain(0, 70_000))).toEqual({
+      "throttle:sched_rt_runtime": 50_000,
+      "irq:eth0": 1_000,
+    });
+  });
+
   it("clips events to the sample and carries one across samples, walking in order", () => {
     const cursor = new EventCursor(intervals([[90, 150, "throttle", "sched_rt_runtime"]]));
     expect(cursor.mayOverlap(0, 50)).toBe(false);

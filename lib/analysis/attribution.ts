@@ -8,7 +8,9 @@
  * - The events explain the time they overlap the sample. Where events nest or overlap, each instant
  *   counts once, for the most recently started event still open (of two starting together, the
  *   shorter): an IRQ inside a tick is the IRQ's
- *   time, and the tick keeps only the rest of its interval.
+ *   time, and the tick keeps only the rest of its interval. RT throttling is the exception: it is why
+ *   the CPU went to other work, so whatever ran inside a throttle interval (other threads, IRQs)
+ *   counts as throttling.
  * - When the events explain more than the sample lost (the baseline's own jitter), their shares are
  *   scaled down to the lost time; what they do not explain is `unexplained`.
  *
@@ -69,12 +71,18 @@ export class EventCursor {
       const b = edges[s + 1];
       let owner = -1;
       for (const i of inside)
-        if (
-          ts[i] <= a &&
-          ends[i] >= b &&
-          (owner < 0 || ts[i] > ts[owner] || (ts[i] === ts[owner] && ends[i] <= ends[owner]))
-        )
+        if (this.events.kind[i] === "throttle" && ts[i] <= a && ends[i] >= b) {
           owner = i;
+          break;
+        }
+      if (owner < 0)
+        for (const i of inside)
+          if (
+            ts[i] <= a &&
+            ends[i] >= b &&
+            (owner < 0 || ts[i] > ts[owner] || (ts[i] === ts[owner] && ends[i] <= ends[owner]))
+          )
+            owner = i;
       if (owner >= 0) byEvent.set(owner, (byEvent.get(owner) ?? 0) + (b - a));
     }
     const causes = new Map<string, Cause>();
