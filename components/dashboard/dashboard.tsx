@@ -125,6 +125,8 @@ function DashboardBody() {
         onThreshold={(threshold) => update({ threshold })}
         marker={marker}
         onMarker={setMarker}
+        logY={view.logY}
+        onLogY={(logY) => update({ logY })}
       />
     ),
     tick: <TickPanel run={focusRun} centre={centre} onOpenTimeline={openInTimeline} />,

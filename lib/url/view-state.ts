@@ -34,6 +34,7 @@ const fields = {
   values: { key: "as", schema: z.enum(VALUE_KINDS), fallback: "duration" as ValueKind },
   /** The spike threshold, in the kind `values` names; null for each run's own. */
   threshold: { key: "thr", schema: nanoseconds, fallback: null as number | null },
+  logY: { key: "ylog", schema: z.enum(["0", "1"]).transform((v) => v === "1"), fallback: false as boolean },
 } as const;
 
 type Fields = typeof fields;

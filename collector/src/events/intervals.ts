@@ -36,6 +36,7 @@ export class IntervalPairer {
   /** Exits without an entry and entries replaced before their exit: a sign of lost events. */
   unpaired = 0;
   private readonly open = new Map<string, Open>();
+  private readonly names = new Map<string, string>();
   private thread: { pid: number; start: number; name: string } | null = null;
 
   /**
@@ -129,7 +130,10 @@ export class IntervalPairer {
   }
 
   private emit(start: number, end: number, kind: EventKind, name: string, cpu: number): void {
-    this.intervals.push({ start, end: Math.max(start, end), kind, name, cpu });
+    // One string per distinct name: an hour holds millions of intervals and a few dozen names.
+    let shared = this.names.get(name);
+    if (shared === undefined) this.names.set(name, (shared = name));
+    this.intervals.push({ start, end: Math.max(start, end), kind, name: shared, cpu });
   }
 }
 

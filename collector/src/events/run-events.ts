@@ -8,7 +8,7 @@ import { eventsPathFor, stealPathFor } from "../../../lib/format/events-contract
 import { samplerPath } from "../native/sampler-binary";
 import type { SamplerResult } from "../native/sampler-process";
 import { EventRecorder } from "./recorder";
-import { tracingAvailability, TRACEFS } from "./tracefs";
+import { removeStaleInstances, tracingAvailability, TRACEFS } from "./tracefs";
 
 /** Checks once before the runs; prints why events will not be recorded, or that tracefs was mounted. */
 export function eventsPossible(wanted: boolean, log: (line: string) => void): boolean {
@@ -21,6 +21,8 @@ export function eventsPossible(wanted: boolean, log: (line: string) => void): bo
     return false;
   }
   if (available.mounted) log(`note: mounted tracefs at ${TRACEFS} to record kernel events`);
+  for (const name of removeStaleInstances())
+    log(`note: removed the tracefs instance ${name}, left by a collector that was killed`);
   return true;
 }
 

@@ -57,6 +57,23 @@ export function tracingAvailability(root = TRACEFS): Availability {
   return { ok: true, mounted: true };
 }
 
+/** Removes the instances of collectors that died without cleaning up (SIGKILL): `tickscope-<pid>` of no live process. */
+export function removeStaleInstances(root = TRACEFS): string[] {
+  const dir = join(root, "instances");
+  const removed: string[] = [];
+  for (const name of existsSync(dir) ? readdirSync(dir) : []) {
+    const pid = /^tickscope-(\d+)$/.exec(name)?.[1];
+    if (!pid || existsSync(`/proc/${pid}`)) continue;
+    try {
+      rmdirSync(join(dir, name));
+      removed.push(name);
+    } catch {
+      /* in use after all: leave it */
+    }
+  }
+  return removed;
+}
+
 export interface InstanceStats {
   overrun: number;
   dropped: number;
