@@ -76,7 +76,10 @@ describe.sequential("attribution of a real tick run", () => {
       (_, i) => Math.abs(summary.periodicSpikes[i].periodNs - 1e9) < 5e7,
     ))
       expect(f.cause).toBe("throttle");
+  });
 
+  it("with RT throttling on: the tick's samples are explained by local_timer (>= 80% of the tick cost)", async () => {
+    const { summary, attribution } = await attributed(await collect());
     const tick = attribution.tick!;
     expect(summary.tick, "a tick estimate").not.toBeNull();
     const timer = tick.causes.filter((c) => c.kind === "tick" && c.name === "local_timer");
