@@ -38,7 +38,14 @@ test.beforeAll(() => {
           format: "latency-bundle",
           version: 1,
           runs: [
-            { id: "traced", file: "runs/traced.arrow", test: "tick", events: "runs/traced.events.arrow" },
+            {
+              id: "traced",
+              file: "runs/traced.arrow",
+              test: "tick",
+              environment: "emulated",
+              scenario: "one-to-all",
+              events: "runs/traced.events.arrow",
+            },
           ],
         }),
       ),
@@ -72,4 +79,16 @@ test("a run without events says so", async ({ page }) => {
   await page.getByTestId("open-files").setInputFiles([files.lone]);
   await page.getByRole("tab", { name: "Periodic spikes" }).click();
   await expect(page.getByTestId("spike-causes")).toHaveText(/No kernel events were recorded for this run/);
+});
+
+test("Comparison shows where each run's lost time went", async ({ page }) => {
+  await page.goto("/");
+  await page.getByTestId("open-files").setInputFiles([files.bundle]);
+  await page.getByRole("tab", { name: "Comparison" }).click();
+  const run = page.locator('[data-testid="attribution-run"][data-run="traced"]');
+  await expect(run.locator('[data-testid="attribution-part"][data-kind="throttle"]')).toBeVisible();
+  await expect(run.locator('[data-testid="attribution-part"][data-kind="unexplained"]')).toHaveAttribute(
+    "title",
+    /unexplained: .* overhead \(\d+\.\d%\)/,
+  );
 });
