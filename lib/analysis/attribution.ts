@@ -56,9 +56,18 @@ export class EventCursor {
   explain(t: number, end: number): Cause[] {
     const { ts, end: ends } = this.events;
     while (this.next < ts.length && ts[this.next] < end) this.open.push(this.next++);
-    this.open = this.open.filter((i) => ends[i] > t && ends[i] > ts[i]);
-    const inside = this.open.filter((i) => ts[i] < end);
-    if (!inside.length) return [];
+    const open = this.open;
+    let kept = 0;
+    for (const i of open) if (ends[i] > t && ends[i] > ts[i]) open[kept++] = i;
+    open.length = kept;
+    if (kept === 0) return [];
+    if (kept === 1) {
+      // The common case (one tick, one IRQ): its overlap, no sweep.
+      const i = open[0];
+      const ns = Math.min(ends[i], end) - Math.max(ts[i], t);
+      return [{ kind: this.events.kind[i], name: this.events.name[i], ns }];
+    }
+    const inside = open.filter((i) => ts[i] < end);
     const points = new Set<number>([t, end]);
     for (const i of inside) {
       if (ts[i] > t) points.add(ts[i]);
