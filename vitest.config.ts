@@ -8,6 +8,7 @@ const SAMPLER_TESTS = [
   "collector/test/real-runs.test.ts",
   "collector/test/events-real.test.ts",
   "collector/test/streaming.test.ts",
+  "collector/test/attribution-real.test.ts",
 ];
 
 export default defineConfig({

@@ -18,6 +18,7 @@ import { Button } from "../ui/button";
 import { Panel } from "../ui/panel";
 import { Select } from "../ui/select";
 import { runLabel } from "../workspace/run-label";
+import { AttributionBars } from "./attribution-bars";
 import { ValueKindSelect } from "./value-kind-select";
 
 const FORMATS = [
@@ -238,6 +239,7 @@ export function ComparisonPanel({
           {table.paperNote}
         </p>
       )}
+      <AttributionBars runs={runs} />
       {exported && (
         <div className="mt-3">
           <label className="text-[12px] text-muted" htmlFor="export-text">

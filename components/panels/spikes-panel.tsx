@@ -14,6 +14,7 @@ import { runLabel } from "../workspace/run-label";
 import { useTheme } from "../workspace/theme";
 import { useWorkspace } from "../workspace/workspace-context";
 import { exportMeta } from "./export-meta";
+import { SpikeCauses } from "./spike-causes";
 import { ThresholdCountText, thresholdFor } from "./threshold-control";
 import type { TimeWindow } from "./zoom";
 
@@ -115,7 +116,7 @@ export function SpikesPanel({
             {periods.length === 0 && (
               <span className="text-[12px] text-muted">No period detected; showing 1 s</span>
             )}
-            {periods.map((period) => (
+            {periods.map((period, i) => (
               <Button
                 key={period.periodNs}
                 data-period-ns={period.periodNs}
@@ -123,6 +124,9 @@ export function SpikesPanel({
                 onClick={() => setChosen(period.periodNs)}
               >
                 every {formatDuration(period.periodNs)}
+                {run.events?.attribution?.families[i]?.cause && (
+                  <span data-testid="family-cause"> · cause: {run.events.attribution.families[i].cause}</span>
+                )}
               </Button>
             ))}
           </div>
@@ -176,6 +180,7 @@ export function SpikesPanel({
           </Button>
         ))}
       </div>
+      <SpikeCauses run={run} />
     </Panel>
   );
 }

@@ -60,9 +60,13 @@ describe("runReport", () => {
       "percentiles_ns",
       "tick",
       "periodic_spikes",
+      "attribution",
+      "worst",
       "errors",
       "recovered",
     ]);
+    // A run without kernel events has no attribution: null, never zeros.
+    expect(report).toMatchObject({ attribution: null, worst: null, tick: { cause: null, causes: null } });
     expect(report.max_duration_ns).toBe(truth.max.durationNs);
     expect(report.max_at_ts_ns).toBe(truth.max.ts);
     expect(report.max_overhead_ns).toBe(Math.round(truth.max.durationNs - r.summary.baseline.ns));

@@ -10,9 +10,19 @@
  *   (threshold.ts); `histogramBins`: the histogram for a log axis (histogram-bins.ts).
  * - `parseDuration`, `formatDuration`, `formatRatio`: the one unit vocabulary (units.ts).
  * - `PAPER_TABLES`: the study's published tables as data.
+ * - `attributeRun(batches, { summary, events, steal })`: what interrupted each sample, by kind and
+ *   name, and the unexplained rest (attribution.ts, run-attribution.ts).
  */
-export { runReport, REPORT_PERCENTILES, type RunReport, type RunDescriptor } from "./report";
+export {
+  runReport,
+  REPORT_PERCENTILES,
+  type RunReport,
+  type RunDescriptor,
+  type AttributionReport,
+  type CauseReport,
+} from "./report";
 export { summarizeBundleRun, type BundleRunSummary } from "./summarize-bundle";
+export { attributeBundleRun, eventFilesOf, type BundleRunAttribution } from "./attribute-bundle";
 export {
   buildComparison,
   type Comparison,
@@ -43,3 +53,20 @@ export { PAPER_TABLES, PAPER_SOURCE, PAPER_BASELINE, type PaperTable } from "./p
 export { VALUE_KINDS, KIND_MEANING, asKind, convertKind, kindOffset, type ValueKind } from "./value-kind";
 export { samplesAtOrAbove, ownThreshold, type ThresholdCount } from "./threshold";
 export { histogramBins, BINS_PER_DECADE, type HistogramBins } from "./histogram-bins";
+export {
+  EventCursor,
+  apportion,
+  sampleCauses,
+  type Cause,
+  type CauseKind,
+  type EventIntervals,
+} from "./attribution";
+export {
+  attributeRun,
+  RunAttributionBuilder,
+  CAUSE_KINDS,
+  WORST_ATTRIBUTED,
+  type RunAttribution,
+  type CauseTally,
+  type AttributedSample,
+} from "./run-attribution";

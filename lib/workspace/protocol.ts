@@ -1,7 +1,7 @@
 import type { ByteSource } from "./sources";
 import type { FormatProblem } from "../format/errors";
 import type { RunFields } from "../format/manifest";
-import type { HeatmapCells, Progress, RunDigest, WindowColumns } from "./types";
+import type { HeatmapCells, Progress, RunDigest, RunEventsState, WindowColumns } from "./types";
 
 /** Messages between the page and a run worker (lib/workspace/run.worker.ts). */
 export type WorkerJob =
@@ -44,6 +44,7 @@ export type FromWorker =
       recovered?: string;
     }
   | { type: "failed"; runKey: string; problem: SerializedProblem }
+  | { type: "events"; runKey: string; events: RunEventsState }
   | { type: "window"; runKey: string; seq: number; window: WindowColumns }
   | { type: "heatmap"; runKey: string; seq: number; heatmap: HeatmapCells }
   | { type: "query-failed"; runKey: string; seq: number; message: string };

@@ -1,3 +1,4 @@
+import { attributeBundleRun } from "../analysis/attribute-bundle";
 import { readBundle, readZipBundle, type Bundle, type BundleRun } from "../format/bundle-reader";
 import { blobSource, type RandomAccessSource } from "../format/byte-source";
 import { META } from "../format/contract";
@@ -103,6 +104,13 @@ export class RunHost {
         return;
       }
       await this.summarise(jobKey, job.name, source, { discoverAs: jobKey });
+      // A lone run file has no manifest to name its events: none, said as such.
+      if (this.runs.has(jobKey))
+        this.post({
+          type: "events",
+          runKey: jobKey,
+          events: { attribution: null, lostEvents: null, problem: null },
+        });
       return;
     }
     let bundle: Bundle;
@@ -170,7 +178,20 @@ export class RunHost {
       } catch (error) {
         this.post({ type: "failed", runKey: keyOf(run), problem: problemOf(error, run.file) });
       }
+      await this.attribute(bundle, run, keyOf(run));
     }
+  }
+
+  /** The run's kernel events laid over its samples (one more pass over the run), once it is open. */
+  private async attribute(bundle: Bundle, run: BundleRun, key: string): Promise<void> {
+    const open = this.runs.get(key);
+    if (!open) return;
+    const { attribution, lostEvents, errors } = await attributeBundleRun(bundle, run, open.summary);
+    this.post({
+      type: "events",
+      runKey: key,
+      events: { attribution, lostEvents, problem: errors[0] ? serialized(errors[0]) : null },
+    });
   }
 
   /** A summary saved next to the run (the collector or the server wrote it); null when it does not load. */

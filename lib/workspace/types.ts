@@ -1,6 +1,7 @@
 import type { FormatProblem } from "../format/errors";
 import type { RunFields } from "../format/manifest";
 import type { RunSummary } from "../summary";
+import type { RunAttribution } from "../analysis/run-attribution";
 
 export type RunState = "loading" | "ready" | "error";
 
@@ -59,6 +60,16 @@ export interface RunEntry {
   digest?: RunDigest;
   /** "recovered: N samples, the run did not finish": its file has no footer (lib/format/recovery.ts). */
   recovered?: string;
+  /** What the run's kernel events explain: undefined while read, null when the run has none. */
+  events?: RunEventsState;
+}
+
+export interface RunEventsState {
+  attribution: RunAttribution | null;
+  /** Events the kernel dropped while recording (the events file's count). */
+  lostEvents: number | null;
+  /** Why the events file could not be used, when it could not. */
+  problem: (FormatProblem & { message: string }) | null;
 }
 
 /** One column of the timeline: the exact min and max of the samples under it, and where they are. */

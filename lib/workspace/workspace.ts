@@ -221,6 +221,9 @@ export class Workspace {
       case "failed":
         this.patch(message.runKey, { state: "error", error: message.problem });
         break;
+      case "events":
+        this.patch(message.runKey, { events: message.events });
+        break;
       case "window":
         this.windowWaits.get(message.seq)?.resolve(message.window);
         this.windowWaits.delete(message.seq);

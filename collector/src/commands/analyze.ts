@@ -2,6 +2,7 @@ import { hostNotes } from "../../../lib/analysis/host-notes";
 import { describeProblem, type FormatProblem } from "../../../lib/format/errors";
 import { openPathAsBundle } from "../../../lib/format/node-source";
 import {
+  attributeBundleRun,
   formatDuration,
   parseStatistic,
   runReport,
@@ -93,9 +94,38 @@ function describe(
     );
   for (const s of report.periodic_spikes)
     lines.push(
-      `  periodic spikes: every ${formatDuration(s.period_ns)} at +${formatDuration(s.phase_ns)}, in ${Math.round(s.regularity * 100)}% of periods, typically ${formatDuration(s.magnitude_ns)}`,
+      `  periodic spikes: every ${formatDuration(s.period_ns)} at +${formatDuration(s.phase_ns)}, in ${Math.round(s.regularity * 100)}% of periods, typically ${formatDuration(s.magnitude_ns)}` +
+        (s.cause ? `; cause: ${s.cause}` : ""),
     );
+  lines.push(...describeAttribution(report));
   return lines.join("\n");
+}
+
+function describeAttribution(report: RunReport): string[] {
+  const a = report.attribution;
+  if (report.test !== "tick" && !a) return [];
+  if (!a) return ["  kernel events: none recorded for this run (no attribution)"];
+  const parts = (["tick", "irq", "softirq", "ipi", "nmi", "thread", "throttle", "unexplained"] as const)
+    .map((k) => [k, a[`${k}_ns`]] as const)
+    .filter(([, ns]) => ns > 0)
+    .map(([k, ns]) => `${k} ${formatDuration(ns)}`);
+  const lines = [
+    `  lost time (overhead) of ${a.samples.toLocaleString("en")} interrupted samples: ${formatDuration(a.lost_ns)}` +
+      (a.explained_share === null
+        ? ""
+        : `, ${Math.round(a.explained_share * 1000) / 10}% explained by kernel events`),
+    `    ${parts.join("  ") || "nothing lost"}` +
+      (a.steal_ns === null ? "" : `; steal ${formatDuration(a.steal_ns)}`) +
+      (a.lost_events ? `; ${a.lost_events} events lost` : ""),
+  ];
+  if (report.tick?.cause) lines.push(`  tick cause: ${report.tick.cause}`);
+  const worst = report.worst?.[0];
+  if (worst)
+    lines.push(
+      `  worst sample at ${formatDuration(worst.ts_ns)} (${formatDuration(worst.duration_ns)}): ` +
+        worst.causes.map((c) => `${c.kind}${c.name ? ` ${c.name}` : ""} ${formatDuration(c.ns)}`).join(", "),
+    );
+  return lines;
 }
 
 const analyze: Command = {
@@ -132,11 +162,14 @@ const analyze: Command = {
           for (const note of hostNotes(bundle.manifest?.host)) texts.push(`note on ${path}: ${note}`);
         for (const run of bundle.runs) {
           const { summary, errors, recovered } = await summarizeBundleRun(bundle, run);
+          const events = await attributeBundleRun(bundle, run, summary);
+          problems.push(...events.errors);
           const report = runReport(
             summary,
             { id: run.id, file: run.file, test: run.test, fields: run.fields },
-            errors,
+            [...errors, ...events.errors],
             recovered,
+            events,
           );
           reports.push(report);
           texts.push(describe(report, summary, options.statistic, options.kind));

@@ -9,6 +9,32 @@ import { MAX_BATCH_ROWS, COLUMN } from "../contract";
 import { concatBytes } from "../byte-source";
 import { RunFileWriter, type ByteSink, type IntegerArray, type RunFileMetadata } from "../run-writer";
 import type { SampleBatch } from "../run-reader";
+import type { EventKind } from "../events-contract";
+
+/**
+ * Kernel events for the interruptions (issue #11), each an interval inside its sample; interruptions
+ * not recorded are the truth's `unexplained`. The jitter and the slowdown are not interruptions: give
+ * `jitterNs: 0` for a trace whose every lost nanosecond has a known cause.
+ */
+export interface SyntheticEventsOptions {
+  /** The tick's interval as kind `tick` with this name; null: the tick is not recorded. Default `local_timer`. */
+  tickName?: string | null;
+  /** An IRQ nested inside each tick interval (from a quarter of the way in): the IRQ's time, not the tick's. */
+  irqInTick?: { name: string; ns: number } | null;
+  /** A softirq starting `overlapNs` before each tick interval ends and lasting `ns` (overlapping, not nested). */
+  softirqAfterTick?: { name: string; ns: number; overlapNs: number } | null;
+  /** The periodic spikes recorded as `kind`/`name` for `share` of each; the rest stays unexplained. */
+  spike?: { kind: EventKind; name: string; share: number } | null;
+}
+
+/** The generated events (sorted by start) and the time each cause took, by `kind:name` (`unexplained`). */
+export interface SyntheticEvents {
+  ts: number[];
+  end: number[];
+  kind: EventKind[];
+  name: string[];
+  causeNs: Record<string, number>;
+}
 
 export interface SyntheticTraceOptions {
   samples: number;
@@ -46,6 +72,7 @@ export interface SyntheticTraceOptions {
   threads?: number;
   seed?: number;
   batchRows?: number;
+  events?: SyntheticEventsOptions | null;
 }
 
 export interface SyntheticTruth {
@@ -65,6 +92,8 @@ export interface SyntheticTruth {
   endNs: number;
   /** The worst spike as placed: its sample's start and whole duration. */
   worst: { ts: number; durationNs: number } | null;
+  /** With `events`: the events and the time each cause took. */
+  events: SyntheticEvents | null;
 }
 
 export interface SyntheticBatch {
@@ -113,6 +142,14 @@ export function resolveOptions(o: SyntheticTraceOptions) {
     threads: o.threads ?? (test === "switch" ? 2 : 0),
     seed: o.seed ?? 1,
     batchRows: o.batchRows ?? MAX_BATCH_ROWS,
+    events: o.events
+      ? {
+          tickName: o.events.tickName === undefined ? "local_timer" : o.events.tickName,
+          irqInTick: o.events.irqInTick ?? null,
+          softirqAfterTick: o.events.softirqAfterTick ?? null,
+          spike: o.events.spike ?? null,
+        }
+      : null,
   };
 }
 
@@ -134,6 +171,18 @@ export function* syntheticBatches(
   let maxD = -1;
   let maxTs = 0;
   let maxRow = 0;
+  const ev = o.events;
+  const events: SyntheticEvents | null = ev ? { ts: [], end: [], kind: [], name: [], causeNs: {} } : null;
+  let at = 0;
+  const cause = (key: string, ns: number) => {
+    if (events && ns) events.causeNs[key] = (events.causeNs[key] ?? 0) + ns;
+  };
+  const record = (from: number, to: number, kind: EventKind, name: string) => {
+    events!.ts.push(from);
+    events!.end.push(to);
+    events!.kind.push(kind);
+    events!.name.push(name);
+  };
   for (let first = 0; first < o.samples; first += o.batchRows) {
     const rows = Math.min(o.batchRows, o.samples - first);
     const tsWords = new Uint32Array(rows * 2);
@@ -148,26 +197,67 @@ export function* syntheticBatches(
       let d = Math.round(factor * (o.baselineNs + (random() + random() - 1) * o.jitterNs));
       const end = t + d + o.gapNs;
       let extra = 0;
+      // With events, the sample's interruptions follow each other from its middle on.
+      at = t + Math.floor(d / 2);
       if (nextTick < end) {
-        extra += Math.round(o.tickCostNs + (random() - 0.5) * 0.02 * o.tickCostNs);
+        const cost = Math.round(o.tickCostNs + (random() - 0.5) * 0.02 * o.tickCostNs);
+        extra += cost;
         nextTick += o.tickPeriodNs!;
+        if (ev?.tickName != null) {
+          const irq = ev.irqInTick;
+          const soft = ev.softirqAfterTick;
+          record(at, at + cost, "tick", ev.tickName);
+          let tickNs = cost;
+          if (irq) {
+            const from = at + Math.floor(cost / 4);
+            record(from, from + irq.ns, "irq", irq.name);
+            cause(`irq:${irq.name}`, irq.ns);
+            tickNs -= irq.ns;
+          }
+          if (soft) {
+            record(at + cost - soft.overlapNs, at + cost - soft.overlapNs + soft.ns, "softirq", soft.name);
+            cause(`softirq:${soft.name}`, soft.ns);
+            tickNs -= soft.overlapNs;
+            extra += soft.ns - soft.overlapNs;
+            at += soft.ns - soft.overlapNs;
+          }
+          cause(`tick:${ev.tickName}`, tickNs);
+        } else cause("unexplained", cost);
+        at += cost;
       }
       if (nextHostTick < end) {
         extra += o.hostTick!.costNs;
         nextHostTick += o.hostTick!.periodNs;
+        cause("unexplained", o.hostTick!.costNs);
+        at += o.hostTick!.costNs;
       }
       if (nextSpike < end) {
-        if (random() < o.spikeRegularity) extra += Math.round(o.spikeNs * (0.9 + 0.2 * random()));
+        if (random() < o.spikeRegularity) {
+          const size = Math.round(o.spikeNs * (0.9 + 0.2 * random()));
+          extra += size;
+          const recorded = ev?.spike ? Math.round(size * ev.spike.share) : 0;
+          if (recorded) {
+            record(at, at + recorded, ev!.spike!.kind, ev!.spike!.name);
+            cause(`${ev!.spike!.kind}:${ev!.spike!.name}`, recorded);
+          }
+          cause("unexplained", size - recorded);
+          at += size;
+        }
         nextSpike += o.spikePeriodNs!;
       }
-      if (o.noiseSpikesPerSecond && random() < (o.noiseSpikesPerSecond * (end - t)) / 1e9)
-        extra += Math.round(o.spikeNs * (0.9 + 0.2 * random()));
+      if (o.noiseSpikesPerSecond && random() < (o.noiseSpikesPerSecond * (end - t)) / 1e9) {
+        const size = Math.round(o.spikeNs * (0.9 + 0.2 * random()));
+        extra += size;
+        cause("unexplained", size);
+      }
       if (worstPending && "ns" in o.worst! && o.worst.atNs < end) {
         extra += o.worst.ns;
+        cause("unexplained", o.worst.ns);
         worstPending = false;
       }
       d += extra;
       if (worstPending && "valueNs" in o.worst! && t >= o.worst.atNs) {
+        cause("unexplained", o.worst.valueNs - d);
         d = o.worst.valueNs;
         worstPending = false;
       }
@@ -217,6 +307,7 @@ export function* syntheticBatches(
         lastTs: tsFloat[rows - 1],
         endNs: t,
         worst: worstPlaced,
+        events,
       } satisfies SyntheticTruth);
     }
     yield batch;
