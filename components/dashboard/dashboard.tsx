@@ -23,6 +23,7 @@ import { PanelTabs } from "./panel-tabs";
 import { ThemeToggle } from "./theme-toggle";
 import { useViewState } from "./use-view-state";
 import { ShareButton } from "../share/share-button";
+import { WorkbenchPanel } from "../workbench/workbench-panel";
 import { SharedBundles } from "../share/shared-bundles";
 
 export function Dashboard() {
@@ -99,6 +100,7 @@ function DashboardBody() {
     },
     [update, runs],
   );
+  const onSql = useCallback((sql: string | null) => update({ sql }), [update]);
   const centre = window ? (window.t0 + window.t1) / 2 : null;
   // Switching duration ↔ overhead keeps the threshold on the same samples of the focused run.
   const focusOffset = focusRun?.digest?.offsetNs ?? 0;
@@ -156,6 +158,13 @@ function DashboardBody() {
         onChange={update}
         onKind={onKind}
         onOpenRun={openAtMax}
+      />
+    ),
+    workbench: (
+      <WorkbenchPanel
+        sql={view.sql}
+        onSql={onSql}
+        tablesKey={runs.map((run) => `${run.key}:${run.state}`).join(",")}
       />
     ),
   };
