@@ -41,6 +41,20 @@ describe("DuckDB's error, shown inline", () => {
     expect(position?.offset).toBe(sql.indexOf("missing_one"));
   });
 
+  it("reads the JSON error a pending query (send) fails with, and its character offset", () => {
+    const sql = "SELECT max(max_overhead_ns)\nFROM runs\nWHERE";
+    const json = JSON.stringify({
+      exception_type: "Parser",
+      exception_message: "syntax error at end of input",
+      error_subtype: "SYNTAX_ERROR",
+      position: String(sql.length),
+    });
+    expect(parseDuckdbError(json, sql)).toEqual({
+      message: "Parser Error: syntax error at end of input",
+      position: { line: 3, column: 6, offset: sql.length },
+    });
+  });
+
   it("gives no position where DuckDB gives none", () => {
     expect(parseDuckdbError("Permission Error: Cannot access file", "INSTALL httpfs")).toEqual({
       message: "Permission Error: Cannot access file",

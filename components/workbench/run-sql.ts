@@ -27,7 +27,8 @@ export function runSql(conn: AsyncDuckDBConnection, sql: string, cap = ROW_CAP):
   const elapsed = () => Math.round(performance.now() - started);
   const outcome = (async (): Promise<RunOutcome> => {
     try {
-      const reader = await conn.send(sql, true);
+      // Not streamed: a streamed result runs its whole pipeline in one fetch, which `cancelSent` cannot stop.
+      const reader = await conn.send(sql, false);
       const collector = new ResultCollector(cap);
       for await (const batch of reader) {
         if (cancelled) break;
