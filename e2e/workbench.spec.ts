@@ -129,10 +129,7 @@ test("a syntax error shows DuckDB's message and where it is", async ({ page }) =
 
 test("a long query can be cancelled and the views keep working", async ({ page }) => {
   await openWorkbench(page);
-  await typeQuery(
-    page,
-    "SELECT count(*) FROM range(100000000) a, range(100000) b WHERE a.range + b.range = 7",
-  );
+  await typeQuery(page, "SELECT sum(range % 7) FROM range(5000000000)");
   await page.getByTestId("sql-run").click();
   await expect(page.getByTestId("sql-status")).toHaveAttribute("data-state", "running");
   // The page answers while the query runs: another tab opens and draws.
