@@ -25,6 +25,11 @@ const nextConfig = {
         source: "/duckdb/:path*",
         headers: headerList({ "Content-Security-Policy": WORKER_CONTENT_SECURITY_POLICY }),
       },
+      {
+        // The path holds DuckDB-WASM's version (scripts/copy-duckdb-assets.mjs): its files never change.
+        source: "/duckdb/:version/:file",
+        headers: headerList({ "Cache-Control": "public, max-age=31536000, immutable" }),
+      },
     ];
   },
 };

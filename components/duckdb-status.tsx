@@ -1,42 +1,20 @@
 "use client";
 
-import { useEffect, useState } from "react";
-import { getDatabase } from "@/lib/db/duckdb";
-import { queryRows } from "@/lib/db/query";
+import { useEffect } from "react";
+import { startTables } from "@/lib/db/page-tables";
+import { useTablesStatus, whenIdle } from "./workspace/use-duckdb-tables";
 
-type Status =
-  | { state: "loading" }
-  | { state: "error"; message: string }
-  | { state: "ready"; version: string; answer: string };
-
-const PROBE_SQL = "SELECT 42 * 1000 AS tick_ns, sum(range)::BIGINT AS total FROM range(1000)";
-
-/** Proves the in-browser engine works: starts DuckDB-WASM and runs one query. */
+/** DuckDB-WASM's state and the tables it holds (names and rows), started while the page is idle. */
 export function DuckdbStatus() {
-  const [status, setStatus] = useState<Status>({ state: "loading" });
-
-  useEffect(() => {
-    let live = true;
-    (async () => {
-      try {
-        const database = await getDatabase();
-        const [row] = await queryRows(database, PROBE_SQL);
-        if (live)
-          setStatus({ state: "ready", version: database.version, answer: `${row.tick_ns} / ${row.total}` });
-      } catch (error) {
-        if (live)
-          setStatus({ state: "error", message: error instanceof Error ? error.message : String(error) });
-      }
-    })();
-    return () => {
-      live = false;
-    };
-  }, []);
+  const status = useTablesStatus();
+  // Pages without a workspace (the home page) start it here, also once idle.
+  useEffect(() => whenIdle(() => void startTables().catch(() => undefined)), []);
+  const state = status.state === "failed" ? "error" : status.state === "ready" ? "ready" : "loading";
 
   return (
     <section
       data-testid="duckdb-status"
-      data-state={status.state}
+      data-state={state}
       aria-live="polite"
       aria-label="In-browser engine"
       className="flex flex-wrap items-center gap-x-3 text-[11px] text-muted"
@@ -44,16 +22,16 @@ export function DuckdbStatus() {
       <span
         aria-hidden
         className={`inline-block h-1.5 w-1.5 rounded-full ${
-          status.state === "ready" ? "bg-ok" : status.state === "error" ? "bg-danger" : "bg-warn"
+          state === "ready" ? "bg-ok" : state === "error" ? "bg-danger" : "bg-warn"
         }`}
       />
-      {status.state === "loading" && <span>Starting DuckDB-WASM…</span>}
-      {status.state === "error" && (
+      {state === "loading" && <span>Starting DuckDB-WASM…</span>}
+      {state === "error" && (
         <span role="alert" className="text-danger">
-          DuckDB-WASM failed to start: {status.message}
+          DuckDB-WASM failed to start: {status.error}
         </span>
       )}
-      {status.state === "ready" && (
+      {state === "ready" && (
         <>
           <span>
             DuckDB{" "}
@@ -61,12 +39,19 @@ export function DuckdbStatus() {
               {status.version}
             </span>
           </span>
-          <span>
-            probe{" "}
-            <span data-testid="duckdb-answer" className="num">
-              {status.answer}
-            </span>
+          <span data-testid="duckdb-tables" aria-label="Tables loaded">
+            {status.tables.map((table, i) => (
+              <span key={table.name} data-table={table.name} data-rows={table.rows}>
+                {i > 0 && " · "}
+                {table.name} <span className="num">{table.rows.toLocaleString("en-US")}</span>
+              </span>
+            ))}
           </span>
+          {status.failures.length > 0 && (
+            <span role="alert" data-testid="duckdb-load-failures" className="text-danger">
+              {status.failures.map((f) => `${f.runId}: ${f.message}`).join("; ")}
+            </span>
+          )}
           <span>all data stays in this browser</span>
         </>
       )}

@@ -82,9 +82,13 @@ test("opens a bundle beside a broken file, shows the file's error, and finds the
   });
   await expect(page.getByTestId("picked-value")).toHaveText("7.19 ms");
   await expect(page.getByTestId("picked-time")).toHaveText(seconds(truth.worst!.ts));
-  // The footer's engine status gets to ready with runs open too (it starts with the page).
+  // The footer's engine status gets to ready with runs open too, and lists the tables: the two runs that
+  // opened are rows of `runs`; the broken one is absent there and named in `load_errors`.
   await expect(page.getByTestId("duckdb-status")).toHaveAttribute("data-state", "ready");
-  await expect(page.getByTestId("duckdb-answer")).toHaveText("42000 / 499500");
+  const tables = page.getByTestId("duckdb-tables");
+  await expect(tables.locator('[data-table="runs"]')).toHaveAttribute("data-rows", "2");
+  await expect(tables.locator('[data-table="load_errors"]')).toHaveAttribute("data-rows", "1");
+  await expect(tables.locator('[data-table="spikes"]')).not.toHaveAttribute("data-rows", "0");
   expect(foreign).toEqual([]);
 });
 

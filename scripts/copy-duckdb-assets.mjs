@@ -1,12 +1,14 @@
 // Copies DuckDB-WASM's wasm and worker files into public/duckdb so the app serves them itself.
 // Importing the .wasm through the bundler fails under Turbopack (vercel/next.js #78591, #84972).
-import { copyFileSync, existsSync, mkdirSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const source = join(root, "node_modules", "@duckdb", "duckdb-wasm", "dist");
-const target = join(root, "public", "duckdb");
+// Under the version (lib/db/duckdb.ts DUCKDB_ASSET_PATH), so the files can be served immutable.
+const { version } = JSON.parse(readFileSync(join(source, "..", "package.json"), "utf8"));
+const target = join(root, "public", "duckdb", version);
 const files = [
   "duckdb-mvp.wasm",
   "duckdb-eh.wasm",
@@ -30,4 +32,4 @@ for (const file of files) {
     continue;
   copyFileSync(from, to);
 }
-console.log(`copy-duckdb-assets: ${files.length} files in public/duckdb`);
+console.log(`copy-duckdb-assets: ${files.length} files in public/duckdb/${version}`);

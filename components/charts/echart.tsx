@@ -3,6 +3,7 @@
 import type { ECharts, EChartsCoreOption } from "echarts/core";
 import { forwardRef, useEffect, useImperativeHandle, useRef } from "react";
 import { echarts } from "./echarts-core";
+import { exportHeaderPx, exportOption, type ExportMeta } from "./options/export";
 import { chartTheme, readChartTokens } from "./theme";
 import { useTheme } from "../workspace/theme";
 
@@ -13,8 +14,8 @@ function armBrushZoom(instance: ECharts): void {
 export type ChartEvents = Record<string, (params: unknown, chart: ECharts) => void>;
 
 export interface ChartHandle {
-  /** The chart as a PNG data URL, on the page's background colour. */
-  toPng(): string | null;
+  /** The chart as a PNG data URL for publishing: titled, without its controls, on the page's background. */
+  toPng(meta: ExportMeta): string | null;
   instance(): ECharts | null;
 }
 
@@ -100,12 +101,22 @@ export const EChart = forwardRef<ChartHandle, Props>(function EChart(
   }, [option, notMerge, brushZoom]);
 
   useImperativeHandle(ref, () => ({
-    toPng: () =>
-      chart.current?.getDataURL({
-        type: "png",
-        pixelRatio: 2,
-        backgroundColor: readChartTokens().surface,
-      }) ?? null,
+    toPng: (meta: ExportMeta) => {
+      const shown = chart.current;
+      if (!shown) return null;
+      // Drawn once more off screen, at the size on screen plus the title block, then thrown away.
+      const copy = echarts.init(document.createElement("div"), `tickscope-${theme}`, {
+        renderer: "canvas",
+        width: shown.getWidth(),
+        height: shown.getHeight() + exportHeaderPx(meta),
+      });
+      try {
+        copy.setOption(exportOption(optionRef.current, meta, shown.getWidth()), true);
+        return copy.getDataURL({ type: "png", pixelRatio: 2, backgroundColor: readChartTokens().surface });
+      } finally {
+        copy.dispose();
+      }
+    },
     instance: () => chart.current,
   }));
 

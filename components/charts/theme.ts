@@ -56,6 +56,7 @@ export function chartTheme(tokens: ChartTokens): Record<string, unknown> {
     timeAxis: axis,
     categoryAxis: axis,
     legend: { textStyle: { color: tokens.muted, fontSize: 11 } },
+    title: { textStyle: { color: tokens.text }, subtextStyle: { color: tokens.muted } },
     tooltip: {
       backgroundColor: tokens.surface,
       borderColor: tokens.line,

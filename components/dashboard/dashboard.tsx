@@ -16,6 +16,7 @@ import type { TimeWindow } from "../panels/zoom";
 import { DropTarget, OpenControls } from "../workspace/open-controls";
 import { matchesRef, runRef } from "../workspace/run-ref";
 import { RunsTable } from "../workspace/runs-table";
+import { useDuckdbTables } from "../workspace/use-duckdb-tables";
 import { useRuns, useWorkspace, WorkspaceProvider } from "../workspace/workspace-context";
 import { useDemo } from "./use-demo";
 import { EmptyState } from "./empty-state";
@@ -41,6 +42,7 @@ function DashboardBody() {
   const [view, update] = useViewState();
   const workspace = useWorkspace();
   useDemo(workspace);
+  useDuckdbTables();
   // A picked spike belongs to the run it was picked in.
   const [picked, setPicked] = useState<{ runKey: string; ts: number; value: number } | null>(null);
 
@@ -129,6 +131,8 @@ function DashboardBody() {
         onThreshold={(threshold) => update({ threshold })}
         marker={marker}
         onMarker={setMarker}
+        logY={view.logY}
+        onLogY={(logY) => update({ logY })}
       />
     ),
     tick: <TickPanel run={focusRun} centre={centre} onOpenTimeline={openInTimeline} />,

@@ -15,6 +15,7 @@ import { ValueKindSelect } from "./value-kind-select";
 import { Panel } from "../ui/panel";
 import { runLabel } from "../workspace/run-label";
 import { matchesRef, runRef } from "../workspace/run-ref";
+import { exportMeta } from "./export-meta";
 
 const TABLE_PERCENTILES = [50, 90, 99, 99.9, 99.99, 99.999];
 
@@ -116,7 +117,12 @@ export function DistributionPanel({
       <div className="grid gap-3 lg:grid-cols-2">
         <figure>
           <figcaption className="flex items-center justify-between text-[12px] text-muted">
-            Histogram (log–log) <PngButton chart={histogramChart} name="histogram" />
+            Histogram (log–log){" "}
+            <PngButton
+              chart={histogramChart}
+              name="histogram"
+              meta={exportMeta("Histogram (log–log)", shown, `x: ${kind}, log scale · y: samples, log scale`)}
+            />
           </figcaption>
           <div className="h-[300px]">
             <EChart
@@ -151,7 +157,12 @@ export function DistributionPanel({
         </figure>
         <figure>
           <figcaption className="flex items-center justify-between text-[12px] text-muted">
-            Percentile spectrum <PngButton chart={spectrumChart} name="percentiles" />
+            Percentile spectrum{" "}
+            <PngButton
+              chart={spectrumChart}
+              name="percentiles"
+              meta={exportMeta("Percentile spectrum", shown, `y: ${kind}, log scale · x: percentile`)}
+            />
           </figcaption>
           <div className="h-[300px]">
             <EChart

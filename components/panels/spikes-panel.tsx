@@ -5,12 +5,14 @@ import { kindOffset, type ValueKind } from "@/lib/analysis/value-kind";
 import type { HeatmapCells, RunEntry } from "@/lib/workspace/types";
 import { PngButton } from "../charts/chart-actions";
 import { EChart, type ChartEvents, type ChartHandle } from "../charts/echart";
-import { cellWindow, heatmapOption, hottestCells } from "../charts/options/heatmap";
-import { formatDuration } from "../charts/units";
+import { cellWindow, HEAT_PALETTES, heatmapOption, hottestCells } from "../charts/options/heatmap";
+import { formatDuration, unitFor } from "../charts/units";
 import { Button } from "../ui/button";
 import { Panel } from "../ui/panel";
 import { runLabel } from "../workspace/run-label";
+import { useTheme } from "../workspace/theme";
 import { useWorkspace } from "../workspace/workspace-context";
+import { exportMeta } from "./export-meta";
 import { ThresholdCountText, thresholdFor } from "./threshold-control";
 import type { TimeWindow } from "./zoom";
 
@@ -72,7 +74,8 @@ export function SpikesPanel({
     };
   }, [workspace, run, periodNs]);
 
-  const option = useMemo(() => (cells ? heatmapOption(cells) : {}), [cells]);
+  const theme = useTheme();
+  const option = useMemo(() => (cells ? heatmapOption(cells, HEAT_PALETTES[theme]) : {}), [cells, theme]);
   const hottest = useMemo(() => (cells ? hottestCells(cells, 5) : []), [cells]);
   const events: ChartEvents = useMemo(
     () => ({
@@ -121,7 +124,15 @@ export function SpikesPanel({
               </Button>
             ))}
           </div>
-          <PngButton chart={chart} name={`heatmap-${run.id}`} />
+          <PngButton
+            chart={chart}
+            name={`heatmap-${run.id}`}
+            meta={exportMeta(
+              `Periodic spikes: largest overhead by second and offset in a ${formatDuration(periodNs)} period`,
+              [run],
+              `colour: overhead (${unitFor(cells?.maxValue ?? 0).name})`,
+            )}
+          />
         </>
       }
     >

@@ -6,11 +6,12 @@ import type { RunEntry, WindowColumns } from "@/lib/workspace/types";
 import { PngButton } from "../charts/chart-actions";
 import { EChart, type ChartHandle } from "../charts/echart";
 import { tickLevels, tickPatternOption } from "../charts/options/tick-pattern";
-import { formatDuration, formatInstant } from "../charts/units";
+import { formatDuration, formatInstant, unitFor } from "../charts/units";
 import { Button } from "../ui/button";
 import { Panel } from "../ui/panel";
 import { runLabel } from "../workspace/run-label";
 import { useWorkspace } from "../workspace/workspace-context";
+import { exportMeta } from "./export-meta";
 import { windowAround, type TimeWindow } from "./zoom";
 
 const PRESETS = [
@@ -152,7 +153,15 @@ export function TickPanel({ run, centre, onOpenTimeline }: Props) {
             />
           </label>
           {view && <Button onClick={() => onOpenTimeline(view)}>Open in timeline</Button>}
-          <PngButton chart={chart} name={`tick-pattern-${run.id}`} />
+          <PngButton
+            chart={chart}
+            name={`tick-pattern-${run.id}`}
+            meta={exportMeta(
+              `Tick pattern: ${labels.noTick}, ${labels.tick}, ${labels.cost}`,
+              [run],
+              `y: duration of each sample (${unitFor(levels.tickNs).name})`,
+            )}
+          />
         </>
       }
     >

@@ -6,15 +6,17 @@ import type { RunEntry, WindowColumns } from "@/lib/workspace/types";
 import { PngButton } from "../charts/chart-actions";
 import { EChart, type ChartEvents, type ChartHandle } from "../charts/echart";
 import { pickColumn, pickSample, timelineOption } from "../charts/options/timeline";
-import { formatDuration, formatInstant } from "../charts/units";
+import { formatDuration, formatInstant, unitFor } from "../charts/units";
 import { Button } from "../ui/button";
 import { Panel } from "../ui/panel";
 import { runLabel } from "../workspace/run-label";
 import { useWorkspace } from "../workspace/workspace-context";
+import { exportMeta } from "./export-meta";
 import { useElementWidth } from "./use-element-width";
 import type { ValueKind } from "@/lib/analysis/value-kind";
 import { ThresholdControl, thresholdAsDuration } from "./threshold-control";
-import { clampWindow, panWindow, windowAround, zoomWindow, type TimeWindow } from "./zoom";
+import { typesText } from "./types-text";
+import { clampWindow, keyAction, panWindow, windowAround, zoomWindow, type TimeWindow } from "./zoom";
 
 interface Props {
   run: RunEntry | undefined;
@@ -26,9 +28,17 @@ interface Props {
   onThreshold: (thresholdNs: number | null) => void;
   marker: { ts: number; value: number } | null;
   onMarker: (marker: { ts: number; value: number } | null) => void;
+  logY: boolean;
+  onLogY: (logY: boolean) => void;
 }
 
 const GRID_MARGIN_PX = 84;
+
+function largest(values: Float64Array): number {
+  let max = 0;
+  for (const value of values) if (value > max) max = value;
+  return max;
+}
 
 interface ZoomEvent {
   start?: number;
@@ -59,6 +69,8 @@ export function TimelinePanel({
   onThreshold,
   marker,
   onMarker,
+  logY,
+  onLogY,
 }: Props) {
   const workspace = useWorkspace();
   const chart = useRef<ChartHandle>(null);
@@ -109,10 +121,16 @@ export function TimelinePanel({
               ? thresholdAsDuration(digest.comparable, thresholdNs, valueKind)
               : digest.thresholdNs,
             marker,
+            logY,
           })
         : timelineOption({ window: null, startNs: 0, endNs: 1, t0: 0, t1: 1, thresholdNs: null }),
-    [data, digest, start, end, thresholdNs, valueKind, marker],
+    [data, digest, start, end, thresholdNs, valueKind, marker, logY],
   );
+
+  // A picked sample the view has moved away from is no longer picked.
+  useEffect(() => {
+    if (marker && view && (marker.ts < view.t0 || marker.ts > view.t1)) onMarker(null);
+  }, [marker, view, onMarker]);
 
   // What the chart shows, for tests and the benchmark to wait on.
   const drawn = data ? `${data.t0}:${data.t1}:${data.source}` : "";
@@ -144,20 +162,20 @@ export function TimelinePanel({
     [setWindow, onMarker, data, view, columns, start, end],
   );
 
-  function onKey(event: React.KeyboardEvent, shown: TimeWindow) {
-    const actions: Record<string, () => TimeWindow> = {
-      "+": () => zoomWindow(shown, 0.5, start, end),
-      "=": () => zoomWindow(shown, 0.5, start, end),
-      "-": () => zoomWindow(shown, 2, start, end),
-      ArrowLeft: () => panWindow(shown, -0.25, start, end),
-      ArrowRight: () => panWindow(shown, 0.25, start, end),
-      Home: () => ({ t0: start, t1: end }),
+  // The keys work while the timeline is on screen, wherever the focus is, except where they type text.
+  useEffect(() => {
+    if (!view) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (typesText(event.target)) return;
+      const next = keyAction(event.key, view, start, end);
+      if (!next) return;
+      event.preventDefault();
+      setWindow(next);
     };
-    const action = actions[event.key];
-    if (!action) return;
-    event.preventDefault();
-    setWindow(action());
-  }
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [view, start, end, setWindow]);
 
   const chartView = (
     <div
@@ -166,7 +184,6 @@ export function TimelinePanel({
       role="group"
       aria-label="Timeline chart. Drag across it or use the wheel to zoom; plus and minus zoom, arrow keys pan, Home shows the whole run."
       aria-keyshortcuts="+ - ArrowLeft ArrowRight Home"
-      onKeyDown={(event) => view && onKey(event, view)}
       data-testid="timeline-chart"
       data-drawn={drawn}
       className="h-[360px] w-full rounded"
@@ -258,7 +275,18 @@ export function TimelinePanel({
           <Button aria-keyshortcuts="Home" onClick={() => setWindow({ t0: start, t1: end })}>
             Whole run
           </Button>
-          <PngButton chart={chart} name={`timeline-${run.id}`} />
+          <Button pressed={logY} onClick={() => onLogY(!logY)} title="Logarithmic duration axis">
+            Log axis
+          </Button>
+          <PngButton
+            chart={chart}
+            name={`timeline-${run.id}`}
+            meta={exportMeta(
+              "Timeline",
+              [run],
+              `y: duration of each sample${logY ? ", log scale" : ""} (${unitFor(data ? largest(data.max) : worst.value).name})`,
+            )}
+          />
         </>
       }
     >

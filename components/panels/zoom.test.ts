@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clampWindow, panWindow, windowAround, zoomWindow } from "./zoom";
+import { clampWindow, keyAction, panWindow, windowAround, zoomWindow } from "./zoom";
 
 const HOUR = 3.6e12;
 
@@ -25,5 +25,15 @@ describe("timeline window arithmetic", () => {
     expect(clampWindow({ t0: 5, t1: 6 }, 0, HOUR)).toEqual({ t0: 5, t1: 1005 });
     expect(clampWindow({ t0: -10, t1: 2 * HOUR }, 0, HOUR)).toEqual({ t0: 0, t1: HOUR });
     expect(windowAround(10, 1e6, 0, HOUR)).toEqual({ t0: 0, t1: 1e6 });
+  });
+
+  it("maps the timeline's keys to windows and leaves other keys alone", () => {
+    const shown = { t0: 0, t1: 100e9 };
+    expect(keyAction("+", shown, 0, HOUR)).toEqual({ t0: 25e9, t1: 75e9 });
+    expect(keyAction("=", shown, 0, HOUR)).toEqual({ t0: 25e9, t1: 75e9 });
+    expect(keyAction("-", { t0: 100e9, t1: 200e9 }, 0, HOUR)).toEqual({ t0: 50e9, t1: 250e9 });
+    expect(keyAction("ArrowRight", shown, 0, HOUR)).toEqual({ t0: 25e9, t1: 125e9 });
+    expect(keyAction("Home", shown, 0, HOUR)).toEqual({ t0: 0, t1: HOUR });
+    expect(keyAction("a", shown, 0, HOUR)).toBeNull();
   });
 });

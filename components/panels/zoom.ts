@@ -37,3 +37,22 @@ export function panWindow(window: TimeWindow, fraction: number, start: number, e
 export function windowAround(centre: number, span: number, start: number, end: number): TimeWindow {
   return clampWindow({ t0: centre - span / 2, t1: centre + span / 2 }, start, end);
 }
+
+/** The window a key asks for: + and = zoom in, - out, the arrows pan a quarter, Home shows the whole run. */
+export function keyAction(key: string, window: TimeWindow, start: number, end: number): TimeWindow | null {
+  switch (key) {
+    case "+":
+    case "=":
+      return zoomWindow(window, 0.5, start, end);
+    case "-":
+      return zoomWindow(window, 2, start, end);
+    case "ArrowLeft":
+      return panWindow(window, -0.25, start, end);
+    case "ArrowRight":
+      return panWindow(window, 0.25, start, end);
+    case "Home":
+      return { t0: start, t1: end };
+    default:
+      return null;
+  }
+}

@@ -16,7 +16,7 @@ function formatBytes(bytes: number): string {
   return `${bytes} B`;
 }
 
-function fingerprint(host: HostFingerprint | undefined): string {
+export function fingerprint(host: HostFingerprint | undefined): string {
   if (!host) return "—";
   const enlightened =
     host.enlightened && typeof host.enlightened === "object" ? host.enlightened.value : host.enlightened;

@@ -1,7 +1,14 @@
 import type { AsyncDuckDB, AsyncDuckDBConnection, DuckDBBundles } from "@duckdb/duckdb-wasm";
 
-/** Where the postinstall step copies DuckDB-WASM's files: served by the app itself, never a CDN. */
-export const DUCKDB_ASSET_PATH = "/duckdb";
+/** The installed @duckdb/duckdb-wasm (package.json pins it; a test checks the two agree). */
+export const DUCKDB_VERSION = "1.32.0";
+
+/**
+ * Where the postinstall step copies DuckDB-WASM's files: served by the app itself, never a CDN, under
+ * a path that changes with the version, so they are served `immutable` (next.config.js) and Chromium's
+ * code cache compiles the wasm once, not on every visit.
+ */
+export const DUCKDB_ASSET_PATH = `/duckdb/${DUCKDB_VERSION}`;
 
 export interface Database {
   db: AsyncDuckDB;

@@ -20,6 +20,7 @@ describe("view state in the URL", () => {
       paper: true,
       values: "overhead",
       threshold: 50_000,
+      logY: true,
       sql: null,
     };
     const query = serializeViewState(view);
@@ -40,6 +41,12 @@ describe("view state in the URL", () => {
     expect(view.bundles).toEqual([]);
     expect(view.threshold).toBeNull();
     expect(view.runs).toEqual(["a/b"]);
+  });
+
+  it("keeps the timeline's log duration axis in the link", () => {
+    expect(serializeViewState({ ...DEFAULT_VIEW, logY: true })).toBe("v=1&ylog=1");
+    expect(parseViewState("ylog=1").logY).toBe(true);
+    expect(parseViewState("ylog=log").logY).toBe(false);
   });
 
   it("keeps the choice of duration or overhead and the count-above statistic", () => {

@@ -37,6 +37,7 @@ const fields = {
   values: { key: "as", schema: z.enum(VALUE_KINDS), fallback: "duration" as ValueKind },
   /** The spike threshold, in the kind `values` names; null for each run's own. */
   threshold: { key: "thr", schema: nanoseconds, fallback: null as number | null },
+  logY: { key: "ylog", schema: z.enum(["0", "1"]).transform((v) => v === "1"), fallback: false as boolean },
   /** The SQL workbench's query: a link shows it in the editor, and only the user's click runs it. */
   sql: { key: "sql", schema: z.string().min(1).max(SQL_LINK_MAX), fallback: null as string | null },
 } as const;

@@ -18,6 +18,13 @@ export function lightSummary(summary: RunSummary): RunSummary {
   };
 }
 
+/** The summary as the page holds it: the light summary with its spike list put back (for the DuckDB tables). */
+export function tableSummary(digest: RunDigest): RunSummary | null {
+  if (!digest.comparable) return null;
+  const spikes = digest.spikeList ?? { ts: new Float64Array(0), durationNs: new Float64Array(0) };
+  return { ...digest.comparable, spikes: { ...digest.comparable.spikes, ...spikes } };
+}
+
 /** What the page needs of a summary (small: it crosses from the worker to the page). Values in ns of duration. */
 export function digestOf(summary: RunSummary): RunDigest {
   const worst: RunDigest["worst"] = [];
@@ -56,5 +63,6 @@ export function digestOf(summary: RunSummary): RunDigest {
     thresholdNs: summary.settings.spikeThresholdNs + summary.offsetNs,
     spikeCount: summary.spikes.ts.length,
     comparable: lightSummary(summary),
+    spikeList: { ts: summary.spikes.ts.slice(), durationNs: summary.spikes.durationNs.slice() },
   };
 }

@@ -38,6 +38,8 @@ export interface RunDigest {
   spikeCount: number;
   /** A light copy of the summary (no pyramid, spikes or batch index) for lib/analysis in the page. */
   comparable?: RunSummary;
+  /** The summary's spike list (capped), for the page's DuckDB tables (lib/db/tables). */
+  spikeList?: { ts: Float64Array; durationNs: Float64Array };
 }
 
 export interface RunEntry {

@@ -3,6 +3,7 @@ import type { ValueKind } from "@/lib/analysis/value-kind";
 import type { PercentilePoint } from "@/lib/workspace/types";
 import { formatDuration } from "../units";
 import { escapeHtml } from "./escape-html";
+import { LEGEND_ABOVE_PLOT } from "./legend";
 import { durationAxisLabel } from "./time-axis";
 
 export interface HistogramSeries {
@@ -38,7 +39,7 @@ export function histogramOption(series: HistogramSeries[], kind: ValueKind): ECh
   return {
     animation: false,
     aria: { enabled: true },
-    legend: { top: 0, type: "scroll" },
+    legend: LEGEND_ABOVE_PLOT,
     grid: { left: 64, right: 20, top: 32, bottom: 44 },
     tooltip: {
       trigger: "axis",
@@ -112,7 +113,7 @@ export function percentileOption(series: PercentileSeries[], kind: ValueKind): E
   return {
     animation: false,
     aria: { enabled: true },
-    legend: { top: 0, type: "scroll" },
+    legend: LEGEND_ABOVE_PLOT,
     grid: { left: 64, right: 20, top: 32, bottom: 44 },
     tooltip: {
       trigger: "item",

@@ -2,7 +2,14 @@ import type { EChartsCoreOption } from "echarts/core";
 import type { HeatmapCells } from "@/lib/workspace/types";
 import { formatDuration } from "../units";
 
-export const HEAT_COLORS = ["#e4ecf7", "#9db8e8", "#4a7bea", "#e8a23b", "#c0341d"];
+/**
+ * Sequential palettes, low → high, one hue family and lightness changing one way, so that no middle
+ * value looks neutral: on a light page pale yellow to dark red, on a dark one deep purple to pale yellow.
+ */
+export const HEAT_PALETTES = {
+  light: ["#ffffcc", "#fed976", "#fd8d3c", "#e31a1c", "#800026"],
+  dark: ["#320a5e", "#781c6d", "#bc3754", "#ed6925", "#fbb61a", "#fcffa4"],
+} as const;
 
 /** Cell [second index, row, max ns] for every cell that saw a sample. */
 export function heatmapData(cells: HeatmapCells): [number, number, number][] {
@@ -31,8 +38,12 @@ export function cellWindow(cells: HeatmapCells, second: number, row: number): { 
  * The subsecond-offset heat map, drawn as FlameScope draws time: seconds across, the offset within the
  * period up, colour the maximum overhead in the cell.
  */
-export function heatmapOption(cells: HeatmapCells): EChartsCoreOption {
+export function heatmapOption(
+  cells: HeatmapCells,
+  palette: readonly string[] = HEAT_PALETTES.light,
+): EChartsCoreOption {
   const rowSpan = cells.periodNs / cells.rows;
+  const max = Math.max(cells.maxValue, 1);
   return {
     animation: false,
     aria: { enabled: true },
@@ -58,17 +69,21 @@ export function heatmapOption(cells: HeatmapCells): EChartsCoreOption {
       data: Array.from({ length: cells.rows }, (_, r) => formatDuration(r * rowSpan)),
       axisLabel: { interval: Math.max(0, Math.floor(cells.rows / 5) - 1) },
     },
+    // The colour bar names its ends, in units.
     visualMap: {
       type: "continuous",
       min: 0,
-      max: Math.max(cells.maxValue, 1),
+      max,
+      text: [formatDuration(max), "0 ns"],
+      textGap: 6,
       calculable: false,
       orient: "vertical",
-      right: 8,
+      right: 16,
       top: "middle",
-      itemHeight: 160,
+      itemWidth: 14,
+      itemHeight: 200,
       formatter: (value: number) => formatDuration(value),
-      inRange: { color: HEAT_COLORS },
+      inRange: { color: [...palette] },
     },
     series: [
       {

@@ -1,5 +1,6 @@
 import type { EChartsCoreOption } from "echarts/core";
 import { formatDuration, formatInstant } from "../units";
+import { endLabels, niceRange } from "./nice-axis";
 import { durationAxisLabel, timeAxisLabels } from "./time-axis";
 
 export interface TickPatternInput {
@@ -36,6 +37,8 @@ export function tickPatternOption({
   const labels = tickLevels(noTickNs, tickNs);
   const points = Array.from(ts, (t, i) => [t, value[i]]);
   const visibleMax = points.reduce((m, p) => Math.max(m, p[1]), tickNs);
+  // Whole steps at both ends: no odd end label ("29.3 µs") crowding the first tick ("30 µs").
+  const y = niceRange(noTickNs * 0.9, Math.min(visibleMax, tickNs * 1.6) * 1.05);
   return {
     animation: false,
     aria: { enabled: true },
@@ -53,13 +56,14 @@ export function tickPatternOption({
       name: axis.name,
       nameLocation: "middle",
       nameGap: 26,
-      axisLabel: { formatter: axis.format, hideOverlap: true },
+      axisLabel: { formatter: axis.format, hideOverlap: true, ...endLabels(t0, t1) },
       splitLine: { show: false },
     },
     yAxis: {
       type: "value",
-      min: Math.max(0, Math.floor(noTickNs * 0.9)),
-      max: Math.ceil(Math.min(visibleMax, tickNs * 1.6) * 1.05),
+      min: Math.max(0, y.min),
+      max: y.max,
+      interval: y.interval,
       name: "duration",
       axisLabel: { formatter: durationAxisLabel },
     },
@@ -75,10 +79,36 @@ export function tickPatternOption({
           silent: true,
           symbol: "none",
           lineStyle: { type: "solid", width: 1 },
-          label: { position: "end", fontSize: 11 },
+          label: {
+            position: "end",
+            fontSize: 11,
+            color: "inherit",
+            textBorderWidth: 0,
+            textBorderColor: "transparent",
+          },
           data: [
-            { yAxis: noTickNs, name: labels.noTick, label: { formatter: labels.noTick } },
-            { yAxis: tickNs, name: labels.tick, label: { formatter: `${labels.tick}\n${labels.cost}` } },
+            // The lower level's label hangs below its line, the upper one's stands above: however close
+            // the levels, the labels move apart.
+            {
+              yAxis: noTickNs,
+              name: labels.noTick,
+              label: {
+                formatter: labels.noTick,
+                verticalAlign: "top" as const,
+                lineHeight: 14,
+                padding: [2, 0, 0, 0],
+              },
+            },
+            {
+              yAxis: tickNs,
+              name: labels.tick,
+              label: {
+                formatter: `${labels.cost}\n${labels.tick}`,
+                verticalAlign: "bottom" as const,
+                lineHeight: 14,
+                padding: [0, 0, 2, 0],
+              },
+            },
             ...instants.map((at) => ({
               xAxis: at,
               name: "tick",

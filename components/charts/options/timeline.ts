@@ -1,6 +1,7 @@
 import type { EChartsCoreOption } from "echarts/core";
 import type { WindowColumns } from "@/lib/workspace/types";
 import { formatDuration, formatInstant } from "../units";
+import { endLabels } from "./nice-axis";
 import { durationAxisLabel, timeAxisLabels } from "./time-axis";
 
 export interface TimelineInput {
@@ -12,9 +13,88 @@ export interface TimelineInput {
   t0: number;
   t1: number;
   thresholdNs: number | null;
-  /** A picked spike, marked on the chart. */
+  /** A picked spike, marked on the chart while it lies in the window. */
   marker?: { ts: number; value: number } | null;
+  /** A logarithmic duration axis: the baseline and the stalls both readable. */
+  logY?: boolean;
 }
+
+/** A spike (a sample at or above the threshold) is drawn as the span it covers when that is this many pixel columns wide. */
+export const STALL_MIN_COLUMNS = 2;
+
+function nsPerColumn(window: WindowColumns): number {
+  return (window.t1 - window.t0) / Math.max(1, window.start.length);
+}
+
+/**
+ * The spikes wide enough to be seen as spans, [start, duration]: from the raw samples, or each column's
+ * max. Shorter samples, and the baseline however wide, stay points.
+ */
+export function stalls(window: WindowColumns, thresholdNs: number | null = null): [number, number][] {
+  const minNs = Math.max(STALL_MIN_COLUMNS * nsPerColumn(window), thresholdNs ?? 0);
+  const found: [number, number][] = [];
+  if (window.raw) {
+    for (let i = 0; i < window.raw.ts.length; i++)
+      if (window.raw.value[i] >= minNs) found.push([window.raw.ts[i], window.raw.value[i]]);
+    return found;
+  }
+  for (let i = 0; i < window.start.length; i++)
+    if (window.count[i] > 0 && window.max[i] >= minNs) found.push([window.maxTs[i], window.max[i]]);
+  return found;
+}
+
+/** Each stall as a level segment from its start to its end, broken between stalls. */
+export function stallPath(spans: [number, number][]): (number | null)[][] {
+  return spans.flatMap(([ts, value]) => [
+    [ts, value],
+    [ts + value, value],
+    [ts + value, null],
+  ]);
+}
+
+/**
+ * What lies under the pointer at time `t`: a stall covering it, else the raw sample nearest to it, else
+ * the pixel column holding it, with exact times and values (HTML for the tooltip).
+ */
+export function describeAt(
+  window: WindowColumns,
+  t: number,
+  thresholdNs: number | null = null,
+): string | null {
+  const stall = stalls(window, thresholdNs).find(([ts, value]) => t >= ts && t <= ts + value);
+  if (stall) {
+    const [ts, value] = stall;
+    return `one sample: <b>${formatDuration(value, 4)}</b> duration<br/>from ${formatInstant(ts, 1)}<br/>to ${formatInstant(ts + value, 1)}`;
+  }
+  if (window.raw) {
+    let best = -1;
+    for (let i = 0; i < window.raw.ts.length; i++)
+      if (best < 0 || Math.abs(window.raw.ts[i] - t) < Math.abs(window.raw.ts[best] - t)) best = i;
+    if (best < 0) return null;
+    return `sample at ${formatInstant(window.raw.ts[best], 1)}<br/><b>${formatDuration(window.raw.value[best], 4)}</b> duration`;
+  }
+  const columnEnd = (i: number) => (i + 1 < window.start.length ? window.start[i + 1] : window.t1);
+  const distance = (i: number) => Math.max(0, window.start[i] - t, t - columnEnd(i));
+  let column = -1;
+  for (let i = 0; i < window.start.length; i++)
+    if (window.count[i] > 0 && (column < 0 || distance(i) < distance(column))) column = i;
+  if (column < 0) return null;
+  const step = nsPerColumn(window);
+  const end = columnEnd(column);
+  const count = window.count[column];
+  return (
+    `${formatInstant(window.start[column], step)} – ${formatInstant(end, step)} · ${count.toLocaleString("en-US")} sample${count === 1 ? "" : "s"}` +
+    `<br/>max <b>${formatDuration(window.max[column], 4)}</b> duration at ${formatInstant(window.maxTs[column], 1)}` +
+    `<br/>min ${formatDuration(window.min[column], 4)} duration at ${formatInstant(window.minTs[column], 1)}`
+  );
+}
+
+export const SERIES_NAMES = {
+  columns: "min–max per pixel column",
+  samples: "raw samples",
+  stalls: "long sample, drawn over the time it covers",
+  marker: "picked sample",
+} as const;
 
 /**
  * The M4 line: in every pixel column the path visits the column's min and max in the order they
@@ -71,11 +151,19 @@ export function timelineOption({
   t1,
   thresholdNs,
   marker,
+  logY = false,
 }: TimelineInput): EChartsCoreOption {
   const axis = timeAxisLabels(t0, t1);
   const raw = window?.raw ?? null;
   const path = window && !raw ? m4Path(window) : [];
   const points = raw ? Array.from(raw.ts, (ts, i) => [ts, raw.value[i]]) : [];
+  const spans = window ? stallPath(stalls(window, thresholdNs)) : [];
+  const shownMarker = marker && marker.ts >= t0 && marker.ts <= t1 ? marker : null;
+  const legend = [
+    raw ? SERIES_NAMES.samples : SERIES_NAMES.columns,
+    ...(spans.length ? [SERIES_NAMES.stalls] : []),
+    ...(shownMarker ? [SERIES_NAMES.marker] : []),
+  ];
   const markLine =
     thresholdNs !== null
       ? {
@@ -86,6 +174,10 @@ export function timelineOption({
             formatter: `threshold ${formatDuration(thresholdNs)}`,
             position: "insideEndTop",
             fontSize: 10,
+            // In the line's own colour, without ECharts' white halo: readable on both themes.
+            color: "inherit",
+            textBorderWidth: 0,
+            textBorderColor: "transparent",
           },
           data: [{ yAxis: thresholdNs }],
         }
@@ -94,6 +186,8 @@ export function timelineOption({
     animation: false,
     aria: { enabled: true },
     grid: { left: 64, right: 20, top: 28, bottom: 72 },
+    // Top right: the duration axis's name sits top left.
+    legend: { top: 0, right: 12, data: legend, itemHeight: 8 },
     xAxis: {
       type: "value",
       min: startNs,
@@ -101,14 +195,14 @@ export function timelineOption({
       name: axis.name,
       nameLocation: "middle",
       nameGap: 24,
-      axisLabel: { formatter: axis.format, hideOverlap: true },
+      axisLabel: { formatter: axis.format, hideOverlap: true, ...endLabels(t0, t1) },
       splitLine: { show: false },
     },
     yAxis: {
-      type: "value",
-      min: 0,
-      name: "duration",
-      axisLabel: { formatter: durationAxisLabel },
+      type: logY ? "log" : "value",
+      ...(logY ? {} : { min: 0 }),
+      name: logY ? "duration (log)" : "duration",
+      axisLabel: { formatter: durationAxisLabel, hideOverlap: true },
     },
     dataZoom: [
       {
@@ -144,19 +238,19 @@ export function timelineOption({
       feature: { dataZoom: { xAxisIndex: 0, yAxisIndex: false, filterMode: "none" } },
     },
     tooltip: {
-      trigger: "item",
+      trigger: "axis",
       confine: true,
-      formatter: (params: { seriesId?: string; data?: number[] }) => {
-        const d = params.data ?? [];
-        return params.seriesId === "samples"
-          ? `${formatInstant(d[0], 1)}<br/><b>${formatDuration(d[1], 4)}</b>`
-          : "";
+      axisPointer: { type: "line", snap: false },
+      formatter: (params: { axisValue?: number }[] | { axisValue?: number }) => {
+        const first = Array.isArray(params) ? params[0] : params;
+        const t = Number(first?.axisValue);
+        return window && Number.isFinite(t) ? (describeAt(window, t, thresholdNs) ?? "") : "";
       },
     },
     series: [
       {
         id: "columns",
-        name: "min–max per pixel column",
+        name: SERIES_NAMES.columns,
         type: "line",
         data: path,
         symbol: "none",
@@ -169,7 +263,7 @@ export function timelineOption({
       },
       {
         id: "samples",
-        name: "samples",
+        name: SERIES_NAMES.samples,
         type: "scatter",
         symbolSize: points.length > 500 ? 3 : 5,
         data: points,
@@ -177,12 +271,24 @@ export function timelineOption({
         ...(raw ? { markLine } : {}),
       },
       {
+        id: "stalls",
+        name: SERIES_NAMES.stalls,
+        type: "line",
+        data: spans,
+        symbol: "none",
+        sampling: "none",
+        connectNulls: false,
+        lineStyle: { width: 3 },
+        silent: true,
+        clip: true,
+      },
+      {
         id: "marker",
-        name: "picked spike",
+        name: SERIES_NAMES.marker,
         type: "scatter",
         symbol: "pin",
         symbolSize: 26,
-        data: marker ? [[marker.ts, marker.value]] : [],
+        data: shownMarker ? [[shownMarker.ts, shownMarker.value]] : [],
         z: 5,
         silent: true,
       },

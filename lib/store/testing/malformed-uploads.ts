@@ -1,5 +1,5 @@
 import { request as httpRequest } from "node:http";
-import { tableFromArrays, tableToIPC } from "apache-arrow";
+import { tableFromArrays, tableFromIPC, tableToIPC } from "apache-arrow";
 import { zipSync } from "fflate";
 import { crc32 } from "node:zlib";
 import { encodeRunFile } from "../../format/run-writer";
@@ -105,12 +105,12 @@ export function manyRunsOfOneFile(count: number): Uint8Array {
 
 /**
  * A bundle stored (not deflated), one bit flipped in the timestamp of its first run's row `row` (sent
- * 19 hours ahead, so the run is rejected part-way through, while its bytes are still being read).
+ * about 19 hours ahead, so the run is rejected part-way through, while its bytes are still being read).
  */
 export function flippedByteZip(source: TestBundle = bundle, row = 2_500): Uint8Array {
   const first = source.files["runs/emu-tick.arrow"];
   const ts = Buffer.alloc(8);
-  ts.writeBigInt64LE(BigInt(row) * 72_000n);
+  ts.writeBigInt64LE(BigInt(tableFromIPC(first).getChild("ts_ns")!.get(row)));
   const at = Buffer.from(first).indexOf(ts);
   if (at < 0) throw new Error(`no row ${row} in the run`);
   const damaged = Uint8Array.from(first);

@@ -1,0 +1,74 @@
+"use client";
+
+import { useEffect, useSyncExternalStore } from "react";
+import {
+  loadRunTables,
+  startTables,
+  subscribeTables,
+  tablesStatus,
+  unloadRunTables,
+} from "@/lib/db/page-tables";
+import { tableSummary } from "@/lib/workspace/digest";
+import type { RunEntry } from "@/lib/workspace/types";
+import { runLabel } from "./run-label";
+import { useWorkspace } from "./workspace-context";
+
+/** Runs idle work once the page has drawn (never on the first overview's path). */
+export function whenIdle(work: () => void): () => void {
+  if (typeof window.requestIdleCallback === "function") {
+    const id = window.requestIdleCallback(work, { timeout: 3000 });
+    return () => window.cancelIdleCallback(id);
+  }
+  const id = window.setTimeout(work, 200);
+  return () => window.clearTimeout(id);
+}
+
+function identity(run: RunEntry) {
+  return {
+    runId: run.key,
+    bundle: run.source,
+    label: runLabel(run),
+    fields: run.fields,
+    hz: run.fields.host?.hz ?? null,
+  };
+}
+
+/**
+ * Keeps the page's DuckDB tables in step with the open runs: DuckDB starts while the page is idle;
+ * each run's rows go in once its summary is ready (or a load_errors row once it failed), and out
+ * when it closes.
+ */
+export function useDuckdbTables(): void {
+  const workspace = useWorkspace();
+  useEffect(() => whenIdle(() => void startTables().catch(() => undefined)), []);
+  useEffect(() => {
+    const loaded = new Map<string, RunEntry["digest"] | string>();
+    const sync = () => {
+      const runs = workspace.getSnapshot().runs;
+      for (const run of runs) {
+        if (run.state === "ready" && run.digest && loaded.get(run.key) !== run.digest) {
+          loaded.set(run.key, run.digest);
+          const summary = tableSummary(run.digest);
+          void loadRunTables(identity(run), summary, summary ? undefined : "no summary").catch(
+            () => undefined,
+          );
+        } else if (run.state === "error" && run.error && loaded.get(run.key) !== run.error.message) {
+          loaded.set(run.key, run.error.message);
+          void loadRunTables(identity(run), null, run.error.message).catch(() => undefined);
+        }
+      }
+      for (const key of [...loaded.keys()])
+        if (!runs.some((run) => run.key === key)) {
+          loaded.delete(key);
+          void unloadRunTables(key).catch(() => undefined);
+        }
+    };
+    sync();
+    return workspace.subscribe(sync);
+  }, [workspace]);
+}
+
+/** The tables' status, for the footer and the views fed by SQL. */
+export function useTablesStatus() {
+  return useSyncExternalStore(subscribeTables, tablesStatus, tablesStatus);
+}

@@ -1,0 +1,106 @@
+/**
+ * The page's DuckDB with its tables: started once (while the page is idle, never on the first
+ * overview's path), the catalogue's tables created, the lockdown applied; then each run's rows added
+ * as it opens. Its status (state, tables and their rows, load errors) is what the footer shows.
+ */
+import type { RunSummary } from "../summary";
+import { getDatabase, type Database } from "./duckdb";
+import { lockDown } from "./lockdown";
+import { CATALOGUE, type TableName } from "./tables/catalogue";
+import { createTables, loadRun, unloadRun } from "./tables/load";
+import type { RunIdentity } from "./tables/summary-rows";
+
+export interface TablesStatus {
+  state: "idle" | "starting" | "ready" | "failed";
+  version: string | null;
+  error: string | null;
+  /** Every table and its rows, in the catalogue's order. */
+  tables: { name: TableName; rows: number }[];
+  /** Runs whose rows could not be added, and DuckDB's reason. */
+  failures: { runId: string; message: string }[];
+}
+
+type Listener = () => void;
+
+let status: TablesStatus = { state: "idle", version: null, error: null, tables: [], failures: [] };
+const listeners = new Set<Listener>();
+let ready: Promise<Database> | null = null;
+/** Loads and unloads run one after another, in the order asked. */
+let queue: Promise<unknown> = Promise.resolve();
+
+function publish(next: Partial<TablesStatus>) {
+  status = { ...status, ...next };
+  for (const listener of listeners) listener();
+}
+
+export function tablesStatus(): TablesStatus {
+  return status;
+}
+
+export function subscribeTables(listener: Listener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+async function counts(database: Database): Promise<TablesStatus["tables"]> {
+  const sql = CATALOGUE.map((t) => `SELECT '${t.name}' AS name, count(*)::DOUBLE AS n FROM ${t.name}`).join(
+    " UNION ALL ",
+  );
+  const table = await database.conn.query(sql);
+  const rows = new Map(
+    table.toArray().map((row) => {
+      const { name, n } = (row as { toJSON(): { name: TableName; n: number } }).toJSON();
+      return [name, n] as const;
+    }),
+  );
+  return CATALOGUE.map((t) => ({ name: t.name, rows: rows.get(t.name) ?? 0 }));
+}
+
+/** Starts DuckDB and makes its tables (once; later calls share the same promise). */
+export function startTables(): Promise<Database> {
+  if (!ready) {
+    publish({ state: "starting" });
+    ready = (async () => {
+      const database = await getDatabase();
+      await createTables(database.conn);
+      await lockDown(database.conn);
+      publish({ state: "ready", version: database.version, tables: await counts(database) });
+      return database;
+    })().catch((error: unknown) => {
+      ready = null;
+      publish({ state: "failed", error: error instanceof Error ? error.message : String(error) });
+      throw error;
+    });
+  }
+  return ready;
+}
+
+function enqueue(runId: string, work: (database: Database) => Promise<void>): Promise<void> {
+  const next = queue.then(async () => {
+    const database = await startTables();
+    try {
+      await work(database);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      publish({ failures: [...status.failures.filter((f) => f.runId !== runId), { runId, message }] });
+      throw error;
+    } finally {
+      publish({ tables: await counts(database) });
+    }
+  });
+  queue = next.catch(() => undefined);
+  return next;
+}
+
+/** Adds a run's rows (or, without a summary, a load_errors row saying why). */
+export function loadRunTables(run: RunIdentity, summary: RunSummary | null, reason?: string): Promise<void> {
+  return enqueue(run.runId, async (database) => {
+    await unloadRun(database.conn, run.runId);
+    await loadRun(database.conn, run, summary, reason);
+  });
+}
+
+/** Takes a closed run's rows out. */
+export function unloadRunTables(runId: string): Promise<void> {
+  return enqueue(runId, (database) => unloadRun(database.conn, runId));
+}

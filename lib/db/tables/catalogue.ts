@@ -1,0 +1,137 @@
+/**
+ * The tables the page loads into DuckDB as each run opens: their names, columns, SQL types and
+ * meanings. This is a contract (README, "DuckDB tables"): the workbench shows it as its catalogue and
+ * the loader creates the tables from it. Durations are as measured; overheads are the duration less
+ * the run's baseline for tick runs, and the latency itself for switch runs (lib/analysis/value-kind.ts).
+ */
+export type ColumnType = "VARCHAR" | "INTEGER" | "BIGINT" | "DOUBLE";
+
+export interface CatalogueColumn {
+  name: string;
+  type: ColumnType;
+  meaning: string;
+}
+
+export interface CatalogueTable {
+  name: TableName;
+  meaning: string;
+  columns: CatalogueColumn[];
+}
+
+export const TABLE_NAMES = [
+  "runs",
+  "histogram",
+  "spikes",
+  "seconds",
+  "periods",
+  "samples",
+  "load_errors",
+] as const;
+export type TableName = (typeof TABLE_NAMES)[number];
+
+const c = (name: string, type: ColumnType, meaning: string): CatalogueColumn => ({ name, type, meaning });
+const RUN_ID = c("run_id", "VARCHAR", "the run (runs.run_id)");
+
+export const CATALOGUE: CatalogueTable[] = [
+  {
+    name: "runs",
+    meaning: "one row per open run whose summary loaded",
+    columns: [
+      c("run_id", "VARCHAR", "unique among the open runs: the bundle, then the run's id"),
+      c("bundle", "VARCHAR", "the file or bundle it came from"),
+      c("label", "VARCHAR", "the run's label (its id when it has none)"),
+      c("environment", "VARCHAR", "bare-machine, enlightened, emulated, … (null when not given)"),
+      c("scenario", "VARCHAR", "the load beside the test (null when not given)"),
+      c("test", "VARCHAR", "tick or switch"),
+      c("threads", "INTEGER", "threads of a switch run (null for tick runs)"),
+      c("samples", "BIGINT", "samples in the run"),
+      c("start_ns", "DOUBLE", "the first sample's timestamp (ns since the run started)"),
+      c("end_ns", "DOUBLE", "the last sample's timestamp (ns)"),
+      c("baseline_ns", "DOUBLE", "duration of the uninterrupted loop (ns)"),
+      c("max_duration_ns", "DOUBLE", "the largest duration (ns, exact)"),
+      c("max_overhead_ns", "DOUBLE", "the largest overhead (ns, exact)"),
+      c("max_at_ts_ns", "DOUBLE", "when the largest sample started (ns)"),
+      c("p50_ns", "DOUBLE", "median overhead (ns, within the histogram's 0.4%)"),
+      c("p90_ns", "DOUBLE", "90th percentile overhead (ns)"),
+      c("p99_ns", "DOUBLE", "99th percentile overhead (ns)"),
+      c("p999_ns", "DOUBLE", "99.9th percentile overhead (ns)"),
+      c("p9999_ns", "DOUBLE", "99.99th percentile overhead (ns)"),
+      c("p99999_ns", "DOUBLE", "99.999th percentile overhead (ns)"),
+      c("tick_period_ns", "DOUBLE", "the kernel tick's period (ns; null when no tick was found)"),
+      c("tick_cost_ns", "DOUBLE", "what one tick adds to the sample holding it (ns, overhead)"),
+      c("hz", "INTEGER", "CONFIG_HZ as the fingerprint declares it (null when not given)"),
+      c("hypervisor", "VARCHAR", "the hypervisor the fingerprint names (null on bare metal or unknown)"),
+    ],
+  },
+  {
+    name: "histogram",
+    meaning: "the run's log histogram of durations: every non-empty bucket",
+    columns: [
+      RUN_ID,
+      c("lo_ns", "DOUBLE", "the bucket's lowest duration (ns, inclusive)"),
+      c("hi_ns", "DOUBLE", "the bucket's end (ns, exclusive)"),
+      c("count", "BIGINT", "samples in the bucket"),
+    ],
+  },
+  {
+    name: "spikes",
+    meaning: "every sample the summary kept as a spike (above the run's spike threshold), and the worst-K",
+    columns: [
+      RUN_ID,
+      c("ts_ns", "DOUBLE", "the sample's start (ns)"),
+      c("duration_ns", "DOUBLE", "the sample's duration (ns)"),
+      c("overhead_ns", "DOUBLE", "the sample's overhead (ns)"),
+    ],
+  },
+  {
+    name: "seconds",
+    meaning: "the largest duration of every second of the run",
+    columns: [
+      RUN_ID,
+      c("second", "INTEGER", "second k covers [k, k+1) s of the run's timestamps"),
+      c("max_ns", "DOUBLE", "the largest duration starting in that second (ns)"),
+      c(
+        "count",
+        "BIGINT",
+        "samples in that second: null, the summary does not count per second (lib/summary keeps maxima only)",
+      ),
+    ],
+  },
+  {
+    name: "periods",
+    meaning: "the periodic spike families found in the run (the hypervisor's once-a-second stall, …)",
+    columns: [
+      RUN_ID,
+      c("period_ns", "DOUBLE", "the family's period (ns)"),
+      c("phase_ns", "DOUBLE", "where in the period its spikes fall (ns)"),
+      c("regularity", "DOUBLE", "share of the run's periods holding a spike (0–1)"),
+      c("magnitude_ns", "DOUBLE", "median overhead of its spikes (ns)"),
+    ],
+  },
+  {
+    name: "samples",
+    meaning: "raw samples, only on request: the window on the timeline's screen (“Query these samples”)",
+    columns: [
+      RUN_ID,
+      c("ts_ns", "DOUBLE", "the sample's start (ns)"),
+      c("duration_ns", "DOUBLE", "the sample's duration (ns)"),
+    ],
+  },
+  {
+    name: "load_errors",
+    meaning: "runs whose rows are absent from the tables, and why (their timeline still opens)",
+    columns: [RUN_ID, c("reason", "VARCHAR", "what was wrong: the file, the field and what was expected")],
+  },
+];
+
+export function tableOf(name: TableName): CatalogueTable {
+  const table = CATALOGUE.find((t) => t.name === name);
+  if (!table) throw new Error(`no DuckDB table named ${name}`);
+  return table;
+}
+
+/** `CREATE TABLE` for a catalogue table, with exactly its columns and types. */
+export function createTableSql(name: TableName): string {
+  const table = tableOf(name);
+  return `CREATE TABLE IF NOT EXISTS ${table.name} (${table.columns.map((col) => `"${col.name}" ${col.type}`).join(", ")})`;
+}

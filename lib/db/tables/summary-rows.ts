@@ -1,0 +1,122 @@
+/**
+ * The rows a run adds to the DuckDB tables (catalogue.ts), built from its one-pass summary alone:
+ * raw samples never go in here.
+ */
+import type { RunFields } from "../../format/manifest";
+import { bucketLower, bucketWidth } from "../../summary/histogram";
+import { percentile, type RunSummary } from "../../summary";
+import type { TableName } from "./catalogue";
+
+export type ColumnValues = (number | string | null)[];
+/** One table's new rows, column by column, in the catalogue's column order. */
+export type TableRows = Record<string, ColumnValues>;
+
+export interface RunIdentity {
+  /** Unique among the open runs (the workspace's key). */
+  runId: string;
+  bundle: string;
+  label: string;
+  fields: RunFields;
+  hz: number | null;
+}
+
+export const RUN_PERCENTILES = [
+  ["p50_ns", 50],
+  ["p90_ns", 90],
+  ["p99_ns", 99],
+  ["p999_ns", 99.9],
+  ["p9999_ns", 99.99],
+  ["p99999_ns", 99.999],
+] as const;
+
+const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+function runRow(run: RunIdentity, s: RunSummary): TableRows {
+  const row: TableRows = {
+    run_id: [run.runId],
+    bundle: [run.bundle],
+    label: [run.label],
+    environment: [run.fields.environment ?? null],
+    scenario: [run.fields.scenario ?? null],
+    test: [s.test],
+    threads: [s.test === "switch" ? (run.fields.threads ?? null) : null],
+    samples: [s.count],
+    start_ns: [finite(s.firstTs)],
+    end_ns: [finite(s.lastTs)],
+    baseline_ns: [finite(s.baseline.ns)],
+    max_duration_ns: [finite(s.max.durationNs)],
+    max_overhead_ns: [finite(s.max.durationNs - s.offsetNs)],
+    max_at_ts_ns: [finite(s.max.ts)],
+  };
+  for (const [name, p] of RUN_PERCENTILES) row[name] = [finite(percentile(s.histogram, p) - s.offsetNs)];
+  row.tick_period_ns = [s.tick ? s.tick.periodNs : null];
+  row.tick_cost_ns = [s.tick ? s.tick.costNs : null];
+  row.hz = [run.hz];
+  row.hypervisor = [run.fields.host?.hypervisor ?? null];
+  return row;
+}
+
+function histogramRows(runId: string, s: RunSummary): TableRows {
+  const h = s.histogram;
+  const rows: TableRows = { run_id: [], lo_ns: [], hi_ns: [], count: [] };
+  for (let i = 0; i < h.counts.length; i++) {
+    if (h.counts[i] === 0) continue;
+    // Bucket 0 of a shifted histogram also holds the rare values under the shift.
+    const lo = i === 0 && h.shiftNs > 0 ? Math.min(h.min, h.shiftNs) : h.shiftNs + bucketLower(i);
+    rows.run_id.push(runId);
+    rows.lo_ns.push(lo);
+    rows.hi_ns.push(h.shiftNs + bucketLower(i) + bucketWidth(i));
+    rows.count.push(h.counts[i]);
+  }
+  return rows;
+}
+
+function spikeRows(runId: string, s: RunSummary): TableRows {
+  const rows: TableRows = { run_id: [], ts_ns: [], duration_ns: [], overhead_ns: [] };
+  const seen = new Set<number>();
+  const add = (ts: number, duration: number) => {
+    if (seen.has(ts)) return;
+    seen.add(ts);
+    rows.run_id.push(runId);
+    rows.ts_ns.push(ts);
+    rows.duration_ns.push(duration);
+    rows.overhead_ns.push(duration - s.offsetNs);
+  };
+  for (let i = 0; i < s.spikes.ts.length; i++) add(s.spikes.ts[i], s.spikes.durationNs[i]);
+  for (let i = 0; i < s.worst.ts.length; i++) add(s.worst.ts[i], s.worst.durationNs[i]);
+  return rows;
+}
+
+function secondRows(runId: string, s: RunSummary): TableRows {
+  const rows: TableRows = { run_id: [], second: [], max_ns: [], count: [] };
+  const { firstSecond, maxDurationNs } = s.seconds;
+  for (let k = 0; k < maxDurationNs.length; k++) {
+    if (!Number.isFinite(maxDurationNs[k])) continue;
+    rows.run_id.push(runId);
+    rows.second.push(firstSecond + k);
+    rows.max_ns.push(maxDurationNs[k]);
+    rows.count.push(null);
+  }
+  return rows;
+}
+
+function periodRows(runId: string, s: RunSummary): TableRows {
+  return {
+    run_id: s.periodicSpikes.map(() => runId),
+    period_ns: s.periodicSpikes.map((f) => f.periodNs),
+    phase_ns: s.periodicSpikes.map((f) => f.phaseNs),
+    regularity: s.periodicSpikes.map((f) => f.regularity),
+    magnitude_ns: s.periodicSpikes.map((f) => f.magnitudeNs),
+  };
+}
+
+/** Every table's rows for one run, from its summary. */
+export function summaryRows(run: RunIdentity, summary: RunSummary): Partial<Record<TableName, TableRows>> {
+  return {
+    runs: runRow(run, summary),
+    histogram: histogramRows(run.runId, summary),
+    spikes: summary.kind === "samples" ? spikeRows(run.runId, summary) : undefined,
+    seconds: secondRows(run.runId, summary),
+    periods: periodRows(run.runId, summary),
+  };
+}

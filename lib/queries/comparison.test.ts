@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildComparison } from "../analysis/comparison";
+import type { NodeDuckdb } from "../db/node-duckdb";
+import { comparisonQuery, STATISTIC_COLUMNS, type TableStatistic } from "./comparison";
+import { loadedRuns, queryRows, type LoadedRun } from "./testing/loaded-runs";
+
+let duck: NodeDuckdb;
+let runs: LoadedRun[];
+
+// Tick runs in three environments (two idle runs share the emulated cell), and switch runs at 2 threads.
+beforeAll(async () => {
+  const tick = (seed: number, spikeNs: number) => ({
+    samples: 60_000,
+    seed,
+    spikeNs,
+    tickCostNs: 5_000 + seed * 500,
+  });
+  ({ duck, runs } = await loadedRuns([
+    { id: "bare", fields: { environment: "bare-machine", scenario: "idle" }, trace: tick(1, 20_000) },
+    { id: "enl", fields: { environment: "enlightened", scenario: "idle" }, trace: tick(2, 900_000) },
+    { id: "emu-a", fields: { environment: "emulated", scenario: "idle" }, trace: tick(3, 2_000_000) },
+    { id: "emu-b", fields: { environment: "emulated", scenario: "idle" }, trace: tick(4, 3_000_000) },
+    { id: "emu-mem", fields: { environment: "emulated", scenario: "memory" }, trace: tick(5, 1_500_000) },
+    {
+      id: "sw-bare",
+      fields: { environment: "bare-machine", scenario: "idle", threads: 2 },
+      trace: { samples: 60_000, test: "switch", seed: 6, spikeNs: 9_000 },
+    },
+    {
+      id: "sw-emu",
+      fields: { environment: "emulated", scenario: "idle", threads: 2 },
+      trace: { samples: 60_000, test: "switch", seed: 7, spikeNs: 1_000_000 },
+    },
+  ]));
+});
+
+afterAll(() => duck.terminate());
+
+/** Brute force: the statistic over the run's raw samples, as the chosen kind. */
+function bruteForce(run: LoadedRun, statistic: TableStatistic, kind: "duration" | "overhead"): number {
+  const offset = kind === "overhead" && run.test === "tick" ? run.summary.offsetNs : 0;
+  const sorted = Float64Array.from(run.durations).sort();
+  if (statistic === "max") return sorted[sorted.length - 1] - offset;
+  const p = Number(statistic.slice(1));
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] - offset;
+}
+
+const cellOf = (rows: Record<string, unknown>[], environment: string, test: string, scenario: string) =>
+  rows.find(
+    (r) => r.source === "runs" && r.environment === environment && r.test === test && r.scenario === scenario,
+  )!;
+
+describe("the Comparison query, in DuckDB", () => {
+  it("gives each cell the largest exact maximum of its runs, as overhead and as duration", () => {
+    for (const kind of ["overhead", "duration"] as const) {
+      const rows = queryRows(
+        duck,
+        comparisonQuery({ statistic: "max", kind, reference: null, paperRows: false }),
+      );
+      const emulated = cellOf(rows, "emulated", "tick", "idle");
+      const truth = Math.max(
+        ...runs
+          .filter((r) => r.id.startsWith("emu-") && r.fields.scenario === "idle")
+          .map((r) => bruteForce(r, "max", kind)),
+      );
+      expect(emulated.value_ns).toBeCloseTo(truth, 6);
+      expect([...(emulated.run_ids as Iterable<string>)]).toEqual(["emu-a", "emu-b"]);
+      expect(cellOf(rows, "emulated", "switch", "idle").value_ns).toBe(bruteForce(runs[6], "max", kind));
+      expect(rows.filter((r) => r.source === "runs")).toHaveLength(6);
+    }
+  });
+
+  it("gives percentiles within the histogram's error of the raw samples' own", () => {
+    for (const statistic of Object.keys(STATISTIC_COLUMNS) as TableStatistic[]) {
+      const rows = queryRows(
+        duck,
+        comparisonQuery({ statistic, kind: "duration", reference: null, paperRows: false }),
+      );
+      const bare = runs[0];
+      const truth = bruteForce(bare, statistic, "duration");
+      expect(
+        Math.abs((cellOf(rows, "bare-machine", "tick", "idle").value_ns as number) - truth),
+      ).toBeLessThanOrEqual(truth / 128 + 1);
+    }
+  });
+
+  it("divides each cell by the reference row's cell in the same column", () => {
+    const rows = queryRows(
+      duck,
+      comparisonQuery({ statistic: "max", kind: "overhead", reference: "bare-machine", paperRows: false }),
+    );
+    const ref = bruteForce(runs[0], "max", "overhead");
+    const enl = cellOf(rows, "enlightened", "tick", "idle");
+    expect(enl.ratio).toBeCloseTo(bruteForce(runs[1], "max", "overhead") / ref, 9);
+    expect(cellOf(rows, "bare-machine", "tick", "idle").ratio).toBe(1);
+    // No bare-machine run under memory load: no reference cell, no ratio.
+    expect(cellOf(rows, "emulated", "tick", "memory").ratio).toBeNull();
+  });
+
+  it("agrees with lib/analysis's comparison on every cell and ratio, the study's rows included", () => {
+    const compared = runs.map((r) => ({ id: r.id, test: r.test, fields: r.fields, summary: r.summary }));
+    for (const [statistic, kind, reference] of [
+      ["max", "overhead", "paper first comparison: bare-machine"],
+      ["max", "duration", "emulated"],
+      ["p99", "overhead", "bare-machine"],
+      ["p99.99", "duration", null],
+    ] as const) {
+      const js = buildComparison(compared, {
+        statistic,
+        kind,
+        reference: reference ?? undefined,
+        paperRows: true,
+      });
+      const rows = queryRows(duck, comparisonQuery({ statistic, kind, reference, paperRows: true }));
+      const fromSql = new Map(
+        rows.map((r) => [JSON.stringify([r.row_label, r.test, r.scenario, r.threads]), r]),
+      );
+      let cells = 0;
+      for (const row of js.rows)
+        row.cells.forEach((value, i) => {
+          if (value === null) return;
+          const column = js.columns[i];
+          const sql = fromSql.get(JSON.stringify([row.label, column.test, column.scenario, column.threads]));
+          expect(sql, `${row.label} ${column.label}`).toBeDefined();
+          expect(sql!.value_ns).toBeCloseTo(value, 6);
+          expect(sql!.ratio ?? null).toEqual(
+            row.ratios[i] === null ? null : expect.closeTo(row.ratios[i]!, 9),
+          );
+          cells++;
+        });
+      expect(cells).toBe(rows.length);
+    }
+  });
+});

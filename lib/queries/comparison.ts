@@ -1,0 +1,86 @@
+/**
+ * The Comparison table's cells from the `runs` table: per environment (row) and test · scenario ·
+ * threads (column), the chosen statistic of the chosen kind, the largest where several runs share a
+ * cell, its ratio to the reference row's cell, and the study's rows joined in. The statistics
+ * themselves were computed once, by lib/summary, when the run's rows were built (lib/db/tables): this
+ * query picks, groups and divides; it computes no statistic of its own.
+ */
+import { PAPER_TABLES } from "../analysis/paper-hyperv-2013";
+import type { ValueKind } from "../analysis/value-kind";
+import type { Query } from "./sql";
+
+/** The statistics `runs` holds a column for (as overheads), and that column. */
+export const STATISTIC_COLUMNS = {
+  max: "max_overhead_ns",
+  p50: "p50_ns",
+  p90: "p90_ns",
+  p99: "p99_ns",
+  "p99.9": "p999_ns",
+  "p99.99": "p9999_ns",
+  "p99.999": "p99999_ns",
+} as const;
+export type TableStatistic = keyof typeof STATISTIC_COLUMNS;
+
+export interface ComparisonQueryOptions {
+  statistic: TableStatistic;
+  kind: ValueKind;
+  /** The reference row: an environment, or a study row's label ("paper first comparison: bare-machine"). */
+  reference: string | null;
+  /** The study's tables to join in: true for all, or their names. */
+  paperRows: boolean | string[];
+}
+
+/** The study's values that apply: maxima only; its tick maxima are overheads, its switch maxima latencies. */
+function paperValues(options: ComparisonQueryOptions): (string | number)[][] {
+  if (options.statistic !== "max" || options.paperRows === false) return [];
+  const asked = options.paperRows;
+  const values: (string | number)[][] = [];
+  for (const table of PAPER_TABLES) {
+    if (Array.isArray(asked) && !asked.includes(table.name)) continue;
+    if (table.metric === "max_tick_overhead_ns" && options.kind !== "overhead") continue;
+    for (const [environment, row] of Object.entries(table.rows)) {
+      const label = `paper ${table.name}: ${environment}`;
+      if (typeof row === "number") values.push([label, environment, table.test, -1, row]);
+      else
+        for (const [threads, v] of Object.entries(row))
+          values.push([label, environment, table.test, Number(threads), v]);
+    }
+  }
+  return values;
+}
+
+/**
+ * One row per filled cell: `row_label`, `source` ('runs' | 'paper'), `environment`, `test`, `scenario`
+ * (null: the study's "any scenario"), `threads` (switch runs only), `value_ns`, `ratio` (null without a
+ * reference cell above zero, or for a value below zero) and `run_ids` (the runs behind the cell).
+ */
+export function comparisonQuery(options: ComparisonQueryOptions): Query {
+  const column = STATISTIC_COLUMNS[options.statistic];
+  const paper = paperValues(options);
+  const paperSql = paper.length
+    ? `UNION ALL
+  SELECT label, 'paper', environment, test, NULL, CASE WHEN threads < 0 THEN NULL ELSE threads END, value, []
+  FROM (VALUES ${paper.map(() => "(?::VARCHAR, ?::VARCHAR, ?::VARCHAR, ?::INTEGER, ?::DOUBLE)").join(", ")})
+    AS paper(label, environment, test, threads, value)
+  WHERE test IN (SELECT test FROM runs) OR NOT EXISTS (SELECT 1 FROM runs)`
+    : "";
+  const sql = `WITH per_run AS (
+  SELECT run_id, coalesce(environment, 'unknown') AS environment, test, scenario,
+    CASE WHEN test = 'switch' THEN threads END AS threads,
+    ${column} + CASE WHEN ? = 'duration' AND test <> 'switch' THEN baseline_ns ELSE 0 END AS value
+  FROM runs
+), cells AS (
+  SELECT environment AS row_label, 'runs' AS source, environment, test, scenario, threads,
+    max(value) AS value_ns, list(run_id ORDER BY run_id) AS run_ids
+  FROM per_run GROUP BY environment, test, scenario, threads
+  ${paperSql}
+), reference AS (
+  SELECT * FROM cells WHERE row_label = ?
+)
+SELECT c.row_label, c.source, c.environment, c.test, c.scenario, c.threads, c.value_ns,
+  CASE WHEN r.value_ns > 0 AND c.value_ns >= 0 THEN c.value_ns / r.value_ns END AS ratio, c.run_ids
+FROM cells c LEFT JOIN reference r
+  ON r.test = c.test AND r.scenario IS NOT DISTINCT FROM c.scenario AND r.threads IS NOT DISTINCT FROM c.threads
+ORDER BY c.source DESC, c.row_label, c.test, c.scenario NULLS FIRST, c.threads`;
+  return { sql, params: [options.kind, ...paper.flat(), options.reference ?? ""] };
+}
