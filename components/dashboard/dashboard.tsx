@@ -166,13 +166,7 @@ function DashboardBody() {
         onOpenRun={openAtMax}
       />
     ),
-    workbench: (
-      <WorkbenchPanel
-        sql={view.sql}
-        onSql={onSql}
-        tablesKey={runs.map((run) => `${run.key}:${run.state}`).join(",")}
-      />
-    ),
+    workbench: <WorkbenchPanel sql={view.sql} onSql={onSql} />,
   };
 
   return (

@@ -32,6 +32,7 @@ export function CatalogueList({
               <span className="num text-faint">{table.rows.toLocaleString("en-US")} rows</span>
             )}
           </summary>
+          {table.meaning && <p className="ml-3 text-[11px] text-muted">{table.meaning}</p>}
           <ul className="ml-3">
             {table.columns.map((column) => (
               <li key={column.name} title={column.meaning ?? undefined}>

@@ -122,5 +122,8 @@ describe("the workbench's results", () => {
       meaning: "worst overhead over the baseline, ns",
     });
     expect(runs?.rows).toBe(2);
+    // Without a comment, a column's meaning comes from the tables' contract.
+    expect(runs?.meaning).toBe("one row per open run whose summary loaded");
+    expect(runs?.columns[2].meaning).toMatch(/\S/);
   });
 });

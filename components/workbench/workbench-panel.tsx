@@ -2,14 +2,16 @@
 
 import type { AsyncDuckDBConnection } from "@duckdb/duckdb-wasm";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { getDatabase } from "@/lib/db/duckdb";
+import { startTables } from "@/lib/db/page-tables";
 import { queryRows } from "@/lib/db/query";
+import { refusedStatement } from "@/lib/db/statement-guard";
 import { SQL_LINK_MAX } from "@/lib/url/view-state";
 import { EChart } from "../charts/echart";
 import { sqlResultOption } from "../charts/options/sql-result";
 import { Button } from "../ui/button";
 import { download } from "../ui/download";
 import { Panel } from "../ui/panel";
+import { useTablesStatus } from "../workspace/use-duckdb-tables";
 import { CATALOGUE_SQL, groupCatalogue, type CatalogueTable } from "./catalogue";
 import { CatalogueList } from "./catalogue-list";
 import { chartInput, pickChart } from "./chart-pick";
@@ -34,8 +36,6 @@ interface Props {
   /** The query in the view (and so in the share link); null for none. */
   sql: string | null;
   onSql: (sql: string | null) => void;
-  /** Changes when runs open or finish loading, so the catalogue is read again. */
-  tablesKey: string;
 }
 
 const LOCKDOWN_HINT =
@@ -46,7 +46,10 @@ const LOCKDOWN_HINT =
  * a chart when it has one, and CSV. The user's SQL runs on a connection of its own, only when they ask
  * (Run, or Ctrl/Cmd-Enter); a query that came in a link waits for that click.
  */
-export function WorkbenchPanel({ sql, onSql, tablesKey }: Props) {
+export function WorkbenchPanel({ sql, onSql }: Props) {
+  const status = useTablesStatus();
+  // The catalogue is read again as runs' rows come and go.
+  const tablesKey = status.tables.map((t) => `${t.name}:${t.rows}`).join(",");
   const [text, setText] = useState(sql ?? EXAMPLE_SQL);
   const [conn, setConn] = useState<AsyncDuckDBConnection | null>(null);
   const [startError, setStartError] = useState<string | null>(null);
@@ -62,7 +65,7 @@ export function WorkbenchPanel({ sql, onSql, tablesKey }: Props) {
   useEffect(() => {
     let live = true;
     let opened: AsyncDuckDBConnection | null = null;
-    getDatabase()
+    startTables()
       .then(async (database) => {
         opened = await database.db.connect();
         if (live) setConn(opened);
@@ -79,7 +82,7 @@ export function WorkbenchPanel({ sql, onSql, tablesKey }: Props) {
 
   useEffect(() => {
     let live = true;
-    getDatabase()
+    startTables()
       .then((database) => queryRows(database, CATALOGUE_SQL))
       .then((rows) => live && setTables(groupCatalogue(rows)))
       .catch(() => live && setTables([]));
@@ -103,10 +106,12 @@ export function WorkbenchPanel({ sql, onSql, tablesKey }: Props) {
 
   const start = useCallback(() => {
     if (!conn || run.state === "running" || text.trim() === "") return;
-    const query = runSql(conn, text);
     const asked = text;
-    setRun({ state: "running", query, cancelling: false });
     onSql(asked.length > SQL_LINK_MAX ? null : asked);
+    const refused = refusedStatement(asked);
+    if (refused) return setRun({ state: "error", message: refused, position: null, ms: 0 });
+    const query = runSql(conn, asked);
+    setRun({ state: "running", query, cancelling: false });
     void query.outcome.then((outcome) => {
       if (outcome.state === "done")
         setRun({ state: "done", result: outcome.result, ms: outcome.ms, sql: asked });
@@ -178,6 +183,15 @@ export function WorkbenchPanel({ sql, onSql, tablesKey }: Props) {
               )}
             </span>
           </div>
+          {status.failures.length > 0 && (
+            <ul data-testid="sql-load-failures" className="text-[12px] text-warn">
+              {status.failures.map((failure) => (
+                <li key={failure.runId}>
+                  Run {failure.runId} is not in the tables: {failure.message}
+                </li>
+              ))}
+            </ul>
+          )}
           {run.state === "error" && (
             <div
               role="alert"
@@ -195,7 +209,7 @@ export function WorkbenchPanel({ sql, onSql, tablesKey }: Props) {
                   line {run.position.line}, column {run.position.column}
                 </button>
               )}
-              {/^Permission Error|external access|disabled by configuration|lock_configuration/i.test(
+              {/^Permission Error|external access|disabled by configuration|lock_configuration|is refused/i.test(
                 run.message,
               ) && <p className="mt-1 text-[12px]">{LOCKDOWN_HINT}</p>}
             </div>
