@@ -25,6 +25,7 @@ import { PanelTabs } from "./panel-tabs";
 import { ThemeToggle } from "./theme-toggle";
 import { useViewState } from "./use-view-state";
 import { ShareButton } from "../share/share-button";
+import { WorkbenchPanel } from "../workbench/workbench-panel";
 import { SharedBundles } from "../share/shared-bundles";
 
 export function Dashboard() {
@@ -103,6 +104,9 @@ function DashboardBody() {
     },
     [update, runs],
   );
+  const [workbenchOpened, setWorkbenchOpened] = useState(false);
+  if (view.panel === "workbench" && !workbenchOpened) setWorkbenchOpened(true);
+  const onSql = useCallback((sql: string | null) => update({ sql }), [update]);
   const centre = window ? (window.t0 + window.t1) / 2 : null;
   // Switching duration ↔ overhead keeps the threshold on the same samples of the focused run.
   const focusOffset = focusRun?.digest?.offsetNs ?? 0;
@@ -164,6 +168,7 @@ function DashboardBody() {
         onOpenRun={openAtMax}
       />
     ),
+    workbench: <WorkbenchPanel sql={view.sql} onSql={onSql} />,
   };
 
   return (
@@ -198,7 +203,9 @@ function DashboardBody() {
                 aria-labelledby={`tab-${view.panel}`}
                 className="pt-3"
               >
-                {panels[view.panel]}
+                {view.panel !== "workbench" && panels[view.panel]}
+                {/* Kept mounted once opened: a running query, its result and the editor survive a tab switch. */}
+                {workbenchOpened && <div hidden={view.panel !== "workbench"}>{panels.workbench}</div>}
               </div>
             </div>
           </>

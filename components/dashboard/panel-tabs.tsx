@@ -9,6 +9,7 @@ export const PANEL_NAMES: Record<Panel, string> = {
   spikes: "Periodic spikes",
   distribution: "Distributions",
   comparison: "Comparison",
+  workbench: "SQL",
 };
 
 /** The panel switcher: a WAI-ARIA tab list (arrow keys move between tabs, Home/End jump). */

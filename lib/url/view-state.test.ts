@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_VIEW, parseViewState, serializeViewState, type ViewState } from "./view-state";
+import { DEFAULT_VIEW, SQL_LINK_MAX, parseViewState, serializeViewState, type ViewState } from "./view-state";
 
 describe("view state in the URL", () => {
   it("writes nothing but the version for the default view", () => {
@@ -22,6 +22,7 @@ describe("view state in the URL", () => {
       threshold: 50_000,
       logY: true,
       labels: { "k3J9x_aa/emu-tick": "emulated, idle, 1,000 µs" },
+      sql: null,
     };
     const query = serializeViewState(view);
     expect(parseViewState(query)).toEqual(view);
@@ -67,5 +68,18 @@ describe("view state in the URL", () => {
   it("drops a window whose end is not after its start", () => {
     const view = parseViewState("t0=500&t1=400&panel=tick");
     expect([view.from, view.to, view.panel]).toEqual([null, null, "tick"]);
+  });
+
+  it("keeps the workbench's query, with its quotes, newlines and symbols, as text", () => {
+    const sql =
+      "SELECT label, max(max_overhead_ns) -- worst\nFROM runs WHERE label = 'a&b=<c>#%'\nGROUP BY 1";
+    const query = serializeViewState({ ...DEFAULT_VIEW, panel: "workbench", sql });
+    const view = parseViewState(query);
+    expect([view.panel, view.sql]).toEqual(["workbench", sql]);
+  });
+
+  it("leaves out an empty or oversized query", () => {
+    expect(parseViewState("sql=").sql).toBeNull();
+    expect(parseViewState(`sql=${"x".repeat(SQL_LINK_MAX + 1)}`).sql).toBeNull();
   });
 });

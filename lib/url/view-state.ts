@@ -8,11 +8,14 @@ import { VALUE_KINDS, type ValueKind } from "../analysis/value-kind";
  */
 export const VIEW_STATE_VERSION = 1;
 
-export const PANELS = ["timeline", "tick", "spikes", "distribution", "comparison"] as const;
+export const PANELS = ["timeline", "tick", "spikes", "distribution", "comparison", "workbench"] as const;
 export type Panel = (typeof PANELS)[number];
 
 export const STATISTICS = ["max", "p50", "p90", "p99", "p99.9", "p99.99", "p99.999", "above"] as const;
 export type Statistic = (typeof STATISTICS)[number];
+
+/** The longest query a share link carries (characters); a longer one is left out of the link. */
+export const SQL_LINK_MAX = 4000;
 
 const idList = z
   .string()
@@ -49,6 +52,8 @@ const fields = {
   threshold: { key: "thr", schema: nanoseconds, fallback: null as number | null },
   logY: { key: "ylog", schema: z.enum(["0", "1"]).transform((v) => v === "1"), fallback: false as boolean },
   labels: { key: "lbl", schema: labelMap, fallback: {} as Record<string, string> },
+  /** The SQL workbench's query: a link shows it in the editor, and only the user's click runs it. */
+  sql: { key: "sql", schema: z.string().min(1).max(SQL_LINK_MAX), fallback: null as string | null },
 } as const;
 
 type Fields = typeof fields;

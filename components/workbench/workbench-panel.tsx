@@ -1,0 +1,236 @@
+"use client";
+
+import type { AsyncDuckDBConnection } from "@duckdb/duckdb-wasm";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { startTables } from "@/lib/db/page-tables";
+import { queryRows } from "@/lib/db/query";
+import { refusedStatement } from "@/lib/db/statement-guard";
+import { SQL_LINK_MAX } from "@/lib/url/view-state";
+import { EChart } from "../charts/echart";
+import { sqlResultOption } from "../charts/options/sql-result";
+import { Button } from "../ui/button";
+import { download } from "../ui/download";
+import { Panel } from "../ui/panel";
+import { useTablesStatus } from "../workspace/use-duckdb-tables";
+import { CATALOGUE_SQL, groupCatalogue, type CatalogueTable } from "./catalogue";
+import { CatalogueList } from "./catalogue-list";
+import { chartInput, pickChart } from "./chart-pick";
+import { parseDuckdbError, type ErrorPosition } from "./error-position";
+import { resultCsv } from "./result-csv";
+import { ResultTable } from "./result-table";
+import { ROW_CAP, runSql, type RunningQuery } from "./run-sql";
+import { SqlEditor, type SqlEditorHandle } from "./sql-editor";
+import type { ResultSet } from "./result-set";
+
+export const EXAMPLE_SQL =
+  "SELECT environment, max(max_overhead_ns) AS worst_overhead_ns\nFROM runs\nGROUP BY 1\nORDER BY 2 DESC";
+
+type RunState =
+  | { state: "idle" }
+  | { state: "running"; query: RunningQuery; cancelling: boolean }
+  | { state: "done"; result: ResultSet; ms: number; sql: string }
+  | { state: "cancelled"; ms: number }
+  | { state: "error"; message: string; position: ErrorPosition | null; ms: number };
+
+interface Props {
+  /** The query in the view (and so in the share link); null for none. */
+  sql: string | null;
+  onSql: (sql: string | null) => void;
+}
+
+const LOCKDOWN_HINT =
+  "Queries here read only the tables tickscope loaded: files, the network and extensions are switched off.";
+
+/**
+ * The SQL workbench: an editor, the catalogue of tables beside it, and the answer as a virtualised table,
+ * a chart when it has one, and CSV. The user's SQL runs on a connection of its own, only when they ask
+ * (Run, or Ctrl/Cmd-Enter); a query that came in a link waits for that click.
+ */
+export function WorkbenchPanel({ sql, onSql }: Props) {
+  const status = useTablesStatus();
+  // The catalogue is read again as runs' rows come and go.
+  const tablesKey = status.tables.map((t) => `${t.name}:${t.rows}`).join(",");
+  const [text, setText] = useState(sql ?? EXAMPLE_SQL);
+  const [conn, setConn] = useState<AsyncDuckDBConnection | null>(null);
+  const [startError, setStartError] = useState<string | null>(null);
+  const [tables, setTables] = useState<CatalogueTable[] | null>(null);
+  const [run, setRun] = useState<RunState>({ state: "idle" });
+  const [catalogueKey, setCatalogueKey] = useState(0);
+  const editor = useRef<SqlEditorHandle>(null);
+
+  // A query arriving from outside (the link, read after hydration; a view's "SQL" button) replaces the text.
+  // eslint-disable-next-line react-hooks/set-state-in-effect
+  useEffect(() => void (sql !== null && setText(sql)), [sql]);
+
+  useEffect(() => {
+    let live = true;
+    let opened: AsyncDuckDBConnection | null = null;
+    startTables()
+      .then(async (database) => {
+        opened = await database.db.connect();
+        if (live) setConn(opened);
+        else await opened.close();
+      })
+      .catch(
+        (error: unknown) => live && setStartError(error instanceof Error ? error.message : String(error)),
+      );
+    return () => {
+      live = false;
+      void opened?.close();
+    };
+  }, []);
+
+  useEffect(() => {
+    let live = true;
+    startTables()
+      .then((database) => queryRows(database, CATALOGUE_SQL))
+      .then((rows) => live && setTables(groupCatalogue(rows)))
+      .catch(() => live && setTables([]));
+    return () => {
+      live = false;
+    };
+  }, [tablesKey, catalogueKey]);
+
+  const schema = useMemo(
+    () => Object.fromEntries((tables ?? []).map((t) => [t.name, t.columns.map((c) => c.name)])),
+    [tables],
+  );
+
+  const onChange = useCallback(
+    (next: string) => {
+      setText(next);
+      onSql(next.trim() === "" || next.length > SQL_LINK_MAX ? null : next);
+    },
+    [onSql],
+  );
+
+  const start = useCallback(() => {
+    if (!conn || run.state === "running" || text.trim() === "") return;
+    const asked = text;
+    onSql(asked.length > SQL_LINK_MAX ? null : asked);
+    const refused = refusedStatement(asked);
+    if (refused) return setRun({ state: "error", message: refused, position: null, ms: 0 });
+    const query = runSql(conn, asked);
+    setRun({ state: "running", query, cancelling: false });
+    void query.outcome.then((outcome) => {
+      if (outcome.state === "done")
+        setRun({ state: "done", result: outcome.result, ms: outcome.ms, sql: asked });
+      else if (outcome.state === "cancelled") setRun({ state: "cancelled", ms: outcome.ms });
+      else setRun({ state: "error", ms: outcome.ms, ...parseDuckdbError(outcome.message, asked) });
+      setCatalogueKey((k) => k + 1);
+    });
+  }, [conn, run.state, text, onSql]);
+
+  const cancel = useCallback(() => {
+    if (run.state !== "running") return;
+    setRun({ ...run, cancelling: true });
+    void run.query.cancel();
+  }, [run]);
+
+  const pick = run.state === "done" ? pickChart(run.result.columns) : null;
+  const option = useMemo(
+    () => (run.state === "done" && pick ? sqlResultOption(chartInput(run.result, pick)) : null),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [run],
+  );
+
+  return (
+    <Panel
+      title="SQL"
+      testId="workbench-panel"
+      state={startError ? "error" : "ready"}
+      error={startError ? `DuckDB-WASM failed to start: ${startError}` : null}
+      subtitle="DuckDB over the open runs' tables"
+    >
+      <div className="grid gap-3 lg:grid-cols-[minmax(0,1fr)_16rem]">
+        <div className="min-w-0 space-y-2">
+          <SqlEditor ref={editor} value={text} onChange={onChange} onRun={start} schema={schema} />
+          <div className="flex flex-wrap items-center gap-2 text-[12px]">
+            <Button
+              variant="primary"
+              data-testid="sql-run"
+              onClick={start}
+              disabled={!conn || run.state === "running" || text.trim() === ""}
+              title="Run (Ctrl/Cmd-Enter)"
+            >
+              {conn ? "Run" : "Starting DuckDB…"}
+            </Button>
+            {run.state === "running" && (
+              <Button data-testid="sql-cancel" onClick={cancel} disabled={run.cancelling}>
+                {run.cancelling ? "Cancelling…" : "Cancel"}
+              </Button>
+            )}
+            {run.state === "done" && (
+              <Button
+                data-testid="sql-csv"
+                onClick={() => download("query.csv", resultCsv(run.result), "text/csv")}
+              >
+                CSV
+              </Button>
+            )}
+            <span data-testid="sql-status" data-state={run.state} aria-live="polite" className="text-muted">
+              {run.state === "idle" && "Not run yet: press Run or Ctrl/Cmd-Enter."}
+              {run.state === "running" && "Running…"}
+              {run.state === "cancelled" && `Cancelled after ${run.ms} ms.`}
+              {run.state === "error" && `Failed after ${run.ms} ms.`}
+              {run.state === "done" && (
+                <span data-testid="sql-count">
+                  {run.result.shown < run.result.total
+                    ? `Showing the first ${run.result.shown.toLocaleString("en-US")} of ${run.result.total.toLocaleString("en-US")} rows`
+                    : `${run.result.total.toLocaleString("en-US")} ${run.result.total === 1 ? "row" : "rows"}`}{" "}
+                  in {run.ms} ms
+                </span>
+              )}
+            </span>
+          </div>
+          {status.failures.length > 0 && (
+            <ul data-testid="sql-load-failures" className="text-[12px] text-warn">
+              {status.failures.map((failure) => (
+                <li key={failure.runId}>
+                  Run {failure.runId} is not in the tables: {failure.message}
+                </li>
+              ))}
+            </ul>
+          )}
+          {run.state === "error" && (
+            <div
+              role="alert"
+              data-testid="sql-error"
+              className="rounded-md border border-danger/40 bg-danger-soft p-3 text-danger"
+            >
+              <pre className="font-mono text-[12px] whitespace-pre-wrap">{run.message}</pre>
+              {run.position && (
+                <button
+                  type="button"
+                  data-testid="sql-error-position"
+                  className="mt-1 text-[12px] underline"
+                  onClick={() => editor.current?.focusAt(run.position!.offset)}
+                >
+                  line {run.position.line}, column {run.position.column}
+                </button>
+              )}
+              {/^Permission Error|external access|disabled by configuration|lock_configuration|is refused/i.test(
+                run.message,
+              ) && <p className="mt-1 text-[12px]">{LOCKDOWN_HINT}</p>}
+            </div>
+          )}
+          {run.state === "done" && option && (
+            <EChart
+              option={option}
+              notMerge
+              label={`Chart of the query's ${pick!.ys.length === 1 ? "column" : "columns"} over ${run.result.columns[pick!.x].name}`}
+              testId="sql-chart"
+              className="h-64 w-full"
+            />
+          )}
+          {run.state === "done" && run.result.columns.length > 0 && <ResultTable result={run.result} />}
+          <p className="text-[11px] text-faint">
+            At most {ROW_CAP.toLocaleString("en-US")} rows are kept for the table, chart and CSV; the count is
+            always the query&apos;s own. {LOCKDOWN_HINT}
+          </p>
+        </div>
+        <CatalogueList tables={tables} onInsert={(name) => editor.current?.insert(name)} />
+      </div>
+    </Panel>
+  );
+}

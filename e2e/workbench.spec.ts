@@ -1,0 +1,157 @@
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { tableFromIPC } from "apache-arrow";
+import { estimateBaseline } from "../lib/summary/baseline";
+import { parseViewState } from "../lib/url/view-state";
+import { encodeTickRun } from "./fixtures/bundles";
+import { watchForeignRequests } from "./offline";
+
+// One tick run with a known worst spike, written once for the spec.
+const dir = join("test-results", "workbench-fixtures");
+const file = join(dir, "emulated-tick.arrow");
+const WORST_QUERY = "SELECT max(max_overhead_ns) FROM runs";
+
+test.beforeAll(() => {
+  mkdirSync(dir, { recursive: true });
+  const { bytes } = encodeTickRun({
+    id: "emulated-tick",
+    environment: "emulated",
+    scenario: "one-to-all",
+    options: { samples: 200_000, worst: { atNs: 6.5e9, valueNs: 5_130_000 } },
+  });
+  writeFileSync(file, bytes);
+});
+
+/** The file's worst overhead, from its own samples: the longest duration over the run's baseline. */
+function trueWorstOverhead(): number {
+  const durations = Array.from(
+    tableFromIPC(readFileSync(file)).getChild("duration_ns")!.toArray() as ArrayLike<number>,
+    Number,
+  );
+  return durations.reduce((m, d) => Math.max(m, d), 0) - estimateBaseline([durations]).ns;
+}
+
+async function openWorkbench(page: Page, search = "") {
+  await page.goto(`/${search}`);
+  await page.getByTestId("open-files").setInputFiles([file]);
+  await expect(page.locator('[data-testid="run-row"][data-state="ready"]')).toHaveCount(1);
+  await page.getByRole("tab", { name: "SQL" }).click();
+  await expect(page.getByTestId("sql-run")).toBeEnabled();
+}
+
+async function typeQuery(page: Page, sql: string) {
+  const editor = page.locator(".cm-content");
+  await editor.click();
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.press("Delete");
+  await page.keyboard.insertText(sql);
+}
+
+async function firstCell(page: Page) {
+  await expect(page.getByTestId("sql-status")).toHaveAttribute("data-state", "done");
+  return page.locator('[data-testid="sql-result-table"] [data-row="0"] [role="cell"]').first().innerText();
+}
+
+test("a query typed in the workbench gives the file's true worst overhead, with no CSP violation", async ({
+  page,
+  baseURL,
+}) => {
+  const foreign = watchForeignRequests(page, new URL(baseURL!).origin);
+  const violations: string[] = [];
+  page.on("console", (m) => /Content Security Policy/i.test(m.text()) && violations.push(m.text()));
+  await openWorkbench(page);
+  // The catalogue lists the contract's tables, read from DuckDB.
+  await expect(page.getByTestId("sql-catalogue")).toContainText("max_overhead_ns");
+  await typeQuery(page, WORST_QUERY);
+  // The run's rows reach the tables just after it opens: until then the answer is NULL.
+  let shown = NaN;
+  await expect(async () => {
+    await page.locator(".cm-content").click();
+    await page.keyboard.press("ControlOrMeta+Enter");
+    shown = Number(await firstCell(page));
+    expect(Number.isFinite(shown)).toBe(true);
+  }).toPass({ timeout: 30_000 });
+  expect(Math.abs(shown - trueWorstOverhead())).toBeLessThanOrEqual(1);
+  await expect(page.getByTestId("sql-count")).toContainText("1 row");
+  // CodeMirror's injected styles apply under the page's CSP: keywords are highlighted.
+  const keyword = page.locator(".cm-content span", { hasText: /^SELECT$/ }).first();
+  await expect(keyword).toBeVisible();
+  expect(await keyword.evaluate((el) => getComputedStyle(el).color)).not.toBe(
+    await page.locator(".cm-content").evaluate((el) => getComputedStyle(el).color),
+  );
+  expect(violations).toEqual([]);
+  expect(foreign).toEqual([]);
+});
+
+async function sharedResult(browser: Browser, link: string) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await openWorkbench(page, link);
+  await expect(page.locator(".cm-content")).toHaveText(WORST_QUERY);
+  // Shown, not run: nothing ran by the time the engine and the run are ready.
+  await page.waitForTimeout(1000);
+  await expect(page.getByTestId("sql-status")).toHaveAttribute("data-state", "idle");
+  await expect(page.getByTestId("sql-result-table")).toHaveCount(0);
+  await page.getByTestId("sql-run").click();
+  const value = await firstCell(page);
+  await context.close();
+  return value;
+}
+
+test("a query in a link is shown but runs only on a click, with the same result in a fresh context", async ({
+  page,
+  browser,
+}) => {
+  await openWorkbench(page);
+  await typeQuery(page, WORST_QUERY);
+  await page.getByTestId("sql-run").click();
+  const here = await firstCell(page);
+  // A real answer (not NULL from tables that are still empty), so that "the same result" means something.
+  expect(Number.isFinite(Number(here))).toBe(true);
+  await expect.poll(() => parseViewState(new URL(page.url()).search).sql).toBe(WORST_QUERY);
+  const link = new URL(page.url()).search;
+  expect(parseViewState(link).panel).toBe("workbench");
+  expect(await sharedResult(browser, link)).toBe(here);
+});
+
+test("files, the network and extensions are refused with a clear message", async ({ page }) => {
+  await openWorkbench(page);
+  for (const sql of ["SELECT * FROM read_csv('http://127.0.0.1:1/x')", "INSTALL httpfs"]) {
+    await typeQuery(page, sql);
+    await page.getByTestId("sql-run").click();
+    const error = page.getByTestId("sql-error");
+    await expect(error).toBeVisible();
+    await expect(error).toContainText(/Permission Error|disabled|external access|is refused/i);
+    await expect(error).toContainText("files, the network and extensions are switched off");
+  }
+});
+
+test("a syntax error shows DuckDB's message and where it is", async ({ page }) => {
+  await openWorkbench(page);
+  await typeQuery(page, "SELECT max(max_overhead_ns)\nFROM runs\nWHERE");
+  await page.getByTestId("sql-run").click();
+  await expect(page.getByTestId("sql-error")).toContainText(/Parser Error: syntax error at end of input/);
+  await expect(page.getByTestId("sql-error-position")).toHaveText(/^line 3, column \d+$/);
+});
+
+test("a long query can be cancelled and the views keep working", async ({ page }) => {
+  await openWorkbench(page);
+  await typeQuery(page, "SELECT sum(range % 7) FROM range(5000000000)");
+  await page.getByTestId("sql-run").click();
+  await expect(page.getByTestId("sql-status")).toHaveAttribute("data-state", "running");
+  // The page answers while the query runs: another tab opens and draws.
+  await page.getByRole("tab", { name: "Timeline" }).click();
+  await expect(page.getByTestId("panel-timeline")).toHaveAttribute("data-state", "ready");
+  await page.getByRole("tab", { name: "SQL" }).click();
+  await page.getByTestId("sql-cancel").click();
+  await expect(page.getByTestId("sql-status")).toHaveAttribute("data-state", "cancelled", {
+    timeout: 15_000,
+  });
+  // The engine answers the next query, and the views still draw.
+  await typeQuery(page, "SELECT 6 * 7 AS answer");
+  await page.getByTestId("sql-run").click();
+  expect(await firstCell(page)).toBe("42");
+  await page.getByRole("tab", { name: "Distributions" }).click();
+  await expect(page.getByTestId("panel-distribution")).toHaveAttribute("data-state", "ready");
+});
