@@ -552,6 +552,32 @@ static void set_origin(uint64_t first_counter, double hz) {
   RUN.origin_mono_ns = now_mono - (uint64_t)((double)(now_counter - first_counter) * 1e9 / hz);
 }
 
+/* The line `collect` reads: the run's file, samples (and those taken, when not all reached the file), its
+ * maximum, why it stopped, the counter's rate and the run's origin. */
+static void print_result(const run_options *o, uint64_t samples, int64_t taken, uint32_t max_ns, double hz) {
+  buf_t line = {0};
+  json_t j;
+  buf_put(&line, "{\"result\":", 10);
+  json_begin(&j, &line);
+  json_str(&j, "file", o->output);
+  json_str(&j, "test", o->test);
+  json_int(&j, "samples", (int64_t)samples);
+  if (taken >= 0) json_int(&j, "samples_taken", taken);
+  json_int(&j, "max_ns", max_ns);
+  json_str(&j, "stopped", RUN.stopped);
+  json_num(&j, "tsc_hz", hz);
+  if (samples) {
+    json_int(&j, "origin_counter", (int64_t)RUN.origin_counter);
+    json_int(&j, "origin_mono_ns", (int64_t)RUN.origin_mono_ns);
+  }
+  json_bool(&j, "unprivileged", !RUN.fifo || !RUN.locked);
+  json_end(&j);
+  buf_put(&line, "}\n", 2);
+  fputs(buf_str(&line), stdout);
+  fflush(stdout);
+  buf_free(&line);
+}
+
 /* --stream: the last samples, the final metadata in place of the provisional one, the footer. */
 static void run_write_streamed(const run_options *o, samples_t *s) {
   int err = stream_write(&stream, s->count, true);
@@ -571,27 +597,7 @@ static void run_write_streamed(const run_options *o, samples_t *s) {
         "writing %s: %s; it keeps the %llu samples written before (of %llu taken): readers recover them, "
         "tickscope repair finishes the file",
         o->output, strerror(err), (unsigned long long)stream.written, (unsigned long long)taken);
-  buf_t line = {0};
-  json_t j;
-  buf_put(&line, "{\"result\":", 10);
-  json_begin(&j, &line);
-  json_str(&j, "file", o->output);
-  json_str(&j, "test", o->test);
-  json_int(&j, "samples", (int64_t)s->count);
-  json_int(&j, "samples_taken", (int64_t)taken);
-  json_int(&j, "max_ns", stream.max_ns);
-  json_str(&j, "stopped", RUN.stopped);
-  json_num(&j, "tsc_hz", RUN.hz_estimate);
-  if (s->count) {
-    json_int(&j, "origin_counter", (int64_t)RUN.origin_counter);
-    json_int(&j, "origin_mono_ns", (int64_t)RUN.origin_mono_ns);
-  }
-  json_bool(&j, "unprivileged", !RUN.fifo || !RUN.locked);
-  json_end(&j);
-  buf_put(&line, "}\n", 2);
-  fputs(buf_str(&line), stdout);
-  fflush(stdout);
-  buf_free(&line);
+  print_result(o, s->count, (int64_t)taken, stream.max_ns, RUN.hz_estimate);
 }
 
 void run_write(const run_options *o, samples_t *s) {
@@ -618,26 +624,7 @@ void run_write(const run_options *o, samples_t *s) {
   if (rename(temp_path, o->output)) fail("cannot rename %s to %s: %s", temp_path, o->output, strerror(errno));
   *temp_path = 0;
   at_fail = NULL;
-  buf_t line = {0};
-  json_t j;
-  buf_put(&line, "{\"result\":", 10);
-  json_begin(&j, &line);
-  json_str(&j, "file", o->output);
-  json_str(&j, "test", o->test);
-  json_int(&j, "samples", (int64_t)s->count);
-  json_int(&j, "max_ns", max_ns);
-  json_str(&j, "stopped", RUN.stopped);
-  json_num(&j, "tsc_hz", hz);
-  if (s->count) {
-    json_int(&j, "origin_counter", (int64_t)RUN.origin_counter);
-    json_int(&j, "origin_mono_ns", (int64_t)RUN.origin_mono_ns);
-  }
-  json_bool(&j, "unprivileged", !RUN.fifo || !RUN.locked);
-  json_end(&j);
-  buf_put(&line, "}\n", 2);
-  fputs(buf_str(&line), stdout);
-  fflush(stdout);
-  buf_free(&line);
+  print_result(o, s->count, -1, max_ns, hz);
 }
 
 /* write-bench: the after-run write path alone, on synthetic samples (the benchmark's figure). */
