@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import { kindOffset, type ValueKind } from "@/lib/analysis/value-kind";
 import type { HeatmapCells, RunEntry } from "@/lib/workspace/types";
 import { PngButton } from "../charts/chart-actions";
@@ -17,6 +17,7 @@ import { exportMeta } from "./export-meta";
 import { SpikeCauses } from "./spike-causes";
 import { ThresholdCountText, thresholdFor } from "./threshold-control";
 import type { TimeWindow } from "./zoom";
+import { useLatestAnswer } from "./use-latest-answer";
 
 const ROWS = 50;
 
@@ -44,7 +45,11 @@ export function SpikesPanel({
   const periods = useMemo(() => digest?.periods ?? [], [digest]);
   const [chosen, setChosen] = useState<number | null>(null);
   const periodNs = chosen ?? periods[0]?.periodNs ?? 1e9;
-  const [allCells, setCells] = useState<HeatmapCells | null>(null);
+  const ask = useMemo(
+    () => (run && run.state === "ready" ? () => workspace.requestHeatmap(run.key, periodNs, ROWS) : null),
+    [workspace, run, periodNs],
+  );
+  const { answer: allCells, error } = useLatestAnswer<HeatmapCells>(ask);
   const summary = digest?.comparable;
   const counted = useMemo(
     () => (summary ? thresholdFor(summary, thresholdNs, valueKind) : null),
@@ -60,21 +65,6 @@ export function SpikesPanel({
         : allCells,
     [allCells, counted, summary, valueKind],
   );
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    if (!run || run.state !== "ready") return;
-    let live = true;
-    workspace
-      .requestHeatmap(run.key, periodNs, ROWS)
-      .then((answer) => live && answer && (setCells(answer), setError(null)))
-      .catch(
-        (reason: unknown) => live && setError(reason instanceof Error ? reason.message : String(reason)),
-      );
-    return () => {
-      live = false;
-    };
-  }, [workspace, run, periodNs]);
 
   const theme = useTheme();
   const option = useMemo(() => (cells ? heatmapOption(cells, HEAT_PALETTES[theme]) : {}), [cells, theme]);

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import { tickFootprint } from "@/lib/summary/tick";
 import type { RunEntry, WindowColumns } from "@/lib/workspace/types";
 import { PngButton } from "../charts/chart-actions";
@@ -13,6 +13,7 @@ import { runLabel } from "../workspace/run-label";
 import { useWorkspace } from "../workspace/workspace-context";
 import { exportMeta } from "./export-meta";
 import { windowAround, type TimeWindow } from "./zoom";
+import { useLatestAnswer } from "./use-latest-answer";
 
 const PRESETS = [
   { periods: 1, name: "One tick period" },
@@ -32,8 +33,6 @@ export function TickPanel({ run, centre, onOpenTimeline }: Props) {
   const chart = useRef<ChartHandle>(null);
   const [periods, setPeriods] = useState<1 | 10>(1);
   const [moment, setMoment] = useState<number | null>(null);
-  const [data, setData] = useState<WindowColumns | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const digest = run?.digest;
   const tick = digest?.tick ?? null;
   const at = moment ?? centre ?? (digest ? (digest.startNs + digest.endNs) / 2 : 0);
@@ -42,19 +41,14 @@ export function TickPanel({ run, centre, onOpenTimeline }: Props) {
     [digest, tick, at, periods],
   );
 
-  useEffect(() => {
-    if (!run || !view || run.state !== "ready") return;
-    let live = true;
-    workspace
-      .requestWindow(run.key, view.t0, view.t1, 1000, 500_000, "tick")
-      .then((answer) => live && answer && (setData(answer), setError(null)))
-      .catch(
-        (reason: unknown) => live && setError(reason instanceof Error ? reason.message : String(reason)),
-      );
-    return () => {
-      live = false;
-    };
-  }, [workspace, run, view]);
+  const ask = useMemo(
+    () =>
+      run && view && run.state === "ready"
+        ? () => workspace.requestWindow(run.key, view.t0, view.t1, 1000, 500_000, "tick")
+        : null,
+    [workspace, run, view],
+  );
+  const { answer: data, error } = useLatestAnswer<WindowColumns>(ask);
 
   // The levels of this window's own samples: on a VM the loop's time wanders away from the baseline.
   const footprint = useMemo(() => {

@@ -1,7 +1,7 @@
 "use client";
 
 import type { ECharts } from "echarts/core";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef } from "react";
 import type { RunEntry, WindowColumns } from "@/lib/workspace/types";
 import { PngButton } from "../charts/chart-actions";
 import { EChart, type ChartEvents, type ChartHandle } from "../charts/echart";
@@ -17,6 +17,7 @@ import type { ValueKind } from "@/lib/analysis/value-kind";
 import { ThresholdControl, thresholdAsDuration } from "./threshold-control";
 import { typesText } from "./types-text";
 import { clampWindow, keyAction, panWindow, windowAround, zoomWindow, type TimeWindow } from "./zoom";
+import { useLatestAnswer } from "./use-latest-answer";
 
 interface Props {
   run: RunEntry | undefined;
@@ -82,28 +83,15 @@ export function TimelinePanel({
     () => (digest ? clampWindow(requested ?? { t0: start, t1: end }, start, end) : null),
     [digest, requested, start, end],
   );
-  const [data, setData] = useState<WindowColumns | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const columns = Math.max(100, width - GRID_MARGIN_PX);
-
-  useEffect(() => {
-    if (!run || !view || run.state !== "ready") return;
-    let live = true;
-    workspace
-      .requestWindow(run.key, view.t0, view.t1, columns)
-      .then((answer) => {
-        if (live && answer) {
-          setData(answer);
-          setError(null);
-        }
-      })
-      .catch(
-        (reason: unknown) => live && setError(reason instanceof Error ? reason.message : String(reason)),
-      );
-    return () => {
-      live = false;
-    };
-  }, [workspace, run, view, columns]);
+  const ask = useMemo(
+    () =>
+      run && view && run.state === "ready"
+        ? () => workspace.requestWindow(run.key, view.t0, view.t1, columns)
+        : null,
+    [workspace, run, view, columns],
+  );
+  const { answer: data, error } = useLatestAnswer<WindowColumns>(ask);
 
   // The chart redraws once per answer, at the answer's window: a new window alone (while its data is on
   // the way) would cost a full redraw of the old data for nothing. Before the first answer it is already
