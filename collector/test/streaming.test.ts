@@ -113,7 +113,7 @@ describe.sequential("streamed capture", () => {
     const out = join(dir, "bundle");
     const cli = spawn(
       process.execPath,
-      [CLI, "collect", "tick", "--duration", "10s", "--no-progress", "-o", out],
+      [CLI, "collect", "tick", "--stream", "--duration", "10s", "--no-progress", "-o", out],
       {
         stdio: ["ignore", "pipe", "pipe"],
       },

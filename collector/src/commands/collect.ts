@@ -65,8 +65,11 @@ const usage = `collect tick|switch|matrix [options] -o DIR
   --no-summary         do not save each run's summary beside it (readers then compute it)
   --no-events          tick: do not record the measured CPU's kernel events (IRQs, softirqs, thread
                        switches, RT throttling) and steal time; recorded by default as root with tracefs
-  --chunk-rows N       samples per record batch the sampler writes as it goes (1024-1048576; default the most;
-                       it also writes at least every second)
+  --stream             write the samples as the run goes (memory bounded, a crash keeps what was written).
+                       Not the default: releasing the written pages (munlock) makes the kernel drain
+                       per-CPU page lists with work on every CPU, the measured one included
+  --chunk-rows N       with --stream: samples per record batch (1024-1048576; default the most; it
+                       also writes at least every second)
   --allow-unprivileged run without SCHED_FIFO or locked memory, marked so in the run
   -o, --output DIR     the bundle folder to create (must not exist)
 
@@ -93,6 +96,7 @@ const collect: Command = {
       "no-progress": { type: "boolean" },
       "no-summary": { type: "boolean" },
       "no-events": { type: "boolean" },
+      stream: { type: "boolean" },
       "chunk-rows": { type: "string" },
       "allow-unprivileged": { type: "boolean" },
       output: { type: "string", short: "o" },
@@ -141,6 +145,8 @@ const collect: Command = {
       throw new UsageError(`--loop-us: expected microseconds (0 to 1000000), found "${loopUs}"`);
     if (loopUs !== undefined && !plan.some((t) => t.test === "tick"))
       throw new UsageError("--loop-us applies to the tick test");
+    if (values["chunk-rows"] !== undefined && !values.stream)
+      throw new UsageError("--chunk-rows applies to a streamed run (--stream)");
     const chunkRows =
       values["chunk-rows"] !== undefined
         ? parseInteger(values["chunk-rows"], "--chunk-rows", 1024, 1_048_576, "samples per record batch")
@@ -196,8 +202,7 @@ const collect: Command = {
           ...(values.label ? ["--label", values.label] : []),
           ...(values["allow-unprivileged"] ? ["--allow-unprivileged"] : []),
           ...(values["no-progress"] ? [] : ["--progress"]),
-          "--stream",
-          ...(chunkRows ? ["--chunk-rows", String(chunkRows)] : []),
+          ...(values.stream ? ["--stream", ...(chunkRows ? ["--chunk-rows", String(chunkRows)] : [])] : []),
           "-o",
           bundle.path(file),
         ];
