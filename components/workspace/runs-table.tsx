@@ -219,11 +219,13 @@ export const RunsTable = memo(function RunsTable({
                       </td>
                     ) : (
                       <>
-                        <td className="num px-2 text-right">{run.digest?.count.toLocaleString("en-US")}</td>
-                        <td className="num px-2 text-right">
+                        <td className="num px-2 text-right whitespace-nowrap">
+                          {run.digest?.count.toLocaleString("en-US")}
+                        </td>
+                        <td className="num px-2 text-right whitespace-nowrap">
                           {run.digest ? formatDuration(run.digest.endNs - run.digest.startNs) : "—"}
                         </td>
-                        <td className="num px-2 text-right" data-testid="run-max">
+                        <td className="num px-2 text-right whitespace-nowrap" data-testid="run-max">
                           {run.digest ? formatDuration(run.digest.max.value, 4) : "—"}
                         </td>
                         <td className="max-w-80 px-2 text-muted">

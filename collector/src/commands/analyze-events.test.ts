@@ -1,10 +1,11 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { encodeEventsFile, encodeStealFile } from "../../../lib/format/events-writer";
 import { encodeSyntheticRun } from "../../../lib/format/testing/synthetic-trace";
 import analyze from "./analyze";
+import { captureConsole } from "./testing/capture-console";
 
 const dir = mkdtempSync(join(tmpdir(), "tickscope-analyze-events-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -63,18 +64,9 @@ writeFileSync(
   }),
 );
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, "log").mockImplementation((...a) => void out.push(a.join(" ")));
-  vi.spyOn(console, "error").mockImplementation((...a) => void err.push(a.join(" ")));
-  return { out, err };
-}
-afterEach(() => vi.restoreAllMocks());
-
 describe("tickscope analyze with kernel events", () => {
   it("adds attribution, each family's cause and the worst samples' causes to --json", async () => {
-    const { out, err } = capture();
+    const { out, err } = captureConsole();
     expect(await analyze.run([dir, "--json"])).toBe(0);
     expect(err).toEqual([]);
     const [tick, plain] = JSON.parse(out.join("\n")).runs;
@@ -109,7 +101,7 @@ describe("tickscope analyze with kernel events", () => {
   });
 
   it("says so in text when a run has no events, and names the causes when it has", async () => {
-    const { out } = capture();
+    const { out } = captureConsole();
     await analyze.run([dir]);
     const text = out.join("\n");
     expect(text).toMatch(/periodic spikes: every 1 s.*cause: throttle/);
@@ -142,7 +134,7 @@ describe("tickscope analyze with kernel events", () => {
         runs: [{ id: "t", file: "runs/t.arrow", test: "tick", events: "runs/t.events.arrow" }],
       }),
     );
-    const { out, err } = capture();
+    const { out, err } = captureConsole();
     expect(await analyze.run([bad, "--json"])).toBe(2);
     const [report] = JSON.parse(out.join("\n")).runs;
     expect(report.attribution).toBeNull();

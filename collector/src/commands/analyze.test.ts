@@ -2,10 +2,11 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { strToU8, zipSync } from "fflate";
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { encodeSyntheticRun } from "../../../lib/summary/testing/synthetic-trace";
 import { UsageError } from "../command";
 import analyze from "./analyze";
+import { captureConsole } from "./testing/capture-console";
 
 const dir = mkdtempSync(join(tmpdir(), "tickscope-analyze-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -46,18 +47,9 @@ writeFileSync(
   }),
 );
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, "log").mockImplementation((...a) => void out.push(a.join(" ")));
-  vi.spyOn(console, "error").mockImplementation((...a) => void err.push(a.join(" ")));
-  return { out, err };
-}
-afterEach(() => vi.restoreAllMocks());
-
 describe("tickscope analyze", () => {
   it("prints one JSON object with a report per run", async () => {
-    const { out } = capture();
+    const { out } = captureConsole();
     expect(await analyze.run([join(dir, "bundle"), "--json"])).toBe(0);
     const { runs } = JSON.parse(out.join("\n"));
     expect(runs.map((r: { id: string }) => r.id)).toEqual(["emu-tick", "enl-switch-2"]);
@@ -73,7 +65,7 @@ describe("tickscope analyze", () => {
   });
 
   it("reads a bundle zip", async () => {
-    const { out } = capture();
+    const { out } = captureConsole();
     expect(await analyze.run([join(dir, "bundle.zip"), "--json"])).toBe(0);
     expect(JSON.parse(out.join("\n")).runs).toEqual([
       expect.objectContaining({
@@ -86,19 +78,19 @@ describe("tickscope analyze", () => {
   });
 
   it("prints a readable summary without --json", async () => {
-    const { out } = capture();
+    const { out } = captureConsole();
     expect(await analyze.run([join(dir, "bundle", "runs", "emu.arrow")])).toBe(0);
     expect(out.join("\n")).toMatch(/max overhead 7\.19 ms/);
     expect(out.join("\n")).toMatch(/tick: every 1 ms, costs 8(\.0\d)? µs/);
   });
 
   it("exits 1 and names the run when the statistic is above --fail-above", async () => {
-    const { err } = capture();
+    const { err } = captureConsole();
     expect(await analyze.run([join(dir, "bundle"), "--json", "--fail-above", "5ms"])).toBe(1);
     expect(err).toEqual([expect.stringMatching(/FAIL emu-tick .*maximum overhead 7\.19 ms is above 5 ms/)]);
-    capture();
+    captureConsole();
     expect(await analyze.run([join(dir, "bundle"), "--fail-above", "8ms"])).toBe(0);
-    const second = capture();
+    const second = captureConsole();
     expect(await analyze.run([join(dir, "bundle"), "--fail-above", "100us", "--percentile", "99"])).toBe(0);
     expect(second.err).toEqual([]);
   });
@@ -107,10 +99,10 @@ describe("tickscope analyze", () => {
     const cut = join(dir, "cut.arrow");
     const { bytes } = encodeSyntheticRun({ samples: 200_000, batchRows: 20_000 });
     writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.byteLength * 0.7)));
-    const text = capture();
+    const text = captureConsole();
     expect(await analyze.run([cut])).toBe(0);
     expect(text.out.join("\n")).toMatch(/recovered: [\d,]+ samples, the run did not finish/);
-    const json = capture();
+    const json = captureConsole();
     expect(await analyze.run([cut, "--json"])).toBe(0);
     const [report] = JSON.parse(json.out.join("\n")).runs;
     expect(report.samples).toBeGreaterThan(100_000);
@@ -120,7 +112,7 @@ describe("tickscope analyze", () => {
   });
 
   it("exits 2 on bad input and says what was expected where", async () => {
-    const { out, err } = capture();
+    const { out, err } = captureConsole();
     expect(await analyze.run([join(dir, "notes.arrow"), "--json", join(dir, "missing")])).toBe(2);
     expect(JSON.parse(out.join("\n")).runs[0].errors[0]).toMatchObject({
       expected: expect.stringMatching(/Arrow IPC/),
@@ -134,7 +126,7 @@ describe("tickscope analyze", () => {
   });
 
   it("checks duration or overhead as asked with --as, and names it", async () => {
-    const { err } = capture();
+    const { err } = captureConsole();
     // The worst sample holds 7.19 ms of overhead over the 68 µs loop: 7.26 ms of duration.
     expect(await analyze.run([join(dir, "bundle", "runs", "emu.arrow"), "--fail-above", "7.2ms"])).toBe(0);
     expect(
