@@ -32,6 +32,8 @@ const WANTED = [
   "workqueue/workqueue_execute_end",
   "ipi/ipi_entry",
   "ipi/ipi_exit",
+  // Marks the sampler back on the CPU where the switch to it is not traced (intervals.ts).
+  "rseq/rseq_update",
 ];
 
 export type Availability = { ok: true; mounted: boolean } | { ok: false; reason: string };
