@@ -4,6 +4,10 @@ import { basename, join } from "node:path";
 import { tableFromIPC } from "apache-arrow";
 import { COLUMN } from "../../lib/format/contract";
 import { readEvents } from "../../lib/format/events-reader";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import type { EventKind } from "../../lib/format/events-contract";
+import { IntervalColumns } from "../../collector/src/events/interval-columns";
 import { EventRecorder } from "../../collector/src/events/recorder";
 import { tracingAvailability } from "../../collector/src/events/tracefs";
 import { moveOffCpu, readFingerprint } from "../../collector/src/host";
@@ -14,6 +18,43 @@ import { median, type Figure, type Suite } from "../figure";
 
 const PAIRS = 5;
 const LONG_RUN = "60s";
+const MEMORY_ROWS = 1_000_000;
+
+/** Heap and array-buffer bytes each interval costs, held as objects (the naive way) and as columns. */
+function bytesPerInterval(): { objects: number; columns: number } {
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  const used = () => {
+    gc();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  // A tick run's mix: local_timer, softirqs, device IRQs, threads.
+  const mix: [EventKind, string][] = [
+    ["tick", "local_timer"],
+    ["softirq", "TIMER"],
+    ["softirq", "RCU"],
+    ["irq", "virtio1-req.0"],
+    ["thread", "kworker/1:1"],
+  ];
+  let base = used();
+  const objects: { start: number; end: number; kind: EventKind; name: string; cpu: number }[] = [];
+  for (let i = 0; i < MEMORY_ROWS; i++) {
+    const [kind, name] = mix[i % mix.length];
+    objects.push({ start: 3e13 + i * 1e4, end: 3e13 + i * 1e4 + 2.6e4, kind, name, cpu: 1 });
+  }
+  const objectBytes = used() - base;
+  objects.length = 0;
+  base = used();
+  const columns = new IntervalColumns();
+  for (let i = 0; i < MEMORY_ROWS; i++) {
+    const [kind, name] = mix[i % mix.length];
+    columns.push(3e13 + i * 1e4, 3e13 + i * 1e4 + 2.6e4, kind, name, 1);
+  }
+  const columnBytes = used() - base;
+  if (columns.length !== MEMORY_ROWS) throw new Error("columns lost rows");
+  return { objects: objectBytes / MEMORY_ROWS, columns: columnBytes / MEMORY_ROWS };
+}
 
 /**
  * What recording the measured CPU's kernel events costs a tick run (p99.9 with events on against off,
@@ -64,6 +105,9 @@ const suite: Suite = async () => {
     const seconds = long.recorded!.seconds;
     const byKind = new Map<string, number>();
     for (const k of events.kind) byKind.set(k, (byKind.get(k) ?? 0) + 1);
+    const perSecond = events.ts.length / seconds;
+    const memory = bytesPerInterval();
+    const hourMiB = (bytes: number) => (bytes * perSecond * 3600) / 2 ** 20;
     return [
       {
         name: "tick p99.9, events off (separate runs)",
@@ -101,6 +145,14 @@ const suite: Suite = async () => {
         target: "0",
         limit: 0,
         note: `clock ${events.meta.clock}, ${long.recorded!.stealSeconds} steal rows`,
+      },
+      {
+        name: "memory of 1 h of events while recording",
+        median: hourMiB(memory.columns),
+        unit: "MiB",
+        runs: 1,
+        naive: { name: "as JS objects", median: hourMiB(memory.objects) },
+        note: `at ${perSecond.toFixed(0)} intervals/s (the 60 s run's rate): ${memory.columns.toFixed(1)} bytes an interval as typed columns, ${memory.objects.toFixed(1)} as objects (${MEMORY_ROWS.toLocaleString("en-US")} measured)`,
       },
     ] satisfies Figure[];
   } finally {

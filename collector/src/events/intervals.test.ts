@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { IntervalPairer, sortIntervals } from "./intervals";
+import { IntervalPairer } from "./intervals";
 import { LineSplitter, parseTraceLine, type TraceLine } from "./trace-lines";
 import { stealPerSecond, parseSteal } from "./steal";
 import { cpuMask } from "./tracefs";
@@ -72,7 +72,7 @@ describe("parseTraceLine", () => {
 describe("IntervalPairer", () => {
   it("pairs entries and exits by kind and name, nested ones included, and recognises RT throttling", () => {
     const { pairer, lost } = pair(TRACE);
-    const got = sortIntervals(pairer.intervals).map((i) => [i.start, i.end, i.kind, i.name]);
+    const got = pairer.intervals.sorted().map((i) => [i.start, i.end, i.kind, i.name]);
     expect(got).toEqual([
       [1000, 1300, "tick", "local_timer"],
       [1100, 1150, "irq", "virtio1-req.0"],
@@ -95,7 +95,7 @@ describe("IntervalPairer", () => {
  migration/1-20 [001] d..2. 260: sched_switch: prev_comm=migration/1 prev_pid=20 prev_prio=0 prev_state=S ==> next_comm=tickscope-sampl next_pid=701 next_prio=0
 `,
     );
-    expect(pairer.intervals.map((i) => [i.start, i.end, i.kind, i.name])).toEqual([
+    expect(pairer.intervals.sorted().map((i) => [i.start, i.end, i.kind, i.name])).toEqual([
       [200, 260, "thread", "migration/1"],
     ]);
   });
@@ -128,7 +128,7 @@ describe("IntervalPairer", () => {
  tickscope-sampl-27165   [001] ..... 30506682442794: rseq_update: cpu_id=1 node_id=0 mm_cid=1
 `,
     );
-    expect(sortIntervals(pairer.intervals).map((i) => [i.start, i.end, i.kind, i.name])).toEqual([
+    expect(pairer.intervals.sorted().map((i) => [i.start, i.end, i.kind, i.name])).toEqual([
       [30506537736768, 30506537851866, "thread", "kworker/1:1"],
       [30506537736768, 30506537851866, "throttle", "rt_throttling"],
       [30506546872208, 30506546896272, "tick", "local_timer"],

@@ -20,15 +20,8 @@
  * without it a throttle would run on to the sampler's next traced switch, seconds away.
  */
 import type { EventKind } from "../../../lib/format/events-contract";
+import { IntervalColumns } from "./interval-columns";
 import type { TraceLine } from "./trace-lines";
-
-export interface Interval {
-  start: number;
-  end: number;
-  kind: EventKind;
-  name: string;
-  cpu: number;
-}
 
 const IPI_VECTORS = new Set(["reschedule", "call_function", "call_function_single"]);
 
@@ -39,11 +32,10 @@ interface Open {
 }
 
 export class IntervalPairer {
-  readonly intervals: Interval[] = [];
+  readonly intervals = new IntervalColumns();
   /** Exits without an entry and entries replaced before their exit: a sign of lost events. */
   unpaired = 0;
   private readonly open = new Map<string, Open>();
-  private readonly names = new Map<string, string>();
   private thread: { pid: number; start: number; name: string } | null = null;
   /** The task on the CPU after the last line: from the switch, or else the line's header. */
   private running: number | null = null;
@@ -158,14 +150,6 @@ export class IntervalPairer {
   }
 
   private emit(start: number, end: number, kind: EventKind, name: string, cpu: number): void {
-    // One string per distinct name: an hour holds millions of intervals and a few dozen names.
-    let shared = this.names.get(name);
-    if (shared === undefined) this.names.set(name, (shared = name));
-    this.intervals.push({ start, end: Math.max(start, end), kind, name: shared, cpu });
+    this.intervals.push(start, Math.max(start, end), kind, name, cpu);
   }
-}
-
-/** Sorted by start; an enclosing interval before the ones it holds. */
-export function sortIntervals(intervals: Interval[]): Interval[] {
-  return intervals.sort((a, b) => a.start - b.start || b.end - a.end);
 }
