@@ -65,6 +65,11 @@ export class EventRecorder {
     this.timer = setInterval(() => this.tick(), DRAIN_MS);
   }
 
+  /** Pauses or resumes the kernel's recording (bench:events compares alternate seconds of one run). */
+  setRecording(on: boolean): void {
+    this.instance.setRecording(on);
+  }
+
   private sampleSteal(): void {
     const reading = readSteal(this.cpu);
     if (reading) this.steal.push(reading);

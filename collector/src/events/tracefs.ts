@@ -145,6 +145,11 @@ export class TraceInstance {
     if (!this.removed) this.write("tracing_on", "0");
   }
 
+  /** Pauses and resumes recording while the pipe stays open (the cost figure's alternate seconds). */
+  setRecording(on: boolean): void {
+    if (!this.removed) this.write("tracing_on", on ? "1" : "0");
+  }
+
   /** Events the kernel overwrote before they were read, or could not record (the buffer's own counts). */
   stats(): InstanceStats {
     const text = readFileSync(join(this.path, `per_cpu/cpu${this.cpu}/stats`), "utf8");
