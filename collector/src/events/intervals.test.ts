@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { IntervalPairer, sortIntervals } from "./intervals";
+import { IntervalPairer } from "./intervals";
 import { LineSplitter, parseTraceLine, type TraceLine } from "./trace-lines";
 import { stealPerSecond, parseSteal } from "./steal";
 import { cpuMask } from "./tracefs";
@@ -72,7 +72,7 @@ describe("parseTraceLine", () => {
 describe("IntervalPairer", () => {
   it("pairs entries and exits by kind and name, nested ones included, and recognises RT throttling", () => {
     const { pairer, lost } = pair(TRACE);
-    const got = sortIntervals(pairer.intervals).map((i) => [i.start, i.end, i.kind, i.name]);
+    const got = pairer.intervals.sorted().map((i) => [i.start, i.end, i.kind, i.name]);
     expect(got).toEqual([
       [1000, 1300, "tick", "local_timer"],
       [1100, 1150, "irq", "virtio1-req.0"],
@@ -95,9 +95,52 @@ describe("IntervalPairer", () => {
  migration/1-20 [001] d..2. 260: sched_switch: prev_comm=migration/1 prev_pid=20 prev_prio=0 prev_state=S ==> next_comm=tickscope-sampl next_pid=701 next_prio=0
 `,
     );
-    expect(pairer.intervals.map((i) => [i.start, i.end, i.kind, i.name])).toEqual([
+    expect(pairer.intervals.sorted().map((i) => [i.start, i.end, i.kind, i.name])).toEqual([
       [200, 260, "thread", "migration/1"],
     ]);
+  });
+
+  it("ends a throttle at the sampler's first line when the switch out of idle is not traced (real lines, KVM guest CPU 1)", () => {
+    // RT throttling took the sampler off at ...904820; another task ran and slept, and the sampler came
+    // back: neither switch out of the idle task is in the trace (this kernel never traces the idle task's
+    // own events), only the lines of the tasks that ran. Before, the throttle stayed open until the
+    // sampler's next traced switch, seconds later.
+    const { pairer } = pair(
+      ` tickscope-sampl-27165   [001] d..2. 30506537736768: sched_switch: prev_comm=tickscope-sampl prev_pid=27165 prev_prio=0 prev_state=R ==> next_comm=kworker/1:1 next_pid=25696 next_prio=120
+     kworker/1:1-25696   [001] d..2. 30506537851866: sched_switch: prev_comm=kworker/1:1 prev_pid=25696 prev_prio=120 prev_state=I ==> next_comm=tickscope-sampl next_pid=27165 next_prio=0
+ tickscope-sampl-27165   [001] ..... 30506537855594: rseq_update: cpu_id=1 node_id=0 mm_cid=1
+ tickscope-sampl-27165   [001] d.h.. 30506546872208: local_timer_entry: vector=236
+ tickscope-sampl-27165   [001] dNh.. 30506546896272: local_timer_exit: vector=236
+ tickscope-sampl-27165   [001] d..2. 30506546904820: sched_switch: prev_comm=tickscope-sampl prev_pid=27165 prev_prio=0 prev_state=R ==> next_comm=swapper/1 next_pid=0 next_prio=120
+          <idle>-0       [001] d.h1. 30506552055592: call_function_single_entry: vector=251
+          <idle>-0       [001] dNh1. 30506552089062: call_function_single_exit: vector=251
+ memfd:sealed-91-14645   [001] d.... 30506552131962: x86_fpu_regs_activated: x86/fpu: 0000000089871b0e load: 1 xfeatures: 2 xcomp_bv: 80000000000200e7
+ memfd:sealed-91-14645   [001] d..2. 30506552212590: sched_switch: prev_comm=memfd:sealed-91 prev_pid=14645 prev_prio=120 prev_state=S ==> next_comm=swapper/1 next_pid=0 next_prio=120
+          <idle>-0       [001] dnh1. 30506556411134: reschedule_entry: vector=253
+          <idle>-0       [001] dNh1. 30506556412326: reschedule_exit: vector=253
+ tickscope-sampl-27165   [001] ..... 30506556443212: rseq_update: cpu_id=1 node_id=0 mm_cid=1
+ tickscope-sampl-27165   [001] d.... 30506556443720: x86_fpu_regs_activated: x86/fpu: 00000000c94c6ad4 load: 1 xfeatures: a2 xcomp_bv: 80000000000200e7
+ tickscope-sampl-27165   [001] d.h.. 30506557277058: local_timer_entry: vector=236
+ tickscope-sampl-27165   [001] d.h.. 30506557299314: local_timer_exit: vector=236
+ tickscope-sampl-27165   [001] d..2. 30506682396890: sched_switch: prev_comm=tickscope-sampl prev_pid=27165 prev_prio=0 prev_state=R ==> next_comm=memfd:sealed-91 next_pid=14645 next_prio=120
+ memfd:sealed-91-14645   [001] d.... 30506682401638: x86_fpu_regs_activated: x86/fpu: 0000000089871b0e load: 1 xfeatures: 2 xcomp_bv: 80000000000200e7
+ memfd:sealed-91-14645   [001] d..2. 30506682438714: sched_switch: prev_comm=memfd:sealed-91 prev_pid=14645 prev_prio=120 prev_state=S ==> next_comm=tickscope-sampl next_pid=27165 next_prio=0
+ tickscope-sampl-27165   [001] ..... 30506682442794: rseq_update: cpu_id=1 node_id=0 mm_cid=1
+`,
+    );
+    expect(pairer.intervals.sorted().map((i) => [i.start, i.end, i.kind, i.name])).toEqual([
+      [30506537736768, 30506537851866, "thread", "kworker/1:1"],
+      [30506537736768, 30506537851866, "throttle", "rt_throttling"],
+      [30506546872208, 30506546896272, "tick", "local_timer"],
+      [30506546904820, 30506556443212, "throttle", "rt_throttling"],
+      [30506552055592, 30506552089062, "ipi", "call_function_single"],
+      [30506552131962, 30506552212590, "thread", "memfd:sealed-91"],
+      [30506556411134, 30506556412326, "ipi", "reschedule"],
+      [30506557277058, 30506557299314, "tick", "local_timer"],
+      [30506682396890, 30506682438714, "thread", "memfd:sealed-91"],
+      [30506682396890, 30506682438714, "throttle", "rt_throttling"],
+    ]);
+    expect(pairer.unpaired).toBe(0);
   });
 });
 

@@ -11,17 +11,17 @@
  *   `thread`, named `workqueue <function>`, inside its kworker's interval.
  * Intervals may nest (an IRQ inside a tick); an entry whose exit never came (lost, or the run ended) is
  * dropped.
+ *
+ * Each line's header names the task running on the CPU, and that is what ends an idle spell: some kernels
+ * never trace the idle task's own events (seen on a KVM guest's CPU 1: `sched_switch` out of the idle task,
+ * and `power:cpu_idle`, are missing; only the interrupts it takes appear). So after a switch to idle, the
+ * first line of another task stands for the switch that was not traced. For the sampler that is its
+ * `rseq:rseq_update` on the way back to user space, 1-7 µs after the switch where the switch is traced;
+ * without it a throttle would run on to the sampler's next traced switch, seconds away.
  */
 import type { EventKind } from "../../../lib/format/events-contract";
+import { IntervalColumns } from "./interval-columns";
 import type { TraceLine } from "./trace-lines";
-
-export interface Interval {
-  start: number;
-  end: number;
-  kind: EventKind;
-  name: string;
-  cpu: number;
-}
 
 const IPI_VECTORS = new Set(["reschedule", "call_function", "call_function_single"]);
 
@@ -32,12 +32,15 @@ interface Open {
 }
 
 export class IntervalPairer {
-  readonly intervals: Interval[] = [];
+  readonly intervals = new IntervalColumns();
   /** Exits without an entry and entries replaced before their exit: a sign of lost events. */
   unpaired = 0;
   private readonly open = new Map<string, Open>();
-  private readonly names = new Map<string, string>();
   private thread: { pid: number; start: number; name: string } | null = null;
+  /** The task on the CPU after the last line: from the switch, or else the line's header. */
+  private running: number | null = null;
+  /** The sampler's threads, by pid: a header's comm comes from the kernel's cache and may be stale. */
+  private readonly samplerPids = new Set<number>();
 
   /**
    * @param samplerComm the measured threads' comm (the kernel keeps 15 characters)
@@ -51,6 +54,7 @@ export class IntervalPairer {
   push(e: TraceLine): void {
     const { event, fields } = e;
     if (event === "sched_switch") return this.onSwitch(e);
+    this.onRunning(e);
     if (event === "nmi_handler") {
       const m = /^(\S+?)(?:\(\))? delta_ns: (\d+)/.exec(fields);
       if (m) this.emit(e.ts - Number(m[2]) * this.countsPerNs, e.ts, "nmi", m[1], e.cpu);
@@ -90,8 +94,9 @@ export class IntervalPairer {
     }
   }
 
-  private isSampler(comm: string): boolean {
-    return comm === this.samplerComm;
+  private isSampler(comm: string, pid: number): boolean {
+    if (comm === this.samplerComm) this.samplerPids.add(pid);
+    return this.samplerPids.has(pid);
   }
 
   private onSwitch(e: TraceLine): void {
@@ -105,10 +110,25 @@ export class IntervalPairer {
       this.emit(this.thread.start, e.ts, "thread", this.thread.name, e.cpu);
       this.thread = null;
     }
-    if (this.isSampler(prevComm) && prevState.startsWith("R") && Number(nextPrio) > Number(prevPrio))
+    if (
+      this.isSampler(prevComm, Number(prevPid)) &&
+      prevState.startsWith("R") &&
+      Number(nextPrio) > Number(prevPrio)
+    )
       this.begin("throttle", e.ts, "throttle", "rt_throttling");
-    if (this.isSampler(nextComm)) this.finish("throttle", e, false);
-    else if (Number(nextPid) !== 0) this.thread = { pid: Number(nextPid), start: e.ts, name: nextComm };
+    this.switchedTo(Number(nextPid), nextComm, e);
+  }
+
+  /** A line of a task other than the idle one the last switch left running: the untraced switch out of idle. */
+  private onRunning(e: TraceLine): void {
+    if (this.running === 0 && e.pid !== 0) this.switchedTo(e.pid, e.comm, e);
+    else if (this.running === null) this.running = e.pid;
+  }
+
+  private switchedTo(pid: number, comm: string, e: TraceLine): void {
+    this.running = pid;
+    if (this.isSampler(comm, pid)) this.finish("throttle", e, false);
+    else if (pid !== 0) this.thread = { pid, start: e.ts, name: comm };
   }
 
   private begin(key: string, ts: number, kind: EventKind, name: string): void {
@@ -130,14 +150,6 @@ export class IntervalPairer {
   }
 
   private emit(start: number, end: number, kind: EventKind, name: string, cpu: number): void {
-    // One string per distinct name: an hour holds millions of intervals and a few dozen names.
-    let shared = this.names.get(name);
-    if (shared === undefined) this.names.set(name, (shared = name));
-    this.intervals.push({ start, end: Math.max(start, end), kind, name: shared, cpu });
+    this.intervals.push(start, Math.max(start, end), kind, name, cpu);
   }
-}
-
-/** Sorted by start; an enclosing interval before the ones it holds. */
-export function sortIntervals(intervals: Interval[]): Interval[] {
-  return intervals.sort((a, b) => a.start - b.start || b.end - a.end);
 }

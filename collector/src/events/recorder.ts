@@ -7,7 +7,7 @@
 import { writeFile } from "node:fs/promises";
 import type { EventsMeta } from "../../../lib/format/events-contract";
 import { encodeEventsFile, encodeStealFile } from "../../../lib/format/events-writer";
-import { IntervalPairer, sortIntervals } from "./intervals";
+import { IntervalPairer } from "./intervals";
 import { readSteal, stealPerSecond, type StealReading } from "./steal";
 import { LineSplitter, parseTraceLine } from "./trace-lines";
 import { TraceInstance, traceClocks } from "./tracefs";
@@ -65,6 +65,11 @@ export class EventRecorder {
     this.timer = setInterval(() => this.tick(), DRAIN_MS);
   }
 
+  /** Pauses or resumes the kernel's recording (bench:events compares alternate seconds of one run). */
+  setRecording(on: boolean): void {
+    this.instance.setRecording(on);
+  }
+
   private sampleSteal(): void {
     const reading = readSteal(this.cpu);
     if (reading) this.steal.push(reading);
@@ -96,7 +101,8 @@ export class EventRecorder {
     if (originClock === undefined) throw new Error("the sampler did not report the run's origin");
     const toNs = (t: number) => BigInt(Math.round((t - originClock) / countsPerNs));
     // Calibration ran on the measured CPU before the first sample: keep what reaches into the run.
-    const intervals = sortIntervals(pairer.intervals.filter((i) => i.end >= originClock));
+    const columns = pairer.intervals;
+    const rows = columns.order((i) => columns.end[i] >= originClock);
     const lostEvents = Math.max(stats.overrun + stats.dropped, this.lostMarkers);
     const meta: EventsMeta = {
       clock: this.clock,
@@ -111,11 +117,11 @@ export class EventRecorder {
       eventsFile,
       encodeEventsFile(
         {
-          ts: BigInt64Array.from(intervals, (i) => toNs(i.start)),
-          end: BigInt64Array.from(intervals, (i) => toNs(i.end)),
-          kind: intervals.map((i) => i.kind),
-          name: intervals.map((i) => i.name),
-          cpu: Int32Array.from(intervals, (i) => i.cpu),
+          ts: BigInt64Array.from(rows, (i) => toNs(columns.start[i])),
+          end: BigInt64Array.from(rows, (i) => toNs(columns.end[i])),
+          kind: Array.from(rows, (i) => columns.kindAt(i)),
+          name: Array.from(rows, (i) => columns.nameAt(i)),
+          cpu: Int32Array.from(rows, (i) => columns.cpu[i]),
         },
         meta,
       ),
@@ -137,7 +143,7 @@ export class EventRecorder {
       lastReading !== undefined && origin.origin_mono_ns !== undefined
         ? (lastReading - origin.origin_mono_ns) / 1e9
         : 0;
-    return { events: intervals.length, lostEvents, stealSeconds: steal.length, clock: this.clock, seconds };
+    return { events: rows.length, lostEvents, stealSeconds: steal.length, clock: this.clock, seconds };
   }
 
   /** Stops and removes the instance without writing anything (the run failed). */

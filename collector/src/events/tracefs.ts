@@ -32,6 +32,8 @@ const WANTED = [
   "workqueue/workqueue_execute_end",
   "ipi/ipi_entry",
   "ipi/ipi_exit",
+  // Marks the sampler back on the CPU where the switch to it is not traced (intervals.ts).
+  "rseq/rseq_update",
 ];
 
 export type Availability = { ok: true; mounted: boolean } | { ok: false; reason: string };
@@ -141,6 +143,11 @@ export class TraceInstance {
 
   stop(): void {
     if (!this.removed) this.write("tracing_on", "0");
+  }
+
+  /** Pauses and resumes recording while the pipe stays open (the cost figure's alternate seconds). */
+  setRecording(on: boolean): void {
+    if (!this.removed) this.write("tracing_on", on ? "1" : "0");
   }
 
   /** Events the kernel overwrote before they were read, or could not record (the buffer's own counts). */
