@@ -5,7 +5,7 @@
  */
 import type { Bundle, BundleRun } from "../format/bundle-reader";
 import { FormatError, type FormatProblem } from "../format/errors";
-import { readEvents, readSteal, type RunSteal } from "../format/events-reader";
+import { readEvents, readSteal, type RunEvents, type RunSteal } from "../format/events-reader";
 import { readRunBatches } from "../format/run-reader";
 import type { RunSummary } from "../summary";
 import { attributeRun, type RunAttribution } from "./run-attribution";
@@ -14,6 +14,8 @@ export interface BundleRunAttribution {
   attribution: RunAttribution | null;
   /** The events file's lost-event count (events the kernel dropped), when it has events. */
   lostEvents: number | null;
+  /** The events as read, for questions about one window or one sample (attribution-index.ts). */
+  events: RunEvents | null;
   errors: FormatProblem[];
 }
 
@@ -41,7 +43,7 @@ export async function attributeBundleRun(
 ): Promise<BundleRunAttribution> {
   const files = eventFilesOf(bundle, run);
   if (!files.events || !summary || summary.kind !== "samples")
-    return { attribution: null, lostEvents: null, errors: [] };
+    return { attribution: null, lostEvents: null, events: null, errors: [] };
   const errors: FormatProblem[] = [];
   let steal: RunSteal | null = null;
   if (files.steal) {
@@ -57,9 +59,9 @@ export async function attributeBundleRun(
     file = run.file;
     const batches = readRunBatches(await opened(bundle, run.file), run.file, { reuseTimestamps: true });
     const attribution = await attributeRun(batches, { summary, events, steal });
-    return { attribution, lostEvents: events.meta.lost_events, errors };
+    return { attribution, lostEvents: events.meta.lost_events, events, errors };
   } catch (error) {
     errors.push(problemOf(error, file));
-    return { attribution: null, lostEvents: null, errors };
+    return { attribution: null, lostEvents: null, events: null, errors };
   }
 }
