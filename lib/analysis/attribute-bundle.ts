@@ -4,10 +4,12 @@
  * a file that does not read is an error of the run, never a blank.
  */
 import type { Bundle, BundleRun } from "../format/bundle-reader";
+import { readAllBytes, sequentialReader } from "../format/byte-source";
 import { FormatError, type FormatProblem } from "../format/errors";
 import { readEvents, readSteal, type RunEvents, type RunSteal } from "../format/events-reader";
 import { readRunBatches } from "../format/run-reader";
 import type { RunSummary } from "../summary";
+import { decodeAttribution } from "./attribution-codec";
 import { attributeRun, type RunAttribution } from "./run-attribution";
 
 export interface BundleRunAttribution {
@@ -30,10 +32,27 @@ async function opened(bundle: Bundle, file: string) {
   return source;
 }
 
-/** Which events and steal files the manifest names for a run. */
-export function eventFilesOf(bundle: Bundle, run: BundleRun): { events?: string; steal?: string } {
-  const entry = bundle.manifest?.runs.find((r) => r.id === run.id && r.file === run.file);
-  return { events: entry?.events, steal: entry?.steal };
+/** Which events and steal files the manifest names for a run, and its saved attribution (the server's). */
+export function eventFilesOf(
+  bundle: Bundle,
+  run: BundleRun,
+): { events?: string; steal?: string; attribution?: string } {
+  // A bundle's files may sit one folder down (bundle-reader): the manifest's paths are relative to it.
+  const entry = bundle.manifest?.runs.find((r) => r.id === run.id && run.file.endsWith(r.file));
+  if (!entry) return {};
+  const root = run.file.slice(0, run.file.length - entry.file.length);
+  const at = (path: string | undefined) => path && `${root}${path}`;
+  return { events: at(entry.events), steal: at(entry.steal), attribution: at(entry.attribution) };
+}
+
+/** The attribution saved beside the run (the server's, at upload), or null when it does not load. */
+async function savedAttribution(bundle: Bundle, file: string): Promise<RunAttribution | null> {
+  try {
+    const bytes = await readAllBytes(sequentialReader(await opened(bundle, file)).rest());
+    return decodeAttribution(new TextDecoder().decode(bytes), file);
+  } catch {
+    return null;
+  }
 }
 
 export async function attributeBundleRun(
@@ -56,6 +75,9 @@ export async function attributeBundleRun(
   let file = files.events;
   try {
     const events = await readEvents(await opened(bundle, files.events), files.events);
+    // Saved at upload: the run need not be read again (its events still are, for the timeline).
+    const saved = files.attribution ? await savedAttribution(bundle, files.attribution) : null;
+    if (saved) return { attribution: saved, lostEvents: events.meta.lost_events, events, errors };
     file = run.file;
     const batches = readRunBatches(await opened(bundle, run.file), run.file, { reuseTimestamps: true });
     const attribution = await attributeRun(batches, { summary, events, steal });

@@ -3,6 +3,7 @@ import { buildEventsBundle } from "@/lib/format/testing/events-bundle";
 import { encodeSyntheticRun } from "@/lib/format/testing/synthetic-trace";
 import type { FromWorker } from "./protocol";
 import { RunHost } from "./run-host";
+import { encodeAttribution } from "@/lib/analysis/attribution-codec";
 
 const run = encodeSyntheticRun({
   samples: 120_000,
@@ -23,7 +24,11 @@ async function opened() {
   await host.handle({
     type: "open",
     jobKey: "z",
-    job: { kind: "zip", name: "e.zip", source: { name: "e.zip", read: new Blob([zip as Uint8Array<ArrayBuffer>]) } },
+    job: {
+      kind: "zip",
+      name: "e.zip",
+      source: { name: "e.zip", read: new Blob([zip as Uint8Array<ArrayBuffer>]) },
+    },
   });
   return { host, messages };
 }
@@ -88,3 +93,58 @@ describe("RunHost with kernel events", () => {
     expect(without.causes.causes).toBeNull();
   });
 });
+
+describe("RunHost with an attribution saved at upload", () => {
+  async function openWith(saved: string) {
+    const built = buildEventsBundle([{ id: "with", bytes: run.bytes, events: ev }]);
+    const manifest = JSON.parse(new TextDecoder().decode(built.files["manifest.json"]));
+    manifest.runs[0].attribution = ".tickscope/attribution/0.json";
+    const files = {
+      ...built.files,
+      "manifest.json": new TextEncoder().encode(JSON.stringify(manifest)),
+      ".tickscope/attribution/0.json": new TextEncoder().encode(saved),
+    };
+    const messages: FromWorker[] = [];
+    const host = new RunHost((message) => messages.push(message));
+    await host.handle({
+      type: "open",
+      jobKey: "s",
+      job: {
+        kind: "folder",
+        name: "shared",
+        files: Object.entries(files).map(([name, bytes]) => ({
+          name,
+          read: new Blob([bytes as Uint8Array<ArrayBuffer>]),
+        })),
+      },
+    });
+    const sent = messages.find((m) => m.type === "events") as Extract<FromWorker, { type: "events" }>;
+    return { host, messages, events: sent.events };
+  }
+
+  it("takes the saved attribution instead of reading the run again, and still answers the track from the events", async () => {
+    const { attribution } = await attributeOnce();
+    const marked = { ...attribution, stealNs: 12_345 };
+    const { host, messages, events } = await openWith(encodeAttribution(marked));
+    expect(events.attribution).toEqual(marked);
+    await host.handle({ type: "events-window", runKey: "s/with", seq: 1, t0: 0, t1: 1e10, columns: 100 });
+    const window = messages.find((m) => m.type === "events-window") as Extract<
+      FromWorker,
+      { type: "events-window" }
+    >;
+    expect(window.events!.count).toBe(ev.ts.length);
+  });
+
+  it("reads the run again when the saved attribution does not decode", async () => {
+    const { events } = await openWith('{"format":"tickscope-attribution","version":99}');
+    expect(events.problem).toBeNull();
+    expect(events.attribution!.byKind.throttle).toBe(ev.causeNs["throttle:sched_rt_runtime"]);
+  });
+});
+
+/** The attribution as the run worker computes it from the run and its events. */
+async function attributeOnce() {
+  const { messages } = await opened();
+  const sent = messages.find((m) => m.type === "events") as Extract<FromWorker, { type: "events" }>;
+  return { attribution: sent.events.attribution! };
+}
