@@ -71,6 +71,7 @@ test("the track shows the events on the samples' time axis: binned for the whole
   await expect(mark).toHaveAttribute("data-name", "sched_rt_runtime");
 
   // On the chart's own axis: its plot spans the chart box less the grid's margins (64 px, 20 px).
+  await mark.scrollIntoViewIfNeeded();
   const chartBox = (await chart.boundingBox())!;
   const [x0, x1] = (await track.getAttribute("data-plot"))!.split(":").map(Number);
   expect(x0).toBeCloseTo(64, 0);
