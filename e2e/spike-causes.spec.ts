@@ -1,8 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
-import { strToU8, zipSync } from "fflate";
-import { encodeEventsFile } from "../lib/format/events-writer";
+import { buildEventsBundle } from "../lib/format/testing/events-bundle";
 import { encodeSyntheticRun } from "../lib/format/testing/synthetic-trace";
 
 // A tick run whose 50 ms spikes are 97% RT throttling (recorded as events) and 3% unexplained.
@@ -23,39 +22,17 @@ test.beforeAll(() => {
   const ev = run.truth.events!;
   const longest = Math.max(...ev.ts.map((t, i) => (ev.kind[i] === "throttle" ? ev.end[i] - t : 0)));
   worstThrottle = `${(longest / 1e6).toFixed(1)} ms`;
-  const events = encodeEventsFile(
-    {
-      ts: BigInt64Array.from(ev.ts, BigInt),
-      end: BigInt64Array.from(ev.end, BigInt),
-      kind: ev.kind,
-      name: ev.name,
-      cpu: new Int32Array(ev.ts.length),
-    },
-    { clock: "x86-tsc", offset_ns: 0, lost_events: 0, cpu: 0, source: "tracefs" },
-  );
   files.bundle = join(dir, "events.zip");
   writeFileSync(
     files.bundle,
-    zipSync({
-      "manifest.json": strToU8(
-        JSON.stringify({
-          format: "latency-bundle",
-          version: 1,
-          runs: [
-            {
-              id: "traced",
-              file: "runs/traced.arrow",
-              test: "tick",
-              environment: "emulated",
-              scenario: "one-to-all",
-              events: "runs/traced.events.arrow",
-            },
-          ],
-        }),
-      ),
-      "runs/traced.arrow": [run.bytes, { level: 0 }],
-      "runs/traced.events.arrow": [events, { level: 0 }],
-    }),
+    buildEventsBundle([
+      {
+        id: "traced",
+        bytes: run.bytes,
+        events: ev,
+        fields: { environment: "emulated", scenario: "one-to-all" },
+      },
+    ]).zip,
   );
   files.lone = join(dir, "lone.arrow");
   writeFileSync(files.lone, run.bytes);

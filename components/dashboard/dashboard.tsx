@@ -12,6 +12,7 @@ import { DistributionPanel } from "../panels/distribution-panel";
 import { SpikesPanel } from "../panels/spikes-panel";
 import { TickPanel } from "../panels/tick-panel";
 import { TimelinePanel } from "../panels/timeline-panel";
+import { TimelineEvents } from "../panels/timeline-events";
 import type { TimeWindow } from "../panels/zoom";
 import { DropTarget, OpenControls } from "../workspace/open-controls";
 import { matchesRef, runRef } from "../workspace/run-ref";
@@ -135,6 +136,17 @@ function DashboardBody() {
         onMarker={setMarker}
         logY={view.logY}
         onLogY={(logY) => update({ logY })}
+        below={(axis) =>
+          focusRun && (
+            <TimelineEvents
+              run={focusRun}
+              axis={axis}
+              shown={view.eventsTrack}
+              onShown={(eventsTrack) => update({ eventsTrack })}
+              picked={marker}
+            />
+          )
+        }
       />
     ),
     tick: <TickPanel run={focusRun} centre={centre} onOpenTimeline={openInTimeline} />,

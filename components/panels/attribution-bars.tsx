@@ -1,21 +1,10 @@
 "use client";
 
 import { CAUSE_KINDS } from "@/lib/analysis/run-attribution";
-import type { CauseKind } from "@/lib/analysis/attribution";
 import type { RunEntry } from "@/lib/workspace/types";
 import { formatDuration } from "../charts/units";
 import { runLabel } from "../workspace/run-label";
-
-const COLOURS: Record<CauseKind, string> = {
-  tick: "#4e79a7",
-  irq: "#f28e2b",
-  softirq: "#edc948",
-  ipi: "#b07aa1",
-  nmi: "#ff9da7",
-  thread: "#59a14f",
-  throttle: "#e15759",
-  unexplained: "#9c9c9c",
-};
+import { CAUSE_COLOURS } from "./cause-colours";
 
 /**
  * Comparison's "attribution": one stacked bar per run of where the time its interrupted samples lost
@@ -34,7 +23,10 @@ export function AttributionBars({ runs }: { runs: RunEntry[] }) {
       <div className="mt-1 flex flex-wrap gap-2 text-muted">
         {CAUSE_KINDS.map((kind) => (
           <span key={kind} className="inline-flex items-center gap-1">
-            <span className="inline-block h-2.5 w-2.5 rounded-sm" style={{ background: COLOURS[kind] }} />
+            <span
+              className="inline-block h-2.5 w-2.5 rounded-sm"
+              style={{ background: CAUSE_COLOURS[kind] }}
+            />
             {kind}
           </span>
         ))}
@@ -62,7 +54,7 @@ export function AttributionBars({ runs }: { runs: RunEntry[] }) {
                     data-testid="attribution-part"
                     data-kind={kind}
                     title={`${kind}: ${formatDuration(a.byKind[kind])} overhead (${((100 * a.byKind[kind]) / lost).toFixed(1)}%)`}
-                    style={{ width: `${(100 * a.byKind[kind]) / lost}%`, background: COLOURS[kind] }}
+                    style={{ width: `${(100 * a.byKind[kind]) / lost}%`, background: CAUSE_COLOURS[kind] }}
                   />
                 ))}
               </div>

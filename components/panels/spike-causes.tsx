@@ -1,16 +1,11 @@
 "use client";
 
 import { useState } from "react";
-import type { Cause } from "@/lib/analysis/attribution";
 import type { RunEntry } from "@/lib/workspace/types";
 import { formatDuration } from "../charts/units";
 import { Button } from "../ui/button";
-
-function causeText(cause: Cause): string {
-  return cause.kind === "unexplained"
-    ? "unexplained (hypervisor, SMI, firmware)"
-    : `${cause.kind} ${cause.name}`;
-}
+import { CauseList } from "./cause-list";
+import { noEventsText } from "./no-events";
 
 /**
  * The worst spikes and, for the one clicked, what took its lost time (its overhead) by kernel event,
@@ -28,9 +23,7 @@ export function SpikeCauses({ run }: { run: RunEntry }) {
   if (!events.attribution)
     return (
       <p className="mt-2 text-[12px] text-muted" data-testid="spike-causes" data-events="none">
-        {events.problem
-          ? `Kernel events not used: ${events.problem.message}`
-          : "No kernel events were recorded for this run: the causes of its spikes are unknown."}
+        {noEventsText(events)}
       </p>
     );
   const { worst, explainedShare } = events.attribution;
@@ -51,22 +44,22 @@ export function SpikeCauses({ run }: { run: RunEntry }) {
           </Button>
         ))}
       </div>
-      {shown && (
-        <table className="mt-1.5" data-testid="spike-cause-list">
-          <caption className="text-left text-muted">
-            Spike at {formatDuration(shown.ts)}: duration {formatDuration(shown.durationNs)}; its overhead
-            (duration minus the baseline) went to
-          </caption>
-          <tbody>
-            {shown.causes.map((cause) => (
-              <tr key={`${cause.kind}:${cause.name}`} data-testid="spike-cause" data-kind={cause.kind}>
-                <td className="pr-3">{causeText(cause)}</td>
-                <td className="num text-right">{formatDuration(cause.ns)} overhead</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {shown && <CauseList ts={shown.ts} durationNs={shown.durationNs} causes={shown.causes} />}
     </div>
   );
+}
+
+/** A periodic family's cause (the kind holding most of its lost time), or that it is unknown without events. */
+export function FamilyCause({ run, family }: { run: RunEntry; family: number }) {
+  const events = run.events;
+  if (events === undefined) return null;
+  const cause = events.attribution?.families[family]?.cause;
+  if (!events.attribution)
+    return (
+      <span data-testid="family-cause" data-events="none" title={noEventsText(events)}>
+        {" "}
+        · cause unknown (no kernel events)
+      </span>
+    );
+  return cause ? <span data-testid="family-cause"> · cause: {cause}</span> : null;
 }

@@ -14,7 +14,7 @@ import { runLabel } from "../workspace/run-label";
 import { useTheme } from "../workspace/theme";
 import { useWorkspace } from "../workspace/workspace-context";
 import { exportMeta } from "./export-meta";
-import { SpikeCauses } from "./spike-causes";
+import { FamilyCause, SpikeCauses } from "./spike-causes";
 import { ThresholdCountText, thresholdFor } from "./threshold-control";
 import type { TimeWindow } from "./zoom";
 import { useLatestAnswer } from "./use-latest-answer";
@@ -114,9 +114,7 @@ export function SpikesPanel({
                 onClick={() => setChosen(period.periodNs)}
               >
                 every {formatDuration(period.periodNs)}
-                {run.events?.attribution?.families[i]?.cause && (
-                  <span data-testid="family-cause"> · cause: {run.events.attribution.families[i].cause}</span>
-                )}
+                <FamilyCause run={run} family={i} />
               </Button>
             ))}
           </div>

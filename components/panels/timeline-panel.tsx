@@ -1,7 +1,7 @@
 "use client";
 
 import type { ECharts } from "echarts/core";
-import { useCallback, useEffect, useMemo, useRef } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { RunEntry, WindowColumns } from "@/lib/workspace/types";
 import { PngButton } from "../charts/chart-actions";
 import { EChart, type ChartEvents, type ChartHandle } from "../charts/echart";
@@ -18,6 +18,7 @@ import { ThresholdControl, thresholdAsDuration } from "./threshold-control";
 import { typesText } from "./types-text";
 import { clampWindow, keyAction, panWindow, windowAround, zoomWindow, type TimeWindow } from "./zoom";
 import { useLatestAnswer } from "./use-latest-answer";
+import type { TimelineAxis } from "./timeline-axis";
 
 interface Props {
   run: RunEntry | undefined;
@@ -31,6 +32,8 @@ interface Props {
   onMarker: (marker: { ts: number; value: number } | null) => void;
   logY: boolean;
   onLogY: (logY: boolean) => void;
+  /** Drawn under the chart on its time axis (the kernel events track). */
+  below?: (axis: TimelineAxis) => React.ReactNode;
 }
 
 const GRID_MARGIN_PX = 84;
@@ -72,6 +75,7 @@ export function TimelinePanel({
   onMarker,
   logY,
   onLogY,
+  below,
 }: Props) {
   const workspace = useWorkspace();
   const chart = useRef<ChartHandle>(null);
@@ -119,6 +123,24 @@ export function TimelinePanel({
   useEffect(() => {
     if (marker && view && (marker.ts < view.t0 || marker.ts > view.t1)) onMarker(null);
   }, [marker, view, onMarker]);
+
+  // Where the chart put the window it draws (its time axis in pixels), read once it has drawn it: the
+  // tracks under the chart line up with it.
+  const [axis, setAxis] = useState<TimelineAxis | null>(null);
+  useEffect(() => {
+    if (!data) return;
+    let timer = 0;
+    const read = () => {
+      const instance = chart.current?.instance();
+      const x0 = instance?.convertToPixel({ xAxisIndex: 0 }, data.t0);
+      const x1 = instance?.convertToPixel({ xAxisIndex: 0 }, data.t1);
+      if (typeof x0 === "number" && typeof x1 === "number" && x1 > x0)
+        setAxis({ t0: data.t0, t1: data.t1, columns, x0, x1 });
+      else timer = window.setTimeout(read, 50);
+    };
+    read();
+    return () => window.clearTimeout(timer);
+  }, [data, columns]);
 
   // What the chart shows, for tests and the benchmark to wait on.
   const drawn = data ? `${data.t0}:${data.t1}:${data.source}` : "";
@@ -330,6 +352,7 @@ export function TimelinePanel({
         </span>
       </div>
       {chartView}
+      {axis && below?.(axis)}
     </Panel>
   );
 }

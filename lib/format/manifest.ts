@@ -47,6 +47,8 @@ export const manifestRunSchema = runFieldsSchema.extend({
   summary: z.string().optional(),
   events: z.string().min(1).optional(),
   steal: z.string().min(1).optional(),
+  /** The run's attribution saved by the server at upload (lib/analysis/attribution-codec.ts). */
+  attribution: z.string().min(1).optional(),
 });
 export type ManifestRun = z.infer<typeof manifestRunSchema>;
 

@@ -9,7 +9,9 @@ import { declaredHz, type Manifest, type RunFields } from "../format/manifest";
 import { folderEntries, openFileSource } from "../format/node-source";
 import { describeRecovery } from "../format/recovery";
 import { openRun } from "../format/run-reader";
-import { encodeSummary, summarizeRun } from "../summary";
+import { decodeSummary, encodeSummary, summarizeRun } from "../summary";
+import { attributeBundleRun, eventFilesOf } from "../analysis/attribute-bundle";
+import { encodeAttribution } from "../analysis/attribution-codec";
 import type { BundleChecker } from "./ingest";
 import { derivedBudget } from "./limits";
 import type { StreamedSummary } from "./streamed-summary";
@@ -27,6 +29,8 @@ export interface IndexedRun {
   fields: RunFields;
   /** The summary the server computed at upload, in the blob's derived area (null for histogram runs). */
   summary: string | null;
+  /** The run's attribution to its kernel events, computed at upload in the derived area (null without events). */
+  attribution?: string | null;
   count: number | null;
   spanNs: number | null;
   max: { durationNs: number; ts: number } | null;
@@ -56,6 +60,7 @@ export interface BundleIndex {
 
 export const INDEX_FILE = "index.json";
 export const SERVER_SUMMARIES = ".tickscope/summaries";
+export const SERVER_ATTRIBUTIONS = ".tickscope/attribution";
 
 async function listFiles(root: string, dir = root, out: { path: string; size: number }[] = []) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -107,6 +112,8 @@ async function summarize(
 
 /** Where the served manifest names a summary written at `summaries/…` of the derived area. */
 const servedSummaryPath = (path: string) => `${SERVER_SUMMARIES}/${path.replace(/^summaries\//, "")}`;
+const servedAttributionPath = (path: string) =>
+  `${SERVER_ATTRIBUTIONS}/${path.replace(/^attribution\//, "")}`;
 
 /** The bundle's entries with each file opened once, however many runs name it. */
 function openingOnce(entries: BundleEntries): BundleEntries {
@@ -201,6 +208,8 @@ export const checkBundle: BundleChecker = async (filesDir, derivedDir, uploadNam
     { path: string; summary: StreamedSummary & { recovered?: string }; size: number }
   >();
   const histograms = new Set<string>();
+  /** Attributions written, by run file, summary and events files: the path and its size. */
+  const attributed = new Map<string, { path: string; size: number }>();
   try {
     rejectProblems(bundle);
     await mkdir(join(derivedDir, "summaries"), { recursive: true });
@@ -240,10 +249,31 @@ export const checkBundle: BundleChecker = async (filesDir, derivedDir, uploadNam
         done = { path: summaryPath, summary, size: await derived.write(summaryPath, summary.encoded) };
         summarized.set(key, done);
       }
+      // The kernel events: checked (a bad file refuses the upload, naming file and field) and laid
+      // over the samples once, here, so that no viewer reads the run again for them.
+      const eventFiles = eventFilesOf(bundle, run);
+      let attribution: string | null = null;
+      if (eventFiles.events) {
+        const attributionKey = JSON.stringify([key, eventFiles.events, eventFiles.steal ?? null]);
+        let saved = attributed.get(attributionKey);
+        if (!saved) {
+          const summary = decodeSummary(done.summary.encoded, done.path);
+          const result = await attributeBundleRun(bundle, run, summary);
+          if (result.errors.length) throw new FormatError(result.errors[0]);
+          if (!result.attribution)
+            throw new FormatError({ file: eventFiles.events, expected: "events of a sample run" });
+          if (!attributed.size) await mkdir(join(derivedDir, "attribution"), { recursive: true });
+          const path = `attribution/${i}.json`;
+          saved = { path, size: await derived.write(path, encodeAttribution(result.attribution)) };
+          attributed.set(attributionKey, saved);
+        }
+        attribution = saved.path;
+      }
       runs.push({
         ...base,
         kind: "samples",
         summary: done.path,
+        attribution,
         count: done.summary.count,
         spanNs: done.summary.spanNs,
         max: done.summary.max,
@@ -255,8 +285,12 @@ export const checkBundle: BundleChecker = async (filesDir, derivedDir, uploadNam
     served = {
       ...manifest,
       runs: manifest.runs.map((run, i) => {
-        const summary = runs[i].summary;
-        return summary ? { ...run, summary: servedSummaryPath(summary) } : run;
+        const { summary, attribution } = runs[i];
+        return {
+          ...run,
+          ...(summary && { summary: servedSummaryPath(summary) }),
+          ...(attribution && { attribution: servedAttributionPath(attribution) }),
+        };
       }),
     };
   } finally {
@@ -269,7 +303,11 @@ export const checkBundle: BundleChecker = async (filesDir, derivedDir, uploadNam
     { path: `${root}${MANIFEST_FILE}`, url: `derived/${MANIFEST_FILE}`, size: Buffer.byteLength(text) },
   ];
   for (const file of files)
-    if (file.path !== `${root}${MANIFEST_FILE}` && !file.path.startsWith(`${root}${SERVER_SUMMARIES}/`))
+    if (
+      file.path !== `${root}${MANIFEST_FILE}` &&
+      !file.path.startsWith(`${root}${SERVER_SUMMARIES}/`) &&
+      !file.path.startsWith(`${root}${SERVER_ATTRIBUTIONS}/`)
+    )
       open.push({ path: file.path, url: `files/${file.path}`, size: file.size });
   for (const { path, size } of summarized.values())
     open.push({
@@ -277,6 +315,8 @@ export const checkBundle: BundleChecker = async (filesDir, derivedDir, uploadNam
       url: `derived/${path}`,
       size,
     });
+  for (const { path, size } of attributed.values())
+    open.push({ path: `${root}${servedAttributionPath(path)}`, url: `derived/${path}`, size });
   const index: BundleIndex = {
     title: bundle.manifest!.title ?? null,
     manifest: bundle.manifest!,

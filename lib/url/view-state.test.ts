@@ -23,6 +23,7 @@ describe("view state in the URL", () => {
       logY: true,
       labels: { "k3J9x_aa/emu-tick": "emulated, idle, 1,000 µs" },
       sql: null,
+      eventsTrack: false,
     };
     const query = serializeViewState(view);
     expect(parseViewState(query)).toEqual(view);
@@ -48,6 +49,13 @@ describe("view state in the URL", () => {
     expect(serializeViewState({ ...DEFAULT_VIEW, logY: true })).toBe("v=1&ylog=1");
     expect(parseViewState("ylog=1").logY).toBe(true);
     expect(parseViewState("ylog=log").logY).toBe(false);
+  });
+
+  it("keeps a hidden kernel events track in the link (shown by default)", () => {
+    expect(DEFAULT_VIEW.eventsTrack).toBe(true);
+    expect(serializeViewState({ ...DEFAULT_VIEW, eventsTrack: false })).toBe("v=1&ev=0");
+    expect(parseViewState("ev=0").eventsTrack).toBe(false);
+    expect(parseViewState("ev=off").eventsTrack).toBe(true);
   });
 
   it("keeps the labels the user gave runs, and drops a tampered label map whole", () => {

@@ -54,6 +54,12 @@ const fields = {
   labels: { key: "lbl", schema: labelMap, fallback: {} as Record<string, string> },
   /** The SQL workbench's query: a link shows it in the editor, and only the user's click runs it. */
   sql: { key: "sql", schema: z.string().min(1).max(SQL_LINK_MAX), fallback: null as string | null },
+  /** The timeline's kernel events track (issue #11): shown unless the link says `ev=0`. */
+  eventsTrack: {
+    key: "ev",
+    schema: z.enum(["0", "1"]).transform((v) => v === "1"),
+    fallback: true as boolean,
+  },
 } as const;
 
 type Fields = typeof fields;

@@ -1,7 +1,15 @@
 import type { ByteSource } from "./sources";
 import type { FormatProblem } from "../format/errors";
 import type { RunFields } from "../format/manifest";
-import type { HeatmapCells, Progress, RunDigest, RunEventsState, WindowColumns } from "./types";
+import type {
+  EventsWindow,
+  HeatmapCells,
+  Progress,
+  RunDigest,
+  RunEventsState,
+  SampleCauses,
+  WindowColumns,
+} from "./types";
 
 /** Messages between the page and a run worker (lib/workspace/run.worker.ts). */
 export type WorkerJob =
@@ -13,7 +21,10 @@ export type ToWorker =
   | { type: "open"; job: WorkerJob; jobKey: string }
   | { type: "window"; runKey: string; seq: number; t0: number; t1: number; columns: number; rawBelow: number }
   | { type: "heatmap"; runKey: string; seq: number; periodNs: number; rows: number }
-  | { type: "close"; runKey: string };
+  | { type: "close"; runKey: string }
+  // Kernel events (issue #11): the events track's window, and one sample's causes.
+  | { type: "events-window"; runKey: string; seq: number; t0: number; t1: number; columns: number }
+  | { type: "sample-causes"; runKey: string; seq: number; ts: number; durationNs: number };
 
 export interface DiscoveredRun {
   key: string;
@@ -47,4 +58,6 @@ export type FromWorker =
   | { type: "events"; runKey: string; events: RunEventsState }
   | { type: "window"; runKey: string; seq: number; window: WindowColumns }
   | { type: "heatmap"; runKey: string; seq: number; heatmap: HeatmapCells }
+  | { type: "events-window"; runKey: string; seq: number; events: EventsWindow | null }
+  | { type: "sample-causes"; runKey: string; seq: number; causes: SampleCauses }
   | { type: "query-failed"; runKey: string; seq: number; message: string };

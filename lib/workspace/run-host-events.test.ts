@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { strToU8, zipSync } from "fflate";
-import { encodeEventsFile } from "@/lib/format/events-writer";
+import { buildEventsBundle } from "@/lib/format/testing/events-bundle";
 import { encodeSyntheticRun } from "@/lib/format/testing/synthetic-trace";
 import type { FromWorker } from "./protocol";
 import { RunHost } from "./run-host";
+import { encodeAttribution } from "@/lib/analysis/attribution-codec";
 
 const run = encodeSyntheticRun({
   samples: 120_000,
@@ -13,41 +13,29 @@ const run = encodeSyntheticRun({
   events: { spike: { kind: "throttle", name: "sched_rt_runtime", share: 0.97 } },
 });
 const ev = run.truth.events!;
-const events = encodeEventsFile(
-  {
-    ts: BigInt64Array.from(ev.ts, BigInt),
-    end: BigInt64Array.from(ev.end, BigInt),
-    kind: ev.kind,
-    name: ev.name,
-    cpu: new Int32Array(ev.ts.length),
-  },
-  { clock: "x86-tsc", offset_ns: 0, lost_events: 0, cpu: 0, source: "tracefs" },
-);
-const zip = zipSync({
-  "manifest.json": strToU8(
-    JSON.stringify({
-      format: "latency-bundle",
-      version: 1,
-      runs: [
-        { id: "with", file: "runs/with.arrow", test: "tick", events: "runs/with.events.arrow" },
-        { id: "without", file: "runs/without.arrow", test: "tick" },
-      ],
-    }),
-  ),
-  "runs/with.arrow": [run.bytes, { level: 0 }],
-  "runs/with.events.arrow": [events, { level: 0 }],
-  "runs/without.arrow": [run.bytes, { level: 0 }],
-});
+const { zip } = buildEventsBundle([
+  { id: "with", bytes: run.bytes, events: ev },
+  { id: "without", bytes: run.bytes, events: null },
+]);
+
+async function opened() {
+  const messages: FromWorker[] = [];
+  const host = new RunHost((message) => messages.push(message));
+  await host.handle({
+    type: "open",
+    jobKey: "z",
+    job: {
+      kind: "zip",
+      name: "e.zip",
+      source: { name: "e.zip", read: new Blob([zip as Uint8Array<ArrayBuffer>]) },
+    },
+  });
+  return { host, messages };
+}
 
 describe("RunHost with kernel events", () => {
   it("sends each bundle run's attribution once it is open, and says when a run has none", async () => {
-    const messages: FromWorker[] = [];
-    const host = new RunHost((message) => messages.push(message));
-    await host.handle({
-      type: "open",
-      jobKey: "z",
-      job: { kind: "zip", name: "e.zip", source: { name: "e.zip", read: new Blob([zip]) } },
-    });
+    const { messages } = await opened();
     const sent = messages.filter((m) => m.type === "events") as Extract<FromWorker, { type: "events" }>[];
     expect(sent.map((m) => m.runKey)).toEqual(["z/with", "z/without"]);
     const [withEvents, without] = sent.map((m) => m.events);
@@ -60,4 +48,103 @@ describe("RunHost with kernel events", () => {
     const order = messages.map((m) => `${m.type}:${"runKey" in m ? m.runKey : ""}`);
     expect(order.indexOf("summary:z/with")).toBeLessThan(order.indexOf("events:z/with"));
   });
+
+  it("answers the events track's window with the events in it, and null for a run without events", async () => {
+    const { host, messages } = await opened();
+    const first = ev.ts.findIndex((_, i) => ev.kind[i] === "throttle");
+    const t0 = ev.ts[first] - 1_000_000;
+    const t1 = ev.end[first] + 1_000_000;
+    await host.handle({ type: "events-window", runKey: "z/with", seq: 1, t0, t1, columns: 800 });
+    await host.handle({ type: "events-window", runKey: "z/without", seq: 2, t0, t1, columns: 800 });
+    const [withEvents, without] = messages.filter((m) => m.type === "events-window") as Extract<
+      FromWorker,
+      { type: "events-window" }
+    >[];
+    expect(withEvents.events!.exact!.kind).toEqual(["throttle"]);
+    expect([...withEvents.events!.exact!.ts]).toEqual([ev.ts[first]]);
+    expect(without.events).toBeNull();
+  });
+
+  it("lists the causes of any sample clicked: the known throttle and the unexplained rest", async () => {
+    const { host, messages } = await opened();
+    const spike = run.truth.max;
+    await host.handle({
+      type: "sample-causes",
+      runKey: "z/with",
+      seq: 1,
+      ts: spike.ts,
+      durationNs: spike.durationNs,
+    });
+    await host.handle({ type: "sample-causes", runKey: "z/without", seq: 2, ts: spike.ts, durationNs: 1 });
+    const [withEvents, without] = messages.filter((m) => m.type === "sample-causes") as Extract<
+      FromWorker,
+      { type: "sample-causes" }
+    >[];
+    const { causes, lostNs } = withEvents.causes;
+    const baseline = run.truth.baselineNs;
+    expect(lostNs).toBe(spike.durationNs - baseline);
+    const i = ev.ts.findIndex(
+      (t, k) => ev.kind[k] === "throttle" && t >= spike.ts && t < spike.ts + spike.durationNs,
+    );
+    expect(causes).toEqual([
+      { kind: "throttle", name: "sched_rt_runtime", ns: ev.end[i] - ev.ts[i] },
+      { kind: "unexplained", name: "", ns: lostNs - (ev.end[i] - ev.ts[i]) },
+    ]);
+    expect(without.causes.causes).toBeNull();
+  });
 });
+
+describe("RunHost with an attribution saved at upload", () => {
+  async function openWith(saved: string) {
+    const built = buildEventsBundle([{ id: "with", bytes: run.bytes, events: ev }]);
+    const manifest = JSON.parse(new TextDecoder().decode(built.files["manifest.json"]));
+    manifest.runs[0].attribution = ".tickscope/attribution/0.json";
+    const files = {
+      ...built.files,
+      "manifest.json": new TextEncoder().encode(JSON.stringify(manifest)),
+      ".tickscope/attribution/0.json": new TextEncoder().encode(saved),
+    };
+    const messages: FromWorker[] = [];
+    const host = new RunHost((message) => messages.push(message));
+    await host.handle({
+      type: "open",
+      jobKey: "s",
+      job: {
+        kind: "folder",
+        name: "shared",
+        files: Object.entries(files).map(([name, bytes]) => ({
+          name,
+          read: new Blob([bytes as Uint8Array<ArrayBuffer>]),
+        })),
+      },
+    });
+    const sent = messages.find((m) => m.type === "events") as Extract<FromWorker, { type: "events" }>;
+    return { host, messages, events: sent.events };
+  }
+
+  it("takes the saved attribution instead of reading the run again, and still answers the track from the events", async () => {
+    const { attribution } = await attributeOnce();
+    const marked = { ...attribution, stealNs: 12_345 };
+    const { host, messages, events } = await openWith(encodeAttribution(marked));
+    expect(events.attribution).toEqual(marked);
+    await host.handle({ type: "events-window", runKey: "s/with", seq: 1, t0: 0, t1: 1e10, columns: 100 });
+    const window = messages.find((m) => m.type === "events-window") as Extract<
+      FromWorker,
+      { type: "events-window" }
+    >;
+    expect(window.events!.count).toBe(ev.ts.length);
+  });
+
+  it("reads the run again when the saved attribution does not decode", async () => {
+    const { events } = await openWith('{"format":"tickscope-attribution","version":99}');
+    expect(events.problem).toBeNull();
+    expect(events.attribution!.byKind.throttle).toBe(ev.causeNs["throttle:sched_rt_runtime"]);
+  });
+});
+
+/** The attribution as the run worker computes it from the run and its events. */
+async function attributeOnce() {
+  const { messages } = await opened();
+  const sent = messages.find((m) => m.type === "events") as Extract<FromWorker, { type: "events" }>;
+  return { attribution: sent.events.attribution! };
+}

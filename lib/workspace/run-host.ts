@@ -1,4 +1,5 @@
 import { attributeBundleRun } from "../analysis/attribute-bundle";
+import { EventIndex } from "../analysis/attribution-index";
 import { readBundle, readZipBundle, type Bundle, type BundleRun } from "../format/bundle-reader";
 import { blobSource, type RandomAccessSource } from "../format/byte-source";
 import { META } from "../format/contract";
@@ -20,6 +21,7 @@ import {
   sourceEntries,
   type BlobSourceFactory,
 } from "./run-sources";
+import { eventsWindow } from "./events-window";
 import { heatmapCells, transferables, windowColumns } from "./window-queries";
 import { problemOf, serialized } from "./worker-problems";
 
@@ -41,6 +43,8 @@ const PROGRESS_EVERY_MS = 100;
  */
 export class RunHost {
   private readonly runs = new Map<string, OpenRun>();
+  /** Each open run's kernel events, once read: null when it has none (or they did not read). */
+  private readonly events = new Map<string, EventIndex | null>();
 
   /** `blobs` makes the sources for picked files (run.worker.ts reads them in a read worker). */
   constructor(
@@ -65,8 +69,36 @@ export class RunHost {
           seq: message.seq,
           heatmap: heatmapCells(this.run(message.runKey).summary, message),
         }));
+      case "events-window":
+        return this.answer(message.runKey, message.seq, async () => {
+          const index = this.eventsOf(message.runKey);
+          return {
+            type: "events-window",
+            runKey: message.runKey,
+            seq: message.seq,
+            events: index ? eventsWindow(index, message) : null,
+          };
+        });
+      case "sample-causes":
+        return this.answer(message.runKey, message.seq, async () => {
+          const { ts, durationNs } = message;
+          const offsetNs = this.run(message.runKey).summary.offsetNs;
+          const index = this.eventsOf(message.runKey);
+          return {
+            type: "sample-causes",
+            runKey: message.runKey,
+            seq: message.seq,
+            causes: {
+              ts,
+              durationNs,
+              lostNs: Math.max(0, durationNs - offsetNs),
+              causes: index ? index.causesOf(ts, durationNs, offsetNs) : null,
+            },
+          };
+        });
       case "close":
         this.runs.delete(message.runKey);
+        this.events.delete(message.runKey);
     }
   }
 
@@ -105,12 +137,14 @@ export class RunHost {
       }
       await this.summarise(jobKey, job.name, source, { discoverAs: jobKey });
       // A lone run file has no manifest to name its events: none, said as such.
-      if (this.runs.has(jobKey))
+      if (this.runs.has(jobKey)) {
+        this.events.set(jobKey, null);
         this.post({
           type: "events",
           runKey: jobKey,
           events: { attribution: null, lostEvents: null, problem: null },
         });
+      }
       return;
     }
     let bundle: Bundle;
@@ -186,7 +220,8 @@ export class RunHost {
   private async attribute(bundle: Bundle, run: BundleRun, key: string): Promise<void> {
     const open = this.runs.get(key);
     if (!open) return;
-    const { attribution, lostEvents, errors } = await attributeBundleRun(bundle, run, open.summary);
+    const { attribution, lostEvents, events, errors } = await attributeBundleRun(bundle, run, open.summary);
+    this.events.set(key, attribution && events ? new EventIndex(events) : null);
     this.post({
       type: "events",
       runKey: key,
@@ -312,6 +347,14 @@ export class RunHost {
         });
       else this.post({ type: "failed", runKey: key, problem: problemOf(error, file) });
     }
+  }
+
+  /** The run's events, or null when it has none; an error while they are still being read. */
+  private eventsOf(key: string): EventIndex | null {
+    this.run(key);
+    const index = this.events.get(key);
+    if (index === undefined) throw new Error(`the kernel events of run ${key} are still being read`);
+    return index;
   }
 
   private run(key: string): OpenRun {

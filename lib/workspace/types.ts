@@ -2,6 +2,8 @@ import type { FormatProblem } from "../format/errors";
 import type { RunFields } from "../format/manifest";
 import type { RunSummary } from "../summary";
 import type { RunAttribution } from "../analysis/run-attribution";
+import type { Cause } from "../analysis/attribution";
+import type { EventKind } from "../format/events-contract";
 
 export type RunState = "loading" | "ready" | "error";
 
@@ -99,4 +101,24 @@ export interface HeatmapCells {
   /** seconds × rows maximum overhead (ns), row-major by second; NaN where no sample. */
   values: Float64Array;
   maxValue: number;
+}
+
+/** The timeline's events track for a window (lib/workspace/events-window.ts). */
+export interface EventsWindow {
+  t0: number;
+  t1: number;
+  /** Events overlapping the window. */
+  count: number;
+  /** Each event, when there are few enough; sorted by start. */
+  exact: { ts: Float64Array; end: Float64Array; kind: EventKind[]; name: string[] } | null;
+  /** Otherwise per pixel column (row-major, `kinds` per column): the time each kind's events cover there (ns) and how many start there. */
+  bins: { columns: number; kinds: EventKind[]; busyNs: Float64Array; events: Float64Array } | null;
+}
+
+/** What took one sample's lost time (its overhead): null when the run has no kernel events. */
+export interface SampleCauses {
+  ts: number;
+  durationNs: number;
+  lostNs: number;
+  causes: Cause[] | null;
 }

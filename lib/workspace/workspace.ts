@@ -2,7 +2,7 @@ import type { RunFields } from "../format/manifest";
 import type { FromWorker, ToWorker, WorkerJob } from "./protocol";
 import { withUniqueLabels } from "./run-labels";
 import { planOpen, sourcesFromFiles, type ByteSource } from "./sources";
-import type { HeatmapCells, RunEntry, WindowColumns } from "./types";
+import type { EventsWindow, HeatmapCells, RunEntry, SampleCauses, WindowColumns } from "./types";
 
 export interface WorkspaceSnapshot {
   runs: RunEntry[];
@@ -44,6 +44,8 @@ export class Workspace {
   private readonly owner = new Map<string, Worker>();
   private readonly windowWaits = new Map<number, Pending<WindowColumns>>();
   private readonly heatmapWaits = new Map<number, Pending<HeatmapCells>>();
+  private readonly eventsWindowWaits = new Map<number, Pending<EventsWindow | null>>();
+  private readonly causesWaits = new Map<number, Pending<SampleCauses>>();
   private readonly slots = new Map<
     string,
     { inFlight: number | null; queued: (() => void) | null; cancelQueued?: () => void }
@@ -232,8 +234,21 @@ export class Workspace {
         this.heatmapWaits.get(message.seq)?.resolve(message.heatmap);
         this.heatmapWaits.delete(message.seq);
         break;
+      case "events-window":
+        this.eventsWindowWaits.get(message.seq)?.resolve(message.events);
+        this.eventsWindowWaits.delete(message.seq);
+        break;
+      case "sample-causes":
+        this.causesWaits.get(message.seq)?.resolve(message.causes);
+        this.causesWaits.delete(message.seq);
+        break;
       case "query-failed":
-        for (const waits of [this.windowWaits, this.heatmapWaits] as Map<number, Pending<unknown>>[]) {
+        for (const waits of [
+          this.windowWaits,
+          this.heatmapWaits,
+          this.eventsWindowWaits,
+          this.causesWaits,
+        ] as Map<number, Pending<unknown>>[]) {
           waits.get(message.seq)?.reject(new Error(message.message));
           waits.delete(message.seq);
         }
@@ -271,6 +286,29 @@ export class Workspace {
       seq,
       periodNs,
       rows,
+    }));
+  }
+
+  /** The events track's window (lib/workspace/events-window.ts); null when the run has no kernel events. */
+  requestEventsWindow(runKey: string, t0: number, t1: number, columns: number) {
+    return this.ask(this.eventsWindowWaits, runKey, "events-window", (seq) => ({
+      type: "events-window",
+      runKey,
+      seq,
+      t0,
+      t1,
+      columns,
+    }));
+  }
+
+  /** What took one sample's lost time, by kernel event and the unexplained rest. */
+  requestSampleCauses(runKey: string, ts: number, durationNs: number) {
+    return this.ask(this.causesWaits, runKey, "sample-causes", (seq) => ({
+      type: "sample-causes",
+      runKey,
+      seq,
+      ts,
+      durationNs,
     }));
   }
 

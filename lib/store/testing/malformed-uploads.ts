@@ -3,6 +3,9 @@ import { tableFromArrays, tableFromIPC, tableToIPC } from "apache-arrow";
 import { zipSync } from "fflate";
 import { crc32 } from "node:zlib";
 import { encodeRunFile } from "../../format/run-writer";
+import type { EventKind } from "../../format/events-contract";
+import { encodeEventsFile } from "../../format/events-writer";
+import { SYNTHETIC_EVENTS_META } from "../../format/testing/events-bundle";
 import { testBundle, utf8, withFile, type TestBundle } from "./bundles";
 import { craftZip } from "./craft-zip";
 import { syntheticSamples } from "./synthetic";
@@ -81,6 +84,31 @@ const manifest = JSON.parse(new TextDecoder().decode(bundle.files["manifest.json
 const withManifest = (value: unknown) =>
   withFile(bundle, "manifest.json", utf8(typeof value === "string" ? value : JSON.stringify(value)));
 const { ts, duration } = syntheticSamples(1000, 3);
+
+/** The bundle with its first run naming an events file of these rows (ts, end, kind). */
+function withEvents(rows: [number, number, string][]): Uint8Array {
+  const events = encodeEventsFile(
+    {
+      ts: BigInt64Array.from(rows, (r) => BigInt(r[0])),
+      end: BigInt64Array.from(rows, (r) => BigInt(r[1])),
+      kind: rows.map((r) => r[2] as EventKind),
+      name: rows.map(() => "eth0"),
+      cpu: new Int32Array(rows.length),
+    },
+    SYNTHETIC_EVENTS_META,
+  );
+  const named = {
+    ...manifest,
+    runs: manifest.runs.map((r: object, i: number) =>
+      i ? r : { ...r, events: "runs/emu-tick.events.arrow" },
+    ),
+  };
+  return zipSync({
+    ...bundle.files,
+    "manifest.json": utf8(JSON.stringify(named)),
+    "runs/emu-tick.events.arrow": events,
+  });
+}
 
 /** A 500-sample run named by `count` runs of one manifest: a few KB zipped, whatever `count` is. */
 export function manyRunsOfOneFile(count: number): Uint8Array {
@@ -207,6 +235,26 @@ export const MALFORMED_UPLOADS: MalformedUpload[] = [
     send: (s) => post(s, utf8("GIF89a......"), { "content-type": "application/octet-stream", ...auth }),
   },
   // The manifest
+  // A run's kernel events (issue #11)
+  zipCase(
+    "events out of order",
+    () =>
+      withEvents([
+        [2_000, 3_000, "irq"],
+        [1_000, 1_500, "irq"],
+      ]),
+    /runs\/emu-tick\.events\.arrow, column or key "ts_ns", row 1: expected events sorted by start/,
+  ),
+  zipCase(
+    "event ending before it starts",
+    () => withEvents([[2_000, 1_000, "irq"]]),
+    /runs\/emu-tick\.events\.arrow, column or key "end_ns", row 0/,
+  ),
+  zipCase(
+    "event of an unknown kind",
+    () => withEvents([[2_000, 3_000, "hypervisor"]]),
+    /runs\/emu-tick\.events\.arrow, column or key "kind", row 0/,
+  ),
   zipCase("no manifest.json", () => withFile(bundle, "manifest.json", null), /manifest\.json/),
   zipCase("manifest is not JSON", () => withManifest("{ format: latency-bundle"), /manifest\.json.*JSON/),
   zipCase(

@@ -1,0 +1,60 @@
+/**
+ * The timeline's events track for one window (the run worker's answer): every event overlapping the
+ * window when there are few, else per pixel column and kind the time events of that kind cover
+ * (innermost not resolved: each event counts its own overlap) and how many there are. An hour holds
+ * millions of events; the answer is never larger than the columns.
+ */
+import type { EventIndex } from "../analysis/attribution-index";
+import { EVENT_KINDS, type EventKind } from "../format/events-contract";
+import type { EventsWindow } from "./types";
+
+/** At most this many events are sent one by one; more are binned. */
+export const EXACT_EVENTS_MAX = 2000;
+
+export function eventsWindow(
+  index: EventIndex,
+  request: { t0: number; t1: number; columns: number; exactBelow?: number },
+): EventsWindow {
+  const { t0, t1 } = request;
+  const columns = Math.max(1, Math.floor(request.columns));
+  const exactBelow = request.exactBelow ?? EXACT_EVENTS_MAX;
+  const { ts, end, kind, name } = index.events;
+  const picked: number[] = [];
+  let count = 0;
+  index.forEachIn(t0, t1, (i) => {
+    count++;
+    if (picked.length <= exactBelow) picked.push(i);
+  });
+  if (count <= exactBelow)
+    return {
+      t0,
+      t1,
+      count,
+      exact: {
+        ts: Float64Array.from(picked, (i) => ts[i]),
+        end: Float64Array.from(picked, (i) => end[i]),
+        kind: picked.map((i) => kind[i]),
+        name: picked.map((i) => name[i]),
+      },
+      bins: null,
+    };
+  const kinds = EVENT_KINDS.length;
+  const busyNs = new Float64Array(columns * kinds);
+  const events = new Float64Array(columns * kinds);
+  const step = (t1 - t0) / columns;
+  const kindIndex = new Map<EventKind, number>(EVENT_KINDS.map((k, i) => [k, i]));
+  index.forEachIn(t0, t1, (i) => {
+    const k = kindIndex.get(kind[i])!;
+    const a = Math.max(ts[i], t0);
+    const b = Math.min(end[i], t1);
+    const first = Math.min(columns - 1, Math.floor((a - t0) / step));
+    const last = Math.min(columns - 1, Math.floor((b - t0) / step));
+    events[first * kinds + k]++;
+    for (let c = first; c <= last; c++) {
+      const from = Math.max(a, t0 + c * step);
+      const to = Math.min(b, t0 + (c + 1) * step);
+      if (to > from) busyNs[c * kinds + k] += to - from;
+    }
+  });
+  return { t0, t1, count, exact: null, bins: { columns, kinds: [...EVENT_KINDS], busyNs, events } };
+}
