@@ -34,6 +34,7 @@ export type {
   RunSummary,
   BatchIndexEntry,
   TickEstimate,
+  TickFold,
   PeriodicSpikes,
   SpikeList,
   SecondMaxima,
