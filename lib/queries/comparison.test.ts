@@ -4,6 +4,7 @@ import { samplesAtOrAbove } from "../analysis/threshold";
 import type { NodeDuckdb } from "../db/node-duckdb";
 import { comparisonQuery, STATISTIC_COLUMNS, type TableStatistic } from "./comparison";
 import { comparisonTable, type ComparisonCellRow } from "./comparison-table";
+import { inlineParams } from "./sql";
 import { loadedRuns, queryRows, type LoadedRun } from "./testing/loaded-runs";
 
 let duck: NodeDuckdb;
@@ -199,6 +200,28 @@ describe("the Comparison query, in DuckDB", () => {
         expect(row.ratios).toEqual(closeTo(js.rows[i].ratios));
       });
       expect({ ...table, columns: [], rows: [] }).toEqual({ ...js, columns: [], rows: [] });
+    }
+  });
+
+  it("its text with the parameters written in (what the SQL button opens) answers the same rows", () => {
+    for (const query of [
+      comparisonQuery({ statistic: "max", kind: "overhead", reference: "emulated", paperRows: true }),
+      comparisonQuery({
+        statistic: "above",
+        kind: "duration",
+        thresholdNs: 70_500,
+        reference: null,
+        paperRows: false,
+      }),
+    ]) {
+      const rows = duck.conn
+        .query(inlineParams(query))
+        .toArray()
+        .map((r) => r.toJSON())
+        .map((r) => ({ ...r, run_ids: [...(r.run_ids as Iterable<string>)] }));
+      expect(rows).toEqual(
+        queryRows(duck, query).map((r) => ({ ...r, run_ids: [...(r.run_ids as Iterable<string>)] })),
+      );
     }
   });
 });

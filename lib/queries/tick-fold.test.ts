@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NodeDuckdb } from "../db/node-duckdb";
 import { localExcess, TICK_WINDOW_SAMPLES } from "../summary/tick";
 import { tickFoldQuery } from "./tick-fold";
+import { inlineParams } from "./sql";
 import { loadedRuns, queryRows, type LoadedRun } from "./testing/loaded-runs";
 
 let duck: NodeDuckdb;
@@ -91,5 +92,15 @@ describe("the Tick pattern's fold query, in DuckDB", () => {
   it("answers no rows for a run without a tick", () => {
     expect(sw.summary.tick).toBeNull();
     expect(queryRows(duck, tickFoldQuery({ runId: "sw", binsPerColumn: 1 }))).toEqual([]);
+  });
+
+  it("its text with the parameters written in (what the SQL button opens) answers the same rows", () => {
+    const query = tickFoldQuery({ runId: "tick", binsPerColumn: 2 });
+    expect(
+      duck.conn
+        .query(inlineParams(query))
+        .toArray()
+        .map((r) => r.toJSON()),
+    ).toEqual(queryRows(duck, query));
   });
 });

@@ -1,7 +1,7 @@
 import type { ByteSource } from "./sources";
 import type { FormatProblem } from "../format/errors";
 import type { RunFields } from "../format/manifest";
-import type { HeatmapCells, Progress, RunDigest, RunEventsState, WindowColumns } from "./types";
+import type { Progress, RunDigest, RunEventsState, WindowColumns } from "./types";
 
 /** Messages between the page and a run worker (lib/workspace/run.worker.ts). */
 export type WorkerJob =
@@ -12,7 +12,6 @@ export type WorkerJob =
 export type ToWorker =
   | { type: "open"; job: WorkerJob; jobKey: string }
   | { type: "window"; runKey: string; seq: number; t0: number; t1: number; columns: number; rawBelow: number }
-  | { type: "heatmap"; runKey: string; seq: number; periodNs: number; rows: number }
   | { type: "close"; runKey: string };
 
 export interface DiscoveredRun {
@@ -46,5 +45,4 @@ export type FromWorker =
   | { type: "failed"; runKey: string; problem: SerializedProblem }
   | { type: "events"; runKey: string; events: RunEventsState }
   | { type: "window"; runKey: string; seq: number; window: WindowColumns }
-  | { type: "heatmap"; runKey: string; seq: number; heatmap: HeatmapCells }
   | { type: "query-failed"; runKey: string; seq: number; message: string };

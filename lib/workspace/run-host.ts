@@ -20,7 +20,7 @@ import {
   sourceEntries,
   type BlobSourceFactory,
 } from "./run-sources";
-import { heatmapCells, transferables, windowColumns } from "./window-queries";
+import { transferables, windowColumns } from "./window-queries";
 import { problemOf, serialized } from "./worker-problems";
 
 export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
@@ -58,13 +58,6 @@ export class RunHost {
           const window = await windowColumns(run.summary, run.batches, message);
           return { type: "window", runKey: message.runKey, seq: message.seq, window };
         });
-      case "heatmap":
-        return this.answer(message.runKey, message.seq, async () => ({
-          type: "heatmap",
-          runKey: message.runKey,
-          seq: message.seq,
-          heatmap: heatmapCells(this.run(message.runKey).summary, message),
-        }));
       case "close":
         this.runs.delete(message.runKey);
     }

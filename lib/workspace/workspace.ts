@@ -2,7 +2,7 @@ import type { RunFields } from "../format/manifest";
 import type { FromWorker, ToWorker, WorkerJob } from "./protocol";
 import { withUniqueLabels } from "./run-labels";
 import { planOpen, sourcesFromFiles, type ByteSource } from "./sources";
-import type { HeatmapCells, RunEntry, WindowColumns } from "./types";
+import type { RunEntry, WindowColumns } from "./types";
 
 export interface WorkspaceSnapshot {
   runs: RunEntry[];
@@ -43,7 +43,6 @@ export class Workspace {
   private readonly workers: Worker[] = [];
   private readonly owner = new Map<string, Worker>();
   private readonly windowWaits = new Map<number, Pending<WindowColumns>>();
-  private readonly heatmapWaits = new Map<number, Pending<HeatmapCells>>();
   private readonly slots = new Map<
     string,
     { inFlight: number | null; queued: (() => void) | null; cancelQueued?: () => void }
@@ -228,15 +227,9 @@ export class Workspace {
         this.windowWaits.get(message.seq)?.resolve(message.window);
         this.windowWaits.delete(message.seq);
         break;
-      case "heatmap":
-        this.heatmapWaits.get(message.seq)?.resolve(message.heatmap);
-        this.heatmapWaits.delete(message.seq);
-        break;
       case "query-failed":
-        for (const waits of [this.windowWaits, this.heatmapWaits] as Map<number, Pending<unknown>>[]) {
-          waits.get(message.seq)?.reject(new Error(message.message));
-          waits.delete(message.seq);
-        }
+        this.windowWaits.get(message.seq)?.reject(new Error(message.message));
+        this.windowWaits.delete(message.seq);
         break;
     }
   }
@@ -261,16 +254,6 @@ export class Workspace {
       t1,
       columns,
       rawBelow,
-    }));
-  }
-
-  requestHeatmap(runKey: string, periodNs: number, rows: number) {
-    return this.ask(this.heatmapWaits, runKey, "heatmap", (seq) => ({
-      type: "heatmap",
-      runKey,
-      seq,
-      periodNs,
-      rows,
     }));
   }
 
