@@ -60,7 +60,8 @@ export function useTablesQuery<T>(
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [blockedKey, key]);
 
-  if (blocked) return blocked;
+  const previous = answer && "data" in answer ? answer.data : null;
+  if (blocked) return blocked.state === "waiting" ? { ...blocked, previous } : blocked;
   if (!query) return { state: "waiting", why: "Nothing to ask yet…", previous: null };
   if (answer && answer.key === key)
     return "error" in answer
@@ -69,7 +70,7 @@ export function useTablesQuery<T>(
   return {
     state: "waiting",
     why: "Waiting for DuckDB's answer…",
-    previous: answer && "data" in answer ? answer.data : null,
+    previous,
   };
 }
 
