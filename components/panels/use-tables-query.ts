@@ -75,7 +75,7 @@ export function useTablesQuery<T>(
 }
 
 /** What keeps the query from being asked: DuckDB not started or failed, a run's rows not in the tables. */
-function blockedBy(status: TablesStatus, runs: AskedRun[]): TablesAnswer<never> | null {
+export function blockedBy(status: TablesStatus, runs: AskedRun[]): TablesAnswer<never> | null {
   if (status.state === "failed")
     return { state: "error", error: `DuckDB-WASM failed to start: ${status.error}` };
   for (const run of runs) {
