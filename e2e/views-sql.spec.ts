@@ -103,7 +103,8 @@ test("while DuckDB starts, the overview is on screen and the views fed by SQL sa
   page,
 }) => {
   const held: Route[] = [];
-  await page.route("**/duckdb/**/*.wasm", (route) => void held.push(route));
+  let failing = false;
+  await page.route("**/duckdb/**/*.wasm", (route) => (failing ? route.abort() : void held.push(route)));
   await open(page);
   await expect(page.getByTestId("panel-timeline")).toHaveAttribute("data-state", "ready");
   await page.getByRole("tab", { name: "Comparison" }).click();
@@ -116,8 +117,7 @@ test("while DuckDB starts, the overview is on screen and the views fed by SQL sa
   await shot(page, "heatmap-waiting");
   await expect.poll(() => held.length).toBeGreaterThan(0);
   // From now on the wasm cannot be had: DuckDB fails to start.
-  await page.unroute("**/duckdb/**/*.wasm");
-  await page.route("**/duckdb/**/*.wasm", (route) => route.abort());
+  failing = true;
   for (const route of held.splice(0)) await route.abort();
   await expect(page.getByTestId("panel-spikes")).toHaveAttribute("data-state", "error");
   await expect(page.getByTestId("panel-spikes")).toContainText("DuckDB-WASM failed to start");
