@@ -108,6 +108,8 @@ function DashboardBody() {
   const [workbenchOpened, setWorkbenchOpened] = useState(false);
   if (view.panel === "workbench" && !workbenchOpened) setWorkbenchOpened(true);
   const onSql = useCallback((sql: string | null) => update({ sql }), [update]);
+  // A view's "SQL" button: its query shown in the workbench, run only when the user asks.
+  const openSql = useCallback((sql: string) => update({ panel: "workbench", sql }), [update]);
   const centre = window ? (window.t0 + window.t1) / 2 : null;
   // Switching duration ↔ overhead keeps the threshold on the same samples of the focused run.
   const focusOffset = focusRun?.digest?.offsetNs ?? 0;
@@ -149,13 +151,14 @@ function DashboardBody() {
         }
       />
     ),
-    tick: <TickPanel run={focusRun} centre={centre} onOpenTimeline={openInTimeline} />,
+    tick: <TickPanel run={focusRun} centre={centre} onOpenTimeline={openInTimeline} onOpenSql={openSql} />,
     spikes: (
       <SpikesPanel
         run={focusRun}
         onZoom={openInTimeline}
         thresholdNs={view.threshold}
         valueKind={view.values}
+        onOpenSql={openSql}
       />
     ),
     distribution: (
@@ -178,6 +181,7 @@ function DashboardBody() {
         onChange={update}
         onKind={onKind}
         onOpenRun={openAtMax}
+        onOpenSql={openSql}
       />
     ),
     workbench: <WorkbenchPanel sql={view.sql} onSql={onSql} />,

@@ -1,17 +1,9 @@
 "use client";
 
 import { useMemo, useState } from "react";
-import {
-  buildComparison,
-  cellText,
-  ratioText,
-  tableTitle,
-  toCsv,
-  toLatex,
-  toMarkdown,
-  type ComparedRun,
-  type ValueKind,
-} from "@/lib/analysis";
+import { cellText, ratioText, tableTitle, toCsv, toLatex, toMarkdown, type ValueKind } from "@/lib/analysis";
+import { comparisonQuery, type ComparisonQueryOptions } from "@/lib/queries/comparison";
+import { comparisonTable, type ComparisonCellRow } from "@/lib/queries/comparison-table";
 import { STATISTICS, type Statistic } from "@/lib/url/view-state";
 import type { RunEntry } from "@/lib/workspace/types";
 import { Button } from "../ui/button";
@@ -19,6 +11,8 @@ import { Panel } from "../ui/panel";
 import { Select } from "../ui/select";
 import { runLabel } from "../workspace/run-label";
 import { AttributionBars } from "./attribution-bars";
+import { SqlButton } from "./sql-button";
+import { useTablesQuery } from "./use-tables-query";
 import { ValueKindSelect } from "./value-kind-select";
 
 const FORMATS = [
@@ -39,12 +33,15 @@ interface Props {
   onKind: (kind: ValueKind) => void;
   /** Opens a run's timeline at its maximum. */
   onOpenRun: (run: RunEntry) => void;
+  /** Opens the table's query in the SQL tab. */
+  onOpenSql: (sql: string) => void;
 }
 
 /**
  * The study's kind of table: environments down, tests and scenarios across, the chosen statistic of
  * the chosen kind (duration or overhead) in each cell, ratios to a chosen row, the study's published
- * rows on request; copied as Markdown, CSV or LaTeX, each cell written as the screen writes it.
+ * rows on request; copied as Markdown, CSV or LaTeX, each cell written as the screen writes it. The
+ * cells come from DuckDB (lib/queries/comparison.ts over the `runs` and `histogram` tables).
  */
 export function ComparisonPanel({
   runs,
@@ -56,41 +53,48 @@ export function ComparisonPanel({
   onChange,
   onKind,
   onOpenRun,
+  onOpenSql,
 }: Props) {
   const [exported, setExported] = useState<{ format: string; text: string } | null>(null);
-  const compared = useMemo(
+  // The runs whose rows go into DuckDB's tables: those with a summary.
+  const asked = useMemo(
     () =>
       runs
         .filter((run) => run.state === "ready" && run.digest?.comparable)
-        .map((run): ComparedRun => ({
-          id: run.key,
-          test: run.test ?? undefined,
-          fields: run.fields,
-          summary: run.digest!.comparable!,
-        })),
+        .map((run) => ({ key: run.key, label: runLabel(run) })),
     [runs],
   );
-  const table = useMemo(
-    () =>
-      buildComparison(compared, {
-        statistic,
-        kind,
-        thresholdNs,
-        reference: reference ?? undefined,
-        paperRows: paper,
-      }),
-    [compared, statistic, kind, thresholdNs, reference, paper],
+  const options = useMemo(
+    (): ComparisonQueryOptions => ({ statistic, kind, thresholdNs, reference, paperRows: paper }),
+    [statistic, kind, thresholdNs, reference, paper],
   );
+  const query = useMemo(() => (asked.length ? comparisonQuery(options) : null), [asked, options]);
+  const answer = useTablesQuery(query, asked, (rows) =>
+    comparisonTable(rows as unknown as ComparisonCellRow[], options),
+  );
+  const table = answer.state === "ready" ? answer.data : answer.state === "waiting" ? answer.previous : null;
   const byKey = useMemo(() => new Map(runs.map((run) => [run.key, run])), [runs]);
   const loading = runs.some((run) => run.state === "loading");
 
-  if (!compared.length)
+  if (!asked.length)
     return (
       <Panel
         title="Comparison"
         testId="panel-comparison"
         state={loading ? "loading" : "empty"}
         empty="Open runs with an environment and a scenario to compare them as the study does."
+      />
+    );
+
+  if (!table)
+    return (
+      <Panel
+        title="Comparison"
+        testId="panel-comparison"
+        state={answer.state === "error" ? "error" : "loading"}
+        error={answer.state === "error" ? answer.error : null}
+        loadingText={answer.state === "waiting" ? answer.why : undefined}
+        actions={<SqlButton query={query} onOpenSql={onOpenSql} />}
       />
     );
 
@@ -108,7 +112,9 @@ export function ComparisonPanel({
     <Panel
       title="Comparison"
       testId="panel-comparison"
-      state={loading ? "loading" : "ready"}
+      state={loading ? "loading" : answer.state === "error" ? "error" : "ready"}
+      stale={answer.state === "waiting"}
+      error={answer.state === "error" ? answer.error : null}
       loadingText="Waiting for every run's summary…"
       subtitle={
         <span data-testid="comparison-title">
@@ -155,6 +161,7 @@ export function ComparisonPanel({
             />
             Study&apos;s rows
           </label>
+          <SqlButton query={query} onOpenSql={onOpenSql} />
           <div role="group" aria-label="Copy the table" className="flex gap-1">
             {FORMATS.map((format) => (
               <Button

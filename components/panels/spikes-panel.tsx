@@ -2,6 +2,7 @@
 
 import { useMemo, useRef, useState } from "react";
 import { kindOffset, type ValueKind } from "@/lib/analysis/value-kind";
+import { heatmapQuery } from "@/lib/queries/heatmap";
 import type { HeatmapCells, RunEntry } from "@/lib/workspace/types";
 import { PngButton } from "../charts/chart-actions";
 import { EChart, type ChartEvents, type ChartHandle } from "../charts/echart";
@@ -12,59 +13,101 @@ import { Panel } from "../ui/panel";
 import { HostNoteList } from "../workspace/host-note-list";
 import { runLabel } from "../workspace/run-label";
 import { useTheme } from "../workspace/theme";
-import { useWorkspace } from "../workspace/workspace-context";
 import { exportMeta } from "./export-meta";
 import { FamilyCause, SpikeCauses } from "./spike-causes";
+import { SqlButton } from "./sql-button";
 import { ThresholdCountText, thresholdFor } from "./threshold-control";
+import { useTablesQuery } from "./use-tables-query";
 import type { TimeWindow } from "./zoom";
-import { useLatestAnswer } from "./use-latest-answer";
 
 const ROWS = 50;
 
-/** Periodic spikes: the detected periods and the subsecond-offset heat map of the chosen one. */
-/** The heat map's cells with those under the threshold (as overhead, the cells' kind) left empty. */
-function cellsAtOrAbove(cells: HeatmapCells, overheadNs: number): HeatmapCells {
-  return { ...cells, values: cells.values.map((v) => (v >= overheadNs ? v : NaN)) };
+interface Layout {
+  periodNs: number;
+  phaseNs: number;
+  secondStart: number;
+  seconds: number;
 }
 
+/** The query's cells (second, column, largest overhead) laid out as the chart's grid. */
+function cellsOf(rows: Record<string, unknown>[], layout: Layout): HeatmapCells {
+  const values = new Float64Array(layout.seconds * ROWS).fill(NaN);
+  let maxValue = 0;
+  for (const row of rows) {
+    const value = row.max_overhead_ns as number;
+    values[(Number(row.second) - layout.secondStart) * ROWS + Number(row.col)] = value;
+    if (value > maxValue) maxValue = value;
+  }
+  return { ...layout, rows: ROWS, values, maxValue };
+}
+
+/**
+ * Periodic spikes: the detected periods and the subsecond-offset heat map of the chosen one, from
+ * DuckDB (lib/queries/heatmap.ts over the `spikes` table).
+ */
 export function SpikesPanel({
   run,
   onZoom,
   thresholdNs,
   valueKind,
+  onOpenSql,
 }: {
   run: RunEntry | undefined;
   onZoom: (window: TimeWindow) => void;
   /** The shared threshold, in `valueKind`, or null for the run's own. */
   thresholdNs: number | null;
   valueKind: ValueKind;
+  /** Opens the heat map's query in the SQL tab. */
+  onOpenSql: (sql: string) => void;
 }) {
-  const workspace = useWorkspace();
   const chart = useRef<ChartHandle>(null);
   const digest = run?.digest;
   const periods = useMemo(() => digest?.periods ?? [], [digest]);
   const [chosen, setChosen] = useState<number | null>(null);
   const periodNs = chosen ?? periods[0]?.periodNs ?? 1e9;
-  const ask = useMemo(
-    () => (run && run.state === "ready" ? () => workspace.requestHeatmap(run.key, periodNs, ROWS) : null),
-    [workspace, run, periodNs],
-  );
-  const { answer: allCells, error } = useLatestAnswer<HeatmapCells>(ask);
   const summary = digest?.comparable;
   const counted = useMemo(
     () => (summary ? thresholdFor(summary, thresholdNs, valueKind) : null),
     [summary, thresholdNs, valueKind],
   );
-  const cells = useMemo(
-    () =>
-      allCells && counted && summary
-        ? cellsAtOrAbove(
-            allCells,
-            counted.fromNs + kindOffset(summary.offsetNs, valueKind) - summary.offsetNs,
-          )
-        : allCells,
-    [allCells, counted, summary, valueKind],
+  // The threshold as an overhead (the cells' kind), and the floor under which the summary keeps no sample.
+  const atLeastNs =
+    counted && summary ? counted.fromNs + kindOffset(summary.offsetNs, valueKind) - summary.offsetNs : null;
+  const floorNs = summary?.spikes.thresholdNs ?? null;
+  const layout = useMemo((): Layout | null => {
+    if (!digest || !Number.isFinite(digest.startNs)) return null;
+    const family = periods.find((f) => f.periodNs === periodNs);
+    const secondStart = Math.floor(digest.startNs / 1e9);
+    return {
+      periodNs,
+      // The family's spikes a quarter of the way up, so that a phase that wanders does not wrap.
+      phaseNs: family ? (family.phaseNs - family.periodNs / 4 + family.periodNs) % family.periodNs : 0,
+      secondStart,
+      seconds: Math.floor(digest.endNs / 1e9) - secondStart + 1,
+    };
+  }, [digest, periods, periodNs]);
+  const asked = useMemo(
+    () => (run && run.state === "ready" && summary ? [{ key: run.key, label: runLabel(run) }] : []),
+    [run, summary],
   );
+  const query = useMemo(
+    () =>
+      asked.length && layout && atLeastNs !== null
+        ? heatmapQuery({
+            runId: asked[0].key,
+            periodNs: layout.periodNs,
+            phaseNs: layout.phaseNs,
+            columns: ROWS,
+            fromSecond: layout.secondStart,
+            toSecond: layout.secondStart + layout.seconds - 1,
+            atLeastNs,
+          })
+        : null,
+    [asked, layout, atLeastNs],
+  );
+  const answer = useTablesQuery(query, asked, (rows) => (layout ? cellsOf(rows, layout) : null));
+  const cells = answer.state === "ready" ? answer.data : answer.state === "waiting" ? answer.previous : null;
+  const error = answer.state === "error" ? answer.error : null;
 
   const theme = useTheme();
   const option = useMemo(() => (cells ? heatmapOption(cells, HEAT_PALETTES[theme]) : {}), [cells, theme]);
@@ -94,7 +137,9 @@ export function SpikesPanel({
       title="Periodic spikes"
       testId="panel-spikes"
       state={error ? "error" : cells ? "ready" : "loading"}
+      stale={answer.state === "waiting"}
       error={error}
+      loadingText={answer.state === "waiting" ? answer.why : undefined}
       subtitle={
         <span className="num">
           {runLabel(run)} · {counted ? <ThresholdCountText counted={counted} kind={valueKind} /> : null}
@@ -118,6 +163,7 @@ export function SpikesPanel({
               </Button>
             ))}
           </div>
+          <SqlButton query={query} onOpenSql={onOpenSql} />
           <PngButton
             chart={chart}
             name={`heatmap-${run.id}`}
@@ -134,6 +180,13 @@ export function SpikesPanel({
       <p className="mb-1 text-[12px] text-muted">
         Each cell: the largest overhead in that second at that offset within the period; cells with no sample
         at or above the threshold are left empty. Click a cell to open it in the timeline.
+        {atLeastNs !== null && floorNs !== null && atLeastNs <= floorNs && (
+          <span data-testid="heatmap-floor">
+            {" "}
+            The summary keeps the samples above {formatDuration(floorNs, 4)} overhead only: a cell whose
+            largest overhead lies between the threshold and that is left empty too.
+          </span>
+        )}
       </p>
       <div
         className="h-[380px]"

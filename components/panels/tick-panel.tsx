@@ -1,10 +1,12 @@
 "use client";
 
 import { useMemo, useRef, useState } from "react";
+import { tickFoldQuery } from "@/lib/queries/tick-fold";
 import { tickFootprint } from "@/lib/summary/tick";
 import type { RunEntry, WindowColumns } from "@/lib/workspace/types";
 import { PngButton } from "../charts/chart-actions";
 import { EChart, type ChartHandle } from "../charts/echart";
+import { tickFoldOption, type TickFoldInput } from "../charts/options/tick-fold";
 import { tickLevels, tickPatternOption } from "../charts/options/tick-pattern";
 import { formatDuration, formatInstant, unitFor } from "../charts/units";
 import { Button } from "../ui/button";
@@ -12,8 +14,23 @@ import { Panel } from "../ui/panel";
 import { runLabel } from "../workspace/run-label";
 import { useWorkspace } from "../workspace/workspace-context";
 import { exportMeta } from "./export-meta";
+import { SqlButton } from "./sql-button";
+import { useTablesQuery } from "./use-tables-query";
 import { windowAround, type TimeWindow } from "./zoom";
 import { useLatestAnswer } from "./use-latest-answer";
+
+/** Most points the folded profile draws; the fold's bins are summed a whole number at a time to stay under it. */
+const FOLD_POINTS = 512;
+
+function foldOf(rows: Record<string, unknown>[], periodNs: number): TickFoldInput {
+  return {
+    periodNs,
+    fromTickNs: rows.map((r) => r.from_tick_ns as number),
+    widthNs: rows.map((r) => r.width_ns as number),
+    meanExcessNs: rows.map((r) => (r.mean_excess_ns as number | null) ?? null),
+    samples: rows.map((r) => r.samples as number),
+  };
+}
 
 const PRESETS = [
   { periods: 1, name: "One tick period" },
@@ -25,10 +42,15 @@ interface Props {
   /** The moment to look around: the middle of the timeline's window. */
   centre: number | null;
   onOpenTimeline: (window: TimeWindow) => void;
+  /** Opens the folded profile's query in the SQL tab. */
+  onOpenSql: (sql: string) => void;
 }
 
-/** The tick's footprint: raw samples over one or ten tick periods, the two levels and their difference. */
-export function TickPanel({ run, centre, onOpenTimeline }: Props) {
+/**
+ * The tick's footprint: its folded profile over one period (from DuckDB: lib/queries/tick-fold.ts over
+ * `tick_fold`), and raw samples over one or ten tick periods, the two levels and their difference.
+ */
+export function TickPanel({ run, centre, onOpenTimeline, onOpenSql }: Props) {
   const workspace = useWorkspace();
   const chart = useRef<ChartHandle>(null);
   const [periods, setPeriods] = useState<1 | 10>(1);
@@ -49,6 +71,28 @@ export function TickPanel({ run, centre, onOpenTimeline }: Props) {
     [workspace, run, view],
   );
   const { answer: data, error } = useLatestAnswer<WindowColumns>(ask);
+
+  const foldBins = digest?.comparable?.tick?.fold?.samples.length ?? 0;
+  const asked = useMemo(
+    () => (run && run.state === "ready" && foldBins > 0 ? [{ key: run.key, label: runLabel(run) }] : []),
+    [run, foldBins],
+  );
+  const foldQuery = useMemo(
+    () =>
+      asked.length
+        ? tickFoldQuery({ runId: asked[0].key, binsPerColumn: Math.ceil(foldBins / FOLD_POINTS) })
+        : null,
+    [asked, foldBins],
+  );
+  const periodNs = tick?.periodNs ?? 0;
+  const foldAnswer = useTablesQuery(foldQuery, asked, (rows) => foldOf(rows, periodNs));
+  const fold =
+    foldAnswer.state === "ready"
+      ? foldAnswer.data
+      : foldAnswer.state === "waiting"
+        ? foldAnswer.previous
+        : null;
+  const foldOption = useMemo(() => (fold && fold.fromTickNs.length ? tickFoldOption(fold) : {}), [fold]);
 
   // The levels of this window's own samples: on a VM the loop's time wanders away from the baseline.
   const footprint = useMemo(() => {
@@ -100,6 +144,7 @@ export function TickPanel({ run, centre, onOpenTimeline }: Props) {
       title="Tick pattern"
       testId="panel-tick"
       state={error ? "error" : !data?.raw ? "loading" : data.raw.ts.length ? "ready" : "empty"}
+      stale={foldAnswer.state === "waiting" && foldQuery !== null}
       error={error}
       empty={
         view && (
@@ -147,6 +192,7 @@ export function TickPanel({ run, centre, onOpenTimeline }: Props) {
             />
           </label>
           {view && <Button onClick={() => onOpenTimeline(view)}>Open in timeline</Button>}
+          <SqlButton query={foldQuery} onOpenSql={onOpenSql} />
           <PngButton
             chart={chart}
             name={`tick-pattern-${run.id}`}
@@ -179,6 +225,38 @@ export function TickPanel({ run, centre, onOpenTimeline }: Props) {
           </dd>
         </div>
       </dl>
+      <section aria-label="Folded over one tick period" data-testid="tick-fold" data-state={foldAnswer.state}>
+        <h3 className="text-[12px] font-medium text-muted">
+          Folded over one period: the mean excess (overhead) of the samples at each distance from the tick,
+          over the stretch the tick was found in
+        </h3>
+        {foldQuery === null ? (
+          <p className="py-3 text-[12px] text-muted" data-testid="tick-fold-absent">
+            This run&apos;s summary holds no folded profile (a summary saved before tickscope kept one): open
+            the run file without it to fold it again.
+          </p>
+        ) : foldAnswer.state === "error" ? (
+          <p role="alert" className="py-3 text-[12px] text-danger">
+            {foldAnswer.error}
+          </p>
+        ) : !fold ? (
+          <p className="py-3 text-[12px] text-muted" role="status">
+            {foldAnswer.state === "waiting" ? foldAnswer.why : null}
+          </p>
+        ) : (
+          <div className="h-[220px]" data-testid="tick-fold-chart" data-points={fold.fromTickNs.length}>
+            <EChart
+              option={foldOption}
+              notMerge
+              label={`Mean excess by distance from the tick, over one ${formatDuration(tick.periodNs)} period`}
+              className="h-full w-full"
+            />
+          </div>
+        )}
+      </section>
+      <h3 className="mt-2 text-[12px] font-medium text-muted">
+        The samples over {periods === 1 ? "one tick period" : "ten tick periods"} around the moment chosen
+      </h3>
       <div className="h-[320px]">
         <EChart
           ref={chart}

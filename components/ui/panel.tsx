@@ -19,6 +19,11 @@ interface Props {
    * they set up (a chart) is done before the data arrives.
    */
   keepChildren?: boolean;
+  /**
+   * Ready content still on screen while the panel waits for a newer answer (a view fed by SQL whose
+   * query changed): shown as it is, but `data-state` reads loading until the answer arrives.
+   */
+  stale?: boolean;
 }
 
 /**
@@ -37,14 +42,15 @@ export function Panel({
   children,
   className = "",
   keepChildren = false,
+  stale = false,
 }: Props) {
   const headingId = `${testId}-title`;
   return (
     <section
       data-testid={testId}
-      data-state={state === "empty" ? "ready" : state}
+      data-state={stale && state !== "error" ? "loading" : state === "empty" ? "ready" : state}
       aria-labelledby={headingId}
-      aria-busy={state === "loading"}
+      aria-busy={state === "loading" || stale}
       className={`flex min-h-0 flex-col rounded-lg border border-line bg-surface ${className}`}
     >
       <header className="flex min-h-9 flex-wrap items-center gap-x-3 gap-y-1 border-b border-line px-3 py-1.5">

@@ -66,7 +66,8 @@ export interface ComparisonOptions {
 
 const ENVIRONMENT_ORDER = ["bare-machine", "enlightened", "emulated"];
 
-function columnOf(test: string, scenario: string | null, threads: number | null): ComparisonColumn {
+/** A column: test · scenario (the study's: "any scenario") · threads (switch runs only). */
+export function columnOf(test: string, scenario: string | null, threads: number | null): ComparisonColumn {
   const parts = [test, scenario ?? "any scenario"];
   if (test === "switch" && threads !== null) parts.push(`${threads} threads`);
   return {
@@ -92,6 +93,22 @@ function paperValue(
   if (row === undefined) return null;
   if (typeof row === "number") return row;
   return column.threads !== null ? (row[String(column.threads)] ?? null) : null;
+}
+
+/** The columns' order: by test, then scenario (the study's "any scenario" first), then threads. */
+export function byColumn(a: ComparisonColumn, b: ComparisonColumn): number {
+  return (
+    a.test.localeCompare(b.test) ||
+    (a.scenario ?? "").localeCompare(b.scenario ?? "") ||
+    (a.threads ?? 0) - (b.threads ?? 0)
+  );
+}
+
+/** The runs' rows' order: the study's environments first, as it lists them, then the rest by name. */
+export function byEnvironment(a: string, b: string): number {
+  const ia = ENVIRONMENT_ORDER.indexOf(a);
+  const ib = ENVIRONMENT_ORDER.indexOf(b);
+  return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.localeCompare(b);
 }
 
 export function buildComparison(runs: ComparedRun[], options: ComparisonOptions = {}): Comparison {
@@ -133,17 +150,8 @@ export function buildComparison(runs: ComparedRun[], options: ComparisonOptions 
       columns.set(column.key, column);
     }
   }
-  const orderedColumns = [...columns.values()].sort(
-    (a, b) =>
-      a.test.localeCompare(b.test) ||
-      (a.scenario ?? "").localeCompare(b.scenario ?? "") ||
-      (a.threads ?? 0) - (b.threads ?? 0),
-  );
-  const environments = [...byRow.keys()].sort((a, b) => {
-    const ia = ENVIRONMENT_ORDER.indexOf(a);
-    const ib = ENVIRONMENT_ORDER.indexOf(b);
-    return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.localeCompare(b);
-  });
+  const orderedColumns = [...columns.values()].sort(byColumn);
+  const environments = [...byRow.keys()].sort(byEnvironment);
   const rows: ComparisonRow[] = environments.map((environment) => {
     const row = byRow.get(environment)!;
     return {
@@ -197,7 +205,8 @@ export function buildComparison(runs: ComparedRun[], options: ComparisonOptions 
   };
 }
 
-function paperNoteFor(statistic: Statistic, kind: ValueKind): string {
+/** What of the study a table shows, and why the rest is not. */
+export function paperNoteFor(statistic: Statistic, kind: ValueKind): string {
   if (statistic !== "max")
     return "The study publishes maxima only: its rows are shown when the statistic is the maximum.";
   const scenario =

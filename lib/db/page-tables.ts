@@ -18,11 +18,20 @@ export interface TablesStatus {
   tables: { name: TableName; rows: number }[];
   /** Runs whose rows could not be added, and DuckDB's reason. */
   failures: { runId: string; message: string }[];
+  /** Runs whose load has finished: null when their rows are in, else why they are absent (load_errors). */
+  loaded: Record<string, string | null>;
 }
 
 type Listener = () => void;
 
-let status: TablesStatus = { state: "idle", version: null, error: null, tables: [], failures: [] };
+let status: TablesStatus = {
+  state: "idle",
+  version: null,
+  error: null,
+  tables: [],
+  failures: [],
+  loaded: {},
+};
 const listeners = new Set<Listener>();
 let ready: Promise<Database> | null = null;
 /** Loads and unloads run one after another, in the order asked. */
@@ -96,11 +105,17 @@ function enqueue(runId: string, work: (database: Database) => Promise<void>): Pr
 export function loadRunTables(run: RunIdentity, summary: RunSummary | null, reason?: string): Promise<void> {
   return enqueue(run.runId, async (database) => {
     await unloadRun(database.conn, run.runId);
-    await loadRun(database.conn, run, summary, reason);
+    const outcome = await loadRun(database.conn, run, summary, reason);
+    publish({ loaded: { ...status.loaded, [run.runId]: "reason" in outcome ? outcome.reason : null } });
   });
 }
 
 /** Takes a closed run's rows out. */
 export function unloadRunTables(runId: string): Promise<void> {
-  return enqueue(runId, (database) => unloadRun(database.conn, runId));
+  return enqueue(runId, async (database) => {
+    await unloadRun(database.conn, runId);
+    const loaded = { ...status.loaded };
+    delete loaded[runId];
+    publish({ loaded });
+  });
 }

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildComparison } from "../analysis/comparison";
+import { samplesAtOrAbove } from "../analysis/threshold";
 import type { NodeDuckdb } from "../db/node-duckdb";
 import { comparisonQuery, STATISTIC_COLUMNS, type TableStatistic } from "./comparison";
+import { comparisonTable, type ComparisonCellRow } from "./comparison-table";
+import { inlineParams } from "./sql";
 import { loadedRuns, queryRows, type LoadedRun } from "./testing/loaded-runs";
 
 let duck: NodeDuckdb;
@@ -84,6 +87,34 @@ describe("the Comparison query, in DuckDB", () => {
     }
   });
 
+  it("counts the samples at or above a threshold exactly, given in either kind or each run's own", () => {
+    for (const [kind, thresholdNs] of [
+      ["overhead", 20_000],
+      ["overhead", 1_500],
+      ["duration", 70_000],
+      ["overhead", null],
+      ["duration", null],
+    ] as const) {
+      const rows = queryRows(
+        duck,
+        comparisonQuery({ statistic: "above", kind, thresholdNs, reference: null, paperRows: false }),
+      );
+      for (const run of runs) {
+        const offset = run.test === "tick" ? run.summary.offsetNs : 0;
+        const kindOffset = kind === "overhead" ? offset : 0;
+        const own = run.summary.settings.spikeThresholdNs + offset - kindOffset;
+        // The count starts at the first histogram edge at or above the threshold (a duration, here).
+        const from = samplesAtOrAbove(run.summary, thresholdNs ?? own, kind).fromNs + kindOffset;
+        const truth = run.durations.filter((d) => d >= from).length;
+        const row = rows.find((r) =>
+          (r.run_ids as Iterable<string> & { toArray(): string[] }).toArray().includes(run.id),
+        );
+        if (run.id.startsWith("emu-") && run.fields.scenario === "idle") continue; // two runs share the cell
+        expect(row!.value_ns, `${run.id} ${kind} ${thresholdNs}`).toBe(truth);
+      }
+    }
+  });
+
   it("divides each cell by the reference row's cell in the same column", () => {
     const rows = queryRows(
       duck,
@@ -104,6 +135,7 @@ describe("the Comparison query, in DuckDB", () => {
       ["max", "duration", "emulated"],
       ["p99", "overhead", "bare-machine"],
       ["p99.99", "duration", null],
+      ["above", "overhead", "bare-machine"],
     ] as const) {
       const js = buildComparison(compared, {
         statistic,
@@ -129,6 +161,67 @@ describe("the Comparison query, in DuckDB", () => {
           cells++;
         });
       expect(cells).toBe(rows.length);
+    }
+  });
+
+  it("lays its rows out as lib/analysis's table: the same columns, rows, cells, ratios and runs", () => {
+    const compared = runs.map((r) => ({ id: r.id, test: r.test, fields: r.fields, summary: r.summary }));
+    const closeTo = (values: (number | null)[]) =>
+      values.map((v) => (v === null ? null : expect.closeTo(v, 6)));
+    for (const options of [
+      { statistic: "max", kind: "overhead", reference: "paper first comparison: emulated", paperRows: true },
+      { statistic: "max", kind: "duration", reference: "emulated", paperRows: ["second comparison"] },
+      { statistic: "p90", kind: "overhead", reference: "bare-machine", paperRows: true },
+      {
+        statistic: "above",
+        kind: "duration",
+        thresholdNs: 75_000,
+        reference: "enlightened",
+        paperRows: false,
+      },
+      { statistic: "above", kind: "overhead", thresholdNs: null, reference: "nowhere", paperRows: false },
+    ] as const) {
+      const js = buildComparison(compared, {
+        ...options,
+        reference: options.reference,
+        paperRows: options.paperRows as boolean | string[],
+      });
+      const query = { ...options, paperRows: options.paperRows as boolean | string[] };
+      const table = comparisonTable(
+        queryRows(duck, comparisonQuery(query)) as unknown as ComparisonCellRow[],
+        query,
+      );
+      expect(table.columns).toEqual(js.columns);
+      expect(table.rows.map((r) => [r.label, r.source, r.environment, r.runIds])).toEqual(
+        js.rows.map((r) => [r.label, r.source, r.environment, r.runIds]),
+      );
+      table.rows.forEach((row, i) => {
+        expect(row.cells).toEqual(closeTo(js.rows[i].cells));
+        expect(row.ratios).toEqual(closeTo(js.rows[i].ratios));
+      });
+      expect({ ...table, columns: [], rows: [] }).toEqual({ ...js, columns: [], rows: [] });
+    }
+  });
+
+  it("its text with the parameters written in (what the SQL button opens) answers the same rows", () => {
+    for (const query of [
+      comparisonQuery({ statistic: "max", kind: "overhead", reference: "emulated", paperRows: true }),
+      comparisonQuery({
+        statistic: "above",
+        kind: "duration",
+        thresholdNs: 70_500,
+        reference: null,
+        paperRows: false,
+      }),
+    ]) {
+      const rows = duck.conn
+        .query(inlineParams(query))
+        .toArray()
+        .map((r) => r.toJSON())
+        .map((r) => ({ ...r, run_ids: [...(r.run_ids as Iterable<string>)] }));
+      expect(rows).toEqual(
+        queryRows(duck, query).map((r) => ({ ...r, run_ids: [...(r.run_ids as Iterable<string>)] })),
+      );
     }
   });
 });

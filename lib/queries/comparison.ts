@@ -3,7 +3,9 @@
  * threads (column), the chosen statistic of the chosen kind, the largest where several runs share a
  * cell, its ratio to the reference row's cell, and the study's rows joined in. The statistics
  * themselves were computed once, by lib/summary, when the run's rows were built (lib/db/tables): this
- * query picks, groups and divides; it computes no statistic of its own.
+ * query picks, groups and divides; it computes no statistic of its own. The count at or above a
+ * threshold sums the `histogram` table's buckets from the first edge at or above it, exactly as
+ * lib/analysis/threshold.ts reads the summary's histogram.
  */
 import { PAPER_TABLES } from "../analysis/paper-hyperv-2013";
 import type { ValueKind } from "../analysis/value-kind";
@@ -19,11 +21,13 @@ export const STATISTIC_COLUMNS = {
   "p99.99": "p9999_ns",
   "p99.999": "p99999_ns",
 } as const;
-export type TableStatistic = keyof typeof STATISTIC_COLUMNS;
+export type TableStatistic = keyof typeof STATISTIC_COLUMNS | "above";
 
 export interface ComparisonQueryOptions {
   statistic: TableStatistic;
   kind: ValueKind;
+  /** For `above`: the threshold in `kind` (ns); null or absent for each run's own. */
+  thresholdNs?: number | null;
   /** The reference row: an environment, or a study row's label ("paper first comparison: bare-machine"). */
   reference: string | null;
   /** The study's tables to join in: true for all, or their names. */
@@ -55,8 +59,8 @@ function paperValues(options: ComparisonQueryOptions): (string | number)[][] {
  * reference cell above zero, or for a value below zero) and `run_ids` (the runs behind the cell).
  */
 export function comparisonQuery(options: ComparisonQueryOptions): Query {
-  const column = STATISTIC_COLUMNS[options.statistic];
   const paper = paperValues(options);
+  const { ctes, join, value, params: valueParams } = valueOf(options);
   const paperSql = paper.length
     ? `UNION ALL
   SELECT label, 'paper', environment, test, NULL, CASE WHEN threads < 0 THEN NULL ELSE threads END, value, []
@@ -64,11 +68,11 @@ export function comparisonQuery(options: ComparisonQueryOptions): Query {
     AS paper(label, environment, test, threads, value)
   WHERE test IN (SELECT test FROM runs) OR NOT EXISTS (SELECT 1 FROM runs)`
     : "";
-  const sql = `WITH per_run AS (
-  SELECT run_id, coalesce(environment, 'unknown') AS environment, test, scenario,
-    CASE WHEN test = 'switch' THEN threads END AS threads,
-    ${column} + CASE WHEN ? = 'duration' AND test <> 'switch' THEN baseline_ns ELSE 0 END AS value
-  FROM runs
+  const sql = `WITH ${ctes}per_run AS (
+  SELECT r.run_id, coalesce(r.environment, 'unknown') AS environment, r.test, r.scenario,
+    CASE WHEN r.test = 'switch' THEN r.threads END AS threads,
+    ${value} AS value
+  FROM runs r ${join}
 ), cells AS (
   SELECT environment AS row_label, 'runs' AS source, environment, test, scenario, threads,
     max(value) AS value_ns, list(run_id ORDER BY run_id) AS run_ids
@@ -82,5 +86,51 @@ SELECT c.row_label, c.source, c.environment, c.test, c.scenario, c.threads, c.va
 FROM cells c LEFT JOIN reference r
   ON r.test = c.test AND r.scenario IS NOT DISTINCT FROM c.scenario AND r.threads IS NOT DISTINCT FROM c.threads
 ORDER BY c.source DESC, c.row_label, c.test, c.scenario NULLS FIRST, c.threads`;
-  return { sql, params: [options.kind, ...paper.flat(), options.reference ?? ""] };
+  return { sql, params: [...valueParams, ...paper.flat(), options.reference ?? ""] };
+}
+
+/**
+ * Each run's value of the statistic: an SQL expression over a `runs` row `r`, what it needs joined in
+ * (`counted c`, for `above`, from a CTE written before `per_run`), and the parameters in text order.
+ */
+function valueOf(options: ComparisonQueryOptions): {
+  ctes: string;
+  join: string;
+  value: string;
+  params: Query["params"];
+} {
+  if (options.statistic === "max")
+    return {
+      ctes: "",
+      join: "",
+      value: "CASE WHEN ? = 'duration' THEN r.max_duration_ns ELSE r.max_overhead_ns END",
+      params: [options.kind],
+    };
+  if (options.statistic !== "above")
+    return {
+      ctes: "",
+      join: "",
+      value: `r.${STATISTIC_COLUMNS[options.statistic]} + CASE WHEN ? = 'duration' THEN r.offset_ns ELSE 0 END`,
+      params: [options.kind],
+    };
+  // Samples are integers: at or above the threshold (as a duration) is at or above its ceiling. The
+  // histogram's bucket 0 (every value at or below its shift) starts at the run's minimum, so a threshold
+  // above the minimum never counts it; at or below the minimum, every sample counts.
+  const given = options.thresholdNs ?? null;
+  return {
+    ctes: `wanted AS (
+  SELECT run_id, samples, min_duration_ns,
+    ceil(CASE WHEN ? = 1 THEN ?::DOUBLE + CASE WHEN ? = 'overhead' THEN offset_ns ELSE 0 END
+      ELSE spike_threshold_ns + offset_ns END) AS ns
+  FROM runs
+), counted AS (
+  SELECT w.run_id, CASE WHEN w.ns <= w.min_duration_ns THEN w.samples::DOUBLE
+    ELSE coalesce(sum(h.count) FILTER (WHERE h.lo_ns >= w.ns), 0)::DOUBLE END AS n
+  FROM wanted w LEFT JOIN histogram h ON h.run_id = w.run_id
+  GROUP BY w.run_id, w.samples, w.min_duration_ns, w.ns
+), `,
+    join: "JOIN counted c ON c.run_id = r.run_id",
+    value: "c.n",
+    params: [given === null ? 0 : 1, given ?? 0, options.kind],
+  };
 }

@@ -7,7 +7,6 @@
  *   batch index (byte offset/length and ts range of every record batch).
  * - `m4(summary, t0, t1, columns)`: exact M4 from the pyramid with snapped column edges;
  *   `batchesCovering` + `m4FromSamples` for windows finer than the pyramid (`rawNeeded`).
- * - `heatmap(summary, periodNs, options)`: seconds × offsets within a period, max per cell.
  * - `encodeSummary` / `decodeSummary`: save a summary next to its run and load it again.
  * - `overheadPercentile(summary, p)`, `valueOf(summary, durationNs)`: the run's statistic (overhead
  *   for tick runs, latency for switch runs).
@@ -24,7 +23,6 @@ export {
   type LogHistogram,
 } from "./histogram";
 export { m4, m4Edges, m4FromSamples, batchesCovering, evenEdges, type M4Columns, type M4Result } from "./m4";
-export { heatmap, type Heatmap, type HeatmapOptions } from "./heatmap";
 export { encodeSummary, decodeSummary, summaryPathFor } from "./codec";
 export { estimateBaseline, halfSampleMode, type BaselineEstimate } from "./baseline";
 export { detectPeriodicSpikes } from "./periodicity";
@@ -34,6 +32,7 @@ export type {
   RunSummary,
   BatchIndexEntry,
   TickEstimate,
+  TickFold,
   PeriodicSpikes,
   SpikeList,
   SecondMaxima,

@@ -7,7 +7,6 @@ import {
   decodeSummary,
   encodeSummary,
   evenEdges,
-  heatmap,
   m4,
   m4FromSamples,
   overheadPercentile,
@@ -122,26 +121,6 @@ describe("summarizeRun on a tick run with known truth", async () => {
     expect(firstDifference(reloaded, summary)).toBeNull();
   });
 
-  it("builds the heat map with the periodic spikes in their phase column and the worst spike exact", () => {
-    const map = heatmap(summary, truth.spikePeriodNs!, { columns: 100 });
-    // A spike lands on the sample running at the phase, which starts up to one loop earlier.
-    const spikeColumn = Math.floor((truth.spikePhaseNs / truth.spikePeriodNs!) * 100);
-    let atPhase = 0;
-    for (let row = 0; row < map.rows; row++) {
-      const v = Math.max(
-        map.values[row * 100 + spikeColumn - 1] || 0,
-        map.values[row * 100 + spikeColumn] || 0,
-      );
-      if (v > truth.spikeNs * 0.8) atPhase++;
-    }
-    expect(atPhase).toBeGreaterThanOrEqual(map.rows - 2);
-    const worstRow = Math.floor(truth.max.ts / 1e9) - map.firstSecond;
-    const worstCol = Math.floor(((truth.max.ts % 1e9) / 1e9) * 100);
-    expect(map.values[worstRow * 100 + worstCol]).toBe(truth.max.durationNs - summary.offsetNs);
-  });
-});
-
-describe("summarizeRun on other shapes", () => {
   it("finds a 4 ms tick (CONFIG_HZ=250) and no periodic spikes when there are none", async () => {
     const { batches, truth } = syntheticSampleBatches({
       samples: 300_000,

@@ -48,6 +48,44 @@ describe("localExcess", () => {
   });
 });
 
+describe("the tick's fold, kept with the estimate", () => {
+  it("places every sample of the stretch once, and the excess of the ticks where they fall", () => {
+    const periodNs = 4e6;
+    const costNs = 6000;
+    const phaseNs = 3.1e6;
+    const { ts, du, truth } = stretch({ tickPeriodNs: periodNs, tickCostNs: costNs, tickPhaseNs: phaseNs });
+    const fold = estimateTick(ts, du)!.fold!;
+    const bins = fold.samples.length;
+    expect(fold.excessNs).toHaveLength(bins);
+    expect(fold.samples.reduce((a, b) => a + b, 0)).toBe(TICK_WINDOW_SAMPLES);
+    expect(rel(fold.binNs * bins, periodNs)).toBeLessThan(0.001);
+    const middle = (b: number) => fold.startPhaseNs + (b + 0.5) * fold.binNs;
+    // The sample holding a tick (the loop and the tick's cost) has its middle within half of it of the tick.
+    const reach = (truth.baselineNs + costNs) / 2 + fold.binNs;
+    const near = (b: number) => phaseDistance(middle(b), phaseNs, periodNs) <= reach;
+    let held = 0;
+    let heldSamples = 0;
+    let elsewhere = 0;
+    let elsewhereSamples = 0;
+    for (let b = 0; b < bins; b++) {
+      if (near(b)) {
+        held += fold.excessNs[b];
+        heldSamples += fold.samples[b];
+      } else if (phaseDistance(middle(b), phaseNs, periodNs) > 2 * truth.baselineNs) {
+        elsewhere += fold.excessNs[b];
+        elsewhereSamples += fold.samples[b];
+      }
+    }
+    const ticks = (ts[ts.length - 1] - ts[0]) / periodNs;
+    const tickExcess = held - (elsewhere / elsewhereSamples) * heldSamples;
+    expect(rel(tickExcess, costNs * ticks)).toBeLessThan(0.02);
+    let peak = 0;
+    for (let b = 1; b < bins; b++)
+      if (fold.excessNs[b] / fold.samples[b] > fold.excessNs[peak] / fold.samples[peak]) peak = b;
+    expect(near(peak)).toBe(true);
+  });
+});
+
 describe("estimateTick on traces whose tick is known", () => {
   it.each([
     { name: "the study's 1 ms tick of 8 µs on a 68 µs loop", tickPeriodNs: 1e6, tickCostNs: 8000 },

@@ -9,7 +9,7 @@
  * and the cost read where the ticks fall: the median excess of the sample holding each tick.
  */
 import { tickLines } from "./tick-lines";
-import type { TickEstimate } from "./types";
+import type { TickEstimate, TickFold } from "./types";
 
 /** Samples the tick is estimated from (about 9 s of the study's 68 µs loop). */
 export const TICK_WINDOW_SAMPLES = 1 << 17;
@@ -174,10 +174,12 @@ function tickAtStrongestPhase(
     faster * Math.ceil(Math.min(4096, Math.max(16, Math.round((4 * periodNs) / typicalNs))) / faster);
   const binNs = periodNs / bins;
   const fold = new Float64Array(bins);
+  const folded = new Float64Array(bins);
   for (let i = 0; i < n; i++) {
-    if (weight[i] === 0) continue;
     const at = (ts[i] + du[i] / 2 - t0) % periodNs;
-    fold[Math.min(bins - 1, Math.floor(at / binNs))] += weight[i];
+    const bin = Math.min(bins - 1, Math.floor(at / binNs));
+    folded[bin]++;
+    fold[bin] += weight[i];
   }
   const own = new Float64Array(bins);
   for (let b = 0; b < bins; b++) {
@@ -220,12 +222,19 @@ function tickAtStrongestPhase(
   if (!(costNs > 0) || costNs < 4 * standardError) return null;
   let seen = 0;
   for (const e of held) if (e >= costNs / 2) seen++;
+  const profile: TickFold = {
+    startPhaseNs: ((t0 % periodNs) + periodNs) % periodNs,
+    binNs,
+    excessNs: fold,
+    samples: folded,
+  };
   return {
     periodNs,
     costNs,
     phaseNs: (((t0 + phase) % periodNs) + periodNs) % periodNs,
     events: seen,
     regularity: seen / held.length,
+    fold: profile,
   };
 }
 

@@ -25,6 +25,23 @@ export interface TickEstimate {
   events: number;
   /** Share of the examined tick periods in which a tick was seen. */
   regularity: number;
+  /** The stretch's excess folded over the period (absent from summaries saved before it was kept). */
+  fold?: TickFold;
+}
+
+/**
+ * The tick pattern folded over one period: the stretch the tick was estimated from, each sample placed
+ * by its middle's phase in the period. The excess is a sample's duration less the median of its 16
+ * neighbours, counted when above 0 and capped (a rare long stall does not outweigh thousands of ticks).
+ */
+export interface TickFold {
+  /** Where bin 0 starts in the period (ns, 0 ≤ phase < period). */
+  startPhaseNs: number;
+  binNs: number;
+  /** Per bin: the summed excess (ns) of the samples whose middle falls in it. */
+  excessNs: Float64Array;
+  /** Per bin: the samples whose middle falls in it. */
+  samples: Float64Array;
 }
 
 export interface PeriodicSpikes {

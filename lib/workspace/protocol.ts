@@ -3,7 +3,6 @@ import type { FormatProblem } from "../format/errors";
 import type { RunFields } from "../format/manifest";
 import type {
   EventsWindow,
-  HeatmapCells,
   Progress,
   RunDigest,
   RunEventsState,
@@ -20,7 +19,6 @@ export type WorkerJob =
 export type ToWorker =
   | { type: "open"; job: WorkerJob; jobKey: string }
   | { type: "window"; runKey: string; seq: number; t0: number; t1: number; columns: number; rawBelow: number }
-  | { type: "heatmap"; runKey: string; seq: number; periodNs: number; rows: number }
   | { type: "close"; runKey: string }
   // Kernel events (issue #11): the events track's window, and one sample's causes.
   | { type: "events-window"; runKey: string; seq: number; t0: number; t1: number; columns: number }
@@ -57,7 +55,6 @@ export type FromWorker =
   | { type: "failed"; runKey: string; problem: SerializedProblem }
   | { type: "events"; runKey: string; events: RunEventsState }
   | { type: "window"; runKey: string; seq: number; window: WindowColumns }
-  | { type: "heatmap"; runKey: string; seq: number; heatmap: HeatmapCells }
   | { type: "events-window"; runKey: string; seq: number; events: EventsWindow | null }
   | { type: "sample-causes"; runKey: string; seq: number; causes: SampleCauses }
   | { type: "query-failed"; runKey: string; seq: number; message: string };

@@ -22,7 +22,7 @@ import {
   type BlobSourceFactory,
 } from "./run-sources";
 import { eventsWindow } from "./events-window";
-import { heatmapCells, transferables, windowColumns } from "./window-queries";
+import { transferables, windowColumns } from "./window-queries";
 import { problemOf, serialized } from "./worker-problems";
 
 export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
@@ -62,13 +62,6 @@ export class RunHost {
           const window = await windowColumns(run.summary, run.batches, message);
           return { type: "window", runKey: message.runKey, seq: message.seq, window };
         });
-      case "heatmap":
-        return this.answer(message.runKey, message.seq, async () => ({
-          type: "heatmap",
-          runKey: message.runKey,
-          seq: message.seq,
-          heatmap: heatmapCells(this.run(message.runKey).summary, message),
-        }));
       case "events-window":
         return this.answer(message.runKey, message.seq, async () => {
           const index = this.eventsOf(message.runKey);

@@ -1,12 +1,13 @@
 /**
  * The run worker's answers about an open run: a window of M4 columns (from the summary's pyramid, or
- * from raw batches when the window is finer than it) and a periodic-spike heat map.
+ * from raw batches when the window is finer than it). The periodic-spike heat map is DuckDB's
+ * (lib/queries/heatmap.ts).
  */
 import type { SampleBatch } from "../format/run-reader";
-import { evenEdges, heatmap, m4, m4FromSamples, type RunSummary } from "../summary";
+import { evenEdges, m4, m4FromSamples, type RunSummary } from "../summary";
 import type { BatchCache } from "./batch-cache";
 import type { FromWorker, ToWorker } from "./protocol";
-import type { HeatmapCells, WindowColumns } from "./types";
+import type { WindowColumns } from "./types";
 
 export async function windowColumns(
   summary: RunSummary,
@@ -33,29 +34,6 @@ export async function windowColumns(
     inside,
     inside <= rawBelow ? pointsIn(raw, t0, t1, inside) : null,
   );
-}
-
-export function heatmapCells(
-  summary: RunSummary,
-  request: Extract<ToWorker, { type: "heatmap" }>,
-): HeatmapCells {
-  const family = summary.periodicSpikes.find((f) => f.periodNs === request.periodNs);
-  const map = heatmap(summary, request.periodNs, {
-    columns: request.rows,
-    // The family's spikes a quarter of the way up, so that a phase that wanders does not wrap.
-    phaseNs: family ? (family.phaseNs - family.periodNs / 4 + family.periodNs) % family.periodNs : 0,
-  });
-  let maxValue = 0;
-  for (const value of map.values) if (value > maxValue) maxValue = value;
-  return {
-    periodNs: map.periodNs,
-    phaseNs: map.phaseNs,
-    secondStart: map.firstSecond,
-    seconds: map.rows,
-    rows: map.columns,
-    values: map.values,
-    maxValue,
-  };
 }
 
 function columnsOf(
@@ -109,6 +87,5 @@ export function transferables(message: FromWorker): Transferable[] {
     const arrays = [w.start, w.min, w.max, w.minTs, w.maxTs, w.count, w.raw?.ts, w.raw?.value];
     return [...new Set(arrays.filter((a): a is Float64Array => !!a).map((a) => a.buffer as ArrayBuffer))];
   }
-  if (message.type === "heatmap") return [message.heatmap.values.buffer as ArrayBuffer];
   return [];
 }

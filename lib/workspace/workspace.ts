@@ -2,7 +2,7 @@ import type { RunFields } from "../format/manifest";
 import type { FromWorker, ToWorker, WorkerJob } from "./protocol";
 import { withUniqueLabels } from "./run-labels";
 import { planOpen, sourcesFromFiles, type ByteSource } from "./sources";
-import type { EventsWindow, HeatmapCells, RunEntry, SampleCauses, WindowColumns } from "./types";
+import type { EventsWindow, RunEntry, SampleCauses, WindowColumns } from "./types";
 
 export interface WorkspaceSnapshot {
   runs: RunEntry[];
@@ -43,7 +43,6 @@ export class Workspace {
   private readonly workers: Worker[] = [];
   private readonly owner = new Map<string, Worker>();
   private readonly windowWaits = new Map<number, Pending<WindowColumns>>();
-  private readonly heatmapWaits = new Map<number, Pending<HeatmapCells>>();
   private readonly eventsWindowWaits = new Map<number, Pending<EventsWindow | null>>();
   private readonly causesWaits = new Map<number, Pending<SampleCauses>>();
   private readonly slots = new Map<
@@ -230,10 +229,6 @@ export class Workspace {
         this.windowWaits.get(message.seq)?.resolve(message.window);
         this.windowWaits.delete(message.seq);
         break;
-      case "heatmap":
-        this.heatmapWaits.get(message.seq)?.resolve(message.heatmap);
-        this.heatmapWaits.delete(message.seq);
-        break;
       case "events-window":
         this.eventsWindowWaits.get(message.seq)?.resolve(message.events);
         this.eventsWindowWaits.delete(message.seq);
@@ -245,7 +240,6 @@ export class Workspace {
       case "query-failed":
         for (const waits of [
           this.windowWaits,
-          this.heatmapWaits,
           this.eventsWindowWaits,
           this.causesWaits,
         ] as Map<number, Pending<unknown>>[]) {
@@ -276,16 +270,6 @@ export class Workspace {
       t1,
       columns,
       rawBelow,
-    }));
-  }
-
-  requestHeatmap(runKey: string, periodNs: number, rows: number) {
-    return this.ask(this.heatmapWaits, runKey, "heatmap", (seq) => ({
-      type: "heatmap",
-      runKey,
-      seq,
-      periodNs,
-      rows,
     }));
   }
 

@@ -24,6 +24,7 @@ export const TABLE_NAMES = [
   "spikes",
   "seconds",
   "periods",
+  "tick_fold",
   "samples",
   "load_errors",
 ] as const;
@@ -51,6 +52,12 @@ export const CATALOGUE: CatalogueTable[] = [
       c("max_duration_ns", "DOUBLE", "the largest duration (ns, exact)"),
       c("max_overhead_ns", "DOUBLE", "the largest overhead (ns, exact)"),
       c("max_at_ts_ns", "DOUBLE", "when the largest sample started (ns)"),
+      c("min_duration_ns", "DOUBLE", "the smallest duration (ns, exact)"),
+      c(
+        "offset_ns",
+        "DOUBLE",
+        "subtracted from a duration to get its overhead: the baseline for tick runs, 0 for switch runs (ns)",
+      ),
       c("p50_ns", "DOUBLE", "median overhead (ns, within the histogram's 0.4%)"),
       c("p90_ns", "DOUBLE", "90th percentile overhead (ns)"),
       c("p99_ns", "DOUBLE", "99th percentile overhead (ns)"),
@@ -59,6 +66,13 @@ export const CATALOGUE: CatalogueTable[] = [
       c("p99999_ns", "DOUBLE", "99.999th percentile overhead (ns)"),
       c("tick_period_ns", "DOUBLE", "the kernel tick's period (ns; null when no tick was found)"),
       c("tick_cost_ns", "DOUBLE", "what one tick adds to the sample holding it (ns, overhead)"),
+      c("tick_phase_ns", "DOUBLE", "where in its period the tick falls (ns; null when no tick was found)"),
+      c("spike_threshold_ns", "DOUBLE", "the run's own spike threshold (ns, overhead)"),
+      c(
+        "spikes_above_ns",
+        "DOUBLE",
+        "spikes holds every sample whose overhead is above this (ns): the threshold, doubled while the list was full",
+      ),
       c("hz", "INTEGER", "CONFIG_HZ as the fingerprint declares it (null when not given)"),
       c("hypervisor", "VARCHAR", "the hypervisor the fingerprint names (null on bare metal or unknown)"),
     ],
@@ -106,6 +120,26 @@ export const CATALOGUE: CatalogueTable[] = [
       c("phase_ns", "DOUBLE", "where in the period its spikes fall (ns)"),
       c("regularity", "DOUBLE", "share of the run's periods holding a spike (0–1)"),
       c("magnitude_ns", "DOUBLE", "median overhead of its spikes (ns)"),
+    ],
+  },
+  {
+    name: "tick_fold",
+    meaning:
+      "the tick pattern folded over one tick period: the stretch the tick was found in (up to 2^17 samples), each sample placed by its middle's phase",
+    columns: [
+      RUN_ID,
+      c("phase_bin", "INTEGER", "the bin, 0 … bins-1, from the stretch's first sample"),
+      c("phase_ns", "DOUBLE", "where the bin starts in the tick period (ns)"),
+      c(
+        "excess_ns",
+        "DOUBLE",
+        "the summed excess of the bin's samples (ns, overhead): each one's duration less the median of its 16 neighbours, above 0 and capped",
+      ),
+      c(
+        "samples",
+        "BIGINT",
+        "samples whose middle falls in the bin (excess_ns / samples: their mean excess)",
+      ),
     ],
   },
   {

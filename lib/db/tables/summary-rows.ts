@@ -47,10 +47,15 @@ function runRow(run: RunIdentity, s: RunSummary): TableRows {
     max_duration_ns: [finite(s.max.durationNs)],
     max_overhead_ns: [finite(s.max.durationNs - s.offsetNs)],
     max_at_ts_ns: [finite(s.max.ts)],
+    min_duration_ns: [finite(s.min.durationNs)],
+    offset_ns: [finite(s.offsetNs)],
   };
   for (const [name, p] of RUN_PERCENTILES) row[name] = [finite(percentile(s.histogram, p) - s.offsetNs)];
   row.tick_period_ns = [s.tick ? s.tick.periodNs : null];
   row.tick_cost_ns = [s.tick ? s.tick.costNs : null];
+  row.tick_phase_ns = [s.tick ? s.tick.phaseNs : null];
+  row.spike_threshold_ns = [finite(s.settings.spikeThresholdNs)];
+  row.spikes_above_ns = [finite(s.spikes.thresholdNs)];
   row.hz = [run.hz];
   row.hypervisor = [run.fields.host?.hypervisor ?? null];
   return row;
@@ -110,6 +115,21 @@ function periodRows(runId: string, s: RunSummary): TableRows {
   };
 }
 
+function tickFoldRows(runId: string, s: RunSummary): TableRows {
+  const rows: TableRows = { run_id: [], phase_bin: [], phase_ns: [], excess_ns: [], samples: [] };
+  const fold = s.tick?.fold;
+  if (!s.tick || !fold) return rows;
+  const period = s.tick.periodNs;
+  for (let b = 0; b < fold.samples.length; b++) {
+    rows.run_id.push(runId);
+    rows.phase_bin.push(b);
+    rows.phase_ns.push((fold.startPhaseNs + b * fold.binNs) % period);
+    rows.excess_ns.push(fold.excessNs[b]);
+    rows.samples.push(fold.samples[b]);
+  }
+  return rows;
+}
+
 /** Every table's rows for one run, from its summary. */
 export function summaryRows(run: RunIdentity, summary: RunSummary): Partial<Record<TableName, TableRows>> {
   return {
@@ -118,5 +138,6 @@ export function summaryRows(run: RunIdentity, summary: RunSummary): Partial<Reco
     spikes: summary.kind === "samples" ? spikeRows(run.runId, summary) : undefined,
     seconds: secondRows(run.runId, summary),
     periods: periodRows(run.runId, summary),
+    tick_fold: tickFoldRows(run.runId, summary),
   };
 }

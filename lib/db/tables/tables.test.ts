@@ -99,6 +99,27 @@ describe("tables loaded from a run's summary, in DuckDB", () => {
     expect(Math.abs((family.period_ns as number) - 1e9)).toBeLessThan(1e6);
   });
 
+  it("tick_fold holds the summary's fold, bin by bin, and runs the tick's phase and the spike floors", () => {
+    const fold = summary.tick!.fold!;
+    const bins = rows(
+      "SELECT phase_bin, phase_ns, excess_ns, samples::DOUBLE AS samples FROM tick_fold ORDER BY phase_bin",
+    );
+    expect(bins).toHaveLength(fold.samples.length);
+    bins.forEach((bin, b) => {
+      expect(bin.phase_bin).toBe(b);
+      expect(bin.excess_ns).toBe(fold.excessNs[b]);
+      expect(bin.samples).toBe(fold.samples[b]);
+      expect(bin.phase_ns).toBeGreaterThanOrEqual(0);
+      expect(bin.phase_ns).toBeLessThan(summary.tick!.periodNs);
+    });
+    const [run] = rows("SELECT * FROM runs");
+    expect(run.tick_phase_ns).toBe(summary.tick!.phaseNs);
+    expect(run.min_duration_ns).toBe(allDurations.reduce((a, b) => Math.min(a, b)));
+    expect(run.offset_ns).toBe(summary.offsetNs);
+    expect(run.spike_threshold_ns).toBe(summary.settings.spikeThresholdNs);
+    expect(run.spikes_above_ns).toBe(summary.spikes.thresholdNs);
+  });
+
   it("a run without a summary has no rows, and load_errors says which run and why", () => {
     expect(rows("SELECT count(*)::DOUBLE AS n FROM runs WHERE run_id = 'b.zip/broken'")).toEqual([{ n: 0 }]);
     expect(rows("SELECT * FROM load_errors")).toEqual([
