@@ -1,7 +1,8 @@
-import { INDEX_FILE } from "./check-bundle";
+import { INDEX_FILE, type BundleIndex } from "./check-bundle";
 import { errorResponse, IMMUTABLE, notFound, serveFile } from "./http-responses";
 import { serverStore } from "./server-config";
-import type { BlobArea } from "./store";
+import { S3Store } from "./s3-store";
+import type { BlobArea, BundleRecord } from "./store";
 
 /** GET /api/bundles/{id}: the bundle's index (manifest, runs, summaries' addresses), with its id. */
 export async function serveBundleIndex(id: string): Promise<Response> {
@@ -12,7 +13,8 @@ export async function serveBundleIndex(id: string): Promise<Response> {
     if (!record || !file) return notFound(`Bundle "${id}"`);
     const chunks: Buffer[] = [];
     for await (const chunk of file.stream()) chunks.push(chunk as Buffer);
-    const index = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    const index = JSON.parse(Buffer.concat(chunks).toString("utf8")) as BundleIndex;
+    if (store instanceof S3Store && store.direct) return presignedIndex(store, record, id, index);
     return Response.json(
       { id, created_at: record.created_at, ...index },
       { headers: { "Cache-Control": IMMUTABLE, ETag: file.etag } },
@@ -20,6 +22,27 @@ export async function serveBundleIndex(id: string): Promise<Response> {
   } catch (error) {
     return errorResponse(error, `bundle ${id}`);
   }
+}
+
+/**
+ * The index with every file a browser opens given as a presigned URL on the bucket, good for
+ * `expires_in` seconds: the browser reads the objects by Range itself and asks here again for fresh
+ * URLs when they run out. Never cached, since the URLs expire.
+ */
+async function presignedIndex(store: S3Store, record: BundleRecord, id: string, index: BundleIndex) {
+  const seconds = store.settings.urlExpirySeconds;
+  const open = await Promise.all(
+    index.open.map(async (file) => {
+      const [area, ...rest] = file.url.split("/");
+      const url = await store.presign(record, area as BlobArea, rest.join("/"), seconds);
+      if (!url) throw new Error(`bundle ${id}: the index names a file it cannot sign: ${file.url}`);
+      return { ...file, url };
+    }),
+  );
+  return Response.json(
+    { id, created_at: record.created_at, ...index, open, expires_in: seconds },
+    { headers: { "Cache-Control": "no-store" } },
+  );
 }
 
 /** GET/HEAD /api/bundles/{id}/{files|derived}/{path}: one stored file, with Range. */
