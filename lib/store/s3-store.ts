@@ -341,10 +341,14 @@ export class S3Store implements BundleStore {
     };
   }
 
-  /** A GET URL for one stored file that a browser can use for `seconds` (null for a bad path). */
-  async presign(record: BundleRecord, area: BlobArea, path: string, seconds: number): Promise<string | null> {
+  presignedSeconds(): number | null {
+    return this.direct ? this.settings.urlExpirySeconds : null;
+  }
+
+  /** A GET URL for one stored file that a browser can use for `urlExpirySeconds` (null for a bad path). */
+  async presign(record: BundleRecord, area: BlobArea, path: string): Promise<string | null> {
     const key = this.objectKey(record, area, path);
-    return key && this.presignKey(key, seconds);
+    return key && this.presignKey(key, this.settings.urlExpirySeconds);
   }
 
   private presignKey(key: string, seconds: number): Promise<string> {

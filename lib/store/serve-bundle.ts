@@ -1,8 +1,7 @@
 import { INDEX_FILE, type BundleIndex } from "./check-bundle";
 import { errorResponse, IMMUTABLE, notFound, serveFile } from "./http-responses";
 import { serverStore } from "./server-config";
-import { S3Store } from "./s3-store";
-import type { BlobArea, BundleRecord } from "./store";
+import type { BlobArea, BundleRecord, BundleStore } from "./store";
 
 /** GET /api/bundles/{id}: the bundle's index (manifest, runs, summaries' addresses), with its id. */
 export async function serveBundleIndex(id: string): Promise<Response> {
@@ -14,7 +13,8 @@ export async function serveBundleIndex(id: string): Promise<Response> {
     const chunks: Buffer[] = [];
     for await (const chunk of file.stream()) chunks.push(chunk as Buffer);
     const index = JSON.parse(Buffer.concat(chunks).toString("utf8")) as BundleIndex;
-    if (store instanceof S3Store && store.direct) return presignedIndex(store, record, id, index);
+    const seconds = store.presignedSeconds?.() ?? null;
+    if (seconds !== null) return presignedIndex(store, seconds, record, id, index);
     return Response.json(
       { id, created_at: record.created_at, ...index },
       { headers: { "Cache-Control": IMMUTABLE, ETag: file.etag } },
@@ -29,12 +29,17 @@ export async function serveBundleIndex(id: string): Promise<Response> {
  * `expires_in` seconds: the browser reads the objects by Range itself and asks here again for fresh
  * URLs when they run out. Never cached, since the URLs expire.
  */
-async function presignedIndex(store: S3Store, record: BundleRecord, id: string, index: BundleIndex) {
-  const seconds = store.settings.urlExpirySeconds;
+async function presignedIndex(
+  store: BundleStore,
+  seconds: number,
+  record: BundleRecord,
+  id: string,
+  index: BundleIndex,
+) {
   const open = await Promise.all(
     index.open.map(async (file) => {
       const [area, ...rest] = file.url.split("/");
-      const url = await store.presign(record, area as BlobArea, rest.join("/"), seconds);
+      const url = await store.presign!(record, area as BlobArea, rest.join("/"));
       if (!url) throw new Error(`bundle ${id}: the index names a file it cannot sign: ${file.url}`);
       return { ...file, url };
     }),
