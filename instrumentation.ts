@@ -5,14 +5,5 @@
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { serverStore, serverLimits } = await import("./lib/store/server-config");
-  (await import("./lib/store/content-length")).sendStoredLengths();
-  try {
-    serverLimits();
-    await serverStore().init();
-  } catch (error) {
-    // A store that cannot be used is a setting to fix, said once, not a server that fails every request.
-    console.error(`[tickscope] cannot start: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  }
+  await (await import("./lib/store/server-config")).startServerStore();
 }

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
+import { sendStoredLengths } from "./content-length";
 import { FileSystemStore } from "./fs-store";
 import { readLimits, type UploadLimits } from "./limits";
 import { readS3Settings } from "./s3-settings";
@@ -26,6 +27,22 @@ export function serverStore(): BundleStore {
     shared.__tickscopeStore = s3 ? new S3Store(s3, local) : local;
   }
   return shared.__tickscopeStore;
+}
+
+/**
+ * Run once as the server starts (instrumentation.ts): the limits read, the store prepared. A setting
+ * that makes either impossible stops the server with one line naming it, rather than a server that
+ * fails every request.
+ */
+export async function startServerStore(): Promise<void> {
+  sendStoredLengths();
+  try {
+    serverLimits();
+    await serverStore().init();
+  } catch (error) {
+    console.error(`[tickscope] cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
 }
 
 export function serverLimits(): UploadLimits {
