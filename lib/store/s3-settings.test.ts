@@ -43,7 +43,7 @@ describe("the S3 store's settings", () => {
     ],
     [
       { TICKSCOPE_STORE: "s3://ok-bucket", TICKSCOPE_S3_URL_EXPIRY_SECONDS: "1e9" },
-      /^TICKSCOPE_S3_URL_EXPIRY_SECONDS: expected a number of seconds from 0 to 604800/,
+      /^TICKSCOPE_S3_URL_EXPIRY_SECONDS: expected a number of seconds from 1 to 604800/,
     ],
   ])("name the setting that is wrong: %j", (env, message) => {
     expect(() => readS3Settings(env)).toThrow(message);

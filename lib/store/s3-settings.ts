@@ -42,12 +42,12 @@ function flag(env: Env, name: string): boolean | undefined {
   throw new SettingError(name, `expected 1 or 0, found "${env[name]}"`);
 }
 
-function seconds(env: Env, name: string, fallback: number, max = Infinity): number {
+function seconds(env: Env, name: string, fallback: number, min: number, max = Infinity): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0 || value > max)
-    throw new SettingError(name, `expected a number of seconds from 0 to ${max}, found "${raw}"`);
+  if (!Number.isFinite(value) || value < min || value > max)
+    throw new SettingError(name, `expected a number of seconds from ${min} to ${max}, found "${raw}"`);
   return value;
 }
 
@@ -90,8 +90,8 @@ export function readS3Settings(env: Env = process.env): S3Settings | null {
     region: env.TICKSCOPE_S3_REGION?.trim() || env.AWS_REGION?.trim() || "us-east-1",
     forcePathStyle: flag(env, "TICKSCOPE_S3_FORCE_PATH_STYLE") ?? false,
     proxy: flag(env, "TICKSCOPE_S3_PROXY"),
-    urlExpirySeconds: seconds(env, "TICKSCOPE_S3_URL_EXPIRY_SECONDS", DEFAULT_URL_EXPIRY_SECONDS, 604800),
-    staleUploadSeconds: seconds(env, "TICKSCOPE_S3_STALE_UPLOAD_SECONDS", DEFAULT_STALE_UPLOAD_SECONDS),
+    urlExpirySeconds: seconds(env, "TICKSCOPE_S3_URL_EXPIRY_SECONDS", DEFAULT_URL_EXPIRY_SECONDS, 1, 604800),
+    staleUploadSeconds: seconds(env, "TICKSCOPE_S3_STALE_UPLOAD_SECONDS", DEFAULT_STALE_UPLOAD_SECONDS, 0),
   };
 }
 

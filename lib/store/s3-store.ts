@@ -34,6 +34,8 @@ import {
 const SHA256_PATTERN = /^[0-9a-f]{64}$/;
 const PART_BYTES = 16 * 1024 * 1024;
 const PARALLEL_FILES = 4;
+/** Id records kept in memory (they never change): a bound, not a cache policy. */
+const KNOWN_RECORDS = 10_000;
 
 /** What a browser needs to read a bucket's objects from another origin. */
 const CORS_NEEDS = { method: "GET", header: "range", expose: ["content-range", "content-length", "etag"] };
@@ -303,6 +305,7 @@ export class S3Store implements BundleStore {
     }
     const record = JSON.parse(text) as BundleRecord;
     if (record.id !== id || !SHA256_PATTERN.test(record.sha256)) return null;
+    if (this.records.size >= KNOWN_RECORDS) this.records.clear();
     this.records.set(id, record);
     return record;
   }
