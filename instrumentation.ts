@@ -1,11 +1,9 @@
 /**
- * Runs once when the server starts: prepares the bundle store and deletes what a crash left in its
- * tmp/, and lets stored files go out with their Content-Length.
+ * Runs once when the server starts: prepares the bundle store (checks the bucket of an S3 store) and
+ * deletes what a crash left, and lets stored files go out with their Content-Length. A bad setting
+ * stops the server with a message naming it.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { serverStore, serverLimits } = await import("./lib/store/server-config");
-  (await import("./lib/store/content-length")).sendStoredLengths();
-  serverLimits();
-  await serverStore().init();
+  await (await import("./lib/store/server-config")).startServerStore();
 }

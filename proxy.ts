@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { pageContentSecurityPolicy } from "./lib/security/headers";
 import { undecodablePathError, undecodableSegment } from "./lib/store/path-encoding";
+import { presignedOrigin } from "./lib/store/s3-settings";
 
 /**
  * Gives every page a Content-Security-Policy with a fresh nonce; Next.js reads it from the request's
@@ -19,7 +20,12 @@ export function proxy(request: NextRequest) {
         });
   }
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
-  const policy = pageContentSecurityPolicy(nonce, process.env.NODE_ENV === "development");
+  const bucket = presignedOrigin();
+  const policy = pageContentSecurityPolicy(
+    nonce,
+    process.env.NODE_ENV === "development",
+    bucket ? [bucket] : [],
+  );
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("Content-Security-Policy", policy);

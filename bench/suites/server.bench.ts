@@ -15,6 +15,7 @@ import {
 } from "../../lib/store/testing/synthetic";
 import { ensureProductionBuild, freePort, startServer } from "../../lib/store/testing/server-process";
 import { median, type Figure, type Suite } from "../figure";
+import { s3StoreFigures } from "./s3-store";
 
 const SAMPLES = 50_000_000;
 const TARGET_MB_PER_S = 200;
@@ -205,6 +206,8 @@ const suite: Suite = async () => {
         note: rate(dedupe),
       },
     ];
+    // #14: the S3 store, beside the filesystem store's upload and app-served reads.
+    figures.push(...(await s3StoreFigures(run, server, arrow)));
     return figures;
   } finally {
     await server.stop();

@@ -7,14 +7,16 @@ type Load = { id: string; state: "loading" | "ready" | "missing" | "error"; mess
 
 interface IndexAnswer {
   open?: { path: string; url: string; size: number }[];
+  /** Set when the URLs are presigned on an object store: how many seconds they stay good. */
+  expires_in?: number;
   /** Bundles stored by an older server list only their files. */
   files?: { path: string; size: number }[];
   error?: { message?: string };
 }
 
 /**
- * Opens the bundles a share link names (`b=` ids) from this server: every file by URL, so that the
- * workspace reads runs with HTTP Range, and the summaries the server computed at upload, so that it
+ * Opens the bundles a share link names (`b=` ids) from this server: every file by URL (this server's,
+ * or presigned on the object store it keeps bundles in), so that the workspace reads runs with HTTP Range, and the summaries the server computed at upload, so that it
  * need not read every sample again. A bundle that does not exist is said so plainly.
  */
 export function SharedBundles({ workspace, ids }: { workspace: Workspace; ids: string[] }) {
@@ -41,12 +43,16 @@ export function SharedBundles({ workspace, ids }: { workspace: Workspace; ids: s
               state: "error",
               message: answer.error?.message ?? `the server answered ${response.status}`,
             });
-          const base = `/api/bundles/${encodeURIComponent(id)}/`;
+          const index = `/api/bundles/${encodeURIComponent(id)}`;
+          const expiresAt = answer.expires_in === undefined ? null : Date.now() + answer.expires_in * 1000;
           workspace.openSources(
             open.map((file) => ({
               name: `${id}/${file.path}`,
               size: file.size,
-              read: base + file.url.split("/").map(encodeURIComponent).join("/"),
+              // Presigned URLs (an S3 store) are read as given, and renewed from the index when they run out.
+              ...(/^https?:\/\//.test(file.url)
+                ? { read: file.url, renew: { index, path: file.path, expiresAt: expiresAt ?? Infinity } }
+                : { read: `${index}/${file.url.split("/").map(encodeURIComponent).join("/")}` }),
             })),
           );
           set({ id, state: "ready" });

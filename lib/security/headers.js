@@ -13,13 +13,17 @@ const directives = (policy) =>
 /**
  * Pages: scripts only from this origin with the request's nonce (Next.js puts it on its own scripts),
  * WebAssembly compilation for DuckDB-WASM (`'wasm-unsafe-eval'`), workers from this origin or blobs,
- * network only to this origin. Inline styles stay allowed: ECharts and React set style attributes.
+ * network only to this origin (and to `readOrigins`: the object store a share link's run files are read
+ * from, when it hands out presigned URLs). Inline styles stay allowed: ECharts and React set style
+ * attributes.
  */
 /**
  * @param {string} nonce
+ * @param {boolean} [development]
+ * @param {string[]} [readOrigins]
  * @returns {string}
  */
-export function pageContentSecurityPolicy(nonce, development = false) {
+export function pageContentSecurityPolicy(nonce, development = false, readOrigins = []) {
   return directives({
     "default-src": ["'self'"],
     "script-src": [
@@ -30,7 +34,7 @@ export function pageContentSecurityPolicy(nonce, development = false) {
       ...(development ? ["'unsafe-eval'"] : []),
     ],
     "worker-src": ["'self'", "blob:"],
-    "connect-src": ["'self'", ...(development ? ["ws:"] : [])],
+    "connect-src": ["'self'", ...readOrigins, ...(development ? ["ws:"] : [])],
     "img-src": ["'self'", "data:", "blob:"],
     "style-src": ["'self'", "'unsafe-inline'"],
     "font-src": ["'self'"],

@@ -1,8 +1,9 @@
-import { randomBytes, createHash } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import { pathProblem } from "../format/zip-safety";
+import { storedEtag } from "./stored-etag";
 import {
   BUNDLE_ID_PATTERN,
   type BlobArea,
@@ -133,7 +134,7 @@ export class FileSystemStore implements BundleStore {
       return null;
     }
     if (!stats.isFile()) return null;
-    const etag = `"${createHash("sha256").update(`${record.sha256}/${area}/${path}`).digest("base64url").slice(0, 27)}"`;
+    const etag = storedEtag(record.sha256, area, path);
     return {
       size: stats.size,
       etag,

@@ -3,7 +3,7 @@ import { FormatError } from "../format/errors";
 import { LENGTH_HEADER } from "./content-length";
 import { parseRange } from "./http-range";
 import type { StoredFile } from "./store";
-import { UploadError, type ErrorDetail } from "./upload-error";
+import { isUploadError, type ErrorDetail } from "./upload-error";
 
 const NO_STORE = { "Cache-Control": "no-store" };
 export const IMMUTABLE = "public, max-age=31536000, immutable";
@@ -36,7 +36,7 @@ export function storageWritable(): void {
  * and answered with a generic 500, never a stack trace. A full disk is a 507, logged once.
  */
 export function errorResponse(error: unknown, context: string): Response {
-  if (error instanceof UploadError) return jsonError(error.status, error.detail);
+  if (isUploadError(error)) return jsonError(error.status, error.detail);
   if (error instanceof FormatError) {
     const { message, file, field, row, expected, found } = error;
     return jsonError(400, { message, file, field, row, expected, found });

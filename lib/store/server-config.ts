@@ -1,6 +1,9 @@
 import { createHash, timingSafeEqual } from "node:crypto";
+import { sendStoredLengths } from "./content-length";
 import { FileSystemStore } from "./fs-store";
 import { readLimits, type UploadLimits } from "./limits";
+import { readS3Settings } from "./s3-settings";
+import { S3Store } from "./s3-store";
 import type { BundleStore } from "./store";
 import { UploadError } from "./upload-error";
 
@@ -13,9 +16,33 @@ const shared = globalThis as typeof globalThis & {
   __tickscopeLimits?: UploadLimits;
 };
 
+/**
+ * The filesystem store under TICKSCOPE_DATA_DIR, or the S3 store when TICKSCOPE_STORE=s3://bucket/prefix
+ * (which still receives and checks uploads under TICKSCOPE_DATA_DIR/tmp before they go to the bucket).
+ */
 export function serverStore(): BundleStore {
-  shared.__tickscopeStore ??= new FileSystemStore(process.env.TICKSCOPE_DATA_DIR || ".data/store");
+  if (!shared.__tickscopeStore) {
+    const local = new FileSystemStore(process.env.TICKSCOPE_DATA_DIR || ".data/store");
+    const s3 = readS3Settings();
+    shared.__tickscopeStore = s3 ? new S3Store(s3, local) : local;
+  }
   return shared.__tickscopeStore;
+}
+
+/**
+ * Run once as the server starts (instrumentation.ts): the limits read, the store prepared. A setting
+ * that makes either impossible stops the server with one line naming it, rather than a server that
+ * fails every request.
+ */
+export async function startServerStore(): Promise<void> {
+  sendStoredLengths();
+  try {
+    serverLimits();
+    await serverStore().init();
+  } catch (error) {
+    console.error(`[tickscope] cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
 }
 
 export function serverLimits(): UploadLimits {

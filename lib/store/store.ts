@@ -48,6 +48,13 @@ export interface BundleStore {
   hasBlob(sha256: string): Promise<boolean>;
   lookup(id: string): Promise<BundleRecord | null>;
   open(record: BundleRecord, area: BlobArea, path: string): Promise<StoredFile | null>;
+  /**
+   * How long URLs from `presign` stay good, in seconds, when browsers read this store's files straight
+   * from it (an object store whose CORS allows it); null when they read them through this server.
+   */
+  presignedSeconds?(): number | null;
+  /** A URL a browser can GET (with Range) one stored file from, for `presignedSeconds()`. */
+  presign?(record: BundleRecord, area: BlobArea, path: string): Promise<string | null>;
 }
 
 /** 128 random bits, base64url: 22 characters, safe in a URL and in the share link's id list. */

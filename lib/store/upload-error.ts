@@ -15,3 +15,17 @@ export class UploadError extends Error {
     this.name = "UploadError";
   }
 }
+
+/**
+ * Also an UploadError made by another copy of this module: Next.js bundles instrumentation.ts (which
+ * makes the store) apart from each route, so `instanceof` alone misses the store's errors.
+ */
+export function isUploadError(error: unknown): error is UploadError {
+  return (
+    error instanceof UploadError ||
+    (error instanceof Error &&
+      error.name === "UploadError" &&
+      typeof (error as UploadError).status === "number" &&
+      typeof (error as UploadError).detail?.message === "string")
+  );
+}

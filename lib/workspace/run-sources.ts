@@ -7,6 +7,7 @@ import type { Bundle } from "../format/bundle-reader";
 import { blobSource, bytesSource, readAllBytes, type RandomAccessSource } from "../format/byte-source";
 import { FormatError } from "../format/errors";
 import { openUrlSource } from "./http-source";
+import { renewingUrl } from "./url-renewal";
 import type { ByteSource } from "./sources";
 
 /** A Blob as a random-access source: read in this thread unless the worker gives a better way. */
@@ -65,6 +66,7 @@ export async function randomAccess(
   source: ByteSource,
   blobs: BlobSourceFactory = blobSource,
 ): Promise<RandomAccessSource> {
-  if (typeof source.read === "string") return openUrlSource(source.read, source.size);
+  if (typeof source.read === "string")
+    return openUrlSource(source.renew ? renewingUrl(source.read, source.renew) : source.read, source.size);
   return blobs(source.read);
 }

@@ -9,6 +9,18 @@ export interface ByteSource {
   name: string;
   size?: number;
   read: Blob | string;
+  /** For a URL that expires (presigned on an object store): where to ask for a fresh one. */
+  renew?: UrlRenewal;
+}
+
+/**
+ * A presigned URL's renewal: GET `index` (the bundle's /api/bundles/{id}) again and take the `url` of
+ * its `open` entry whose `path` is this one. `expiresAt` (ms, this clock) is when the URL runs out.
+ */
+export interface UrlRenewal {
+  index: string;
+  path: string;
+  expiresAt: number;
 }
 
 export type OpenJob =
