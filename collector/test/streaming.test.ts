@@ -1,7 +1,7 @@
-// Streamed capture (--stream) on this machine, for real: bounded memory, every sample written, and what a
+// Streamed capture (the default) on this machine, for real: bounded memory, every sample written, and what a
 // crash or a full disk leaves behind. Run under the bench lock (npx vitest run --project sampler).
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { RecordBatchReader } from "apache-arrow";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -57,7 +57,6 @@ describe.sequential("streamed capture", () => {
         "1",
         "--duration",
         `${seconds}s`,
-        "--stream",
         "-o",
         out,
       ]);
@@ -72,20 +71,34 @@ describe.sequential("streamed capture", () => {
       const metadata = JSON.parse(
         (await openRun(readFileSync(out), "run.arrow")).schema.metadata.get("latency:run")!,
       );
-      expect(metadata).toMatchObject({ streamed: true, samples: done.result.samples, stopped: "duration" });
+      expect(metadata).toMatchObject({
+        streamed: true,
+        ring_slots: 2 ** 21,
+        samples: done.result.samples,
+        stopped: "duration",
+      });
+      // More samples than the ring holds: it went round, and every sample came through in order.
+      expect(done.result.samples).toBeGreaterThan(2 ** 21);
       rmSync(out);
     }
     expect(Math.abs(peaks[1] - peaks[0])).toBeLessThan(16 * 2 ** 20);
   });
 
-  it("kill -9 3 s into a 10 s run leaves a file analyze reads: over 1 s of samples, said to be recovered", async () => {
+  it("kill -9 3 s into a 10 s run leaves a file analyze reads: at most the last 2 s lost, said to be recovered", async () => {
     const dir = tempDir();
     const out = join(dir, "killed.arrow");
-    const done = await run(sampler, ["tick", "--duration", "10s", "--stream", "--progress", "-o", out], {
+    const done = await run(sampler, ["tick", "--duration", "10s", "--progress", "-o", out], {
       killAfterMs: 3000,
       signal: "SIGKILL",
     });
     expect(done.signal).toBe("SIGKILL");
+    // The last progress line before the kill: the run had gone at least this far.
+    const seen = done.stdout
+      .split("\n")
+      .filter((l) => l.startsWith('{"progress"'))
+      .map((l) => JSON.parse(l).progress.elapsed_s as number);
+    const reached = Math.max(...seen);
+    expect(reached).toBeGreaterThan(3);
     const source = await openFileSource(out);
     let lastTs = 0;
     try {
@@ -96,7 +109,7 @@ describe.sequential("streamed capture", () => {
     } finally {
       await source.close();
     }
-    expect(lastTs).toBeGreaterThan(1e9);
+    expect(lastTs / 1e9).toBeGreaterThan(reached - 2);
     const lines: string[] = [];
     const log = console.log;
     console.log = (...a: unknown[]) => void lines.push(a.join(" "));
@@ -113,7 +126,7 @@ describe.sequential("streamed capture", () => {
     const out = join(dir, "bundle");
     const cli = spawn(
       process.execPath,
-      [CLI, "collect", "tick", "--stream", "--duration", "10s", "--no-progress", "-o", out],
+      [CLI, "collect", "tick", "--duration", "10s", "--no-progress", "-o", out],
       {
         stdio: ["ignore", "pipe", "pipe"],
       },
@@ -170,28 +183,61 @@ describe.sequential("streamed capture", () => {
     expect(report.recovered).toBe(manifest.runs[0].recovered);
   });
 
-  it("a full disk (a 32 MB tmpfs) stops the run with a clear message and leaves a readable file of what fitted", async () => {
+  it("a run that cannot fit on its disk (a 32 MB tmpfs) is refused before it starts, with the sizes", async () => {
     const mount = join(tempDir(), "small");
     mkdirSync(mount);
     execFileSync("mount", ["-t", "tmpfs", "-o", "size=32m", "tmpfs", mount]);
     try {
-      const out = join(mount, "full.arrow");
-      const done = await timed(["tick", "--loop-us", "1", "--duration", "10s", "--stream", "-o", out]);
-      expect(done.code).not.toBe(0);
-      expect(done.stderr).toMatch(/writing .*full\.arrow failed after \d+ samples: No space left on device/);
-      expect(done.stderr).toMatch(/it keeps the \d+ samples written before/);
-      const source = await openFileSource(out);
-      let rows = 0;
-      try {
-        const handle = await openRun(source, "full.arrow");
-        for await (const batch of handle.batches()) rows += batch.ts.length;
-        expect(handle.recovery()?.samples).toBe(rows);
-      } finally {
-        await source.close();
-      }
-      expect(rows).toBeGreaterThan(100_000);
+      const out = join(mount, "big.arrow");
+      const done = await timed(["tick", "--loop-us", "1", "--duration", "10s", "-o", out]);
+      expect(done.code).toBe(1);
+      expect(done.stderr).toMatch(
+        /-o .*big\.arrow: the run needs about [\d.]+ MiB \(\d+ samples, estimated\) and its disk has [\d.]+ MiB free/,
+      );
+      expect(readdirSync(mount)).toEqual([]);
     } finally {
       execFileSync("umount", [mount]);
     }
   });
+
+  for (const fill of ["to 20 MiB free", "to the last byte"] as const)
+    it(`a disk filled ${fill} during the run stops it with a clear message; the file of what fitted reads back`, async () => {
+      const mount = join(tempDir(), "small");
+      mkdirSync(mount);
+      execFileSync("mount", ["-t", "tmpfs", "-o", "size=64m", "tmpfs", mount]);
+      try {
+        const out = join(mount, "full.arrow");
+        const running = timed(["tick", "--loop-us", "5", "--duration", "8s", "--progress", "-o", out]);
+        await new Promise((r) => setTimeout(r, 2500));
+        // Another writer fills the disk while the run goes on.
+        const free = statfsSync(mount).bavail * statfsSync(mount).bsize;
+        const filler = join(mount, "filler");
+        if (fill === "to 20 MiB free") writeFileSync(filler, Buffer.alloc(free - 20 * 2 ** 20));
+        else spawnSync("dd", ["if=/dev/zero", `of=${filler}`, "bs=1M"]);
+        const done = await running;
+        expect(done.stderr).toMatch(
+          fill === "to 20 MiB free"
+            ? /the disk holding .*full\.arrow has [\d.]+ MiB free, less than the [\d.]+ MiB the run's end needs; the run stops, what was taken is written/
+            : /(writing .*full\.arrow failed after \d+ samples: No space left on device|the disk holding .*full\.arrow has [\d.]+ MiB free)/,
+        );
+        const source = await openFileSource(out);
+        let rows = 0;
+        try {
+          const handle = await openRun(source, "full.arrow");
+          for await (const batch of handle.batches()) rows += batch.ts.length;
+          if (fill === "to 20 MiB free") {
+            // Stopped in time: a whole file, every sample taken in it.
+            expect(done.code).toBe(0);
+            expect(handle.recovery()).toBeNull();
+            expect(handle.header.fields).toMatchObject({ stopped: "disk-full", samples: rows });
+            expect(done.result).toMatchObject({ stopped: "disk-full", samples: rows, samples_taken: rows });
+          } else expect(handle.recovery()?.samples ?? handle.header.fields.samples).toBe(rows);
+        } finally {
+          await source.close();
+        }
+        expect(rows).toBeGreaterThan(100_000);
+      } finally {
+        execFileSync("umount", [mount]);
+      }
+    });
 });
