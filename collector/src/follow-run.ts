@@ -51,8 +51,9 @@ export async function followRunSummary(
   name: string,
   options: SummaryOptions,
   finished: () => boolean,
+  pollMs = 100,
 ): Promise<RunSummary> {
-  const run = await openRun(followFile(path, finished), name);
+  const run = await openRun(followFile(path, finished, pollMs), name);
   return summarizeRun(run.batches({ reuseTimestamps: true }), {
     ...options,
     test: options.test ?? run.header.test,
