@@ -51,15 +51,7 @@ describe.sequential("streamed capture", () => {
     const peaks: number[] = [];
     for (const seconds of [5, 20]) {
       const out = join(dir, `${seconds}s.arrow`);
-      const done = await timed([
-        "tick",
-        "--loop-us",
-        "1",
-        "--duration",
-        `${seconds}s`,
-        "-o",
-        out,
-      ]);
+      const done = await timed(["tick", "--loop-us", "1", "--duration", `${seconds}s`, "-o", out]);
       expect(done.code, done.stderr).toBe(0);
       expect(done.result).toMatchObject({ stopped: "duration" });
       expect(done.rss).toBeLessThan(64 * 2 ** 20);
@@ -82,6 +74,46 @@ describe.sequential("streamed capture", () => {
       rmSync(out);
     }
     expect(Math.abs(peaks[1] - peaks[0])).toBeLessThan(16 * 2 ** 20);
+  });
+
+  it("while it measures, a streamed run maps, unmaps, locks, releases and spawns nothing (strace of every thread)", async () => {
+    // Each of these makes the kernel do work on every CPU the process runs on, the measured one included:
+    // a TLB flush (munmap, madvise(DONTNEED), mremap, mprotect), a per-CPU page-list drain (munlock), a
+    // stack mapped and unmapped to spawn a process (clone).
+    const dir = tempDir();
+    const log = join(dir, "strace.txt");
+    const out = join(dir, "run.arrow");
+    const traced = "munmap,munlock,munlockall,madvise,mremap,mprotect,mmap,clone,clone3,fork,vfork";
+    const done = await run("strace", [
+      "-f",
+      "-o",
+      log,
+      "-e",
+      `trace=${traced}`,
+      sampler,
+      "tick",
+      "--loop-us",
+      "1",
+      "--duration",
+      "3s",
+      "-o",
+      out,
+    ]);
+    expect(done.code, done.stderr).toBe(0);
+    const lines = readFileSync(log, "utf8").split("\n");
+    // The sampler is the last thread started; it measures until it exits.
+    const starts = lines.flatMap((l, i) => (/clone3?\(.*CLONE_THREAD.* = (\d+)$/.exec(l) ? [i] : []));
+    const from = starts.at(-1)!;
+    const tid = /= (\d+)$/.exec(lines[from])![1];
+    const to = lines.findIndex((l) => l.startsWith(`${tid} +++ exited`));
+    expect(to).toBeGreaterThan(from);
+    // Every other thread's calls meanwhile (the sampler's own is glibc freeing its stack as it exits).
+    const during = lines.slice(from + 1, to).filter((l) => /^\d+ +\w+\(/.test(l) && !l.startsWith(`${tid} `));
+    expect(during).toEqual([]);
+    // The writer did write while the sampler ran: over a second of batches before the end.
+    const read = readEverySample(out);
+    expect(read.batches).toBeGreaterThan(10);
+    expect(read.rows).toBe(JSON.parse(done.stdout.trim().split("\n").at(-1)!).result.samples);
   });
 
   it("kill -9 3 s into a 10 s run leaves a file analyze reads: at most the last 2 s lost, said to be recovered", async () => {

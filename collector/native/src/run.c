@@ -319,6 +319,7 @@ uint64_t run_thread_faults(void) {
 
 static uint64_t stream_bytes_each; /* a streamed sample's bytes in the file (its columns) */
 static void check_disk_before(const run_options *o, const samples_t *s, double rate);
+static const char *host_json(double hz);
 
 void run_reserve_samples(const run_options *o, samples_t *s, double initial_rate, bool with_thread) {
   if (o->stream) {
@@ -327,6 +328,7 @@ void run_reserve_samples(const run_options *o, samples_t *s, double initial_rate
     /* The tick test's rate is one sample per loop (initial_rate is twice that); the switch test's is not
      * known before it runs. */
     check_disk_before(o, s, strcmp(o->test, "tick") ? 0 : initial_rate / 2);
+    host_json(RUN.hz_estimate);
     return;
   }
   if (o->samples) {
@@ -522,15 +524,28 @@ const char *run_stopped_at_limit(const run_options *o, const samples_t *s) {
   return s->ring ? "writer-behind" : "capacity";
 }
 
+/* The fingerprint for a counter rate, kept: taking it runs commands (popen), and spawning a process maps and
+ * unmaps a stack in this one, which makes the kernel flush the TLB of every CPU it runs on, the measured one
+ * included. A streamed run takes it before the sampler starts (run_reserve_samples) and reuses it. */
+static const char *host_json(double hz) {
+  static buf_t host;
+  static double host_hz = -1;
+  if (RUN.counter.kind == COUNTER_MONOTONIC_RAW) hz = 0;
+  if (hz != host_hz || !host.len) {
+    buf_free(&host);
+    fingerprint_json(&host, &RUN.counter, hz);
+    host_hz = hz;
+  }
+  return buf_str(&host);
+}
+
 static void run_metadata(const run_options *o, const samples_t *s, double hz, uint64_t saturated, buf_t *out) {
-  buf_t host = {0};
-  fingerprint_json(&host, &RUN.counter, RUN.counter.kind == COUNTER_MONOTONIC_RAW ? 0 : hz);
   json_t j;
   json_begin(&j, out);
   const char *environment = o->environment;
   char guess[64] = "";
   if (!environment) {
-    const char *g = strstr(buf_str(&host), "\"environment_guess\":\"");
+    const char *g = strstr(host_json(hz), "\"environment_guess\":\"");
     if (g) sscanf(g + strlen("\"environment_guess\":\""), "%63[^\"]", guess);
     environment = *guess ? guess : NULL;
   }
@@ -576,9 +591,8 @@ static void run_metadata(const run_options *o, const samples_t *s, double hz, ui
     json_int(&j, "writer_behind_max_samples", (int64_t)stream_behind_max);
   }
   json_str(&j, "sampler", "tickscope-sampler " TICKSCOPE_VERSION);
-  json_raw(&j, "host", buf_str(&host));
+  json_raw(&j, "host", host_json(hz));
   json_end(&j);
-  buf_free(&host);
 }
 
 /* Converts, writes the batches, renames into place; shared by the tests and write-bench. */
