@@ -323,7 +323,13 @@ static const char *host_json(double hz);
 
 void run_reserve_samples(const run_options *o, samples_t *s, double initial_rate, bool with_thread) {
   if (o->stream) {
-    samples_reserve_ring(s, STREAM_RING_SLOTS, o->samples, with_thread);
+    /* No more slots than the run's samples; unprivileged, no more than half the locked-memory limit. */
+    uint64_t slots = o->samples && o->samples < STREAM_RING_SLOTS ? o->samples : STREAM_RING_SLOTS;
+    struct rlimit rl;
+    if (RUN.locked && geteuid() != 0 && getrlimit(RLIMIT_MEMLOCK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        rl.rlim_cur / 2 / samples_bytes_each(with_thread) < slots)
+      slots = rl.rlim_cur / 2 / samples_bytes_each(with_thread);
+    samples_reserve_ring(s, slots < 1024 ? 1024 : slots, o->samples, with_thread);
     stream_bytes_each = samples_bytes_each(with_thread);
     /* The tick test's rate is one sample per loop (initial_rate is twice that); the switch test's is not
      * known before it runs. */

@@ -24,6 +24,7 @@ int stream_open(stream_writer *sw, int fd, const char *test, samples_t *s, uint6
   sw->total = total;
   sw->scale = scale;
   sw->chunk_rows = chunk_rows && chunk_rows <= STREAM_MAX_CHUNK_ROWS ? chunk_rows : STREAM_DEFAULT_CHUNK_ROWS;
+  if (sw->chunk_rows > s->capacity / 4) sw->chunk_rows = (uint32_t)(s->capacity / 4); /* a smaller ring */
   sw->meta_reserved = strlen(run_json) + META_SLACK;
   sw->meta_json = padded(run_json, sw->meta_reserved);
   if (!sw->meta_json) return ENOMEM;
