@@ -1,4 +1,4 @@
-import { appendFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, closeSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { encodeSyntheticRun } from "../../lib/format/testing/synthetic-trace";
@@ -57,6 +57,29 @@ describe("following a run file as the sampler writes it", () => {
     ]);
     expect(followed.count).toBe(120_000);
     expect(saved(followed).equals(saved(await summaryOf(bytes)))).toBe(true);
+  });
+
+  it("a run whose metadata is replaced in place at its end (the sampler's final metadata) is followed to its footer", async () => {
+    const first = encodeSyntheticRun(options, { run: { label: "provisional" } }).bytes;
+    const last = encodeSyntheticRun(options, { run: { label: "final-value" } }).bytes;
+    expect(first.byteLength).toBe(last.byteLength);
+    const schemaEnd = (await openRun(last, "run.arrow")).blocks![0].offset;
+    const path = join(tempDir(), "run.arrow");
+    const state = { done: false };
+    const grown = new Uint8Array(last);
+    grown.set(first.subarray(0, schemaEnd));
+    const [followed] = await Promise.all([
+      followRunSummary(path, "run.arrow", { test: "tick" }, () => state.done, 5),
+      (async () => {
+        await writeSlowly(path, grown, { done: false });
+        const fd = openSync(path, "r+");
+        writeSync(fd, last.subarray(0, schemaEnd), 0, schemaEnd, 0);
+        closeSync(fd);
+        state.done = true;
+      })(),
+    ]);
+    expect(followed.count).toBe(120_000);
+    expect(saved(followed).equals(saved(await summaryOf(last)))).toBe(true);
   });
 
   it("a writer that died mid-batch: the summary of its whole batches, as a reader recovers them", async () => {

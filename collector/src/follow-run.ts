@@ -53,7 +53,7 @@ export async function followRunSummary(
   finished: () => boolean,
   pollMs = 100,
 ): Promise<RunSummary> {
-  const run = await openRun(followFile(path, finished, pollMs), name);
+  const run = await openRun(followFile(path, finished, pollMs), name, { followed: true });
   return summarizeRun(run.batches({ reuseTimestamps: true }), {
     ...options,
     test: options.test ?? run.header.test,
