@@ -79,7 +79,7 @@ function timedSampler(args: string[]): { result: Record<string, number | string>
 }
 
 /**
- * Streamed capture (--stream): the sampler's peak memory and write rate over a long run at ~1M samples/s,
+ * Streamed capture (the default; --hold keeps the samples in memory): the sampler's peak memory and write rate over a long run at ~1M samples/s,
  * the samples lost to the writer, and the tail of a streamed run beside a held-in-memory one.
  */
 export async function streamedCapture(dir: string): Promise<Figure[]> {
@@ -90,7 +90,6 @@ export async function streamedCapture(dir: string): Promise<Figure[]> {
     "1",
     "--duration",
     `${STREAM_SECONDS}s`,
-    "--stream",
     "-o",
     file,
   ]);
@@ -104,7 +103,7 @@ export async function streamedCapture(dir: string): Promise<Figure[]> {
   for (let r = 0; r < 4; r++)
     for (const mode of r % 2 ? (["streamed", "held"] as const) : (["held", "streamed"] as const)) {
       const out = join(dir, `p999-${mode}-${r}.arrow`);
-      sampler(["tick", "--duration", "6s", ...(mode === "streamed" ? ["--stream"] : []), "-o", out]);
+      sampler(["tick", "--duration", "6s", ...(mode === "held" ? ["--hold"] : []), "-o", out]);
       separate[mode].push(quantile(durations(out), 0.999));
       rmSync(out);
     }
@@ -170,7 +169,7 @@ const suite: Suite = async () => {
     const medians: number[] = [];
     for (let r = 0; r < 5; r++) {
       const file = join(dir, `zero-${r}.arrow`);
-      sampler(["tick", "--iterations", "0", "--samples", "1000000", "-o", file]);
+      sampler(["tick", "--hold", "--iterations", "0", "--samples", "1000000", "-o", file]);
       const d = durations(file);
       mins.push(d[0]);
       medians.push(quantile(d, 0.5));
@@ -227,8 +226,16 @@ const suite: Suite = async () => {
     for (let r = 0; r < pairs; r++)
       for (const mode of r % 2 ? (["with", "without"] as const) : (["without", "with"] as const)) {
         const file = join(dir, `tick-${mode}-${r}.arrow`);
-        // By sample count, so all memory is faulted in up front and only the progress monitor differs.
-        sampler(["tick", "--samples", "40000", ...(mode === "with" ? ["--progress"] : []), "-o", file]);
+        // Held, by sample count, so all memory is faulted in up front and only the progress monitor differs.
+        sampler([
+          "tick",
+          "--hold",
+          "--samples",
+          "40000",
+          ...(mode === "with" ? ["--progress"] : []),
+          "-o",
+          file,
+        ]);
         separate[mode].push(quantile(durations(file), 0.999));
         rmSync(file);
       }
@@ -251,7 +258,8 @@ const suite: Suite = async () => {
     try {
       for (let r = 0; r < ALTERNATE_RUNS; r++) {
         const file = join(dir, `alternate-${r}.arrow`);
-        sampler(["tick", "--duration", "8s", "--progress-alternate", "-o", file]);
+        // Held: a streamed run's monitor also wakes every 50 ms to write, in odd seconds too.
+        sampler(["tick", "--hold", "--duration", "8s", "--progress-alternate", "-o", file]);
         const table = tableFromIPC(readFileSync(file));
         const ts = table.getChild(COLUMN.ts)!.toArray() as BigInt64Array;
         const d = table.getChild(COLUMN.duration)!.toArray() as Uint32Array;

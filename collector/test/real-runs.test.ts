@@ -28,6 +28,7 @@ describe.sequential("native sampler", () => {
     const out = join(tempDir(), "zero.arrow");
     const done = await run(sampler, [
       "tick",
+      "--hold", // written after the run: the most rows a batch
       "--iterations",
       "0",
       "--samples",

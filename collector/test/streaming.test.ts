@@ -1,7 +1,7 @@
-// Streamed capture (--stream) on this machine, for real: bounded memory, every sample written, and what a
+// Streamed capture (the default) on this machine, for real: bounded memory, every sample written, and what a
 // crash or a full disk leaves behind. Run under the bench lock (npx vitest run --project sampler).
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { RecordBatchReader } from "apache-arrow";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -45,47 +45,167 @@ function readEverySample(path: string): { rows: number; batches: number; lastTs:
   return { rows, batches, lastTs };
 }
 
+/** Resident memory of a process and all its descendants now (VmRSS summed), and the sampler's own. */
+function treeRss(root: number): { tree: number; sampler: number } {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let tree = 0;
+  let sampler = 0;
+  for (let todo = [root]; todo.length;) {
+    const pid = todo.pop()!;
+    todo.push(...(children.get(pid) ?? []));
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, "utf8");
+      const rss = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+      tree += rss;
+      if (/^Name:\s+tickscope-samp/m.test(status)) sampler = rss;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return { tree, sampler };
+}
+
+/** `tickscope collect` as a user runs it (Node, tsx, the sampler), its process tree's peak sampled every 50 ms. */
+async function collectPeaks(args: string[]) {
+  const child = spawn(process.execPath, [CLI, "collect", ...args], { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+  const peak = { tree: 0, sampler: 0 };
+  const timer = setInterval(() => {
+    const now = treeRss(child.pid!);
+    peak.tree = Math.max(peak.tree, now.tree);
+    peak.sampler = Math.max(peak.sampler, now.sampler);
+  }, 50);
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  clearInterval(timer);
+  return { code, stderr, ...peak };
+}
+
 describe.sequential("streamed capture", () => {
-  it("--loop-us 1 for 5 s and 20 s: the sampler stays under 64 MB, the same either way; every sample is written", async () => {
+  it("collect at --loop-us 1: the whole process tree peaks no higher for 20 s than for 5 s (within 16 MB), the sampler under 64 MB, the summary kept as the run went", async () => {
     const dir = tempDir();
-    const peaks: number[] = [];
+    const peaks: Record<number, { tree: number; sampler: number }> = {};
     for (const seconds of [5, 20]) {
-      const out = join(dir, `${seconds}s.arrow`);
-      const done = await timed([
+      const out = join(dir, `b${seconds}`);
+      const done = await collectPeaks([
         "tick",
         "--loop-us",
         "1",
         "--duration",
         `${seconds}s`,
-        "--stream",
+        "--no-progress",
         "-o",
         out,
       ]);
+      expect(done.code, done.stderr).toBe(0);
+      expect(done.stderr).not.toMatch(/could not follow the run/);
+      expect(done.sampler).toBeGreaterThan(0);
+      expect(done.sampler).toBeLessThan(64 * 2 ** 20);
+      peaks[seconds] = done;
+      console.log(
+        `collect ${seconds} s at --loop-us 1: process tree peak ${(done.tree / 2 ** 20).toFixed(1)} MiB, sampler ${(done.sampler / 2 ** 20).toFixed(1)} MiB`,
+      );
+      rmSync(out, { recursive: true });
+    }
+    expect(peaks[20].tree - peaks[5].tree).toBeLessThan(16 * 2 ** 20);
+  });
+
+  it("--loop-us 1 for 5 s and 20 s: the sampler stays under 64 MB, the same either way; every sample is written", async () => {
+    const dir = tempDir();
+    const peaks: number[] = [];
+    for (const seconds of [5, 20]) {
+      const out = join(dir, `${seconds}s.arrow`);
+      const done = await timed(["tick", "--loop-us", "1", "--duration", `${seconds}s`, "-o", out]);
       expect(done.code, done.stderr).toBe(0);
       expect(done.result).toMatchObject({ stopped: "duration" });
       expect(done.rss).toBeLessThan(64 * 2 ** 20);
       peaks.push(done.rss);
       const read = readEverySample(out);
       expect(read.rows).toBe(done.result.samples);
+      expect(done.result.samples_taken).toBe(done.result.samples); // none lost to the writer
       expect(read.batches).toBeGreaterThan(1);
       expect(Number(read.lastTs) / 1e9).toBeGreaterThan(seconds * 0.95);
       const metadata = JSON.parse(
         (await openRun(readFileSync(out), "run.arrow")).schema.metadata.get("latency:run")!,
       );
-      expect(metadata).toMatchObject({ streamed: true, samples: done.result.samples, stopped: "duration" });
+      expect(metadata).toMatchObject({
+        streamed: true,
+        ring_slots: 2 ** 21,
+        samples: done.result.samples,
+        stopped: "duration",
+      });
+      // More samples than the ring holds: it went round, and every sample came through in order.
+      expect(done.result.samples).toBeGreaterThan(2 ** 21);
       rmSync(out);
     }
     expect(Math.abs(peaks[1] - peaks[0])).toBeLessThan(16 * 2 ** 20);
   });
 
-  it("kill -9 3 s into a 10 s run leaves a file analyze reads: over 1 s of samples, said to be recovered", async () => {
+  it("while it measures, a streamed run maps, unmaps, locks, releases and spawns nothing (strace of every thread)", async () => {
+    // Each of these makes the kernel do work on every CPU the process runs on, the measured one included:
+    // a TLB flush (munmap, madvise(DONTNEED), mremap, mprotect), a per-CPU page-list drain (munlock), a
+    // stack mapped and unmapped to spawn a process (clone).
+    const dir = tempDir();
+    const log = join(dir, "strace.txt");
+    const out = join(dir, "run.arrow");
+    const traced = "munmap,munlock,munlockall,madvise,mremap,mprotect,mmap,clone,clone3,fork,vfork";
+    const done = await run("strace", [
+      "-f",
+      "-o",
+      log,
+      "-e",
+      `trace=${traced}`,
+      sampler,
+      "tick",
+      "--loop-us",
+      "1",
+      "--duration",
+      "3s",
+      "-o",
+      out,
+    ]);
+    expect(done.code, done.stderr).toBe(0);
+    const lines = readFileSync(log, "utf8").split("\n");
+    // The sampler is the last thread started; it measures until it exits.
+    const starts = lines.flatMap((l, i) => (/clone3?\(.*CLONE_THREAD.* = (\d+)$/.exec(l) ? [i] : []));
+    const from = starts.at(-1)!;
+    const tid = /= (\d+)$/.exec(lines[from])![1];
+    const to = lines.findIndex((l) => l.startsWith(`${tid} +++ exited`));
+    expect(to).toBeGreaterThan(from);
+    // Every other thread's calls meanwhile (the sampler's own is glibc freeing its stack as it exits).
+    const during = lines.slice(from + 1, to).filter((l) => /^\d+ +\w+\(/.test(l) && !l.startsWith(`${tid} `));
+    expect(during).toEqual([]);
+    // The writer did write while the sampler ran: over a second of batches before the end.
+    const read = readEverySample(out);
+    expect(read.batches).toBeGreaterThan(10);
+    expect(read.rows).toBe(JSON.parse(done.stdout.trim().split("\n").at(-1)!).result.samples);
+  });
+
+  it("kill -9 3 s into a 10 s run leaves a file analyze reads: at most the last 2 s lost, said to be recovered", async () => {
     const dir = tempDir();
     const out = join(dir, "killed.arrow");
-    const done = await run(sampler, ["tick", "--duration", "10s", "--stream", "--progress", "-o", out], {
+    const done = await run(sampler, ["tick", "--duration", "10s", "--progress", "-o", out], {
       killAfterMs: 3000,
       signal: "SIGKILL",
     });
     expect(done.signal).toBe("SIGKILL");
+    // The last progress line before the kill: the run had gone at least this far.
+    const seen = done.stdout
+      .split("\n")
+      .filter((l) => l.startsWith('{"progress"'))
+      .map((l) => JSON.parse(l).progress.elapsed_s as number);
+    const reached = Math.max(...seen);
+    expect(reached).toBeGreaterThan(2.5);
     const source = await openFileSource(out);
     let lastTs = 0;
     try {
@@ -96,7 +216,7 @@ describe.sequential("streamed capture", () => {
     } finally {
       await source.close();
     }
-    expect(lastTs).toBeGreaterThan(1e9);
+    expect(lastTs / 1e9).toBeGreaterThan(reached - 2);
     const lines: string[] = [];
     const log = console.log;
     console.log = (...a: unknown[]) => void lines.push(a.join(" "));
@@ -113,7 +233,7 @@ describe.sequential("streamed capture", () => {
     const out = join(dir, "bundle");
     const cli = spawn(
       process.execPath,
-      [CLI, "collect", "tick", "--stream", "--duration", "10s", "--no-progress", "-o", out],
+      [CLI, "collect", "tick", "--duration", "10s", "--no-progress", "-o", out],
       {
         stdio: ["ignore", "pipe", "pipe"],
       },
@@ -170,28 +290,61 @@ describe.sequential("streamed capture", () => {
     expect(report.recovered).toBe(manifest.runs[0].recovered);
   });
 
-  it("a full disk (a 32 MB tmpfs) stops the run with a clear message and leaves a readable file of what fitted", async () => {
+  it("a run that cannot fit on its disk (a 32 MB tmpfs) is refused before it starts, with the sizes", async () => {
     const mount = join(tempDir(), "small");
     mkdirSync(mount);
     execFileSync("mount", ["-t", "tmpfs", "-o", "size=32m", "tmpfs", mount]);
     try {
-      const out = join(mount, "full.arrow");
-      const done = await timed(["tick", "--loop-us", "1", "--duration", "10s", "--stream", "-o", out]);
-      expect(done.code).not.toBe(0);
-      expect(done.stderr).toMatch(/writing .*full\.arrow failed after \d+ samples: No space left on device/);
-      expect(done.stderr).toMatch(/it keeps the \d+ samples written before/);
-      const source = await openFileSource(out);
-      let rows = 0;
-      try {
-        const handle = await openRun(source, "full.arrow");
-        for await (const batch of handle.batches()) rows += batch.ts.length;
-        expect(handle.recovery()?.samples).toBe(rows);
-      } finally {
-        await source.close();
-      }
-      expect(rows).toBeGreaterThan(100_000);
+      const out = join(mount, "big.arrow");
+      const done = await timed(["tick", "--loop-us", "1", "--duration", "10s", "-o", out]);
+      expect(done.code).toBe(1);
+      expect(done.stderr).toMatch(
+        /-o .*big\.arrow: the run needs about [\d.]+ MiB \(\d+ samples, estimated\) and its disk has [\d.]+ MiB free/,
+      );
+      expect(readdirSync(mount)).toEqual([]);
     } finally {
       execFileSync("umount", [mount]);
     }
   });
+
+  for (const fill of ["to 20 MiB free", "to the last byte"] as const)
+    it(`a disk filled ${fill} during the run stops it with a clear message; the file of what fitted reads back`, async () => {
+      const mount = join(tempDir(), "small");
+      mkdirSync(mount);
+      execFileSync("mount", ["-t", "tmpfs", "-o", "size=64m", "tmpfs", mount]);
+      try {
+        const out = join(mount, "full.arrow");
+        const running = timed(["tick", "--loop-us", "5", "--duration", "8s", "--progress", "-o", out]);
+        await new Promise((r) => setTimeout(r, 2500));
+        // Another writer fills the disk while the run goes on.
+        const free = statfsSync(mount).bavail * statfsSync(mount).bsize;
+        const filler = join(mount, "filler");
+        if (fill === "to 20 MiB free") writeFileSync(filler, Buffer.alloc(free - 20 * 2 ** 20));
+        else spawnSync("dd", ["if=/dev/zero", `of=${filler}`, "bs=1M"]);
+        const done = await running;
+        expect(done.stderr).toMatch(
+          fill === "to 20 MiB free"
+            ? /the disk holding .*full\.arrow has [\d.]+ MiB free, less than the [\d.]+ MiB the run's end needs; the run stops, what was taken is written/
+            : /(writing .*full\.arrow failed after \d+ samples: No space left on device|the disk holding .*full\.arrow has [\d.]+ MiB free)/,
+        );
+        const source = await openFileSource(out);
+        let rows = 0;
+        try {
+          const handle = await openRun(source, "full.arrow");
+          for await (const batch of handle.batches()) rows += batch.ts.length;
+          if (fill === "to 20 MiB free") {
+            // Stopped in time: a whole file, every sample taken in it.
+            expect(done.code).toBe(0);
+            expect(handle.recovery()).toBeNull();
+            expect(handle.header.fields).toMatchObject({ stopped: "disk-full", samples: rows });
+            expect(done.result).toMatchObject({ stopped: "disk-full", samples: rows, samples_taken: rows });
+          } else expect(handle.recovery()?.samples ?? handle.header.fields.samples).toBe(rows);
+        } finally {
+          await source.close();
+        }
+        expect(rows).toBeGreaterThan(100_000);
+      } finally {
+        execFileSync("umount", [mount]);
+      }
+    });
 });

@@ -48,12 +48,12 @@ function footerMismatch(file: string, found: string): FormatError {
   });
 }
 
-function sameSchema(a: Schema, b: Schema): boolean {
+function sameSchema(a: Schema, b: Schema, withMetadata: boolean): boolean {
   const fields = (s: Schema) => s.fields.map((f) => `${f.name}\0${typeName(f.type)}\0${f.nullable}`);
   const metadata = (s: Schema) => [...s.metadata].map(([k, v]) => `${k}\0${v}`).sort();
   return (
     JSON.stringify(fields(a)) === JSON.stringify(fields(b)) &&
-    JSON.stringify(metadata(a)) === JSON.stringify(metadata(b))
+    (!withMetadata || JSON.stringify(metadata(a)) === JSON.stringify(metadata(b)))
   );
 }
 
@@ -62,12 +62,14 @@ function sameSchema(a: Schema, b: Schema): boolean {
  * footer naming the same schema and exactly the record batches that were read, so that a reader going
  * through the footer (File.slice, HTTP Range) finds the batches that were checked. False when there is
  * no whole footer (its writer did not finish: the run is recovered); a footer that disagrees is an error.
+ * `withMetadata` false: the schema's metadata may differ (a file followed while written, see openRun).
  */
 export async function checkStreamedFooter(
   file: string,
   reader: SequentialReader,
   schema: Schema,
   read: IpcBlock[],
+  withMetadata = true,
 ): Promise<boolean> {
   const tail = await reader.read(MAX_STREAMED_FOOTER + 10);
   if (tail.byteLength < 10 || !startsWithMagic(tail.subarray(tail.byteLength - 6))) return false;
@@ -83,7 +85,7 @@ export async function checkStreamedFooter(
   } catch {
     throw footerMismatch(file, "an unreadable footer");
   }
-  if (!sameSchema(footer.schema, schema)) throw footerMismatch(file, "a different schema");
+  if (!sameSchema(footer.schema, schema, withMetadata)) throw footerMismatch(file, "a different schema");
   const blocks = [...footer.recordBatches()];
   const differs = (b: (typeof blocks)[number], r: IpcBlock) =>
     Number(b.offset) !== r.offset ||

@@ -72,8 +72,14 @@ export interface RunHandle {
  * only there), one record batch per read; the stream format front to back. A file-format run given as
  * a sequential stream is read front to back too when its schema comes first, and its footer checked
  * at the end; without a leading schema it is gathered in memory first, since its schema comes last.
+ * `followed`: the bytes were read as the file was written, so its schema's metadata (replaced in place
+ * when the run ended) may differ from its footer's; the fields and batches must still agree.
  */
-export async function openRun(input: ByteSourceInput, file: string): Promise<RunHandle> {
+export async function openRun(
+  input: ByteSourceInput,
+  file: string,
+  opening: { followed?: boolean } = {},
+): Promise<RunHandle> {
   let random = toRandomAccess(input);
   let sequential: AsyncIterable<Uint8Array> | null = null;
   let streamedFile = false;
@@ -210,7 +216,9 @@ export async function openRun(input: ByteSourceInput, file: string): Promise<Run
       const end = ended.end;
       const whole = read.length ? read[read.length - 1].offset + blockBytes(read[read.length - 1]) : -1;
       const finished =
-        streamedFile && end?.how === "marker" && (await checkStreamedFooter(file, reader, schema, read));
+        streamedFile &&
+        end?.how === "marker" &&
+        (await checkStreamedFooter(file, reader, schema, read, !opening.followed));
       if (format === "file" && end && !finished) {
         header.recovered = true;
         recovery = {

@@ -10,7 +10,8 @@ static const char *USAGE =
     "usage: tickscope-sampler <command> [options]\n"
     "\n"
     "  tick    [--cpu C] [--priority P] [--loop-us 68 | --iterations N] [--samples N | --duration T]\n"
-    "          [--environment E] [--scenario S] [--label L] [--progress] [--allow-unprivileged] -o FILE.arrow\n"
+    "          [--environment E] [--scenario S] [--label L] [--progress] [--allow-unprivileged]\n"
+    "          [--hold | --chunk-rows N (1024-524288)] -o FILE.arrow\n"
     "          one SCHED_FIFO thread times a busy loop again and again (the clock tick test)\n"
     "  switch  --threads N (2-10000) [same options as tick, without --loop-us/--iterations] -o FILE.arrow\n"
     "          N SCHED_FIFO threads on one CPU yield in turn; each sample is one switch\n"
@@ -23,7 +24,9 @@ static const char *USAGE =
     "Durations: 500ms, 3s, 10m, 1h. Defaults: the last CPU, the highest FIFO priority, --loop-us 68,\n"
     "--duration 10s. SIGINT or SIGTERM ends a run early; the samples taken so far are written.\n"
     "Progress (--progress) and the result are JSON lines on stdout; errors go to stderr.\n"
-    "--progress-alternate reports in even seconds only (to measure what the monitor costs).\n";
+    "--progress-alternate reports in even seconds only (to measure what the monitor costs).\n"
+    "Samples are streamed to the file as the run goes, from a fixed ring of 2^21 samples (--chunk-rows a\n"
+    "batch, at least every second); --hold keeps them all in memory and writes them after the run.\n";
 
 int main(int argc, char **argv) {
   if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {

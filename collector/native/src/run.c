@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
+#include <malloc.h>
 #include <math.h>
 #include <sched.h>
 #include <signal.h>
@@ -50,7 +51,7 @@ void run_parse_options(run_options *o, const char *test, int argc, char **argv) 
   o->loop_us = 68;
   o->iterations = -1;
   o->progress_ns = 250000000;
-  bool loop_set = false;
+  bool loop_set = false, hold = false;
   enum {
     OPT_CPU = 256,
     OPT_PRIORITY,
@@ -68,6 +69,7 @@ void run_parse_options(run_options *o, const char *test, int argc, char **argv) 
     OPT_NO_PROGRESS,
     OPT_PROGRESS_MS,
     OPT_STREAM,
+    OPT_HOLD,
     OPT_CHUNK_ROWS,
   };
   static const struct option options[] = {
@@ -88,6 +90,7 @@ void run_parse_options(run_options *o, const char *test, int argc, char **argv) 
       {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
       {"progress-ms", required_argument, NULL, OPT_PROGRESS_MS},
       {"stream", no_argument, NULL, OPT_STREAM},
+      {"hold", no_argument, NULL, OPT_HOLD},
       {"chunk-rows", required_argument, NULL, OPT_CHUNK_ROWS},
       {0},
   };
@@ -165,10 +168,14 @@ void run_parse_options(run_options *o, const char *test, int argc, char **argv) 
         break;
       case OPT_STREAM:
         o->stream = true;
+        hold = false;
+        break;
+      case OPT_HOLD:
+        hold = true;
         break;
       case OPT_CHUNK_ROWS:
-        if (!parse_u64(optarg, &v) || v < 1024 || v > ARROW_MAX_BATCH_ROWS)
-          fail_usage("--chunk-rows: expected 1024 to %u samples, found \"%s\"", ARROW_MAX_BATCH_ROWS, optarg);
+        if (!parse_u64(optarg, &v) || v < 1024 || v > STREAM_MAX_CHUNK_ROWS)
+          fail_usage("--chunk-rows: expected 1024 to %u samples, found \"%s\"", STREAM_MAX_CHUNK_ROWS, optarg);
         o->chunk_rows = (uint32_t)v;
         break;
       case ':':
@@ -181,7 +188,8 @@ void run_parse_options(run_options *o, const char *test, int argc, char **argv) 
   if (strcmp(test, "switch") && o->threads != 1) fail_usage("--threads applies to the switch test only");
   if (loop_set && o->iterations >= 0) fail_usage("give --loop-us or --iterations, not both");
   if (o->samples && o->duration_ns) fail_usage("give --samples or --duration, not both");
-  if (o->chunk_rows && !o->stream) fail_usage("--chunk-rows applies with --stream");
+  o->stream = !hold;
+  if (o->chunk_rows && hold) fail_usage("--chunk-rows applies to a streamed run, not with --hold");
   if (!o->samples && !o->duration_ns) o->duration_ns = 10ull * 1000000000ull;
   if (!o->output) fail_usage("%s: -o FILE.arrow is required", test);
   int cpus = cpu_count_configured();
@@ -194,7 +202,7 @@ void run_parse_options(run_options *o, const char *test, int argc, char **argv) 
   if (o->cpu < 0) o->cpu = cpus > 1 ? cpus - 1 : 0;
   if (!cpu_online(o->cpu))
     fail_usage("--cpu %d: no such CPU available to this process (this machine has CPUs 0-%d)", o->cpu, cpus - 1);
-  if (o->samples > samples_max_capacity(o->threads > 1))
+  if (hold && o->samples > samples_max_capacity(o->threads > 1))
     fail_usage("--samples %llu: needs %.1f GiB of memory, more than is available; ask for fewer",
                (unsigned long long)o->samples, o->samples * samples_bytes_each(o->threads > 1) / 1073741824.0);
 }
@@ -269,6 +277,10 @@ void run_prepare(run_options *o) {
   buf_free(&note);
 
   open_temp_output(o->output);
+  /* The heap only grows during a run: giving memory back (trimming, unmapping a large block) would make the
+   * kernel flush the TLB of every CPU the process runs on, the measured one included. */
+  mallopt(M_TRIM_THRESHOLD, INT_MAX);
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
 
   struct sigaction sa = {0};
   sa.sa_handler = on_signal;
@@ -305,7 +317,26 @@ uint64_t run_thread_faults(void) {
   return (uint64_t)ru.ru_minflt + (uint64_t)ru.ru_majflt;
 }
 
+static uint64_t stream_bytes_each; /* a streamed sample's bytes in the file (its columns) */
+static void check_disk_before(const run_options *o, const samples_t *s, double rate);
+static const char *host_json(double hz);
+
 void run_reserve_samples(const run_options *o, samples_t *s, double initial_rate, bool with_thread) {
+  if (o->stream) {
+    /* No more slots than the run's samples; unprivileged, no more than half the locked-memory limit. */
+    uint64_t slots = o->samples && o->samples < STREAM_RING_SLOTS ? o->samples : STREAM_RING_SLOTS;
+    struct rlimit rl;
+    if (RUN.locked && geteuid() != 0 && getrlimit(RLIMIT_MEMLOCK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        rl.rlim_cur / 2 / samples_bytes_each(with_thread) < slots)
+      slots = rl.rlim_cur / 2 / samples_bytes_each(with_thread);
+    samples_reserve_ring(s, slots < 1024 ? 1024 : slots, o->samples, with_thread);
+    stream_bytes_each = samples_bytes_each(with_thread);
+    /* The tick test's rate is one sample per loop (initial_rate is twice that); the switch test's is not
+     * known before it runs. */
+    check_disk_before(o, s, strcmp(o->test, "tick") ? 0 : initial_rate / 2);
+    host_json(RUN.hz_estimate);
+    return;
+  }
   if (o->samples) {
     samples_reserve(s, o->samples, o->samples, with_thread);
     return;
@@ -356,11 +387,31 @@ static void sleep_until(uint64_t mono_deadline) {
 
 static void run_metadata(const run_options *o, const samples_t *s, double hz, uint64_t saturated, buf_t *out);
 
-/* --stream: the run's file, written by the monitor while the sampler runs (writer.c). */
+/* A streamed run's file, written by the monitor while the sampler runs (writer.c). */
 static stream_writer stream;
 static uint64_t stream_behind_max; /* the most samples finished but not yet written, for the metadata */
-/* Samples finished but not yet written past which the writer is too far behind: the run stops. */
-#define STREAM_BEHIND_LIMIT (4ull << 20)
+
+static double disk_free_bytes(void) {
+  struct statvfs fs;
+  return fstatvfs(temp_fd, &fs) == 0 ? (double)fs.f_bavail * (double)fs.f_frsize : -1;
+}
+
+/* Space kept free during the run: what the ring may still hold when the run stops, and the footer. */
+static double disk_reserve_bytes(const samples_t *s) { return (double)(s->capacity * stream_bytes_each) + (1 << 20); }
+
+/* Before the run: the file's estimated size (a run by count exactly; by duration, at the rate `rate`
+ * samples a second when known) and the reserve must fit on the disk. */
+static void check_disk_before(const run_options *o, const samples_t *s, double rate) {
+  double free_bytes = disk_free_bytes();
+  if (free_bytes < 0) return;
+  double samples = o->samples ? (double)o->samples : rate > 0 ? rate * (o->duration_ns / 1e9) : 0;
+  double need = samples * stream_bytes_each * 1.01 + disk_reserve_bytes(s);
+  if (need > free_bytes)
+    fail(
+        "-o %s: the run needs about %.1f MiB (%.0f samples%s) and its disk has %.1f MiB free; free some space, "
+        "write elsewhere, or ask for a shorter run",
+        o->output, need / 1048576.0, samples, o->samples ? "" : ", estimated", free_bytes / 1048576.0);
+}
 
 /* Writes the schema with the metadata known now (`stopped: crashed`, what a reader finds if the process
  * dies), and moves the file to its final name at once, so that whatever is written survives a crash. */
@@ -373,8 +424,8 @@ static void stream_begin(const run_options *o, samples_t *s) {
   run_metadata(o, s, RUN.hz_estimate, 0, &meta);
   RUN.stopped = stopped;
   RUN.end = end;
-  int err =
-      stream_open(&stream, temp_fd, o->test, s, counter_scale_for(RUN.hz_estimate), o->chunk_rows, buf_str(&meta));
+  int err = stream_open(&stream, temp_fd, o->test, s, o->samples, counter_scale_for(RUN.hz_estimate), o->chunk_rows,
+                        buf_str(&meta));
   buf_free(&meta);
   if (err) fail("writing %s: %s", temp_path, strerror(err));
   if (rename(temp_path, o->output)) fail("cannot rename %s to %s: %s", temp_path, o->output, strerror(errno));
@@ -382,9 +433,9 @@ static void stream_begin(const run_options *o, samples_t *s) {
   at_fail = NULL; /* from here on, what was written is kept: a reader recovers it */
 }
 
-/* Appends what the sampler finished; stops the run (keeping what was written) when the disk fails or
- * cannot keep up. */
-static void stream_step(const run_options *o, uint64_t scanned, uint64_t now) {
+/* Appends what the sampler finished; stops the run (keeping what was written) when the disk fails or fills.
+ * A writer that falls a whole ring behind stops the sampler itself (its limit). */
+static void stream_step(const run_options *o, const samples_t *s, uint64_t scanned, uint64_t now) {
   static uint64_t flushed_at;
   if (stream.err) return;
   bool flush = now - flushed_at >= 1000000000ull;
@@ -396,20 +447,27 @@ static void stream_step(const run_options *o, uint64_t scanned, uint64_t now) {
             o->output, (unsigned long long)stream.written, strerror(stream.err));
     RUN.stopped = "write-error";
     RUN.stop = 1;
-  } else if (scanned - stream.written > STREAM_BEHIND_LIMIT) {
-    fprintf(
-        stderr,
-        "tickscope-sampler: the writer is %llu samples behind (the disk cannot keep up); the run stops, what was written is kept\n",
-        (unsigned long long)(scanned - stream.written));
-    RUN.stopped = "writer-behind";
+    return;
+  }
+  double free_bytes = flush && !RUN.stop ? disk_free_bytes() : -1;
+  if (free_bytes >= 0 && free_bytes < disk_reserve_bytes(s)) {
+    fprintf(stderr,
+            "tickscope-sampler: the disk holding %s has %.1f MiB free, less than the %.1f MiB the run's end needs; the "
+            "run stops, what was taken is written\n",
+            o->output, free_bytes / 1048576.0, disk_reserve_bytes(s) / 1048576.0);
+    RUN.stopped = "disk-full";
     RUN.stop = 1;
   }
 }
 
+/* A streamed run's monitor wakes this often at least: the ring holds over a second at the fastest loop. */
+#define STREAM_STEP_NS 50000000ull
+
 void run_monitor(const run_options *o, samples_t *s) {
   if (o->stream) stream_begin(o, s);
   uint64_t start = mono_ns(), deadline = o->duration_ns ? start + o->duration_ns : UINT64_MAX;
-  uint64_t scanned = 0, max_ticks = 0, next = start + o->progress_ns;
+  uint64_t step = o->stream && o->progress_ns > STREAM_STEP_NS ? STREAM_STEP_NS : o->progress_ns;
+  uint64_t scanned = 0, max_ticks = 0, next = start + step, next_report = start + o->progress_ns;
   uint64_t rate_at = start, rate_from = 0;
   counter_scale scale = counter_scale_for(RUN.hz_estimate);
   while (!__atomic_load_n(&RUN.done, __ATOMIC_ACQUIRE) && !RUN.stop) {
@@ -422,45 +480,43 @@ void run_monitor(const run_options *o, samples_t *s) {
       RUN.stop = 1;
     }
     if (now < next) continue;
-    next += o->progress_ns;
-    if (next < now) next = now + o->progress_ns;
+    next += step;
+    if (next < now) next = now + step;
     bool growing = s->prefaulted < s->capacity;
-    bool reporting = o->progress && (!o->progress_alternate || ((now - start) / 1000000000ull) % 2 == 0);
+    bool report_due = now >= next_report;
+    if (report_due) next_report = now + o->progress_ns;
+    bool reporting = report_due && o->progress && (!o->progress_alternate || ((now - start) / 1000000000ull) % 2 == 0);
     if (!reporting && !growing && !o->stream) continue;
-    /* Read what the sampler wrote since the last look (never past the faulted-in pages); the measured
-     * loop does nothing extra. */
-    uint64_t limit = __atomic_load_n(&s->prefaulted, __ATOMIC_ACQUIRE);
+    /* Read what the sampler wrote since the last look (held: never past the faulted-in pages; a ring: never
+     * past the slots not yet written, which hold older samples); the measured loop does nothing extra. */
+    uint64_t limit = s->ring ? stream.written + s->capacity : __atomic_load_n(&s->prefaulted, __ATOMIC_ACQUIRE);
     while (scanned < limit) {
-      uint32_t d = __atomic_load_n(&s->dur[scanned], __ATOMIC_ACQUIRE);
+      uint32_t d = __atomic_load_n(&s->dur[scanned & s->mask], __ATOMIC_ACQUIRE);
       if (!d) break;
       if (d > max_ticks) max_ticks = d;
       scanned++;
     }
     if (growing && !RUN.stop) {
-      /* Keep three seconds (streaming: one) at the recent rate (at least 2^20 samples, at most what the rest of the run
-       * needs) faulted in ahead of the sampler. */
+      /* Keep three seconds at the recent rate (at least 2^20 samples, at most what the rest of the run needs)
+       * faulted in ahead of the sampler. */
       double rate = now > rate_at ? (double)(scanned - rate_from) * 1e9 / (double)(now - rate_at) : 0;
       rate_at = now;
       rate_from = scanned;
-      /* Streaming keeps one second ahead: with what is not yet written, the resident set stays bounded. */
-      double keep = o->stream ? 1 : 3;
-      double horizon = deadline == UINT64_MAX ? keep : (double)(deadline - now) / 1e9 + 0.5;
-      uint64_t ahead = (uint64_t)(rate * (horizon < keep ? horizon : keep));
+      double horizon = deadline == UINT64_MAX ? 3 : (double)(deadline - now) / 1e9 + 0.5;
+      uint64_t ahead = (uint64_t)(rate * (horizon < 3 ? horizon : 3));
       if (ahead < (1u << 20)) ahead = 1u << 20;
       if (scanned + ahead > limit) samples_prefault(s, scanned + 2 * ahead);
     }
-    if (o->stream) stream_step(o, scanned, now);
+    if (o->stream) stream_step(o, s, scanned, now);
     if (reporting) {
-      if (o->stream) {
-        struct statvfs fs;
-        double free_bytes = fstatvfs(temp_fd, &fs) == 0 ? (double)fs.f_bavail * (double)fs.f_frsize : -1;
+      if (o->stream)
         printf(
             "{\"progress\":{\"samples\":%llu,\"elapsed_s\":%.3f,\"max_ns\":%llu,\"written\":%llu,\"behind\":%llu,"
             "\"behind_limit\":%llu,\"bytes\":%llu,\"disk_free\":%.0f}}\n",
             (unsigned long long)scanned, (now - start) / 1e9, (unsigned long long)counter_to_ns(scale, max_ticks),
             (unsigned long long)stream.written, (unsigned long long)(scanned - stream.written),
-            (unsigned long long)STREAM_BEHIND_LIMIT, (unsigned long long)stream.w.pos, free_bytes);
-      } else
+            (unsigned long long)s->capacity, (unsigned long long)stream.w.pos, disk_free_bytes());
+      else
         printf("{\"progress\":{\"samples\":%llu,\"elapsed_s\":%.3f,\"max_ns\":%llu}}\n", (unsigned long long)scanned,
                (now - start) / 1e9, (unsigned long long)counter_to_ns(scale, max_ticks));
       fflush(stdout);
@@ -469,15 +525,33 @@ void run_monitor(const run_options *o, samples_t *s) {
   if (RUN.signal_seen && !RUN.stopped) RUN.stopped = signal_name(RUN.signal_seen);
 }
 
+const char *run_stopped_at_limit(const run_options *o, const samples_t *s) {
+  if (o->samples && s->count >= o->samples) return "samples";
+  return s->ring ? "writer-behind" : "capacity";
+}
+
+/* The fingerprint for a counter rate, kept: taking it runs commands (popen), and spawning a process maps and
+ * unmaps a stack in this one, which makes the kernel flush the TLB of every CPU it runs on, the measured one
+ * included. A streamed run takes it before the sampler starts (run_reserve_samples) and reuses it. */
+static const char *host_json(double hz) {
+  static buf_t host;
+  static double host_hz = -1;
+  if (RUN.counter.kind == COUNTER_MONOTONIC_RAW) hz = 0;
+  if (hz != host_hz || !host.len) {
+    buf_free(&host);
+    fingerprint_json(&host, &RUN.counter, hz);
+    host_hz = hz;
+  }
+  return buf_str(&host);
+}
+
 static void run_metadata(const run_options *o, const samples_t *s, double hz, uint64_t saturated, buf_t *out) {
-  buf_t host = {0};
-  fingerprint_json(&host, &RUN.counter, RUN.counter.kind == COUNTER_MONOTONIC_RAW ? 0 : hz);
   json_t j;
   json_begin(&j, out);
   const char *environment = o->environment;
   char guess[64] = "";
   if (!environment) {
-    const char *g = strstr(buf_str(&host), "\"environment_guess\":\"");
+    const char *g = strstr(host_json(hz), "\"environment_guess\":\"");
     if (g) sscanf(g + strlen("\"environment_guess\":\""), "%63[^\"]", guess);
     environment = *guess ? guess : NULL;
   }
@@ -519,12 +593,12 @@ static void run_metadata(const run_options *o, const samples_t *s, double hz, ui
   if (o->stream) {
     json_bool(&j, "streamed", true);
     json_int(&j, "chunk_rows", (int64_t)stream.chunk_rows);
+    json_int(&j, "ring_slots", (int64_t)s->capacity);
     json_int(&j, "writer_behind_max_samples", (int64_t)stream_behind_max);
   }
   json_str(&j, "sampler", "tickscope-sampler " TICKSCOPE_VERSION);
-  json_raw(&j, "host", buf_str(&host));
+  json_raw(&j, "host", host_json(hz));
   json_end(&j);
-  buf_free(&host);
 }
 
 /* Converts, writes the batches, renames into place; shared by the tests and write-bench. */
@@ -578,8 +652,13 @@ static void print_result(const run_options *o, uint64_t samples, int64_t taken, 
   buf_free(&line);
 }
 
-/* --stream: the last samples, the final metadata in place of the provisional one, the footer. */
+/* Streamed: the last samples, the final metadata in place of the provisional one, the footer. */
 static void run_write_streamed(const run_options *o, samples_t *s) {
+  if (!strcmp(RUN.stopped, "writer-behind"))
+    fprintf(stderr,
+            "tickscope-sampler: the writer fell a whole ring (%llu samples) behind: the disk cannot keep up; the run "
+            "stopped, what was taken is written\n",
+            (unsigned long long)s->capacity);
   int err = stream_write(&stream, s->count, true);
   /* Only what reached the file counts: a write error leaves the samples before it. */
   uint64_t taken = s->count;

@@ -20,8 +20,8 @@ typedef struct {
   bool allow_unprivileged, progress;
   bool progress_alternate; /* progress in even seconds only: to measure what it costs within one run */
   uint64_t progress_ns;
-  bool stream;         /* write record batches while the run goes on (writer.c), bounded memory */
-  uint32_t chunk_rows; /* --stream: samples per record batch (default and most: ARROW_MAX_BATCH_ROWS) */
+  bool stream;         /* the default: write record batches while the run goes on (writer.c); --hold: after it */
+  uint32_t chunk_rows; /* streamed: samples per record batch (STREAM_DEFAULT_CHUNK_ROWS unless given) */
 } run_options;
 
 /* Everything the run learns, for its metadata. */
@@ -60,10 +60,13 @@ int run_thread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void
 void run_monitor(const run_options *o, samples_t *s);
 /* Converts the samples and writes the Arrow file, renames it into place, prints the result line. */
 void run_write(const run_options *o, samples_t *s);
-/* Reserves the sample memory: all of it, pre-faulted, for a run by count; for a run by duration, room for
- * the most that memory allows, with `initial_rate` samples a second pre-faulted for the first half second
+/* Reserves the sample memory: a streamed run's ring (samples.h); held, all of it, pre-faulted, for a run by
+ * count; for a run by duration, room for the most that memory allows, with `initial_rate` samples a second pre-faulted for the first half second
  * (the monitor faults in more ahead of the sampler). */
 void run_reserve_samples(const run_options *o, samples_t *s, double initial_rate, bool with_thread);
+/* Why a sampler that reached its limit stopped: its sample count, a held run's capacity, a ring's writer
+ * behind. */
+const char *run_stopped_at_limit(const run_options *o, const samples_t *s);
 /* Minor and major page faults of the calling thread so far. */
 uint64_t run_thread_faults(void);
 /* The sampler's pre-run frequency estimate, measured over ~20 ms. */

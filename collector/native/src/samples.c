@@ -44,10 +44,21 @@ void samples_reserve(samples_t *s, uint64_t capacity, uint64_t initial, bool wit
   memset(s, 0, sizeof *s);
   if (!capacity) capacity = 1;
   s->capacity = capacity;
+  s->mask = UINT64_MAX;
+  s->limit = capacity;
   s->ts = map(capacity * 8);
   s->dur = map(capacity * 4);
   if (with_thread) s->thread = map(capacity * 4);
   samples_prefault(s, initial);
+}
+
+void samples_reserve_ring(samples_t *s, uint64_t slots, uint64_t total, bool with_thread) {
+  uint64_t ring = 1;
+  while (ring < slots) ring <<= 1;
+  samples_reserve(s, ring, ring, with_thread);
+  s->ring = true;
+  s->mask = ring - 1;
+  s->limit = total && total < ring ? total : ring;
 }
 
 void samples_free(samples_t *s) {

@@ -14,6 +14,7 @@
 static struct {
   uint64_t last_yield; /* counter value just before the last sched_yield */
   uint64_t next;       /* next sample index */
+  uint64_t limit;      /* the samples' limit as last read (samples.h) */
   uint64_t t0;         /* samples start from the first yield after this */
   int go;
   int ready;
@@ -34,7 +35,7 @@ static void *switch_thread(void *arg) {
   memset((char *)page, 0, sizeof page);
   uint64_t faults = run_thread_faults();
   __atomic_add_fetch(&SW.ready, 1, __ATOMIC_RELEASE);
-  uint64_t *ts = S->ts, cap = S->capacity;
+  uint64_t *ts = S->ts, mask = S->mask;
   uint32_t *dur = S->dur;
   int32_t *thread = S->thread;
   for (;;) {
@@ -46,14 +47,14 @@ static void *switch_thread(void *arg) {
     uint64_t last = __atomic_load_n(&SW.last_yield, __ATOMIC_RELAXED);
     if (last < SW.t0) continue;
     uint64_t i = SW.next;
-    if (i >= cap) {
+    if (i >= SW.limit && i >= (SW.limit = __atomic_load_n(&S->limit, __ATOMIC_ACQUIRE))) {
       RUN.stop = 1;
       break;
     }
     SW.next = i + 1;
-    ts[i] = last;
-    thread[i] = me;
-    samples_store(dur, i, now - last);
+    ts[i & mask] = last;
+    thread[i & mask] = me;
+    samples_store(dur, i & mask, now - last);
   }
   __atomic_add_fetch(&RUN.loop_faults, run_thread_faults() - faults, __ATOMIC_RELAXED);
   return NULL;
@@ -68,6 +69,7 @@ int switch_main(int argc, char **argv) {
   samples_t s;
   run_reserve_samples(&o, &s, 2.5e6, true);
   S = &s;
+  SW.limit = s.limit;
 
   pthread_t *threads = calloc((size_t)o.threads, sizeof *threads);
   if (!threads) fail("out of memory");
@@ -96,7 +98,7 @@ int switch_main(int argc, char **argv) {
   for (int i = 0; i < o.threads; i++) pthread_join(threads[i], NULL);
   RUN.end = counter_pair_read(&RUN.counter);
   s.count = SW.next;
-  if (!RUN.stopped) RUN.stopped = o.samples && s.count >= o.samples ? "samples" : "capacity";
+  if (!RUN.stopped) RUN.stopped = run_stopped_at_limit(&o, &s);
   free(threads);
   run_write(&o, &s);
   return 0;

@@ -17,20 +17,24 @@ static inline void busy(uint64_t iterations) {
   for (uint64_t k = iterations; k; k--) __asm__ volatile("" : "+r"(k));
 }
 
-/* The loop, specialised per counter so the reads inline. No system call, allocation or I/O inside. */
-#define TICK_LOOP(BEGIN, END)                                    \
-  do {                                                           \
-    uint64_t *ts = s->ts, cap = s->capacity, it = iterations, i; \
-    uint32_t *dur = s->dur;                                      \
-    for (i = 0; i < cap; i++) {                                  \
-      if (__atomic_load_n(&RUN.stop, __ATOMIC_RELAXED)) break;   \
-      uint64_t t0 = BEGIN;                                       \
-      busy(it);                                                  \
-      uint64_t t1 = END;                                         \
-      ts[i] = t0;                                                \
-      samples_store(dur, i, t1 - t0);                            \
-    }                                                            \
-    s->count = i;                                                \
+/* The loop, specialised per counter so the reads inline. No system call, allocation or I/O inside. It
+ * stops at the limit (a held run's capacity, a ring's slots not yet emptied by the writer, the sample
+ * count), which it reads again only on reaching it: one load and one compare per sample more. */
+#define TICK_LOOP(BEGIN, END)                                                               \
+  do {                                                                                      \
+    uint64_t *ts = s->ts, mask = s->mask, it = iterations, i;                               \
+    uint64_t limit = __atomic_load_n(&s->limit, __ATOMIC_ACQUIRE);                          \
+    uint32_t *dur = s->dur;                                                                 \
+    for (i = 0;; i++) {                                                                     \
+      if (__atomic_load_n(&RUN.stop, __ATOMIC_RELAXED)) break;                              \
+      if (i >= limit && i >= (limit = __atomic_load_n(&s->limit, __ATOMIC_ACQUIRE))) break; \
+      uint64_t t0 = BEGIN;                                                                  \
+      busy(it);                                                                             \
+      uint64_t t1 = END;                                                                    \
+      ts[i & mask] = t0;                                                                    \
+      samples_store(dur, i &mask, t1 - t0);                                                 \
+    }                                                                                       \
+    s->count = i;                                                                           \
   } while (0)
 
 static void tick_loop(samples_t *s, uint64_t iterations) {
@@ -66,6 +70,8 @@ static uint64_t min_loop_ticks(uint64_t iterations, int reps) {
   s.ts = ts;
   s.dur = dur;
   s.capacity = 1;
+  s.mask = UINT64_MAX;
+  s.limit = 1;
   uint64_t best = UINT64_MAX;
   for (int r = 0; r < reps; r++) {
     dur[0] = 0;
@@ -155,7 +161,7 @@ int tick_main(int argc, char **argv) {
   run_monitor(&o, &s);
   pthread_join(t, NULL);
   RUN.end = counter_pair_read(&RUN.counter);
-  if (!RUN.stopped) RUN.stopped = o.samples ? "samples" : "capacity";
+  if (!RUN.stopped) RUN.stopped = run_stopped_at_limit(&o, &s);
   run_write(&o, &s);
   return 0;
 }

@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 /* Room left in the schema for the final latency:run, beyond the one known at the start. */
 #define META_SLACK 4096
@@ -18,12 +17,14 @@ static char *padded(const char *json, size_t length) {
   return p;
 }
 
-int stream_open(stream_writer *sw, int fd, const char *test, samples_t *s, counter_scale scale, uint32_t chunk_rows,
-                const char *run_json) {
+int stream_open(stream_writer *sw, int fd, const char *test, samples_t *s, uint64_t total, counter_scale scale,
+                uint32_t chunk_rows, const char *run_json) {
   memset(sw, 0, sizeof *sw);
   sw->s = s;
+  sw->total = total;
   sw->scale = scale;
-  sw->chunk_rows = chunk_rows && chunk_rows <= ARROW_MAX_BATCH_ROWS ? chunk_rows : ARROW_MAX_BATCH_ROWS;
+  sw->chunk_rows = chunk_rows && chunk_rows <= STREAM_MAX_CHUNK_ROWS ? chunk_rows : STREAM_DEFAULT_CHUNK_ROWS;
+  if (sw->chunk_rows > s->capacity / 4) sw->chunk_rows = (uint32_t)(s->capacity / 4); /* a smaller ring */
   sw->meta_reserved = strlen(run_json) + META_SLACK;
   sw->meta_json = padded(run_json, sw->meta_reserved);
   if (!sw->meta_json) return ENOMEM;
@@ -33,11 +34,11 @@ int stream_open(stream_writer *sw, int fd, const char *test, samples_t *s, count
   return sw->err = arrow_open(&sw->w, fd, cols, s->thread ? 3 : 2, sw->meta, 2);
 }
 
-/* Converts [from, to) in place: ts to ns since the first sample, dur to ns. */
-static void convert(stream_writer *sw, uint64_t from, uint64_t to) {
+/* Converts slots [from, from + rows) in place: ts to ns since the first sample, dur to ns. */
+static void convert(stream_writer *sw, uint64_t from, uint64_t rows) {
   samples_t *s = sw->s;
   int64_t *ts = (int64_t *)s->ts;
-  for (uint64_t i = from; i < to; i++) {
+  for (uint64_t i = from; i < from + rows; i++) {
     ts[i] = (int64_t)counter_to_ns(sw->scale, s->ts[i] - sw->origin);
     uint64_t d = s->dur[i];
     if (d == UINT32_MAX) {
@@ -50,33 +51,26 @@ static void convert(stream_writer *sw, uint64_t from, uint64_t to) {
   }
 }
 
-/* Hands back the pages of one column (page-aligned: mmap'd) wholly below sample `upto`. */
-static void release(void *base, size_t each, uint64_t *released, uint64_t upto) {
-  uint64_t end = (upto * each) & ~(uint64_t)4095;
-  if (end <= *released) return;
-  munlock((char *)base + *released, end - *released);
-  madvise((char *)base + *released, end - *released, MADV_DONTNEED);
-  *released = end;
-}
-
 int stream_write(stream_writer *sw, uint64_t upto, bool flush) {
   samples_t *s = sw->s;
   while (!sw->err && sw->written < upto) {
     uint64_t rows = upto - sw->written;
     if (rows > sw->chunk_rows) rows = sw->chunk_rows;
     if (rows < sw->chunk_rows && !flush) break;
-    uint64_t at = sw->written;
-    if (at == 0) sw->origin = s->ts[0];
-    convert(sw, at, at + rows);
+    uint64_t at = sw->written & s->mask;
+    if (rows > s->capacity - at) rows = s->capacity - at; /* a batch never wraps: the rest is the next one */
+    if (sw->written == 0) sw->origin = s->ts[0];
+    convert(sw, at, rows);
     const void *data[3] = {s->ts + at, s->dur + at, s->thread ? (const void *)(s->thread + at) : NULL};
     sw->err = arrow_write_batch(&sw->w, (uint32_t)rows, data);
     if (sw->err) break;
+    /* The slots are empty again: zero durations (what the monitor looks for), then let the sampler in. */
+    memset(s->dur + at, 0, rows * sizeof *s->dur);
     sw->written += rows;
     sw->batches++;
+    uint64_t limit = sw->written + s->capacity;
+    __atomic_store_n(&s->limit, sw->total && sw->total < limit ? sw->total : limit, __ATOMIC_RELEASE);
   }
-  release(s->ts, 8, &sw->released[0], sw->written);
-  release(s->dur, 4, &sw->released[1], sw->written);
-  if (s->thread) release(s->thread, 4, &sw->released[2], sw->written);
   return sw->err;
 }
 

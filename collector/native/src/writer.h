@@ -1,7 +1,8 @@
 /* Streaming capture: the monitor thread (on another CPU than the measured one) appends the samples the
- * sampler has finished as record batches while the run goes on, and hands their memory back, so a run of
- * any length keeps only the samples not yet written resident. The hand-off is the samples' own
- * release/acquire store (samples_store): the measured loop does nothing extra. */
+ * sampler has finished in its ring (samples.h) as record batches while the run goes on, then empties their
+ * slots and raises the sampler's limit, so a run of any length uses the ring's memory and no more. The
+ * hand-off is lock-free both ways: the samples' own release/acquire store (samples_store) one way, the
+ * limit the other. */
 #ifndef TICKSCOPE_WRITER_H
 #define TICKSCOPE_WRITER_H
 #include <stdbool.h>
@@ -10,15 +11,21 @@
 #include "counter.h"
 #include "samples.h"
 
+/* The ring: 2^21 slots (24 MiB for the tick test, 32 MiB with `thread`), at least a second of samples at the
+ * fastest loop; a chunk is at most a quarter of it. */
+#define STREAM_RING_SLOTS (1ull << 21)
+#define STREAM_DEFAULT_CHUNK_ROWS (1u << 17)
+#define STREAM_MAX_CHUNK_ROWS ((uint32_t)(STREAM_RING_SLOTS / 4))
+
 typedef struct {
   arrow_writer w;
   samples_t *s;
   counter_scale scale;
   uint32_t chunk_rows;
-  uint64_t origin;      /* the first sample's counter value: time 0 */
-  uint64_t written;     /* samples converted and appended */
-  uint64_t released[3]; /* per column (ts, dur, thread): bytes from the start whose pages were handed back */
-  uint64_t saturated;   /* samples that saturated (counted while converting) */
+  uint64_t origin;    /* the first sample's counter value: time 0 */
+  uint64_t written;   /* samples converted and appended */
+  uint64_t total;     /* the run's sample count when it has one (the limit never passes it), else 0 */
+  uint64_t saturated; /* samples that saturated (counted while converting) */
   uint32_t max_ns;
   uint64_t batches;
   int err; /* the first write error (errno): what was written before it stays readable */
@@ -29,10 +36,10 @@ typedef struct {
 
 /* Writes the magic and the schema, whose latency:run (`run_json`, as known at the start) is padded so that
  * the final one can replace it in place. Returns 0 or an errno value. */
-int stream_open(stream_writer *sw, int fd, const char *test, samples_t *s, counter_scale scale, uint32_t chunk_rows,
-                const char *run_json);
-/* Appends the finished samples below `upto` in whole chunks, and the rest too when `flush` (at least every
- * second, so that a crash loses little however slow the run). Returns 0 or the first write error, after
+int stream_open(stream_writer *sw, int fd, const char *test, samples_t *s, uint64_t total, counter_scale scale,
+                uint32_t chunk_rows, const char *run_json);
+/* Appends the finished samples below `upto` in whole chunks (a batch ends at the ring's end too), and the
+ * rest too when `flush` (at least every second, so that a crash loses little however slow the run). Returns 0 or the first write error, after
  * which it writes nothing more. */
 int stream_write(stream_writer *sw, uint64_t upto, bool flush);
 /* Replaces latency:run with `run_json` (its final values) and writes the footer. */

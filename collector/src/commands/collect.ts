@@ -29,6 +29,7 @@ import { formatDuration } from "../../../lib/analysis/units";
 import { ProgressBar } from "../progress-bar";
 import { repairRunFile, type RepairedRun } from "../repair-run";
 import { saveRunSummary } from "../run-summary";
+import { followRunSummary } from "../follow-run";
 import { eventsPossible, startRunEvents, type RunEventsHandle } from "../events/run-events";
 
 /** A run whose sampler died: its whole batches, with a footer and a summary; null when none was written. */
@@ -65,11 +66,12 @@ const usage = `collect tick|switch|matrix [options] -o DIR
   --no-summary         do not save each run's summary beside it (readers then compute it)
   --no-events          tick: do not record the measured CPU's kernel events (IRQs, softirqs, thread
                        switches, RT throttling) and steal time; recorded by default as root with tracefs
-  --stream             write the samples as the run goes (memory bounded, a crash keeps what was written).
-                       Not the default: releasing the written pages (munlock) makes the kernel drain
-                       per-CPU page lists with work on every CPU, the measured one included
-  --chunk-rows N       with --stream: samples per record batch (1024-1048576; default the most; it
-                       also writes at least every second)
+  --hold               keep the samples in memory and write them after the run (12 bytes a sample;
+                       nothing is written while measuring). By default they are streamed: written as
+                       the run goes from a fixed ring of memory (memory bounded, a crash keeps what was
+                       written)
+  --chunk-rows N       streamed: samples per record batch (1024-524288; default 131072; it also
+                       writes at least every second)
   --allow-unprivileged run without SCHED_FIFO or locked memory, marked so in the run
   -o, --output DIR     the bundle folder to create (must not exist)
 
@@ -96,7 +98,7 @@ const collect: Command = {
       "no-progress": { type: "boolean" },
       "no-summary": { type: "boolean" },
       "no-events": { type: "boolean" },
-      stream: { type: "boolean" },
+      hold: { type: "boolean" },
       "chunk-rows": { type: "string" },
       "allow-unprivileged": { type: "boolean" },
       output: { type: "string", short: "o" },
@@ -145,11 +147,11 @@ const collect: Command = {
       throw new UsageError(`--loop-us: expected microseconds (0 to 1000000), found "${loopUs}"`);
     if (loopUs !== undefined && !plan.some((t) => t.test === "tick"))
       throw new UsageError("--loop-us applies to the tick test");
-    if (values["chunk-rows"] !== undefined && !values.stream)
-      throw new UsageError("--chunk-rows applies to a streamed run (--stream)");
+    if (values["chunk-rows"] !== undefined && values.hold)
+      throw new UsageError("--chunk-rows applies to a streamed run, not with --hold");
     const chunkRows =
       values["chunk-rows"] !== undefined
-        ? parseInteger(values["chunk-rows"], "--chunk-rows", 1024, 1_048_576, "samples per record batch")
+        ? parseInteger(values["chunk-rows"], "--chunk-rows", 1024, 524_288, "samples per record batch")
         : undefined;
     const priority =
       values.priority !== undefined
@@ -202,7 +204,7 @@ const collect: Command = {
           ...(values.label ? ["--label", values.label] : []),
           ...(values["allow-unprivileged"] ? ["--allow-unprivileged"] : []),
           ...(values["no-progress"] ? [] : ["--progress"]),
-          ...(values.stream ? ["--stream", ...(chunkRows ? ["--chunk-rows", String(chunkRows)] : [])] : []),
+          ...(values.hold ? ["--hold"] : chunkRows ? ["--chunk-rows", String(chunkRows)] : []),
           "-o",
           bundle.path(file),
         ];
@@ -225,6 +227,23 @@ const collect: Command = {
                 console.error(line),
               )
             : null;
+        let samplerDone = false;
+        const following = values["no-summary"]
+          ? null
+          : followRunSummary(
+              bundle.path(file),
+              file,
+              { test: planned.test, hz: host.hz },
+              () => samplerDone,
+            );
+        following?.catch(() => {}); // awaited below; a failure there falls back to a pass after the run
+        const followed = async () => {
+          samplerDone = true;
+          return following?.then(
+            (summary) => ({ summary, error: null }),
+            (error: Error) => ({ summary: null, error }),
+          );
+        };
         current = runSampler(samplerArgs, (p) => bar.update(p));
         let result: SamplerResult;
         try {
@@ -232,6 +251,7 @@ const collect: Command = {
         } catch (error) {
           events?.abort();
           events = null;
+          await followed(); // done reading before the file is repaired
           // What the sampler wrote before it died is kept, finished (footer, summary) and marked crashed.
           const kept = await keepCrashedRun(bundle.path(file), file, planned.test, host.hz ?? null);
           if (kept) {
@@ -257,6 +277,7 @@ const collect: Command = {
           `${id}: ${result.samples.toLocaleString("en-US")} samples, max ${formatDuration(result.max_ns)}, stopped by ${result.stopped}` +
             (result.unprivileged ? " (UNPRIVILEGED: not SCHED_FIFO or not locked)" : ""),
         );
+        const summarised = await followed();
         if (result.samples === 0) {
           // Stopped before its first sample: an empty run says nothing, and readers reject it.
           events?.abort();
@@ -269,12 +290,20 @@ const collect: Command = {
         let summary: string | undefined;
         if (!values["no-summary"]) {
           summary = summaryPathFor(file);
-          await saveRunSummary(
-            bundle.path(file),
-            file,
-            { test: planned.test, hz: host.hz },
-            bundle.path(summary),
-          );
+          const kept = summarised?.summary;
+          if (kept && kept.count === result.samples)
+            await writeFile(bundle.path(summary), encodeSummary(kept));
+          else {
+            console.error(
+              `note: ${id}: the summary could not follow the run (${summarised?.error?.message ?? `${kept?.count} samples summarised of ${result.samples}`}); computing it from the file`,
+            );
+            await saveRunSummary(
+              bundle.path(file),
+              file,
+              { test: planned.test, hz: host.hz },
+              bundle.path(summary),
+            );
+          }
         }
         bundle.addRun({
           ...entry,
