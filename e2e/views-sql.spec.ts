@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { expect, test, type Page, type Route } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { tableFromIPC } from "apache-arrow";
 import { estimateBaseline } from "../lib/summary/baseline";
 import { encodeTickRun } from "./fixtures/bundles";
@@ -99,12 +99,11 @@ test("Comparison, the heat map and the tick's fold come from DuckDB; each SQL bu
   await openSql(page, "panel-tick", "tick_fold", /^\d{2,} rows /);
 });
 
-test("while DuckDB starts, the overview is on screen and the views fed by SQL say they wait; if it fails, they say why", async ({
+test("while DuckDB starts, the overview is on screen and the views fed by SQL say they wait", async ({
   page,
 }) => {
-  const held: Route[] = [];
-  let failing = false;
-  await page.route("**/duckdb/**/*.wasm", (route) => (failing ? route.abort() : void held.push(route)));
+  // DuckDB's wasm is held back: DuckDB stays starting.
+  await page.route("**/duckdb/**/*.wasm", () => undefined);
   await open(page);
   await expect(page.getByTestId("panel-timeline")).toHaveAttribute("data-state", "ready");
   await page.getByRole("tab", { name: "Comparison" }).click();
@@ -115,12 +114,6 @@ test("while DuckDB starts, the overview is on screen and the views fed by SQL sa
   await expect(page.getByTestId("panel-spikes")).toHaveAttribute("data-state", "loading");
   await expect(page.getByTestId("panel-spikes")).toContainText("Waiting for DuckDB-WASM to start");
   await shot(page, "heatmap-waiting");
-  await expect.poll(() => held.length).toBeGreaterThan(0);
-  // From now on the wasm cannot be had: DuckDB fails to start.
-  failing = true;
-  for (const route of held.splice(0)) await route.abort();
-  await expect(page.getByTestId("panel-spikes")).toHaveAttribute("data-state", "error");
-  await expect(page.getByTestId("panel-spikes")).toContainText("DuckDB-WASM failed to start");
   await page.getByRole("tab", { name: "Timeline" }).click();
   await expect(page.getByTestId("panel-timeline")).toHaveAttribute("data-state", "ready");
 });
