@@ -107,6 +107,7 @@ function DashboardBody() {
   const [workbenchOpened, setWorkbenchOpened] = useState(false);
   if (view.panel === "workbench" && !workbenchOpened) setWorkbenchOpened(true);
   const onSql = useCallback((sql: string | null) => update({ sql }), [update]);
+  const openInWorkbench = useCallback((sql: string) => update({ panel: "workbench", sql }), [update]);
   const centre = window ? (window.t0 + window.t1) / 2 : null;
   // Switching duration ↔ overhead keeps the threshold on the same samples of the focused run.
   const focusOffset = focusRun?.digest?.offsetNs ?? 0;
@@ -135,6 +136,7 @@ function DashboardBody() {
         onMarker={setMarker}
         logY={view.logY}
         onLogY={(logY) => update({ logY })}
+        onQuerySamples={openInWorkbench}
       />
     ),
     tick: <TickPanel run={focusRun} centre={centre} onOpenTimeline={openInTimeline} />,

@@ -9,6 +9,7 @@ import { pickColumn, pickSample, timelineOption } from "../charts/options/timeli
 import { formatDuration, formatInstant, unitFor } from "../charts/units";
 import { Button } from "../ui/button";
 import { Panel } from "../ui/panel";
+import { QuerySamplesButton } from "../workbench/query-samples-button";
 import { runLabel } from "../workspace/run-label";
 import { useWorkspace } from "../workspace/workspace-context";
 import { exportMeta } from "./export-meta";
@@ -31,6 +32,8 @@ interface Props {
   onMarker: (marker: { ts: number; value: number } | null) => void;
   logY: boolean;
   onLogY: (logY: boolean) => void;
+  /** Opens the SQL tab with a query ("Query these samples" loads the window into `samples` first). */
+  onQuerySamples?: (sql: string) => void;
 }
 
 const GRID_MARGIN_PX = 84;
@@ -72,6 +75,7 @@ export function TimelinePanel({
   onMarker,
   logY,
   onLogY,
+  onQuerySamples,
 }: Props) {
   const workspace = useWorkspace();
   const chart = useRef<ChartHandle>(null);
@@ -275,6 +279,9 @@ export function TimelinePanel({
               `y: duration of each sample${logY ? ", log scale" : ""} (${unitFor(data ? largest(data.max) : worst.value).name})`,
             )}
           />
+          {onQuerySamples && run.state === "ready" && (
+            <QuerySamplesButton run={run} window={view} endNs={end} onOpen={onQuerySamples} />
+          )}
         </>
       }
     >

@@ -7,6 +7,7 @@ import { queryRows } from "@/lib/db/query";
 import { refusedStatement } from "@/lib/db/statement-guard";
 import { SQL_LINK_MAX } from "@/lib/url/view-state";
 import { EChart } from "../charts/echart";
+import { formatInstant } from "../charts/units";
 import { sqlResultOption } from "../charts/options/sql-result";
 import { Button } from "../ui/button";
 import { download } from "../ui/download";
@@ -183,6 +184,21 @@ export function WorkbenchPanel({ sql, onSql }: Props) {
               )}
             </span>
           </div>
+          {status.samples && (
+            <p data-testid="sql-samples-window" className="text-[12px] text-muted">
+              <code className="font-mono">samples</code> holds{" "}
+              <span className="num">{status.samples.rows.toLocaleString("en-US")}</span> raw samples of{" "}
+              {status.samples.label}, from{" "}
+              <span className="num">
+                {formatInstant(status.samples.t0, (status.samples.t1 - status.samples.t0) / 1000)}
+              </span>{" "}
+              to{" "}
+              <span className="num">
+                {formatInstant(status.samples.t1, (status.samples.t1 - status.samples.t0) / 1000)}
+              </span>{" "}
+              (“Query these samples” in the timeline loads another window in their place).
+            </p>
+          )}
           {status.failures.length > 0 && (
             <ul data-testid="sql-load-failures" className="text-[12px] text-warn">
               {status.failures.map((failure) => (

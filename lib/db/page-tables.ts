@@ -6,6 +6,7 @@
 import type { RunSummary } from "../summary";
 import { getDatabase, type Database } from "./duckdb";
 import { lockDown } from "./lockdown";
+import { replaceSamples } from "./samples-table";
 import { CATALOGUE, type TableName } from "./tables/catalogue";
 import { createTables, loadRun, unloadRun } from "./tables/load";
 import type { RunIdentity } from "./tables/summary-rows";
@@ -18,11 +19,28 @@ export interface TablesStatus {
   tables: { name: TableName; rows: number }[];
   /** Runs whose rows could not be added, and DuckDB's reason. */
   failures: { runId: string; message: string }[];
+  /** The window whose raw samples are in the `samples` table (only on request), or null. */
+  samples: SamplesWindow | null;
+}
+
+export interface SamplesWindow {
+  runId: string;
+  label: string;
+  t0: number;
+  t1: number;
+  rows: number;
 }
 
 type Listener = () => void;
 
-let status: TablesStatus = { state: "idle", version: null, error: null, tables: [], failures: [] };
+let status: TablesStatus = {
+  state: "idle",
+  version: null,
+  error: null,
+  tables: [],
+  failures: [],
+  samples: null,
+};
 const listeners = new Set<Listener>();
 let ready: Promise<Database> | null = null;
 /** Loads and unloads run one after another, in the order asked. */
@@ -102,5 +120,31 @@ export function loadRunTables(run: RunIdentity, summary: RunSummary | null, reas
 
 /** Takes a closed run's rows out. */
 export function unloadRunTables(runId: string): Promise<void> {
-  return enqueue(runId, (database) => unloadRun(database.conn, runId));
+  return enqueue(runId, async (database) => {
+    await unloadRun(database.conn, runId);
+    if (status.samples?.runId === runId) publish({ samples: null });
+  });
+}
+
+/**
+ * Puts one window's raw samples in the `samples` table, replacing the previous window's. Unlike a run's
+ * rows, a failure here is the caller's to show (it is not a load error of the run).
+ */
+export function loadSamplesTable(
+  window: Omit<SamplesWindow, "rows">,
+  ts: Float64Array,
+  duration: Float64Array,
+): Promise<void> {
+  const next = queue.then(async () => {
+    const database = await startTables();
+    publish({ samples: null });
+    try {
+      await replaceSamples(database.conn, window.runId, ts, duration);
+      publish({ samples: { ...window, rows: ts.length } });
+    } finally {
+      publish({ tables: await counts(database) });
+    }
+  });
+  queue = next.catch(() => undefined);
+  return next;
 }

@@ -1,7 +1,14 @@
 import type { ByteSource } from "./sources";
 import type { FormatProblem } from "../format/errors";
 import type { RunFields } from "../format/manifest";
-import type { HeatmapCells, Progress, RunDigest, RunEventsState, WindowColumns } from "./types";
+import type {
+  HeatmapCells,
+  Progress,
+  RunDigest,
+  RunEventsState,
+  WindowColumns,
+  WindowSamples,
+} from "./types";
 
 /** Messages between the page and a run worker (lib/workspace/run.worker.ts). */
 export type WorkerJob =
@@ -13,6 +20,7 @@ export type ToWorker =
   | { type: "open"; job: WorkerJob; jobKey: string }
   | { type: "window"; runKey: string; seq: number; t0: number; t1: number; columns: number; rawBelow: number }
   | { type: "heatmap"; runKey: string; seq: number; periodNs: number; rows: number }
+  | { type: "samples"; runKey: string; seq: number; t0: number; t1: number; cap: number }
   | { type: "close"; runKey: string };
 
 export interface DiscoveredRun {
@@ -47,4 +55,5 @@ export type FromWorker =
   | { type: "events"; runKey: string; events: RunEventsState }
   | { type: "window"; runKey: string; seq: number; window: WindowColumns }
   | { type: "heatmap"; runKey: string; seq: number; heatmap: HeatmapCells }
+  | { type: "samples"; runKey: string; seq: number; samples: WindowSamples }
   | { type: "query-failed"; runKey: string; seq: number; message: string };

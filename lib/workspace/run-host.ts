@@ -21,6 +21,7 @@ import {
   type BlobSourceFactory,
 } from "./run-sources";
 import { heatmapCells, transferables, windowColumns } from "./window-queries";
+import { samplesTransferables, windowSamples } from "./window-samples";
 import { problemOf, serialized } from "./worker-problems";
 
 export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
@@ -29,6 +30,8 @@ export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 interface OpenRun {
   summary: RunSummary;
   batches: BatchCache;
+  file: string;
+  source: RandomAccessSource;
 }
 
 const PROGRESS_EVERY_MS = 100;
@@ -65,6 +68,12 @@ export class RunHost {
           seq: message.seq,
           heatmap: heatmapCells(this.run(message.runKey).summary, message),
         }));
+      case "samples":
+        return this.answer(message.runKey, message.seq, async () => {
+          const run = this.run(message.runKey);
+          const samples = await windowSamples(run.summary, run.file, run.source, message);
+          return { type: "samples", runKey: message.runKey, seq: message.seq, samples };
+        });
       case "close":
         this.runs.delete(message.runKey);
     }
@@ -73,7 +82,7 @@ export class RunHost {
   private async answer(runKey: string, seq: number, work: () => Promise<FromWorker>): Promise<void> {
     try {
       const reply = await work();
-      this.post(reply, transferables(reply));
+      this.post(reply, reply.type === "samples" ? samplesTransferables(reply.samples) : transferables(reply));
     } catch (error) {
       this.post({
         type: "query-failed",
@@ -213,7 +222,7 @@ export class RunHost {
     test: string | null,
     recovered?: string,
   ) {
-    this.runs.set(key, { summary, batches: new BatchCache(file, source, summary) });
+    this.runs.set(key, { summary, batches: new BatchCache(file, source, summary), file, source });
     this.post({
       type: "progress",
       runKey: key,

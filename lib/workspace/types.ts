@@ -90,6 +90,18 @@ export interface WindowColumns {
   samples: number;
 }
 
+/** A window's raw samples (t0 ≤ ts < t1), or only their count when it is above the cap. */
+export interface WindowSamples {
+  t0: number;
+  t1: number;
+  /** Samples in the window, exactly. */
+  count: number;
+  cap: number;
+  /** In time order; null when refused (count > cap). */
+  ts: Float64Array | null;
+  duration: Float64Array | null;
+}
+
 export interface HeatmapCells {
   periodNs: number;
   phaseNs: number;

@@ -2,7 +2,7 @@ import type { RunFields } from "../format/manifest";
 import type { FromWorker, ToWorker, WorkerJob } from "./protocol";
 import { withUniqueLabels } from "./run-labels";
 import { planOpen, sourcesFromFiles, type ByteSource } from "./sources";
-import type { HeatmapCells, RunEntry, WindowColumns } from "./types";
+import type { HeatmapCells, RunEntry, WindowColumns, WindowSamples } from "./types";
 
 export interface WorkspaceSnapshot {
   runs: RunEntry[];
@@ -44,6 +44,7 @@ export class Workspace {
   private readonly owner = new Map<string, Worker>();
   private readonly windowWaits = new Map<number, Pending<WindowColumns>>();
   private readonly heatmapWaits = new Map<number, Pending<HeatmapCells>>();
+  private readonly samplesWaits = new Map<number, Pending<WindowSamples>>();
   private readonly slots = new Map<
     string,
     { inFlight: number | null; queued: (() => void) | null; cancelQueued?: () => void }
@@ -232,8 +233,15 @@ export class Workspace {
         this.heatmapWaits.get(message.seq)?.resolve(message.heatmap);
         this.heatmapWaits.delete(message.seq);
         break;
+      case "samples":
+        this.samplesWaits.get(message.seq)?.resolve(message.samples);
+        this.samplesWaits.delete(message.seq);
+        break;
       case "query-failed":
-        for (const waits of [this.windowWaits, this.heatmapWaits] as Map<number, Pending<unknown>>[]) {
+        for (const waits of [this.windowWaits, this.heatmapWaits, this.samplesWaits] as Map<
+          number,
+          Pending<unknown>
+        >[]) {
           waits.get(message.seq)?.reject(new Error(message.message));
           waits.delete(message.seq);
         }
@@ -271,6 +279,21 @@ export class Workspace {
       seq,
       periodNs,
       rows,
+    }));
+  }
+
+  /**
+   * The raw samples of a run with t0 ≤ ts < t1 (ns), for DuckDB's `samples` table, or only their exact
+   * count when there are more than `cap`.
+   */
+  requestSamples(runKey: string, t0: number, t1: number, cap: number) {
+    return this.ask(this.samplesWaits, runKey, "samples", (seq) => ({
+      type: "samples",
+      runKey,
+      seq,
+      t0,
+      t1,
+      cap,
     }));
   }
 
