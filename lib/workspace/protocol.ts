@@ -50,6 +50,8 @@ export type FromWorker =
       test?: string | null;
       /** A run file without its footer, read up to its last whole batch (lib/format/recovery.ts). */
       recovered?: string;
+      /** Why the run's saved summary could not be used: the digest comes from its samples instead. */
+      summaryProblem?: string;
     }
   | { type: "failed"; runKey: string; problem: SerializedProblem }
   | { type: "events"; runKey: string; events: RunEventsState }

@@ -174,7 +174,9 @@ export class RunHost {
     for (const run of readable) {
       try {
         const source = await randomAccessOf(await bundle.open(run.file), run.file);
-        const saved = run.summaryFile ? await this.savedSummary(bundle, run.summaryFile) : null;
+        const { summary: saved, problem } = run.summaryFile
+          ? await this.savedSummary(bundle, run.summaryFile)
+          : { summary: null, problem: undefined };
         // A repaired run keeps its note in the manifest (tickscope repair).
         const recovered = saved && run.header?.recovered ? recoveredNote(saved.count) : run.fields.recovered;
         if (saved) this.keep(keyOf(run), run.file, source, saved, run.fields, run.test ?? null, recovered);
@@ -183,6 +185,7 @@ export class RunHost {
             fields: run.fields,
             test: run.test,
             kind: run.kind,
+            summaryProblem: problem,
           });
       } catch (error) {
         this.post({ type: "failed", runKey: keyOf(run), problem: problemOf(error, run.file) });
@@ -203,13 +206,25 @@ export class RunHost {
     });
   }
 
-  /** A summary saved next to the run (the collector or the server wrote it); null when it does not load. */
-  private async savedSummary(bundle: Bundle, file: string): Promise<RunSummary | null> {
+  /**
+   * A summary saved next to the run (the collector or the server wrote it); when it does not load, why
+   * (the run is then summarised from its samples, and the page says so).
+   */
+  private async savedSummary(
+    bundle: Bundle,
+    file: string,
+  ): Promise<{ summary: RunSummary | null; problem?: string }> {
     try {
       const source = await randomAccessOf(await bundle.open(file), file);
-      return decodeSummary(await source.read(0, source.size), file);
-    } catch {
-      return null;
+      return { summary: decodeSummary(await source.read(0, source.size), file) };
+    } catch (error) {
+      const message =
+        error instanceof FormatError
+          ? problemOf(error, file).message
+          : error instanceof Error
+            ? error.message
+            : String(error);
+      return { summary: null, problem: message.startsWith(file) ? message : `${file}: ${message}` };
     }
   }
 
@@ -221,6 +236,7 @@ export class RunHost {
     fields: RunFields,
     test: string | null,
     recovered?: string,
+    summaryProblem?: string,
   ) {
     this.runs.set(key, { summary, batches: new BatchCache(file, source, summary), file, source });
     this.post({
@@ -235,6 +251,7 @@ export class RunHost {
       fields,
       test: test ?? summary.test ?? null,
       ...(recovered ? { recovered } : {}),
+      ...(summaryProblem ? { summaryProblem } : {}),
     });
   }
 
@@ -246,7 +263,14 @@ export class RunHost {
     key: string,
     file: string,
     source: RandomAccessSource,
-    options: { discoverAs?: string; fields?: RunFields; test?: string; kind?: "samples" | "histogram" } = {},
+    options: {
+      discoverAs?: string;
+      fields?: RunFields;
+      test?: string;
+      kind?: "samples" | "histogram";
+      /** Why the run's saved summary could not be used, said beside the one made here. */
+      summaryProblem?: string;
+    } = {},
   ): Promise<void> {
     let bytes = 0;
     let samples = 0;
@@ -282,6 +306,8 @@ export class RunHost {
           summarizeHistogramRun(run),
           { ...run.header.fields, ...options.fields },
           options.test ?? run.header.test ?? null,
+          undefined,
+          options.summaryProblem,
         );
         return;
       }
@@ -308,6 +334,7 @@ export class RunHost {
         { ...handle.header.fields, ...options.fields },
         test ?? null,
         recovery ? describeRecovery(recovery) : options.fields?.recovered,
+        options.summaryProblem,
       );
     } catch (error) {
       if (error instanceof FormatError && error.field === META.kind && options.kind !== "histogram")

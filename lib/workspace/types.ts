@@ -60,6 +60,8 @@ export interface RunEntry {
   digest?: RunDigest;
   /** "recovered: N samples, the run did not finish": its file has no footer (lib/format/recovery.ts). */
   recovered?: string;
+  /** Why its saved summary could not be used (it was summarised from its samples instead). */
+  summaryProblem?: string;
   /** What the run's kernel events explain: undefined while read, null when the run has none. */
   events?: RunEventsState;
 }

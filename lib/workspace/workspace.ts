@@ -211,6 +211,7 @@ export class Workspace {
           state: "ready",
           digest: message.digest,
           recovered: message.recovered,
+          summaryProblem: message.summaryProblem,
           fields: { ...(message.fields ?? {}), ...(run?.fields ?? {}) },
           test: run?.test ?? message.test ?? null,
           progress: run
