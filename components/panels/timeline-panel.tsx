@@ -279,7 +279,7 @@ export function TimelinePanel({
               `y: duration of each sample${logY ? ", log scale" : ""} (${unitFor(data ? largest(data.max) : worst.value).name})`,
             )}
           />
-          {onQuerySamples && run.state === "ready" && (
+          {onQuerySamples && run.state === "ready" && digest.kind === "samples" && (
             <QuerySamplesButton run={run} window={view} endNs={end} onOpen={onQuerySamples} />
           )}
         </>
