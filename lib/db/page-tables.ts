@@ -82,7 +82,9 @@ export function startTables(): Promise<Database> {
       const database = await getDatabase();
       await createTables(database.conn);
       await lockDown(database.conn);
-      publish({ state: "ready", version: database.version, tables: await counts(database) });
+      const tables = await counts(database);
+      performance.mark("duckdb:ready");
+      publish({ state: "ready", version: database.version, tables });
       return database;
     })().catch((error: unknown) => {
       ready = null;
