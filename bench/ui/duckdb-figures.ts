@@ -232,11 +232,22 @@ async function workbenchRun(page: Page): Promise<{ total: number; own: number }>
   return page.evaluate(async () => {
     const status = document.querySelector('[data-testid="sql-status"]')!;
     const run = document.querySelector<HTMLButtonElement>('[data-testid="sql-run"]')!;
+    // The last run left the status "done": wait for this run's own "running" then "done".
+    const finished = new Promise<void>((resolve) => {
+      const observer = new MutationObserver((records) => {
+        if (!records.some((r) => r.oldValue === "running")) return;
+        observer.disconnect();
+        resolve();
+      });
+      observer.observe(status, {
+        attributes: true,
+        attributeFilter: ["data-state"],
+        attributeOldValue: true,
+      });
+    });
     const start = performance.now();
     run.click();
-    while (status.getAttribute("data-state") !== "running" && status.getAttribute("data-state") !== "done")
-      await new Promise((r) => setTimeout(r, 0));
-    while (status.getAttribute("data-state") !== "done") await new Promise((r) => setTimeout(r, 0));
+    await finished;
     const own = Number(/in (\d+) ms/.exec(status.textContent ?? "")?.[1]);
     await new Promise((r) => requestAnimationFrame(r));
     return { total: performance.now() - start, own };
