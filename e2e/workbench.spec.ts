@@ -2,8 +2,10 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { tableFromIPC } from "apache-arrow";
+import { strToU8, zipSync } from "fflate";
 import { estimateBaseline } from "../lib/summary/baseline";
 import { parseViewState } from "../lib/url/view-state";
+import { buildBundle } from "../lib/format/testing/bundle";
 import { encodeTickRun } from "./fixtures/bundles";
 import { watchForeignRequests } from "./offline";
 
@@ -41,8 +43,9 @@ async function openWorkbench(page: Page, search = "") {
 }
 
 async function typeQuery(page: Page, sql: string) {
+  // Focus, not a click: the completion list of the last query may cover the editor's middle.
   const editor = page.locator(".cm-content");
-  await editor.click();
+  await editor.focus();
   await page.keyboard.press("ControlOrMeta+A");
   await page.keyboard.press("Delete");
   await page.keyboard.insertText(sql);
@@ -67,8 +70,7 @@ test("a query typed in the workbench gives the file's true worst overhead, with 
   // The run's rows reach the tables just after it opens: until then the answer is NULL.
   let shown = NaN;
   await expect(async () => {
-    // Top left, on the query's first characters: the completion list under the cursor can cover the middle.
-    await page.locator(".cm-content").click({ position: { x: 4, y: 4 } });
+    await page.locator(".cm-content").focus();
     await page.keyboard.press("ControlOrMeta+Enter");
     shown = Number(await firstCell(page));
     expect(Number.isFinite(shown)).toBe(true);
@@ -155,4 +157,55 @@ test("a long query can be cancelled and the views keep working", async ({ page }
   expect(await firstCell(page)).toBe("42");
   await page.getByRole("tab", { name: "Distributions" }).click();
   await expect(page.getByTestId("panel-distribution")).toHaveAttribute("data-state", "ready");
+});
+
+test("a run whose saved summary is corrupt opens its timeline; the workbench says which runs are not as their bundle held them, and why", async ({
+  page,
+}) => {
+  const { bytes } = encodeTickRun({
+    id: "kept",
+    environment: "emulated",
+    scenario: "idle",
+    options: { samples: 60_000, worst: { atNs: 2.1e9, valueNs: 4_000_000 } },
+  });
+  const { files } = buildBundle({
+    runs: [
+      { id: "kept", bytes, test: "tick", fields: { environment: "emulated" } },
+      { id: "broken", bytes: strToU8("ARROW1 and then nothing a run file holds"), test: "tick" },
+    ],
+  });
+  const manifest = JSON.parse(new TextDecoder().decode(files["manifest.json"]));
+  manifest.runs[0].summary = "runs/kept.summary";
+  const zip = zipSync({
+    ...files,
+    "manifest.json": strToU8(JSON.stringify(manifest)),
+    "runs/kept.summary": strToU8("not a summary at all"),
+  });
+  const path = join(dir, "corrupt-summary.zip");
+  writeFileSync(path, zip);
+
+  await page.goto("/");
+  await page.getByTestId("open-files").setInputFiles([path]);
+  await expect(page.locator('[data-testid="run-row"][data-state="ready"]')).toHaveCount(1);
+  await expect(page.getByTestId("panel-timeline")).toHaveAttribute("data-state", "ready");
+  await expect(page.getByTestId("worst-value")).toHaveText(/^4(\.0+)? ms$/);
+
+  await page.getByRole("tab", { name: "SQL" }).click();
+  const notes = page.getByTestId("sql-load-failures");
+  await expect(notes.locator('[data-kind="resummarised"]')).toContainText(
+    "runs/kept.summary: expected a tickscope summary",
+  );
+  await expect(notes.locator('[data-kind="absent"]')).toContainText("broken");
+  await expect(notes.locator('[data-kind="absent"]')).toContainText("has no rows in the tables");
+  // The tables agree: the kept run's rows (from its samples), none of the broken one's, and why.
+  await typeQuery(
+    page,
+    "SELECT (SELECT count(*) FROM runs) AS runs, (SELECT count(*) FROM load_errors WHERE run_id LIKE '%broken') AS errors",
+  );
+  await expect(async () => {
+    await page.getByTestId("sql-run").click();
+    await expect(page.getByTestId("sql-status")).toHaveAttribute("data-state", "done");
+    const cells = page.locator('[data-testid="sql-result-table"] [data-row="0"] [role="cell"]');
+    expect([await cells.nth(0).innerText(), await cells.nth(1).innerText()]).toEqual(["1", "1"]);
+  }).toPass({ timeout: 30_000 });
 });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { chromium, type Browser, type Page } from "@playwright/test";
 import { CHROMIUM_FLAGS } from "../../playwright.config";
 import type { Figure, Suite } from "../figure";
+import { matrixFigures, viewsAfterOverview, visitFigures } from "../ui/duckdb-figures";
 import { ensureTickRun } from "../ui/generate";
 import { treeMemory } from "../ui/process-memory";
 import { startApp } from "../ui/server";
@@ -13,7 +14,9 @@ import { startApp } from "../ui/server";
  * TICKSCOPE_UI_MATRIX=0, the study's matrix of 7 × 50M), beside the naive way: every raw sample inserted
  * into DuckDB-WASM and one M4 query per zoom. Sizes: TICKSCOPE_UI_SIZES=1,10,50 (millions).
  */
-const SIZES = (process.env.TICKSCOPE_UI_SIZES ?? "1,10,50").split(",").map(Number);
+// #10's DuckDB figures (bench/ui/duckdb-figures.ts): TICKSCOPE_UI_DUCKDB=0 skips them, =only runs only them.
+const DUCKDB = process.env.TICKSCOPE_UI_DUCKDB ?? "1";
+const SIZES = DUCKDB === "only" ? [] : (process.env.TICKSCOPE_UI_SIZES ?? "1,10,50").split(",").map(Number);
 const MATRIX = process.env.TICKSCOPE_UI_MATRIX !== "0";
 const DIR = join(tmpdir(), "tickscope-ui-bench");
 const MB = 1024 * 1024;
@@ -259,7 +262,7 @@ const suite: Suite = async () => {
         },
       );
     }
-    if (MATRIX) {
+    if (MATRIX && DUCKDB !== "only") {
       const free = statfsSync(DIR);
       const base = join(DIR, "tick-50M.arrow");
       ensureTickRun(base, 50e6);
@@ -301,6 +304,14 @@ const suite: Suite = async () => {
           { name: "7 × 50M: browser memory", median: ours.memory / MB, unit: "MB", runs: 1 },
         );
       }
+    }
+    // #10 (DuckDB-WASM in the dashboard).
+    if (DUCKDB !== "0") {
+      figures.push(...(await visitFigures(app.url)));
+      const base = join(DIR, "tick-50M.arrow");
+      ensureTickRun(base, 50e6);
+      figures.push(...(await viewsAfterOverview(launch, app.url, base)));
+      if (MATRIX) figures.push(...(await matrixFigures(launch, app.url, base, DIR)));
     }
   } finally {
     app.stop();

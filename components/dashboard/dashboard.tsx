@@ -149,6 +149,7 @@ function DashboardBody() {
             />
           )
         }
+        onQuerySamples={openSql}
       />
     ),
     tick: <TickPanel run={focusRun} centre={centre} onOpenTimeline={openInTimeline} onOpenSql={openSql} />,

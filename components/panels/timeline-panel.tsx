@@ -9,6 +9,7 @@ import { pickColumn, pickSample, timelineOption } from "../charts/options/timeli
 import { formatDuration, formatInstant, unitFor } from "../charts/units";
 import { Button } from "../ui/button";
 import { Panel } from "../ui/panel";
+import { QuerySamplesButton } from "../workbench/query-samples-button";
 import { runLabel } from "../workspace/run-label";
 import { useWorkspace } from "../workspace/workspace-context";
 import { exportMeta } from "./export-meta";
@@ -34,6 +35,8 @@ interface Props {
   onLogY: (logY: boolean) => void;
   /** Drawn under the chart on its time axis (the kernel events track). */
   below?: (axis: TimelineAxis) => React.ReactNode;
+  /** Opens the SQL tab with a query ("Query these samples" loads the window into `samples` first). */
+  onQuerySamples?: (sql: string) => void;
 }
 
 const GRID_MARGIN_PX = 84;
@@ -76,6 +79,7 @@ export function TimelinePanel({
   logY,
   onLogY,
   below,
+  onQuerySamples,
 }: Props) {
   const workspace = useWorkspace();
   const chart = useRef<ChartHandle>(null);
@@ -297,6 +301,9 @@ export function TimelinePanel({
               `y: duration of each sample${logY ? ", log scale" : ""} (${unitFor(data ? largest(data.max) : worst.value).name})`,
             )}
           />
+          {onQuerySamples && run.state === "ready" && digest.kind === "samples" && (
+            <QuerySamplesButton run={run} window={view} endNs={end} onOpen={onQuerySamples} />
+          )}
         </>
       }
     >

@@ -9,6 +9,7 @@ const ready: TablesStatus = {
   tables: [],
   failures: [],
   loaded: { "a.zip/one": null },
+  samples: null,
 };
 const runs = [{ key: "a.zip/one", label: "emulated idle" }];
 

@@ -99,6 +99,26 @@ describe("the workbench's results", () => {
     );
   });
 
+  it("exports text a spreadsheet would run as a formula as text, and negative numbers as numbers", () => {
+    const result = query(`SELECT * FROM (VALUES
+      ('=HYPERLINK("http://x","y")', -0.05::DECIMAL(6,2), -3),
+      ('+1+1', 1.5::DECIMAL(6,2), 2),
+      ('-2+3', 0::DECIMAL(6,2), -1),
+      ('@SUM(A1)', 0::DECIMAL(6,2), 0),
+      (chr(9) || '=1', 0::DECIMAL(6,2), 0),
+      ('plain - text', 0::DECIMAL(6,2), 0)) t("=label", d, i)`);
+    const lines = resultCsv(result).split("\r\n");
+    expect(lines[0]).toBe("'=label,d,i");
+    expect(lines.slice(1, 7)).toEqual([
+      `"'=HYPERLINK(""http://x"",""y"")",-0.05,-3`,
+      "'+1+1,1.50,2",
+      "'-2+3,0.00,-1",
+      "'@SUM(A1),0.00,0",
+      "'\t=1,0.00,0",
+      "plain - text,0.00,0",
+    ]);
+  });
+
   it("reads the catalogue from DuckDB itself, with a column's comment as its meaning", () => {
     duck.conn.query("COMMENT ON COLUMN runs.max_overhead_ns IS 'worst overhead over the baseline, ns'");
     const tables = groupCatalogue(

@@ -7,17 +7,20 @@ import { queryRows } from "@/lib/db/query";
 import { refusedStatement } from "@/lib/db/statement-guard";
 import { SQL_LINK_MAX } from "@/lib/url/view-state";
 import { EChart } from "../charts/echart";
+import { formatInstant } from "../charts/units";
 import { sqlResultOption } from "../charts/options/sql-result";
 import { Button } from "../ui/button";
 import { download } from "../ui/download";
 import { Panel } from "../ui/panel";
 import { useTablesStatus } from "../workspace/use-duckdb-tables";
+import { useRuns } from "../workspace/workspace-context";
 import { CATALOGUE_SQL, groupCatalogue, type CatalogueTable } from "./catalogue";
 import { CatalogueList } from "./catalogue-list";
 import { chartInput, pickChart } from "./chart-pick";
 import { parseDuckdbError, type ErrorPosition } from "./error-position";
 import { resultCsv } from "./result-csv";
 import { ResultTable } from "./result-table";
+import { RunTableNotes, runTableNotes } from "./run-table-notes";
 import { ROW_CAP, runSql, type RunningQuery } from "./run-sql";
 import { SqlEditor, type SqlEditorHandle } from "./sql-editor";
 import type { ResultSet } from "./result-set";
@@ -48,6 +51,8 @@ const LOCKDOWN_HINT =
  */
 export function WorkbenchPanel({ sql, onSql }: Props) {
   const status = useTablesStatus();
+  const runs = useRuns();
+  const notes = useMemo(() => runTableNotes(runs, status.failures), [runs, status.failures]);
   // The catalogue is read again as runs' rows come and go.
   const tablesKey = status.tables.map((t) => `${t.name}:${t.rows}`).join(",");
   const [text, setText] = useState(sql ?? EXAMPLE_SQL);
@@ -127,7 +132,8 @@ export function WorkbenchPanel({ sql, onSql }: Props) {
     void run.query.cancel();
   }, [run]);
 
-  const pick = run.state === "done" ? pickChart(run.result.columns) : null;
+  // One row is a table's answer, not a chart's.
+  const pick = run.state === "done" && run.result.shown > 1 ? pickChart(run.result.columns) : null;
   const option = useMemo(
     () => (run.state === "done" && pick ? sqlResultOption(chartInput(run.result, pick)) : null),
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -183,15 +189,22 @@ export function WorkbenchPanel({ sql, onSql }: Props) {
               )}
             </span>
           </div>
-          {status.failures.length > 0 && (
-            <ul data-testid="sql-load-failures" className="text-[12px] text-warn">
-              {status.failures.map((failure) => (
-                <li key={failure.runId}>
-                  Run {failure.runId} is not in the tables: {failure.message}
-                </li>
-              ))}
-            </ul>
+          {status.samples && (
+            <p data-testid="sql-samples-window" className="text-[12px] text-muted">
+              <code className="font-mono">samples</code> holds{" "}
+              <span className="num">{status.samples.rows.toLocaleString("en-US")}</span> raw samples of{" "}
+              {status.samples.label}, from{" "}
+              <span className="num">
+                {formatInstant(status.samples.t0, (status.samples.t1 - status.samples.t0) / 1000)}
+              </span>{" "}
+              to{" "}
+              <span className="num">
+                {formatInstant(status.samples.t1, (status.samples.t1 - status.samples.t0) / 1000)}
+              </span>{" "}
+              (“Query these samples” in the timeline loads another window in their place).
+            </p>
           )}
+          <RunTableNotes notes={notes} />
           {run.state === "error" && (
             <div
               role="alert"

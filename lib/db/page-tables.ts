@@ -6,6 +6,7 @@
 import type { RunSummary } from "../summary";
 import { getDatabase, type Database } from "./duckdb";
 import { lockDown } from "./lockdown";
+import { replaceSamples } from "./samples-table";
 import { CATALOGUE, type TableName } from "./tables/catalogue";
 import { createTables, loadRun, unloadRun } from "./tables/load";
 import type { RunIdentity } from "./tables/summary-rows";
@@ -20,6 +21,16 @@ export interface TablesStatus {
   failures: { runId: string; message: string }[];
   /** Runs whose load has finished: null when their rows are in, else why they are absent (load_errors). */
   loaded: Record<string, string | null>;
+  /** The window whose raw samples are in the `samples` table (only on request), or null. */
+  samples: SamplesWindow | null;
+}
+
+export interface SamplesWindow {
+  runId: string;
+  label: string;
+  t0: number;
+  t1: number;
+  rows: number;
 }
 
 type Listener = () => void;
@@ -31,6 +42,7 @@ let status: TablesStatus = {
   tables: [],
   failures: [],
   loaded: {},
+  samples: null,
 };
 const listeners = new Set<Listener>();
 let ready: Promise<Database> | null = null;
@@ -73,7 +85,9 @@ export function startTables(): Promise<Database> {
       const database = await getDatabase();
       await createTables(database.conn);
       await lockDown(database.conn);
-      publish({ state: "ready", version: database.version, tables: await counts(database) });
+      const tables = await counts(database);
+      performance.mark("duckdb:ready");
+      publish({ state: "ready", version: database.version, tables });
       return database;
     })().catch((error: unknown) => {
       ready = null;
@@ -117,5 +131,29 @@ export function unloadRunTables(runId: string): Promise<void> {
     const loaded = { ...status.loaded };
     delete loaded[runId];
     publish({ loaded });
+    if (status.samples?.runId === runId) publish({ samples: null });
   });
+}
+
+/**
+ * Puts one window's raw samples in the `samples` table, replacing the previous window's. Unlike a run's
+ * rows, a failure here is the caller's to show (it is not a load error of the run).
+ */
+export function loadSamplesTable(
+  window: Omit<SamplesWindow, "rows">,
+  ts: Float64Array,
+  duration: Float64Array,
+): Promise<void> {
+  const next = queue.then(async () => {
+    const database = await startTables();
+    publish({ samples: null });
+    try {
+      await replaceSamples(database.conn, window.runId, ts, duration);
+      publish({ samples: { ...window, rows: ts.length } });
+    } finally {
+      publish({ tables: await counts(database) });
+    }
+  });
+  queue = next.catch(() => undefined);
+  return next;
 }

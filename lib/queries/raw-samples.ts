@@ -5,6 +5,17 @@ import { identifier, type Query } from "./sql";
  * against, and a check of the summary's answers on small runs.
  */
 
+/**
+ * What the workbench opens with once "Query these samples" has loaded a window into `samples`: how
+ * many samples the window holds, its longest one and when that began.
+ */
+export const SAMPLES_QUERY = `SELECT count(*) AS samples,
+  max(duration_ns) AS max_duration_ns,
+  arg_max(ts_ns, duration_ns) AS max_at_ts_ns,
+  min(ts_ns) AS first_ts_ns,
+  max(ts_ns) AS last_ts_ns
+FROM samples`;
+
 /** M4 per pixel column over [t0, t1): exact min and max per column and when they happened. */
 export function rawM4(table: string, t0: number, t1: number, columns: number): Query {
   const t = identifier(table);

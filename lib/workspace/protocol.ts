@@ -8,6 +8,7 @@ import type {
   RunEventsState,
   SampleCauses,
   WindowColumns,
+  WindowSamples,
 } from "./types";
 
 /** Messages between the page and a run worker (lib/workspace/run.worker.ts). */
@@ -19,6 +20,7 @@ export type WorkerJob =
 export type ToWorker =
   | { type: "open"; job: WorkerJob; jobKey: string }
   | { type: "window"; runKey: string; seq: number; t0: number; t1: number; columns: number; rawBelow: number }
+  | { type: "samples"; runKey: string; seq: number; t0: number; t1: number; cap: number }
   | { type: "close"; runKey: string }
   // Kernel events (issue #11): the events track's window, and one sample's causes.
   | { type: "events-window"; runKey: string; seq: number; t0: number; t1: number; columns: number }
@@ -51,10 +53,13 @@ export type FromWorker =
       test?: string | null;
       /** A run file without its footer, read up to its last whole batch (lib/format/recovery.ts). */
       recovered?: string;
+      /** Why the run's saved summary could not be used: the digest comes from its samples instead. */
+      summaryProblem?: string;
     }
   | { type: "failed"; runKey: string; problem: SerializedProblem }
   | { type: "events"; runKey: string; events: RunEventsState }
   | { type: "window"; runKey: string; seq: number; window: WindowColumns }
   | { type: "events-window"; runKey: string; seq: number; events: EventsWindow | null }
   | { type: "sample-causes"; runKey: string; seq: number; causes: SampleCauses }
+  | { type: "samples"; runKey: string; seq: number; samples: WindowSamples }
   | { type: "query-failed"; runKey: string; seq: number; message: string };

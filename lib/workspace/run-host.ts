@@ -23,6 +23,7 @@ import {
 } from "./run-sources";
 import { eventsWindow } from "./events-window";
 import { transferables, windowColumns } from "./window-queries";
+import { samplesTransferables, windowSamples } from "./window-samples";
 import { problemOf, serialized } from "./worker-problems";
 
 export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
@@ -31,6 +32,8 @@ export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 interface OpenRun {
   summary: RunSummary;
   batches: BatchCache;
+  file: string;
+  source: RandomAccessSource;
 }
 
 const PROGRESS_EVERY_MS = 100;
@@ -89,6 +92,12 @@ export class RunHost {
             },
           };
         });
+      case "samples":
+        return this.answer(message.runKey, message.seq, async () => {
+          const run = this.run(message.runKey);
+          const samples = await windowSamples(run.summary, run.file, run.source, message);
+          return { type: "samples", runKey: message.runKey, seq: message.seq, samples };
+        });
       case "close":
         this.runs.delete(message.runKey);
         this.events.delete(message.runKey);
@@ -98,7 +107,7 @@ export class RunHost {
   private async answer(runKey: string, seq: number, work: () => Promise<FromWorker>): Promise<void> {
     try {
       const reply = await work();
-      this.post(reply, transferables(reply));
+      this.post(reply, reply.type === "samples" ? samplesTransferables(reply.samples) : transferables(reply));
     } catch (error) {
       this.post({
         type: "query-failed",
@@ -192,7 +201,9 @@ export class RunHost {
     for (const run of readable) {
       try {
         const source = await randomAccessOf(await bundle.open(run.file), run.file);
-        const saved = run.summaryFile ? await this.savedSummary(bundle, run.summaryFile) : null;
+        const { summary: saved, problem } = run.summaryFile
+          ? await this.savedSummary(bundle, run.summaryFile)
+          : { summary: null, problem: undefined };
         // A repaired run keeps its note in the manifest (tickscope repair).
         const recovered = saved && run.header?.recovered ? recoveredNote(saved.count) : run.fields.recovered;
         if (saved) this.keep(keyOf(run), run.file, source, saved, run.fields, run.test ?? null, recovered);
@@ -201,6 +212,7 @@ export class RunHost {
             fields: run.fields,
             test: run.test,
             kind: run.kind,
+            summaryProblem: problem,
           });
       } catch (error) {
         this.post({ type: "failed", runKey: keyOf(run), problem: problemOf(error, run.file) });
@@ -222,13 +234,25 @@ export class RunHost {
     });
   }
 
-  /** A summary saved next to the run (the collector or the server wrote it); null when it does not load. */
-  private async savedSummary(bundle: Bundle, file: string): Promise<RunSummary | null> {
+  /**
+   * A summary saved next to the run (the collector or the server wrote it); when it does not load, why
+   * (the run is then summarised from its samples, and the page says so).
+   */
+  private async savedSummary(
+    bundle: Bundle,
+    file: string,
+  ): Promise<{ summary: RunSummary | null; problem?: string }> {
     try {
       const source = await randomAccessOf(await bundle.open(file), file);
-      return decodeSummary(await source.read(0, source.size), file);
-    } catch {
-      return null;
+      return { summary: decodeSummary(await source.read(0, source.size), file) };
+    } catch (error) {
+      const message =
+        error instanceof FormatError
+          ? problemOf(error, file).message
+          : error instanceof Error
+            ? error.message
+            : String(error);
+      return { summary: null, problem: message.startsWith(file) ? message : `${file}: ${message}` };
     }
   }
 
@@ -240,8 +264,9 @@ export class RunHost {
     fields: RunFields,
     test: string | null,
     recovered?: string,
+    summaryProblem?: string,
   ) {
-    this.runs.set(key, { summary, batches: new BatchCache(file, source, summary) });
+    this.runs.set(key, { summary, batches: new BatchCache(file, source, summary), file, source });
     this.post({
       type: "progress",
       runKey: key,
@@ -254,6 +279,7 @@ export class RunHost {
       fields,
       test: test ?? summary.test ?? null,
       ...(recovered ? { recovered } : {}),
+      ...(summaryProblem ? { summaryProblem } : {}),
     });
   }
 
@@ -265,7 +291,14 @@ export class RunHost {
     key: string,
     file: string,
     source: RandomAccessSource,
-    options: { discoverAs?: string; fields?: RunFields; test?: string; kind?: "samples" | "histogram" } = {},
+    options: {
+      discoverAs?: string;
+      fields?: RunFields;
+      test?: string;
+      kind?: "samples" | "histogram";
+      /** Why the run's saved summary could not be used, said beside the one made here. */
+      summaryProblem?: string;
+    } = {},
   ): Promise<void> {
     let bytes = 0;
     let samples = 0;
@@ -301,6 +334,8 @@ export class RunHost {
           summarizeHistogramRun(run),
           { ...run.header.fields, ...options.fields },
           options.test ?? run.header.test ?? null,
+          undefined,
+          options.summaryProblem,
         );
         return;
       }
@@ -327,6 +362,7 @@ export class RunHost {
         { ...handle.header.fields, ...options.fields },
         test ?? null,
         recovery ? describeRecovery(recovery) : options.fields?.recovered,
+        options.summaryProblem,
       );
     } catch (error) {
       if (error instanceof FormatError && error.field === META.kind && options.kind !== "histogram")

@@ -62,6 +62,8 @@ export interface RunEntry {
   digest?: RunDigest;
   /** "recovered: N samples, the run did not finish": its file has no footer (lib/format/recovery.ts). */
   recovered?: string;
+  /** Why its saved summary could not be used (it was summarised from its samples instead). */
+  summaryProblem?: string;
   /** What the run's kernel events explain: undefined while read, null when the run has none. */
   events?: RunEventsState;
 }
@@ -90,6 +92,18 @@ export interface WindowColumns {
   /** How the window was answered: the summary's pyramid or the raw samples. */
   source: "pyramid" | "raw";
   samples: number;
+}
+
+/** A window's raw samples (t0 ≤ ts < t1), or only their count when it is above the cap. */
+export interface WindowSamples {
+  t0: number;
+  t1: number;
+  /** Samples in the window, exactly. */
+  count: number;
+  cap: number;
+  /** In time order; null when refused (count > cap). */
+  ts: Float64Array | null;
+  duration: Float64Array | null;
 }
 
 export interface HeatmapCells {

@@ -2,7 +2,7 @@ import type { RunFields } from "../format/manifest";
 import type { FromWorker, ToWorker, WorkerJob } from "./protocol";
 import { withUniqueLabels } from "./run-labels";
 import { planOpen, sourcesFromFiles, type ByteSource } from "./sources";
-import type { EventsWindow, RunEntry, SampleCauses, WindowColumns } from "./types";
+import type { EventsWindow, RunEntry, SampleCauses, WindowColumns, WindowSamples } from "./types";
 
 export interface WorkspaceSnapshot {
   runs: RunEntry[];
@@ -45,6 +45,7 @@ export class Workspace {
   private readonly windowWaits = new Map<number, Pending<WindowColumns>>();
   private readonly eventsWindowWaits = new Map<number, Pending<EventsWindow | null>>();
   private readonly causesWaits = new Map<number, Pending<SampleCauses>>();
+  private readonly samplesWaits = new Map<number, Pending<WindowSamples>>();
   private readonly slots = new Map<
     string,
     { inFlight: number | null; queued: (() => void) | null; cancelQueued?: () => void }
@@ -211,6 +212,7 @@ export class Workspace {
           state: "ready",
           digest: message.digest,
           recovered: message.recovered,
+          summaryProblem: message.summaryProblem,
           fields: { ...(message.fields ?? {}), ...(run?.fields ?? {}) },
           test: run?.test ?? message.test ?? null,
           progress: run
@@ -237,11 +239,16 @@ export class Workspace {
         this.causesWaits.get(message.seq)?.resolve(message.causes);
         this.causesWaits.delete(message.seq);
         break;
+      case "samples":
+        this.samplesWaits.get(message.seq)?.resolve(message.samples);
+        this.samplesWaits.delete(message.seq);
+        break;
       case "query-failed":
         for (const waits of [
           this.windowWaits,
           this.eventsWindowWaits,
           this.causesWaits,
+          this.samplesWaits,
         ] as Map<number, Pending<unknown>>[]) {
           waits.get(message.seq)?.reject(new Error(message.message));
           waits.delete(message.seq);
@@ -293,6 +300,21 @@ export class Workspace {
       seq,
       ts,
       durationNs,
+    }));
+  }
+
+  /**
+   * The raw samples of a run with t0 ≤ ts < t1 (ns), for DuckDB's `samples` table, or only their exact
+   * count when there are more than `cap`.
+   */
+  requestSamples(runKey: string, t0: number, t1: number, cap: number) {
+    return this.ask(this.samplesWaits, runKey, "samples", (seq) => ({
+      type: "samples",
+      runKey,
+      seq,
+      t0,
+      t1,
+      cap,
     }));
   }
 
