@@ -5,7 +5,7 @@ import type { WindowColumns } from "@/lib/workspace/types";
 import { useTheme } from "../workspace/theme";
 import { EChart, type ChartEvents, type ChartHandle } from "./echart";
 import { timelineOption } from "./options/timeline";
-import { readChartTokens } from "./theme";
+import { readChartTokens, SERIES_COLORS } from "./theme";
 import { drawWindow, plotMapping, valueRange } from "./timeline-layer";
 
 interface Props {
@@ -89,7 +89,8 @@ export const TimelineChart = forwardRef<ChartHandle, Props>(function TimelineCha
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
     context.clearRect(0, 0, size.width, size.height);
     const map = plotMapping(size.width, size.height, t0, t1, range);
-    if (data) drawWindow(context, map, data, colour);
+    // Raw samples in the colour ECharts gives their legend entry (the palette's second).
+    if (data) drawWindow(context, map, data, data.raw ? SERIES_COLORS[1] : colour);
     // Coarse columns only outside the exact answer's span: never over it.
     if (shownFill) {
       drawWindow(context, map, shownFill, colour, -Infinity, data ? data.t0 : Infinity);

@@ -38,7 +38,8 @@ export function useWheelZoom(
         );
       }
     };
-    element.addEventListener("wheel", onWheel, { passive: false });
-    return () => element.removeEventListener("wheel", onWheel);
+    // Captured: ECharts' canvas stops the wheel event's propagation.
+    element.addEventListener("wheel", onWheel, { passive: false, capture: true });
+    return () => element.removeEventListener("wheel", onWheel, { capture: true });
   }, [element, nextFrame, start, end]);
 }
