@@ -87,6 +87,8 @@ test("after 20 fast wheel events over a spike, with answers arriving late, the c
   const x = box.x + grid.left + ((worst.ts + worst.value / 2) / end) * plot;
   await page.mouse.move(x, box.y + box.height / 2);
   for (let i = 0; i < 20; i++) await page.mouse.wheel(0, -100);
+  // The last notches are applied at the next frame.
+  await page.waitForTimeout(200);
 
   const final = await settled(page);
   expect(final.shown[1] - final.shown[0]).toBeLessThan(end / 20);
