@@ -129,4 +129,15 @@ test("a zoom draws at once from what the page holds, then the exact answer repla
   const exact = await settled(page);
   expect(exact.drawn).toEqual(intermediate.shown);
   expect(exact.max).toBe(truth.worst!.value);
+
+  // Zooming out again: the answer drawn covers the middle half only; the page's coarse levels fill the
+  // whole window at once, then the exact answer replaces them.
+  await page.keyboard.press("-");
+  await expect(chart).toHaveAttribute("data-fill", /^0:\d+:coarse$/);
+  expect((await chartState(page)).drawn).toEqual(exact.drawn);
+  const whole = await settled(page);
+  await expect(chart).toHaveAttribute("data-fill", "");
+  expect(Math.abs(whole.shown[0] - before.shown[0])).toBeLessThan(1);
+  expect(Math.abs(whole.shown[1] - before.shown[1])).toBeLessThan(1);
+  expect(whole.max).toBe(truth.worst!.value);
 });

@@ -113,7 +113,8 @@ export function TimelinePanel({
   }, [marker, view, onMarker]);
 
   // What the chart shows, for tests and the benchmark to wait on: the window on screen now, and the
-  // window of the exact answer drawn in it (the same once the answer has arrived), with its largest value.
+  // window of the exact answer drawn in it (the same once the answer has arrived), with its largest value,
+  // and the coarse columns filling the rest of the window meanwhile.
   const shown = view ? `${view.t0}:${view.t1}` : "";
   const drawn = data ? `${data.t0}:${data.t1}:${data.source}` : "";
   const shownThreshold = digest
@@ -182,6 +183,7 @@ export function TimelinePanel({
       data-shown={shown}
       data-drawn={drawn}
       data-drawn-max={data ? drawnMax(data) : ""}
+      data-fill={fill ? `${fill.t0}:${fill.t1}:${fill.source}` : ""}
       className="h-[360px] w-full rounded"
     >
       <TimelineChart
