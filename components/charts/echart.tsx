@@ -30,6 +30,13 @@ interface Props {
   testId?: string;
   /** Dragging across the plot selects a time range and zooms to it (the option's toolbox dataZoom). */
   brushZoom?: boolean;
+  /**
+   * Draw at the next frame instead of at once: several options given within a frame (the window moving,
+   * then its answer) cost one redraw.
+   */
+  lazyUpdate?: boolean;
+  /** The option a PNG export draws, when the chart on screen draws part of its picture outside ECharts. */
+  exportedOption?: () => EChartsCoreOption;
 }
 
 /**
@@ -37,7 +44,17 @@ interface Props {
  * box, dispose on unmount or theme change. Everything else passes options built by pure functions.
  */
 export const EChart = forwardRef<ChartHandle, Props>(function EChart(
-  { option, notMerge = false, events, label, className, testId, brushZoom = false },
+  {
+    option,
+    notMerge = false,
+    events,
+    label,
+    className,
+    testId,
+    brushZoom = false,
+    exportedOption,
+    lazyUpdate = false,
+  },
   ref,
 ) {
   const box = useRef<HTMLDivElement>(null);
@@ -95,10 +112,10 @@ export const EChart = forwardRef<ChartHandle, Props>(function EChart(
     optionRef.current = option;
     brushZoomRef.current = brushZoom;
     if (!chart.current) return;
-    chart.current.setOption(option, { notMerge, lazyUpdate: false });
+    chart.current.setOption(option, { notMerge, lazyUpdate });
     // A merged option keeps the toolbox's state; only a replaced one needs arming again.
     if (brushZoom && notMerge) armBrushZoom(chart.current);
-  }, [option, notMerge, brushZoom]);
+  }, [option, notMerge, brushZoom, lazyUpdate]);
 
   useImperativeHandle(ref, () => ({
     toPng: (meta: ExportMeta) => {
@@ -111,7 +128,7 @@ export const EChart = forwardRef<ChartHandle, Props>(function EChart(
         height: shown.getHeight() + exportHeaderPx(meta),
       });
       try {
-        copy.setOption(exportOption(optionRef.current, meta, shown.getWidth()), true);
+        copy.setOption(exportOption(exportedOption?.() ?? optionRef.current, meta, shown.getWidth()), true);
         return copy.getDataURL({ type: "png", pixelRatio: 2, backgroundColor: readChartTokens().surface });
       } finally {
         copy.dispose();

@@ -1,11 +1,14 @@
 "use client";
 
 import type { ECharts } from "echarts/core";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef } from "react";
+import { coarseWindow } from "@/lib/workspace/coarse-window";
 import type { RunEntry, WindowColumns } from "@/lib/workspace/types";
 import { PngButton } from "../charts/chart-actions";
-import { EChart, type ChartEvents, type ChartHandle } from "../charts/echart";
-import { pickColumn, pickSample, timelineOption } from "../charts/options/timeline";
+import type { ChartEvents, ChartHandle } from "../charts/echart";
+import { pickColumn, pickSample } from "../charts/options/timeline";
+import { TimelineChart } from "../charts/timeline-chart";
+import { drawnMax, PLOT_GRID } from "../charts/timeline-layer";
 import { formatDuration, formatInstant, unitFor } from "../charts/units";
 import { Button } from "../ui/button";
 import { Panel } from "../ui/panel";
@@ -20,6 +23,8 @@ import { typesText } from "./types-text";
 import { clampWindow, keyAction, panWindow, windowAround, zoomWindow, type TimeWindow } from "./zoom";
 import { useLatestAnswer } from "./use-latest-answer";
 import type { TimelineAxis } from "./timeline-axis";
+import { useLiveWindow } from "./use-live-window";
+import { useWheelZoom } from "./use-wheel-zoom";
 
 interface Props {
   run: RunEntry | undefined;
@@ -38,8 +43,6 @@ interface Props {
   /** Opens the SQL tab with a query ("Query these samples" loads the window into `samples` first). */
   onQuerySamples?: (sql: string) => void;
 }
-
-const GRID_MARGIN_PX = 84;
 
 function largest(values: Float64Array): number {
   let max = 0;
@@ -83,15 +86,17 @@ export function TimelinePanel({
 }: Props) {
   const workspace = useWorkspace();
   const chart = useRef<ChartHandle>(null);
-  const [chartBox, width] = useElementWidth<HTMLDivElement>();
+  const [chartBox, width, chartElement] = useElementWidth<HTMLDivElement>();
   const digest = run?.digest;
   const start = digest?.startNs ?? 0;
   const end = digest?.endNs ?? 1;
+  // The window moves with the input at once; the dashboard (and the link) hear of it when it settles.
+  const { live, setLive, setLiveNextFrame } = useLiveWindow(requested, onWindow);
   const view = useMemo(
-    () => (digest ? clampWindow(requested ?? { t0: start, t1: end }, start, end) : null),
-    [digest, requested, start, end],
+    () => (digest ? clampWindow(live ?? { t0: start, t1: end }, start, end) : null),
+    [digest, live, start, end],
   );
-  const columns = Math.max(100, width - GRID_MARGIN_PX);
+  const columns = Math.max(100, width - PLOT_GRID.left - PLOT_GRID.right);
   const ask = useMemo(
     () =>
       run && view && run.state === "ready"
@@ -100,27 +105,14 @@ export function TimelinePanel({
     [workspace, run, view, columns],
   );
   const { answer: data, error } = useLatestAnswer<WindowColumns>(ask);
-
-  // The chart redraws once per answer, at the answer's window: a new window alone (while its data is on
-  // the way) would cost a full redraw of the old data for nothing. Before the first answer it is already
-  // set up (axes, zoom, slider) on a placeholder range, so that the overview needs only its data.
-  const option = useMemo(
+  // Where the last exact answer does not reach (a zoom out, a pan), the page's coarse levels draw at once.
+  const coarse = digest?.coarse;
+  const fill = useMemo(
     () =>
-      data && digest
-        ? timelineOption({
-            window: data,
-            startNs: start,
-            endNs: end,
-            t0: data.t0,
-            t1: data.t1,
-            thresholdNs: digest.comparable
-              ? thresholdAsDuration(digest.comparable, thresholdNs, valueKind)
-              : digest.thresholdNs,
-            marker,
-            logY,
-          })
-        : timelineOption({ window: null, startNs: 0, endNs: 1, t0: 0, t1: 1, thresholdNs: null }),
-    [data, digest, start, end, thresholdNs, valueKind, marker, logY],
+      coarse && view && !(data && data.t0 <= view.t0 && data.t1 >= view.t1)
+        ? coarseWindow(coarse, view.t0, view.t1, columns)
+        : null,
+    [coarse, view, data, columns],
   );
 
   // A picked sample the view has moved away from is no longer picked.
@@ -128,31 +120,38 @@ export function TimelinePanel({
     if (marker && view && (marker.ts < view.t0 || marker.ts > view.t1)) onMarker(null);
   }, [marker, view, onMarker]);
 
-  // Where the chart put the window it draws (its time axis in pixels), read once it has drawn it: the
-  // tracks under the chart line up with it.
-  const [axis, setAxis] = useState<TimelineAxis | null>(null);
-  useEffect(() => {
-    if (!data) return;
-    let timer = 0;
-    const read = () => {
-      const instance = chart.current?.instance();
-      const x0 = instance?.convertToPixel({ xAxisIndex: 0 }, data.t0);
-      const x1 = instance?.convertToPixel({ xAxisIndex: 0 }, data.t1);
-      if (typeof x0 === "number" && typeof x1 === "number" && x1 > x0)
-        setAxis({ t0: data.t0, t1: data.t1, columns, x0, x1 });
-      else timer = window.setTimeout(read, 50);
-    };
-    read();
-    return () => window.clearTimeout(timer);
-  }, [data, columns]);
+  // Where the window on screen lies in the chart's box: the plot's grid is fixed, so the tracks under
+  // the chart line up with the samples while the window moves, before ECharts redraws its axis.
+  const axis: TimelineAxis | null = useMemo(
+    () =>
+      view && width > PLOT_GRID.left + PLOT_GRID.right
+        ? { t0: view.t0, t1: view.t1, columns, x0: PLOT_GRID.left, x1: width - PLOT_GRID.right }
+        : null,
+    [view, width, columns],
+  );
 
-  // What the chart shows, for tests and the benchmark to wait on.
+  // What the chart shows, for tests and the benchmark to wait on: the window on screen now, and the
+  // window of the exact answer drawn in it (the same once the answer has arrived), with its largest value,
+  // and the coarse columns filling the rest of the window meanwhile.
+  const shown = view ? `${view.t0}:${view.t1}` : "";
   const drawn = data ? `${data.t0}:${data.t1}:${data.source}` : "";
+  const shownThreshold = digest
+    ? digest.comparable
+      ? thresholdAsDuration(digest.comparable, thresholdNs, valueKind)
+      : digest.thresholdNs
+    : null;
 
   const setWindow = useCallback(
-    (next: TimeWindow) => onWindow(clampWindow(next, start, end)),
-    [onWindow, start, end],
+    (next: TimeWindow) => setLive(clampWindow(next, start, end)),
+    [setLive, start, end],
   );
+  // Wheel and drag events come many per frame: the last of each frame is drawn.
+  const setWindowNextFrame = useCallback(
+    (next: (shown: TimeWindow) => TimeWindow) =>
+      setLiveNextFrame((shown) => clampWindow(next(shown ?? { t0: start, t1: end }), start, end)),
+    [setLiveNextFrame, start, end],
+  );
+  useWheelZoom(chartElement, setWindowNextFrame, start, end);
 
   const events: ChartEvents = useMemo(
     () => ({
@@ -160,7 +159,7 @@ export function TimelinePanel({
         // Read the window from the event (getOption() would copy the whole option, data included).
         const event = params as ZoomEvent & { batch?: ZoomEvent[] };
         const window = zoomWindowOf(event.batch?.[0] ?? event, start, end);
-        if (window) setWindow(window);
+        if (window) setWindowNextFrame(() => window);
       },
       "zr:click": (params: unknown, instance: ECharts) => {
         const { offsetX, offsetY } = params as { offsetX: number; offsetY: number };
@@ -173,7 +172,7 @@ export function TimelinePanel({
         if (picked) onMarker(picked);
       },
     }),
-    [setWindow, onMarker, data, view, columns, start, end],
+    [setWindowNextFrame, onMarker, data, view, columns, start, end],
   );
 
   // The keys work while the timeline is on screen, wherever the focus is, except where they type text.
@@ -199,16 +198,25 @@ export function TimelinePanel({
       aria-label="Timeline chart. Drag across it or use the wheel to zoom; plus and minus zoom, arrow keys pan, Home shows the whole run."
       aria-keyshortcuts="+ - ArrowLeft ArrowRight Home"
       data-testid="timeline-chart"
+      data-shown={shown}
       data-drawn={drawn}
+      data-drawn-max={data ? drawnMax(data) : ""}
+      data-fill={fill ? `${fill.t0}:${fill.t1}:${fill.source}` : ""}
       className="h-[360px] w-full rounded"
     >
-      <EChart
+      <TimelineChart
         ref={chart}
-        option={option}
+        t0={view && data ? view.t0 : 0}
+        t1={view && data ? view.t1 : 1}
+        startNs={data ? start : 0}
+        endNs={data ? end : 1}
+        data={data}
+        fill={fill}
+        thresholdNs={data ? shownThreshold : null}
+        marker={marker}
+        logY={logY}
         events={events}
-        brushZoom
         label={run ? `Timeline of ${runLabel(run)}: min and max per pixel column` : "Timeline"}
-        className="h-full w-full"
       />
     </div>
   );

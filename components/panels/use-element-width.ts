@@ -4,11 +4,11 @@ import { useEffect, useState } from "react";
 
 /**
  * The content width in CSS pixels of the element given to the returned ref callback, kept up to date
- * (also when the element appears after the first render).
+ * (also when the element appears after the first render), and the element itself.
  */
 export function useElementWidth<T extends HTMLElement>(
   fallback = 1000,
-): [(element: T | null) => void, number] {
+): [(element: T | null) => void, number, T | null] {
   const [element, setElement] = useState<T | null>(null);
   const [width, setWidth] = useState(fallback);
   useEffect(() => {
@@ -19,5 +19,5 @@ export function useElementWidth<T extends HTMLElement>(
     observer.observe(element);
     return () => observer.disconnect();
   }, [element]);
-  return [setElement, width];
+  return [setElement, width, element];
 }

@@ -54,7 +54,7 @@ function emptyColumns(edges: Float64Array, offsetNs: number): M4Columns {
 
 /** Column edges for [t0, t1) snapped to a level's bucket boundaries, and the level chosen. */
 export function m4Edges(
-  summary: RunSummary,
+  summary: Pick<RunSummary, "pyramid">,
   t0: number,
   t1: number,
   columns: number,
@@ -99,7 +99,7 @@ function mergeInto(c: M4Columns, i: number, l: PyramidLevel, k: number, offset: 
 
 /** M4 of [t0, t1) in `columns` columns from the summary's pyramid. */
 export function m4(
-  summary: RunSummary,
+  summary: Pick<RunSummary, "pyramid" | "offsetNs">,
   t0: number,
   t1: number,
   columns: number,

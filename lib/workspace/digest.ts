@@ -1,5 +1,6 @@
 import { histogramBins } from "../analysis/histogram-bins";
 import { percentile, type RunSummary } from "../summary";
+import { coarseLevels } from "./coarse-window";
 import type { RunDigest } from "./types";
 
 export const DIGEST_PERCENTILES = [50, 90, 99, 99.9, 99.99, 99.999, 100];
@@ -63,6 +64,7 @@ export function digestOf(summary: RunSummary): RunDigest {
     thresholdNs: summary.settings.spikeThresholdNs + summary.offsetNs,
     spikeCount: summary.spikes.ts.length,
     comparable: lightSummary(summary),
+    coarse: summary.kind === "samples" ? coarseLevels(summary.pyramid) : undefined,
     spikeList: { ts: summary.spikes.ts.slice(), durationNs: summary.spikes.durationNs.slice() },
   };
 }

@@ -1,6 +1,6 @@
 import type { FormatProblem } from "../format/errors";
 import type { RunFields } from "../format/manifest";
-import type { RunSummary } from "../summary";
+import type { Pyramid, RunSummary } from "../summary";
 import type { RunAttribution } from "../analysis/run-attribution";
 import type { Cause } from "../analysis/attribution";
 import type { EventKind } from "../format/events-contract";
@@ -41,6 +41,8 @@ export interface RunDigest {
   spikeCount: number;
   /** A light copy of the summary (no pyramid, spikes or batch index) for lib/analysis in the page. */
   comparable?: RunSummary;
+  /** The pyramid's coarse levels (lib/workspace/coarse-window.ts): the page draws a moved window from them at once. */
+  coarse?: Pyramid;
   /** The summary's spike list (capped), for the page's DuckDB tables (lib/db/tables). */
   spikeList?: { ts: Float64Array; durationNs: Float64Array };
 }
@@ -89,8 +91,8 @@ export interface WindowColumns {
   count: Float64Array;
   /** The raw samples, when the window holds few enough to draw as points. */
   raw: { ts: Float64Array; value: Float64Array } | null;
-  /** How the window was answered: the summary's pyramid or the raw samples. */
-  source: "pyramid" | "raw";
+  /** How the window was answered: the summary's pyramid or the raw samples (or, in the page, its coarse levels). */
+  source: "pyramid" | "raw" | "coarse";
   samples: number;
 }
 
