@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { encodeSyntheticRun } from "../lib/summary/testing/synthetic-trace";
+import { encodeSyntheticRun } from "../lib/format/testing/synthetic-trace";
 import { watchForeignRequests } from "./offline";
 
 // What the page says about a run beyond its samples: the period of its stalls, what the host already

@@ -18,7 +18,7 @@ import {
   summarizeRun,
   type RunSummary,
 } from "../../lib/summary";
-import { writeSyntheticRun } from "../../lib/summary/testing/synthetic-trace";
+import { writeSyntheticRun } from "../../lib/format/testing/synthetic-trace";
 import { median, type Figure, type Suite } from "../figure";
 
 const SIZES = [1_000_000, 10_000_000, 50_000_000];

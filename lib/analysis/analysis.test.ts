@@ -5,7 +5,7 @@ import { readRunBatches } from "../format/run-reader";
 import { encodeRunFile } from "../format/run-writer";
 import { encodeSummary, percentile, summarizeRun } from "../summary";
 import { firstDifference } from "../summary/testing/first-difference";
-import { encodeSyntheticRun, syntheticSampleBatches } from "../summary/testing/synthetic-trace";
+import { encodeSyntheticRun, syntheticSampleBatches } from "../format/testing/synthetic-trace";
 import {
   buildComparison,
   parseStatistic,

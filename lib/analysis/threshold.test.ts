@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createHistogram, recordValue, summarizeRun } from "../summary";
-import { syntheticSampleBatches } from "../summary/testing/synthetic-trace";
+import { syntheticSampleBatches } from "../format/testing/synthetic-trace";
 import { histogramBins } from "./histogram-bins";
 import { samplesAtOrAbove, ownThreshold } from "./threshold";
 import { convertKind, kindOffset } from "./value-kind";

@@ -2,7 +2,7 @@ import { tableFromArrays, tableToIPC } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { openRun } from "../format/run-reader";
 import { encodeSummary, summarizeRun } from "../summary";
-import { encodeSyntheticRun } from "../summary/testing/synthetic-trace";
+import { encodeSyntheticRun } from "../format/testing/synthetic-trace";
 import { ChunkQueue, summarizeStreamedRun, wholeMessages } from "./streamed-summary";
 import { streamRunSummary, summarizeZipEntry } from "./summary-thread";
 import { bytesEntry, writeStoredZip } from "./testing/synthetic";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decodeSummary, encodeSummary, summarizeRun } from "./index";
 import { firstDifference } from "./testing/first-difference";
-import { syntheticSampleBatches } from "./testing/synthetic-trace";
+import { syntheticSampleBatches } from "../format/testing/synthetic-trace";
 import type { RunSummary } from "./types";
 
 async function summaryOf(samples: number) {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { readRunBatches, type SampleBatch } from "../format/run-reader";
-import { syntheticSampleBatches } from "./testing/synthetic-trace";
+import { syntheticSampleBatches } from "../format/testing/synthetic-trace";
 import { detectPeriodicSpikes, summarizeRun } from "./index";
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);

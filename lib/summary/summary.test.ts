@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readRunBatches, type SampleBatch } from "../format/run-reader";
-import { encodeSyntheticRun, syntheticSampleBatches } from "./testing/synthetic-trace";
+import { encodeSyntheticRun, syntheticSampleBatches } from "../format/testing/synthetic-trace";
 import { firstDifference } from "./testing/first-difference";
 import {
   batchesCovering,

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readRunBatches } from "../format/run-reader";
-import { syntheticSampleBatches, type SyntheticTraceOptions } from "./testing/synthetic-trace";
+import { syntheticSampleBatches, type SyntheticTraceOptions } from "../format/testing/synthetic-trace";
 import { estimateTick, localExcess, tickFootprint, TICK_WINDOW_SAMPLES } from "./tick";
 import { summarizeRun } from "./summarize";
 

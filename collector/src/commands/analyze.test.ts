@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { strToU8, zipSync } from "fflate";
 import { afterAll, describe, expect, it } from "vitest";
-import { encodeSyntheticRun } from "../../../lib/summary/testing/synthetic-trace";
+import { encodeSyntheticRun } from "../../../lib/format/testing/synthetic-trace";
 import { UsageError } from "../command";
 import analyze from "./analyze";
 import { captureConsole } from "./testing/capture-console";

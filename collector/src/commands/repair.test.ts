@@ -5,7 +5,7 @@ import { RecordBatchFileReader } from "apache-arrow";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { openRun } from "../../../lib/format/run-reader";
 import { decodeSummary } from "../../../lib/summary";
-import { encodeSyntheticRun, syntheticSampleBatches } from "../../../lib/summary/testing/synthetic-trace";
+import { encodeSyntheticRun, syntheticSampleBatches } from "../../../lib/format/testing/synthetic-trace";
 import { UsageError } from "../command";
 import analyze from "./analyze";
 import repair from "./repair";
