@@ -3,6 +3,7 @@ import { buildEventsBundle } from "@/lib/format/testing/events-bundle";
 import { encodeSyntheticRun } from "@/lib/format/testing/synthetic-trace";
 import type { FromWorker } from "./protocol";
 import { RunHost } from "./run-host";
+import { openInHost } from "./testing/open-in-host";
 import { encodeAttribution } from "@/lib/analysis/attribution-codec";
 
 const run = encodeSyntheticRun({
@@ -19,17 +20,7 @@ const { zip } = buildEventsBundle([
 ]);
 
 async function opened() {
-  const messages: FromWorker[] = [];
-  const host = new RunHost((message) => messages.push(message));
-  await host.handle({
-    type: "open",
-    jobKey: "z",
-    job: {
-      kind: "zip",
-      name: "e.zip",
-      source: { name: "e.zip", read: new Blob([zip as Uint8Array<ArrayBuffer>]) },
-    },
-  });
+  const { host, messages } = await openInHost("zip", "e.zip", zip, "z");
   return { host, messages };
 }
 

@@ -4,6 +4,7 @@ import { encodeTickRun, tickBundle } from "@/lib/format/testing/tick-trace";
 import { offThreadBlobSources, serveRead, type ReadPort } from "./off-thread-reads";
 import type { FromWorker } from "./protocol";
 import { RunHost } from "./run-host";
+import { openInHost } from "./testing/open-in-host";
 
 // 30 s of a tick run: 68 µs loops, an 8 µs tick every 1 ms, a 2 ms pause every second, one 7.19 ms spike.
 const { bytes, truth } = encodeTickRun({
@@ -14,21 +15,7 @@ const { bytes, truth } = encodeTickRun({
 });
 
 async function opened() {
-  const messages: FromWorker[] = [];
-  const host = new RunHost((message) => messages.push(message));
-  await host.handle({
-    type: "open",
-    jobKey: "job",
-    job: {
-      kind: "run",
-      name: "runs/t.arrow",
-      source: {
-        name: "runs/t.arrow",
-        size: bytes.byteLength,
-        read: new Blob([bytes as Uint8Array<ArrayBuffer>]),
-      },
-    },
-  });
+  const { host, messages } = await openInHost("run", "runs/t.arrow", bytes, "job");
   return { host, messages };
 }
 
@@ -200,17 +187,7 @@ describe("RunHost with bundles", () => {
     manifest.runs.push({ id: "gone", file: "runs/gone.arrow", test: "tick", environment: "bare-machine" });
     files["manifest.json"] = strToU8(JSON.stringify(manifest));
     const bytes = zipSync(files, { level: 0 });
-    const messages: FromWorker[] = [];
-    const host = new RunHost((message) => messages.push(message));
-    await host.handle({
-      type: "open",
-      jobKey: "z",
-      job: {
-        kind: "zip",
-        name: "study.zip",
-        source: { name: "study.zip", read: new Blob([bytes as Uint8Array<ArrayBuffer>]) },
-      },
-    });
+    const { messages } = await openInHost("zip", "study.zip", bytes, "z");
     const discovered = messages[0] as Extract<FromWorker, { type: "discovered" }>;
     expect(discovered.runs.map((r) => [r.key, r.fields.environment])).toEqual([
       ["z/emu", "emulated"],

@@ -3,7 +3,7 @@ import { zipSync } from "fflate";
 import { buildBundle } from "@/lib/format/testing/bundle";
 import { encodeTickRun } from "@/lib/format/testing/tick-trace";
 import type { FromWorker } from "./protocol";
-import { RunHost } from "./run-host";
+import { openInHost } from "./testing/open-in-host";
 
 const options = { samples: 60_000, worst: { atNs: 2.1e9, valueNs: 4_000_000 } };
 const { bytes } = encodeTickRun({ id: "a", environment: "emulated", scenario: "idle", options });
@@ -32,17 +32,7 @@ function bundleWithCorruptSummary(): Uint8Array {
 describe("a run whose saved summary cannot be used", () => {
   it("is summarised from its samples, and the page is told which file and why", async () => {
     const zip = bundleWithCorruptSummary();
-    const messages: FromWorker[] = [];
-    const host = new RunHost((message) => messages.push(message));
-    await host.handle({
-      type: "open",
-      jobKey: "z",
-      job: {
-        kind: "zip",
-        name: "b.zip",
-        source: { name: "b.zip", read: new Blob([zip as Uint8Array<ArrayBuffer>]) },
-      },
-    });
+    const { messages } = await openInHost("zip", "b.zip", zip, "z");
     const summary = messages.find((m) => m.type === "summary") as Extract<FromWorker, { type: "summary" }>;
     expect(summary.runKey).toBe("z/a");
     expect(summary.digest.count).toBe(60_000);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { encodeTickRun, tickTrace } from "@/lib/format/testing/tick-trace";
-import type { FromWorker } from "./protocol";
-import { RunHost } from "./run-host";
+import { openInHost } from "./testing/open-in-host";
 import type { WindowSamples } from "./types";
 
 // 20 s of a tick run in batches of 4096 rows, so that windows start and end inside batches.
@@ -23,21 +22,7 @@ function bruteForce(t0: number, t1: number) {
 }
 
 async function opened() {
-  const messages: FromWorker[] = [];
-  const host = new RunHost((message) => messages.push(message));
-  await host.handle({
-    type: "open",
-    jobKey: "job",
-    job: {
-      kind: "run",
-      name: "runs/t.arrow",
-      source: {
-        name: "runs/t.arrow",
-        size: bytes.byteLength,
-        read: new Blob([bytes as Uint8Array<ArrayBuffer>]),
-      },
-    },
-  });
+  const { host, messages } = await openInHost("run", "runs/t.arrow", bytes, "job");
   const ask = async (t0: number, t1: number, cap: number): Promise<WindowSamples> => {
     await host.handle({ type: "samples", runKey: "job", seq: 7, t0, t1, cap });
     const reply = messages.at(-1)!;
