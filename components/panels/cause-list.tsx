@@ -1,7 +1,7 @@
 "use client";
 
 import type { Cause } from "@/lib/analysis/attribution";
-import { formatDuration } from "../charts/units";
+import { formatDuration, formatInstant } from "../charts/units";
 import { CAUSE_COLOURS } from "./cause-colours";
 
 export function causeText(cause: Cause): string {
@@ -28,7 +28,7 @@ export function CauseList({
   return (
     <table className="mt-1.5" data-testid={testId}>
       <caption className="text-left text-muted">
-        Spike at {formatDuration(ts)}: duration {formatDuration(durationNs)};{" "}
+        Spike at {formatInstant(ts, 1000)}: duration {formatDuration(durationNs)};{" "}
         {causes.length
           ? "its overhead (duration minus the baseline) went to"
           : "no overhead (it took no longer than the baseline)"}

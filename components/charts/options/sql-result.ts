@@ -1,5 +1,5 @@
 import type { EChartsCoreOption } from "echarts/core";
-import { formatDuration } from "../units";
+import { formatDuration, formatInstant } from "../units";
 import { durationAxisLabel } from "./time-axis";
 import { escapeHtml } from "./escape-html";
 
@@ -13,25 +13,40 @@ export interface SqlChartInput {
 }
 
 /**
- * A column holding nanoseconds (its name ends in `_ns`), and whether it is an overhead or a duration
- * (lib/analysis/value-kind.ts), by the name the tables give it; other columns are plain numbers.
+ * A column holding nanoseconds (its name ends in `_ns`), by the name the tables give it: a moment in the
+ * run (`ts_ns`, `*_ts_ns`, `start_ns`, `end_ns`), or a span that is an overhead or a duration
+ * (lib/analysis/value-kind.ts); other columns are plain numbers.
  */
-export function columnMeasure(name: string): "overhead" | "duration" | null {
+export function columnMeasure(name: string): "overhead" | "duration" | "instant" | null {
   if (!/_ns$/i.test(name)) return null;
+  if (/(^|_)ts_ns$|^(start|end)_ns$/i.test(name)) return "instant";
   return /overhead/i.test(name) ? "overhead" : "duration";
+}
+
+/** A nanosecond value as text: a moment in seconds to the µs, a span in its unit. */
+function nsText(measure: "overhead" | "duration" | "instant", value: number): string {
+  return measure === "instant" ? formatInstant(value, 1000) : formatDuration(value, 4);
 }
 
 function valueText(name: string, value: number | null): string {
   if (value === null) return "NULL";
   const measure = columnMeasure(name);
-  return measure === null ? value.toLocaleString("en-US") : `${formatDuration(value, 4)} (${measure})`;
+  if (measure === null) return value.toLocaleString("en-US");
+  return measure === "instant" ? `at ${nsText(measure, value)}` : `${nsText(measure, value)} (${measure})`;
+}
+
+function xAxisLabel(x: SqlChartInput["x"]): { formatter?: (ns: number) => string; hideOverlap: true } {
+  const measure = x.axis === "value" ? columnMeasure(x.name) : null;
+  if (measure === null) return { hideOverlap: true };
+  if (measure === "instant") return { formatter: (ns) => formatInstant(ns, 1e6), hideOverlap: true };
+  return { formatter: durationAxisLabel, hideOverlap: true };
 }
 
 function xText(axis: SqlChartAxis, name: string, value: number | string): string {
   if (axis === "category") return String(value);
   if (axis === "time") return new Date(Number(value)).toISOString();
   const measure = columnMeasure(name);
-  return measure === null ? Number(value).toLocaleString("en-US") : formatDuration(Number(value), 4);
+  return measure === null ? Number(value).toLocaleString("en-US") : nsText(measure, Number(value));
 }
 
 /**
@@ -40,7 +55,8 @@ function xText(axis: SqlChartAxis, name: string, value: number | string): string
  */
 export function sqlResultOption({ x, series }: SqlChartInput): EChartsCoreOption {
   const measures = series.map((s) => columnMeasure(s.name));
-  const allNs = measures.length > 0 && measures.every((m) => m !== null);
+  // Spans share the duration axis; moments and plain numbers keep plain labels.
+  const allNs = measures.length > 0 && measures.every((m) => m === "overhead" || m === "duration");
   const yName = allNs ? [...new Set(measures)].join(" / ") : series.length === 1 ? series[0].name : "value";
   return {
     animation: false,
@@ -73,10 +89,7 @@ export function sqlResultOption({ x, series }: SqlChartInput): EChartsCoreOption
         ? { data: series[0]?.points.map((p) => String(p[0])) ?? [] }
         : {
             scale: true,
-            axisLabel:
-              x.axis === "value" && columnMeasure(x.name) !== null
-                ? { formatter: durationAxisLabel, hideOverlap: true }
-                : { hideOverlap: true },
+            axisLabel: xAxisLabel(x),
           }),
     },
     yAxis: {
