@@ -1,9 +1,6 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { tableFromIPC } from "apache-arrow";
-import { estimateBaseline } from "../lib/summary/baseline";
-import { encodeTickRun } from "./fixtures/bundles";
+import { trueWorstOverhead, writeEmulatedTick } from "./fixtures/emulated-tick";
 
 // One tick run (a 1 ms tick of 8 µs, a stall every second) with a known worst sample, written once.
 const dir = join("test-results", "views-sql-fixtures");
@@ -11,23 +8,8 @@ const file = join(dir, "emulated-tick.arrow");
 const shots = process.env.TICKSCOPE_SHOTS;
 
 test.beforeAll(() => {
-  mkdirSync(dir, { recursive: true });
-  const { bytes } = encodeTickRun({
-    id: "emulated-tick",
-    environment: "emulated",
-    scenario: "one-to-all",
-    options: { samples: 200_000, worst: { atNs: 6.5e9, valueNs: 5_130_000 } },
-  });
-  writeFileSync(file, bytes);
+  writeEmulatedTick(dir);
 });
-
-function trueWorstOverhead(): number {
-  const durations = Array.from(
-    tableFromIPC(readFileSync(file)).getChild("duration_ns")!.toArray() as ArrayLike<number>,
-    Number,
-  );
-  return durations.reduce((m, d) => Math.max(m, d), 0) - estimateBaseline([durations]).ns;
-}
 
 async function open(page: Page) {
   await page.goto("/");
@@ -79,7 +61,7 @@ test("Comparison, the heat map and the tick's fold come from DuckDB; each SQL bu
         .innerText()
     ).replaceAll(",", ""),
   );
-  expect(Math.abs(value - trueWorstOverhead())).toBeLessThanOrEqual(1);
+  expect(Math.abs(value - trueWorstOverhead(file))).toBeLessThanOrEqual(1);
   await shot(page, "comparison-sql");
 
   await page.getByRole("tab", { name: "Periodic spikes" }).click();

@@ -1,12 +1,11 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { tableFromIPC } from "apache-arrow";
 import { strToU8, zipSync } from "fflate";
-import { estimateBaseline } from "../lib/summary/baseline";
 import { parseViewState } from "../lib/url/view-state";
 import { buildBundle } from "../lib/format/testing/bundle";
 import { encodeTickRun } from "./fixtures/bundles";
+import { trueWorstOverhead, writeEmulatedTick } from "./fixtures/emulated-tick";
 import { watchForeignRequests } from "./offline";
 
 // One tick run with a known worst spike, written once for the spec.
@@ -15,24 +14,8 @@ const file = join(dir, "emulated-tick.arrow");
 const WORST_QUERY = "SELECT max(max_overhead_ns) FROM runs";
 
 test.beforeAll(() => {
-  mkdirSync(dir, { recursive: true });
-  const { bytes } = encodeTickRun({
-    id: "emulated-tick",
-    environment: "emulated",
-    scenario: "one-to-all",
-    options: { samples: 200_000, worst: { atNs: 6.5e9, valueNs: 5_130_000 } },
-  });
-  writeFileSync(file, bytes);
+  writeEmulatedTick(dir);
 });
-
-/** The file's worst overhead, from its own samples: the longest duration over the run's baseline. */
-function trueWorstOverhead(): number {
-  const durations = Array.from(
-    tableFromIPC(readFileSync(file)).getChild("duration_ns")!.toArray() as ArrayLike<number>,
-    Number,
-  );
-  return durations.reduce((m, d) => Math.max(m, d), 0) - estimateBaseline([durations]).ns;
-}
 
 async function openWorkbench(page: Page, search = "") {
   await page.goto(`/${search}`);
@@ -75,7 +58,7 @@ test("a query typed in the workbench gives the file's true worst overhead, with 
     shown = Number(await firstCell(page));
     expect(Number.isFinite(shown)).toBe(true);
   }).toPass({ timeout: 30_000 });
-  expect(Math.abs(shown - trueWorstOverhead())).toBeLessThanOrEqual(1);
+  expect(Math.abs(shown - trueWorstOverhead(file))).toBeLessThanOrEqual(1);
   await expect(page.getByTestId("sql-count")).toContainText("1 row");
   // CodeMirror's injected styles apply under the page's CSP: keywords are highlighted.
   const keyword = page.locator(".cm-content span", { hasText: /^SELECT$/ }).first();

@@ -7,9 +7,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { readEvents, readSteal } from "../../lib/format/events-reader";
 import { manifestSchema, type ManifestRun } from "../../lib/format/manifest";
 import { TRACEFS } from "../src/events/tracefs";
-import { REPO, ensureSampler, readTable, run, tempDir } from "./helpers";
+import { CLI, collectTick, ensureSampler, readTable, run, tempDir } from "./helpers";
 
-const CLI = join(REPO, "collector", "bin", "tickscope.mjs");
 const INSTANCES = join(TRACEFS, "instances");
 const ours = () =>
   existsSync(INSTANCES) ? readdirSync(INSTANCES).filter((n) => n.startsWith("tickscope-")) : [];
@@ -27,17 +26,7 @@ describe.sequential("kernel events of a tick run", () => {
   it("a 5 s run records local_timer at CONFIG_HZ, RT throttling once a second, steal per second; no instance left", async () => {
     expect(process.getuid?.(), "these tests need root").toBe(0);
     const before = ours();
-    const out = join(tempDir(), "bundle");
-    const done = await run(process.execPath, [
-      CLI,
-      "collect",
-      "tick",
-      "--duration",
-      "5s",
-      "--no-progress",
-      "-o",
-      out,
-    ]);
+    const { out, done } = await collectTick(["--duration", "5s"]);
     expect(done.code, done.stderr).toBe(0);
     expect(done.stderr).toMatch(/kernel events: [\d,]+ intervals .*clock x86-tsc/);
     expect(ours()).toEqual(before);
@@ -97,7 +86,10 @@ describe.sequential("kernel events of a tick run", () => {
         `${(total / periods / 1e6).toFixed(1)} ms a period of the ${gapNs / 1e6} ms throttled; ` +
         `${stalled.size} samples stalled >= 1 ms, ${(lost / 1e6).toFixed(1)} ms, ${((100 * covered) / lost).toFixed(2)}% of it in their throttle intervals`,
     );
-    expect(sampleOf.filter((k) => k < 0), "throttle intervals outside the sample they interrupted").toEqual([]);
+    expect(
+      sampleOf.filter((k) => k < 0),
+      "throttle intervals outside the sample they interrupted",
+    ).toEqual([]);
     expect(covered / lost).toBeGreaterThanOrEqual(0.95);
     expect(total).toBeGreaterThanOrEqual(0.5 * gapNs * Math.floor(periods));
     expect(total).toBeLessThanOrEqual(1.2 * gapNs * Math.ceil(periods));
@@ -142,17 +134,7 @@ describe.sequential("kernel events of a tick run", () => {
     const stale = join(INSTANCES, `tickscope-${pid}`);
     mkdirSync(stale);
     try {
-      const out = join(tempDir(), "bundle");
-      const done = await run(process.execPath, [
-        CLI,
-        "collect",
-        "tick",
-        "--duration",
-        "1s",
-        "--no-progress",
-        "-o",
-        out,
-      ]);
+      const { done } = await collectTick(["--duration", "1s"]);
       expect(done.code, done.stderr).toBe(0);
       expect(done.stderr).toContain(
         `removed the tracefs instance tickscope-${pid}, left by a collector that was killed`,
@@ -194,18 +176,7 @@ describe.sequential("kernel events of a tick run", () => {
 
   it("--no-events records none and makes no instance", async () => {
     const before = ours();
-    const out = join(tempDir(), "bundle");
-    const done = await run(process.execPath, [
-      CLI,
-      "collect",
-      "tick",
-      "--duration",
-      "1s",
-      "--no-events",
-      "--no-progress",
-      "-o",
-      out,
-    ]);
+    const { out, done } = await collectTick(["--duration", "1s", "--no-events"]);
     expect(done.code, done.stderr).toBe(0);
     expect(done.stderr).not.toMatch(/kernel events/);
     expect(manifestRun(out).events).toBeUndefined();

@@ -71,3 +71,12 @@ export async function summaries(path: string) {
     await bundle.close();
   }
 }
+
+export const CLI = join(REPO, "collector", "bin", "tickscope.mjs");
+
+/** `tickscope collect tick ARGS` into a fresh bundle folder, as a user runs it (no progress line). */
+export async function collectTick(args: string[]): Promise<{ out: string; done: Finished }> {
+  const out = join(tempDir(), "bundle");
+  const done = await run(process.execPath, [CLI, "collect", "tick", ...args, "--no-progress", "-o", out]);
+  return { out, done };
+}
