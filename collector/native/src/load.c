@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,10 @@ static void *load_thread(void *arg) {
 int load_main(int argc, char **argv) {
   if (argc < 2 || (strcmp(argv[1], "cpu") && strcmp(argv[1], "memory")))
     fail_usage("load: expected `load cpu` or `load memory` [--cpus LIST] [--duration T] [--size BYTES]");
+  /* Not the sampler's name (which kernel events identify it by): a load thread that runs on the measured CPU
+   * while the sampler is throttled must read as another task, not as the sampler back at work. Threads
+   * started below inherit it. */
+  prctl(PR_SET_NAME, "tickscope-load");
   const char *kind = argv[1];
   bool memory = !strcmp(kind, "memory");
   int ncpu = (int)sysconf(_SC_NPROCESSORS_CONF);
