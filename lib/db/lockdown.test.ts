@@ -6,11 +6,18 @@ import { createTables } from "./tables/load";
 
 let duck: NodeDuckdb;
 const run = (sql: string) => () => duck.conn.query(sql);
+/** The queries lockDown sent to the engine (each one is a round trip to DuckDB's worker in the page). */
+const lockdownQueries: string[] = [];
 
 beforeAll(async () => {
   duck = await openNodeDuckdb();
   await createTables(duck.conn);
-  await lockDown(duck.conn);
+  await lockDown({
+    query: (sql: string) => {
+      lockdownQueries.push(sql);
+      return duck.conn.query(sql);
+    },
+  });
 });
 
 afterAll(() => duck.terminate());
@@ -42,6 +49,10 @@ describe("the locked-down engine refuses what user SQL must not do", () => {
   it("lets ordinary queries through the guard, whatever their strings say", () => {
     expect(refusedStatement("SELECT 'install httpfs' AS x -- load x\nFROM runs")).toBeNull();
     expect(refusedStatement("SELECT environment, max(max_overhead_ns) FROM runs GROUP BY 1")).toBeNull();
+  });
+
+  it("is applied in one round trip", () => {
+    expect(lockdownQueries).toHaveLength(1);
   });
 
   it("cannot turn any of it back on", () => {

@@ -9,6 +9,7 @@ export const LOCKDOWN_STATEMENTS = [
   "SET lock_configuration = true",
 ] as const;
 
+/** Applies every lockdown statement in one query: one round trip to DuckDB's worker, not one each. */
 export async function lockDown(conn: { query(sql: string): unknown }): Promise<void> {
-  for (const statement of LOCKDOWN_STATEMENTS) await conn.query(statement);
+  await conn.query(LOCKDOWN_STATEMENTS.map((statement) => `${statement};`).join("\n"));
 }
