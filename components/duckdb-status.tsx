@@ -1,14 +1,11 @@
 "use client";
 
-import { useEffect } from "react";
-import { startTables } from "@/lib/db/page-tables";
-import { useTablesStatus, whenIdle } from "./workspace/use-duckdb-tables";
+import { SQL_ENGINE_FAILED } from "@/lib/db/page-tables";
+import { useTablesStatus } from "./workspace/use-duckdb-tables";
 
-/** DuckDB-WASM's state and the tables it holds (names and rows), started while the page is idle. */
+/** DuckDB-WASM's state and the tables it holds (names and rows); the dashboard starts it (useDuckdbTables). */
 export function DuckdbStatus() {
   const status = useTablesStatus();
-  // Pages without a workspace (the home page) start it here, also once idle.
-  useEffect(() => whenIdle(() => void startTables().catch(() => undefined)), []);
   const state = status.state === "failed" ? "error" : status.state === "ready" ? "ready" : "loading";
 
   return (
@@ -25,10 +22,14 @@ export function DuckdbStatus() {
           state === "ready" ? "bg-ok" : state === "error" ? "bg-danger" : "bg-warn"
         }`}
       />
-      {state === "loading" && <span>Starting DuckDB-WASM…</span>}
+      {state === "loading" && (
+        <span>
+          {status.state === "idle" ? "DuckDB-WASM starts once the page is idle" : "Starting DuckDB-WASM…"}
+        </span>
+      )}
       {state === "error" && (
-        <span role="alert" className="text-danger">
-          DuckDB-WASM failed to start: {status.error}
+        <span role="alert" data-testid="duckdb-start-error" className="text-danger">
+          {SQL_ENGINE_FAILED}: {status.error}. The timeline and the other views work without it.
         </span>
       )}
       {state === "ready" && (

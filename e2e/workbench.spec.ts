@@ -142,6 +142,24 @@ test("a long query can be cancelled and the views keep working", async ({ page }
   await expect(page.getByTestId("panel-distribution")).toHaveAttribute("data-state", "ready");
 });
 
+test("a new query while one runs cancels it, and only the new query's answer is shown", async ({ page }) => {
+  await openWorkbench(page);
+  await typeQuery(page, "SELECT sum(range % 7) AS slow FROM range(5000000000)");
+  await page.getByTestId("sql-run").click();
+  await expect(page.getByTestId("sql-status")).toHaveAttribute("data-state", "running");
+  await typeQuery(page, "SELECT 6 * 7 AS answer");
+  await page.keyboard.press("ControlOrMeta+Enter");
+  expect(await firstCell(page)).toBe("42");
+  await expect(page.getByTestId("sql-result-table")).toContainText("answer");
+  await expect(page.getByTestId("sql-result-table")).not.toContainText("slow");
+  // The slow query was stopped, not left running behind the answer: the engine answers at once.
+  await typeQuery(page, "SELECT 1 + 1 AS two");
+  await page.getByTestId("sql-run").click();
+  await expect(
+    page.locator('[data-testid="sql-result-table"] [data-row="0"] [role="cell"]').first(),
+  ).toHaveText("2", { timeout: 5_000 });
+});
+
 test("a run whose saved summary is corrupt opens its timeline; the workbench says which runs are not as their bundle held them, and why", async ({
   page,
 }) => {

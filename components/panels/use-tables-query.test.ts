@@ -32,7 +32,7 @@ describe("what keeps a view's query from being asked", () => {
   it("DuckDB failed, or a run's rows could not be added: an error naming the run and why", () => {
     expect(blockedBy({ ...ready, state: "failed", error: "no wasm" }, runs)).toEqual({
       state: "error",
-      error: "DuckDB-WASM failed to start: no wasm",
+      error: "The SQL engine (DuckDB-WASM) failed to start: no wasm",
     });
     expect(
       blockedBy({ ...ready, failures: [{ runId: "a.zip/one", message: "Out of memory" }] }, runs),

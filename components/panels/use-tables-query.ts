@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { startTables, type TablesStatus } from "@/lib/db/page-tables";
+import { SQL_ENGINE_FAILED, startTables, type TablesStatus } from "@/lib/db/page-tables";
 import { queryRows, type Row } from "@/lib/db/query";
 import { inlineParams, type Query } from "@/lib/queries/sql";
 import { useTablesStatus } from "../workspace/use-duckdb-tables";
@@ -76,8 +76,7 @@ export function useTablesQuery<T>(
 
 /** What keeps the query from being asked: DuckDB not started or failed, a run's rows not in the tables. */
 export function blockedBy(status: TablesStatus, runs: AskedRun[]): TablesAnswer<never> | null {
-  if (status.state === "failed")
-    return { state: "error", error: `DuckDB-WASM failed to start: ${status.error}` };
+  if (status.state === "failed") return { state: "error", error: `${SQL_ENGINE_FAILED}: ${status.error}` };
   for (const run of runs) {
     const failure = status.failures.find((f) => f.runId === run.key);
     if (failure)

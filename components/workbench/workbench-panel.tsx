@@ -2,9 +2,9 @@
 
 import type { AsyncDuckDBConnection } from "@duckdb/duckdb-wasm";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { startTables } from "@/lib/db/page-tables";
+import { SQL_ENGINE_FAILED, startTables } from "@/lib/db/page-tables";
 import { queryRows } from "@/lib/db/query";
-import { refusedStatement } from "@/lib/db/statement-guard";
+import { changesSchema, refusedStatement } from "@/lib/db/statement-guard";
 import { SQL_LINK_MAX } from "@/lib/url/view-state";
 import { EChart } from "../charts/echart";
 import { formatInstant } from "../charts/units";
@@ -21,6 +21,7 @@ import { parseDuckdbError, type ErrorPosition } from "./error-position";
 import { resultCsv } from "./result-csv";
 import { ResultTable } from "./result-table";
 import { RunTableNotes, runTableNotes } from "./run-table-notes";
+import { QuerySlot } from "./query-slot";
 import { ROW_CAP, runSql, type RunningQuery } from "./run-sql";
 import { SqlEditor, type SqlEditorHandle } from "./sql-editor";
 import type { ResultSet } from "./result-set";
@@ -57,6 +58,7 @@ export function WorkbenchPanel({ sql, onSql }: Props) {
   const tablesKey = status.tables.map((t) => `${t.name}:${t.rows}`).join(",");
   const [text, setText] = useState(sql ?? EXAMPLE_SQL);
   const [conn, setConn] = useState<AsyncDuckDBConnection | null>(null);
+  const slot = useMemo(() => (conn ? new QuerySlot((asked) => runSql(conn, asked)) : null), [conn]);
   const [startError, setStartError] = useState<string | null>(null);
   const [tables, setTables] = useState<CatalogueTable[] | null>(null);
   const [run, setRun] = useState<RunState>({ state: "idle" });
@@ -109,28 +111,34 @@ export function WorkbenchPanel({ sql, onSql }: Props) {
     [onSql],
   );
 
+  // A new query while one runs replaces it: the old one is cancelled and its answer never shown.
   const start = useCallback(() => {
-    if (!conn || run.state === "running" || text.trim() === "") return;
+    if (!slot || text.trim() === "") return;
     const asked = text;
     onSql(asked.length > SQL_LINK_MAX ? null : asked);
     const refused = refusedStatement(asked);
-    if (refused) return setRun({ state: "error", message: refused, position: null, ms: 0 });
-    const query = runSql(conn, asked);
-    setRun({ state: "running", query, cancelling: false });
-    void query.outcome.then((outcome) => {
-      if (outcome.state === "done")
-        setRun({ state: "done", result: outcome.result, ms: outcome.ms, sql: asked });
-      else if (outcome.state === "cancelled") setRun({ state: "cancelled", ms: outcome.ms });
-      else setRun({ state: "error", ms: outcome.ms, ...parseDuckdbError(outcome.message, asked) });
-      setCatalogueKey((k) => k + 1);
-    });
-  }, [conn, run.state, text, onSql]);
+    if (refused) {
+      void slot.replace();
+      return setRun({ state: "error", message: refused, position: null, ms: 0 });
+    }
+    void slot
+      .run(asked, (query) => setRun({ state: "running", query, cancelling: false }))
+      .then((outcome) => {
+        if (!outcome) return;
+        if (outcome.state === "done")
+          setRun({ state: "done", result: outcome.result, ms: outcome.ms, sql: asked });
+        else if (outcome.state === "cancelled") setRun({ state: "cancelled", ms: outcome.ms });
+        else setRun({ state: "error", ms: outcome.ms, ...parseDuckdbError(outcome.message, asked) });
+        // Reading the catalogue is a query of its own: only after SQL that may have changed it.
+        if (changesSchema(asked)) setCatalogueKey((k) => k + 1);
+      });
+  }, [slot, text, onSql]);
 
   const cancel = useCallback(() => {
-    if (run.state !== "running") return;
+    if (run.state !== "running" || !slot) return;
     setRun({ ...run, cancelling: true });
-    void run.query.cancel();
-  }, [run]);
+    void slot.cancel();
+  }, [run, slot]);
 
   // One row is a table's answer, not a chart's.
   const pick = run.state === "done" && run.result.shown > 1 ? pickChart(run.result.columns) : null;
@@ -145,7 +153,7 @@ export function WorkbenchPanel({ sql, onSql }: Props) {
       title="SQL"
       testId="workbench-panel"
       state={startError ? "error" : "ready"}
-      error={startError ? `DuckDB-WASM failed to start: ${startError}` : null}
+      error={startError ? `${SQL_ENGINE_FAILED}: ${startError}` : null}
       subtitle="DuckDB over the open runs' tables"
     >
       <div className="grid gap-3 lg:grid-cols-[minmax(0,1fr)_16rem]">
@@ -156,8 +164,12 @@ export function WorkbenchPanel({ sql, onSql }: Props) {
               variant="primary"
               data-testid="sql-run"
               onClick={start}
-              disabled={!conn || run.state === "running" || text.trim() === ""}
-              title="Run (Ctrl/Cmd-Enter)"
+              disabled={!conn || text.trim() === ""}
+              title={
+                run.state === "running"
+                  ? "Run this query instead of the one running (Ctrl/Cmd-Enter)"
+                  : "Run (Ctrl/Cmd-Enter)"
+              }
             >
               {conn ? "Run" : "Starting DuckDB…"}
             </Button>

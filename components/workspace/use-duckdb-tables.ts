@@ -10,6 +10,7 @@ import {
 } from "@/lib/db/page-tables";
 import { tableSummary } from "@/lib/workspace/digest";
 import type { RunEntry } from "@/lib/workspace/types";
+import { startWhenSettled } from "./deferred-start";
 import { runLabel } from "./run-label";
 import { useWorkspace } from "./workspace-context";
 
@@ -33,14 +34,25 @@ function identity(run: RunEntry) {
   };
 }
 
+/** Starts DuckDB once the page is idle and no run is opening (startWhenSettled). */
+function useDeferredStart(workspace: ReturnType<typeof useWorkspace>): void {
+  useEffect(
+    () =>
+      startWhenSettled(workspace, whenIdle, () => {
+        void startTables().catch(() => undefined);
+      }),
+    [workspace],
+  );
+}
+
 /**
- * Keeps the page's DuckDB tables in step with the open runs: DuckDB starts while the page is idle;
- * each run's rows go in once its summary is ready (or a load_errors row once it failed), and out
- * when it closes.
+ * Keeps the page's DuckDB tables in step with the open runs: DuckDB starts once the page is idle and
+ * no run is opening; each run's rows go in once its summary is ready (or a load_errors row once it
+ * failed), and out when it closes.
  */
 export function useDuckdbTables(): void {
   const workspace = useWorkspace();
-  useEffect(() => whenIdle(() => void startTables().catch(() => undefined)), []);
+  useDeferredStart(workspace);
   useEffect(() => {
     const loaded = new Map<string, RunEntry["digest"] | string>();
     const sync = () => {

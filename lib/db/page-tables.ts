@@ -1,7 +1,7 @@
 /**
- * The page's DuckDB with its tables: started once (while the page is idle, never on the first
- * overview's path), the catalogue's tables created, the lockdown applied; then each run's rows added
- * as it opens. Its status (state, tables and their rows, load errors) is what the footer shows.
+ * The page's DuckDB with its tables: started once (by the page's scheduler, once idle after the first
+ * overview, or by the workbench when the user opens it), the catalogue's tables created, the lockdown
+ * applied; then each run's rows added as it opens (waiting for that start, never causing it). Its status (state, tables and their rows, load errors) is what the footer shows.
  */
 import type { RunSummary } from "../summary";
 import { getDatabase, type Database } from "./duckdb";
@@ -35,6 +35,9 @@ export interface SamplesWindow {
 
 type Listener = () => void;
 
+/** How every place that needs DuckDB says it could not start (the reason follows). */
+export const SQL_ENGINE_FAILED = "The SQL engine (DuckDB-WASM) failed to start";
+
 let status: TablesStatus = {
   state: "idle",
   version: null,
@@ -46,6 +49,9 @@ let status: TablesStatus = {
 };
 const listeners = new Set<Listener>();
 let ready: Promise<Database> | null = null;
+let allowStart: () => void = () => {};
+/** Settles once something has started DuckDB: runs' rows wait for it rather than starting it themselves. */
+const startAsked = new Promise<void>((resolve) => (allowStart = resolve));
 /** Loads and unloads run one after another, in the order asked. */
 let queue: Promise<unknown> = Promise.resolve();
 
@@ -79,6 +85,7 @@ async function counts(database: Database): Promise<TablesStatus["tables"]> {
 
 /** Starts DuckDB and makes its tables (once; later calls share the same promise). */
 export function startTables(): Promise<Database> {
+  allowStart();
   if (!ready) {
     publish({ state: "starting" });
     ready = (async () => {
@@ -90,7 +97,7 @@ export function startTables(): Promise<Database> {
       publish({ state: "ready", version: database.version, tables });
       return database;
     })().catch((error: unknown) => {
-      ready = null;
+      // Not retried by itself: each run's load would otherwise start (and fail) it again.
       publish({ state: "failed", error: error instanceof Error ? error.message : String(error) });
       throw error;
     });
@@ -100,6 +107,7 @@ export function startTables(): Promise<Database> {
 
 function enqueue(runId: string, work: (database: Database) => Promise<void>): Promise<void> {
   const next = queue.then(async () => {
+    await startAsked;
     const database = await startTables();
     try {
       await work(database);

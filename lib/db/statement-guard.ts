@@ -27,3 +27,8 @@ export function refusedStatement(sql: string): string | null {
   }
   return null;
 }
+
+/** Whether the SQL may add, change or drop a table or view (so the catalogue must be read again). */
+export function changesSchema(sql: string): boolean {
+  return statementHeads(sql).some((statement) => /^(?:create|drop|alter)\b/i.test(statement));
+}

@@ -1,0 +1,41 @@
+interface RunsSource {
+  getSnapshot(): { runs: readonly { state: string }[] };
+  subscribe(listener: () => void): () => void;
+}
+
+/**
+ * Calls `start` once, when the page is idle and no run is opening: on a small machine DuckDB's start-up
+ * (seconds of compiling and initialising) would otherwise compete with a run's first overview. A run
+ * that starts opening while the idle wait is pending puts it off until every run has opened.
+ * Returns a function that gives up waiting.
+ */
+export function startWhenSettled(
+  runs: RunsSource,
+  whenIdle: (work: () => void) => () => void,
+  start: () => void,
+): () => void {
+  let done = false;
+  let pending: (() => void) | null = null;
+  const opening = () => runs.getSnapshot().runs.some((run) => run.state === "loading");
+  const consider = () => {
+    if (done) return;
+    if (opening()) {
+      pending?.();
+      pending = null;
+    } else if (!pending) {
+      pending = whenIdle(() => {
+        pending = null;
+        if (opening()) return;
+        done = true;
+        unsubscribe();
+        start();
+      });
+    }
+  };
+  const unsubscribe = runs.subscribe(consider);
+  consider();
+  return () => {
+    unsubscribe();
+    pending?.();
+  };
+}

@@ -1,0 +1,46 @@
+import { join } from "node:path";
+import { expect, test } from "@playwright/test";
+import { writeEmulatedTick } from "./fixtures/emulated-tick";
+
+const dir = join("test-results", "duckdb-start-fixtures");
+const file = join(dir, "emulated-tick.arrow");
+const FAILED = "The SQL engine (DuckDB-WASM) failed to start";
+
+test.beforeAll(() => {
+  writeEmulatedTick(dir);
+});
+
+test("when DuckDB-WASM's wasm cannot be fetched, the footer and every SQL view say so, and the timeline and the other views still work", async ({
+  page,
+}) => {
+  await page.route("**/duckdb/*/*.wasm", (route) => route.abort("failed"));
+  await page.goto("/");
+  await page.getByTestId("open-files").setInputFiles([file]);
+  await expect(page.locator('[data-testid="run-row"][data-state="ready"]')).toHaveCount(1);
+  await expect(page.getByTestId("panel-timeline")).toHaveAttribute("data-state", "ready");
+
+  const footer = page.getByTestId("duckdb-status");
+  await expect(footer).toHaveAttribute("data-state", "error", { timeout: 30_000 });
+  await expect(footer.getByTestId("duckdb-start-error")).toContainText(FAILED);
+  await expect(footer.getByTestId("duckdb-start-error")).toContainText(
+    /duckdb-eh\.wasm could not be fetched/,
+  );
+
+  for (const [tab, panel] of [
+    ["Comparison", "panel-comparison"],
+    ["Periodic spikes", "panel-spikes"],
+    ["Tick pattern", "panel-tick"],
+  ] as const) {
+    await page.getByRole("tab", { name: tab }).click();
+    await expect(page.getByTestId(panel)).toHaveAttribute("data-state", "error");
+    await expect(page.getByTestId(panel)).toContainText(FAILED);
+  }
+  await page.getByRole("tab", { name: "SQL" }).click();
+  await expect(page.getByTestId("workbench-panel")).toContainText(FAILED);
+
+  // The views that need no SQL still draw.
+  await page.getByRole("tab", { name: "Distributions" }).click();
+  await expect(page.getByTestId("panel-distribution")).toHaveAttribute("data-state", "ready");
+  await page.getByRole("tab", { name: "Timeline" }).click();
+  await expect(page.getByTestId("panel-timeline")).toHaveAttribute("data-state", "ready");
+});
