@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { chromium, type Browser, type Page } from "@playwright/test";
 import { CHROMIUM_FLAGS } from "../../playwright.config";
 import type { Figure, Suite } from "../figure";
-import { matrixFigures, viewsAfterOverview, visitFigures } from "../ui/duckdb-figures";
+import { matrixFigures, overviewBesideStart, viewsAfterOverview, visitFigures } from "../ui/duckdb-figures";
 import { ensureTickRun } from "../ui/generate";
 import { treeMemory } from "../ui/process-memory";
 import { startApp } from "../ui/server";
@@ -420,6 +420,7 @@ const suite: Suite = async () => {
       figures.push(...(await visitFigures(app.url)));
       const base = join(DIR, "tick-50M.arrow");
       ensureTickRun(base, 50e6);
+      figures.push(...(await overviewBesideStart(launch, app.url, base)));
       figures.push(...(await viewsAfterOverview(launch, app.url, base)));
       if (MATRIX) figures.push(...(await matrixFigures(launch, app.url, base, DIR)));
     }

@@ -35,12 +35,28 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
+interface Visit {
+  ms: number;
+  phases: string;
+  /** Chromium's own word on its wasm code cache in this visit: hit (read), written, or neither. */
+  codeCache: string;
+}
+
 /**
  * ms from the navigation's start until the footer says DuckDB is ready (its tables made, locked down),
  * and where the time went (lib/db/duckdb.ts's marks): waiting for the page to be idle, starting the
- * worker, fetching and compiling the wasm, connecting, making the tables.
+ * worker, fetching and compiling the wasm, connecting, making the tables. Chromium's trace says whether
+ * its wasm code cache served the module (`v8.wasm.moduleCacheHit`) or stored it (`v8.wasm.cachedModule`).
  */
-async function duckdbReady(page: Page, url: string): Promise<{ ms: number; phases: string }> {
+async function duckdbReady(page: Page, url: string, dwellMs = 0): Promise<Visit> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: { name: string }[] = [];
+  cdp.on("Tracing.dataCollected", (e) => events.push(...(e.value as { name: string }[])));
+  const traced = new Promise((resolve) => cdp.once("Tracing.tracingComplete", resolve));
+  await cdp.send("Tracing.start", {
+    categories: "disabled-by-default-devtools.timeline",
+    transferMode: "ReportEvents",
+  });
   await page.goto(url);
   const handle = await page.waitForFunction(
     () =>
@@ -52,6 +68,15 @@ async function duckdbReady(page: Page, url: string): Promise<{ ms: number; phase
   const marks = await page.evaluate(() =>
     performance.getEntriesByType("mark").map((m) => [m.name.replace("duckdb:", ""), m.startTime] as const),
   );
+  if (dwellMs) await page.waitForTimeout(dwellMs);
+  await cdp.send("Tracing.end");
+  await traced;
+  await cdp.detach();
+  const count = (name: string) => events.filter((e) => e.name === name).length;
+  const codeCache =
+    [count("v8.wasm.moduleCacheHit") && "hit", count("v8.wasm.cachedModule") && "written"]
+      .filter(Boolean)
+      .join(" and ") || "neither hit nor written";
   let last = 0;
   const phases = marks
     .map(([name, at]) => {
@@ -60,8 +85,11 @@ async function duckdbReady(page: Page, url: string): Promise<{ ms: number; phase
       return text;
     })
     .join(", ");
-  return { ms, phases };
+  return { ms, phases, codeCache };
 }
+
+/** A first visit's reader stays on the page at least this long (time for V8 to tier up and cache). */
+const FIRST_VISIT_DWELL_MS = 10_000;
 
 /**
  * First visit (an empty profile) and second visits: the same tab after navigating away, and a new
@@ -77,11 +105,11 @@ export async function visitFigures(url: string): Promise<Figure[]> {
   try {
     let context = await launch();
     let page = context.pages()[0] ?? (await context.newPage());
-    const first = await duckdbReady(page, url);
+    const first = await duckdbReady(page, url, FIRST_VISIT_DWELL_MS);
     await page.goto("about:blank");
     const again = await duckdbReady(page, url);
     await context.close();
-    const reopened: { ms: number; phases: string }[] = [];
+    const reopened: Visit[] = [];
     for (let i = 0; i < 3; i++) {
       context = await launch();
       page = context.pages()[0] ?? (await context.newPage());
@@ -95,7 +123,7 @@ export async function visitFigures(url: string): Promise<Figure[]> {
         median: first.ms,
         unit: "ms",
         runs: 1,
-        note: `from navigation start to the footer's ready; ms per phase: ${first.phases}`,
+        note: `from navigation start to the footer's ready; ms per phase: ${first.phases}; wasm code cache: ${first.codeCache} (page kept ${FIRST_VISIT_DWELL_MS / 1000} s)`,
       },
       {
         name: "DuckDB ready: second visit, new browser on the same profile",
@@ -104,7 +132,7 @@ export async function visitFigures(url: string): Promise<Figure[]> {
         runs: reopened.length,
         target: "≤ 1500",
         limit: 1500,
-        note: `phases (median run): ${reopened.find((r) => r.ms === typical)!.phases}; same tab after navigating away: ${Math.round(again.ms)} ms (${again.phases})`,
+        note: `phases (median run): ${reopened.find((r) => r.ms === typical)!.phases}; wasm code cache per visit: ${reopened.map((r) => r.codeCache).join(" / ")}; same tab after navigating away: ${Math.round(again.ms)} ms (${again.phases}; code cache ${again.codeCache})`,
       },
     ];
   } finally {
@@ -132,6 +160,64 @@ async function openRuns(launch: Launch, url: string, files: string[]) {
   );
   const overviewAt = (await handle.jsonValue()) as number;
   return { browser, pid, page, overviewAt, overviewMs: overviewAt - chosen };
+}
+
+/**
+ * A fresh tab: the file chosen as soon as the page has loaded, as a user does, so that DuckDB's start-up
+ * would fall beside the first overview. Ours defers it until the run has opened and the page is idle;
+ * the old way (DuckDB starting beside it) is reproduced by choosing the file just as DuckDB has started
+ * (the page idle before the file came), which is also what a user quick enough but not instant meets.
+ */
+async function overviewAsPageOpens(launch: Launch, url: string, file: string, startDuckdbFirst: boolean) {
+  const { browser } = await launch();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.addInitScript(NAME_SHIM);
+    await page.addInitScript(OVERVIEW_SEEN);
+    await page.goto(url);
+    if (startDuckdbFirst)
+      await page.waitForFunction(() => performance.getEntriesByName("duckdb:start").length > 0, undefined, {
+        polling: 10,
+      });
+    const chosen = Date.now();
+    await page.getByTestId("open-files").setInputFiles([file]);
+    const handle = await page.waitForFunction(
+      () => (window as unknown as { __overviewAt?: number }).__overviewAt,
+      undefined,
+      { timeout: 600_000, polling: 50 },
+    );
+    const overviewAt = (await handle.jsonValue()) as number;
+    await page.locator('[data-testid="duckdb-status"][data-state="ready"]').waitFor({ timeout: 120_000 });
+    const ready = Date.now();
+    const started = await page.evaluate(
+      () => performance.timeOrigin + (performance.getEntriesByName("duckdb:start")[0]?.startTime ?? NaN),
+    );
+    return {
+      overviewMs: overviewAt - chosen,
+      startedAfterOverview: started - overviewAt,
+      readyAfterOverview: ready - overviewAt,
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+/** 50M run chosen as the page opens: the first overview with DuckDB's start deferred, beside the old way. */
+export async function overviewBesideStart(launch: Launch, url: string, file: string): Promise<Figure[]> {
+  const ours = await overviewAsPageOpens(launch, url, file, false);
+  const old = await overviewAsPageOpens(launch, url, file, true);
+  return [
+    {
+      name: "50M: overview on screen, file chosen as the page opens (DuckDB's start deferred)",
+      median: ours.overviewMs,
+      unit: "ms",
+      runs: 1,
+      target: "≤ 1500",
+      limit: 1500,
+      naive: { name: "file chosen as DuckDB starts (the old way: beside it)", median: old.overviewMs },
+      note: `DuckDB started ${Math.round(ours.startedAfterOverview)} ms after the overview was on screen (negative: before) and was ready ${ours.readyAfterOverview} ms after it`,
+    },
+  ];
 }
 
 /** ms from a tab's click until its panel reads `data-state="ready"` and has been painted. */
@@ -309,13 +395,13 @@ export async function matrixFigures(
         note: `median ${median(rerenders).toFixed(1)} ms; computed by lib/analysis in the page (duck-views moves it to SQL)`,
       },
       {
-        name: `7 × 50M: workbench \`${WORKBENCH_QUERY}\`, the query's time as the workbench shows it (p95)`,
-        median: p95(queries),
+        name: `7 × 50M: workbench \`${WORKBENCH_QUERY}\`, Run click to the answer painted (p95)`,
+        median: p95(totals),
         unit: "ms",
-        runs: queries.length,
+        runs: totals.length,
         target: "≤ 20",
         limit: 20,
-        note: `median ${median(queries).toFixed(1)} ms; Run click to the answer painted: median ${median(totals).toFixed(1)}, p95 ${p95(totals).toFixed(1)} ms`,
+        note: `median ${median(totals).toFixed(1)} ms; the query's own time as the workbench shows it: median ${median(queries).toFixed(1)}, p95 ${p95(queries).toFixed(1)} ms (before: 174 ms p95, the catalogue was read again after every query and the next one waited behind it)`,
       },
       {
         name: "7 × 50M: tab memory after opening, comparing and querying (PSS, all Chromium processes)",
