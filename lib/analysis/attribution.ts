@@ -37,12 +37,15 @@ export interface EventIntervals {
   name: readonly string[];
 }
 
+const RECENT_CAUSES = 4;
+
 /** Walks samples in order and says which events cover each one, and for how long. */
 export class EventCursor {
   /** Each event's cause (its kind and name) as a number: `causeKind[c]`, `causeName[c]`. */
   readonly causeOf: Int32Array;
   readonly causeKind: CauseKind[] = [];
   readonly causeName: string[] = [];
+  private readonly throttles: Uint8Array;
   /**
    * After `sweep`: the causes it found, `found` of them in `touched` (in the order their first
    * stretch of time was met), each one's time in `nsOf`.
@@ -54,16 +57,27 @@ export class EventCursor {
   private open = new Int32Array(8);
   private openCount = 0;
   private edges = new Float64Array(16);
-  private byOpen = new Float64Array(8);
+  private inside = new Int32Array(8);
+  private byInside = new Float64Array(8);
   private firstMet = new Int32Array(8);
 
   constructor(private readonly events: EventIntervals) {
     const n = events.ts.length;
     this.causeOf = new Int32Array(n);
     const ids = new Map<CauseKind, Map<string, number>>();
-    for (let i = 0; i < n; i++) {
+    // Events take turns among a few causes (a tick, its IRQ, a softirq): the last few are checked first.
+    const recent = new Int32Array(RECENT_CAUSES).fill(-1);
+    let turn = 0;
+    numbering: for (let i = 0; i < n; i++) {
       const kind = events.kind[i];
       const name = events.name[i];
+      for (let r = 0; r < RECENT_CAUSES; r++) {
+        const c = recent[r];
+        if (c >= 0 && this.causeName[c] === name && this.causeKind[c] === kind) {
+          this.causeOf[i] = c;
+          continue numbering;
+        }
+      }
       let byName = ids.get(kind);
       if (!byName) ids.set(kind, (byName = new Map()));
       let id = byName.get(name);
@@ -74,7 +88,10 @@ export class EventCursor {
         this.causeName.push(name);
       }
       this.causeOf[i] = id;
+      recent[turn] = id;
+      turn = (turn + 1) % RECENT_CAUSES;
     }
+    this.throttles = Uint8Array.from(this.causeKind, (k) => (k === "throttle" ? 1 : 0));
     // The last slot is for the unexplained rest (run-attribution.ts counts it there).
     this.nsOf = new Float64Array(this.causeKind.length + 1);
   }
@@ -82,6 +99,13 @@ export class EventCursor {
   /** How many distinct causes the events hold (the unexplained rest is number `causeCount`). */
   get causeCount(): number {
     return this.causeKind.length;
+  }
+
+  /** No event can overlap a sample ending at or before this time (none open, the next one starts then). */
+  quietUntil(): number {
+    if (this.openCount) return -Infinity;
+    const { ts } = this.events;
+    return this.next < ts.length ? ts[this.next] : Infinity;
   }
 
   /** True when an event might overlap [t, end): cheap, for skipping quiet samples. */
@@ -136,53 +160,54 @@ export class EventCursor {
 
   /** Several events open: the elementary stretches between their edges, each given to its owner. */
   private sweepOpen(t: number, end: number): number {
-    const { ts, end: ends, kind } = this.events;
-    const open = this.open;
-    const n = this.openCount;
-    if (this.edges.length < 2 * n + 2) this.edges = new Float64Array(4 * n + 4);
-    if (this.byOpen.length < n) {
-      this.byOpen = new Float64Array(2 * n);
-      this.firstMet = new Int32Array(2 * n);
+    const { ts, end: ends } = this.events;
+    const { causeOf, throttles } = this;
+    if (this.edges.length < 2 * this.openCount + 2) this.edges = new Float64Array(4 * this.openCount + 4);
+    if (this.inside.length < this.openCount) {
+      this.inside = new Int32Array(2 * this.openCount);
+      this.byInside = new Float64Array(2 * this.openCount);
+      this.firstMet = new Int32Array(2 * this.openCount);
     }
-    const edges = this.edges;
+    const { edges, inside, byInside } = this;
     let e = 0;
     edges[e++] = t;
     edges[e++] = end;
-    for (let k = 0; k < n; k++) {
-      const i = open[k];
+    let n = 0;
+    for (let k = 0; k < this.openCount; k++) {
+      const i = this.open[k];
       if (ts[i] >= end) continue;
+      inside[n] = i;
+      byInside[n++] = 0;
       if (ts[i] > t) edges[e++] = ts[i];
       if (ends[i] < end) edges[e++] = ends[i];
     }
     e = sortUnique(edges, e);
-    const byOpen = this.byOpen;
-    byOpen.fill(0, 0, n);
     let met = 0;
     for (let s = 0; s + 1 < e; s++) {
       const a = edges[s];
       const b = edges[s + 1];
       let owner = -1;
       for (let k = 0; k < n; k++) {
-        const i = open[k];
-        if (ts[i] < end && kind[i] === "throttle" && ts[i] <= a && ends[i] >= b) {
+        const i = inside[k];
+        if (throttles[causeOf[i]] && ts[i] <= a && ends[i] >= b) {
           owner = k;
           break;
         }
       }
       if (owner < 0)
         for (let k = 0; k < n; k++) {
-          const i = open[k];
-          if (ts[i] >= end || ts[i] > a || ends[i] < b) continue;
-          const o = owner < 0 ? -1 : open[owner];
+          const i = inside[k];
+          if (ts[i] > a || ends[i] < b) continue;
+          const o = owner < 0 ? -1 : inside[owner];
           if (owner < 0 || ts[i] > ts[o] || (ts[i] === ts[o] && ends[i] <= ends[o])) owner = k;
         }
       if (owner < 0) continue;
-      if (byOpen[owner] === 0) this.firstMet[met++] = owner;
-      byOpen[owner] += b - a;
+      if (byInside[owner] === 0) this.firstMet[met++] = owner;
+      byInside[owner] += b - a;
     }
     for (let m = 0; m < met; m++) {
       const k = this.firstMet[m];
-      this.meet(this.causeOf[open[k]], byOpen[k]);
+      this.meet(causeOf[inside[k]], byInside[k]);
     }
     return this.found;
   }

@@ -182,6 +182,11 @@ export class TickClock {
     if (tick && this.periodNs > 0) this.nextTick = tick.phaseNs;
   }
 
+  /** The next tick instant: a sample ending at or before it holds none. */
+  get nextInstant(): number {
+    return this.nextTick;
+  }
+
   /** Whether the sample [t, end) holds a tick instant; calls must come in order. */
   holdsTick(t: number, end: number): boolean {
     if (this.nextTick >= end) return false;
@@ -222,26 +227,36 @@ export class RunAttributionBuilder {
 
   add(batch: { ts: Float64Array; duration: ArrayLike<number> }): void {
     const { ts, duration } = batch;
-    const { cursor, causes } = this;
-    for (let i = 0; i < ts.length; i++) {
-      const t = ts[i];
-      const d = duration[i];
-      const end = t + d;
-      const isTick = this.ticks.holdsTick(t, end);
-      const isSpike = d > this.spikeD;
-      if (!isTick && !isSpike && !cursor.mayOverlap(t, end)) continue;
-      cursor.sweep(t, end);
-      const lost = Math.max(0, d - this.offset);
-      causes.apportion(cursor, lost);
-      if (!isTick && !isSpike && !causes.explained) continue;
-      this.total.add(lost, causes);
-      if (isTick && !isSpike) this.tick.add(lost, causes);
-      if (isSpike) {
-        const f = familyOf(this.input.summary.periodicSpikes, t);
-        if (f >= 0) this.families[f].add(lost, causes);
-      }
-      this.keepWorst(t, d);
+    const { cursor, ticks, spikeD } = this;
+    const n = ts.length;
+    let i = 0;
+    while (i < n) {
+      // Samples with no tick instant, no event and no spike are skipped at one comparison each.
+      const quietUntil = Math.min(ticks.nextInstant, cursor.quietUntil());
+      while (i < n && duration[i] <= spikeD && ts[i] + duration[i] <= quietUntil) i++;
+      if (i === n) break;
+      this.count(ts[i], duration[i]);
+      i++;
     }
+  }
+
+  private count(t: number, d: number): void {
+    const { cursor, causes } = this;
+    const end = t + d;
+    const isTick = this.ticks.holdsTick(t, end);
+    const isSpike = d > this.spikeD;
+    if (!isTick && !isSpike && !cursor.mayOverlap(t, end)) return;
+    cursor.sweep(t, end);
+    const lost = Math.max(0, d - this.offset);
+    causes.apportion(cursor, lost);
+    if (!isTick && !isSpike && !causes.explained) return;
+    this.total.add(lost, causes);
+    if (isTick && !isSpike) this.tick.add(lost, causes);
+    if (isSpike) {
+      const f = familyOf(this.input.summary.periodicSpikes, t);
+      if (f >= 0) this.families[f].add(lost, causes);
+    }
+    this.keepWorst(t, d);
   }
 
   private keepWorst(ts: number, durationNs: number): void {
