@@ -27,6 +27,7 @@ import type { SyntheticTraceOptions } from "../../lib/format/testing/synthetic-t
 import { writeSyntheticRun } from "../../lib/format/testing/synthetic-trace";
 import { summarizeRun, type RunSummary } from "../../lib/summary";
 import { eventsWindow } from "../../lib/workspace/events-window";
+import { RUN_WITH_KNOWN_CAUSES } from "../../lib/analysis/testing/attribution-fixtures";
 import { SetSortMapAttribution } from "../baselines/set-sort-map-attribution";
 import { median, timeMedian, type Figure, type Suite } from "../figure";
 
@@ -34,17 +35,11 @@ const HOUR_SAMPLES = 52_000_000; // 68 µs samples: about an hour
 const RUNS = 3;
 const NAIVE_SPIKES = 40;
 const dir = join(tmpdir(), "tickscope-bench-attribution");
+// The attribution tests' run with known causes, an hour long, with the generator's default jitter.
 const options: SyntheticTraceOptions = {
+  ...RUN_WITH_KNOWN_CAUSES,
   samples: HOUR_SAMPLES,
-  tickPeriodNs: 4_000_000,
-  tickCostNs: 8_000,
-  spikePeriodNs: 1_000_000_000,
-  spikeNs: 50_000_000,
-  events: {
-    irqInTick: { name: "virtio1-input", ns: 1_000 },
-    softirqAfterTick: { name: "TIMER", ns: 3_000, overlapNs: 500 },
-    spike: { kind: "throttle", name: "sched_rt_runtime", share: 0.97 },
-  },
+  jitterNs: undefined,
 };
 
 /** The run file and its events (as JSON beside it), written once. */
