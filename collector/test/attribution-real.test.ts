@@ -9,6 +9,7 @@ import { attributeBundleRun, EventCursor, sampleCauses, summarizeBundleRun } fro
 import { readEvents } from "../../lib/format/events-reader";
 import { openPathAsBundle } from "../../lib/format/node-source";
 import { CLI, collectTick, ensureSampler, readTable, run } from "./helpers";
+import { readSchedulerFacts, throttleName } from "../src/events/throttle-name";
 
 const RT_RUNTIME = "/proc/sys/kernel/sched_rt_runtime_us";
 
@@ -264,6 +265,11 @@ describe.sequential("attribution of a real tick run", () => {
     expect(attribution.stealNs).not.toBeNull();
     expect(unexplained).toBeLessThanOrEqual(wallLost);
     // The kernel's fair server (Linux 6.12+) still lets waiting normal tasks run for a while each
-    // second, so some time stays "throttle" even with sched_rt_runtime_us = -1.
+    // second, so some time stays "throttle" even with sched_rt_runtime_us = -1: named for what did it.
+    const stallNames = new Set(events.name.filter((_, i) => events.kind[i] === "throttle"));
+    console.log(`throttling lifted: stalls named ${[...stallNames].join(", ") || "(none)"}`);
+    expect(stallNames.has("rt_throttling"), "RT throttling was off").toBe(false);
+    const expected = throttleName({ ...readSchedulerFacts(), rtRuntimeUs: -1 });
+    for (const name of stallNames) expect(name).toBe(expected);
   });
 });

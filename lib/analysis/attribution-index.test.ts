@@ -1,23 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { EventKind } from "../format/events-contract";
-import { syntheticSampleBatches } from "../format/testing/synthetic-trace";
-import { summarizeRun } from "../summary";
-import { addCauses, type Cause, type EventIntervals } from "./attribution";
+import { addCauses, type Cause } from "./attribution";
 import { EventIndex } from "./attribution-index";
-
-function intervals(rows: [number, number, EventKind, string][]): EventIntervals {
-  return {
-    ts: Float64Array.from(rows, (r) => r[0]),
-    end: Float64Array.from(rows, (r) => r[1]),
-    kind: rows.map((r) => r[2]),
-    name: rows.map((r) => r[3]),
-  };
-}
-
-const byKey = (causes: Iterable<Cause>) =>
-  Object.fromEntries(
-    [...causes].map((c) => [c.kind === "unexplained" ? "unexplained" : `${c.kind}:${c.name}`, c.ns]),
-  );
+import { byKey, generatedRun, intervals } from "./testing/attribution-fixtures";
 
 describe("the events of a stretch of time", () => {
   const index = new EventIndex(
@@ -48,22 +32,8 @@ describe("the events of a stretch of time", () => {
 
 describe("any one sample's causes", () => {
   it("recovers every known cause of every sample of a generated run, not only the worst", async () => {
-    const { batches, truth } = syntheticSampleBatches({
-      samples: 120_000,
-      jitterNs: 0,
-      tickPeriodNs: 4_000_000,
-      tickCostNs: 8_000,
-      spikePeriodNs: 1_000_000_000,
-      spikeNs: 50_000_000,
-      events: {
-        irqInTick: { name: "virtio1-input", ns: 1_000 },
-        softirqAfterTick: { name: "TIMER", ns: 3_000, overlapNs: 500 },
-        spike: { kind: "throttle", name: "sched_rt_runtime", share: 0.97 },
-      },
-    });
-    const summary = await summarizeRun(batches, { test: "tick" });
-    const ev = truth.events!;
-    const index = new EventIndex(intervals(ev.ts.map((t, i) => [t, ev.end[i], ev.kind[i], ev.name[i]])));
+    const { batches, truth, summary, events } = await generatedRun();
+    const index = new EventIndex(events);
     const total = new Map<string, Cause>();
     let spikes = 0;
     for (const batch of batches)

@@ -1,23 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { EventKind } from "../format/events-contract";
-import { syntheticSampleBatches, type SyntheticTraceOptions } from "../format/testing/synthetic-trace";
-import { summarizeRun } from "../summary";
-import { EventCursor, apportion, sampleCauses, type EventIntervals } from "./attribution";
+import type { SyntheticTraceOptions } from "../format/testing/synthetic-trace";
+import { EventCursor, apportion, sampleCauses } from "./attribution";
 import { attributeRun } from "./run-attribution";
-
-function intervals(rows: [number, number, EventKind, string][]): EventIntervals {
-  return {
-    ts: Float64Array.from(rows, (r) => r[0]),
-    end: Float64Array.from(rows, (r) => r[1]),
-    kind: rows.map((r) => r[2]),
-    name: rows.map((r) => r[3]),
-  };
-}
-
-const byKey = (causes: { kind: string; name: string; ns: number }[]) =>
-  Object.fromEntries(
-    causes.map((c) => [c.kind === "unexplained" ? "unexplained" : `${c.kind}:${c.name}`, c.ns]),
-  );
+import { byKey, generatedRun, intervals, RUN_WITH_KNOWN_CAUSES } from "./testing/attribution-fixtures";
 
 describe("one sample's causes", () => {
   it("counts an IRQ inside a tick once, as the IRQ's time", () => {
@@ -90,27 +75,12 @@ describe("one sample's causes", () => {
 
 describe("a generated run with known causes", () => {
   async function attributed(options: SyntheticTraceOptions) {
-    const { batches, truth } = syntheticSampleBatches(options);
-    const summary = await summarizeRun(batches, { test: "tick" });
-    const ev = truth.events!;
-    const events = intervals(ev.ts.map((t, i) => [t, ev.end[i], ev.kind[i], ev.name[i]]));
+    const { batches, truth, summary, events } = await generatedRun(options);
     const attribution = await attributeRun(batches, { summary, events, steal: null });
     return { attribution, truth, summary };
   }
 
-  const base: SyntheticTraceOptions = {
-    samples: 120_000,
-    jitterNs: 0,
-    tickPeriodNs: 4_000_000,
-    tickCostNs: 8_000,
-    spikePeriodNs: 1_000_000_000,
-    spikeNs: 50_000_000,
-    events: {
-      irqInTick: { name: "virtio1-input", ns: 1_000 },
-      softirqAfterTick: { name: "TIMER", ns: 3_000, overlapNs: 500 },
-      spike: { kind: "throttle", name: "sched_rt_runtime", share: 0.97 },
-    },
-  };
+  const base = RUN_WITH_KNOWN_CAUSES;
 
   it("recovers every cause exactly: nested IRQ, overlapping softirq, throttle and the unexplained rest", async () => {
     const { attribution, truth } = await attributed(base);

@@ -8,18 +8,14 @@
  *   (phase + k × period), spikes aside (a spike swallows the ticks that fall inside it);
  * - a spike belongs to a periodic family when it lies within 2% of the family's period of its phase;
  * - `worst`: the 10 counted samples of largest duration, with their causes.
+ *
+ * Tallies are typed arrays indexed by the cursor's cause numbers, so a sample costs its events' sweep
+ * and no allocation; the answer is the one per-sample `apportion` and Maps of causes would give,
+ * to the bit and in the same order.
  */
 import type { EventKind } from "../format/events-contract";
 import type { PeriodicSpikes, RunSummary, TickEstimate } from "../summary";
-import {
-  addCauses,
-  dominantKind,
-  EventCursor,
-  sampleCauses,
-  type Cause,
-  type CauseKind,
-  type EventIntervals,
-} from "./attribution";
+import { dominantKind, EventCursor, type Cause, type CauseKind, type EventIntervals } from "./attribution";
 
 export const WORST_ATTRIBUTED = 10;
 const FAMILY_TOLERANCE = 0.02;
@@ -71,22 +67,103 @@ export const CAUSE_KINDS: readonly CauseKind[] = [
   "unexplained",
 ] satisfies readonly (EventKind | "unexplained")[];
 
+/** Lost time by cause, one slot per cause number (EventCursor's, the unexplained rest last). */
 class Tally {
   samples = 0;
   lostNs = 0;
-  readonly causes = new Map<string, Cause>();
-  add(lostNs: number, causes: Cause[]): void {
+  private readonly ns: Float64Array;
+  private readonly seen: Uint8Array;
+  /** Causes in the order first met, as a Map of them would hold them. */
+  private readonly order: number[] = [];
+
+  constructor(causeCount: number) {
+    this.ns = new Float64Array(causeCount + 1);
+    this.seen = new Uint8Array(causeCount + 1);
+  }
+
+  add(lostNs: number, causes: SampleCauses): void {
     this.samples++;
     this.lostNs += lostNs;
-    addCauses(this.causes, causes);
+    for (let k = 0; k < causes.count; k++) {
+      const c = causes.id[k];
+      if (!this.seen[c]) {
+        this.seen[c] = 1;
+        this.order.push(c);
+      }
+      this.ns[c] += causes.ns[k];
+    }
   }
-  result(): CauseTally {
-    const causes = [...this.causes.values()].sort((a, b) => b.ns - a.ns);
+
+  result(cursor: EventCursor): CauseTally {
+    const causes = this.order.map((c) => causeAt(cursor, c, this.ns[c])).sort((a, b) => b.ns - a.ns);
     return { samples: this.samples, lostNs: this.lostNs, causes, cause: dominantKind(causes) };
   }
 }
 
-function familyOf(families: readonly PeriodicSpikes[], t: number): number {
+/** One sample's causes (apportion's answer, largest first), in arrays reused from sample to sample. */
+class SampleCauses {
+  count = 0;
+  readonly id: Int32Array;
+  readonly ns: Float64Array;
+  /** Whether any event explains part of the lost time (beside the unexplained rest). */
+  explained = false;
+
+  constructor(causeCount: number) {
+    this.id = new Int32Array(causeCount + 1);
+    this.ns = new Float64Array(causeCount + 1);
+  }
+
+  /** apportion(cursor.explain(t, end), lost), from the cursor's last sweep, with no objects. */
+  apportion(cursor: EventCursor, lost: number): void {
+    const { touched, found, nsOf } = cursor;
+    let total = 0;
+    for (let k = 0; k < found; k++) total += nsOf[touched[k]];
+    const scale = total > lost ? lost / total : 1;
+    let n = 0;
+    for (let k = 0; k < found; k++) {
+      const ns = nsOf[touched[k]] * scale;
+      if (ns > 0) {
+        this.id[n] = touched[k];
+        this.ns[n++] = ns;
+      }
+    }
+    this.explained = n > 0;
+    const rest = lost - total * scale;
+    if (rest > 0) {
+      this.id[n] = cursor.causeCount;
+      this.ns[n++] = rest;
+    }
+    this.count = n;
+    // Largest first, ties in the order met (a stable sort of a handful).
+    for (let i = 1; i < n; i++) {
+      const id = this.id[i];
+      const ns = this.ns[i];
+      let j = i - 1;
+      while (j >= 0 && this.ns[j] < ns) {
+        this.id[j + 1] = this.id[j];
+        this.ns[j + 1] = this.ns[j];
+        j--;
+      }
+      this.id[j + 1] = id;
+      this.ns[j + 1] = ns;
+    }
+  }
+
+  list(cursor: EventCursor): Cause[] {
+    const out: Cause[] = [];
+    for (let k = 0; k < this.count; k++) out.push(causeAt(cursor, this.id[k], this.ns[k]));
+    return out;
+  }
+}
+
+function causeAt(cursor: EventCursor, c: number, ns: number): Cause {
+  return c === cursor.causeCount
+    ? { kind: "unexplained", name: "", ns }
+    : { kind: cursor.causeKind[c], name: cursor.causeName[c], ns };
+}
+
+/** The periodic family a spike at `t` belongs to (within 2% of its period of its phase), or -1. */
+export function familyOf(families: readonly PeriodicSpikes[], t: number): number {
   for (let f = 0; f < families.length; f++) {
     const { periodNs, phaseNs } = families[f];
     const r = (((t - phaseNs) % periodNs) + periodNs) % periodNs;
@@ -95,67 +172,103 @@ function familyOf(families: readonly PeriodicSpikes[], t: number): number {
   return -1;
 }
 
+/** Says which samples hold a tick instant of the run's tick estimate, walking them in order. */
+export class TickClock {
+  private nextTick = Infinity;
+  private readonly periodNs: number;
+
+  constructor(tick: TickEstimate | null) {
+    this.periodNs = tick && tick.periodNs > 0 ? tick.periodNs : 0;
+    if (tick && this.periodNs > 0) this.nextTick = tick.phaseNs;
+  }
+
+  /** The next tick instant: a sample ending at or before it holds none. */
+  get nextInstant(): number {
+    return this.nextTick;
+  }
+
+  /** Whether the sample [t, end) holds a tick instant; calls must come in order. */
+  holdsTick(t: number, end: number): boolean {
+    if (this.nextTick >= end) return false;
+    // A tick instant that fell between two samples (the gap) marks the next one.
+    const isTick = this.nextTick >= t - TICK_GAP_NS;
+    this.nextTick += Math.ceil((end - this.nextTick) / this.periodNs) * this.periodNs;
+    return isTick;
+  }
+}
+
 /** Feed it the run's samples in order (`add` per batch), then `finish()`. */
 export class RunAttributionBuilder {
   private readonly cursor: EventCursor;
   private readonly offset: number;
   private readonly spikeD: number;
-  private readonly tickEstimate: TickEstimate | null;
-  private nextTick = Infinity;
-  private readonly total = new Tally();
-  private readonly tick = new Tally();
+  private readonly ticks: TickClock;
+  private readonly hasTick: boolean;
+  private readonly causes: SampleCauses;
+  private readonly total: Tally;
+  private readonly tick: Tally;
   private readonly families: Tally[];
   private worst: AttributedSample[] = [];
 
   constructor(private readonly input: AttributionInput) {
     const { summary } = input;
     this.cursor = new EventCursor(input.events);
+    const n = this.cursor.causeCount;
+    this.causes = new SampleCauses(n);
+    this.total = new Tally(n);
+    this.tick = new Tally(n);
+    this.families = summary.periodicSpikes.map(() => new Tally(n));
     this.offset = summary.offsetNs;
     const threshold = summary.spikes.thresholdNs;
     this.spikeD = Number.isFinite(threshold) ? summary.offsetNs + threshold : Infinity;
-    this.tickEstimate = summary.tick && summary.tick.periodNs > 0 ? summary.tick : null;
-    if (this.tickEstimate) this.nextTick = this.tickEstimate.phaseNs;
-    this.families = summary.periodicSpikes.map(() => new Tally());
+    this.hasTick = !!summary.tick && summary.tick.periodNs > 0;
+    this.ticks = new TickClock(summary.tick);
   }
 
   add(batch: { ts: Float64Array; duration: ArrayLike<number> }): void {
     const { ts, duration } = batch;
-    for (let i = 0; i < ts.length; i++) {
-      const t = ts[i];
-      const d = duration[i];
-      const end = t + d;
-      let isTick = false;
-      if (this.nextTick < end) {
-        // A tick instant that fell between two samples (the gap) marks the next one.
-        isTick = this.nextTick >= t - TICK_GAP_NS;
-        const period = this.tickEstimate!.periodNs;
-        this.nextTick += Math.ceil((end - this.nextTick) / period) * period;
-      }
-      const isSpike = d > this.spikeD;
-      if (!isTick && !isSpike && !this.cursor.mayOverlap(t, end)) continue;
-      const causes = sampleCauses(this.cursor, t, d, this.offset);
-      if (!isTick && !isSpike && !causes.some((c) => c.kind !== "unexplained")) continue;
-      const lost = Math.max(0, d - this.offset);
-      this.total.add(lost, causes);
-      if (isTick && !isSpike) this.tick.add(lost, causes);
-      if (isSpike) {
-        const f = familyOf(this.input.summary.periodicSpikes, t);
-        if (f >= 0) this.families[f].add(lost, causes);
-      }
-      this.keepWorst(t, d, causes);
+    const { cursor, ticks, spikeD } = this;
+    const n = ts.length;
+    let i = 0;
+    while (i < n) {
+      // Samples with no tick instant, no event and no spike are skipped at one comparison each.
+      const quietUntil = Math.min(ticks.nextInstant, cursor.quietUntil());
+      while (i < n && duration[i] <= spikeD && ts[i] + duration[i] <= quietUntil) i++;
+      if (i === n) break;
+      this.count(ts[i], duration[i]);
+      i++;
     }
   }
 
-  private keepWorst(ts: number, durationNs: number, causes: Cause[]): void {
+  private count(t: number, d: number): void {
+    const { cursor, causes } = this;
+    const end = t + d;
+    const isTick = this.ticks.holdsTick(t, end);
+    const isSpike = d > this.spikeD;
+    if (!isTick && !isSpike && !cursor.mayOverlap(t, end)) return;
+    cursor.sweep(t, end);
+    const lost = Math.max(0, d - this.offset);
+    causes.apportion(cursor, lost);
+    if (!isTick && !isSpike && !causes.explained) return;
+    this.total.add(lost, causes);
+    if (isTick && !isSpike) this.tick.add(lost, causes);
+    if (isSpike) {
+      const f = familyOf(this.input.summary.periodicSpikes, t);
+      if (f >= 0) this.families[f].add(lost, causes);
+    }
+    this.keepWorst(t, d);
+  }
+
+  private keepWorst(ts: number, durationNs: number): void {
     const w = this.worst;
     if (w.length === WORST_ATTRIBUTED && durationNs <= w[w.length - 1].durationNs) return;
-    w.push({ ts, durationNs, causes });
+    w.push({ ts, durationNs, causes: this.causes.list(this.cursor) });
     w.sort((a, b) => b.durationNs - a.durationNs || a.ts - b.ts);
     if (w.length > WORST_ATTRIBUTED) w.pop();
   }
 
   finish(): RunAttribution {
-    const total = this.total.result();
+    const total = this.total.result(this.cursor);
     const byKind = Object.fromEntries(CAUSE_KINDS.map((k) => [k, 0])) as Record<CauseKind, number>;
     for (const c of total.causes) byKind[c.kind] += c.ns;
     const steal = this.input.steal;
@@ -163,8 +276,8 @@ export class RunAttributionBuilder {
       total,
       byKind,
       explainedShare: total.lostNs > 0 ? (total.lostNs - byKind.unexplained) / total.lostNs : NaN,
-      tick: this.tickEstimate ? this.tick.result() : null,
-      families: this.families.map((f) => f.result()),
+      tick: this.hasTick ? this.tick.result(this.cursor) : null,
+      families: this.families.map((f) => f.result(this.cursor)),
       worst: this.worst,
       stealNs: steal ? steal.stealNs.reduce((s, v) => s + v, 0) : null,
     };

@@ -1,7 +1,6 @@
 import { spawn } from "node:child_process";
 import { spawnSync } from "node:child_process";
 import { lstat, mkdir, mkdtemp, readdir, readlink, rm, statfs, writeFile } from "node:fs/promises";
-import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +8,7 @@ import { parseViewState } from "@/lib/url/view-state";
 import { decodeSummary } from "@/lib/summary";
 import { BUNDLE_ID_PATTERN } from "@/lib/store/store";
 import { sha256, testBundle, type TestBundle } from "@/lib/store/testing/bundles";
+import { bytesOf, halfUpload, servedSha256 } from "@/lib/store/testing/interrupted-upload";
 import {
   ensureProductionBuild,
   freePort,
@@ -52,10 +52,6 @@ async function upload(
     headers: { "content-type": "application/zip", ...auth, ...headers },
     body: Buffer.from(body),
   });
-}
-
-async function bytesOf(response: Response) {
-  return new Uint8Array(await response.arrayBuffer());
 }
 
 /**
@@ -384,14 +380,7 @@ describe("a server killed in the middle of an upload", () => {
 
     // 1. Killed while receiving the body: half of it sent, the rest never comes.
     const big = testBundle(301, 400_000);
-    const half = new Promise<void>((resolve) => {
-      const req = httpRequest(`${current!.url}/api/bundles`, {
-        method: "POST",
-        headers: { "content-type": "application/zip", "content-length": String(big.zip.length) },
-      });
-      req.on("error", () => resolve());
-      req.write(big.zip.subarray(0, big.zip.length >> 1));
-    });
+    const half = halfUpload(current.url, big.zip);
     await expect.poll(async () => (await tmpEntries()).length, { timeout: 30_000 }).toBe(1);
     await current.kill();
     await half;
@@ -400,8 +389,9 @@ describe("a server killed in the middle of an upload", () => {
     current = await startServer({ TICKSCOPE_DATA_DIR: crashDir });
     expect(await tmpEntries()).toEqual([]);
     await expectOnlyWholeBundles(current.url);
-    const again = await fetch(`${current.url}/api/bundles/${first.id}/files/runs/emu-tick.arrow`);
-    expect(sha256(await bytesOf(again))).toBe(sha256(whole.files["runs/emu-tick.arrow"]));
+    expect(await servedSha256(current.url, first.id, "runs/emu-tick.arrow")).toBe(
+      sha256(whole.files["runs/emu-tick.arrow"]),
+    );
 
     // 2. Killed while unpacking and checking: the body is all there, the blob is being built.
     const sent = fetch(`${current.url}/api/bundles`, {
@@ -430,8 +420,9 @@ describe("a server killed in the middle of an upload", () => {
     const retried = await upload(big, {}, current.url);
     expect(retried.status).toBe(201);
     const { id } = await retried.json();
-    const run = await fetch(`${current.url}/api/bundles/${id}/files/runs/enl-tick.arrow`);
-    expect(sha256(await bytesOf(run))).toBe(sha256(big.files["runs/enl-tick.arrow"]));
+    expect(await servedSha256(current.url, id, "runs/enl-tick.arrow")).toBe(
+      sha256(big.files["runs/enl-tick.arrow"]),
+    );
   });
 });
 

@@ -1,5 +1,4 @@
 import { mkdtemp, readdir, rm } from "node:fs/promises";
-import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
@@ -7,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeSummary } from "@/lib/summary";
 import { BUNDLE_ID_PATTERN } from "@/lib/store/store";
 import { sha256, testBundle, type TestBundle } from "@/lib/store/testing/bundles";
+import { bytesOf, halfUpload, servedSha256 } from "@/lib/store/testing/interrupted-upload";
 import { MALFORMED_UPLOADS, TEST_LIMITS, TOKEN } from "@/lib/store/testing/malformed-uploads";
 import {
   CORS_BUCKET,
@@ -73,8 +73,6 @@ async function upload(bundle: TestBundle, base = server.url) {
     body: Buffer.from(bundle.zip),
   });
 }
-
-const bytesOf = async (response: Response) => new Uint8Array(await response.arrayBuffer());
 
 interface OpenEntry {
   path: string;
@@ -343,14 +341,7 @@ describe("interrupted uploads", () => {
     expect((await upload(testBundle(300), current.url)).status).toBe(201);
 
     // Killed while receiving the body: only local scratch holds it.
-    const half = new Promise<void>((resolve) => {
-      const req = httpRequest(`${current!.url}/api/bundles`, {
-        method: "POST",
-        headers: { "content-type": "application/zip", "content-length": String(big.zip.length) },
-      });
-      req.on("error", () => resolve());
-      req.write(big.zip.subarray(0, big.zip.length >> 1));
-    });
+    const half = halfUpload(current.url, big.zip);
     await expect.poll(async () => (await scratchEntries()).length, { timeout: 30_000 }).toBe(1);
     await current.kill();
     await half;
@@ -373,8 +364,9 @@ describe("interrupted uploads", () => {
     const retried = await upload(big, current.url);
     expect(retried.status).toBe(201);
     const { id } = await retried.json();
-    const run = await fetch(`${current.url}/api/bundles/${id}/files/runs/enl-tick.arrow`);
-    expect(sha256(await bytesOf(run))).toBe(sha256(big.files["runs/enl-tick.arrow"]));
+    expect(await servedSha256(current.url, id, "runs/enl-tick.arrow")).toBe(
+      sha256(big.files["runs/enl-tick.arrow"]),
+    );
   }, 180_000);
 
   it("an object store outage during an upload answers 503 with a message, and nothing becomes visible", async () => {

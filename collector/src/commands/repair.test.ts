@@ -2,17 +2,17 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RecordBatchFileReader } from "apache-arrow";
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { openRun } from "../../../lib/format/run-reader";
 import { decodeSummary } from "../../../lib/summary";
 import { encodeSyntheticRun, syntheticSampleBatches } from "../../../lib/format/testing/synthetic-trace";
 import { UsageError } from "../command";
 import analyze from "./analyze";
 import repair from "./repair";
+import { captureConsole } from "./testing/capture-console";
 
 const dir = mkdtempSync(join(tmpdir(), "tickscope-repair-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-afterEach(() => vi.restoreAllMocks());
 
 const options = { samples: 100_000, batchRows: 16_384 };
 const { bytes } = encodeSyntheticRun(options);
@@ -21,17 +21,11 @@ const whole = await openRun(bytes, "whole.arrow");
 /** Cut inside the fourth batch: three whole batches remain. */
 const cut = () => bytes.slice(0, whole.blocks![3].offset + 1000);
 
-function quiet() {
-  const out: string[] = [];
-  vi.spyOn(console, "log").mockImplementation((...a) => void out.push(a.join(" ")));
-  return out;
-}
-
 describe("tickscope repair", () => {
   it("gives a run file cut inside a batch its footer, keeping every whole batch, read by apache-arrow", async () => {
     const file = join(dir, "cut.arrow");
     writeFileSync(file, cut());
-    const out = quiet();
+    const out = captureConsole().out;
     expect(await repair.run([file])).toBe(0);
     expect(out.join("\n")).toMatch(/recovered: 49,152 samples, the run did not finish.*wrote its footer/);
     const repaired = readFileSync(file);
@@ -49,7 +43,7 @@ describe("tickscope repair", () => {
       );
     });
     expect(batches[0].schema.metadata.get("latency:test")).toBe("tick");
-    const again = quiet();
+    const again = captureConsole().out;
     expect(await repair.run([file])).toBe(0);
     expect(again.join("\n")).toMatch(/complete, nothing to repair/);
   });
@@ -70,7 +64,7 @@ describe("tickscope repair", () => {
         ],
       }),
     );
-    quiet();
+    captureConsole();
     expect(await repair.run([bundle])).toBe(0);
     const manifest = JSON.parse(readFileSync(join(bundle, "manifest.json"), "utf8"));
     expect(manifest.runs[0]).toEqual({
@@ -89,7 +83,7 @@ describe("tickscope repair", () => {
     const summary = decodeSummary(new Uint8Array(readFileSync(join(bundle, "runs", "tick.summary"))), "s");
     expect(summary.count).toBe(49_152);
     expect(existsSync(join(bundle, "runs", "whole.summary"))).toBe(false);
-    const out = quiet();
+    const out = captureConsole().out;
     expect(await analyze.run([bundle])).toBe(0);
     expect(out.join("\n")).toMatch(
       /tick \(runs\/tick\.arrow\).*\n  recovered: 49,152 samples, the run did not finish/,

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { IntervalPairer } from "./intervals";
 import { LineSplitter, parseTraceLine, type TraceLine } from "./trace-lines";
 import { stealPerSecond, parseSteal } from "./steal";
+import { throttleName, type ThrottleName } from "./throttle-name";
 import { cpuMask } from "./tracefs";
 
 const SAMPLER = "tickscope-sampl";
@@ -27,8 +28,12 @@ CPU:1 [LOST 3 EVENTS]
  tickscope-sampl-700     [001] d.h1. 9950: local_timer_entry: vector=236
 `;
 
-function pair(text: string, countsPerNs = 2): { pairer: IntervalPairer; lost: number } {
-  const pairer = new IntervalPairer(SAMPLER, countsPerNs);
+function pair(
+  text: string,
+  countsPerNs = 2,
+  throttle?: ThrottleName,
+): { pairer: IntervalPairer; lost: number } {
+  const pairer = new IntervalPairer(SAMPLER, countsPerNs, throttle);
   let lost = 0;
   const splitter = new LineSplitter();
   const onLine = (line: string) => {
@@ -141,6 +146,27 @@ describe("IntervalPairer", () => {
       [30506682396890, 30506682438714, "throttle", "rt_throttling"],
     ]);
     expect(pairer.unpaired).toBe(0);
+  });
+});
+
+describe("the stall's name", () => {
+  // This VM's lines (6.18, CONFIG_RT_GROUP_SCHED=y) with kernel.sched_rt_runtime_us=-1: the sampler is still
+  // switched out while runnable for a normal task (prio 120), which only the fair server does there.
+  const lines = ` tickscope-sampl-700 [001] d..2. 1000: sched_switch: prev_comm=tickscope-sampl prev_pid=700 prev_prio=0 prev_state=R ==> next_comm=kworker/1:1 next_pid=44 next_prio=120
+ kworker/1:1-44 [001] d..2. 51000: sched_switch: prev_comm=kworker/1:1 prev_pid=44 prev_prio=120 prev_state=I ==> next_comm=tickscope-sampl next_pid=700 next_prio=0
+`;
+  const stalls = (rtRuntimeUs: number) =>
+    pair(lines, 1, throttleName({ kernelRelease: "6.18.44-fc-v669", rtRuntimeUs, rtGroupSched: true }))
+      .pairer.intervals.sorted()
+      .filter((i) => i.kind === "throttle")
+      .map((i) => [i.start, i.end, i.name]);
+
+  it("is fair_server, not rt_throttling, on Linux 6.12+ with sched_rt_runtime_us=-1", () => {
+    expect(stalls(-1)).toEqual([[1000, 51000, "fair_server"]]);
+  });
+
+  it("is rt_throttling on the same kernel with the runtime set (RT_GROUP_SCHED keeps RT throttling)", () => {
+    expect(stalls(950000)).toEqual([[1000, 51000, "rt_throttling"]]);
   });
 });
 

@@ -7,7 +7,8 @@
  *   `irq:softirq_*` → `softirq` (named by the vector: RCU, TIMER, SCHED, …); `nmi:nmi_handler` → `nmi`.
  * - `sched:sched_switch`: another task running on the measured CPU → `thread` (its comm; the idle task is
  *   not an interval); the sampler switched out while runnable for a task of lower priority, which only RT
- *   throttling allows → `throttle`, until the sampler runs again; `workqueue:workqueue_execute_*` →
+ *   throttling or (Linux 6.12+) the fair server does → `throttle`, named by which (throttle-name.ts),
+ *   until the sampler runs again; `workqueue:workqueue_execute_*` →
  *   `thread`, named `workqueue <function>`, inside its kworker's interval.
  * Intervals may nest (an IRQ inside a tick); an entry whose exit never came (lost, or the run ended) is
  * dropped.
@@ -21,6 +22,7 @@
  */
 import type { EventKind } from "../../../lib/format/events-contract";
 import { IntervalColumns } from "./interval-columns";
+import type { ThrottleName } from "./throttle-name";
 import type { TraceLine } from "./trace-lines";
 
 const IPI_VECTORS = new Set(["reschedule", "call_function", "call_function_single"]);
@@ -45,10 +47,12 @@ export class IntervalPairer {
   /**
    * @param samplerComm the measured threads' comm (the kernel keeps 15 characters)
    * @param countsPerNs the trace clock's counts per nanosecond (x86-tsc: tsc_hz / 1e9; 1 for ns clocks)
+   * @param throttleName what takes the CPU from a runnable RT task on this kernel (throttle-name.ts)
    */
   constructor(
     private readonly samplerComm: string,
     private readonly countsPerNs: number,
+    private readonly throttleName: ThrottleName = "rt_throttling",
   ) {}
 
   push(e: TraceLine): void {
@@ -115,7 +119,7 @@ export class IntervalPairer {
       prevState.startsWith("R") &&
       Number(nextPrio) > Number(prevPrio)
     )
-      this.begin("throttle", e.ts, "throttle", "rt_throttling");
+      this.begin("throttle", e.ts, "throttle", this.throttleName);
     this.switchedTo(Number(nextPid), nextComm, e);
   }
 

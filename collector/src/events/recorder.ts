@@ -9,6 +9,7 @@ import type { EventsMeta } from "../../../lib/format/events-contract";
 import { encodeEventsFile, encodeStealFile } from "../../../lib/format/events-writer";
 import { IntervalPairer } from "./intervals";
 import { readSteal, stealPerSecond, type StealReading } from "./steal";
+import { readSchedulerFacts, throttleName } from "./throttle-name";
 import { LineSplitter, parseTraceLine } from "./trace-lines";
 import { TraceInstance, traceClocks } from "./tracefs";
 
@@ -52,7 +53,11 @@ export class EventRecorder {
     const clock = counter === "tsc" && tscHzEstimate > 0 && clocks.includes("x86-tsc") ? "x86-tsc" : "mono";
     this.instance = new TraceInstance(cpu, clock);
     // Only an NMI's own duration (in ns) is converted with the estimate; everything else after the run.
-    this.pairer = new IntervalPairer(samplerComm, clock === "x86-tsc" ? tscHzEstimate / 1e9 : 1);
+    this.pairer = new IntervalPairer(
+      samplerComm,
+      clock === "x86-tsc" ? tscHzEstimate / 1e9 : 1,
+      throttleName(readSchedulerFacts()),
+    );
   }
 
   get clock(): string {

@@ -1,29 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { HeatmapCells, WindowColumns } from "@/lib/workspace/types";
+import type { HeatmapCells } from "@/lib/workspace/types";
 import { histogramOption, nines, ninesLabel, percentileOption } from "./distribution";
 import { cellWindow, heatmapData, heatmapOption, hottestCells } from "./heatmap";
 import { tickLevels, tickPatternOption } from "./tick-pattern";
 import { timeAxisLabels } from "./time-axis";
 import { m4Path, pickColumn, pickSample, timelineOption } from "./timeline";
-
-type AnyOption = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-function window(overrides: Partial<WindowColumns> = {}): WindowColumns {
-  return {
-    t0: 0,
-    t1: 4000,
-    start: Float64Array.from([0, 1000, 2000, 3000]),
-    min: Float64Array.from([68, 68, 0, 70]),
-    max: Float64Array.from([76, 7190, 0, 80]),
-    minTs: Float64Array.from([10, 1100, 0, 3010]),
-    maxTs: Float64Array.from([500, 1500, 0, 3900]),
-    count: Float64Array.from([10, 12, 0, 9]),
-    raw: null,
-    source: "pyramid",
-    samples: 31,
-    ...overrides,
-  };
-}
+import { fourColumns as window, type AnyOption } from "./testing/window-columns";
 
 describe("timeline option", () => {
   it("draws the M4 line: each column's min and max in the order they happened, a break at an empty column", () => {

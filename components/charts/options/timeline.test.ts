@@ -1,27 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { WindowColumns } from "@/lib/workspace/types";
 import { endLabels, niceRange, niceStep } from "./nice-axis";
 import { SERIES_NAMES, stallPath, stalls, timelineOption } from "./timeline";
-
-type AnyOption = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-// Four 1 µs columns over [0, 4000) ns; the second holds a 7.19 µs sample starting at 1500 ns.
-function window(overrides: Partial<WindowColumns> = {}): WindowColumns {
-  return {
-    t0: 0,
-    t1: 4000,
-    start: Float64Array.from([0, 1000, 2000, 3000]),
-    min: Float64Array.from([68, 68, 0, 70]),
-    max: Float64Array.from([76, 7190, 0, 80]),
-    minTs: Float64Array.from([10, 1100, 0, 3010]),
-    maxTs: Float64Array.from([500, 1500, 0, 3900]),
-    count: Float64Array.from([10, 12, 0, 9]),
-    raw: null,
-    source: "pyramid",
-    samples: 31,
-    ...overrides,
-  };
-}
+import { fourColumns as window, type AnyOption } from "./testing/window-columns";
 
 const base = { startNs: 0, endNs: 10_000, t0: 0, t1: 4000, thresholdNs: null };
 

@@ -4,6 +4,8 @@
  * the loader creates the tables from it. Durations are as measured; overheads are the duration less
  * the run's baseline for tick runs, and the latency itself for switch runs (lib/analysis/value-kind.ts).
  */
+import { RUN_PERCENTILES } from "./summary-rows";
+
 export type ColumnType = "VARCHAR" | "INTEGER" | "BIGINT" | "DOUBLE";
 
 export interface CatalogueColumn {
@@ -32,6 +34,8 @@ export type TableName = (typeof TABLE_NAMES)[number];
 
 const c = (name: string, type: ColumnType, meaning: string): CatalogueColumn => ({ name, type, meaning });
 const RUN_ID = c("run_id", "VARCHAR", "the run (runs.run_id)");
+const SAMPLE_START = c("ts_ns", "DOUBLE", "the sample's start (ns)");
+const SAMPLE_DURATION = c("duration_ns", "DOUBLE", "the sample's duration (ns)");
 
 export const CATALOGUE: CatalogueTable[] = [
   {
@@ -58,12 +62,13 @@ export const CATALOGUE: CatalogueTable[] = [
         "DOUBLE",
         "subtracted from a duration to get its overhead: the baseline for tick runs, 0 for switch runs (ns)",
       ),
-      c("p50_ns", "DOUBLE", "median overhead (ns, within the histogram's 0.4%)"),
-      c("p90_ns", "DOUBLE", "90th percentile overhead (ns)"),
-      c("p99_ns", "DOUBLE", "99th percentile overhead (ns)"),
-      c("p999_ns", "DOUBLE", "99.9th percentile overhead (ns)"),
-      c("p9999_ns", "DOUBLE", "99.99th percentile overhead (ns)"),
-      c("p99999_ns", "DOUBLE", "99.999th percentile overhead (ns)"),
+      ...RUN_PERCENTILES.map(([name, p]) =>
+        c(
+          name,
+          "DOUBLE",
+          p === 50 ? "median overhead (ns, within the histogram's 0.4%)" : `${p}th percentile overhead (ns)`,
+        ),
+      ),
       c("tick_period_ns", "DOUBLE", "the kernel tick's period (ns; null when no tick was found)"),
       c("tick_cost_ns", "DOUBLE", "what one tick adds to the sample holding it (ns, overhead)"),
       c("tick_phase_ns", "DOUBLE", "where in its period the tick falls (ns; null when no tick was found)"),
@@ -92,8 +97,8 @@ export const CATALOGUE: CatalogueTable[] = [
     meaning: "every sample the summary kept as a spike (above the run's spike threshold), and the worst-K",
     columns: [
       RUN_ID,
-      c("ts_ns", "DOUBLE", "the sample's start (ns)"),
-      c("duration_ns", "DOUBLE", "the sample's duration (ns)"),
+      SAMPLE_START,
+      SAMPLE_DURATION,
       c("overhead_ns", "DOUBLE", "the sample's overhead (ns)"),
     ],
   },
@@ -145,11 +150,7 @@ export const CATALOGUE: CatalogueTable[] = [
   {
     name: "samples",
     meaning: "raw samples, only on request: the window on the timeline's screen (“Query these samples”)",
-    columns: [
-      RUN_ID,
-      c("ts_ns", "DOUBLE", "the sample's start (ns)"),
-      c("duration_ns", "DOUBLE", "the sample's duration (ns)"),
-    ],
+    columns: [RUN_ID, SAMPLE_START, SAMPLE_DURATION],
   },
   {
     name: "load_errors",
