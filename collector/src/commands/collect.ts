@@ -230,12 +230,7 @@ const collect: Command = {
         let samplerDone = false;
         const following = values["no-summary"]
           ? null
-          : followRunSummary(
-              bundle.path(file),
-              file,
-              { test: planned.test, hz: host.hz },
-              () => samplerDone,
-            );
+          : followRunSummary(bundle.path(file), file, { test: planned.test, hz: host.hz }, () => samplerDone);
         following?.catch(() => {}); // awaited below; a failure there falls back to a pass after the run
         const followed = async () => {
           samplerDone = true;
@@ -275,6 +270,9 @@ const collect: Command = {
         }
         bar.done(
           `${id}: ${result.samples.toLocaleString("en-US")} samples, max ${formatDuration(result.max_ns)}, stopped by ${result.stopped}` +
+            (result.samples_taken !== undefined && result.samples_taken > result.samples
+              ? ` (${(result.samples_taken - result.samples).toLocaleString("en-US")} more measured but lost to the writer)`
+              : "") +
             (result.unprivileged ? " (UNPRIVILEGED: not SCHED_FIFO or not locked)" : ""),
         );
         const summarised = await followed();
