@@ -275,7 +275,7 @@ const collect: Command = {
               : "") +
             (result.unprivileged ? " (UNPRIVILEGED: not SCHED_FIFO or not locked)" : ""),
         );
-        const summarised = await followed();
+        let summarised = await followed();
         if (result.samples === 0) {
           // Stopped before its first sample: an empty run says nothing, and readers reject it.
           events?.abort();
@@ -283,8 +283,6 @@ const collect: Command = {
           await rm(bundle.path(file), { force: true });
           continue;
         }
-        const eventFiles = events ? await events.finish(result, file, (f) => bundle.path(f)) : null;
-        events = null;
         let summary: string | undefined;
         if (!values["no-summary"]) {
           summary = summaryPathFor(file);
@@ -303,6 +301,10 @@ const collect: Command = {
             );
           }
         }
+        // Saved and let go before the events are gathered: the run's memory peak is one of them at a time.
+        summarised = undefined;
+        const eventFiles = events ? await events.finish(result, file, (f) => bundle.path(f)) : null;
+        events = null;
         bundle.addRun({
           ...entry,
           ...(summary ? { summary } : {}),
