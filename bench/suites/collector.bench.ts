@@ -86,13 +86,17 @@ async function collectWatched(args: string[]) {
 }
 
 /** Samples in a run file, batch by batch (a 10 min run at --loop-us 1 is several GB), and its size. */
-async function countSamples(file: string): Promise<{ rows: number; bytes: number }> {
+async function countSamples(file: string): Promise<{ rows: number; bytes: number; lastS: number }> {
   const source = await openFileSource(file);
   let rows = 0;
+  let lastS = 0;
   try {
     const run = await openRun(source, "run.arrow");
-    for await (const batch of run.batches({ reuseTimestamps: true })) rows += batch.ts.length;
-    return { rows, bytes: source.size };
+    for await (const batch of run.batches({ reuseTimestamps: true })) {
+      rows += batch.ts.length;
+      lastS = batch.ts[batch.ts.length - 1] / 1e9;
+    }
+    return { rows, bytes: source.size, lastS };
   } finally {
     await source.close();
   }
@@ -119,12 +123,13 @@ export async function streamedCapture(dir: string): Promise<Figure[]> {
   const wallS = (performance.now() - started) / 1000;
   const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
   const entry = manifest.runs[0];
-  const { rows, bytes } = await countSamples(join(out, entry.file));
+  const { rows, bytes, lastS } = await countSamples(join(out, entry.file));
   const lost = Number(
     /([\d,]+) more measured but lost to the writer/.exec(collected.stderr)?.[1].replace(/,/g, "") ?? 0,
   );
   rmSync(out, { recursive: true });
-  const seconds = STREAM_SECONDS;
+  // What the run lasted: the set duration, or less when it stopped early (a disk that could not keep up).
+  const seconds = Math.min(STREAM_SECONDS, lastS);
   const separate = { streamed: [] as number[], held: [] as number[] };
   for (let r = 0; r < 4; r++)
     for (const mode of r % 2 ? (["streamed", "held"] as const) : (["held", "streamed"] as const)) {
@@ -140,14 +145,14 @@ export async function streamedCapture(dir: string): Promise<Figure[]> {
     .join(" ")} at the end, on ${cpus().length} CPUs`;
   return [
     {
-      name: `collect's whole process tree, peak RSS (${seconds} s at --loop-us 1)`,
+      name: `collect's whole process tree, peak RSS (${seconds.toFixed(0)} s at --loop-us 1)`,
       median: collected.tree / 2 ** 20,
       unit: "MiB",
       runs: 1,
       note: `at the peak: ${collected.processes} (MiB; Node: the launcher, tsx, the CLI); ${load}`,
     },
     {
-      name: `the sampler's peak RSS (VmHWM) in that run`,
+      name: "the sampler's peak RSS (VmHWM) in that run",
       median: collected.sampler / 2 ** 20,
       unit: "MiB",
       runs: 1,
@@ -160,13 +165,22 @@ export async function streamedCapture(dir: string): Promise<Figure[]> {
       median: bytes / 2 ** 20 / seconds,
       unit: "MiB/s",
       runs: 1,
-      note: `${(bytes / 2 ** 20).toFixed(0)} MiB in ${seconds} s (collect took ${wallS.toFixed(0)} s in all), to the page cache, no fsync`,
+      note: `${(bytes / 2 ** 20).toFixed(0)} MiB in ${seconds.toFixed(1)} s (collect took ${wallS.toFixed(0)} s in all), to the page cache, no fsync`,
     },
     {
       name: "streamed run's sample rate",
       median: rows / seconds,
       unit: "samples/s",
       runs: 1,
+    },
+    {
+      name: `streamed run stopped before its ${STREAM_SECONDS} s (1: it did)`,
+      median: entry.stopped === "duration" ? 0 : 1,
+      unit: "",
+      runs: 1,
+      target: "0",
+      limit: 0,
+      note: `stopped by ${entry.stopped} after ${lastS.toFixed(1)} s${entry.stopped === "writer-behind" ? ": the writer fell a whole ring behind (the disk, or its CPU, could not keep up); what was taken is in the file" : ""}`,
     },
     {
       name: "samples lost to the writer (measured − in the file)",
