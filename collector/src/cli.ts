@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { UsageError, type Command } from "./command";
+import { startMemoryLog } from "./memory-log";
 
 const commandsDir = join(import.meta.dirname, "commands");
 
@@ -39,6 +40,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`usage: tickscope ${command.usage}\n\n${command.summary}`);
     return 0;
   }
+  const stopMemoryLog = startMemoryLog(name);
   try {
     return await command.run(args);
   } catch (error) {
@@ -50,6 +52,8 @@ async function main(argv: string[]): Promise<number> {
     if (process.env.TICKSCOPE_DEBUG) throw error;
     console.error(`tickscope ${name}: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
+  } finally {
+    stopMemoryLog();
   }
 }
 

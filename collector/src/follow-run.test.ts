@@ -36,9 +36,33 @@ describe("following a run file as the sampler writes it", () => {
     const state = { done: false };
     const writing = writeSlowly(path, bytes, state);
     const got: Uint8Array[] = [];
-    for await (const chunk of followFile(path, () => state.done, 5)) got.push(chunk);
+    for await (const chunk of followFile(path, () => state.done, 5)) got.push(chunk.slice()); // each valid until the next
     await writing;
     expect(Buffer.concat(got).equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  it("hands out each whole message as one chunk, all from one reused buffer: it holds one batch whatever the run's length", async () => {
+    const { bytes } = encodeSyntheticRun(options);
+    const { blocks } = await openRun(bytes, "run.arrow");
+    const path = join(tempDir(), "run.arrow");
+    const state = { done: false };
+    const writing = writeSlowly(path, bytes, state);
+    const chunks: { offset: number; length: number; buffer: ArrayBufferLike }[] = [];
+    let offset = 0;
+    for await (const chunk of followFile(path, () => state.done, 5)) {
+      chunks.push({ offset, length: chunk.byteLength, buffer: chunk.buffer });
+      offset += chunk.byteLength;
+    }
+    await writing;
+    expect(offset).toBe(bytes.byteLength);
+    for (const block of blocks!) {
+      const chunk = chunks.find((c) => c.offset === block.offset);
+      expect(chunk?.length).toBe(block.metaDataLength + block.bodyLength);
+    }
+    const batchBuffers = new Set(
+      chunks.filter((c) => blocks!.some((b) => b.offset === c.offset)).map((c) => c.buffer),
+    );
+    expect(batchBuffers.size).toBe(1);
   });
 
   it("a file that never appears: nothing, once the writer is done", async () => {

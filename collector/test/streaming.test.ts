@@ -9,6 +9,7 @@ import { openFileSource } from "../../lib/format/node-source";
 import { openRun } from "../../lib/format/run-reader";
 import analyze from "../src/commands/analyze";
 import { REPO, ensureSampler, run, tempDir } from "./helpers";
+import { watchTreeMemory } from "./process-tree";
 
 const CLI = join(REPO, "collector", "bin", "tickscope.mjs");
 
@@ -45,49 +46,14 @@ function readEverySample(path: string): { rows: number; batches: number; lastTs:
   return { rows, batches, lastTs };
 }
 
-/** Resident memory of a process and all its descendants now (VmRSS summed), and the sampler's own. */
-function treeRss(root: number): { tree: number; sampler: number } {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  let tree = 0;
-  let sampler = 0;
-  for (let todo = [root]; todo.length;) {
-    const pid = todo.pop()!;
-    todo.push(...(children.get(pid) ?? []));
-    try {
-      const status = readFileSync(`/proc/${pid}/status`, "utf8");
-      const rss = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-      tree += rss;
-      if (/^Name:\s+tickscope-samp/m.test(status)) sampler = rss;
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return { tree, sampler };
-}
-
 /** `tickscope collect` as a user runs it (Node, tsx, the sampler), its process tree's peak sampled every 50 ms. */
 async function collectPeaks(args: string[]) {
   const child = spawn(process.execPath, [CLI, "collect", ...args], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-  const peak = { tree: 0, sampler: 0 };
-  const timer = setInterval(() => {
-    const now = treeRss(child.pid!);
-    peak.tree = Math.max(peak.tree, now.tree);
-    peak.sampler = Math.max(peak.sampler, now.sampler);
-  }, 50);
+  const watch = watchTreeMemory(child.pid!);
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  clearInterval(timer);
+  const peak = watch.stop();
   return { code, stderr, ...peak };
 }
 
@@ -134,13 +100,16 @@ describe.sequential("streamed capture", () => {
       expect(done.sampler).toBeLessThan(64 * 2 ** 20);
       peaks[seconds] = done;
       console.log(
-        `collect ${seconds} s at --loop-us 1: process tree peak ${(done.tree / 2 ** 20).toFixed(1)} MiB, sampler ${(done.sampler / 2 ** 20).toFixed(1)} MiB`,
+        `collect ${seconds} s at --loop-us 1: process tree peak ${(done.tree / 2 ** 20).toFixed(1)} MiB (${done.processes}), sampler ${(done.sampler / 2 ** 20).toFixed(1)} MiB`,
       );
       rmSync(out, { recursive: true });
     }
-    // The issue asks for 16 MB (#12, open). Seen: 20 s at -1 to +63 MiB of 5 s, most likely V8's 64 MB
-    // external-memory GC trigger (the run follower's 1 MB read chunks wait for a collection that a 20 s
-    // run reaches and a 5 s run may not). Bounded, not yet within 16 MB.
+    // The run follower reads each record batch into one reused buffer, so the CLI's memory is flat while it
+    // measures (TICKSCOPE_MEMORY_LOG=1: arrayBuffers stay ~31 MiB, 1 MiB chunks no longer pile up for the GC).
+    // The tree's peak now comes after the run, in the CLI: the summary's finish and the kernel events' (seen
+    // 156 to 262 MiB for that process between runs of either length), so 20 s came within -36 to +57 MiB of
+    // 5 s in 5 runs on a loaded machine. The issue's 16 MB (#12) waits for that end-of-run peak to shrink.
+    console.log(`gap 20 s - 5 s: ${((peaks[20].tree - peaks[5].tree) / 2 ** 20).toFixed(1)} MiB`);
     expect(peaks[20].tree - peaks[5].tree).toBeLessThan(80 * 2 ** 20);
   });
 

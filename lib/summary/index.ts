@@ -11,7 +11,7 @@
  * - `overheadPercentile(summary, p)`, `valueOf(summary, durationNs)`: the run's statistic (overhead
  *   for tick runs, latency for switch runs).
  */
-export { summarizeRun, SummaryBuilder, type SummaryOptions } from "./summarize";
+export { summarizeRun, SummaryBuilder, type SummaryCheckpoint, type SummaryOptions } from "./summarize";
 export {
   percentile,
   percentileInRange,

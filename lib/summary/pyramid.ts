@@ -28,6 +28,12 @@ export interface Pyramid {
 
 export const DEFAULT_PYRAMID_BUCKETS = 1 << 17;
 
+export interface PyramidSnapshot {
+  level: PyramidLevel;
+  origin: number;
+  used: number;
+}
+
 export function createLevel(widthNs: number, size: number): PyramidLevel {
   const level = {
     // A double from the start (see SummaryBuilder): widths grow past small-integer range.
@@ -86,6 +92,19 @@ export class PyramidBuilder {
 
   get widthNs(): number {
     return this.level.widthNs;
+  }
+
+  /** Its whole state, copied (for a checkpoint of a summary in progress). */
+  snapshot(): PyramidSnapshot {
+    return structuredClone({ level: this.level, origin: this.origin, used: this.used });
+  }
+
+  /** Continues from a snapshot: as if it had never stopped. */
+  restore(snapshot: PyramidSnapshot): void {
+    const copy = structuredClone(snapshot);
+    this.level = copy.level;
+    this.origin = copy.origin;
+    this.used = copy.used;
   }
 
   /** Sets the origin (the run's first timestamp) and widens level 0 until `lastTs` fits. */

@@ -9,7 +9,7 @@ import type { SampleBatch } from "../format/run-reader";
 import { sampleAndEstimate, type BaselineEstimate } from "./baseline";
 import { createHistogram, HISTOGRAM_BUCKETS, type LogHistogram } from "./histogram";
 import { detectPeriodicSpikes } from "./periodicity";
-import { DEFAULT_PYRAMID_BUCKETS, PyramidBuilder } from "./pyramid";
+import { DEFAULT_PYRAMID_BUCKETS, PyramidBuilder, type PyramidSnapshot } from "./pyramid";
 import { estimateTick, TICK_WINDOW_SAMPLES } from "./tick";
 import type { BatchIndexEntry, RunSummary, TickEstimate } from "./types";
 
@@ -35,6 +35,12 @@ class Growable {
   length = 0;
   constructor(capacity = 1024) {
     this.data = new Float64Array(capacity);
+  }
+  /** Replaces the contents with a copy of `values`. */
+  assign(values: Float64Array): void {
+    this.data = new Float64Array(Math.max(1024, values.length));
+    this.data.set(values);
+    this.length = values.length;
   }
   ensure(n: number): void {
     if (n <= this.data.length) return;
@@ -98,6 +104,55 @@ function deriveThresholds(pending: SampleBatch[], options: SummaryOptions, test:
   return { baseline, offset, spikeD, tick };
 }
 
+/** The scalar fields of a SummaryBuilder that a checkpoint carries as they are. */
+const SCALAR_STATE = [
+  "count",
+  "firstTs",
+  "lastTs",
+  "bIdx",
+  "bEnd",
+  "bCount",
+  "bMin",
+  "bMinTs",
+  "bMax",
+  "bMaxTs",
+  "bFirst",
+  "bFirstTs",
+  "lastD",
+  "minD",
+  "minTs",
+  "maxD",
+  "maxTs",
+  "secFirst",
+  "secIdx",
+  "secEnd",
+  "sMax",
+  "sMaxTs",
+  "heapN",
+  "spikesRaised",
+] as const;
+
+/**
+ * A summary in progress, copied: `SummaryBuilder.resume` continues from it with the batches that follow
+ * (`count` samples, `batches` record batches in) and finishes with the summary a single pass gives.
+ * Plain data (numbers, typed arrays, objects): structured-cloneable, e.g. by v8.serialize.
+ */
+export interface SummaryCheckpoint {
+  version: 1;
+  options: SummaryOptions;
+  scalars: Record<(typeof SCALAR_STATE)[number], number | boolean>;
+  thresholds: Thresholds;
+  histogram: LogHistogram;
+  pyramid: PyramidSnapshot;
+  batches: BatchIndexEntry[];
+  secMax: Float64Array;
+  secMaxTs: Float64Array;
+  heapD: Float64Array;
+  heapT: Float64Array;
+  spikeTs: Float64Array;
+  spikeDur: Float64Array;
+}
+
 /** Builds a RunSummary from batches handed to it in order; `finish()` once at the end. */
 export class SummaryBuilder {
   private readonly test: string;
@@ -113,8 +168,8 @@ export class SummaryBuilder {
   private firstTs = NaN;
   private lastTs = NaN;
   private hist: LogHistogram = createHistogram();
-  private readonly pyramid: PyramidBuilder;
-  private readonly batches: BatchIndexEntry[] = [];
+  private pyramid: PyramidBuilder;
+  private batches: BatchIndexEntry[] = [];
 
   // The level-0 bucket being filled. Fields start as doubles (NaN) so that V8 never has to widen
   // them from small integers mid-run, which changes the object's map and deoptimises the hot loop.
@@ -142,8 +197,8 @@ export class SummaryBuilder {
   private readonly secMax = new Growable();
   private readonly secMaxTs = new Growable();
 
-  private readonly heapD: Float64Array;
-  private readonly heapT: Float64Array;
+  private heapD: Float64Array;
+  private heapT: Float64Array;
   private heapN = 0;
 
   private readonly spikeTs = new Growable();
@@ -164,6 +219,51 @@ export class SummaryBuilder {
     this.pyramid = new PyramidBuilder(this.cap);
     this.heapD = new Float64Array(this.worstK);
     this.heapT = new Float64Array(this.worstK);
+  }
+
+  /**
+   * Its whole state so far, copied (later batches do not change it); null while the first samples are
+   * still held back to estimate the baseline (a checkpoint does not carry them).
+   */
+  checkpoint(): SummaryCheckpoint | null {
+    if (!this.th) return null;
+    const self = this as unknown as Record<string, number | boolean>;
+    const scalars = Object.fromEntries(SCALAR_STATE.map((key) => [key, self[key]]));
+    return structuredClone({
+      version: 1,
+      options: this.options,
+      scalars: scalars as SummaryCheckpoint["scalars"],
+      thresholds: this.th,
+      histogram: this.hist,
+      pyramid: this.pyramid.snapshot(),
+      batches: this.batches,
+      secMax: this.secMax.toArray(),
+      secMaxTs: this.secMaxTs.toArray(),
+      heapD: this.heapD,
+      heapT: this.heapT,
+      spikeTs: this.spikeTs.toArray(),
+      spikeDur: this.spikeDur.toArray(),
+    });
+  }
+
+  /** A builder that continues from a checkpoint: give it the batches after the checkpoint's, in order. */
+  static resume(checkpoint: SummaryCheckpoint): SummaryBuilder {
+    if (checkpoint.version !== 1)
+      throw new Error(`summary checkpoint version ${checkpoint.version}: expected 1`);
+    const copy = structuredClone(checkpoint);
+    const builder = new SummaryBuilder(copy.options);
+    Object.assign(builder, copy.scalars);
+    builder.th = copy.thresholds;
+    builder.hist = copy.histogram;
+    builder.pyramid.restore(copy.pyramid);
+    builder.batches = copy.batches;
+    builder.secMax.assign(copy.secMax);
+    builder.secMaxTs.assign(copy.secMaxTs);
+    builder.heapD = copy.heapD;
+    builder.heapT = copy.heapT;
+    builder.spikeTs.assign(copy.spikeTs);
+    builder.spikeDur.assign(copy.spikeDur);
+    return builder;
   }
 
   add(batch: SampleBatch): void {

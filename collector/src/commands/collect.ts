@@ -230,12 +230,7 @@ const collect: Command = {
         let samplerDone = false;
         const following = values["no-summary"]
           ? null
-          : followRunSummary(
-              bundle.path(file),
-              file,
-              { test: planned.test, hz: host.hz },
-              () => samplerDone,
-            );
+          : followRunSummary(bundle.path(file), file, { test: planned.test, hz: host.hz }, () => samplerDone);
         following?.catch(() => {}); // awaited below; a failure there falls back to a pass after the run
         const followed = async () => {
           samplerDone = true;
@@ -275,9 +270,12 @@ const collect: Command = {
         }
         bar.done(
           `${id}: ${result.samples.toLocaleString("en-US")} samples, max ${formatDuration(result.max_ns)}, stopped by ${result.stopped}` +
+            (result.samples_taken !== undefined && result.samples_taken > result.samples
+              ? ` (${(result.samples_taken - result.samples).toLocaleString("en-US")} more measured but lost to the writer)`
+              : "") +
             (result.unprivileged ? " (UNPRIVILEGED: not SCHED_FIFO or not locked)" : ""),
         );
-        const summarised = await followed();
+        let summarised = await followed();
         if (result.samples === 0) {
           // Stopped before its first sample: an empty run says nothing, and readers reject it.
           events?.abort();
@@ -285,8 +283,6 @@ const collect: Command = {
           await rm(bundle.path(file), { force: true });
           continue;
         }
-        const eventFiles = events ? await events.finish(result, file, (f) => bundle.path(f)) : null;
-        events = null;
         let summary: string | undefined;
         if (!values["no-summary"]) {
           summary = summaryPathFor(file);
@@ -305,6 +301,10 @@ const collect: Command = {
             );
           }
         }
+        // Saved and let go before the events are gathered: the run's memory peak is one of them at a time.
+        summarised = undefined;
+        const eventFiles = events ? await events.finish(result, file, (f) => bundle.path(f)) : null;
+        events = null;
         bundle.addRun({
           ...entry,
           ...(summary ? { summary } : {}),

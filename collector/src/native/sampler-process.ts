@@ -22,6 +22,8 @@ export interface SamplerResult {
   file: string;
   test: string;
   samples: number;
+  /** Streamed runs: the samples measured; more than `samples` when the writer lost some. */
+  samples_taken?: number;
   max_ns: number;
   stopped: string;
   tsc_hz: number;
