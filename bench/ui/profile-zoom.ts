@@ -6,6 +6,9 @@
 //
 //   npx tsx bench/ui/profile-zoom.ts FILE.arrow [OUT_DIR]   (builds the app unless TICKSCOPE_BENCH_NO_BUILD=1)
 //
+// TICKSCOPE_PROFILE_COLD=1 profiles the sequence as the bench runs it: at once after the run is ready, with
+// no warm-up pass, so that what the page still does after opening (and the first zooms' compiling) shows.
+//
 // Written in the .cpuprofile/.json files under OUT_DIR (open them in Chrome DevTools' Performance panel).
 //
 // Where the time went on main before #13 (10M samples, 70 steps, second pass, load average ~7 on 2 vCPUs):
@@ -46,6 +49,11 @@ interface TraceEvent {
 
 // tsx compiles with esbuild's keepNames, whose __name helper does not exist in the page.
 const NAME_SHIM = "window.__name = (fn) => fn;";
+const COLD = process.env.TICKSCOPE_PROFILE_COLD === "1";
+
+const LONG_TASKS = `window.__longTasks = [];
+new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); })
+  .observe({ type: "longtask" });`;
 
 /** Notes when each window request leaves the page and when its answer arrives (wrapping Worker). */
 const WORKER_TIMES = `${NAME_SHIM}
@@ -130,6 +138,19 @@ function selfTimeByFile(profile: Profile): { name: string; ms: number }[] {
   return [...totals.entries()].map(([name, ms]) => ({ name, ms })).sort((a, b) => b.ms - a.ms);
 }
 
+/** Self time per function (ms), biggest first, named with its file and line. */
+function selfTimeByFunction(profile: Profile): { name: string; ms: number }[] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const totals = new Map<string, number>();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const f = byId.get(profile.samples[i])!.callFrame;
+    if (!f.url) continue;
+    const name = `${f.functionName || "(anonymous)"} ${basename(f.url)}:${f.lineNumber + 1}`;
+    totals.set(name, (totals.get(name) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000);
+  }
+  return [...totals.entries()].map(([name, ms]) => ({ name, ms })).sort((a, b) => b.ms - a.ms);
+}
+
 /** Which library a page chunk holds, from strings only it carries. */
 async function chunkLibraries(urls: string[]): Promise<Map<string, string>> {
   const found = new Map<string, string>();
@@ -198,6 +219,7 @@ async function main() {
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.addInitScript(WORKER_TIMES);
+    await page.addInitScript(LONG_TASKS);
     await page.goto(app.url);
     await page
       .getByTestId("duckdb-status")
@@ -236,12 +258,14 @@ async function main() {
     await page.getByTestId("open-files").setInputFiles([file]);
     await page.locator('[data-testid="run-row"][data-state="ready"]').waitFor({ timeout: 600_000 });
     await page.locator('[data-testid="panel-timeline"][data-state="ready"]').waitFor({ timeout: 600_000 });
-    await page.waitForTimeout(1000);
-
-    // Warm-up pass (the first zoom of each kind compiles code), then the measured pass with profiles.
-    await zoomSteps(page);
-    await page.keyboard.press("Home");
-    await page.waitForTimeout(500);
+    if (!COLD) {
+      await page.waitForTimeout(1000);
+      // Warm-up pass (the first zoom of each kind compiles code), then the measured pass with profiles.
+      await zoomSteps(page);
+      await page.keyboard.press("Home");
+      await page.waitForTimeout(500);
+    }
+    await page.evaluate(() => ((window as unknown as { __longTasks: number[] }).__longTasks.length = 0));
 
     for (const id of workerSessions) {
       await toWorker(id, "Profiler.enable");
@@ -295,6 +319,14 @@ async function main() {
     console.log("\npage main thread during the sequence (trace, top-level slices):");
     const breakdown = [...traceBreakdown(trace.traceEvents).entries()].sort((a, b) => b[1] - a[1]);
     for (const [name, ms] of breakdown) console.log(`${ms.toFixed(1).padStart(9)} ms  ${name}`);
+
+    const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
+    console.log(
+      `\nlong tasks during the sequence: ${longTasks.length} (${longTasks.map((ms) => Math.round(ms)).join(", ")} ms)`,
+    );
+    console.log("\npage JS self time by function (CPU profile):");
+    for (const r of selfTimeByFunction(pageProfile).slice(0, 16))
+      console.log(`${r.ms.toFixed(1).padStart(9)} ms  ${r.name}`);
 
     const files = selfTimeByFile(pageProfile);
     const libraries = await chunkLibraries(
