@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { drawAxes, durationTicks, timeTicks } from "./timeline-axes";
+import { SERIES_NAMES } from "./options/timeline";
+import { drawAxes, durationTicks, legendEntries, timeTicks } from "./timeline-axes";
 import { plotMapping } from "./timeline-layer";
 
 /** A 2D context that records the text it writes and the segments it strokes. */
@@ -31,6 +32,8 @@ function recorder() {
 }
 
 const style = {
+  columns: "#47e",
+  points: "#e74",
   line: "#ccc",
   label: "#666",
   font: "11px sans-serif",
@@ -86,6 +89,7 @@ describe("the timeline's axes drawn on the canvas", () => {
         thresholdNs: null,
         stalls: [],
         marker: null,
+        raw: false,
       },
       style,
     );
@@ -101,7 +105,15 @@ describe("the timeline's axes drawn on the canvas", () => {
     drawAxes(
       crowded.context,
       narrow,
-      { t0: 0, t1: 10e9, range: { min: 0, max: 1, log: false }, thresholdNs: null, stalls: [], marker: null },
+      {
+        t0: 0,
+        t1: 10e9,
+        range: { min: 0, max: 1, log: false },
+        thresholdNs: null,
+        stalls: [],
+        marker: null,
+        raw: false,
+      },
       style,
     );
     const labels = crowded.texts.filter((t) => t.y > narrow.top + narrow.height && t.text !== "time (s)");
@@ -118,12 +130,32 @@ describe("the timeline's axes drawn on the canvas", () => {
     drawAxes(
       context,
       map,
-      { t0: 0, t1: 40_000, range, thresholdNs: 4000, stalls: [[10_000, 7190]], marker: null },
+      { t0: 0, t1: 40_000, range, thresholdNs: 4000, stalls: [[10_000, 7190]], marker: null, raw: false },
       style,
     );
     expect(texts.map((t) => t.text)).toContain("threshold 4 µs");
     const stall = segments.find(([, y0, , y1]) => y0 === y1 && Math.abs(y0 - map.y(7190)) < 1e-9);
     expect(stall?.[0]).toBeCloseTo(map.x(10_000));
     expect(stall?.[2]).toBeCloseTo(map.x(17_190));
+  });
+
+  it("names in the legend what is drawn: points or columns, stalls and the picked sample only when shown", () => {
+    const range = { min: 0, max: 8000, log: false };
+    const base = { t0: 0, t1: 40_000, range, thresholdNs: null, stalls: [], marker: null, raw: false };
+    expect(legendEntries(base, style).map((e) => e.name)).toEqual([SERIES_NAMES.columns]);
+    const marker = { ts: 10_000, value: 7190 };
+    const full = { ...base, raw: true, stalls: [[10_000, 7190]] as [number, number][], marker };
+    expect(legendEntries(full, style).map((e) => e.name)).toEqual([
+      SERIES_NAMES.samples,
+      SERIES_NAMES.stalls,
+      SERIES_NAMES.marker,
+    ]);
+    expect(legendEntries({ ...full, t0: 20_000 }, style).map((e) => e.name)).not.toContain(
+      SERIES_NAMES.marker,
+    );
+    const { context, texts } = recorder();
+    drawAxes(context, plotMapping(1084, 400, 0, 40_000, range), full, style);
+    const names = texts.filter((t) => t.y < 10).map((t) => t.text);
+    expect(names).toEqual([SERIES_NAMES.samples, SERIES_NAMES.stalls, SERIES_NAMES.marker]);
   });
 });

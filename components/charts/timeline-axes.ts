@@ -6,6 +6,7 @@
  */
 import { niceStep } from "./options/nice-axis";
 import { durationAxisLabel, timeAxisLabels } from "./options/time-axis";
+import { SERIES_NAMES } from "./options/timeline";
 import { formatDuration } from "./units";
 import type { PlotMapping, ValueRange } from "./timeline-layer";
 
@@ -47,6 +48,9 @@ export interface AxesStyle {
   line: string;
   label: string;
   font: string;
+  /** The samples' colours: columns (the accent) and raw points. */
+  columns: string;
+  points: string;
   /** The palette's colours of the stalls, the picked sample and the threshold (as ECharts gave them). */
   stall: string;
   marker: string;
@@ -61,6 +65,56 @@ export interface Marks {
   /** Stalls as [start, duration], drawn as the span each covers. */
   stalls: [number, number][];
   marker: { ts: number; value: number } | null;
+  /** Raw samples (points) rather than min/max columns. */
+  raw: boolean;
+}
+
+export interface LegendEntry {
+  name: string;
+  colour: string;
+  /** A line series shows a stroke through its dot; a scatter series the dot alone. */
+  line: boolean;
+  width: number;
+}
+
+/** What the legend names, in order: the samples drawn, then the stalls and the picked sample when shown. */
+export function legendEntries(marks: Marks, style: AxesStyle): LegendEntry[] {
+  const markerShown = !!marks.marker && marks.marker.ts >= marks.t0 && marks.marker.ts <= marks.t1;
+  return [
+    marks.raw
+      ? { name: SERIES_NAMES.samples, colour: style.points, line: false, width: 1 }
+      : { name: SERIES_NAMES.columns, colour: style.columns, line: true, width: 1 },
+    ...(marks.stalls.length
+      ? [{ name: SERIES_NAMES.stalls, colour: style.stall, line: true, width: 3 }]
+      : []),
+    ...(markerShown ? [{ name: SERIES_NAMES.marker, colour: style.marker, line: false, width: 1 }] : []),
+  ];
+}
+
+/** The legend top right, as ECharts laid it out: a 25 px icon, 5 px to its name, 10 px between entries. */
+function drawLegend(context: CanvasRenderingContext2D, entries: LegendEntry[], right: number, text: string) {
+  const widths = entries.map((entry) => 25 + 5 + context.measureText(entry.name).width);
+  let x = right - widths.reduce((a, b) => a + b, 0) - 10 * (entries.length - 1);
+  const y = 5;
+  context.textAlign = "left";
+  context.textBaseline = "middle";
+  entries.forEach((entry, i) => {
+    context.strokeStyle = entry.colour;
+    context.fillStyle = entry.colour;
+    if (entry.line) {
+      context.lineWidth = entry.width;
+      context.beginPath();
+      context.moveTo(x, y);
+      context.lineTo(x + 25, y);
+      context.stroke();
+    }
+    context.beginPath();
+    context.arc(x + 12.5, y, 4, 0, 2 * Math.PI);
+    context.fill();
+    context.fillStyle = text;
+    context.fillText(entry.name, x + 30, y);
+    x += widths[i] + 10;
+  });
 }
 
 /** Draws the axes and the marks for the window [t0, t1] in the plot `map` describes. */
@@ -74,6 +128,7 @@ export function drawAxes(
   const right = map.left + map.width;
   context.save();
   context.font = style.font;
+  drawLegend(context, legendEntries(marks, style), right + 8, style.label);
   context.lineWidth = 1;
 
   // Duration axis: split lines across the plot, labels left of it, the name above it.

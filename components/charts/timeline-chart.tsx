@@ -5,7 +5,7 @@ import type { WindowColumns } from "@/lib/workspace/types";
 import { useTheme } from "../workspace/theme";
 import { EChart, type ChartEvents, type ChartHandle } from "./echart";
 import { describeAt, stalls, timelineOption } from "./options/timeline";
-import { timelineFrameOption, timelineLegend } from "./options/timeline-frame";
+import { timelineFrameOption } from "./options/timeline-frame";
 import { readChartTokens, SERIES_COLORS } from "./theme";
 import { drawAxes, type AxesStyle } from "./timeline-axes";
 import { drawWindow, plotMapping, PLOT_GRID, valueRange } from "./timeline-layer";
@@ -73,14 +73,11 @@ export const TimelineChart = forwardRef<ChartHandle, Props>(function TimelineCha
   const now = useRef({ t0, t1, data, thresholdNs, width: 0, pointer: -1 });
   now.current = { ...now.current, t0, t1, data, thresholdNs, width: size.width };
 
-  const markerShown = !!marker && marker.ts >= t0 && marker.ts <= t1;
-  const legendKey = timelineLegend(!!data?.raw, spans.length > 0, markerShown).join("|");
   const option = useMemo(
     () =>
       timelineFrameOption({
         startNs,
         endNs,
-        legend: legendKey.split("|"),
         hover: () => {
           const { t0, t1, data, thresholdNs, width, pointer } = now.current;
           const plot = width - PLOT_GRID.left - PLOT_GRID.right;
@@ -90,7 +87,7 @@ export const TimelineChart = forwardRef<ChartHandle, Props>(function TimelineCha
         },
         sliderLabel: (ns) => formatInstant(ns, Math.max((now.current.t1 - now.current.t0) / 1000, 1)),
       }),
-    [startNs, endNs, legendKey],
+    [startNs, endNs],
   );
 
   useImperativeHandle(ref, () => ({
@@ -125,6 +122,8 @@ export const TimelineChart = forwardRef<ChartHandle, Props>(function TimelineCha
       line: tokens.line,
       label: tokens.muted,
       font: "11px ui-sans-serif, system-ui, sans-serif",
+      columns: tokens.accent,
+      points: SERIES_COLORS[1],
       stall: SERIES_COLORS[2],
       marker: SERIES_COLORS[3],
       threshold: SERIES_COLORS[4],
@@ -149,8 +148,9 @@ export const TimelineChart = forwardRef<ChartHandle, Props>(function TimelineCha
     const context = prepare(axes.current, size.width, size.height);
     if (!context || !style) return;
     const map = plotMapping(size.width, size.height, t0, t1, range);
-    drawAxes(context, map, { t0, t1, range, thresholdNs, stalls: spans, marker }, style);
-  }, [t0, t1, range, size, style, thresholdNs, spans, marker]);
+    const raw = !!data?.raw;
+    drawAxes(context, map, { t0, t1, range, thresholdNs, stalls: spans, marker, raw }, style);
+  }, [t0, t1, range, size, style, thresholdNs, spans, marker, data]);
 
   return (
     <div

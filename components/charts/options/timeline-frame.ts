@@ -1,55 +1,33 @@
 import type { EChartsCoreOption } from "echarts/core";
 import { PLOT_GRID } from "../timeline-layer";
-import { SERIES_NAMES } from "./timeline";
 
 export interface TimelineFrameInput {
   /** The whole run, for the range slider. */
   startNs: number;
   endNs: number;
-  /** What the legend names (timelineLegend). */
-  legend: string[];
   /** The hover's text for the pointer where it is now (read from the window on screen, not ECharts' axis). */
   hover: () => string;
   /** The slider's label of a moment. */
   sliderLabel: (ns: number) => string;
 }
 
-/** The legend of a window: raw samples or columns, the stalls and the picked sample when drawn. */
-export function timelineLegend(raw: boolean, stalls: boolean, marker: boolean): string[] {
-  return [
-    raw ? SERIES_NAMES.samples : SERIES_NAMES.columns,
-    ...(stalls ? [SERIES_NAMES.stalls] : []),
-    ...(marker ? [SERIES_NAMES.marker] : []),
-  ];
-}
-
 /**
  * ECharts' part of the timeline when the canvases draw the samples, the axes and the marks
- * (timeline-layer.ts, timeline-axes.ts): the slider, the legend, the hover and the drag-to-zoom brush.
+ * (timeline-layer.ts, timeline-axes.ts, the legend too): the slider, the hover and the drag-to-zoom brush.
  * Nothing in it depends on the window, so a zoom or a pan never rebuilds it: the chart follows the window
  * with one cheap dataZoom action once the input rests.
  */
 export function timelineFrameOption({
   startNs,
   endNs,
-  legend,
   hover,
   sliderLabel,
 }: TimelineFrameInput): EChartsCoreOption {
   const hidden = { show: false };
-  const entry = (id: string, name: string, type: "line" | "scatter") => ({
-    id,
-    name,
-    type,
-    data: [],
-    silent: true,
-    ...(type === "scatter" ? { symbol: id === "marker" ? "pin" : "circle" } : { symbol: "none" }),
-  });
   return {
     animation: false,
     aria: { enabled: true },
     grid: { ...PLOT_GRID, outerBoundsMode: "none" },
-    legend: { top: 0, right: 12, data: legend, itemHeight: 8, selectedMode: false },
     xAxis: {
       type: "value",
       min: startNs,
@@ -94,10 +72,6 @@ export function timelineFrameOption({
       formatter: hover,
     },
     series: [
-      entry("columns", SERIES_NAMES.columns, "line"),
-      entry("samples", SERIES_NAMES.samples, "scatter"),
-      entry("stalls", SERIES_NAMES.stalls, "line"),
-      entry("marker", SERIES_NAMES.marker, "scatter"),
       // Invisible, across the whole run: hovering anywhere over the plot asks for the tooltip.
       {
         id: "hover",
