@@ -20,6 +20,12 @@
 // step (trace), and the frames the bench waits (two after the data) at least 16.7 ms.
 // After (samples on a canvas layer, ECharts updated once per answer with no series data): ECharts is still
 // ~10-15 ms of each exact picture (its pipeline for axes, slider, marks), the layer's draw under 1 ms.
+// #13, axes, legend and marks on a canvas too, ECharts' option free of the window (1M, load ~4, warm):
+// input to exact picture median 37 → 49 ms and p95 64 → 134 ms measured at load 10 (not comparable);
+// ECharts' chunk self time 870 → 434 ms over the 70 steps; drawAxes ~0.3 ms a step. Cold (as the bench,
+// TICKSCOPE_PROFILE_COLD=1, load ~10): the worker's raw answers spent 183 of its 414 ms scanning whole
+// batches for a window's points (now a binary search), and the long tasks were React's step renders
+// run inside the bench's rAF callbacks, twice with a major GC in them.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { chromium, type CDPSession } from "@playwright/test";
