@@ -18,6 +18,8 @@ import { startApp } from "../ui/server";
 const DUCKDB = process.env.TICKSCOPE_UI_DUCKDB ?? "1";
 const SIZES = DUCKDB === "only" ? [] : (process.env.TICKSCOPE_UI_SIZES ?? "1,10,50").split(",").map(Number);
 const MATRIX = process.env.TICKSCOPE_UI_MATRIX !== "0";
+// #13: TICKSCOPE_UI_NAIVE=0 skips the naive way (its figures then are missing from the output).
+const NAIVE = process.env.TICKSCOPE_UI_NAIVE !== "0";
 const DIR = join(tmpdir(), "tickscope-ui-bench");
 const MB = 1024 * 1024;
 
@@ -151,6 +153,24 @@ async function dragFrames(page: Page): Promise<{ dropped: number; frames: number
   const left = box.x + 64;
   const width = box.width - 64 - 20;
   const y = box.y + box.height - 8 - 9;
+  return framesDuring(page, async () => {
+    await page.mouse.move(left + width * 0.5, y);
+    await page.mouse.down();
+    const started = Date.now();
+    while (Date.now() - started < 2000) {
+      const f = (Date.now() - started) / 2000;
+      await page.mouse.move(left + width * (0.5 + 0.3 * f), y);
+      await page.waitForTimeout(8);
+    }
+    await page.mouse.up();
+  });
+}
+
+/** Counts rAF gaps over 34 ms while `act` runs. */
+async function framesDuring(
+  page: Page,
+  act: () => Promise<void>,
+): Promise<{ dropped: number; frames: number }> {
   await page.evaluate(() => {
     const w = window as unknown as { __frames: number[]; __counting: boolean };
     w.__frames = [];
@@ -161,15 +181,7 @@ async function dragFrames(page: Page): Promise<{ dropped: number; frames: number
     };
     requestAnimationFrame(tick);
   });
-  await page.mouse.move(left + width * 0.5, y);
-  await page.mouse.down();
-  const started = Date.now();
-  while (Date.now() - started < 2000) {
-    const f = (Date.now() - started) / 2000;
-    await page.mouse.move(left + width * (0.5 + 0.3 * f), y);
-    await page.waitForTimeout(8);
-  }
-  await page.mouse.up();
+  await act();
   return page.evaluate(() => {
     const w = window as unknown as { __frames: number[]; __counting: boolean };
     w.__counting = false;
@@ -177,6 +189,30 @@ async function dragFrames(page: Page): Promise<{ dropped: number; frames: number
     for (let i = 1; i < w.__frames.length; i++) if (w.__frames[i] - w.__frames[i - 1] > 34) dropped++;
     return { dropped, frames: w.__frames.length };
   });
+}
+
+/** Holds → for 2 s at the keyboard's repeat rate (30 a second): a pan by keyboard, frames counted. */
+async function keyPanFrames(page: Page): Promise<{ dropped: number; frames: number }> {
+  const chart = page.getByTestId("timeline-chart");
+  await chart.focus();
+  // A window a 64th of the run wide in its middle: 60 pans of a quarter window stay inside the run.
+  for (const key of ["Home", ...Array(6).fill("+")]) {
+    await page.keyboard.press(key);
+    await page.waitForTimeout(100);
+  }
+  await page.waitForTimeout(500);
+  return framesDuring(page, () =>
+    page.evaluate(async () => {
+      const target = document.querySelector<HTMLElement>('[data-testid="timeline-chart"]')!;
+      const started = performance.now();
+      while (performance.now() - started < 2000) {
+        target.dispatchEvent(
+          new KeyboardEvent("keydown", { key: "ArrowRight", bubbles: true, repeat: true }),
+        );
+        await new Promise((r) => setTimeout(r, 33));
+      }
+    }),
+  );
 }
 
 async function openDashboard(url: string, files: string[]) {
@@ -220,6 +256,7 @@ async function openDashboard(url: string, files: string[]) {
     (window as unknown as { __longTasks: number[] }).__longTasks.filter((ms) => ms > 50),
   );
   const drag = await dragFrames(page);
+  const keyPan = await keyPanFrames(page);
   const memory = treeMemory(pid);
   const rss = treeMemory(pid, "Rss");
   return {
@@ -231,6 +268,7 @@ async function openDashboard(url: string, files: string[]) {
     firstPictures: first,
     zoomLongTasks,
     drag,
+    keyPan,
     memory,
     rss,
   };
@@ -290,8 +328,9 @@ const suite: Suite = async () => {
       const big = millions >= 50;
       const ours = await openDashboard(app.url, [file]);
       await ours.browser.close();
-      const naive = await openNaive(app.url, file);
-      const naiveNote = "failed" in naive ? `naive: ${naive.failed}` : undefined;
+      const naive = NAIVE ? await openNaive(app.url, file) : { skipped: true as const, memory: 0 };
+      const naiveNote =
+        "failed" in naive ? `naive: ${naive.failed}` : "skipped" in naive ? "naive skipped" : undefined;
       const label = `${millions}M samples`;
       figures.push(
         {
@@ -354,6 +393,14 @@ const suite: Suite = async () => {
           limit: 2,
         },
         {
+          name: `${label}: frames dropped while holding → for 2 s (keyboard pan, 30 keys a second)`,
+          median: ours.keyPan.dropped,
+          unit: "frames",
+          runs: ours.keyPan.frames,
+          target: "≤ 2",
+          limit: 2,
+        },
+        {
           name: `${label}: longest main-thread task while opening`,
           median: ours.longest,
           unit: "ms",
@@ -367,7 +414,7 @@ const suite: Suite = async () => {
           unit: "MB",
           runs: 1,
           ...(big ? { target: "≤ 1536", limit: 1536 } : {}),
-          naive: { name: "naive", median: naive.memory / MB },
+          ...(NAIVE ? { naive: { name: "naive", median: naive.memory / MB } } : {}),
           note: `RSS summed over the processes: ${Math.round(ours.rss / MB)} MB`,
         },
       );
@@ -410,6 +457,34 @@ const suite: Suite = async () => {
             runs: ours.zooms.length,
             target: "≤ 50",
             limit: 50,
+            note: "the exact picture for the new window",
+          },
+          {
+            name: "7 × 50M: zoom/pan, input to first picture (p95)",
+            median: percentile95(ours.firstPictures),
+            unit: "ms",
+            runs: ours.firstPictures.length,
+            target: "≤ 50",
+            limit: 50,
+          },
+          {
+            name: "7 × 50M: long tasks over 50 ms during the zoom/pan sequence",
+            median: ours.zoomLongTasks.length,
+            unit: "tasks",
+            runs: 1,
+            target: "0",
+            limit: 0,
+            note: ours.zoomLongTasks.length
+              ? `longest ${Math.round(Math.max(...ours.zoomLongTasks))} ms`
+              : undefined,
+          },
+          {
+            name: "7 × 50M: frames dropped during a 2 s drag of the slider",
+            median: ours.drag.dropped,
+            unit: "frames",
+            runs: ours.drag.frames,
+            target: "≤ 2",
+            limit: 2,
           },
           { name: "7 × 50M: browser memory", median: ours.memory / MB, unit: "MB", runs: 1 },
         );

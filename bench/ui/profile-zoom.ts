@@ -6,6 +6,9 @@
 //
 //   npx tsx bench/ui/profile-zoom.ts FILE.arrow [OUT_DIR]   (builds the app unless TICKSCOPE_BENCH_NO_BUILD=1)
 //
+// TICKSCOPE_PROFILE_COLD=1 profiles the sequence as the bench runs it: at once after the run is ready, with
+// no warm-up pass, so that what the page still does after opening (and the first zooms' compiling) shows.
+//
 // Written in the .cpuprofile/.json files under OUT_DIR (open them in Chrome DevTools' Performance panel).
 //
 // Where the time went on main before #13 (10M samples, 70 steps, second pass, load average ~7 on 2 vCPUs):
@@ -17,6 +20,12 @@
 // step (trace), and the frames the bench waits (two after the data) at least 16.7 ms.
 // After (samples on a canvas layer, ECharts updated once per answer with no series data): ECharts is still
 // ~10-15 ms of each exact picture (its pipeline for axes, slider, marks), the layer's draw under 1 ms.
+// #13, axes, legend and marks on a canvas too, ECharts' option free of the window (1M, load ~4, warm):
+// input to exact picture median 37 → 49 ms and p95 64 → 134 ms measured at load 10 (not comparable);
+// ECharts' chunk self time 870 → 434 ms over the 70 steps; drawAxes ~0.3 ms a step. Cold (as the bench,
+// TICKSCOPE_PROFILE_COLD=1, load ~10): the worker's raw answers spent 183 of its 414 ms scanning whole
+// batches for a window's points (now a binary search), and the long tasks were React's step renders
+// run inside the bench's rAF callbacks, twice with a major GC in them.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { chromium, type CDPSession } from "@playwright/test";
@@ -46,6 +55,11 @@ interface TraceEvent {
 
 // tsx compiles with esbuild's keepNames, whose __name helper does not exist in the page.
 const NAME_SHIM = "window.__name = (fn) => fn;";
+const COLD = process.env.TICKSCOPE_PROFILE_COLD === "1";
+
+const LONG_TASKS = `window.__longTasks = [];
+new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); })
+  .observe({ type: "longtask" });`;
 
 /** Notes when each window request leaves the page and when its answer arrives (wrapping Worker). */
 const WORKER_TIMES = `${NAME_SHIM}
@@ -130,6 +144,19 @@ function selfTimeByFile(profile: Profile): { name: string; ms: number }[] {
   return [...totals.entries()].map(([name, ms]) => ({ name, ms })).sort((a, b) => b.ms - a.ms);
 }
 
+/** Self time per function (ms), biggest first, named with its file and line. */
+function selfTimeByFunction(profile: Profile): { name: string; ms: number }[] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const totals = new Map<string, number>();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const f = byId.get(profile.samples[i])!.callFrame;
+    if (!f.url) continue;
+    const name = `${f.functionName || "(anonymous)"} ${basename(f.url)}:${f.lineNumber + 1}`;
+    totals.set(name, (totals.get(name) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000);
+  }
+  return [...totals.entries()].map(([name, ms]) => ({ name, ms })).sort((a, b) => b.ms - a.ms);
+}
+
 /** Which library a page chunk holds, from strings only it carries. */
 async function chunkLibraries(urls: string[]): Promise<Map<string, string>> {
   const found = new Map<string, string>();
@@ -198,6 +225,7 @@ async function main() {
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.addInitScript(WORKER_TIMES);
+    await page.addInitScript(LONG_TASKS);
     await page.goto(app.url);
     await page
       .getByTestId("duckdb-status")
@@ -236,12 +264,14 @@ async function main() {
     await page.getByTestId("open-files").setInputFiles([file]);
     await page.locator('[data-testid="run-row"][data-state="ready"]').waitFor({ timeout: 600_000 });
     await page.locator('[data-testid="panel-timeline"][data-state="ready"]').waitFor({ timeout: 600_000 });
-    await page.waitForTimeout(1000);
-
-    // Warm-up pass (the first zoom of each kind compiles code), then the measured pass with profiles.
-    await zoomSteps(page);
-    await page.keyboard.press("Home");
-    await page.waitForTimeout(500);
+    if (!COLD) {
+      await page.waitForTimeout(1000);
+      // Warm-up pass (the first zoom of each kind compiles code), then the measured pass with profiles.
+      await zoomSteps(page);
+      await page.keyboard.press("Home");
+      await page.waitForTimeout(500);
+    }
+    await page.evaluate(() => ((window as unknown as { __longTasks: number[] }).__longTasks.length = 0));
 
     for (const id of workerSessions) {
       await toWorker(id, "Profiler.enable");
@@ -295,6 +325,14 @@ async function main() {
     console.log("\npage main thread during the sequence (trace, top-level slices):");
     const breakdown = [...traceBreakdown(trace.traceEvents).entries()].sort((a, b) => b[1] - a[1]);
     for (const [name, ms] of breakdown) console.log(`${ms.toFixed(1).padStart(9)} ms  ${name}`);
+
+    const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
+    console.log(
+      `\nlong tasks during the sequence: ${longTasks.length} (${longTasks.map((ms) => Math.round(ms)).join(", ")} ms)`,
+    );
+    console.log("\npage JS self time by function (CPU profile):");
+    for (const r of selfTimeByFunction(pageProfile).slice(0, 16))
+      console.log(`${r.ms.toFixed(1).padStart(9)} ms  ${r.name}`);
 
     const files = selfTimeByFile(pageProfile);
     const libraries = await chunkLibraries(

@@ -1,6 +1,6 @@
 "use client";
 
-import { useMemo, useState } from "react";
+import { useId, useMemo, useState } from "react";
 import type { CauseKind } from "@/lib/analysis/attribution";
 import { EVENT_KINDS, type EventKind } from "@/lib/format/events-contract";
 import type { EventsWindow, RunEntry } from "@/lib/workspace/types";
@@ -58,42 +58,11 @@ function describe(
   ];
 }
 
-/**
- * The run's kernel events under the timeline's samples, on the chart's own time axis: one row per
- * kind, each event a mark in its kind's colour over the time it covers; when the window holds too many,
- * per pixel column how much of it each kind covers (darker: more). Hover for names and durations.
- */
-export function EventsTrack({ run, axis }: { run: RunEntry; axis: TimelineAxis }) {
-  const workspace = useWorkspace();
-  const [hover, setHover] = useState<Hover | null>(null);
-  const recorded = !!run.events?.attribution;
-  const { t0, t1, columns } = axis;
-  const ask = useMemo(
-    () => (recorded ? () => workspace.requestEventsWindow(run.key, t0, t1, columns) : null),
-    [workspace, run.key, recorded, t0, t1, columns],
-  );
-  const { answer, error } = useLatestAnswer<EventsWindow | null>(ask);
-  if (run.events === undefined)
-    return (
-      <p className="text-[12px] text-muted" data-testid="events-track" data-events="reading">
-        Reading the run&apos;s kernel events…
-      </p>
-    );
-  if (!recorded) return null;
-  if (error)
-    return (
-      <p className="text-[12px] text-danger" data-testid="events-track" data-events="recorded">
-        The events of this window could not be read: {error}
-      </p>
-    );
-  const events = answer;
-  // Drawn on the chart's own axis, once it draws the window this answer is for.
-  const ready = events && events.t0 === axis.t0 && events.t1 === axis.t1;
-  const { x0, x1 } = axis;
-  const xOf = (t: number) => x0 + ((t - events!.t0) / (events!.t1 - events!.t0)) * (x1 - x0);
-
+/** The marks of an answer, in its own window mapped onto the plot's [x0, x1]. */
+function eventMarks(events: EventsWindow, x0: number, x1: number): React.ReactNode[] {
+  const xOf = (t: number) => x0 + ((t - events.t0) / (events.t1 - events.t0)) * (x1 - x0);
   const marks: React.ReactNode[] = [];
-  if (ready && events.exact) {
+  if (events.exact) {
     const { ts, end, kind, name } = events.exact;
     for (let i = 0; i < ts.length; i++) {
       const a = xOf(Math.max(ts[i], events.t0));
@@ -113,7 +82,7 @@ export function EventsTrack({ run, axis }: { run: RunEntry; axis: TimelineAxis }
         />,
       );
     }
-  } else if (ready && events.bins) {
+  } else if (events.bins) {
     const { columns: n, kinds, busyNs } = events.bins;
     const step = (events.t1 - events.t0) / n;
     const w = (x1 - x0) / n;
@@ -136,9 +105,55 @@ export function EventsTrack({ run, axis }: { run: RunEntry; axis: TimelineAxis }
         );
       }
   }
+  return marks;
+}
+
+/**
+ * The run's kernel events under the timeline's samples, on the chart's own time axis: one row per
+ * kind, each event a mark in its kind's colour over the time it covers; when the window holds too many,
+ * per pixel column how much of it each kind covers (darker: more). Hover for names and durations.
+ */
+export function EventsTrack({ run, axis }: { run: RunEntry; axis: TimelineAxis }) {
+  const workspace = useWorkspace();
+  const [hover, setHover] = useState<Hover | null>(null);
+  const clipId = `events-plot-${useId().replace(/[^a-zA-Z0-9_-]/g, "")}`;
+  const recorded = !!run.events?.attribution;
+  const { t0, t1, columns } = axis;
+  const ask = useMemo(
+    () => (recorded ? () => workspace.requestEventsWindow(run.key, t0, t1, columns) : null),
+    [workspace, run.key, recorded, t0, t1, columns],
+  );
+  const { answer, error } = useLatestAnswer<EventsWindow | null>(ask);
+  // In the answer's own window; kept while the window moves, so that a pan re-renders one transform.
+  const marks = useMemo(
+    () => (answer ? eventMarks(answer, axis.x0, axis.x1) : []),
+    [answer, axis.x0, axis.x1],
+  );
+  if (run.events === undefined)
+    return (
+      <p className="text-[12px] text-muted" data-testid="events-track" data-events="reading">
+        Reading the run&apos;s kernel events…
+      </p>
+    );
+  if (!recorded) return null;
+  if (error)
+    return (
+      <p className="text-[12px] text-danger" data-testid="events-track" data-events="recorded">
+        The events of this window could not be read: {error}
+      </p>
+    );
+  const events = answer;
+  // Drawn on the chart's own axis: exactly once it draws the window this answer is for; meanwhile (a pan,
+  // a zoom) the last answer is moved and stretched onto the window on screen instead of going blank.
+  const ready = !!events && events.t0 === axis.t0 && events.t1 === axis.t1;
+  const { x0, x1 } = axis;
+  const span = axis.t1 - axis.t0 || 1;
+  const placed = events
+    ? `translate(${x0 + ((events.t0 - axis.t0) / span) * (x1 - x0)} 0) scale(${(events.t1 - events.t0) / span} 1) translate(${-x0} 0)`
+    : undefined;
 
   const onMove = (event: React.MouseEvent<SVGSVGElement>) => {
-    if (!ready) return;
+    if (!ready || !events) return;
     const box = event.currentTarget.getBoundingClientRect();
     const x = event.clientX - box.left;
     const y = event.clientY - box.top;
@@ -169,7 +184,12 @@ export function EventsTrack({ run, axis }: { run: RunEntry; axis: TimelineAxis }
         onMouseMove={onMove}
         onMouseLeave={() => setHover(null)}
       >
-        {ready &&
+        <defs>
+          <clipPath id={clipId}>
+            <rect x={x0} y={0} width={Math.max(0, x1 - x0)} height={HEIGHT_PX} />
+          </clipPath>
+        </defs>
+        {events &&
           EVENT_KINDS.map((kind, r) => (
             <g key={kind}>
               <line
@@ -192,7 +212,9 @@ export function EventsTrack({ run, axis }: { run: RunEntry; axis: TimelineAxis }
               </text>
             </g>
           ))}
-        {marks}
+        <g clipPath={`url(#${clipId})`}>
+          <g transform={placed}>{marks}</g>
+        </g>
       </svg>
       {hover && (
         <div

@@ -164,7 +164,8 @@ export function TimelinePanel({
       "zr:click": (params: unknown, instance: ECharts) => {
         const { offsetX, offsetY } = params as { offsetX: number; offsetY: number };
         if (!data || !view || !instance.containPixel("grid", [offsetX, offsetY])) return;
-        const t = Number(instance.convertFromPixel({ xAxisIndex: 0 }, offsetX));
+        // From the window on screen (ECharts' own axis follows it only once the input rests).
+        const t = view.t0 + ((offsetX - PLOT_GRID.left) / Math.max(1, columns)) * (view.t1 - view.t0);
         const nsPerPixel = (view.t1 - view.t0) / Math.max(1, columns);
         const picked = data.raw
           ? pickSample(data.raw, t, 6 * nsPerPixel)

@@ -61,7 +61,8 @@ function columnsOf(
   };
 }
 
-function pointsIn(
+/** The samples in [t0, t1), at most `count`: each batch entered where the window starts (timestamps are sorted). */
+export function pointsIn(
   batches: SampleBatch[],
   t0: number,
   t1: number,
@@ -70,13 +71,22 @@ function pointsIn(
   const ts = new Float64Array(count);
   const value = new Float64Array(count);
   let k = 0;
-  for (const batch of batches)
-    for (let i = 0; i < batch.ts.length && k < count; i++) {
+  for (const batch of batches) {
+    const n = batch.ts.length;
+    let a = 0;
+    let b = n;
+    while (a < b) {
+      const m = (a + b) >> 1;
+      if (batch.ts[m] < t0) a = m + 1;
+      else b = m;
+    }
+    for (let i = a; i < n && k < count; i++) {
       const t = batch.ts[i];
-      if (t < t0 || t >= t1) continue;
+      if (t >= t1) break;
       ts[k] = t;
       value[k++] = batch.duration[i];
     }
+  }
   return { ts: ts.subarray(0, k), value: value.subarray(0, k) };
 }
 

@@ -3,7 +3,6 @@ import type { WindowColumns } from "@/lib/workspace/types";
 import { formatDuration, formatInstant } from "../units";
 import { endLabels } from "./nice-axis";
 import { durationAxisLabel, timeAxisLabels } from "./time-axis";
-import type { ValueRange } from "../timeline-layer";
 
 export interface TimelineInput {
   window: WindowColumns | null;
@@ -18,11 +17,6 @@ export interface TimelineInput {
   marker?: { ts: number; value: number } | null;
   /** A logarithmic duration axis: the baseline and the stalls both readable. */
   logY?: boolean;
-  /**
-   * The samples are drawn on a canvas layer under the chart (timeline-layer.ts) over this duration
-   * range: the option then carries the axes, the marks and the hover, but not the samples.
-   */
-  layer?: ValueRange;
 }
 
 /** A spike (a sample at or above the threshold) is drawn as the span it covers when that is this many pixel columns wide. */
@@ -149,6 +143,10 @@ export function pickSample(raw: { ts: Float64Array; value: Float64Array }, t: nu
   return best;
 }
 
+/**
+ * The whole timeline as one ECharts option, samples included: what a PNG export draws. On screen the
+ * canvases draw the samples, axes and marks, and ECharts only the frame (timeline-frame.ts).
+ */
 export function timelineOption({
   window,
   startNs,
@@ -158,12 +156,11 @@ export function timelineOption({
   thresholdNs,
   marker,
   logY = false,
-  layer,
 }: TimelineInput): EChartsCoreOption {
   const axis = timeAxisLabels(t0, t1);
   const raw = window?.raw ?? null;
-  const path = window && !raw && !layer ? m4Path(window) : [];
-  const points = raw && !layer ? Array.from(raw.ts, (ts, i) => [ts, raw.value[i]]) : [];
+  const path = window && !raw ? m4Path(window) : [];
+  const points = raw ? Array.from(raw.ts, (ts, i) => [ts, raw.value[i]]) : [];
   const spans = window ? stallPath(stalls(window, thresholdNs)) : [];
   const shownMarker = marker && marker.ts >= t0 && marker.ts <= t1 ? marker : null;
   const legend = [
@@ -192,9 +189,7 @@ export function timelineOption({
   return {
     animation: false,
     aria: { enabled: true },
-    // With the layer: exactly these margins (never shrunk to fit labels), so that the canvas under the
-    // chart draws in the same plot (timeline-layer.ts PLOT_GRID).
-    grid: { left: 64, right: 20, top: 28, bottom: 72, ...(layer ? { outerBoundsMode: "none" } : {}) },
+    grid: { left: 64, right: 20, top: 28, bottom: 72 },
     // Top right: the duration axis's name sits top left.
     legend: { top: 0, right: 12, data: legend, itemHeight: 8 },
     xAxis: {
@@ -209,11 +204,7 @@ export function timelineOption({
     },
     yAxis: {
       type: logY ? "log" : "value",
-      ...(layer
-        ? { min: layer.min, max: layer.max, interval: layer.interval ?? null }
-        : logY
-          ? {}
-          : { min: 0 }),
+      ...(logY ? {} : { min: 0 }),
       name: logY ? "duration (log)" : "duration",
       axisLabel: { formatter: durationAxisLabel, hideOverlap: true },
     },
@@ -225,9 +216,8 @@ export function timelineOption({
         startValue: t0,
         endValue: t1,
         minValueSpan: 1000,
-        // With the layer, the chart takes the wheel itself (one zoom per frame, however many events).
-        zoomOnMouseWheel: !layer,
-        moveOnMouseWheel: layer ? false : "shift",
+        zoomOnMouseWheel: true,
+        moveOnMouseWheel: "shift",
         // Dragging selects a range to zoom to (the toolbox below); shift+wheel and the slider pan.
         moveOnMouseMove: false,
       },
@@ -273,7 +263,7 @@ export function timelineOption({
         lineStyle: { width: 1 },
         silent: true,
         clip: true,
-        ...(raw || layer ? {} : { markLine }),
+        ...(raw ? {} : { markLine }),
       },
       {
         id: "samples",
@@ -282,7 +272,7 @@ export function timelineOption({
         symbolSize: points.length > 500 ? 3 : 5,
         data: points,
         clip: true,
-        ...(raw && !layer ? { markLine } : {}),
+        ...(raw ? { markLine } : {}),
       },
       {
         id: "stalls",
@@ -306,24 +296,6 @@ export function timelineOption({
         z: 5,
         silent: true,
       },
-      // With the samples on the canvas layer: an invisible line across the window, so that hovering
-      // anywhere reads the window (the axis tooltip) and the threshold has a series to hang on.
-      ...(layer
-        ? [
-            {
-              id: "hover",
-              type: "line",
-              data: [
-                [t0, layer.min],
-                [t1, layer.min],
-              ],
-              symbol: "none",
-              lineStyle: { opacity: 0 },
-              silent: true,
-              markLine,
-            },
-          ]
-        : []),
     ],
   };
 }
