@@ -20,7 +20,9 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { RunFileWriter } from "../../lib/format/run-writer";
 import { syntheticBatches, type SyntheticTruth } from "../../lib/format/testing/synthetic-trace";
-import { encodeSummary, SummaryBuilder } from "../../lib/summary";
+import { openFileSource } from "../../lib/format/node-source";
+import { readFooter } from "../../lib/format/run-footer";
+import { encodeSummary, SummaryBuilder, type RunSummary } from "../../lib/summary";
 
 export const LONG_RUN_SAMPLES = Number(process.env.TICKSCOPE_LONG_SAMPLES ?? 1_200_000_000);
 /** 72 µs per sample: 1.2 billion samples are 24 h. */
@@ -95,18 +97,11 @@ export async function ensureLongRun(samples = LONG_RUN_SAMPLES, root = benchCach
   const builder = new SummaryBuilder({ test: "tick", hz: 1000 });
   const partial = `${p.runFile}.partial`;
   const fd = openSync(partial, "w");
-  let written = 0;
   try {
-    const writer = new RunFileWriter(
-      (chunk) => {
-        writeSync(fd, chunk);
-        written += chunk.byteLength;
-      },
-      {
-        test: "tick",
-        run: { environment: "synthetic", scenario: "one-to-all", label: "24 h soak", loop_iterations: 0 },
-      },
-    );
+    const writer = new RunFileWriter((chunk) => writeSync(fd, chunk), {
+      test: "tick",
+      run: { environment: "synthetic", scenario: "one-to-all", label: "24 h soak", loop_iterations: 0 },
+    });
     const batches = syntheticBatches(
       {
         samples,
@@ -127,15 +122,12 @@ export async function ensureLongRun(samples = LONG_RUN_SAMPLES, root = benchCach
     );
     let index = 0;
     for (const batch of batches) {
-      const byteOffset = written;
       writer.writeColumns({ ts_ns: batch.ts, duration_ns: batch.duration });
       builder.add({
         index: index++,
         firstRow: batch.firstRow,
         ts: batch.tsFloat,
         duration: batch.duration as Uint32Array,
-        byteOffset,
-        byteLength: written - byteOffset,
       });
     }
     writer.finish();
@@ -143,7 +135,9 @@ export async function ensureLongRun(samples = LONG_RUN_SAMPLES, root = benchCach
     closeSync(fd);
   }
   renameSync(partial, p.runFile);
-  writeFileSync(p.summaryFile, encodeSummary(builder.finish()));
+  const summary = builder.finish();
+  await placeBatches(summary, p.runFile);
+  writeFileSync(p.summaryFile, encodeSummary(summary));
   const id = p.id;
   writeFileSync(
     p.manifestFile,
@@ -180,4 +174,23 @@ export async function ensureLongRun(samples = LONG_RUN_SAMPLES, root = benchCach
   };
   writeFileSync(p.stampFile, JSON.stringify(stamp, null, 2));
   return { ...p, stamp };
+}
+
+/**
+ * The summary's batch index gets each batch's place from the file's footer (the writer emits the schema
+ * with the first batch, so the bytes handed to its sink do not tell where that batch starts).
+ */
+export async function placeBatches(summary: RunSummary, runFile: string): Promise<void> {
+  const source = await openFileSource(runFile);
+  try {
+    const footer = await readFooter(source);
+    if (!footer || footer.blocks.length !== summary.batches.length)
+      throw new Error(`${runFile}: its footer does not list the ${summary.batches.length} batches written`);
+    footer.blocks.forEach((block, i) => {
+      summary.batches[i].byteOffset = block.offset;
+      summary.batches[i].byteLength = block.metaDataLength + block.bodyLength;
+    });
+  } finally {
+    await source.close();
+  }
 }
