@@ -84,6 +84,17 @@ describe("RunHost: cancelling a read", () => {
     expect(summary.digest).toEqual(fresh.find((m) => m.type === "summary")?.digest);
   });
 
+  it("stops a run's read when it is closed, and keeps nothing to read it again", async () => {
+    const { host, messages, reads } = countingHost((h, n) => {
+      if (n === 5) void h.handle({ type: "close", runKey: "long" });
+    });
+    await host.handle(job("long", "long.arrow", long.bytes));
+    expect(reads()).toBeLessThan(12);
+    expect(messages.some((m) => ["cancelled", "summary", "failed"].includes(m.type))).toBe(false);
+    await host.handle({ type: "reopen", runKey: "long" });
+    expect(messages.some((m) => m.type === "summary")).toBe(false);
+  });
+
   it("goes on with a bundle's next run when one run's read is cancelled", async () => {
     const { zip } = tickBundle([
       {

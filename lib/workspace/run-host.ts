@@ -116,7 +116,8 @@ export class RunHost {
         return retry?.();
       }
       case "close":
-        this.reading.get(message.runKey)?.abort();
+        // Closed while read: stopped like a cancel, but nothing is kept to read it again.
+        this.reading.get(message.runKey)?.abort("closed");
         this.retries.delete(message.runKey);
         this.runs.delete(message.runKey);
         this.events.delete(message.runKey);
@@ -361,7 +362,6 @@ export class RunHost {
       bytes += n;
     });
     const cancel = new AbortController();
-    this.reading.get(key)?.abort();
     this.reading.set(key, cancel);
     try {
       if (options.kind === "histogram") {
@@ -407,7 +407,8 @@ export class RunHost {
       );
       return "done";
     } catch (error) {
-      if (error instanceof Cancelled || cancel.signal.aborted) return "cancelled";
+      if (error instanceof Cancelled || cancel.signal.aborted)
+        return cancel.signal.reason === "closed" ? "done" : "cancelled";
       if (error instanceof FormatError && error.field === META.kind && options.kind !== "histogram")
         return this.summarise(key, file, source, { ...options, kind: "histogram" });
       if (!announced && options.discoverAs)
