@@ -22,14 +22,14 @@ import { RunFileWriter } from "../../lib/format/run-writer";
 import { syntheticBatches, type SyntheticTruth } from "../../lib/format/testing/synthetic-trace";
 import { openFileSource } from "../../lib/format/node-source";
 import { readFooter } from "../../lib/format/run-footer";
-import { encodeSummary, SummaryBuilder, type RunSummary } from "../../lib/summary";
+import { encodeSummary, pyramidBucketsFor, SummaryBuilder, type RunSummary } from "../../lib/summary";
 
 export const LONG_RUN_SAMPLES = Number(process.env.TICKSCOPE_LONG_SAMPLES ?? 1_200_000_000);
 /** 72 µs per sample: 1.2 billion samples are 24 h. */
 const LOOP_NS = 72_000;
 /** The collector's streamed chunk (collector/native/src/writer.h): its record batches are this long. */
 const BATCH_ROWS = 1 << 17;
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 
 export interface LongRun {
   /** The bundle folder: manifest.json, runs/long-24h.arrow, runs/long-24h.summary. */
@@ -94,7 +94,7 @@ export async function ensureLongRun(samples = LONG_RUN_SAMPLES, root = benchCach
   mkdirSync(join(p.dir, "runs"), { recursive: true });
   const started = Date.now();
   const truth: Partial<SyntheticTruth> = {};
-  const builder = new SummaryBuilder({ test: "tick", hz: 1000 });
+  const builder = new SummaryBuilder({ test: "tick", hz: 1000, pyramidBuckets: pyramidBucketsFor(samples) });
   const partial = `${p.runFile}.partial`;
   const fd = openSync(partial, "w");
   try {

@@ -8,7 +8,13 @@ import { readHistogramRun } from "../format/histogram-run-reader";
 import { declaredHz, type RunFields } from "../format/manifest";
 import { describeRecovery, recoveredNote } from "../format/recovery";
 import { openRun } from "../format/run-reader";
-import { decodeSummary, summarizeHistogramRun, SummaryBuilder, type RunSummary } from "../summary";
+import {
+  decodeSummary,
+  pyramidBucketsFor,
+  summarizeHistogramRun,
+  SummaryBuilder,
+  type RunSummary,
+} from "../summary";
 import { BatchCache } from "./batch-cache";
 import { digestOf } from "./digest";
 import { readAhead } from "./read-ahead";
@@ -385,6 +391,8 @@ export class RunHost {
       const builder = new SummaryBuilder({
         test,
         hz: declaredHz({ ...handle.header.fields, ...options.fields }, null),
+        // A long run gets a finer pyramid, so that it zooms like a short one (12 bytes: a sample's least).
+        pyramidBuckets: pyramidBucketsFor(source.size / 12),
       });
       // The builder keeps nothing of a batch (it copies what it holds back): buffers can be reused.
       for await (const batch of handle.batches({ reuseTimestamps: true })) {
