@@ -228,6 +228,7 @@ export class RunHost {
       problems,
     });
     for (const run of readable) {
+      let attributed = false;
       try {
         const source = await randomAccessOf(await bundle.open(run.file), run.file);
         const { summary: saved, problem } = run.summaryFile
@@ -235,10 +236,10 @@ export class RunHost {
           : { summary: null, problem: undefined };
         // A repaired run keeps its note in the manifest (tickscope repair).
         const recovered = saved && run.header?.recovered ? recoveredNote(saved.count) : run.fields.recovered;
-        if (saved) {
-          this.keep(keyOf(run), run.file, source, saved, run.fields, run.test ?? null, recovered);
-          await this.attribute(bundle, run, keyOf(run));
-        } else
+        if (saved) this.keep(keyOf(run), run.file, source, saved, run.fields, run.test ?? null, recovered);
+        else {
+          // Its events are laid over it once it is read (again, when it is opened again after a cancel).
+          attributed = true;
           await this.resumable(keyOf(run), async () => {
             const outcome = await this.summarise(keyOf(run), run.file, source, {
               fields: run.fields,
@@ -249,9 +250,11 @@ export class RunHost {
             await this.attribute(bundle, run, keyOf(run));
             return outcome;
           });
+        }
       } catch (error) {
         this.post({ type: "failed", runKey: keyOf(run), problem: problemOf(error, run.file) });
       }
+      if (!attributed) await this.attribute(bundle, run, keyOf(run));
     }
   }
 
