@@ -50,7 +50,10 @@ function DashboardBody() {
   const [picked, setPicked] = useState<{ runKey: string; ts: number; value: number } | null>(null);
 
   const sampleRuns = useMemo(
-    () => runs.filter((run) => run.digest?.kind !== "histogram" && run.state !== "error"),
+    () =>
+      runs.filter(
+        (run) => run.digest?.kind !== "histogram" && run.state !== "error" && run.state !== "cancelled",
+      ),
     [runs],
   );
   const focusRun = useMemo(

@@ -4,6 +4,7 @@ import { memo, useState } from "react";
 import { hostNoteDetails } from "@/lib/analysis/host-notes";
 import { PAPER_ENVIRONMENTS, PAPER_SCENARIOS } from "@/lib/format/contract";
 import type { HostFingerprint } from "@/lib/format/manifest";
+import { formatTimeLeft } from "@/lib/workspace/time-left";
 import type { RunEntry } from "@/lib/workspace/types";
 import { formatDuration } from "../charts/units";
 import { Button } from "../ui/button";
@@ -41,7 +42,8 @@ function fileOf(run: RunEntry): string {
 }
 
 function Progress({ run }: { run: RunEntry }) {
-  const { bytes, totalBytes, samples } = run.progress;
+  const workspace = useWorkspace();
+  const { bytes, totalBytes, samples, msLeft } = run.progress;
   const fraction = totalBytes > 0 ? Math.min(1, bytes / totalBytes) : 0;
   return (
     <div className="flex min-w-44 items-center gap-2">
@@ -55,10 +57,39 @@ function Progress({ run }: { run: RunEntry }) {
       >
         <div className="h-full bg-accent" style={{ width: `${fraction * 100}%` }} />
       </div>
-      <span className="num text-[11px] text-muted">
+      <span data-testid="run-progress" className="num text-[11px] whitespace-nowrap text-muted">
         {formatBytes(bytes)}
         {totalBytes ? ` / ${formatBytes(totalBytes)}` : ""} · {samples.toLocaleString("en-US")} samples
+        {msLeft != null && <span data-testid="run-time-left"> · {formatTimeLeft(msLeft)}</span>}
       </span>
+      <Button
+        variant="ghost"
+        aria-label={`Cancel reading ${run.file}`}
+        onClick={() => workspace.cancel(run.key)}
+      >
+        Cancel
+      </Button>
+    </div>
+  );
+}
+
+/** A run whose read was cancelled: said so, with the way back. */
+function Cancelled({ run }: { run: RunEntry }) {
+  const workspace = useWorkspace();
+  const { bytes, totalBytes } = run.progress;
+  return (
+    <div data-testid="run-cancelled" role="status" className="flex items-center gap-2 text-[11px] text-muted">
+      <span>
+        cancelled after {formatBytes(bytes)}
+        {totalBytes ? ` of ${formatBytes(totalBytes)}` : ""} —
+      </span>
+      <Button
+        variant="ghost"
+        aria-label={`Open ${run.file} again`}
+        onClick={() => workspace.openAgain(run.key)}
+      >
+        open again
+      </Button>
     </div>
   );
 }
@@ -216,6 +247,10 @@ export const RunsTable = memo(function RunsTable({
                     {run.state === "loading" ? (
                       <td colSpan={4} className="px-2">
                         <Progress run={run} />
+                      </td>
+                    ) : run.state === "cancelled" ? (
+                      <td colSpan={4} className="px-2">
+                        <Cancelled run={run} />
                       </td>
                     ) : (
                       <>

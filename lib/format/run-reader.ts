@@ -278,15 +278,17 @@ export interface BatchLocation {
 /**
  * Fetches just the given record batches (from a summary's batch index) of a random-access source:
  * `File.slice`, HTTP Range or a Node file. With a window, each batch keeps (and decodes) only its
- * samples with t0 ≤ ts < t1, found by binary search on the raw timestamps.
+ * samples with t0 ≤ ts < t1, found by binary search on the raw timestamps. `opened`: the run, opened once
+ * by the caller (opening reads and decodes the footer, which lists every batch: 10^4 of them for a 24 h run).
  */
 export async function* readBatchesAt(
   source: RandomAccessSource | Uint8Array | Blob,
   fileName: string,
   locations: BatchLocation[],
   window?: { t0: number; t1: number },
+  opened?: Pick<RunHandle, "schema" | "header">,
 ): AsyncGenerator<SampleBatch> {
-  const run = await openRun(source, fileName);
+  const run = opened ?? (await openRun(source, fileName));
   const random = toRandomAccess(source)!;
   const ctx = contextFrom(fileName, run.schema, run.header.format);
   for (const at of locations) {

@@ -53,6 +53,12 @@ describe("saved summaries", () => {
     }
   });
 
+  it("reload from a Node Buffer (readFileSync), whose slice() is a view, not a copy", async () => {
+    const summary = await summaryOf(50_000);
+    const buffer = Buffer.from(encodeSummary(summary));
+    expect(firstDifference(decodeSummary(buffer), summary)).toBeNull();
+  });
+
   it("still read a summary saved as TKSUM1", async () => {
     const summary = await summaryOf(500);
     expect(firstDifference(decodeSummary(encodeDense(summary)), summary)).toBeNull();

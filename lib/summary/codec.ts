@@ -101,7 +101,8 @@ export function decodeSummary(bytes: Uint8Array, file = "summary"): RunSummary {
     throw new Error(`${file}: expected a tickscope summary (starting with TKSUM2 or TKSUM1)`);
   const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
   const bodyStart = Math.ceil((12 + length) / 8) * 8;
-  const aligned = bytes.slice(bodyStart);
+  // A copy, so that the body starts 8-aligned at 0: Uint8Array's slice (a Node Buffer's own slice is a view).
+  const aligned = Uint8Array.prototype.slice.call(bytes, bodyStart);
   const body = new Float64Array(aligned.buffer, 0, aligned.byteLength / 8);
   const parsed = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + length)), (_key, value) => {
     if (typeof value !== "object" || value === null) return value;

@@ -28,6 +28,7 @@ export { estimateBaseline, halfSampleMode, type BaselineEstimate } from "./basel
 export { detectPeriodicSpikes } from "./periodicity";
 export { estimateTick, tickFootprint, type TickFootprint } from "./tick";
 export type { Pyramid, PyramidLevel } from "./pyramid";
+export { pyramidBucketsFor, MOST_PYRAMID_BUCKETS } from "./pyramid-buckets";
 export type {
   RunSummary,
   BatchIndexEntry,

@@ -3,13 +3,15 @@
  * pyramid fetch only the batches they cover (by the summary's batch index) and reuse them while panning.
  */
 import type { RandomAccessSource } from "../format/byte-source";
-import { readBatchesAt, type SampleBatch } from "../format/run-reader";
+import { openRun, readBatchesAt, type RunHandle, type SampleBatch } from "../format/run-reader";
 import { batchesCovering, type RunSummary } from "../summary";
 
 const CACHED_BATCHES = 6;
 
 export class BatchCache {
   private readonly cache = new Map<number, SampleBatch>();
+  /** The run's schema, read once (not per window: its footer lists every batch). */
+  private opened: Promise<RunHandle> | null = null;
 
   constructor(
     private readonly file: string,
@@ -30,7 +32,12 @@ export class BatchCache {
         byteOffset: entry.byteOffset!,
         byteLength: entry.byteLength!,
       }));
-      for await (const batch of readBatchesAt(this.source, this.file, locations))
+      this.opened ??= openRun(this.source, this.file);
+      const opened = await this.opened.catch((error) => {
+        this.opened = null;
+        throw error;
+      });
+      for await (const batch of readBatchesAt(this.source, this.file, locations, undefined, opened))
         this.cache.set(batch.index, batch);
     }
     const batches = wanted.map((entry) => {

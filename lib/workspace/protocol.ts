@@ -24,7 +24,10 @@ export type ToWorker =
   | { type: "close"; runKey: string }
   // Kernel events (issue #11): the events track's window, and one sample's causes.
   | { type: "events-window"; runKey: string; seq: number; t0: number; t1: number; columns: number }
-  | { type: "sample-causes"; runKey: string; seq: number; ts: number; durationNs: number };
+  | { type: "sample-causes"; runKey: string; seq: number; ts: number; durationNs: number }
+  // Issue #12: stop a run's read from its samples (it can be read again from the start).
+  | { type: "cancel"; runKey: string }
+  | { type: "reopen"; runKey: string };
 
 export interface DiscoveredRun {
   key: string;
@@ -62,4 +65,6 @@ export type FromWorker =
   | { type: "events-window"; runKey: string; seq: number; events: EventsWindow | null }
   | { type: "sample-causes"; runKey: string; seq: number; causes: SampleCauses }
   | { type: "samples"; runKey: string; seq: number; samples: WindowSamples }
-  | { type: "query-failed"; runKey: string; seq: number; message: string };
+  | { type: "query-failed"; runKey: string; seq: number; message: string }
+  // Issue #12: the run's read was cancelled; the worker keeps nothing of it but how to read it again.
+  | { type: "cancelled"; runKey: string };

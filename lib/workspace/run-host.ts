@@ -8,7 +8,13 @@ import { readHistogramRun } from "../format/histogram-run-reader";
 import { declaredHz, type RunFields } from "../format/manifest";
 import { describeRecovery, recoveredNote } from "../format/recovery";
 import { openRun } from "../format/run-reader";
-import { decodeSummary, summarizeHistogramRun, SummaryBuilder, type RunSummary } from "../summary";
+import {
+  decodeSummary,
+  pyramidBucketsFor,
+  summarizeHistogramRun,
+  SummaryBuilder,
+  type RunSummary,
+} from "../summary";
 import { BatchCache } from "./batch-cache";
 import { digestOf } from "./digest";
 import { readAhead } from "./read-ahead";
@@ -38,6 +44,11 @@ interface OpenRun {
 
 const PROGRESS_EVERY_MS = 100;
 
+/** A read the page cancelled: its summary pass stops at the next batch. */
+class Cancelled extends Error {}
+
+type Outcome = "done" | "cancelled";
+
 /**
  * The worker's state and logic, apart from the worker global so that it runs in Node tests too: opens
  * jobs, summarises their runs in one streaming pass (posting progress), keeps each summary, and answers
@@ -48,6 +59,10 @@ export class RunHost {
   private readonly runs = new Map<string, OpenRun>();
   /** Each open run's kernel events, once read: null when it has none (or they did not read). */
   private readonly events = new Map<string, EventIndex | null>();
+  /** Runs being read from their samples, and how to stop each read. */
+  private readonly reading = new Map<string, AbortController>();
+  /** Runs whose read was cancelled, and how to read them again ("open again"). */
+  private readonly retries = new Map<string, () => Promise<void>>();
 
   /** `blobs` makes the sources for picked files (run.worker.ts reads them in a read worker). */
   constructor(
@@ -98,7 +113,18 @@ export class RunHost {
           const samples = await windowSamples(run.summary, run.file, run.source, message);
           return { type: "samples", runKey: message.runKey, seq: message.seq, samples };
         });
+      case "cancel":
+        this.reading.get(message.runKey)?.abort();
+        return;
+      case "reopen": {
+        const retry = this.retries.get(message.runKey);
+        this.retries.delete(message.runKey);
+        return retry?.();
+      }
       case "close":
+        // Closed while read: stopped like a cancel, but nothing is kept to read it again.
+        this.reading.get(message.runKey)?.abort("closed");
+        this.retries.delete(message.runKey);
         this.runs.delete(message.runKey);
         this.events.delete(message.runKey);
     }
@@ -137,17 +163,20 @@ export class RunHost {
         this.jobFailed(jobKey, job.name, error);
         return;
       }
-      await this.summarise(jobKey, job.name, source, { discoverAs: jobKey });
-      // A lone run file has no manifest to name its events: none, said as such.
-      if (this.runs.has(jobKey)) {
-        this.events.set(jobKey, null);
-        this.post({
-          type: "events",
-          runKey: jobKey,
-          events: { attribution: null, lostEvents: null, problem: null },
-        });
-      }
-      return;
+      const read = async (): Promise<Outcome> => {
+        const outcome = await this.summarise(jobKey, job.name, source, { discoverAs: jobKey });
+        // A lone run file has no manifest to name its events: none, said as such.
+        if (this.runs.has(jobKey)) {
+          this.events.set(jobKey, null);
+          this.post({
+            type: "events",
+            runKey: jobKey,
+            events: { attribution: null, lostEvents: null, problem: null },
+          });
+        }
+        return outcome;
+      };
+      return this.resumable(jobKey, read);
     }
     let bundle: Bundle;
     try {
@@ -199,6 +228,7 @@ export class RunHost {
       problems,
     });
     for (const run of readable) {
+      let attributed = false;
       try {
         const source = await randomAccessOf(await bundle.open(run.file), run.file);
         const { summary: saved, problem } = run.summaryFile
@@ -207,18 +237,35 @@ export class RunHost {
         // A repaired run keeps its note in the manifest (tickscope repair).
         const recovered = saved && run.header?.recovered ? recoveredNote(saved.count) : run.fields.recovered;
         if (saved) this.keep(keyOf(run), run.file, source, saved, run.fields, run.test ?? null, recovered);
-        else
-          await this.summarise(keyOf(run), run.file, source, {
-            fields: run.fields,
-            test: run.test,
-            kind: run.kind,
-            summaryProblem: problem,
+        else {
+          // Its events are laid over it once it is read (again, when it is opened again after a cancel).
+          attributed = true;
+          await this.resumable(keyOf(run), async () => {
+            const outcome = await this.summarise(keyOf(run), run.file, source, {
+              fields: run.fields,
+              test: run.test,
+              kind: run.kind,
+              summaryProblem: problem,
+            });
+            await this.attribute(bundle, run, keyOf(run));
+            return outcome;
           });
+        }
       } catch (error) {
         this.post({ type: "failed", runKey: keyOf(run), problem: problemOf(error, run.file) });
       }
-      await this.attribute(bundle, run, keyOf(run));
+      if (!attributed) await this.attribute(bundle, run, keyOf(run));
     }
+  }
+
+  /**
+   * Runs a read that the page may cancel: when it is, the page hears so and the read can be started
+   * again from the start ("open again"); the worker holds nothing of it meanwhile but its source.
+   */
+  private async resumable(key: string, read: () => Promise<Outcome>): Promise<void> {
+    if ((await read()) !== "cancelled") return;
+    this.retries.set(key, () => this.resumable(key, read));
+    this.post({ type: "cancelled", runKey: key });
   }
 
   /** The run's kernel events laid over its samples (one more pass over the run), once it is open. */
@@ -299,7 +346,7 @@ export class RunHost {
       /** Why the run's saved summary could not be used, said beside the one made here. */
       summaryProblem?: string;
     } = {},
-  ): Promise<void> {
+  ): Promise<Outcome> {
     let bytes = 0;
     let samples = 0;
     let lastPost = 0;
@@ -323,6 +370,8 @@ export class RunHost {
     const counted = counting(readAhead(source), (n) => {
       bytes += n;
     });
+    const cancel = new AbortController();
+    this.reading.set(key, cancel);
     try {
       if (options.kind === "histogram") {
         const run = await readHistogramRun(counted, file);
@@ -337,7 +386,7 @@ export class RunHost {
           undefined,
           options.summaryProblem,
         );
-        return;
+        return "done";
       }
       const handle = await openRun(counted, file);
       announce(handle.header.test, handle.header.fields);
@@ -345,9 +394,12 @@ export class RunHost {
       const builder = new SummaryBuilder({
         test,
         hz: declaredHz({ ...handle.header.fields, ...options.fields }, null),
+        // A long run gets a finer pyramid, so that it zooms like a short one (12 bytes: a sample's least).
+        pyramidBuckets: pyramidBucketsFor(source.size / 12),
       });
       // The builder keeps nothing of a batch (it copies what it holds back): buffers can be reused.
       for await (const batch of handle.batches({ reuseTimestamps: true })) {
+        if (cancel.signal.aborted) throw new Cancelled();
         builder.add(batch);
         samples += batch.ts.length;
         progress();
@@ -364,7 +416,10 @@ export class RunHost {
         recovery ? describeRecovery(recovery) : options.fields?.recovered,
         options.summaryProblem,
       );
+      return "done";
     } catch (error) {
+      if (error instanceof Cancelled || cancel.signal.aborted)
+        return cancel.signal.reason === "closed" ? "done" : "cancelled";
       if (error instanceof FormatError && error.field === META.kind && options.kind !== "histogram")
         return this.summarise(key, file, source, { ...options, kind: "histogram" });
       if (!announced && options.discoverAs)
@@ -375,6 +430,9 @@ export class RunHost {
           problems: [{ key, ...problemOf(error, file) }],
         });
       else this.post({ type: "failed", runKey: key, problem: problemOf(error, file) });
+      return "done";
+    } finally {
+      if (this.reading.get(key) === cancel) this.reading.delete(key);
     }
   }
 

@@ -5,12 +5,15 @@ import type { RunAttribution } from "../analysis/run-attribution";
 import type { Cause } from "../analysis/attribution";
 import type { EventKind } from "../format/events-contract";
 
-export type RunState = "loading" | "ready" | "error";
+/** `cancelled`: its read from its samples was stopped in the page; it can be opened again. */
+export type RunState = "loading" | "ready" | "error" | "cancelled";
 
 export interface Progress {
   bytes: number;
   totalBytes: number;
   samples: number;
+  /** While a run is read from its samples: the ms the read still takes, once there is a rate (lib/workspace/time-left.ts). */
+  msLeft?: number | null;
 }
 
 /** A percentile as a fraction label ("99.9") and its value in ns. */

@@ -2,6 +2,7 @@ import type { RunFields } from "../format/manifest";
 import type { FromWorker, ToWorker, WorkerJob } from "./protocol";
 import { withUniqueLabels } from "./run-labels";
 import { planOpen, sourcesFromFiles, type ByteSource } from "./sources";
+import { TimeLeft } from "./time-left";
 import type { EventsWindow, RunEntry, SampleCauses, WindowColumns, WindowSamples } from "./types";
 
 export interface WorkspaceSnapshot {
@@ -58,6 +59,8 @@ export class Workspace {
   private seq = 0;
   private jobCount = 0;
   private notifyScheduled = false;
+  /** The read rate of each run being read from its samples, for its time left. */
+  private readonly timeLeft = new Map<string, TimeLeft>();
 
   constructor(
     private readonly factory: WorkerFactory = defaultWorkerFactory,
@@ -203,10 +206,21 @@ export class Workspace {
         this.setRuns([...kept.slice(0, position), ...entries, ...kept.slice(position)]);
         break;
       }
-      case "progress":
-        this.patch(message.runKey, { progress: message.progress });
+      case "progress": {
+        const { bytes, totalBytes } = message.progress;
+        const rate = this.timeLeft.get(message.runKey) ?? new TimeLeft();
+        this.timeLeft.set(message.runKey, rate);
+        rate.add(Date.now(), bytes);
+        const msLeft = bytes >= totalBytes ? null : rate.estimate(totalBytes);
+        this.patch(message.runKey, { progress: { ...message.progress, msLeft } });
+        break;
+      }
+      case "cancelled":
+        this.timeLeft.delete(message.runKey);
+        this.patch(message.runKey, { state: "cancelled" });
         break;
       case "summary": {
+        this.timeLeft.delete(message.runKey);
         const run = this.run(message.runKey);
         this.patch(message.runKey, {
           state: "ready",
@@ -373,7 +387,31 @@ export class Workspace {
     if (run) this.patch(runKey, { fields: { ...run.fields, ...patch } });
   }
 
+  /**
+   * Stops a run's read from its samples: its worker drops what it read and goes on with the other runs;
+   * the run stays listed as cancelled until it is opened again or closed.
+   */
+  cancel(runKey: string): void {
+    const run = this.run(runKey);
+    if (run?.state !== "loading") return;
+    this.owner.get(runKey)?.postMessage({ type: "cancel", runKey } satisfies ToWorker);
+  }
+
+  /** Reads a cancelled run again, from the start. */
+  openAgain(runKey: string): void {
+    const run = this.run(runKey);
+    const worker = this.owner.get(runKey);
+    if (run?.state !== "cancelled" || !worker) return;
+    this.timeLeft.delete(runKey);
+    this.patch(runKey, {
+      state: "loading",
+      progress: { ...run.progress, bytes: 0, samples: 0, msLeft: null },
+    });
+    worker.postMessage({ type: "reopen", runKey } satisfies ToWorker);
+  }
+
   remove(runKey: string, tellWorker = true): void {
+    this.timeLeft.delete(runKey);
     const worker = this.owner.get(runKey);
     if (tellWorker && worker) worker.postMessage({ type: "close", runKey } satisfies ToWorker);
     this.owner.delete(runKey);
