@@ -7,6 +7,7 @@ import type { Figure, Suite } from "../figure";
 import { matrixFigures, overviewBesideStart, viewsAfterOverview, visitFigures } from "../ui/duckdb-figures";
 import { ensureTickRun } from "../ui/generate";
 import { longRunFigures } from "../ui/long-run";
+import { onScreenAfter } from "../ui/on-screen";
 import { treeMemory } from "../ui/process-memory";
 import { startApp } from "../ui/server";
 
@@ -233,17 +234,7 @@ async function openDashboard(url: string, files: string[]) {
   }, files.length);
   const start = Date.now();
   await page.getByTestId("open-files").setInputFiles(files);
-  const onScreen = (key: string) =>
-    page
-      .waitForFunction(
-        (k) => (window as unknown as { __onScreen: Record<string, number> }).__onScreen[k],
-        key,
-        {
-          timeout: 600_000,
-          polling: 100,
-        },
-      )
-      .then(async (handle) => ((await handle.jsonValue()) as number) - start);
+  const onScreen = (key: string) => onScreenAfter(page, key, start);
   const overview = await onScreen("overview");
   const stats = await onScreen("stats");
   const longest = await page.evaluate(() =>

@@ -12,6 +12,7 @@ import type { Browser, Page } from "@playwright/test";
 import type { Figure } from "../figure";
 import { cachedLongRun, ensureLongRun, LONG_RUN_SAMPLES, type LongRun } from "./long-run-file";
 import { ensureTickRun } from "./generate";
+import { onScreenAfter } from "./on-screen";
 import { treeMemory } from "./process-memory";
 
 const MB = 1024 * 1024;
@@ -50,26 +51,14 @@ async function readyPage(bench: LongRunBench) {
   return { browser, pid, page };
 }
 
-const onScreen = (page: Page, key: string, start: number) =>
-  page
-    .waitForFunction(
-      (k) => (window as unknown as { __onScreen: Record<string, number> }).__onScreen[k],
-      key,
-      {
-        timeout: 600_000,
-        polling: 100,
-      },
-    )
-    .then(async (handle) => ((await handle.jsonValue()) as number) - start);
-
 /** The bundle folder with its saved summary: overview, statistics, zoom, memory. */
 async function withSummary(bench: LongRunBench, run: LongRun) {
   const { browser, pid, page } = await readyPage(bench);
   try {
     const start = Date.now();
     await page.getByTestId("open-folder").setInputFiles(run.dir);
-    const overview = await onScreen(page, "overview", start);
-    const stats = await onScreen(page, "stats", start);
+    const overview = await onScreenAfter(page, "overview", start);
+    const stats = await onScreenAfter(page, "stats", start);
     const afterOpen = treeMemory(pid);
     const zooms = await bench.zoomSteps(page);
     return { overview, stats, zooms, afterOpen, afterZoom: treeMemory(pid) };
@@ -94,7 +83,7 @@ async function fiftyMillion(bench: LongRunBench) {
   try {
     const start = Date.now();
     await page.getByTestId("open-files").setInputFiles(file);
-    await onScreen(page, "stats", start);
+    await onScreenAfter(page, "stats", start);
     return await bench.zoomSteps(page);
   } finally {
     await browser.close();

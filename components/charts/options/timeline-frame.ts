@@ -11,6 +11,19 @@ export interface TimelineFrameInput {
   sliderLabel: (ns: number) => string;
 }
 
+/** Hidden: only its drag-to-select zoom is used (armed by the chart component). */
+export const HIDDEN_ZOOM_BRUSH = {
+  show: true,
+  right: -200,
+  itemSize: 1,
+  feature: { dataZoom: { xAxisIndex: 0, yAxisIndex: false, filterMode: "none" } },
+};
+
+/** The timeline's hover: one line at the pointer, its text from `formatter`. */
+export function axisTooltip<P>(formatter: (params: P) => string) {
+  return { trigger: "axis", confine: true, axisPointer: { type: "line", snap: false }, formatter };
+}
+
 /**
  * ECharts' part of the timeline when the canvases draw the samples, the axes and the marks
  * (timeline-layer.ts, timeline-axes.ts, the legend too): the slider, the hover and the drag-to-zoom brush.
@@ -58,19 +71,8 @@ export function timelineFrameOption({
         labelFormatter: sliderLabel,
       },
     ],
-    // Hidden: only its drag-to-select zoom is used (armed by the chart component).
-    toolbox: {
-      show: true,
-      right: -200,
-      itemSize: 1,
-      feature: { dataZoom: { xAxisIndex: 0, yAxisIndex: false, filterMode: "none" } },
-    },
-    tooltip: {
-      trigger: "axis",
-      confine: true,
-      axisPointer: { type: "line", snap: false },
-      formatter: hover,
-    },
+    toolbox: HIDDEN_ZOOM_BRUSH,
+    tooltip: axisTooltip(hover),
     series: [
       // Invisible, across the whole run: hovering anywhere over the plot asks for the tooltip.
       {

@@ -2,6 +2,7 @@ import type { EChartsCoreOption } from "echarts/core";
 import type { WindowColumns } from "@/lib/workspace/types";
 import { formatDuration, formatInstant } from "../units";
 import { endLabels } from "./nice-axis";
+import { axisTooltip, HIDDEN_ZOOM_BRUSH } from "./timeline-frame";
 import { durationAxisLabel, timeAxisLabels } from "./time-axis";
 
 export interface TimelineInput {
@@ -234,23 +235,12 @@ export function timelineOption({
         labelFormatter: (value: number) => formatInstant(value, Math.max((t1 - t0) / 1000, 1)),
       },
     ],
-    // Hidden: only its drag-to-select zoom is used (armed by the chart component).
-    toolbox: {
-      show: true,
-      right: -200,
-      itemSize: 1,
-      feature: { dataZoom: { xAxisIndex: 0, yAxisIndex: false, filterMode: "none" } },
-    },
-    tooltip: {
-      trigger: "axis",
-      confine: true,
-      axisPointer: { type: "line", snap: false },
-      formatter: (params: { axisValue?: number }[] | { axisValue?: number }) => {
-        const first = Array.isArray(params) ? params[0] : params;
-        const t = Number(first?.axisValue);
-        return window && Number.isFinite(t) ? (describeAt(window, t, thresholdNs) ?? "") : "";
-      },
-    },
+    toolbox: HIDDEN_ZOOM_BRUSH,
+    tooltip: axisTooltip((params: { axisValue?: number }[] | { axisValue?: number }) => {
+      const first = Array.isArray(params) ? params[0] : params;
+      const t = Number(first?.axisValue);
+      return window && Number.isFinite(t) ? (describeAt(window, t, thresholdNs) ?? "") : "";
+    }),
     series: [
       {
         id: "columns",
