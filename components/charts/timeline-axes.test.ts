@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { formatThreshold } from "@/lib/analysis/threshold";
 import { SERIES_NAMES } from "./options/timeline";
 import { drawAxes, durationTicks, legendEntries, timeTicks } from "./timeline-axes";
 import { plotMapping } from "./timeline-layer";
@@ -137,6 +138,16 @@ describe("the timeline's axes drawn on the canvas", () => {
     const stall = segments.find(([, y0, , y1]) => y0 === y1 && Math.abs(y0 - map.y(7190)) < 1e-9);
     expect(stall?.[0]).toBeCloseTo(map.x(10_000));
     expect(stall?.[2]).toBeCloseTo(map.x(17_190));
+  });
+
+  it("writes the threshold as the threshold field does (100.27 µs, not rounded to 100 µs)", () => {
+    const { context, texts } = recorder();
+    const range = { min: 0, max: 200_000, interval: 50_000, log: false };
+    const map = plotMapping(1084, 400, 0, 40_000, range);
+    const marks = { t0: 0, t1: 40_000, range, thresholdNs: 100_270, stalls: [], marker: null, raw: false };
+    drawAxes(context, map, marks, style);
+    expect(texts.map((t) => t.text)).toContain("threshold 100.27 µs");
+    expect(formatThreshold(100_270)).toBe("100.27 µs");
   });
 
   it("names in the legend what is drawn: points or columns, stalls and the picked sample only when shown", () => {

@@ -4,10 +4,10 @@
  * duration axis with its split lines, the threshold, the stalls and the picked sample. A zoom or a pan
  * redraws them with the samples in well under a millisecond; ECharts' own update took 10-15 ms a step.
  */
+import { formatThreshold } from "@/lib/analysis/threshold";
 import { niceStep } from "./options/nice-axis";
 import { durationAxisLabel, timeAxisLabels } from "./options/time-axis";
 import { SERIES_NAMES } from "./options/timeline";
-import { formatDuration } from "./units";
 import type { PlotMapping, ValueRange } from "./timeline-layer";
 
 export interface Tick {
@@ -211,7 +211,7 @@ export function drawAxes(
     context.textAlign = "right";
     context.textBaseline = "bottom";
     context.font = style.font.replace(/\d+px/, "10px");
-    context.fillText(`threshold ${formatDuration(marks.thresholdNs)}`, right - 2, y - 3);
+    context.fillText(`threshold ${formatThreshold(marks.thresholdNs)}`, right - 2, y - 3);
   }
   const marker = marks.marker;
   if (marker && marker.ts >= marks.t0 && marker.ts <= marks.t1) {

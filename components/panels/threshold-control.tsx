@@ -1,12 +1,16 @@
 "use client";
 
 import { useState } from "react";
-import { samplesAtOrAbove, ownThreshold, type ThresholdCount } from "@/lib/analysis/threshold";
+import {
+  formatThreshold,
+  samplesAtOrAbove,
+  ownThreshold,
+  type ThresholdCount,
+} from "@/lib/analysis/threshold";
 import { parseDuration } from "@/lib/analysis/units";
 import { kindOffset, type ValueKind } from "@/lib/analysis/value-kind";
 import type { RunSummary } from "@/lib/summary";
 import type { RunDigest } from "@/lib/workspace/types";
-import { formatDuration } from "../charts/units";
 import { Button } from "../ui/button";
 
 /**
@@ -38,11 +42,11 @@ export function ThresholdCountText({ counted, kind }: { counted: ThresholdCount;
   return (
     <span className="num" data-testid="above-threshold" data-count={counted.count} data-from={counted.fromNs}>
       {counted.count.toLocaleString("en-US")} sample{counted.count === 1 ? "" : "s"} at or above{" "}
-      {formatDuration(counted.fromNs, 5)} {kind}
+      {formatThreshold(counted.fromNs)} {kind}
       {moved && (
         <span className="text-[11px]">
           {" "}
-          (the nearest histogram edge above {formatDuration(counted.thresholdNs, 5)}: an exact count)
+          (the nearest histogram edge above {formatThreshold(counted.thresholdNs)}: an exact count)
         </span>
       )}
     </span>
@@ -81,7 +85,7 @@ export function ThresholdControl({ digest, thresholdNs, kind, onThreshold }: Pro
           inputMode="decimal"
           aria-label={`Spike threshold as ${kind}, with its unit (ns, us, ms, s); empty for the run's own`}
           aria-invalid={problem !== null}
-          defaultValue={formatDuration(counted.thresholdNs, 5)}
+          defaultValue={formatThreshold(counted.thresholdNs)}
           key={`${digest.thresholdNs}:${thresholdNs}:${kind}`}
           onKeyDown={(event) => {
             if (event.key === "Enter") commit(event.currentTarget.value);

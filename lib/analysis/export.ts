@@ -4,6 +4,7 @@
  */
 import { isCount, statisticLabel } from "./statistic";
 import type { Comparison } from "./comparison";
+import { formatThreshold } from "./threshold";
 import { formatDuration, formatRatio } from "./units";
 
 /** Significant digits of a table cell: enough to tell 34.18 µs from 34.2 µs. */
@@ -27,7 +28,7 @@ export function tableTitle(table: Comparison): string {
   if (table.statistic !== "above") return statisticLabel(table.statistic, table.kind);
   return table.thresholdNs === null
     ? `samples at or above each run's own threshold (${table.kind})`
-    : `samples at or above ${formatDuration(table.thresholdNs, CELL_DIGITS)} ${table.kind}`;
+    : `samples at or above ${formatThreshold(table.thresholdNs)} ${table.kind}`;
 }
 
 function csvCell(value: string): string {

@@ -8,7 +8,13 @@
  */
 import { bucketLower, histogramIndex } from "../summary/histogram";
 import type { RunSummary } from "../summary";
+import { formatDuration } from "./units";
 import { kindOffset, type ValueKind } from "./value-kind";
+
+/** A threshold (or the histogram edge it is counted from) as written everywhere: in the field, on the charts, in exports. */
+export function formatThreshold(ns: number): string {
+  return formatDuration(ns, 5);
+}
 
 export interface ThresholdCount {
   /** Samples at or above `fromNs`. */

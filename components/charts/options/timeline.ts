@@ -1,4 +1,5 @@
 import type { EChartsCoreOption } from "echarts/core";
+import { formatThreshold } from "@/lib/analysis/threshold";
 import type { WindowColumns } from "@/lib/workspace/types";
 import { formatDuration, formatInstant } from "../units";
 import { endLabels } from "./nice-axis";
@@ -176,7 +177,7 @@ export function timelineOption({
           symbol: "none",
           lineStyle: { type: "dashed", width: 1 },
           label: {
-            formatter: `threshold ${formatDuration(thresholdNs)}`,
+            formatter: `threshold ${formatThreshold(thresholdNs)}`,
             position: "insideEndTop",
             fontSize: 10,
             // In the line's own colour, without ECharts' white halo: readable on both themes.
