@@ -4,7 +4,6 @@ import { useMemo } from "react";
 import type { RunEntry, SampleCauses as Answer } from "@/lib/workspace/types";
 import { useWorkspace } from "../workspace/workspace-context";
 import { CauseList } from "./cause-list";
-import { noEventsText } from "./no-events";
 import { useLatestAnswer } from "./use-latest-answer";
 
 /** The causes of the sample picked on the timeline (any spike, not only the worst ten). */
@@ -37,7 +36,7 @@ export function SampleCauses({
   if (!run.events.attribution)
     return (
       <p className="mt-1 text-[12px] text-muted" data-testid="sample-causes" data-events="none">
-        {noEventsText(run.events)}
+        The picked sample&apos;s causes are unknown: the run has no usable kernel events (said above).
       </p>
     );
   if (error)
