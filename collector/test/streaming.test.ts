@@ -46,7 +46,7 @@ function readEverySample(path: string): { rows: number; batches: number; lastTs:
   return { rows, batches, lastTs };
 }
 
-/** `tickscope collect` as a user runs it (Node, tsx, the sampler), its process tree's peak sampled every 50 ms. */
+/** `tickscope collect` as a user runs it (the launcher, the CLI under tsx's loader, the sampler), its process tree's peak sampled every 50 ms. */
 async function collectPeaks(args: string[]) {
   const child = spawn(process.execPath, [CLI, "collect", ...args], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
@@ -179,7 +179,10 @@ describe.sequential("streamed capture", () => {
     const to = ownFirst > 0 ? ownFirst : lines.findIndex((l) => l.startsWith(`${leader} +++ exited`));
     expect(to).toBeGreaterThan(from);
     const own = lines.slice(to).filter((l) => l.startsWith(`${tid} `) && /^\d+ +\w+\(/.test(l));
-    expect(own.every((l) => /madvise\(.*MADV_DONTNEED/.test(l)), own.join("\n")).toBe(true);
+    expect(
+      own.every((l) => /madvise\(.*MADV_DONTNEED/.test(l)),
+      own.join("\n"),
+    ).toBe(true);
     // Every other thread's calls while it measured.
     const during = lines.slice(from + 1, to).filter((l) => /^\d+ +\w+\(/.test(l));
     expect(during).toEqual([]);
@@ -239,7 +242,7 @@ describe.sequential("streamed capture", () => {
     let stderr = "";
     cli.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
     const closed = new Promise<number | null>((resolve) => cli.on("close", resolve));
-    // The CLI runs through tsx (a child node process), which starts the sampler: find it among the descendants.
+    // The CLI runs in a child node process (tsx's loader), which starts the sampler: find it among the descendants.
     const children = (pid: string) =>
       spawnSync("pgrep", ["-P", pid], { encoding: "utf8" }).stdout.split("\n").filter(Boolean);
     const commandOf = (pid: string) => {
