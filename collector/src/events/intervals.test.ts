@@ -147,6 +147,37 @@ describe("IntervalPairer", () => {
     ]);
     expect(pairer.unpaired).toBe(0);
   });
+  it("ends a throttle, and the task that ran in it, at the sampler's first line when the switch back from a normal task is not traced (real lines)", () => {
+    // From a 5 s run here: the switch from tokio-rt-worker back to the sampler is missing (0 events lost).
+    // Before, the throttle ran on to the sampler's next traced switch, 963 ms later, past the sample it
+    // interrupted (events-real: "throttle intervals outside the sample they interrupted").
+    const { pairer } = pair(
+      ` tickscope-sampl-24815   [001] d.h.. 91236921618656: local_timer_entry: vector=236
+ tickscope-sampl-24815   [001] dNh.. 91236921645562: local_timer_exit: vector=236
+ tickscope-sampl-24815   [001] d..2. 91236921649054: sched_switch: prev_comm=tickscope-sampl prev_pid=24815 prev_prio=0 prev_state=R ==> next_comm=tokio-rt-worker next_pid=75 next_prio=110
+ tokio-rt-worker-75      [001] d.h.. 91236929377488: local_timer_entry: vector=236
+ tokio-rt-worker-75      [001] d.h.. 91236929405648: local_timer_exit: vector=236
+ tokio-rt-worker-75      [001] d.h1. 91236955886970: local_timer_entry: vector=236
+ tokio-rt-worker-75      [001] dNh1. 91236955932524: local_timer_exit: vector=236
+ tickscope-sampl-24815   [001] ..... 91236956097822: rseq_update: cpu_id=1 node_id=0 mm_cid=1
+ tickscope-sampl-24815   [001] d.h.. 91236960233312: local_timer_entry: vector=236
+ tickscope-sampl-24815   [001] d.h.. 91236960259326: local_timer_exit: vector=236
+ tickscope-sampl-24815   [001] d..2. 91239426161576: sched_switch: prev_comm=tickscope-sampl prev_pid=24815 prev_prio=0 prev_state=R ==> next_comm=kworker/1:0 next_pid=7542 next_prio=120
+     kworker/1:0-7542    [001] d..2. 91239426235138: sched_switch: prev_comm=kworker/1:0 prev_pid=7542 prev_prio=120 prev_state=I ==> next_comm=tickscope-sampl next_pid=24815 next_prio=0
+`,
+    );
+    expect(pairer.intervals.sorted().map((i) => [i.start, i.end, i.kind, i.name])).toEqual([
+      [91236921618656, 91236921645562, "tick", "local_timer"],
+      [91236921649054, 91236956097822, "thread", "tokio-rt-worker"],
+      [91236921649054, 91236956097822, "throttle", "rt_throttling"],
+      [91236929377488, 91236929405648, "tick", "local_timer"],
+      [91236955886970, 91236955932524, "tick", "local_timer"],
+      [91236960233312, 91236960259326, "tick", "local_timer"],
+      [91239426161576, 91239426235138, "thread", "kworker/1:0"],
+      [91239426161576, 91239426235138, "throttle", "rt_throttling"],
+    ]);
+    expect(pairer.unpaired).toBe(0);
+  });
 });
 
 describe("the stall's name", () => {
