@@ -1,6 +1,6 @@
 "use client";
 
-import { useLayoutEffect, useRef, useState } from "react";
+import { memo, useLayoutEffect, useRef, useState } from "react";
 import { cellText, cellValue, type ResultColumn, type ResultSet } from "./result-set";
 
 export const ROW_HEIGHT = 24;
@@ -40,8 +40,11 @@ export function ResultRow({ result, row, top }: { result: ResultSet; row: number
   );
 }
 
-/** The kept rows in a scrolling box: only the rows in view (and a few either side) are in the DOM. */
-export function ResultTable({ result }: { result: ResultSet }) {
+/**
+ * The kept rows in a scrolling box: only the rows in view (and a few either side) are in the DOM.
+ * Re-rendered only for another answer or a scroll, not when the workbench around it changes.
+ */
+export const ResultTable = memo(function ResultTable({ result }: { result: ResultSet }) {
   const [scrollTop, setScrollTop] = useState(0);
   const box = useRef<HTMLDivElement>(null);
   // A new answer in the same table starts at its top.
@@ -89,4 +92,4 @@ export function ResultTable({ result }: { result: ResultSet }) {
       </div>
     </div>
   );
-}
+});

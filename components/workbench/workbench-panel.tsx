@@ -150,6 +150,8 @@ export function WorkbenchPanel({ sql, onSql }: Props) {
       });
   }, [slot, text, sql, onSql]);
 
+  const insert = useCallback((name: string) => editor.current?.insert(name), []);
+
   const cancel = useCallback(() => {
     if (run.state !== "running" || !slot) return;
     setRun({ ...run, cancelling: true });
@@ -279,7 +281,7 @@ export function WorkbenchPanel({ sql, onSql }: Props) {
             always the query&apos;s own. {LOCKDOWN_HINT}
           </p>
         </div>
-        <CatalogueList tables={tables} onInsert={(name) => editor.current?.insert(name)} />
+        <CatalogueList tables={tables} onInsert={insert} />
       </div>
     </Panel>
   );
