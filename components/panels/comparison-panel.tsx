@@ -1,7 +1,16 @@
 "use client";
 
-import { useMemo, useState } from "react";
-import { cellText, ratioText, tableTitle, toCsv, toLatex, toMarkdown, type ValueKind } from "@/lib/analysis";
+import { memo, useMemo, useState } from "react";
+import {
+  cellText,
+  ratioText,
+  tableTitle,
+  toCsv,
+  toLatex,
+  toMarkdown,
+  type Comparison,
+  type ValueKind,
+} from "@/lib/analysis";
 import { comparisonQuery, type ComparisonQueryOptions } from "@/lib/queries/comparison";
 import { comparisonTable, type ComparisonCellRow } from "@/lib/queries/comparison-table";
 import { STATISTICS, type Statistic } from "@/lib/url/view-state";
@@ -41,7 +50,9 @@ interface Props {
  * The study's kind of table: environments down, tests and scenarios across, the chosen statistic of
  * the chosen kind (duration or overhead) in each cell, ratios to a chosen row, the study's published
  * rows on request; copied as Markdown, CSV or LaTeX, each cell written as the screen writes it. The
- * cells come from DuckDB (lib/queries/comparison.ts over the `runs` and `histogram` tables).
+ * cells come from DuckDB (lib/queries/comparison.ts over the `runs` and `histogram` tables), with each
+ * cell's ratio to every row: a change of statistic (or kind, threshold, study's rows) asks DuckDB again,
+ * a change of reference row only reads other ratios of the same answer.
  */
 export function ComparisonPanel({
   runs,
@@ -65,14 +76,21 @@ export function ComparisonPanel({
     [runs],
   );
   const options = useMemo(
-    (): ComparisonQueryOptions => ({ statistic, kind, thresholdNs, reference, paperRows: paper }),
-    [statistic, kind, thresholdNs, reference, paper],
+    (): ComparisonQueryOptions => ({ statistic, kind, thresholdNs, paperRows: paper }),
+    [statistic, kind, thresholdNs, paper],
   );
   const query = useMemo(() => (asked.length ? comparisonQuery(options) : null), [asked, options]);
-  const answer = useTablesQuery(query, asked, (rows) =>
-    comparisonTable(rows as unknown as ComparisonCellRow[], options),
+  // The rows with what they answer: an answer kept on screen while the next is asked stays labelled as its own.
+  const answer = useTablesQuery(query, asked, (rows) => ({
+    rows: rows as unknown as ComparisonCellRow[],
+    options,
+  }));
+  const answered =
+    answer.state === "ready" ? answer.data : answer.state === "waiting" ? answer.previous : null;
+  const table = useMemo(
+    () => (answered ? comparisonTable(answered.rows, { ...answered.options, reference }) : null),
+    [answered, reference],
   );
-  const table = answer.state === "ready" ? answer.data : answer.state === "waiting" ? answer.previous : null;
   const byKey = useMemo(() => new Map(runs.map((run) => [run.key, run])), [runs]);
   const loading = runs.some((run) => run.state === "loading");
 
@@ -176,77 +194,13 @@ export function ComparisonPanel({
         </>
       }
     >
-      <div className="overflow-x-auto">
-        <table className="w-full border-collapse text-[12px]" data-testid="comparison-table">
-          <caption className="sr-only">
-            {tableTitle(table)} by environment (rows) and test and scenario (columns)
-          </caption>
-          <thead>
-            <tr className="text-[11px] text-muted">
-              <th scope="col" className="border-b border-line px-2 py-1.5 text-left font-medium">
-                environment
-              </th>
-              {table.columns.map((column) => (
-                <th
-                  key={column.key}
-                  scope="col"
-                  className="border-b border-line px-2 py-1.5 text-right font-medium"
-                >
-                  {column.label}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {table.rows.map((row) => (
-              <tr
-                key={row.label}
-                className={`border-b border-line ${row.source === "paper" ? "text-muted italic" : ""}`}
-              >
-                <th scope="row" className="px-2 py-1.5 text-left font-medium">
-                  {row.label}
-                  {row.label === table.reference && (
-                    <span className="ml-1.5 text-[10px] text-accent not-italic">reference</span>
-                  )}
-                </th>
-                {row.cells.map((value, i) => {
-                  const run = byKey.get(row.runIds[i][0] ?? "");
-                  const ratio = row.ratios[i];
-                  const text = cellText(table, value);
-                  const ratioShown = value === null ? null : ratioText(table, ratio);
-                  return (
-                    <td key={i} className="num px-2 py-1 text-right" data-testid="comparison-cell">
-                      {run && value !== null ? (
-                        <button
-                          type="button"
-                          className="rounded px-1 hover:bg-accent-soft hover:text-accent"
-                          title={`Open ${runLabel(run)} at its maximum`}
-                          onClick={() => onOpenRun(run)}
-                        >
-                          {text}
-                        </button>
-                      ) : (
-                        <span className="px-1">{text}</span>
-                      )}
-                      {ratioShown && (
-                        <span className="ml-1 text-[11px] text-muted" data-testid="comparison-ratio">
-                          {ratioShown}
-                        </span>
-                      )}
-                    </td>
-                  );
-                })}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ComparisonGrid table={table} byKey={byKey} onOpenRun={onOpenRun} />
       {table.paperNote && (
         <p className="mt-2 text-[12px] text-muted" data-testid="paper-note">
           {table.paperNote}
         </p>
       )}
-      <AttributionBars runs={runs} />
+      <Attribution runs={runs} />
       {exported && (
         <div className="mt-3">
           <label className="text-[12px] text-muted" htmlFor="export-text">
@@ -265,3 +219,85 @@ export function ComparisonPanel({
     </Panel>
   );
 }
+
+/** Re-rendered only when its table (or the runs) change: not while a new answer is awaited. */
+const Attribution = memo(AttributionBars);
+
+/** The table itself: re-rendered only when the table it shows changes. */
+const ComparisonGrid = memo(function ComparisonGrid({
+  table,
+  byKey,
+  onOpenRun,
+}: {
+  table: Comparison;
+  byKey: Map<string, RunEntry>;
+  onOpenRun: (run: RunEntry) => void;
+}) {
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full border-collapse text-[12px]" data-testid="comparison-table">
+        <caption className="sr-only">
+          {tableTitle(table)} by environment (rows) and test and scenario (columns)
+        </caption>
+        <thead>
+          <tr className="text-[11px] text-muted">
+            <th scope="col" className="border-b border-line px-2 py-1.5 text-left font-medium">
+              environment
+            </th>
+            {table.columns.map((column) => (
+              <th
+                key={column.key}
+                scope="col"
+                className="border-b border-line px-2 py-1.5 text-right font-medium"
+              >
+                {column.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {table.rows.map((row) => (
+            <tr
+              key={row.label}
+              className={`border-b border-line ${row.source === "paper" ? "text-muted italic" : ""}`}
+            >
+              <th scope="row" className="px-2 py-1.5 text-left font-medium">
+                {row.label}
+                {row.label === table.reference && (
+                  <span className="ml-1.5 text-[10px] text-accent not-italic">reference</span>
+                )}
+              </th>
+              {row.cells.map((value, i) => {
+                const run = byKey.get(row.runIds[i][0] ?? "");
+                const ratio = row.ratios[i];
+                const text = cellText(table, value);
+                const ratioShown = value === null ? null : ratioText(table, ratio);
+                return (
+                  <td key={i} className="num px-2 py-1 text-right" data-testid="comparison-cell">
+                    {run && value !== null ? (
+                      <button
+                        type="button"
+                        className="rounded px-1 hover:bg-accent-soft hover:text-accent"
+                        title={`Open ${runLabel(run)} at its maximum`}
+                        onClick={() => onOpenRun(run)}
+                      >
+                        {text}
+                      </button>
+                    ) : (
+                      <span className="px-1">{text}</span>
+                    )}
+                    {ratioShown && (
+                      <span className="ml-1 text-[11px] text-muted" data-testid="comparison-ratio">
+                        {ratioShown}
+                      </span>
+                    )}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+});

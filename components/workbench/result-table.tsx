@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { memo, useLayoutEffect, useRef, useState } from "react";
 import { cellText, cellValue, type ResultColumn, type ResultSet } from "./result-set";
 
 export const ROW_HEIGHT = 24;
@@ -40,14 +40,28 @@ export function ResultRow({ result, row, top }: { result: ResultSet; row: number
   );
 }
 
-/** The kept rows in a scrolling box: only the rows in view (and a few either side) are in the DOM. */
-export function ResultTable({ result }: { result: ResultSet }) {
+/**
+ * The kept rows in a scrolling box: only the rows in view (and a few either side) are in the DOM.
+ * Re-rendered only for another answer or a scroll, not when the workbench around it changes.
+ */
+export const ResultTable = memo(function ResultTable({ result }: { result: ResultSet }) {
   const [scrollTop, setScrollTop] = useState(0);
+  const box = useRef<HTMLDivElement>(null);
+  // A new answer in the same table starts at its top.
+  const [shownResult, setShownResult] = useState(result);
+  if (shownResult !== result) {
+    setShownResult(result);
+    setScrollTop(0);
+  }
+  useLayoutEffect(() => {
+    if (box.current) box.current.scrollTop = 0;
+  }, [result]);
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(result.shown, Math.ceil(scrollTop / ROW_HEIGHT) + VIEW_ROWS + OVERSCAN);
   const width = result.columns.length * CELL_WIDTH;
   return (
     <div
+      ref={box}
       data-testid="sql-result-table"
       role="table"
       aria-rowcount={result.shown + 1}
@@ -78,4 +92,4 @@ export function ResultTable({ result }: { result: ResultSet }) {
       </div>
     </div>
   );
-}
+});

@@ -31,10 +31,17 @@ export const EXAMPLE_SQL =
 
 type RunState =
   | { state: "idle" }
-  | { state: "running"; query: RunningQuery; cancelling: boolean }
-  | { state: "done"; result: ResultSet; ms: number; sql: string }
+  /** `shown`: the last answer, kept on screen (dimmed) until this one replaces it. */
+  | { state: "running"; query: RunningQuery; cancelling: boolean; shown: Answer | null }
+  | ({ state: "done" } & Answer)
   | { state: "cancelled"; ms: number }
   | { state: "error"; message: string; position: ErrorPosition | null; ms: number };
+
+interface Answer {
+  result: ResultSet;
+  ms: number;
+  sql: string;
+}
 
 interface Props {
   /** The query in the view (and so in the share link); null for none. */
@@ -115,14 +122,23 @@ export function WorkbenchPanel({ sql, onSql }: Props) {
   const start = useCallback(() => {
     if (!slot || text.trim() === "") return;
     const asked = text;
-    onSql(asked.length > SQL_LINK_MAX ? null : asked);
+    // Usually in the link already (each edit puts it there): only then is the dashboard left alone.
+    const linked = asked.length > SQL_LINK_MAX ? null : asked;
+    if (linked !== sql) onSql(linked);
     const refused = refusedStatement(asked);
     if (refused) {
       void slot.replace();
       return setRun({ state: "error", message: refused, position: null, ms: 0 });
     }
     void slot
-      .run(asked, (query) => setRun({ state: "running", query, cancelling: false }))
+      .run(asked, (query) =>
+        setRun((last) => ({
+          state: "running",
+          query,
+          cancelling: false,
+          shown: last.state === "done" ? last : last.state === "running" ? last.shown : null,
+        })),
+      )
       .then((outcome) => {
         if (!outcome) return;
         if (outcome.state === "done")
@@ -132,7 +148,9 @@ export function WorkbenchPanel({ sql, onSql }: Props) {
         // Reading the catalogue is a query of its own: only after SQL that may have changed it.
         if (changesSchema(asked)) setCatalogueKey((k) => k + 1);
       });
-  }, [slot, text, onSql]);
+  }, [slot, text, sql, onSql]);
+
+  const insert = useCallback((name: string) => editor.current?.insert(name), []);
 
   const cancel = useCallback(() => {
     if (run.state !== "running" || !slot) return;
@@ -140,12 +158,16 @@ export function WorkbenchPanel({ sql, onSql }: Props) {
     void slot.cancel();
   }, [run, slot]);
 
+  // The answer on screen: this run's, or while a query runs the last one's (so that the table and the
+  // chart stay mounted and are updated in place rather than built again).
+  const shown = run.state === "done" ? run : run.state === "running" ? run.shown : null;
+  const result = shown?.result ?? null;
   // One row is a table's answer, not a chart's.
-  const pick = run.state === "done" && run.result.shown > 1 ? pickChart(run.result.columns) : null;
+  const pick = result && result.shown > 1 ? pickChart(result.columns) : null;
   const option = useMemo(
-    () => (run.state === "done" && pick ? sqlResultOption(chartInput(run.result, pick)) : null),
+    () => (result && pick ? sqlResultOption(chartInput(result, pick)) : null),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [run],
+    [result],
   );
 
   return (
@@ -239,22 +261,27 @@ export function WorkbenchPanel({ sql, onSql }: Props) {
               ) && <p className="mt-1 text-[12px]">{LOCKDOWN_HINT}</p>}
             </div>
           )}
-          {run.state === "done" && option && (
-            <EChart
-              option={option}
-              notMerge
-              label={`Chart of the query's ${pick!.ys.length === 1 ? "column" : "columns"} over ${run.result.columns[pick!.x].name}`}
-              testId="sql-chart"
-              className="h-64 w-full"
-            />
-          )}
-          {run.state === "done" && run.result.columns.length > 0 && <ResultTable result={run.result} />}
+          <div
+            className={run.state === "running" ? "opacity-60" : undefined}
+            aria-busy={run.state === "running"}
+          >
+            {result && option && (
+              <EChart
+                option={option}
+                notMerge
+                label={`Chart of the query's ${pick!.ys.length === 1 ? "column" : "columns"} over ${result.columns[pick!.x].name}`}
+                testId="sql-chart"
+                className="h-64 w-full"
+              />
+            )}
+            {result && result.columns.length > 0 && <ResultTable result={result} />}
+          </div>
           <p className="text-[11px] text-faint">
             At most {ROW_CAP.toLocaleString("en-US")} rows are kept for the table, chart and CSV; the count is
             always the query&apos;s own. {LOCKDOWN_HINT}
           </p>
         </div>
-        <CatalogueList tables={tables} onInsert={(name) => editor.current?.insert(name)} />
+        <CatalogueList tables={tables} onInsert={insert} />
       </div>
     </Panel>
   );

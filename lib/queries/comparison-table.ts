@@ -1,7 +1,8 @@
 /**
  * The Comparison table (lib/analysis's `Comparison`, which the screen and the Markdown, CSV and LaTeX
  * copies write out) laid out from `comparisonQuery`'s rows: the cells, ratios and runs come from
- * DuckDB; this only places them in rows and columns, in the order lib/analysis gives its own tables.
+ * DuckDB; this only places them in rows and columns, in the order lib/analysis gives its own tables,
+ * and reads each cell's ratio to the chosen reference row out of the ratios DuckDB gave to every row.
  */
 import {
   byColumn,
@@ -15,6 +16,12 @@ import {
 import { PAPER_TABLES } from "../analysis/paper-hyperv-2013";
 import type { ComparisonQueryOptions } from "./comparison";
 
+/** How the table is laid out: what was asked of DuckDB, and the row the ratios are to. */
+export interface ComparisonTableOptions extends ComparisonQueryOptions {
+  /** The reference row: an environment, or a study row's label ("paper first comparison: bare-machine"). */
+  reference: string | null;
+}
+
 /** One row of `comparisonQuery`'s answer, as DuckDB returns it. */
 export interface ComparisonCellRow {
   row_label: string;
@@ -24,7 +31,11 @@ export interface ComparisonCellRow {
   scenario: string | null;
   threads: number | null;
   value_ns: number | null;
-  ratio: number | null;
+  /**
+   * The cell's ratio to each row's cell in the same column, by row label (a MAP: DuckDB-WASM gives an
+   * Arrow MapRow, iterable as [label, ratio] pairs; a JS Map also does).
+   */
+  ratios: Iterable<[string, number | null]> | null;
   /** A list: DuckDB-WASM gives an Arrow vector, plain arrays also do. */
   run_ids: Iterable<string> | null;
 }
@@ -32,7 +43,14 @@ export interface ComparisonCellRow {
 const listOf = (ids: Iterable<string> | null): string[] =>
   ids === null ? [] : Array.from(ids as Iterable<string>, String);
 
-export function comparisonTable(rows: ComparisonCellRow[], options: ComparisonQueryOptions): Comparison {
+/** The cell's ratio to the reference row's cell: null without a reference, or without a ratio to it. */
+function ratioTo(cell: ComparisonCellRow, reference: string | null): number | null {
+  if (reference === null || cell.value_ns === null || cell.ratios === null) return null;
+  for (const [label, ratio] of cell.ratios) if (label === reference) return ratio ?? null;
+  return null;
+}
+
+export function comparisonTable(rows: ComparisonCellRow[], options: ComparisonTableOptions): Comparison {
   const columns = new Map<string, ComparisonColumn>();
   const cells = new Map<string, Map<string, ComparisonCellRow>>();
   for (const row of rows) {
@@ -60,7 +78,24 @@ export function comparisonTable(rows: ComparisonCellRow[], options: ComparisonQu
     }
   }
   const ordered = [...columns.values()].sort(byColumn);
-  const tableRow = (label: string, environment: string, source: ComparisonRow["source"]): ComparisonRow => {
+  const environments = [...new Set(rows.filter((r) => r.source === "runs").map((r) => r.environment))].sort(
+    byEnvironment,
+  );
+  const shown: Pick<ComparisonRow, "label" | "environment" | "source">[] = environments.map(
+    (environment) => ({
+      label: environment,
+      environment,
+      source: "runs",
+    }),
+  );
+  for (const name of new Set(paperTables.map((t) => t.name))) {
+    const tables = paperTables.filter((t) => t.name === name);
+    for (const environment of new Set(tables.flatMap((t) => Object.keys(t.rows))))
+      shown.push({ label: `paper ${name}: ${environment}`, environment, source: "paper" });
+  }
+  // A reference that is not one of the table's rows is no reference.
+  const reference = shown.find((r) => r.label === options.reference)?.label ?? null;
+  const tableRows = shown.map(({ label, environment, source }): ComparisonRow => {
     const held = cells.get(label);
     const at = ordered.map((c) => held?.get(c.key));
     return {
@@ -68,21 +103,10 @@ export function comparisonTable(rows: ComparisonCellRow[], options: ComparisonQu
       environment,
       source,
       cells: at.map((cell) => cell?.value_ns ?? null),
-      ratios: at.map((cell) => (cell && cell.value_ns !== null ? (cell.ratio ?? null) : null)),
+      ratios: at.map((cell) => (cell ? ratioTo(cell, reference) : null)),
       runIds: at.map((cell) => listOf(cell?.run_ids ?? null)),
     };
-  };
-  const environments = [...new Set(rows.filter((r) => r.source === "runs").map((r) => r.environment))].sort(
-    byEnvironment,
-  );
-  const tableRows = environments.map((environment) => tableRow(environment, environment, "runs"));
-  for (const name of new Set(paperTables.map((t) => t.name))) {
-    const tables = paperTables.filter((t) => t.name === name);
-    for (const environment of new Set(tables.flatMap((t) => Object.keys(t.rows))))
-      tableRows.push(tableRow(`paper ${name}: ${environment}`, environment, "paper"));
-  }
-  const reference =
-    options.reference === null ? null : (tableRows.find((r) => r.label === options.reference)?.label ?? null);
+  });
   return {
     statistic: options.statistic,
     kind: options.kind,

@@ -53,13 +53,21 @@ const cellOf = (rows: Record<string, unknown>[], environment: string, test: stri
     (r) => r.source === "runs" && r.environment === environment && r.test === test && r.scenario === scenario,
   )!;
 
+type Answer = Record<string, unknown>;
+/** A cell's ratios (DuckDB's MAP, an Arrow MapRow) as [reference row, ratio] pairs. */
+const ratiosOf = (row: Answer) => [...(row.ratios as Iterable<[string, number | null]>)];
+const ratioTo = (row: Answer, reference: string) =>
+  ratiosOf(row).find(([label]) => label === reference)?.[1] ?? null;
+const plain = (row: Answer) => ({
+  ...row,
+  run_ids: [...(row.run_ids as Iterable<string>)],
+  ratios: ratiosOf(row),
+});
+
 describe("the Comparison query, in DuckDB", () => {
   it("gives each cell the largest exact maximum of its runs, as overhead and as duration", () => {
     for (const kind of ["overhead", "duration"] as const) {
-      const rows = queryRows(
-        duck,
-        comparisonQuery({ statistic: "max", kind, reference: null, paperRows: false }),
-      );
+      const rows = queryRows(duck, comparisonQuery({ statistic: "max", kind, paperRows: false }));
       const emulated = cellOf(rows, "emulated", "tick", "idle");
       const truth = Math.max(
         ...runs
@@ -75,10 +83,7 @@ describe("the Comparison query, in DuckDB", () => {
 
   it("gives percentiles within the histogram's error of the raw samples' own", () => {
     for (const statistic of Object.keys(STATISTIC_COLUMNS) as TableStatistic[]) {
-      const rows = queryRows(
-        duck,
-        comparisonQuery({ statistic, kind: "duration", reference: null, paperRows: false }),
-      );
+      const rows = queryRows(duck, comparisonQuery({ statistic, kind: "duration", paperRows: false }));
       const bare = runs[0];
       const truth = bruteForce(bare, statistic, "duration");
       expect(
@@ -97,7 +102,7 @@ describe("the Comparison query, in DuckDB", () => {
     ] as const) {
       const rows = queryRows(
         duck,
-        comparisonQuery({ statistic: "above", kind, thresholdNs, reference: null, paperRows: false }),
+        comparisonQuery({ statistic: "above", kind, thresholdNs, paperRows: false }),
       );
       for (const run of runs) {
         const offset = run.test === "tick" ? run.summary.offsetNs : 0;
@@ -115,17 +120,21 @@ describe("the Comparison query, in DuckDB", () => {
     }
   });
 
-  it("divides each cell by the reference row's cell in the same column", () => {
-    const rows = queryRows(
-      duck,
-      comparisonQuery({ statistic: "max", kind: "overhead", reference: "bare-machine", paperRows: false }),
-    );
-    const ref = bruteForce(runs[0], "max", "overhead");
+  it("divides each cell by every other row's cell in the same column", () => {
+    const rows = queryRows(duck, comparisonQuery({ statistic: "max", kind: "overhead", paperRows: false }));
+    const bare = bruteForce(runs[0], "max", "overhead");
+    const enlightened = bruteForce(runs[1], "max", "overhead");
     const enl = cellOf(rows, "enlightened", "tick", "idle");
-    expect(enl.ratio).toBeCloseTo(bruteForce(runs[1], "max", "overhead") / ref, 9);
-    expect(cellOf(rows, "bare-machine", "tick", "idle").ratio).toBe(1);
+    expect(ratioTo(enl, "bare-machine")).toBeCloseTo(enlightened / bare, 9);
+    expect(ratioTo(enl, "enlightened")).toBe(1);
+    expect(ratioTo(cellOf(rows, "bare-machine", "tick", "idle"), "enlightened")).toBeCloseTo(
+      bare / enlightened,
+      9,
+    );
+    // Ratios only within a column: the tick cell has none to the switch runs' rows or to absent rows.
+    expect(ratiosOf(enl).map(([label]) => label)).toEqual(["bare-machine", "emulated", "enlightened"]);
     // No bare-machine run under memory load: no reference cell, no ratio.
-    expect(cellOf(rows, "emulated", "tick", "memory").ratio).toBeNull();
+    expect(ratiosOf(cellOf(rows, "emulated", "tick", "memory"))).toEqual([["emulated", 1]]);
   });
 
   it("agrees with lib/analysis's comparison on every cell and ratio, the study's rows included", () => {
@@ -143,7 +152,7 @@ describe("the Comparison query, in DuckDB", () => {
         reference: reference ?? undefined,
         paperRows: true,
       });
-      const rows = queryRows(duck, comparisonQuery({ statistic, kind, reference, paperRows: true }));
+      const rows = queryRows(duck, comparisonQuery({ statistic, kind, paperRows: true }));
       const fromSql = new Map(
         rows.map((r) => [JSON.stringify([r.row_label, r.test, r.scenario, r.threads]), r]),
       );
@@ -155,7 +164,7 @@ describe("the Comparison query, in DuckDB", () => {
           const sql = fromSql.get(JSON.stringify([row.label, column.test, column.scenario, column.threads]));
           expect(sql, `${row.label} ${column.label}`).toBeDefined();
           expect(sql!.value_ns).toBeCloseTo(value, 6);
-          expect(sql!.ratio ?? null).toEqual(
+          expect(reference === null ? null : ratioTo(sql!, reference)).toEqual(
             row.ratios[i] === null ? null : expect.closeTo(row.ratios[i]!, 9),
           );
           cells++;
@@ -203,14 +212,33 @@ describe("the Comparison query, in DuckDB", () => {
     }
   });
 
+  it("one answer lays the table out for every reference row: choosing another asks DuckDB nothing", () => {
+    const compared = runs.map((r) => ({ id: r.id, test: r.test, fields: r.fields, summary: r.summary }));
+    const options = { statistic: "max", kind: "overhead", paperRows: true } as const;
+    const rows = queryRows(duck, comparisonQuery(options)) as unknown as ComparisonCellRow[];
+    const references = [null, "bare-machine", "emulated", "paper first comparison: bare-machine", "nowhere"];
+    for (const reference of references) {
+      const js = buildComparison(compared, { ...options, reference: reference ?? undefined });
+      const table = comparisonTable(rows, { ...options, reference });
+      expect(table.reference, String(reference)).toBe(js.reference);
+      table.rows.forEach((row, i) =>
+        expect(row.ratios, `${reference} ${row.label}`).toEqual(
+          js.rows[i].ratios.map((v) => (v === null ? null : expect.closeTo(v, 9))),
+        ),
+      );
+    }
+    // Not every ratio is 1 or empty: the references above give different tables.
+    const ratios = (reference: string) => comparisonTable(rows, { ...options, reference }).rows[2].ratios;
+    expect(ratios("bare-machine")).not.toEqual(ratios("emulated"));
+  });
+
   it("its text with the parameters written in (what the SQL button opens) answers the same rows", () => {
     for (const query of [
-      comparisonQuery({ statistic: "max", kind: "overhead", reference: "emulated", paperRows: true }),
+      comparisonQuery({ statistic: "max", kind: "overhead", paperRows: true }),
       comparisonQuery({
         statistic: "above",
         kind: "duration",
         thresholdNs: 70_500,
-        reference: null,
         paperRows: false,
       }),
     ]) {
@@ -218,10 +246,8 @@ describe("the Comparison query, in DuckDB", () => {
         .query(inlineParams(query))
         .toArray()
         .map((r) => r.toJSON())
-        .map((r) => ({ ...r, run_ids: [...(r.run_ids as Iterable<string>)] }));
-      expect(rows).toEqual(
-        queryRows(duck, query).map((r) => ({ ...r, run_ids: [...(r.run_ids as Iterable<string>)] })),
-      );
+        .map(plain);
+      expect(rows).toEqual(queryRows(duck, query).map(plain));
     }
   });
 });

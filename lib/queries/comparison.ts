@@ -1,7 +1,8 @@
 /**
  * The Comparison table's cells from the `runs` table: per environment (row) and test · scenario ·
  * threads (column), the chosen statistic of the chosen kind, the largest where several runs share a
- * cell, its ratio to the reference row's cell, and the study's rows joined in. The statistics
+ * cell, its ratio to every other row's cell in its column (the reference row is picked from those
+ * when the table is laid out), and the study's rows joined in. The statistics
  * themselves were computed once, by lib/summary, when the run's rows were built (lib/db/tables): this
  * query picks, groups and divides; it computes no statistic of its own. The count at or above a
  * threshold sums the `histogram` table's buckets from the first edge at or above it, exactly as
@@ -28,8 +29,6 @@ export interface ComparisonQueryOptions {
   kind: ValueKind;
   /** For `above`: the threshold in `kind` (ns); null or absent for each run's own. */
   thresholdNs?: number | null;
-  /** The reference row: an environment, or a study row's label ("paper first comparison: bare-machine"). */
-  reference: string | null;
   /** The study's tables to join in: true for all, or their names. */
   paperRows: boolean | string[];
 }
@@ -55,8 +54,11 @@ function paperValues(options: ComparisonQueryOptions): (string | number)[][] {
 
 /**
  * One row per filled cell: `row_label`, `source` ('runs' | 'paper'), `environment`, `test`, `scenario`
- * (null: the study's "any scenario"), `threads` (switch runs only), `value_ns`, `ratio` (null without a
- * reference cell above zero, or for a value below zero) and `run_ids` (the runs behind the cell).
+ * (null: the study's "any scenario"), `threads` (switch runs only), `value_ns`, `ratios` (a map from
+ * each row label with a cell in the same column to this cell's ratio to that cell: null when that
+ * cell is not above zero or this value is below zero) and `run_ids` (the runs behind the cell). The
+ * ratios to every possible reference come in the one answer, so that choosing the reference row asks
+ * DuckDB nothing: the table only reads another key of the same maps.
  */
 export function comparisonQuery(options: ComparisonQueryOptions): Query {
   const paper = paperValues(options);
@@ -78,15 +80,16 @@ export function comparisonQuery(options: ComparisonQueryOptions): Query {
     max(value) AS value_ns, list(run_id ORDER BY run_id) AS run_ids
   FROM per_run GROUP BY environment, test, scenario, threads
   ${paperSql}
-), reference AS (
-  SELECT * FROM cells WHERE row_label = ?
 )
 SELECT c.row_label, c.source, c.environment, c.test, c.scenario, c.threads, c.value_ns,
-  CASE WHEN r.value_ns > 0 AND c.value_ns >= 0 THEN c.value_ns / r.value_ns END AS ratio, c.run_ids
-FROM cells c LEFT JOIN reference r
+  map_from_entries(list({'k': r.row_label,
+    'v': CASE WHEN r.value_ns > 0 AND c.value_ns >= 0 THEN c.value_ns / r.value_ns END} ORDER BY r.row_label)) AS ratios,
+  any_value(c.run_ids) AS run_ids
+FROM cells c JOIN cells r
   ON r.test = c.test AND r.scenario IS NOT DISTINCT FROM c.scenario AND r.threads IS NOT DISTINCT FROM c.threads
+GROUP BY c.row_label, c.source, c.environment, c.test, c.scenario, c.threads, c.value_ns
 ORDER BY c.source DESC, c.row_label, c.test, c.scenario NULLS FIRST, c.threads`;
-  return { sql, params: [...valueParams, ...paper.flat(), options.reference ?? ""] };
+  return { sql, params: [...valueParams, ...paper.flat()] };
 }
 
 /**
