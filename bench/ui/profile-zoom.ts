@@ -108,15 +108,19 @@ async function zoomSteps(page: import("@playwright/test").Page): Promise<Step[]>
     for (const key of keys) {
       const before = chart.getAttribute("data-drawn");
       const from = log.length;
+      console.timeStamp(`step ${steps.length} ${key}`);
       const start = performance.now();
       chart.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true }));
       const deadline = start + 10_000;
       while (chart.getAttribute("data-drawn") === before && performance.now() < deadline)
         await new Promise((r) => setTimeout(r, 0));
       if (chart.getAttribute("data-drawn") === before) continue;
+      console.timeStamp(`exact seen ${steps.length}`);
       await frame();
+      console.timeStamp(`first rAF ${steps.length}`);
       await frame();
       const ms = performance.now() - start;
+      console.timeStamp(`end ${steps.length}`);
       const mine = log.slice(from);
       const ask = mine.find((e) => e[0] === "ask");
       const answer = mine.filter((e) => e[0] === "answer").pop();
@@ -282,7 +286,14 @@ async function main() {
     await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
     await cdp.send("Profiler.start");
     await browser.startTracing(page, {
-      categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "v8"],
+      categories: [
+        "devtools.timeline",
+        "disabled-by-default-devtools.timeline",
+        "disabled-by-default-devtools.timeline.frame",
+        "blink.user_timing",
+        "v8.execute",
+        "v8",
+      ],
     });
     const started = Date.now();
     const steps = await zoomSteps(page);
