@@ -205,7 +205,16 @@ export async function zoomSteps(page: Page): Promise<ZoomSteps> {
       ...Array(20).fill("-"),
       ...Array(10).fill("ArrowLeft"),
     ];
+    // A key comes as a task of its own at any moment between two frames, as a person's would: each step
+    // starts after its own pause, 0-17 ms (fixed pseudo-random steps, the same every run), so that the
+    // steps do not all start in the measurement's own rAF callback, just before a frame.
+    let seed = 13;
+    const phase = () => {
+      seed = (seed * 16807) % 2147483647;
+      return (seed / 2147483647) * 17;
+    };
     for (const key of keys) {
+      await new Promise((r) => setTimeout(r, phase()));
       const ms = await step(key);
       if (ms === null) continue;
       out.first.push(ms.first[0]);
