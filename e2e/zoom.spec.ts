@@ -141,3 +141,45 @@ test("a zoom draws at once from what the page holds, then the exact answer repla
   expect(Math.abs(whole.shown[1] - before.shown[1])).toBeLessThan(1);
   expect(whole.max).toBe(truth.worst!.value);
 });
+
+test("a key draws the new window in its own task, never a blank plot, and asks for the exact answer at once", async ({
+  page,
+}) => {
+  await openRun(page);
+  await settled(page);
+  await page.getByTestId("timeline-chart").focus();
+  for (const key of ["+", "+", "+"]) {
+    await page.keyboard.press(key);
+    await settled(page);
+  }
+  // Answers late by 300 ms: each key draws from what the page holds meanwhile.
+  await page.evaluate(() => {
+    (window as unknown as { __answerDelay: () => number }).__answerDelay = () => 300;
+  });
+  const steps = await page.evaluate(() => {
+    const chart = document.querySelector<HTMLElement>('[data-testid="timeline-chart"]')!;
+    const layer = document.querySelector<HTMLCanvasElement>('[data-testid="timeline-layer"]')!;
+    const context = layer.getContext("2d")!;
+    const inked = () => {
+      const data = context.getImageData(0, 0, layer.width, layer.height).data;
+      let alpha = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) alpha++;
+      return alpha;
+    };
+    const out: { moved: boolean; inked: number }[] = [];
+    for (let i = 0; i < 12; i++) {
+      const before = chart.dataset.shown;
+      chart.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowRight", bubbles: true }));
+      // Still inside the key's task: no React render, no frame has run since.
+      out.push({ moved: chart.dataset.shown !== before, inked: inked() });
+    }
+    return out;
+  });
+  for (const step of steps) {
+    expect(step.moved).toBe(true);
+    expect(step.inked).toBeGreaterThan(100);
+  }
+  // The last window's exact answer replaces the picture once it arrives.
+  const final = await settled(page);
+  expect(final.source).not.toBe("coarse");
+});

@@ -26,6 +26,22 @@
 // TICKSCOPE_PROFILE_COLD=1, load ~10): the worker's raw answers spent 183 of its 414 ms scanning whole
 // batches for a window's points (now a binary search), and the long tasks were React's step renders
 // run inside the bench's rAF callbacks, twice with a major GC in them.
+// #13, where each frame went (trace of step 20, a "+", 1M, warm, load ~7 both; `TimeStamp`s mark the
+// step, the exact picture seen, the bench's first and second rAF; /tmp analysis, not kept):
+//   before (React drew the picture): the key was dispatched in the bench's own rAF callback; React
+//   rendered the panel (10.8 ms) and posted the window request from its passive effect at 11 ms; the
+//   worker answered in 1 ms, but the main thread was rendering the key's frame (layout 2, paint 2.5,
+//   commit 3.7 ms) until 26 ms; the answer was handled at 27 ms, React rendered it in a scheduler task at
+//   29 ms and set data-drawn, and drew the canvas in its passive effects at 40 ms, a task later still;
+//   the frame holding it committed at ~97 ms, the bench's second rAF at 107 ms. Median key to the commit
+//   of the exact picture's frame over the 70 steps: 57.8 ms, p95 148.6.
+//   after (TimelinePainter): the key's handler draws and posts the request in its own task (the worker
+//   has it at 1.3 ms and answers at 2.2); the key's frame renders until 10 ms (commit 3.6 ms); the answer
+//   is drawn as it is handled, at 10.4-12.9 ms; React's render of the text after it takes 2.2 ms; the next
+//   frame commits at 22 ms; the old measure's second rAF comes at 34 ms. Median key to the commit of the
+//   exact picture's frame: 33.1 ms, p95 78.6. So: (a) no frame between the key and the first picture;
+//   (b) the exact picture is in the first frame that starts after the answer (the same frame when the
+//   worker answers before it begins); (c) the bench's two rAFs added up to a frame on top.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { chromium, type CDPSession } from "@playwright/test";
@@ -108,15 +124,19 @@ async function zoomSteps(page: import("@playwright/test").Page): Promise<Step[]>
     for (const key of keys) {
       const before = chart.getAttribute("data-drawn");
       const from = log.length;
+      console.timeStamp(`step ${steps.length} ${key}`);
       const start = performance.now();
       chart.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true }));
       const deadline = start + 10_000;
       while (chart.getAttribute("data-drawn") === before && performance.now() < deadline)
         await new Promise((r) => setTimeout(r, 0));
       if (chart.getAttribute("data-drawn") === before) continue;
+      console.timeStamp(`exact seen ${steps.length}`);
       await frame();
+      console.timeStamp(`first rAF ${steps.length}`);
       await frame();
       const ms = performance.now() - start;
+      console.timeStamp(`end ${steps.length}`);
       const mine = log.slice(from);
       const ask = mine.find((e) => e[0] === "ask");
       const answer = mine.filter((e) => e[0] === "answer").pop();
@@ -282,7 +302,14 @@ async function main() {
     await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
     await cdp.send("Profiler.start");
     await browser.startTracing(page, {
-      categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "v8"],
+      categories: [
+        "devtools.timeline",
+        "disabled-by-default-devtools.timeline",
+        "disabled-by-default-devtools.timeline.frame",
+        "blink.user_timing",
+        "v8.execute",
+        "v8",
+      ],
     });
     const started = Date.now();
     const steps = await zoomSteps(page);

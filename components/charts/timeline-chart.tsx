@@ -1,27 +1,31 @@
 "use client";
 
-import { forwardRef, useEffect, useImperativeHandle, useMemo, useRef, useState } from "react";
-import type { WindowColumns } from "@/lib/workspace/types";
+import { forwardRef, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState } from "react";
+import type { Pyramid } from "@/lib/summary";
 import { useTheme } from "../workspace/theme";
 import { EChart, type ChartEvents, type ChartHandle } from "./echart";
-import { describeAt, stalls, timelineOption } from "./options/timeline";
+import { describeAt, timelineOption } from "./options/timeline";
 import { timelineFrameOption } from "./options/timeline-frame";
 import { readChartTokens, SERIES_COLORS } from "./theme";
-import { drawAxes, type AxesStyle } from "./timeline-axes";
-import { drawWindow, plotMapping, PLOT_GRID, valueRange } from "./timeline-layer";
+import type { AxesStyle } from "./timeline-axes";
+import { PLOT_GRID } from "./timeline-layer";
+import type { TimelinePainter } from "./timeline-painter";
 import { formatInstant } from "./units";
 
 interface Props {
-  /** The window on screen: it moves with the input at once, while the answer for it is on the way. */
+  /** Draws the window and its answers (the panel moves it with the input, before React renders). */
+  painter: TimelinePainter;
+  /** The element whose data attributes say what is drawn (the chart's focusable box). */
+  target: HTMLElement | null;
+  /** The window on screen as React last rendered it: ECharts' slider follows it once it rests. */
   t0: number;
   t1: number;
   /** The whole run, for the slider. */
   startNs: number;
   endNs: number;
-  /** The latest exact answer (for `t0..t1` or, until the next one arrives, for the window before). */
-  data: WindowColumns | null;
-  /** Columns from the page's coarse pyramid levels for `t0..t1`: drawn only where `data` does not reach. */
-  fill?: WindowColumns | null;
+  /** Pixel columns of the plot, and the page's coarse pyramid levels drawn where no exact answer reaches. */
+  columns: number;
+  coarse: Pyramid | null;
   thresholdNs: number | null;
   marker: { ts: number; value: number } | null;
   logY: boolean;
@@ -32,31 +36,29 @@ interface Props {
 /** How long the window rests before ECharts' slider and brush are told where it is. */
 const SYNC_MS = 120;
 
-function prepare(element: HTMLCanvasElement | null, width: number, height: number) {
-  const context = element?.getContext("2d");
-  if (!element || !context || !width || !height) return null;
-  const ratio = globalThis.devicePixelRatio || 1;
-  const w = Math.round(width * ratio);
-  const h = Math.round(height * ratio);
-  if (element.width !== w || element.height !== h) {
-    element.width = w;
-    element.height = h;
-  }
-  context.setTransform(ratio, 0, 0, ratio, 0, 0);
-  context.clearRect(0, 0, width, height);
-  return context;
-}
-
 /**
  * The timeline: two canvases draw everything that moves with the window (the samples, min/max columns or
- * points, on one; the axes, the threshold, the stalls and the picked sample on the other), at once when
- * the window moves (the previous answer placed on the new axis, coarse columns where it does not reach)
- * and again, exactly, when the worker's answer arrives. ECharts over them keeps the slider, the legend,
- * the hover and the drag-to-zoom brush; its option does not depend on the window, and its slider is told
- * the window once the input rests.
+ * points, on one; the axes, the threshold, the stalls and the picked sample on the other), drawn by the
+ * panel's `TimelinePainter` at once when the input moves the window and again, exactly, when the worker's
+ * answer arrives. ECharts over them keeps the slider, the legend, the hover and the drag-to-zoom brush;
+ * its option does not depend on the window, and its slider is told the window once the input rests.
  */
 export const TimelineChart = forwardRef<ChartHandle, Props>(function TimelineChart(
-  { t0, t1, startNs, endNs, data, fill = null, thresholdNs, marker, logY, events, label },
+  {
+    painter,
+    target,
+    t0,
+    t1,
+    startNs,
+    endNs,
+    columns,
+    coarse,
+    thresholdNs,
+    marker,
+    logY,
+    events,
+    label,
+  },
   ref,
 ) {
   const box = useRef<HTMLDivElement>(null);
@@ -65,13 +67,10 @@ export const TimelineChart = forwardRef<ChartHandle, Props>(function TimelineCha
   const chart = useRef<ChartHandle>(null);
   const theme = useTheme();
   const [size, setSize] = useState({ width: 0, height: 0 });
-  const shownFill = fill && data && data.t0 <= t0 && data.t1 >= t1 ? null : fill;
-  const range = useMemo(() => valueRange([data], logY), [data, logY]);
-  const spans = useMemo(() => (data ? stalls(data, thresholdNs) : []), [data, thresholdNs]);
 
-  // What the hover reads: the window on screen now and the pointer over it.
-  const now = useRef({ t0, t1, data, thresholdNs, width: 0, pointer: -1 });
-  now.current = { ...now.current, t0, t1, data, thresholdNs, width: size.width };
+  // What the hover reads: the window on screen now (the painter's) and the pointer over it.
+  const now = useRef({ thresholdNs, width: 0, pointer: -1 });
+  now.current = { ...now.current, thresholdNs, width: size.width };
 
   const option = useMemo(
     () =>
@@ -79,15 +78,20 @@ export const TimelineChart = forwardRef<ChartHandle, Props>(function TimelineCha
         startNs,
         endNs,
         hover: () => {
-          const { t0, t1, data, thresholdNs, width, pointer } = now.current;
+          const { thresholdNs, width, pointer } = now.current;
+          const view = painter.window;
+          const data = painter.data;
           const plot = width - PLOT_GRID.left - PLOT_GRID.right;
-          if (!data || pointer < 0 || plot <= 0) return "";
-          const t = t0 + ((pointer - PLOT_GRID.left) / plot) * (t1 - t0);
+          if (!data || !view || pointer < 0 || plot <= 0) return "";
+          const t = view.t0 + ((pointer - PLOT_GRID.left) / plot) * (view.t1 - view.t0);
           return describeAt(data, t, thresholdNs) ?? "";
         },
-        sliderLabel: (ns) => formatInstant(ns, Math.max((now.current.t1 - now.current.t0) / 1000, 1)),
+        sliderLabel: (ns) => {
+          const view = painter.window ?? { t0: 0, t1: 1000 };
+          return formatInstant(ns, Math.max((view.t1 - view.t0) / 1000, 1));
+        },
       }),
-    [startNs, endNs],
+    [painter, startNs, endNs],
   );
 
   useImperativeHandle(ref, () => ({
@@ -123,34 +127,30 @@ export const TimelineChart = forwardRef<ChartHandle, Props>(function TimelineCha
       label: tokens.muted,
       font: "11px ui-sans-serif, system-ui, sans-serif",
       columns: tokens.accent,
+      // Raw samples in the colour ECharts gives their legend entry (the palette's second).
       points: SERIES_COLORS[1],
       stall: SERIES_COLORS[2],
       marker: SERIES_COLORS[3],
       threshold: SERIES_COLORS[4],
     };
   }, [theme]);
-  const colour = useMemo(() => (theme ? readChartTokens().accent : ""), [theme]);
 
-  useEffect(() => {
-    const context = prepare(layer.current, size.width, size.height);
-    if (!context) return;
-    const map = plotMapping(size.width, size.height, t0, t1, range);
-    // Raw samples in the colour ECharts gives their legend entry (the palette's second).
-    if (data) drawWindow(context, map, data, data.raw ? SERIES_COLORS[1] : colour);
-    // Coarse columns only outside the exact answer's span: never over it.
-    if (shownFill) {
-      drawWindow(context, map, shownFill, colour, -Infinity, data ? data.t0 : Infinity);
-      if (data) drawWindow(context, map, shownFill, colour, data.t1, Infinity);
-    }
-  }, [data, shownFill, t0, t1, range, size, colour]);
+  useLayoutEffect(() => {
+    painter.attach({ layer: layer.current, axes: axes.current, target });
+  }, [painter, target]);
 
-  useEffect(() => {
-    const context = prepare(axes.current, size.width, size.height);
-    if (!context || !style) return;
-    const map = plotMapping(size.width, size.height, t0, t1, range);
-    const raw = !!data?.raw;
-    drawAxes(context, map, { t0, t1, range, thresholdNs, stalls: spans, marker, raw }, style);
-  }, [t0, t1, range, size, style, thresholdNs, spans, marker, data]);
+  useLayoutEffect(() => {
+    painter.configure({
+      width: size.width,
+      height: size.height,
+      columns,
+      coarse,
+      thresholdNs,
+      marker,
+      logY,
+      style,
+    });
+  }, [painter, size, columns, coarse, thresholdNs, marker, logY, style]);
 
   return (
     <div
@@ -180,9 +180,19 @@ export const TimelineChart = forwardRef<ChartHandle, Props>(function TimelineCha
         lazyUpdate
         label={label}
         className="relative h-full w-full"
-        exportedOption={() =>
-          timelineOption({ window: data, startNs, endNs, t0, t1, thresholdNs, marker, logY })
-        }
+        exportedOption={() => {
+          const view = painter.window ?? { t0, t1 };
+          return timelineOption({
+            window: painter.data,
+            startNs,
+            endNs,
+            t0: view.t0,
+            t1: view.t1,
+            thresholdNs,
+            marker,
+            logY,
+          });
+        }}
       />
     </div>
   );

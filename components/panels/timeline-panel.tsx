@@ -1,14 +1,14 @@
 "use client";
 
 import type { ECharts } from "echarts/core";
-import { useCallback, useEffect, useMemo, useRef } from "react";
-import { coarseWindow } from "@/lib/workspace/coarse-window";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { RunEntry, WindowColumns } from "@/lib/workspace/types";
 import { PngButton } from "../charts/chart-actions";
 import type { ChartEvents, ChartHandle } from "../charts/echart";
 import { pickColumn, pickSample } from "../charts/options/timeline";
 import { TimelineChart } from "../charts/timeline-chart";
-import { drawnMax, PLOT_GRID } from "../charts/timeline-layer";
+import { PLOT_GRID } from "../charts/timeline-layer";
+import { TimelinePainter } from "../charts/timeline-painter";
 import { formatDuration, formatInstant, unitFor } from "../charts/units";
 import { Button } from "../ui/button";
 import { Panel } from "../ui/panel";
@@ -21,7 +21,6 @@ import type { ValueKind } from "@/lib/analysis/value-kind";
 import { ThresholdControl, thresholdAsDuration } from "./threshold-control";
 import { typesText } from "./types-text";
 import { clampWindow, keyAction, panWindow, windowAround, zoomWindow, type TimeWindow } from "./zoom";
-import { useLatestAnswer } from "./use-latest-answer";
 import type { TimelineAxis } from "./timeline-axis";
 import { useLiveWindow } from "./use-live-window";
 import { useWheelZoom } from "./use-wheel-zoom";
@@ -90,30 +89,75 @@ export function TimelinePanel({
   const digest = run?.digest;
   const start = digest?.startNs ?? 0;
   const end = digest?.endNs ?? 1;
+  const columns = Math.max(100, width - PLOT_GRID.left - PLOT_GRID.right);
+  const runKey = run?.key ?? null;
+  const ready = run?.state === "ready";
+  // The picture is drawn here, imperatively: an input draws it in its own task, an answer as it arrives.
+  const painter = useMemo(() => new TimelinePainter(), []);
+  const [data, setData] = useState<WindowColumns | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const asked = useRef<{ key: string; t0: number; t1: number; columns: number } | null>(null);
+  const requestSeq = useRef(0);
+
+  // Draws `window` at once (the last exact answer on the new axis, the coarse levels where it does not
+  // reach) and asks the run's worker for its exact columns in the same task; only the latest answer is
+  // drawn, as it arrives. React hears of both after the picture.
+  const present = useCallback(
+    (window: TimeWindow) => {
+      painter.show(window.t0, window.t1);
+      if (!runKey || !ready) return;
+      asked.current = { key: runKey, t0: window.t0, t1: window.t1, columns };
+      const seq = ++requestSeq.current;
+      workspace.requestWindow(runKey, window.t0, window.t1, columns).then(
+        (answer) => {
+          if (!answer || seq !== requestSeq.current) return;
+          painter.answer(answer);
+          setData(answer);
+          setError(null);
+        },
+        (reason: unknown) => {
+          if (seq === requestSeq.current) setError(reason instanceof Error ? reason.message : String(reason));
+        },
+      );
+    },
+    [painter, workspace, runKey, ready, columns],
+  );
+  const presentRef = useRef(present);
+  useEffect(() => {
+    presentRef.current = present;
+  }, [present]);
+
   // The window moves with the input at once; the dashboard (and the link) hear of it when it settles.
-  const { live, setLive, setLiveNextFrame } = useLiveWindow(requested, onWindow);
+  const onInput = useCallback((window: TimeWindow) => presentRef.current(window), []);
+  const { live, setLive, setLiveNextFrame } = useLiveWindow(requested, onWindow, onInput);
   const view = useMemo(
     () => (digest ? clampWindow(live ?? { t0: start, t1: end }, start, end) : null),
     [digest, live, start, end],
   );
-  const columns = Math.max(100, width - PLOT_GRID.left - PLOT_GRID.right);
-  const ask = useMemo(
-    () =>
-      run && view && run.state === "ready"
-        ? () => workspace.requestWindow(run.key, view.t0, view.t1, columns)
-        : null,
-    [workspace, run, view, columns],
-  );
-  const { answer: data, error } = useLatestAnswer<WindowColumns>(ask);
-  // Where the last exact answer does not reach (a zoom out, a pan), the page's coarse levels draw at once.
-  const coarse = digest?.coarse;
-  const fill = useMemo(
-    () =>
-      coarse && view && !(data && data.t0 <= view.t0 && data.t1 >= view.t1)
-        ? coarseWindow(coarse, view.t0, view.t1, columns)
-        : null,
-    [coarse, view, data, columns],
-  );
+
+  // Another run's answer is not this one's (declared before the effect below, so it runs first).
+  const shownRun = useRef(runKey);
+  useEffect(() => {
+    if (shownRun.current === runKey) return;
+    shownRun.current = runKey;
+    requestSeq.current++;
+    asked.current = null;
+    painter.answer(null);
+    setData(null);
+    setError(null);
+  }, [runKey, painter]);
+
+  // A window the input did not draw (a link, another view, another run, the first one, a resize, the run
+  // turning ready) is drawn and asked for here.
+  useEffect(() => {
+    if (!view) return;
+    const shown = painter.window;
+    const a = asked.current;
+    const same = (w: { t0: number; t1: number } | null) =>
+      !!w && Math.abs(w.t0 - view.t0) < 1 && Math.abs(w.t1 - view.t1) < 1;
+    const current = same(shown) && (!ready || (!!a && a.key === runKey && a.columns === columns && same(a)));
+    if (!current) present(view);
+  }, [view, painter, present, ready, runKey, columns]);
 
   // A picked sample the view has moved away from is no longer picked.
   useEffect(() => {
@@ -130,11 +174,6 @@ export function TimelinePanel({
     [view, width, columns],
   );
 
-  // What the chart shows, for tests and the benchmark to wait on: the window on screen now, and the
-  // window of the exact answer drawn in it (the same once the answer has arrived), with its largest value,
-  // and the coarse columns filling the rest of the window meanwhile.
-  const shown = view ? `${view.t0}:${view.t1}` : "";
-  const drawn = data ? `${data.t0}:${data.t1}:${data.source}` : "";
   const shownThreshold = digest
     ? digest.comparable
       ? thresholdAsDuration(digest.comparable, thresholdNs, valueKind)
@@ -163,8 +202,10 @@ export function TimelinePanel({
       },
       "zr:click": (params: unknown, instance: ECharts) => {
         const { offsetX, offsetY } = params as { offsetX: number; offsetY: number };
+        // What is on screen now (the painter's), not React's last render of it.
+        const data = painter.data;
+        const view = painter.window;
         if (!data || !view || !instance.containPixel("grid", [offsetX, offsetY])) return;
-        // From the window on screen (ECharts' own axis follows it only once the input rests).
         const t = view.t0 + ((offsetX - PLOT_GRID.left) / Math.max(1, columns)) * (view.t1 - view.t0);
         const nsPerPixel = (view.t1 - view.t0) / Math.max(1, columns);
         const picked = data.raw
@@ -173,23 +214,25 @@ export function TimelinePanel({
         if (picked) onMarker(picked);
       },
     }),
-    [setWindowNextFrame, onMarker, data, view, columns, start, end],
+    [setWindowNextFrame, onMarker, painter, columns, start, end],
   );
 
   // The keys work while the timeline is on screen, wherever the focus is, except where they type text.
+  const hasView = !!view;
   useEffect(() => {
-    if (!view) return;
+    if (!hasView) return;
     const onKey = (event: KeyboardEvent) => {
       if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
       if (typesText(event.target)) return;
-      const next = keyAction(event.key, view, start, end);
+      const shown = painter.window ?? { t0: start, t1: end };
+      const next = keyAction(event.key, shown, start, end);
       if (!next) return;
       event.preventDefault();
       setWindow(next);
     };
     document.addEventListener("keydown", onKey);
     return () => document.removeEventListener("keydown", onKey);
-  }, [view, start, end, setWindow]);
+  }, [hasView, painter, start, end, setWindow]);
 
   const chartView = (
     <div
@@ -199,20 +242,18 @@ export function TimelinePanel({
       aria-label="Timeline chart. Drag across it or use the wheel to zoom; plus and minus zoom, arrow keys pan, Home shows the whole run."
       aria-keyshortcuts="+ - ArrowLeft ArrowRight Home"
       data-testid="timeline-chart"
-      data-shown={shown}
-      data-drawn={drawn}
-      data-drawn-max={data ? drawnMax(data) : ""}
-      data-fill={fill ? `${fill.t0}:${fill.t1}:${fill.source}` : ""}
       className="h-[360px] w-full rounded"
     >
       <TimelineChart
         ref={chart}
+        painter={painter}
+        target={chartElement}
         t0={view && data ? view.t0 : 0}
         t1={view && data ? view.t1 : 1}
         startNs={data ? start : 0}
         endNs={data ? end : 1}
-        data={data}
-        fill={fill}
+        columns={columns}
+        coarse={digest?.coarse ?? null}
         thresholdNs={data ? shownThreshold : null}
         marker={marker}
         logY={logY}

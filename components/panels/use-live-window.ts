@@ -19,12 +19,18 @@ function sameWindow(a: TimeWindow | null, b: TimeWindow | null): boolean {
  * that a zoom or a drag re-renders the timeline alone. A window the dashboard sets itself (a link, a
  * click in another view, another run) replaces it.
  */
-export function useLiveWindow(requested: TimeWindow | null, onWindow: (window: TimeWindow) => void) {
+export function useLiveWindow(
+  requested: TimeWindow | null,
+  onWindow: (window: TimeWindow) => void,
+  /** Called with each window the input sets, synchronously, before React renders it (the picture). */
+  onInput?: (window: TimeWindow) => void,
+) {
   const [live, setLiveState] = useState(requested);
   const [told, setTold] = useState(requested);
   const [seen, setSeen] = useState(requested);
   const latest = useRef(requested);
   const onWindowRef = useRef(onWindow);
+  const onInputRef = useRef(onInput);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const untold = useRef<TimeWindow | null>(null);
   const frame = useRef<number | null>(null);
@@ -37,7 +43,8 @@ export function useLiveWindow(requested: TimeWindow | null, onWindow: (window: T
 
   useEffect(() => {
     onWindowRef.current = onWindow;
-  }, [onWindow]);
+    onInputRef.current = onInput;
+  }, [onWindow, onInput]);
   useEffect(() => {
     latest.current = live;
   }, [live]);
@@ -61,6 +68,7 @@ export function useLiveWindow(requested: TimeWindow | null, onWindow: (window: T
   const setLive = useCallback(
     (next: TimeWindow) => {
       latest.current = next;
+      onInputRef.current?.(next);
       setLiveState(next);
       untold.current = next;
       if (timer.current) clearTimeout(timer.current);
