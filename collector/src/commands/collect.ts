@@ -4,6 +4,7 @@ import { BundleDirectory, runFileName } from "../../../lib/format/bundle-writer"
 import type { ManifestRun } from "../../../lib/format/manifest";
 import { recoveredNote } from "../../../lib/format/recovery";
 import { encodeSummary, summaryPathFor } from "../../../lib/summary";
+import { checkpointPathFor } from "../../../lib/summary/checkpoint-file";
 import { hostNotes } from "../../../lib/analysis/host-notes";
 import { UsageError, type Command } from "../command";
 import {
@@ -40,7 +41,7 @@ async function keepCrashedRun(
   hz: number | null,
 ): Promise<(RepairedRun & { note: string }) | null> {
   try {
-    const repaired = await repairRunFile(path, file, { test, hz });
+    const repaired = await repairRunFile(path, file, { test, hz }, checkpointPathFor(path));
     const note = repaired.note ?? recoveredNote(repaired.summary.count);
     return { ...repaired, note };
   } catch {
