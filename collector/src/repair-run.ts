@@ -84,7 +84,9 @@ export async function repairRunFile(
       for await (const batch of run.batches({ reuseTimestamps: true })) builder.add(batch);
       summary = builder.finish();
       const after = summary.batches.length - verdict.resumeAt.batches;
-      summarised = `summary resumed from its checkpoint (${verdict.resumeAt.batches} record batches); read the ${after} after it`;
+      summarised =
+        `summary resumed from its checkpoint (${verdict.resumeAt.batches} record batches); read the ${after} after it` +
+        ` (${source.bytes.toLocaleString("en")} of ${size.toLocaleString("en")} bytes)`;
     } else {
       run = opened;
       summary = await summarizeRun(run.batches({ reuseTimestamps: true }), {

@@ -10,10 +10,12 @@ import { encodeCheckpointFile } from "../../lib/summary/checkpoint-file";
  */
 export const CHECKPOINT_EVERY_MS = 2000;
 /**
- * And no more often than this many times what the last one cost: checkpointing takes at most ~2% of the
- * follower's time however large the summary grows (a 24 h run's pyramid and batch list are tens of MB).
+ * And no more often than this many times what the last one cost, so that checkpointing takes at most ~5%
+ * of one CPU however large the summary grows (a 24 h run's pyramid and batch list are tens of MB) ...
  */
-export const CHECKPOINT_COST_FACTOR = 50;
+export const CHECKPOINT_COST_FACTOR = 20;
+/** ... but at least this often, so that a repair never re-reads more than ~10 s of batches. */
+export const CHECKPOINT_MOST_MS = 10_000;
 
 export interface CheckpointFigures {
   written: number;
@@ -26,17 +28,19 @@ export interface CheckpointFigures {
 
 /**
  * Summarises batches as they are written (SummaryBuilder, the code every reader runs) and saves the
- * summary in progress at `path` (atomically: a temporary file, then rename) every CHECKPOINT_EVERY_MS or
- * longer, with where the last covered record batch ends, so that `tickscope repair` resumes from it.
+ * summary in progress at `path` (atomically: a temporary file, then rename) every CHECKPOINT_EVERY_MS, or
+ * less often when checkpoints are costly (up to CHECKPOINT_MOST_MS), with where the last covered record
+ * batch ends, so that `tickscope repair` resumes from it.
  * At the end `run.keep()` says whether the checkpoint is still needed (a run whose writer did not finish
- * keeps it, for repair); `figures` reports what checkpointing cost.
+ * keeps it, for repair); `figures` reports what checkpointing cost (TICKSCOPE_CHECKPOINT_LOG=1: each one
+ * on stderr).
  */
 export async function summarizeWithCheckpoints(
   batches: AsyncIterable<SampleBatch>,
   options: SummaryOptions,
   run: { file: string; path: string; keep: () => boolean },
   figures: CheckpointFigures = { written: 0, lastBytes: 0, lastMs: 0, mostMs: 0 },
-  pace = { everyMs: CHECKPOINT_EVERY_MS, costFactor: CHECKPOINT_COST_FACTOR },
+  pace = { everyMs: CHECKPOINT_EVERY_MS, costFactor: CHECKPOINT_COST_FACTOR, mostMs: CHECKPOINT_MOST_MS },
 ): Promise<RunSummary> {
   const builder = new SummaryBuilder(options);
   const blocks: IpcBlock[] = [];
@@ -54,7 +58,7 @@ export async function summarizeWithCheckpoints(
       });
     if (!complete || performance.now() < due) continue;
     const started = performance.now();
-    const checkpoint = builder.checkpoint();
+    const checkpoint = builder.checkpoint({ copy: false }); // encoded before the builder goes on
     if (!checkpoint) continue;
     const last = blocks[blocks.length - 1];
     const bytes = encodeCheckpointFile({
@@ -71,7 +75,11 @@ export async function summarizeWithCheckpoints(
       lastMs: took,
       mostMs: Math.max(figures.mostMs, took),
     });
-    due = performance.now() + Math.max(pace.everyMs, pace.costFactor * took);
+    due = performance.now() + Math.min(pace.mostMs, Math.max(pace.everyMs, pace.costFactor * took));
+    if (process.env.TICKSCOPE_CHECKPOINT_LOG)
+      console.error(
+        `checkpoint ${run.file}: ${bytes.byteLength} bytes, ${took.toFixed(1)} ms, ${blocks.length} batches, ${checkpoint.scalars.count} samples`,
+      );
   }
   const summary = builder.finish();
   if (!run.keep()) await rm(run.path, { force: true });
