@@ -4,7 +4,13 @@ import { openFileSource } from "../../lib/format/node-source";
 import { describeRecovery } from "../../lib/format/recovery";
 import { encodeFileTail } from "../../lib/format/run-footer";
 import { openRun } from "../../lib/format/run-reader";
-import { summarizeRun, SummaryBuilder, type RunSummary, type SummaryOptions } from "../../lib/summary";
+import {
+  pyramidBucketsFor,
+  summarizeRun,
+  SummaryBuilder,
+  type RunSummary,
+  type SummaryOptions,
+} from "../../lib/summary";
 import { judgeCheckpoint } from "../../lib/summary/checkpoint-resume";
 
 export interface RepairedRun {
@@ -23,6 +29,9 @@ export interface RepairedRun {
   /** Bytes of the run file read to repair it (the footer search, the checks and the batches). */
   bytesRead: number;
 }
+
+/** A sample's bytes in a run file (ts int64, duration uint32): a whole pass sizes the pyramid from the file. */
+const BYTES_PER_SAMPLE = 12;
 
 /** A source that counts the bytes read through it. */
 function counted(source: RandomAccessSource): RandomAccessSource & { bytes: number } {
@@ -92,6 +101,7 @@ export async function repairRunFile(
       summary = await summarizeRun(run.batches({ reuseTimestamps: true }), {
         ...options,
         test: options.test ?? run.header.test,
+        pyramidBuckets: options.pyramidBuckets ?? pyramidBucketsFor(size / BYTES_PER_SAMPLE),
       });
       if (verdict) summarised = `summary read from the whole file: ${verdict.reason}`;
     }

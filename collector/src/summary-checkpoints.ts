@@ -29,8 +29,9 @@ export interface CheckpointFigures {
 /**
  * Summarises batches as they are written (SummaryBuilder, the code every reader runs) and saves the
  * summary in progress at `path` (atomically: a temporary file, then rename) every CHECKPOINT_EVERY_MS, or
- * less often when checkpoints are costly (up to CHECKPOINT_MOST_MS), with where the last covered record
- * batch ends, so that `tickscope repair` resumes from it.
+ * less often when checkpoints are costly (up to CHECKPOINT_MOST_MS) or larger than the batches written
+ * since the last one, with where the last covered record batch ends, so that `tickscope repair` resumes
+ * from it.
  * At the end `run.keep()` says whether the checkpoint is still needed (a run whose writer did not finish
  * keeps it, for repair); `figures` reports what checkpointing cost (TICKSCOPE_CHECKPOINT_LOG=1: each one
  * on stderr).
@@ -40,12 +41,18 @@ export async function summarizeWithCheckpoints(
   options: SummaryOptions,
   run: { file: string; path: string; keep: () => boolean },
   figures: CheckpointFigures = { written: 0, lastBytes: 0, lastMs: 0, mostMs: 0 },
-  pace = { everyMs: CHECKPOINT_EVERY_MS, costFactor: CHECKPOINT_COST_FACTOR, mostMs: CHECKPOINT_MOST_MS },
+  pace = {
+    everyMs: CHECKPOINT_EVERY_MS,
+    costFactor: CHECKPOINT_COST_FACTOR,
+    mostMs: CHECKPOINT_MOST_MS,
+    sizeFactor: 1,
+  },
 ): Promise<RunSummary> {
   const builder = new SummaryBuilder(options);
   const blocks: IpcBlock[] = [];
   let due = performance.now() + pace.everyMs;
   let complete = true;
+  let coveredBytes = 0;
   for await (const batch of batches) {
     builder.add(batch);
     if (batch.byteOffset === undefined || batch.byteLength === undefined || batch.bodyLength === undefined)
@@ -56,13 +63,17 @@ export async function summarizeWithCheckpoints(
         metaDataLength: batch.byteLength - batch.bodyLength,
         bodyLength: batch.bodyLength,
       });
-    if (!complete || performance.now() < due) continue;
+    // Not before the batches since the last one outweigh it: re-reading them would cost no more than
+    // writing and reading a checkpoint (a slow run's summary can be larger than minutes of its file).
+    const written = complete ? blocks[blocks.length - 1].offset - coveredBytes : 0;
+    if (!complete || performance.now() < due || written < pace.sizeFactor * figures.lastBytes) continue;
     const started = performance.now();
     const checkpoint = builder.checkpoint({ copy: false }); // encoded before the builder goes on
     if (!checkpoint) continue;
     const last = blocks[blocks.length - 1];
+    coveredBytes = last.offset + last.metaDataLength + last.bodyLength;
     const bytes = encodeCheckpointFile({
-      run: { file: run.file, coveredBytes: last.offset + last.metaDataLength + last.bodyLength, blocks },
+      run: { file: run.file, coveredBytes, blocks },
       checkpoint,
     });
     const temp = `${run.path}.${process.pid}.tmp`;

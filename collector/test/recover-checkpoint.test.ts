@@ -51,7 +51,7 @@ async function followUntil(path: string, batches: number): Promise<void> {
       keep: () => true,
     },
     undefined,
-    { everyMs: 0, costFactor: 0, mostMs: 0 },
+    { everyMs: 0, costFactor: 0, mostMs: 0, sizeFactor: 0 },
   );
 }
 
