@@ -1,8 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openRun } from "../../lib/format/run-reader";
+import { openPathAsBundle } from "../../lib/format/node-source";
+import { summarizeBundleRun } from "../../lib/analysis/summarize-bundle";
 import { encodeSyntheticRun } from "../../lib/format/testing/synthetic-trace";
 import { encodeSummary, summarizeRun, type SummaryOptions } from "../../lib/summary";
 import { checkpointPathFor, decodeCheckpointFile } from "../../lib/summary/checkpoint-file";
@@ -161,5 +163,48 @@ describe("repair resumes the summary from the collector's checkpoint", () => {
         Buffer.from(encodeSummary(await wholePass(path))),
       ),
     ).toBeNull();
+  });
+
+  it("analyze of a crashed bundle (no saved summary) resumes from the checkpoint too, with the whole pass's summary", async () => {
+    const folder = join(dir, "crashed-bundle");
+    mkdirSync(join(folder, "runs"), { recursive: true });
+    const path = join(folder, "runs", "tick.arrow");
+    writeFileSync(path, bytes.subarray(0, end(21) + 1000));
+    writeFileSync(
+      join(folder, "manifest.json"),
+      JSON.stringify({
+        format: "latency-bundle",
+        version: 1,
+        runs: [{ id: "tick", file: "runs/tick.arrow", test: "tick", stopped: "crashed" }],
+      }),
+    );
+    await followUntil(path, 15);
+    const bundle = await openPathAsBundle(folder);
+    try {
+      const result = await summarizeBundleRun(bundle, bundle.runs[0]);
+      expect(result.errors).toEqual([]);
+      expect(result.checkpoint).toBe("resumed");
+      expect(result.recovered).toMatch(/^recovered: 440,000 samples, the run did not finish/);
+      expect(
+        firstDifference(
+          Buffer.from(encodeSummary(result.summary!)),
+          Buffer.from(encodeSummary(await wholePass(path))),
+        ),
+      ).toBeNull();
+    } finally {
+      await bundle.close();
+    }
+    // Its checkpoint damaged: the whole file, and why.
+    const damaged = readFileSync(checkpointPathFor(path));
+    damaged[40] ^= 1;
+    writeFileSync(checkpointPathFor(path), damaged);
+    const again = await openPathAsBundle(folder);
+    try {
+      const result = await summarizeBundleRun(again, again.runs[0], options);
+      expect(result.checkpoint).toMatch(/^a corrupt checkpoint: runs\/tick\.checkpoint: .*\(damaged\)$/);
+      expect(result.summary!.count).toBe(440_000);
+    } finally {
+      await again.close();
+    }
   });
 });
