@@ -36,7 +36,7 @@ export interface CheckpointFigures {
  * keeps it, for repair); `figures` reports what checkpointing cost (TICKSCOPE_CHECKPOINT_LOG=1: each one
  * on stderr).
  */
-export async function summarizeWithCheckpoints(
+async function followWithCheckpoints(
   batches: AsyncIterable<SampleBatch>,
   options: SummaryOptions,
   run: { file: string; path: string; keep: () => boolean },
@@ -95,4 +95,16 @@ export async function summarizeWithCheckpoints(
   const summary = builder.finish();
   if (!run.keep()) await rm(run.path, { force: true });
   return summary;
+}
+
+/** The same; a pass that fails takes its checkpoint with it (a whole pass replaces it). */
+export async function summarizeWithCheckpoints(
+  ...args: Parameters<typeof followWithCheckpoints>
+): Promise<RunSummary> {
+  try {
+    return await followWithCheckpoints(...args);
+  } catch (error) {
+    await rm(args[2].path, { force: true });
+    throw error;
+  }
 }
