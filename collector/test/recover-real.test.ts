@@ -4,7 +4,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { openPathAsBundle } from "../../lib/format/node-source";
 import { summarizeBundleRun } from "../../lib/analysis/summarize-bundle";
 import { decodeCheckpointFile } from "../../lib/summary/checkpoint-file";
@@ -81,6 +81,7 @@ describe("kill -9 of the whole collector mid-run, then repair", () => {
     const tailBytes = size - checkpoint.run.coveredBytes;
     expect(read).toBeLessThan(tailBytes + 4 * (2 << 20));
     expect(read).toBeLessThan(size / 2);
+    vi.restoreAllMocks(); // the figure below goes to the test's output, not the captured console
     console.log(
       `killed after ${covered + after} batches (${size.toLocaleString("en")} bytes); the checkpoint covered ${covered}` +
         ` (${checkpoint.run.coveredBytes.toLocaleString("en")} bytes); repair read ${read.toLocaleString("en")} bytes`,
