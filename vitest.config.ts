@@ -9,6 +9,7 @@ const SAMPLER_TESTS = [
   "collector/test/events-real.test.ts",
   "collector/test/streaming.test.ts",
   "collector/test/attribution-real.test.ts",
+  "collector/test/recover-real.test.ts",
 ];
 
 export default defineConfig({

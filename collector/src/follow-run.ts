@@ -2,7 +2,9 @@ import { open, type FileHandle } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { FILE_HEADER_BYTES, decodeMessage, decodePrefix } from "../../lib/format/arrow-ipc";
 import { openRun } from "../../lib/format/run-reader";
-import { summarizeRun, type RunSummary, type SummaryOptions } from "../../lib/summary";
+import type { RunSummary, SummaryOptions } from "../../lib/summary";
+import { checkpointPathFor } from "../../lib/summary/checkpoint-file";
+import { summarizeWithCheckpoints, type CheckpointFigures } from "./summary-checkpoints";
 
 /** What is read after the end-of-stream marker (the footer), per read. */
 const TAIL_CHUNK_BYTES = 64 << 10;
@@ -128,6 +130,8 @@ export async function* followFile(
  * A run's summary computed while the sampler writes it (lib/summary, the same code every reader runs),
  * so that when the run ends the summary is ready without another pass over the file. A file the sampler
  * left without its footer is summarised up to its last whole batch, as every reader recovers it.
+ * As it goes, the summary is checkpointed beside the run (summary-checkpoints.ts) for `tickscope repair`;
+ * the checkpoint is removed when the run ends with its footer.
  */
 export async function followRunSummary(
   path: string,
@@ -135,10 +139,13 @@ export async function followRunSummary(
   options: SummaryOptions,
   finished: () => boolean,
   pollMs = 100,
+  figures?: CheckpointFigures,
 ): Promise<RunSummary> {
   const run = await openRun(followFile(path, finished, pollMs), name, { followed: true });
-  return summarizeRun(run.batches({ reuseTimestamps: true }), {
-    ...options,
-    test: options.test ?? run.header.test,
-  });
+  return summarizeWithCheckpoints(
+    run.batches({ reuseTimestamps: true }),
+    { ...options, test: options.test ?? run.header.test },
+    { file: name, path: checkpointPathFor(path), keep: () => run.recovery() !== null },
+    figures,
+  );
 }

@@ -3,16 +3,19 @@
  * computed from the run file in one pass. Errors stay with the run.
  */
 import type { Bundle, BundleRun } from "../format/bundle-reader";
-import { readAllBytes } from "../format/byte-source";
+import { isRandomAccessSource, readAllBytes } from "../format/byte-source";
 import { FormatError, type FormatProblem } from "../format/errors";
 import { readHistogramRun } from "../format/histogram-run-reader";
 import { declaredHz } from "../format/manifest";
 import { describeRecovery, recoveredNote } from "../format/recovery";
 import { openRun } from "../format/run-reader";
+import { checkpointPathFor } from "../summary/checkpoint-file";
+import { judgeCheckpoint } from "../summary/checkpoint-resume";
 import {
   decodeSummary,
   summarizeHistogramRun,
   summarizeRun,
+  SummaryBuilder,
   type RunSummary,
   type SummaryOptions,
 } from "../summary";
@@ -28,6 +31,11 @@ export interface BundleRunSummary {
    * for one `tickscope repair` finished, the note its manifest entry keeps.
    */
   recovered: string | null;
+  /**
+   * For a recovered run computed here: "resumed" when its summary went on from the collector's checkpoint
+   * (reading only the batches after it), else why the whole file was read.
+   */
+  checkpoint?: string;
 }
 
 async function readAll(source: Awaited<ReturnType<Bundle["open"]>>): Promise<Uint8Array | null> {
@@ -68,15 +76,40 @@ export async function summarizeBundleRun(
       const summary = summarizeHistogramRun(await readHistogramRun(source, run.file));
       return { run, summary, errors, source: "computed", recovered: null };
     }
-    const handle = await openRun(source, run.file);
-    const summary = await summarizeRun(handle.batches({ reuseTimestamps: true }), {
-      ...options,
-      test: options.test ?? run.test,
-      hz: options.hz ?? declaredHz(run.fields, bundle.manifest),
-    });
+    let handle = await openRun(source, run.file);
+    // A crashed run's summary resumes from the checkpoint its collector left, when that matches the file.
+    const verdict =
+      handle.header.recovered && isRandomAccessSource(source)
+        ? await judgeCheckpoint(
+            await readAll(await bundle.open(checkpointPathFor(run.file)).catch(() => null)),
+            checkpointPathFor(run.file),
+            source,
+            run.file,
+            handle,
+          )
+        : null;
+    let summary: RunSummary;
+    if (verdict?.use && isRandomAccessSource(source)) {
+      handle = await openRun(source, run.file, { resumeAt: verdict.resumeAt });
+      const builder = SummaryBuilder.resume(verdict.checkpoint);
+      for await (const batch of handle.batches({ reuseTimestamps: true })) builder.add(batch);
+      summary = builder.finish();
+    } else
+      summary = await summarizeRun(handle.batches({ reuseTimestamps: true }), {
+        ...options,
+        test: options.test ?? run.test,
+        hz: options.hz ?? declaredHz(run.fields, bundle.manifest),
+      });
     const recovery = handle.recovery();
     const recovered = recovery ? describeRecovery(recovery) : (run.fields.recovered ?? null);
-    return { run, summary, errors, source: "computed", recovered };
+    return {
+      run,
+      summary,
+      errors,
+      source: "computed",
+      recovered,
+      ...(verdict ? { checkpoint: verdict.use ? "resumed" : verdict.reason } : {}),
+    };
   } catch (error) {
     errors.push(problemOf(error, run.file));
     return { run, summary: null, errors, source: null, recovered: null };

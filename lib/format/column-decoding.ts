@@ -23,6 +23,8 @@ export interface SampleBatch {
   /** Where the batch's IPC message sits in the file, when known (random-access sources). */
   byteOffset?: number;
   byteLength?: number;
+  /** The message's body length (its framing and metadata are the rest of `byteLength`), when known. */
+  bodyLength?: number;
 }
 
 /** A typed view of `length` elements at `start` of `bytes`, copying only when misaligned. */

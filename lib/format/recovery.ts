@@ -27,3 +27,16 @@ export function describeRecovery(recovery: Recovery): string {
     recovery.cutAt === null ? "" : ` (the incomplete message from byte ${recovery.cutAt} on is left out)`;
   return `${recoveredNote(recovery.samples)}${cut}`;
 }
+
+/**
+ * Where to go on reading a recovered run whose first record batches a summary checkpoint covers: the
+ * next message's offset, how many batches and samples come before it, the last timestamp, and the
+ * covered batches' blocks (for the footer).
+ */
+export interface ResumePoint {
+  byteOffset: number;
+  batches: number;
+  rows: number;
+  lastTs: number;
+  blocks: IpcBlock[];
+}

@@ -28,7 +28,7 @@ import {
 } from "./ipc-messages";
 import { checkStreamedFooter, readFooter, type FooterInfo } from "./run-footer";
 import { contextFrom, headerFrom, type RunHeader } from "./run-header";
-import type { Recovery } from "./recovery";
+import type { Recovery, ResumePoint } from "./recovery";
 
 export type { SampleBatch } from "./column-decoding";
 export type { RunHeader } from "./run-header";
@@ -62,6 +62,8 @@ export interface RunHandle {
    * to the end: how many samples were recovered and where the whole batches end. Null otherwise.
    */
   recovery(): Recovery | null;
+  /** True when `batches()` starts at `opening.resumeAt` (a recovered run read through random access). */
+  resumed: boolean;
 }
 
 /**
@@ -74,11 +76,13 @@ export interface RunHandle {
  * at the end; without a leading schema it is gathered in memory first, since its schema comes last.
  * `followed`: the bytes were read as the file was written, so its schema's metadata (replaced in place
  * when the run ended) may differ from its footer's; the fields and batches must still agree.
+ * `resumeAt`: for a recovered run read through random access, `batches()` reads only the record batches
+ * from that point on (a summary checkpoint covers those before it); ignored otherwise (`resumed` says).
  */
 export async function openRun(
   input: ByteSourceInput,
   file: string,
-  opening: { followed?: boolean } = {},
+  opening: { followed?: boolean; resumeAt?: ResumePoint } = {},
 ): Promise<RunHandle> {
   let random = toRandomAccess(input);
   let sequential: AsyncIterable<Uint8Array> | null = null;
@@ -154,6 +158,7 @@ export async function openRun(
   }
   const header = headerFrom(file, schema, format);
   if (format === "file" && !footer && !streamedFile) header.recovered = true;
+  const resume = random && format === "file" && !footer ? (opening.resumeAt ?? null) : null;
   let recovery: Recovery | null = null;
   // A histogram run opens (its header is useful) but has no sample batches.
   const sampleContext = header.kind === "samples" ? contextFrom(file, schema, format) : null;
@@ -200,8 +205,15 @@ export async function openRun(
         advance(batch);
       }
     } else {
-      const read: IpcBlock[] = [];
-      for await (const message of messages) {
+      const read: IpcBlock[] = resume ? [...resume.blocks] : [];
+      let from = messages;
+      if (resume) {
+        from = sequentialMessages(file, sequentialReader(random!, resume.byteOffset), () => rows, ended);
+        index = resume.batches;
+        rows = resume.rows;
+        previous = resume.lastTs;
+      }
+      for await (const message of from) {
         if (message.headerType !== MessageHeader.RecordBatch) continue;
         const metaDataLength = message.byteLength - message.body.byteLength;
         read.push({ offset: message.offset, metaDataLength, bodyLength: message.body.byteLength });
@@ -209,6 +221,7 @@ export async function openRun(
         if (random || streamedFile) {
           batch.byteOffset = message.offset;
           batch.byteLength = message.byteLength;
+          batch.bodyLength = message.body.byteLength;
         }
         yield batch;
         advance(batch);
@@ -241,7 +254,14 @@ export async function openRun(
       });
   }
 
-  return { header, schema, blocks: footer?.blocks ?? null, batches, recovery: () => recovery };
+  return {
+    header,
+    schema,
+    blocks: footer?.blocks ?? null,
+    batches,
+    recovery: () => recovery,
+    resumed: resume !== null,
+  };
 }
 
 function blockBytes(block: IpcBlock): number {

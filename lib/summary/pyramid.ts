@@ -95,8 +95,10 @@ export class PyramidBuilder {
   }
 
   /** Its whole state, copied (for a checkpoint of a summary in progress). */
-  snapshot(): PyramidSnapshot {
-    return structuredClone({ level: this.level, origin: this.origin, used: this.used });
+  /** `copy: false`: the live level, valid until the builder is next given samples. */
+  snapshot(copy = true): PyramidSnapshot {
+    const state = { level: this.level, origin: this.origin, used: this.used };
+    return copy ? structuredClone(state) : state;
   }
 
   /** Continues from a snapshot: as if it had never stopped. */

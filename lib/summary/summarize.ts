@@ -223,19 +223,20 @@ export class SummaryBuilder {
 
   /**
    * Its whole state so far, copied (later batches do not change it); null while the first samples are
-   * still held back to estimate the baseline (a checkpoint does not carry them).
+   * still held back to estimate the baseline (a checkpoint does not carry them). `copy: false` shares
+   * the builder's arrays instead: for saving at once, before the builder is given another batch.
    */
-  checkpoint(): SummaryCheckpoint | null {
+  checkpoint({ copy = true }: { copy?: boolean } = {}): SummaryCheckpoint | null {
     if (!this.th) return null;
     const self = this as unknown as Record<string, number | boolean>;
     const scalars = Object.fromEntries(SCALAR_STATE.map((key) => [key, self[key]]));
-    return structuredClone({
+    const state: SummaryCheckpoint = {
       version: 1,
       options: this.options,
       scalars: scalars as SummaryCheckpoint["scalars"],
       thresholds: this.th,
       histogram: this.hist,
-      pyramid: this.pyramid.snapshot(),
+      pyramid: this.pyramid.snapshot(copy),
       batches: this.batches,
       secMax: this.secMax.toArray(),
       secMaxTs: this.secMaxTs.toArray(),
@@ -243,7 +244,8 @@ export class SummaryBuilder {
       heapT: this.heapT,
       spikeTs: this.spikeTs.toArray(),
       spikeDur: this.spikeDur.toArray(),
-    });
+    };
+    return copy ? structuredClone(state) : state;
   }
 
   /** A builder that continues from a checkpoint: give it the batches after the checkpoint's, in order. */

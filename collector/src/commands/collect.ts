@@ -3,7 +3,8 @@ import { PAPER_SCENARIOS } from "../../../lib/format/contract";
 import { BundleDirectory, runFileName } from "../../../lib/format/bundle-writer";
 import type { ManifestRun } from "../../../lib/format/manifest";
 import { recoveredNote } from "../../../lib/format/recovery";
-import { encodeSummary, summaryPathFor } from "../../../lib/summary";
+import { encodeSummary, summaryPathFor, type SummaryOptions } from "../../../lib/summary";
+import { checkpointPathFor } from "../../../lib/summary/checkpoint-file";
 import { hostNotes } from "../../../lib/analysis/host-notes";
 import { UsageError, type Command } from "../command";
 import {
@@ -30,17 +31,17 @@ import { ProgressBar } from "../progress-bar";
 import { repairRunFile, type RepairedRun } from "../repair-run";
 import { saveRunSummary } from "../run-summary";
 import { followRunSummary } from "../follow-run";
+import { runSummaryOptions } from "../run-summary-options";
 import { eventsPossible, startRunEvents, type RunEventsHandle } from "../events/run-events";
 
 /** A run whose sampler died: its whole batches, with a footer and a summary; null when none was written. */
 async function keepCrashedRun(
   path: string,
   file: string,
-  test: "tick" | "switch",
-  hz: number | null,
+  options: SummaryOptions,
 ): Promise<(RepairedRun & { note: string }) | null> {
   try {
-    const repaired = await repairRunFile(path, file, { test, hz });
+    const repaired = await repairRunFile(path, file, options, checkpointPathFor(path));
     const note = repaired.note ?? recoveredNote(repaired.summary.count);
     return { ...repaired, note };
   } catch {
@@ -227,10 +228,15 @@ const collect: Command = {
                 console.error(line),
               )
             : null;
+        const summaryOptions = runSummaryOptions(
+          planned,
+          { samples, durationNs, loopUs: planned.test === "tick" ? loopUs : undefined },
+          host.hz,
+        );
         let samplerDone = false;
         const following = values["no-summary"]
           ? null
-          : followRunSummary(bundle.path(file), file, { test: planned.test, hz: host.hz }, () => samplerDone);
+          : followRunSummary(bundle.path(file), file, summaryOptions, () => samplerDone);
         following?.catch(() => {}); // awaited below; a failure there falls back to a pass after the run
         const followed = async () => {
           samplerDone = true;
@@ -248,7 +254,7 @@ const collect: Command = {
           events = null;
           await followed(); // done reading before the file is repaired
           // What the sampler wrote before it died is kept, finished (footer, summary) and marked crashed.
-          const kept = await keepCrashedRun(bundle.path(file), file, planned.test, host.hz ?? null);
+          const kept = await keepCrashedRun(bundle.path(file), file, summaryOptions);
           if (kept) {
             const summary = values["no-summary"] ? undefined : summaryPathFor(file);
             if (summary) await writeFile(bundle.path(summary), encodeSummary(kept.summary));
@@ -293,12 +299,7 @@ const collect: Command = {
             console.error(
               `note: ${id}: the summary could not follow the run (${summarised?.error?.message ?? `${kept?.count} samples summarised of ${result.samples}`}); computing it from the file`,
             );
-            await saveRunSummary(
-              bundle.path(file),
-              file,
-              { test: planned.test, hz: host.hz },
-              bundle.path(summary),
-            );
+            await saveRunSummary(bundle.path(file), file, summaryOptions, bundle.path(summary));
           }
         }
         // Saved and let go before the events are gathered: the run's memory peak is one of them at a time.

@@ -5,6 +5,7 @@ import { MANIFEST_FILE } from "../../../lib/format/contract";
 import { FormatError } from "../../../lib/format/errors";
 import { declaredHz, manifestSchema, type Manifest } from "../../../lib/format/manifest";
 import { encodeSummary, summaryPathFor } from "../../../lib/summary";
+import { checkpointPathFor } from "../../../lib/summary/checkpoint-file";
 import { UsageError, type Command } from "../command";
 import { parseOptions } from "../options";
 import { repairRunFile } from "../repair-run";
@@ -26,7 +27,7 @@ function readManifest(path: string): Manifest {
 
 async function repairOne(path: string, name: string, hz: number | null, test?: string) {
   try {
-    return await repairRunFile(path, name, { test, hz });
+    return await repairRunFile(path, name, { test, hz }, checkpointPathFor(path));
   } catch (error) {
     if (error instanceof FormatError) throw new UsageError(`cannot repair: ${error.message}`);
     throw error;
@@ -63,6 +64,7 @@ async function repairBundle(dir: string): Promise<void> {
       ...(note ? { recovered: note } : {}),
     });
     changed = true;
+    if (result.summarised) console.log(`${run.id}: ${result.summarised}`);
     console.log(
       `${run.id}: ${result.repaired ? `${result.note}; wrote its footer` : "its file is whole"}, saved its summary` +
         (result.droppedBytes ? ` (${result.droppedBytes} incomplete bytes at the end left out)` : ""),
@@ -91,6 +93,7 @@ const repair: Command = {
       return 0;
     }
     const result = await repairOne(path, basename(path), null);
+    if (result.summarised) console.log(`${basename(path)}: ${result.summarised}`);
     console.log(
       result.repaired
         ? `${basename(path)}: ${result.note}; wrote its footer`
