@@ -3,7 +3,7 @@ import { PAPER_SCENARIOS } from "../../../lib/format/contract";
 import { BundleDirectory, runFileName } from "../../../lib/format/bundle-writer";
 import type { ManifestRun } from "../../../lib/format/manifest";
 import { recoveredNote } from "../../../lib/format/recovery";
-import { encodeSummary, summaryPathFor } from "../../../lib/summary";
+import { encodeSummaryChunks, summaryPathFor } from "../../../lib/summary";
 import { hostNotes } from "../../../lib/analysis/host-notes";
 import { UsageError, type Command } from "../command";
 import {
@@ -27,6 +27,7 @@ import {
 } from "../options";
 import { formatDuration } from "../../../lib/analysis/units";
 import { ProgressBar } from "../progress-bar";
+import { memoryMark } from "../memory-log";
 import { repairRunFile, type RepairedRun } from "../repair-run";
 import { saveRunSummary } from "../run-summary";
 import { followRunSummary } from "../follow-run";
@@ -251,7 +252,7 @@ const collect: Command = {
           const kept = await keepCrashedRun(bundle.path(file), file, planned.test, host.hz ?? null);
           if (kept) {
             const summary = values["no-summary"] ? undefined : summaryPathFor(file);
-            if (summary) await writeFile(bundle.path(summary), encodeSummary(kept.summary));
+            if (summary) await writeFile(bundle.path(summary), encodeSummaryChunks(kept.summary));
             bundle.addRun({
               ...entry,
               ...(summary ? { summary } : {}),
@@ -275,7 +276,9 @@ const collect: Command = {
               : "") +
             (result.unprivileged ? " (UNPRIVILEGED: not SCHED_FIFO or not locked)" : ""),
         );
+        memoryMark("sampler exit");
         let summarised = await followed();
+        memoryMark("summary followed");
         if (result.samples === 0) {
           // Stopped before its first sample: an empty run says nothing, and readers reject it.
           events?.abort();
@@ -288,7 +291,7 @@ const collect: Command = {
           summary = summaryPathFor(file);
           const kept = summarised?.summary;
           if (kept && kept.count === result.samples)
-            await writeFile(bundle.path(summary), encodeSummary(kept));
+            await writeFile(bundle.path(summary), encodeSummaryChunks(kept));
           else {
             console.error(
               `note: ${id}: the summary could not follow the run (${summarised?.error?.message ?? `${kept?.count} samples summarised of ${result.samples}`}); computing it from the file`,
@@ -301,10 +304,12 @@ const collect: Command = {
             );
           }
         }
+        memoryMark("summary written");
         // Saved and let go before the events are gathered: the run's memory peak is one of them at a time.
         summarised = undefined;
         const eventFiles = events ? await events.finish(result, file, (f) => bundle.path(f)) : null;
         events = null;
+        memoryMark("events written");
         bundle.addRun({
           ...entry,
           ...(summary ? { summary } : {}),
@@ -315,6 +320,7 @@ const collect: Command = {
       }
       if (!bundle.runCount) throw new UsageError("interrupted before any test ran: nothing written", 1);
       await bundle.commit({ title: title(), host });
+      memoryMark("manifest written");
     } catch (error) {
       current?.stop("SIGTERM");
       events?.abort();
