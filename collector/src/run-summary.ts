@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { openFileSource } from "../../lib/format/node-source";
 import { readRunBatches } from "../../lib/format/run-reader";
-import { encodeSummary, summarizeRun, type SummaryOptions } from "../../lib/summary";
+import { encodeSummaryChunks, summarizeRun, type SummaryOptions } from "../../lib/summary";
 
 /**
  * Computes a run's summary (lib/summary, the same code the server and the browser run) and saves it
@@ -17,7 +17,7 @@ export async function saveRunSummary(
   try {
     // The summary copies what it keeps: batch buffers are reused, so memory does not grow with the run.
     const summary = await summarizeRun(readRunBatches(source, name, { reuseTimestamps: true }), options);
-    await writeFile(out, encodeSummary(summary));
+    await writeFile(out, encodeSummaryChunks(summary));
   } finally {
     await source.close();
   }

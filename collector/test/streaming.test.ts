@@ -79,23 +79,29 @@ function threadStarts(lines: string[]): { line: number; tid: string }[] {
 }
 
 describe.sequential("streamed capture", () => {
-  it("collect at --loop-us 1: the whole process tree does not grow with the run (20 s within 80 MB of 5 s), the sampler under 64 MB, the summary kept as the run went", async () => {
+  it("collect at --loop-us 1: the whole process tree peaks for a 20 s run within 80 MB of its peak for 5 s (either way), the sampler under 64 MB, the summary kept as the run went", async () => {
     const dir = tempDir();
+    const args = (seconds: number, out: string) => [
+      "tick",
+      "--loop-us",
+      "1",
+      "--duration",
+      `${seconds}s`,
+      "--no-progress",
+      "-o",
+      out,
+    ];
+    // A first, short run, not measured: tsx compiles what its cache lacks in an esbuild process (16 MiB) that
+    // stays for the CLI's life, so after a change only the first run's tree would hold it.
+    const warm = await collectPeaks(args(1, join(dir, "warm")));
+    expect(warm.code, warm.stderr).toBe(0);
     const peaks: Record<number, { tree: number; sampler: number }> = {};
     for (const seconds of [5, 20]) {
       const out = join(dir, `b${seconds}`);
-      const done = await collectPeaks([
-        "tick",
-        "--loop-us",
-        "1",
-        "--duration",
-        `${seconds}s`,
-        "--no-progress",
-        "-o",
-        out,
-      ]);
+      const done = await collectPeaks(args(seconds, out));
       expect(done.code, done.stderr).toBe(0);
       expect(done.stderr).not.toMatch(/could not follow the run/);
+      expect(done.processes).not.toMatch(/esbuild/);
       expect(done.sampler).toBeGreaterThan(0);
       expect(done.sampler).toBeLessThan(64 * 2 ** 20);
       peaks[seconds] = done;
@@ -104,14 +110,15 @@ describe.sequential("streamed capture", () => {
       );
       rmSync(out, { recursive: true });
     }
-    // The run follower reads each record batch into one reused buffer, so the CLI's memory is flat while it
-    // measures (TICKSCOPE_MEMORY_LOG=1: arrayBuffers stay ~31 MiB, 1 MiB chunks no longer pile up for the GC).
-    // The tree's peak now comes after the run, in the CLI: the summary's finish and the kernel events' (seen
-    // 156 to 262 MiB for that process between runs of either length), so 20 s came within -36 to +57 MiB of
-    // 5 s in 5 runs on a loaded machine. The issue's 16 MB (#12) waits for that end-of-run peak to shrink.
-    console.log(`gap 20 s - 5 s: ${((peaks[20].tree - peaks[5].tree) / 2 ** 20).toFixed(1)} MiB`);
-    expect(peaks[20].tree - peaks[5].tree).toBeLessThan(80 * 2 ** 20);
-  });
+    // While measuring, the CLI is flat and its young generation small (the launcher's 1 MiB semi-spaces); the
+    // tree's peak then comes either during the run (CLI + sampler) or after it, in the CLI alone: the
+    // summary's and the kernel events' finish (the events grow with the run and with the load: more switches
+    // on the measured CPU; which of the two made a high peak is not yet measured). Gaps seen at load 10-18:
+    // -0.6, +1.0, +17.2, +43.4 MiB. #12's 16 MB stays open; until then the bound is the one that holds.
+    const gap = peaks[20].tree - peaks[5].tree;
+    console.log(`gap 20 s - 5 s: ${(gap / 2 ** 20).toFixed(1)} MiB (#12 asks for 16 MB)`);
+    expect(Math.abs(gap)).toBeLessThan(80 * 2 ** 20);
+  }, 120_000); // three collects (1 s, 5 s, 20 s) with their starts and ends: ~60 s on a loaded machine
 
   it("--loop-us 1 for 5 s and 20 s: the sampler stays under 64 MB, the same either way; every sample is written", async () => {
     const dir = tempDir();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeSummary, encodeSummary, summarizeRun } from "./index";
+import { decodeSummary, encodeSummary, encodeSummaryChunks, summarizeRun } from "./index";
 import { firstDifference } from "./testing/first-difference";
 import { syntheticSampleBatches } from "../format/testing/synthetic-trace";
 import type { RunSummary } from "./types";
@@ -57,6 +57,18 @@ describe("saved summaries", () => {
     const summary = await summaryOf(50_000);
     const buffer = Buffer.from(encodeSummary(summary));
     expect(firstDifference(decodeSummary(buffer), summary)).toBeNull();
+  });
+
+  it("in pieces: the same bytes, its dense arrays written from the summary's own memory, not copied", async () => {
+    const summary = await summaryOf(50_000);
+    const chunks = encodeSummaryChunks(summary);
+    expect(Buffer.concat(chunks).equals(Buffer.from(encodeSummary(summary)))).toBe(true);
+    const worst = summary.worst.durationNs;
+    expect(worst.every((v) => v !== 0 && !Number.isNaN(v))).toBe(true); // dense: stored as it is
+    expect(
+      chunks.some((chunk) => chunk.buffer === worst.buffer && chunk.byteOffset === worst.byteOffset),
+    ).toBe(true);
+    expect(firstDifference(decodeSummary(Buffer.concat(chunks)), summary)).toBeNull();
   });
 
   it("still read a summary saved as TKSUM1", async () => {

@@ -40,7 +40,13 @@ function sparseFill(array: Float64Array): { fill: 0 | null; n: number } | null {
 const sameIndices = (a: Float64Array, b: Float64Array) =>
   a.length === b.length && a.every((value, i) => value === b[i]);
 
-export function encodeSummary(summary: RunSummary): Uint8Array {
+/**
+ * The saved summary's bytes as a list of pieces whose concatenation is `encodeSummary`'s: the magic,
+ * the header and its padding, then each array as a view of the summary's own memory (dense arrays are
+ * not copied). Written piece by piece, saving a summary allocates little more than its header and
+ * its sparse arrays' compacted values, not a second copy of the whole (a pyramid level alone is ~9 MiB).
+ */
+export function encodeSummaryChunks(summary: RunSummary): Uint8Array[] {
   const parts: Float64Array[] = [];
   let at = 0;
   const append = (part: Float64Array) => {
@@ -77,15 +83,20 @@ export function encodeSummary(summary: RunSummary): Uint8Array {
   };
   const header = new TextEncoder().encode(JSON.stringify(stored, replacer));
   const bodyStart = Math.ceil((12 + header.byteLength) / 8) * 8;
-  const out = new Uint8Array(bodyStart + at * 8);
-  out.set(new TextEncoder().encode(MAGIC), 0);
-  new DataView(out.buffer).setUint32(8, header.byteLength, true);
-  out.set(header, 12);
-  const body = new Float64Array(out.buffer, bodyStart, at);
-  let pos = 0;
-  for (const part of parts) {
-    body.set(part, pos);
-    pos += part.length;
+  const head = new Uint8Array(bodyStart);
+  head.set(new TextEncoder().encode(MAGIC), 0);
+  new DataView(head.buffer).setUint32(8, header.byteLength, true);
+  head.set(header, 12);
+  return [head, ...parts.map((part) => new Uint8Array(part.buffer, part.byteOffset, part.byteLength))];
+}
+
+export function encodeSummary(summary: RunSummary): Uint8Array {
+  const chunks = encodeSummaryChunks(summary);
+  const out = new Uint8Array(chunks.reduce((n, chunk) => n + chunk.byteLength, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
   }
   return out;
 }

@@ -7,7 +7,8 @@
  *   batch index (byte offset/length and ts range of every record batch).
  * - `m4(summary, t0, t1, columns)`: exact M4 from the pyramid with snapped column edges;
  *   `batchesCovering` + `m4FromSamples` for windows finer than the pyramid (`rawNeeded`).
- * - `encodeSummary` / `decodeSummary`: save a summary next to its run and load it again.
+ * - `encodeSummary` / `decodeSummary`: save a summary next to its run and load it again
+ *   (`encodeSummaryChunks`: the same bytes in pieces, to write without a copy of the whole).
  * - `overheadPercentile(summary, p)`, `valueOf(summary, durationNs)`: the run's statistic (overhead
  *   for tick runs, latency for switch runs).
  */
@@ -23,7 +24,7 @@ export {
   type LogHistogram,
 } from "./histogram";
 export { m4, m4Edges, m4FromSamples, batchesCovering, evenEdges, type M4Columns, type M4Result } from "./m4";
-export { encodeSummary, decodeSummary, summaryPathFor } from "./codec";
+export { encodeSummary, encodeSummaryChunks, decodeSummary, summaryPathFor } from "./codec";
 export { estimateBaseline, halfSampleMode, type BaselineEstimate } from "./baseline";
 export { detectPeriodicSpikes } from "./periodicity";
 export { estimateTick, tickFootprint, type TickFootprint } from "./tick";

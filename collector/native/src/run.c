@@ -22,6 +22,9 @@
 #include "version.h"
 #include "writer.h"
 
+/* A streamed run's monitor (its writer) runs at this nice value when allowed (run_prepare). */
+#define MONITOR_NICE -10
+
 run_state RUN;
 
 static char temp_path[PATH_MAX];
@@ -301,6 +304,12 @@ void run_prepare(run_options *o) {
         RUN.monitor_cpu = c;
         break;
       }
+  /* A streamed run's monitor is its writer: with the other CPU busy (a load, other users' work) it must not
+   * wait its turn behind every runnable task, or it falls a ring behind and the run stops. Nice -10 weighs
+   * ~9 times a nice-0 task's share; it is still SCHED_OTHER, so it never takes a CPU from real-time work.
+   * Refused (unprivileged): it keeps its nice, and the metadata says which. */
+  RUN.monitor_nice = getpriority(PRIO_PROCESS, 0);
+  if (o->stream && setpriority(PRIO_PROCESS, 0, MONITOR_NICE) == 0) RUN.monitor_nice = MONITOR_NICE;
   RUN.hz_estimate = run_estimate_hz();
 }
 
@@ -584,6 +593,7 @@ static void run_metadata(const run_options *o, const samples_t *s, double hz, ui
     json_int(&j, "monitor_cpu", RUN.monitor_cpu);
   else
     json_null(&j, "monitor_cpu");
+  json_int(&j, "monitor_nice", RUN.monitor_nice);
   json_int(&j, "saturated_samples", (int64_t)saturated);
   json_int(&j, "page_faults_while_measuring", (int64_t)RUN.loop_faults);
   if (s->count) {

@@ -36,6 +36,7 @@ typedef struct {
   char privilege_note[512];
   int policy_priority;
   int monitor_cpu;
+  int monitor_nice; /* the monitor's (a streamed run's writer's) nice value */
   uint64_t loop_iterations;
   double loop_ns_min;  /* tick: the uninterrupted loop, calibrated */
   volatile int stop;   /* set by a signal, the monitor (duration) or the sampler (count reached) */

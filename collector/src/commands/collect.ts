@@ -3,7 +3,7 @@ import { PAPER_SCENARIOS } from "../../../lib/format/contract";
 import { BundleDirectory, runFileName } from "../../../lib/format/bundle-writer";
 import type { ManifestRun } from "../../../lib/format/manifest";
 import { recoveredNote } from "../../../lib/format/recovery";
-import { encodeSummary, summaryPathFor, type SummaryOptions } from "../../../lib/summary";
+import { encodeSummaryChunks, summaryPathFor, type SummaryOptions } from "../../../lib/summary";
 import { checkpointPathFor } from "../../../lib/summary/checkpoint-file";
 import { hostNotes } from "../../../lib/analysis/host-notes";
 import { UsageError, type Command } from "../command";
@@ -28,6 +28,7 @@ import {
 } from "../options";
 import { formatDuration } from "../../../lib/analysis/units";
 import { ProgressBar } from "../progress-bar";
+import { memoryMark } from "../memory-log";
 import { repairRunFile, type RepairedRun } from "../repair-run";
 import { saveRunSummary } from "../run-summary";
 import { followRunSummary } from "../follow-run";
@@ -257,7 +258,7 @@ const collect: Command = {
           const kept = await keepCrashedRun(bundle.path(file), file, summaryOptions);
           if (kept) {
             const summary = values["no-summary"] ? undefined : summaryPathFor(file);
-            if (summary) await writeFile(bundle.path(summary), encodeSummary(kept.summary));
+            if (summary) await writeFile(bundle.path(summary), encodeSummaryChunks(kept.summary));
             bundle.addRun({
               ...entry,
               ...(summary ? { summary } : {}),
@@ -281,7 +282,9 @@ const collect: Command = {
               : "") +
             (result.unprivileged ? " (UNPRIVILEGED: not SCHED_FIFO or not locked)" : ""),
         );
+        memoryMark("sampler exit");
         let summarised = await followed();
+        memoryMark("summary followed");
         if (result.samples === 0) {
           // Stopped before its first sample: an empty run says nothing, and readers reject it.
           events?.abort();
@@ -294,7 +297,7 @@ const collect: Command = {
           summary = summaryPathFor(file);
           const kept = summarised?.summary;
           if (kept && kept.count === result.samples)
-            await writeFile(bundle.path(summary), encodeSummary(kept));
+            await writeFile(bundle.path(summary), encodeSummaryChunks(kept));
           else {
             console.error(
               `note: ${id}: the summary could not follow the run (${summarised?.error?.message ?? `${kept?.count} samples summarised of ${result.samples}`}); computing it from the file`,
@@ -302,10 +305,12 @@ const collect: Command = {
             await saveRunSummary(bundle.path(file), file, summaryOptions, bundle.path(summary));
           }
         }
+        memoryMark("summary written");
         // Saved and let go before the events are gathered: the run's memory peak is one of them at a time.
         summarised = undefined;
         const eventFiles = events ? await events.finish(result, file, (f) => bundle.path(f)) : null;
         events = null;
+        memoryMark("events written");
         bundle.addRun({
           ...entry,
           ...(summary ? { summary } : {}),
@@ -316,6 +321,7 @@ const collect: Command = {
       }
       if (!bundle.runCount) throw new UsageError("interrupted before any test ran: nothing written", 1);
       await bundle.commit({ title: title(), host });
+      memoryMark("manifest written");
     } catch (error) {
       current?.stop("SIGTERM");
       events?.abort();
