@@ -8,9 +8,10 @@ import {
   tablesStatus,
   unloadRunTables,
 } from "@/lib/db/page-tables";
+import { warmUpForCodeCache } from "@/lib/db/duckdb";
 import { tableSummary } from "@/lib/workspace/digest";
 import type { RunEntry } from "@/lib/workspace/types";
-import { startWhenSettled } from "./deferred-start";
+import { settledQueue, startWhenSettled } from "./deferred-start";
 import { runLabel } from "./run-label";
 import { useWorkspace } from "./workspace-context";
 
@@ -34,12 +35,23 @@ function identity(run: RunEntry) {
   };
 }
 
-/** Starts DuckDB once the page is idle and no run is opening (startWhenSettled). */
+/**
+ * Starts DuckDB once the page is idle and no run is opening (startWhenSettled), then, settled again, warms
+ * it up so that Chromium's code cache keeps its compiled wasm for the next visit (warmUpForCodeCache).
+ */
 function useDeferredStart(workspace: ReturnType<typeof useWorkspace>): void {
   useEffect(
     () =>
       startWhenSettled(workspace, whenIdle, () => {
-        void startTables().catch(() => undefined);
+        void startTables()
+          .then((database) => {
+            const settled = settledQueue(workspace, whenIdle);
+            settled.add(() => {
+              settled.stop();
+              void warmUpForCodeCache(database).catch(() => undefined);
+            });
+          })
+          .catch(() => undefined);
       }),
     [workspace],
   );
@@ -48,35 +60,46 @@ function useDeferredStart(workspace: ReturnType<typeof useWorkspace>): void {
 /**
  * Keeps the page's DuckDB tables in step with the open runs: DuckDB starts once the page is idle and
  * no run is opening; each run's rows go in once its summary is ready (or a load_errors row once it
- * failed), and out when it closes.
+ * failed) and its overview has been drawn (settledQueue: the page idle, no run opening), and out when it
+ * closes.
  */
 export function useDuckdbTables(): void {
   const workspace = useWorkspace();
   useDeferredStart(workspace);
   useEffect(() => {
     const loaded = new Map<string, RunEntry["digest"] | string>();
+    const settled = settledQueue(workspace, whenIdle);
     const sync = () => {
       const runs = workspace.getSnapshot().runs;
       for (const run of runs) {
         if (run.state === "ready" && run.digest && loaded.get(run.key) !== run.digest) {
           loaded.set(run.key, run.digest);
-          const summary = tableSummary(run.digest);
-          void loadRunTables(identity(run), summary, summary ? undefined : "no summary").catch(
-            () => undefined,
-          );
+          const { digest } = run;
+          settled.add(() => {
+            const summary = tableSummary(digest);
+            void loadRunTables(identity(run), summary, summary ? undefined : "no summary").catch(
+              () => undefined,
+            );
+          });
         } else if (run.state === "error" && run.error && loaded.get(run.key) !== run.error.message) {
           loaded.set(run.key, run.error.message);
-          void loadRunTables(identity(run), null, run.error.message).catch(() => undefined);
+          const { message } = run.error;
+          settled.add(() => void loadRunTables(identity(run), null, message).catch(() => undefined));
         }
       }
       for (const key of [...loaded.keys()])
         if (!runs.some((run) => run.key === key)) {
           loaded.delete(key);
-          void unloadRunTables(key).catch(() => undefined);
+          // Through the same queue, so that it follows a load still held there.
+          settled.add(() => void unloadRunTables(key).catch(() => undefined));
         }
     };
     sync();
-    return workspace.subscribe(sync);
+    const unsubscribe = workspace.subscribe(sync);
+    return () => {
+      unsubscribe();
+      settled.stop();
+    };
   }, [workspace]);
 }
 
