@@ -120,10 +120,14 @@ const WARMED_KEY = "tickscope:duckdb-warmed";
 
 /**
  * Runs WARM_UP_SQL on its own connection, once per browser profile and DuckDB version (remembered in
- * localStorage: a second visit served from the code cache has nothing to warm), marking `duckdb:warmed`.
+ * localStorage: a second visit served from the code cache has nothing to warm), marking `duckdb:warmed` when
+ * done or not needed.
  */
 export async function warmUpForCodeCache(database: Database, storage: Storage = localStorage): Promise<void> {
-  if (storage.getItem(WARMED_KEY) === DUCKDB_VERSION) return;
+  if (storage.getItem(WARMED_KEY) === DUCKDB_VERSION) {
+    mark("warmed");
+    return;
+  }
   const conn = await database.db.connect();
   try {
     await conn.query(WARM_UP_SQL);
