@@ -140,7 +140,7 @@ export async function visitFigures(url: string): Promise<Figure[]> {
   }
 }
 
-/** Opens the dashboard once DuckDB is ready and warmed up, chooses the files and waits for the first overview. */
+/** Opens the dashboard once DuckDB is ready, chooses the files and waits for the first overview. */
 async function openRuns(launch: Launch, url: string, files: string[]) {
   const { browser, pid } = await launch();
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -148,11 +148,6 @@ async function openRuns(launch: Launch, url: string, files: string[]) {
   await page.addInitScript(OVERVIEW_SEEN);
   await page.goto(url);
   await page.locator('[data-testid="duckdb-status"][data-state="ready"]').waitFor({ timeout: 120_000 });
-  // DuckDB settled: its one-off warm-up (lib/db/duckdb.ts warmUpForCodeCache, a fresh profile's first
-  // visit) is over too, so that nothing of DuckDB's runs beside the overview measured here.
-  await page.waitForFunction(() => performance.getEntriesByName("duckdb:warmed").length > 0, undefined, {
-    timeout: 120_000,
-  });
   const chosen = Date.now();
   await page.getByTestId("open-files").setInputFiles(files);
   const handle = await page.waitForFunction(

@@ -8,7 +8,6 @@ import {
   tablesStatus,
   unloadRunTables,
 } from "@/lib/db/page-tables";
-import { warmUpForCodeCache } from "@/lib/db/duckdb";
 import { tableSummary } from "@/lib/workspace/digest";
 import type { RunEntry } from "@/lib/workspace/types";
 import { settledQueue, startWhenSettled } from "./deferred-start";
@@ -35,23 +34,12 @@ function identity(run: RunEntry) {
   };
 }
 
-/**
- * Starts DuckDB once the page is idle and no run is opening (startWhenSettled), then, settled again, warms
- * it up so that Chromium's code cache keeps its compiled wasm for the next visit (warmUpForCodeCache).
- */
+/** Starts DuckDB once the page is idle and no run is opening (startWhenSettled). */
 function useDeferredStart(workspace: ReturnType<typeof useWorkspace>): void {
   useEffect(
     () =>
       startWhenSettled(workspace, whenIdle, () => {
-        void startTables()
-          .then((database) => {
-            const settled = settledQueue(workspace, whenIdle);
-            settled.add(() => {
-              settled.stop();
-              void warmUpForCodeCache(database).catch(() => undefined);
-            });
-          })
-          .catch(() => undefined);
+        void startTables().catch(() => undefined);
       }),
     [workspace],
   );

@@ -106,34 +106,3 @@ async function startDatabase(): Promise<Database> {
   mark("connected");
   return { db, conn, version };
 }
-
-/**
- * A query long enough for V8 to optimise (tier up to TurboFan) DuckDB's hottest functions. Chromium keeps a
- * streamed wasm module in its code cache only once V8 reports optimised code for it (`--wasm-caching-threshold`,
- * 1 KB, then `--wasm-caching-timeout-ms`, 2 s without new optimised code), and DuckDB's start-up alone runs
- * nothing hot enough: without this the cache is never written, so never hit
- * (bench/ui/wasm-code-cache-probe.ts shows the mechanism; docs/architecture.md gives the figures).
- */
-export const WARM_UP_SQL = "SELECT sum(i * 2 + 1) AS s, max(i % 977) AS m FROM range(10000000) t(i)";
-
-const WARMED_KEY = "tickscope:duckdb-warmed";
-
-/**
- * Runs WARM_UP_SQL on its own connection, once per browser profile and DuckDB version (remembered in
- * localStorage: a second visit served from the code cache has nothing to warm), marking `duckdb:warmed` when
- * done or not needed.
- */
-export async function warmUpForCodeCache(database: Database, storage: Storage = localStorage): Promise<void> {
-  if (storage.getItem(WARMED_KEY) === DUCKDB_VERSION) {
-    mark("warmed");
-    return;
-  }
-  const conn = await database.db.connect();
-  try {
-    await conn.query(WARM_UP_SQL);
-    storage.setItem(WARMED_KEY, DUCKDB_VERSION);
-    mark("warmed");
-  } finally {
-    await conn.close();
-  }
-}
