@@ -140,7 +140,7 @@ export async function visitFigures(url: string): Promise<Figure[]> {
   }
 }
 
-/** Opens the dashboard once DuckDB is ready, chooses the files and waits for every run to be ready. */
+/** Opens the dashboard once DuckDB is ready, chooses the files and waits for the first overview. */
 async function openRuns(launch: Launch, url: string, files: string[]) {
   const { browser, pid } = await launch();
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -163,10 +163,10 @@ async function openRuns(launch: Launch, url: string, files: string[]) {
 }
 
 /**
- * A fresh tab: the file chosen as soon as the page has loaded, as a user does, so that DuckDB's start-up
- * would fall beside the first overview. Ours defers it until the run has opened and the page is idle;
- * the old way (DuckDB starting beside it) is reproduced by choosing the file just as DuckDB has started
- * (the page idle before the file came), which is also what a user quick enough but not instant meets.
+ * A fresh tab: the file chosen as soon as the page can take it (hydrated), as a user does, so that DuckDB's
+ * start-up would fall beside the first overview. Ours defers it until the run has opened and the page is
+ * idle; the old way (DuckDB starting beside it) is reproduced by choosing the file just as DuckDB has
+ * started (the page idle before the file came), which is also what a user quick enough but not instant meets.
  */
 async function overviewAsPageOpens(launch: Launch, url: string, file: string, startDuckdbFirst: boolean) {
   const { browser } = await launch();
@@ -174,11 +174,24 @@ async function overviewAsPageOpens(launch: Launch, url: string, file: string, st
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.addInitScript(NAME_SHIM);
     await page.addInitScript(OVERVIEW_SEEN);
-    await page.goto(url);
-    if (startDuckdbFirst)
+    if (startDuckdbFirst) {
+      await page.goto(url);
       await page.waitForFunction(() => performance.getEntriesByName("duckdb:start").length > 0, undefined, {
         polling: 10,
       });
+    } else {
+      // As soon as React has hydrated the file input (its props are on the element), before the page
+      // has gone idle: the moment a user's choice would meet DuckDB's start.
+      await page.goto(url, { waitUntil: "commit" });
+      await page.waitForFunction(
+        () => {
+          const input = document.querySelector('[data-testid="open-files"]');
+          return input && Object.keys(input).some((key) => key.startsWith("__reactProps"));
+        },
+        undefined,
+        { polling: 5, timeout: 60_000 },
+      );
+    }
     const chosen = Date.now();
     await page.getByTestId("open-files").setInputFiles([file]);
     const handle = await page.waitForFunction(
@@ -189,6 +202,10 @@ async function overviewAsPageOpens(launch: Launch, url: string, file: string, st
     const overviewAt = (await handle.jsonValue()) as number;
     await page.locator('[data-testid="duckdb-status"][data-state="ready"]').waitFor({ timeout: 120_000 });
     const ready = Date.now();
+    await page
+      .locator('[data-testid="duckdb-tables"] [data-table="runs"][data-rows="1"]')
+      .waitFor({ timeout: 120_000 });
+    const loaded = Date.now();
     const started = await page.evaluate(
       () => performance.timeOrigin + (performance.getEntriesByName("duckdb:start")[0]?.startTime ?? NaN),
     );
@@ -196,6 +213,7 @@ async function overviewAsPageOpens(launch: Launch, url: string, file: string, st
       overviewMs: overviewAt - chosen,
       startedAfterOverview: started - overviewAt,
       readyAfterOverview: ready - overviewAt,
+      loadedAfterOverview: loaded - overviewAt,
     };
   } finally {
     await browser.close();
@@ -215,7 +233,7 @@ export async function overviewBesideStart(launch: Launch, url: string, file: str
       target: "≤ 1500",
       limit: 1500,
       naive: { name: "file chosen as DuckDB starts (the old way: beside it)", median: old.overviewMs },
-      note: `DuckDB started ${Math.round(ours.startedAfterOverview)} ms after the overview was on screen (negative: before, i.e. the page went idle before the file came and this run did not exercise the deferral) and was ready ${ours.readyAfterOverview} ms after it`,
+      note: `DuckDB started ${Math.round(ours.startedAfterOverview)} ms after the overview was on screen (negative: before, i.e. the page went idle before the file came and this run did not exercise the deferral) , was ready ${ours.readyAfterOverview} ms and had the run's rows ${ours.loadedAfterOverview} ms after it; the old way: the overview ${old.overviewMs} ms, the run's rows ${old.loadedAfterOverview} ms after it`,
     },
   ];
 }

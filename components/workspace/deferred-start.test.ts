@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { startWhenSettled } from "./deferred-start";
+import { settledQueue, startWhenSettled } from "./deferred-start";
 
 function fakeRuns() {
   let runs: { state: string }[] = [];
@@ -76,5 +76,64 @@ describe("startWhenSettled", () => {
     runs.set(["ready"]);
     idle.drain();
     expect(started).toBe(0);
+  });
+});
+
+describe("settledQueue", () => {
+  it("holds work until the page is idle and no run is opening, then runs it all in order", () => {
+    const runs = fakeRuns();
+    const idle = fakeIdle();
+    const done: string[] = [];
+    const queue = settledQueue(runs, idle.whenIdle);
+    runs.set(["loading", "ready"]);
+    queue.add(() => done.push("a"));
+    idle.drain();
+    expect(done).toEqual([]);
+    queue.add(() => done.push("b"));
+    runs.set(["ready", "ready"]);
+    expect(done).toEqual([]);
+    idle.drain();
+    expect(done).toEqual(["a", "b"]);
+    idle.drain();
+    expect(done).toEqual(["a", "b"]);
+  });
+
+  it("given work while settled, still waits for the next idle moment", () => {
+    const runs = fakeRuns();
+    const idle = fakeIdle();
+    const done: string[] = [];
+    const queue = settledQueue(runs, idle.whenIdle);
+    runs.set(["ready"]);
+    queue.add(() => done.push("a"));
+    expect(done).toEqual([]);
+    idle.drain();
+    expect(done).toEqual(["a"]);
+  });
+
+  it("a run that starts opening while the idle wait is pending puts the work off until it has opened", () => {
+    const runs = fakeRuns();
+    const idle = fakeIdle();
+    const done: string[] = [];
+    const queue = settledQueue(runs, idle.whenIdle);
+    queue.add(() => done.push("a"));
+    runs.set(["loading"]);
+    idle.drain();
+    expect(done).toEqual([]);
+    runs.set(["ready"]);
+    idle.drain();
+    expect(done).toEqual(["a"]);
+  });
+
+  it("drops what it holds when stopped", () => {
+    const runs = fakeRuns();
+    const idle = fakeIdle();
+    const done: string[] = [];
+    const queue = settledQueue(runs, idle.whenIdle);
+    queue.add(() => done.push("a"));
+    queue.stop();
+    idle.drain();
+    runs.set(["ready"]);
+    idle.drain();
+    expect(done).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import {
 } from "@/lib/db/page-tables";
 import { tableSummary } from "@/lib/workspace/digest";
 import type { RunEntry } from "@/lib/workspace/types";
-import { startWhenSettled } from "./deferred-start";
+import { settledQueue, startWhenSettled } from "./deferred-start";
 import { runLabel } from "./run-label";
 import { useWorkspace } from "./workspace-context";
 
@@ -48,35 +48,46 @@ function useDeferredStart(workspace: ReturnType<typeof useWorkspace>): void {
 /**
  * Keeps the page's DuckDB tables in step with the open runs: DuckDB starts once the page is idle and
  * no run is opening; each run's rows go in once its summary is ready (or a load_errors row once it
- * failed), and out when it closes.
+ * failed) and its overview has been drawn (settledQueue: the page idle, no run opening), and out when it
+ * closes.
  */
 export function useDuckdbTables(): void {
   const workspace = useWorkspace();
   useDeferredStart(workspace);
   useEffect(() => {
     const loaded = new Map<string, RunEntry["digest"] | string>();
+    const settled = settledQueue(workspace, whenIdle);
     const sync = () => {
       const runs = workspace.getSnapshot().runs;
       for (const run of runs) {
         if (run.state === "ready" && run.digest && loaded.get(run.key) !== run.digest) {
           loaded.set(run.key, run.digest);
-          const summary = tableSummary(run.digest);
-          void loadRunTables(identity(run), summary, summary ? undefined : "no summary").catch(
-            () => undefined,
-          );
+          const { digest } = run;
+          settled.add(() => {
+            const summary = tableSummary(digest);
+            void loadRunTables(identity(run), summary, summary ? undefined : "no summary").catch(
+              () => undefined,
+            );
+          });
         } else if (run.state === "error" && run.error && loaded.get(run.key) !== run.error.message) {
           loaded.set(run.key, run.error.message);
-          void loadRunTables(identity(run), null, run.error.message).catch(() => undefined);
+          const { message } = run.error;
+          settled.add(() => void loadRunTables(identity(run), null, message).catch(() => undefined));
         }
       }
       for (const key of [...loaded.keys()])
         if (!runs.some((run) => run.key === key)) {
           loaded.delete(key);
-          void unloadRunTables(key).catch(() => undefined);
+          // Through the same queue, so that it follows a load still held there.
+          settled.add(() => void unloadRunTables(key).catch(() => undefined));
         }
     };
     sync();
-    return workspace.subscribe(sync);
+    const unsubscribe = workspace.subscribe(sync);
+    return () => {
+      unsubscribe();
+      settled.stop();
+    };
   }, [workspace]);
 }
 
