@@ -14,30 +14,9 @@ export function startWhenSettled(
   whenIdle: (work: () => void) => () => void,
   start: () => void,
 ): () => void {
-  let done = false;
-  let pending: (() => void) | null = null;
-  const opening = () => runs.getSnapshot().runs.some((run) => run.state === "loading");
-  const consider = () => {
-    if (done) return;
-    if (opening()) {
-      pending?.();
-      pending = null;
-    } else if (!pending) {
-      pending = whenIdle(() => {
-        pending = null;
-        if (opening()) return;
-        done = true;
-        unsubscribe();
-        start();
-      });
-    }
-  };
-  const unsubscribe = runs.subscribe(consider);
-  consider();
-  return () => {
-    unsubscribe();
-    pending?.();
-  };
+  const queue = settledQueue(runs, whenIdle);
+  queue.add(start);
+  return queue.stop;
 }
 
 /**
