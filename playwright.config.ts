@@ -19,6 +19,12 @@ export const CHROMIUM_FLAGS = [
   "--no-first-run",
 ];
 
+/** How every test and benchmark launches Debian's Chromium (TICKSCOPE_CHROMIUM names another). */
+export const CHROMIUM_LAUNCH = {
+  executablePath: process.env.TICKSCOPE_CHROMIUM ?? "/usr/bin/chromium",
+  args: CHROMIUM_FLAGS,
+};
+
 export default defineConfig({
   testDir: "e2e",
   timeout: 120_000,
@@ -30,10 +36,7 @@ export default defineConfig({
   use: {
     baseURL,
     trace: "retain-on-failure",
-    launchOptions: {
-      executablePath: process.env.TICKSCOPE_CHROMIUM ?? "/usr/bin/chromium",
-      args: CHROMIUM_FLAGS,
-    },
+    launchOptions: CHROMIUM_LAUNCH,
   },
   webServer: {
     command: `npm run build --silent && npx next start -H 127.0.0.1 -p ${port}`,

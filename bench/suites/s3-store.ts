@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { chromium } from "@playwright/test";
-import { CHROMIUM_FLAGS } from "../../playwright.config";
+import { CHROMIUM_LAUNCH } from "../../playwright.config";
 import { CORS_BUCKET, S3_CREDENTIALS, startS3Server } from "../../lib/store/testing/s3-server";
 import { startServer, type RunningServer } from "../../lib/store/testing/server-process";
 import { median, type Figure } from "../figure";
@@ -43,10 +43,7 @@ async function emptyPrefix(client: S3Client, prefix: string) {
 
 /** Milliseconds from opening a share link in a fresh browser context to the timeline's overview on screen. */
 async function firstOverview(link: string): Promise<number[]> {
-  const browser = await chromium.launch({
-    executablePath: process.env.TICKSCOPE_CHROMIUM ?? "/usr/bin/chromium",
-    args: CHROMIUM_FLAGS,
-  });
+  const browser = await chromium.launch(CHROMIUM_LAUNCH);
   try {
     const times: number[] = [];
     for (let i = 0; i <= RUNS; i++) {

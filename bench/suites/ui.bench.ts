@@ -2,7 +2,7 @@ import { linkSync, mkdirSync, rmSync, statfsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "@playwright/test";
-import { CHROMIUM_FLAGS } from "../../playwright.config";
+import { CHROMIUM_LAUNCH } from "../../playwright.config";
 import type { Figure, Suite } from "../figure";
 import { matrixFigures, overviewBesideStart, viewsAfterOverview, visitFigures } from "../ui/duckdb-figures";
 import { ensureTickRun } from "../ui/generate";
@@ -31,10 +31,7 @@ const percentile95 = (values: number[]) => {
 };
 
 async function launch(): Promise<{ browser: Browser; pid: number }> {
-  const browser = await chromium.launch({
-    executablePath: process.env.TICKSCOPE_CHROMIUM ?? "/usr/bin/chromium",
-    args: CHROMIUM_FLAGS,
-  });
+  const browser = await chromium.launch(CHROMIUM_LAUNCH);
   // Playwright does not expose the browser's pid for launch(); find the newest chromium child of ours.
   const pid = await browserPid();
   return { browser, pid };

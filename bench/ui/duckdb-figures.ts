@@ -6,9 +6,10 @@ import { linkSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "@playwright/test";
-import { CHROMIUM_FLAGS } from "../../playwright.config";
+import { CHROMIUM_LAUNCH } from "../../playwright.config";
 import type { Figure } from "../figure";
 import { treeMemory } from "./process-memory";
+import { comparisonChange, installPaintTiming, type Timed, workbenchRun } from "./view-interactions";
 
 const MB = 1024 * 1024;
 // tsx compiles with esbuild's keepNames, whose __name helper does not exist in the page.
@@ -97,11 +98,7 @@ const FIRST_VISIT_DWELL_MS = 10_000;
  */
 export async function visitFigures(url: string): Promise<Figure[]> {
   const profile = mkdtempSync(join(tmpdir(), "tickscope-bench-profile-"));
-  const launch = () =>
-    chromium.launchPersistentContext(profile, {
-      executablePath: process.env.TICKSCOPE_CHROMIUM ?? "/usr/bin/chromium",
-      args: CHROMIUM_FLAGS,
-    });
+  const launch = () => chromium.launchPersistentContext(profile, CHROMIUM_LAUNCH);
   try {
     let context = await launch();
     let page = context.pages()[0] ?? (await context.newPage());
@@ -302,98 +299,6 @@ export async function viewsAfterOverview(launch: Launch, url: string, file: stri
   }
 }
 
-/**
- * When the page has painted what changed (in the page, as `performance.now()` values): the frame after the
- * change runs its rAF callbacks, then style, layout and paint, in one task; a message posted from its rAF
- * callback runs right after that task, i.e. once the change has been painted. `beforePaint` (that rAF:
- * what workbenchRun took before) and `nextFrame` (a second rAF, a frame later: what comparisonChange took
- * before) are kept to show the difference.
- */
-const PAINTED = `window.__painted = () => new Promise((resolve) => requestAnimationFrame(() => {
-  const beforePaint = performance.now();
-  const channel = new MessageChannel();
-  const painted = new Promise((done) => { channel.port1.onmessage = () => done(performance.now()); });
-  channel.port2.postMessage(0);
-  const nextFrame = new Promise((done) => requestAnimationFrame(() => done(performance.now())));
-  Promise.all([painted, nextFrame]).then(([painted, nextFrame]) => resolve({ beforePaint, painted, nextFrame }));
-}));`;
-
-interface Timed {
-  /** Input to the frame that shows the change painted (the figure). */
-  painted: number;
-  /** Input to that frame's rAF, before its paint. */
-  beforePaint: number;
-  /** Input to the rAF of the frame after it. */
-  nextFrame: number;
-}
-
-type PaintedAt = { beforePaint: number; painted: number; nextFrame: number };
-
-/** A change of a <select> in the Comparison until its table has changed and been painted. */
-async function comparisonChange(page: Page, label: string, value: string): Promise<Timed> {
-  return page.evaluate(
-    async ({ label, value }) => {
-      const panel = document.querySelector('[data-testid="panel-comparison"]')!;
-      const select = [...panel.querySelectorAll("label")]
-        .find((l) => l.textContent?.includes(label))
-        ?.querySelector("select");
-      if (!select) throw new Error(`no select labelled ${label}`);
-      const table = panel.querySelector('[data-testid="comparison-table"]')!;
-      const changed = new Promise<void>((resolve) => {
-        const observer = new MutationObserver(() => {
-          observer.disconnect();
-          resolve();
-        });
-        observer.observe(table, { subtree: true, childList: true, characterData: true });
-      });
-      const start = performance.now();
-      const setter = Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, "value")!.set!;
-      setter.call(select, value);
-      select.dispatchEvent(new Event("change", { bubbles: true }));
-      await changed;
-      const at = await (window as unknown as { __painted(): Promise<PaintedAt> }).__painted();
-      return {
-        painted: at.painted - start,
-        beforePaint: at.beforePaint - start,
-        nextFrame: at.nextFrame - start,
-      };
-    },
-    { label, value },
-  );
-}
-
-/** Run until the workbench shows the answer, painted; and the query's own ms (send to last batch), as it says. */
-async function workbenchRun(page: Page): Promise<Timed & { own: number }> {
-  return page.evaluate(async () => {
-    const status = document.querySelector('[data-testid="sql-status"]')!;
-    const run = document.querySelector<HTMLButtonElement>('[data-testid="sql-run"]')!;
-    // The last run left the status "done": wait for this run's own "running" then "done".
-    const finished = new Promise<void>((resolve) => {
-      const observer = new MutationObserver((records) => {
-        if (!records.some((r) => r.oldValue === "running")) return;
-        observer.disconnect();
-        resolve();
-      });
-      observer.observe(status, {
-        attributes: true,
-        attributeFilter: ["data-state"],
-        attributeOldValue: true,
-      });
-    });
-    const start = performance.now();
-    run.click();
-    await finished;
-    const own = Number(/in (\d+) ms/.exec(status.textContent ?? "")?.[1]);
-    const at = await (window as unknown as { __painted(): Promise<PaintedAt> }).__painted();
-    return {
-      painted: at.painted - start,
-      beforePaint: at.beforePaint - start,
-      nextFrame: at.nextFrame - start,
-      own,
-    };
-  });
-}
-
 const spread = (values: number[]) => `median ${median(values).toFixed(1)}, p95 ${p95(values).toFixed(1)} ms`;
 
 /** The machine's load, as uptime gives it: figures measured on a busy machine say so. */
@@ -417,7 +322,7 @@ export async function matrixFigures(
   });
   const { browser, pid, page } = await openRuns(launch, url, files);
   try {
-    await page.evaluate(PAINTED);
+    await installPaintTiming(page);
     await page.locator('[data-testid="run-row"][data-state="ready"]').nth(6).waitFor({ timeout: 900_000 });
     await page.locator('[data-testid="duckdb-tables"] [data-table="runs"][data-rows="7"]').waitFor();
     await tabReady(page, "Comparison", "panel-comparison");

@@ -7,9 +7,10 @@
 //   npx tsx bench/ui/profile-views.ts FILE.arrow [OUT_DIR]   (builds the app unless TICKSCOPE_BENCH_NO_BUILD=1)
 import { linkSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Page } from "@playwright/test";
-import { CHROMIUM_FLAGS } from "../../playwright.config";
+import { chromium } from "@playwright/test";
+import { CHROMIUM_LAUNCH } from "../../playwright.config";
 import { startApp } from "./server";
+import { comparisonChange, installPaintTiming, workbenchRun } from "./view-interactions";
 
 interface TraceEvent {
   name: string;
@@ -30,78 +31,6 @@ const CATEGORIES = [
   "v8.execute",
   "toplevel",
 ].join(",");
-
-/** One Comparison change, marked `profile:start`/`profile:changed`/`profile:painted` (after the paint that shows it). */
-async function comparisonChange(page: Page, label: string, value: string, n: number): Promise<number> {
-  return page.evaluate(
-    async ({ label, value, n }) => {
-      const panel = document.querySelector('[data-testid="panel-comparison"]')!;
-      const select = [...panel.querySelectorAll("label")]
-        .find((l) => l.textContent?.includes(label))
-        ?.querySelector("select");
-      if (!select) throw new Error(`no select labelled ${label}`);
-      const table = panel.querySelector('[data-testid="comparison-table"]')!;
-      const changed = new Promise<void>((resolve) => {
-        const observer = new MutationObserver(() => {
-          observer.disconnect();
-          resolve();
-        });
-        observer.observe(table, { subtree: true, childList: true, characterData: true });
-      });
-      performance.mark(`profile:start:${n}`);
-      const start = performance.now();
-      const setter = Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, "value")!.set!;
-      setter.call(select, value);
-      select.dispatchEvent(new Event("change", { bubbles: true }));
-      await changed;
-      performance.mark(`profile:changed:${n}`);
-      await new Promise((r) =>
-        requestAnimationFrame(() => {
-          const channel = new MessageChannel();
-          channel.port1.onmessage = r;
-          channel.port2.postMessage(0);
-        }),
-      );
-      performance.mark(`profile:painted:${n}`);
-      return performance.now() - start;
-    },
-    { label, value, n },
-  );
-}
-
-/** One workbench Run click, as duckdb-figures' workbenchRun times it. */
-async function workbenchRun(page: Page, n: number): Promise<number> {
-  return page.evaluate(async (n) => {
-    const status = document.querySelector('[data-testid="sql-status"]')!;
-    const run = document.querySelector<HTMLButtonElement>('[data-testid="sql-run"]')!;
-    const finished = new Promise<void>((resolve) => {
-      const observer = new MutationObserver((records) => {
-        if (!records.some((r) => r.oldValue === "running")) return;
-        observer.disconnect();
-        resolve();
-      });
-      observer.observe(status, {
-        attributes: true,
-        attributeFilter: ["data-state"],
-        attributeOldValue: true,
-      });
-    });
-    performance.mark(`profile:start:${n}`);
-    const start = performance.now();
-    run.click();
-    await finished;
-    performance.mark(`profile:changed:${n}`);
-    await new Promise((r) =>
-      requestAnimationFrame(() => {
-        const channel = new MessageChannel();
-        channel.port1.onmessage = r;
-        channel.port2.postMessage(0);
-      }),
-    );
-    performance.mark(`profile:painted:${n}`);
-    return performance.now() - start;
-  }, n);
-}
 
 /** Busy time (ms) per thread and top-level event name between two trace timestamps (µs). */
 function busy(events: TraceEvent[], threads: Map<string, string>, from: number, to: number) {
@@ -165,14 +94,12 @@ async function main() {
     return path;
   });
   const app = await startApp();
-  const browser = await chromium.launch({
-    executablePath: process.env.TICKSCOPE_CHROMIUM ?? "/usr/bin/chromium",
-    args: CHROMIUM_FLAGS,
-  });
+  const browser = await chromium.launch(CHROMIUM_LAUNCH);
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.addInitScript("window.__name = (fn) => fn;");
     await page.goto(app.url);
+    await installPaintTiming(page);
     await page.locator('[data-testid="duckdb-status"][data-state="ready"]').waitFor({ timeout: 120_000 });
     await page.getByTestId("open-files").setInputFiles(files);
     await page.locator('[data-testid="run-row"][data-state="ready"]').nth(6).waitFor({ timeout: 900_000 });
@@ -199,10 +126,10 @@ async function main() {
     for (let i = 0; i < 8; i++) {
       const statistic = statistics[(i + 1) % statistics.length];
       labels.push(`statistic → ${statistic}`);
-      ms.push(await comparisonChange(page, "Statistic", statistic, n++));
+      ms.push((await comparisonChange(page, "Statistic", statistic, n++)).painted);
       const reference = i % 2 ? "" : (references[(i % (references.length - 1)) + 1] ?? "");
       labels.push(`reference → ${reference || "none"}`);
-      ms.push(await comparisonChange(page, "Ratios to", reference, n++));
+      ms.push((await comparisonChange(page, "Ratios to", reference, n++)).painted);
     }
     await page.getByRole("tab", { name: "SQL" }).click();
     await page.getByTestId("sql-run").and(page.locator(":enabled")).waitFor();
@@ -213,7 +140,7 @@ async function main() {
     await workbenchRun(page, -1);
     for (let i = 0; i < 8; i++) {
       labels.push("workbench Run");
-      ms.push(await workbenchRun(page, n++));
+      ms.push((await workbenchRun(page, n++)).painted);
     }
     const traced = new Promise((resolve) => cdp.once("Tracing.tracingComplete", resolve));
     await cdp.send("Tracing.end");

@@ -45,7 +45,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { chromium, type CDPSession } from "@playwright/test";
-import { CHROMIUM_FLAGS } from "../../playwright.config";
+import { CHROMIUM_LAUNCH } from "../../playwright.config";
 import { startApp } from "./server";
 
 interface ProfileNode {
@@ -238,10 +238,7 @@ async function main() {
   if (!file) throw new Error("usage: tsx bench/ui/profile-zoom.ts FILE.arrow [OUT_DIR]");
   mkdirSync(outDir, { recursive: true });
   const app = await startApp();
-  const browser = await chromium.launch({
-    executablePath: process.env.TICKSCOPE_CHROMIUM ?? "/usr/bin/chromium",
-    args: CHROMIUM_FLAGS,
-  });
+  const browser = await chromium.launch(CHROMIUM_LAUNCH);
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.addInitScript(WORKER_TIMES);

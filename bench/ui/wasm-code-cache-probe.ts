@@ -17,7 +17,7 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Page } from "@playwright/test";
-import { CHROMIUM_FLAGS } from "../../playwright.config";
+import { CHROMIUM_FLAGS, CHROMIUM_LAUNCH } from "../../playwright.config";
 import { DUCKDB_ASSET_PATH } from "../../lib/db/duckdb";
 
 const WASM = join(process.cwd(), "public", DUCKDB_ASSET_PATH, "duckdb-eh.wasm");
@@ -150,7 +150,7 @@ try {
       const lines: string[] = [];
       for (let i = 0; i < 4; i++) {
         const context = await chromium.launchPersistentContext(profile, {
-          executablePath: process.env.TICKSCOPE_CHROMIUM ?? "/usr/bin/chromium",
+          ...CHROMIUM_LAUNCH,
           args: [...CHROMIUM_FLAGS, ...(process.env.PROBE_FLAGS ? process.env.PROBE_FLAGS.split(" ") : [])],
         });
         const page = context.pages()[0] ?? (await context.newPage());

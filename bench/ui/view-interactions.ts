@@ -1,0 +1,115 @@
+// The two interactions #10's view figures time (bench/ui/duckdb-figures.ts) and bench/ui/profile-views.ts
+// traces: a change of a Comparison <select>, and a workbench Run, each to the paint that shows it.
+import type { Page } from "@playwright/test";
+
+/**
+ * When the page has painted what changed (in the page, as `performance.now()` values): the frame after the
+ * change runs its rAF callbacks, then style, layout and paint, in one task; a message posted from its rAF
+ * callback runs right after that task, i.e. once the change has been painted. `beforePaint` (that rAF:
+ * what workbenchRun took before) and `nextFrame` (a second rAF, a frame later: what comparisonChange took
+ * before) are kept to show the difference.
+ */
+const PAINTED = `window.__painted = () => new Promise((resolve) => requestAnimationFrame(() => {
+  const beforePaint = performance.now();
+  const channel = new MessageChannel();
+  const painted = new Promise((done) => { channel.port1.onmessage = () => done(performance.now()); });
+  channel.port2.postMessage(0);
+  const nextFrame = new Promise((done) => requestAnimationFrame(() => done(performance.now())));
+  Promise.all([painted, nextFrame]).then(([painted, nextFrame]) => resolve({ beforePaint, painted, nextFrame }));
+}));`;
+
+/** Gives the page the paint timing the two interactions use; once per page, after it has loaded. */
+export const installPaintTiming = (page: Page) => page.evaluate(PAINTED);
+
+export interface Timed {
+  /** Input to the frame that shows the change painted (the figure). */
+  painted: number;
+  /** Input to that frame's rAF, before its paint. */
+  beforePaint: number;
+  /** Input to the rAF of the frame after it. */
+  nextFrame: number;
+}
+
+type PaintedAt = { beforePaint: number; painted: number; nextFrame: number };
+
+/**
+ * A change of a <select> in the Comparison until its table has changed and been painted. With `mark`,
+ * the page's timeline gets `profile:start:<mark>`, `profile:changed:<mark>` and `profile:painted:<mark>`.
+ */
+export async function comparisonChange(
+  page: Page,
+  label: string,
+  value: string,
+  mark?: number,
+): Promise<Timed> {
+  return page.evaluate(
+    async ({ label, value, mark }) => {
+      const panel = document.querySelector('[data-testid="panel-comparison"]')!;
+      const select = [...panel.querySelectorAll("label")]
+        .find((l) => l.textContent?.includes(label))
+        ?.querySelector("select");
+      if (!select) throw new Error(`no select labelled ${label}`);
+      const table = panel.querySelector('[data-testid="comparison-table"]')!;
+      const changed = new Promise<void>((resolve) => {
+        const observer = new MutationObserver(() => {
+          observer.disconnect();
+          resolve();
+        });
+        observer.observe(table, { subtree: true, childList: true, characterData: true });
+      });
+      if (mark !== undefined) performance.mark(`profile:start:${mark}`);
+      const start = performance.now();
+      const setter = Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, "value")!.set!;
+      setter.call(select, value);
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+      await changed;
+      if (mark !== undefined) performance.mark(`profile:changed:${mark}`);
+      const at = await (window as unknown as { __painted(): Promise<PaintedAt> }).__painted();
+      if (mark !== undefined) performance.mark(`profile:painted:${mark}`, { startTime: at.painted });
+      return {
+        painted: at.painted - start,
+        beforePaint: at.beforePaint - start,
+        nextFrame: at.nextFrame - start,
+      };
+    },
+    { label, value, mark },
+  );
+}
+
+/**
+ * Run until the workbench shows the answer, painted; and the query's own ms (send to last batch), as it
+ * says. `mark` as for comparisonChange.
+ */
+export async function workbenchRun(page: Page, mark?: number): Promise<Timed & { own: number }> {
+  return page.evaluate(async (mark) => {
+    const status = document.querySelector('[data-testid="sql-status"]')!;
+    const run = document.querySelector<HTMLButtonElement>('[data-testid="sql-run"]')!;
+    // The last run left the status "done": wait for this run's own "running" then "done".
+    const finished = new Promise<void>((resolve) => {
+      const observer = new MutationObserver((records) => {
+        if (!records.some((r) => r.oldValue === "running")) return;
+        observer.disconnect();
+        resolve();
+      });
+      observer.observe(status, {
+        attributes: true,
+        attributeFilter: ["data-state"],
+        attributeOldValue: true,
+      });
+    });
+    if (mark !== undefined) performance.mark(`profile:start:${mark}`);
+    const start = performance.now();
+    run.click();
+    await finished;
+    if (mark !== undefined) performance.mark(`profile:changed:${mark}`);
+    const own = Number(/in (\d+) ms/.exec(status.textContent ?? "")?.[1]);
+    const at = await (window as unknown as { __painted(): Promise<PaintedAt> }).__painted();
+    if (mark !== undefined) performance.mark(`profile:painted:${mark}`, { startTime: at.painted });
+    return {
+      painted: at.painted - start,
+      beforePaint: at.beforePaint - start,
+      nextFrame: at.nextFrame - start,
+      own,
+    };
+  }, mark);
+}
