@@ -205,7 +205,7 @@ describe.sequential("native sampler", () => {
     expect(meta.unprivileged_reason).toMatch(/SCHED_FIFO refused/);
   });
 
-  it("the fingerprint reports the CPUID hypervisor signature, the clocksource, and CONFIG_HZ", () => {
+  it("the fingerprint reports the CPUID hypervisor signature, the clocksource, CONFIG_HZ and RT group scheduling", () => {
     const host = fingerprint();
     const sysfs = (p: string) => readFileSync(p, "utf8").trim();
     expect(host.clocksource).toBe(sysfs("/sys/devices/system/clocksource/clocksource0/current_clocksource"));
@@ -245,6 +245,14 @@ describe.sequential("native sampler", () => {
     }
     const hz = /^CONFIG_HZ=(\d+)$/m.exec(config)?.[1];
     if (hz) expect(host.hz).toBe(Number(hz));
+    // RT group scheduling decides, from Linux 6.12, whether the stall of RT tasks is RT throttling's.
+    if (!config) expect(host.rt_group_sched).toBeNull();
+    else {
+      const built = /^CONFIG_RT_GROUP_SCHED=y$/m.test(config);
+      const defaultOff = /^CONFIG_RT_GROUP_SCHED_DEFAULT_DISABLED=y$/m.test(config);
+      const option = /(?:^| )rt_group_sched=(\S+)/.exec(readFileSync("/proc/cmdline", "utf8"))?.[1];
+      expect(host.rt_group_sched).toBe(built && (option === undefined ? !defaultOff : option !== "0"));
+    }
   });
 });
 

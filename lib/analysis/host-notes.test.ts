@@ -31,3 +31,39 @@ describe("hostNoteDetails", () => {
     expect(noteExplainsPeriod(note, 1.03e9)).toBe(false);
   });
 });
+
+describe("which stall the note names, by kernel", () => {
+  const rt = { sched_rt_runtime_us: 950000, sched_rt_period_us: 1000000 };
+  const topic = (host: Record<string, unknown>) => hostNoteDetails(host).map((note) => note.topic);
+
+  it("is RT throttling before Linux 6.12, and on 6.12+ with RT group scheduling in force", () => {
+    expect(topic({ ...rt, kernel: "5.15.0-91-generic" })).toEqual(["rt-throttling"]);
+    expect(topic({ ...rt, kernel: "6.18.44-fc-v669", rt_group_sched: true })).toEqual(["rt-throttling"]);
+  });
+
+  it("is the fair server on 6.12+ without RT group scheduling, and says the sysctl does not lift it", () => {
+    const [note, ...rest] = hostNoteDetails({ ...rt, kernel: "6.12.1", rt_group_sched: false });
+    expect(rest).toEqual([]);
+    expect(note).toMatchObject({ topic: "fair-server", periodNs: 1e9, stallNs: 50e6 });
+    expect(note.short).toBe("fair server: up to 50 ms stall every 1 s");
+    expect(note.text).toContain("kernel.sched_rt_runtime_us does not lift it");
+    expect(note.text).not.toContain("sysctl -w");
+  });
+
+  it("is the fair server on 6.12+ with RT throttling off, and nothing before 6.12", () => {
+    const off = { sched_rt_runtime_us: -1, sched_rt_period_us: 1000000 };
+    expect(topic({ ...off, kernel: "6.18.44", rt_group_sched: true })).toEqual(["fair-server"]);
+    expect(hostNotes({ ...off, kernel: "6.18.44" })[0]).toMatch(/^RT throttling is off .* fair server/);
+    expect(topic({ ...off, kernel: "6.6.30" })).toEqual([]);
+  });
+
+  it("names both when a 6.12+ fingerprint does not say whether RT group scheduling is in force", () => {
+    const [note] = hostNoteDetails({ ...rt, kernel: "6.18.44-fc-v657" });
+    expect(note).toMatchObject({ topic: "rt-throttling-or-fair-server", periodNs: 1e9, stallNs: 50e6 });
+    expect(note.short).toBe("RT throttling or fair server: 50 ms stall every 1 s");
+    expect(note.text).toContain("does not say which");
+    const [unequal] = hostNoteDetails({ sched_rt_runtime_us: 900000, sched_rt_period_us: 1000000, kernel: "6.13" });
+    expect(unequal.short).toBe("RT throttling (100 ms every 1 s) or fair server (up to 50 ms every 1 s)");
+    expect(unequal.stallNs).toBe(100e6);
+  });
+});

@@ -14,6 +14,8 @@ export const hostSchema = z.looseObject({
   isolated_cpus: z.string().nullable().optional(),
   tsc_hz: z.number().positive().nullable().optional(),
   hypervisor: z.string().nullable().optional(),
+  /** Whether RT group scheduling is in force: from Linux 6.12 it alone keeps RT throttling. */
+  rt_group_sched: z.boolean().nullable().optional(),
   hyperv: z.looseObject({}).nullable().optional(),
   enlightened: z
     .union([z.boolean(), z.null(), z.looseObject({ value: z.boolean().nullable(), reason: z.string() })])

@@ -143,6 +143,27 @@ static double measure_hz(const counter_info *c) {
   return counter_hz(c, a, counter_pair_read(c));
 }
 
+/* Whether RT group scheduling is in force. From Linux 6.12 it alone keeps RT throttling (sched_rt_runtime_us);
+ * without it the fair server stalls a starved CPU's RT tasks instead. 6.16+ can build it disabled by default
+ * (RT_GROUP_SCHED_DEFAULT_DISABLED) and switch it with rt_group_sched= on the command line. */
+static void rt_group_sched_json(json_t *j, const kernel_config *k, const char *cmdline) {
+  if (!k->text) {
+    json_null(j, "rt_group_sched");
+    json_str(j, "rt_group_sched_source", "unknown: no /proc/config.gz or /boot/config-<release>");
+    return;
+  }
+  char option[8];
+  bool built = config_yes(k, "RT_GROUP_SCHED");
+  bool on = built && !config_yes(k, "RT_GROUP_SCHED_DEFAULT_DISABLED");
+  const char *source = k->source;
+  if (built && cmdline_option(cmdline, "rt_group_sched", option, sizeof option)) {
+    on = strcmp(option, "0") != 0;
+    source = "the rt_group_sched= boot option";
+  }
+  json_bool(j, "rt_group_sched", on);
+  json_str(j, "rt_group_sched_source", source);
+}
+
 void fingerprint_json(buf_t *out, const counter_info *counter, double tsc_hz) {
   struct utsname u;
   uname(&u);
@@ -211,6 +232,7 @@ void fingerprint_json(buf_t *out, const counter_info *counter, double tsc_hz) {
   char *rt_period = read_text_file("/proc/sys/kernel/sched_rt_period_us", 64);
   if (rt_runtime) json_int(&j, "sched_rt_runtime_us", atoll(rt_runtime)); /* -1: no RT throttling */
   if (rt_period) json_int(&j, "sched_rt_period_us", atoll(rt_period));
+  rt_group_sched_json(&j, &k, cmdline);
   free(rt_runtime);
   free(rt_period);
 
