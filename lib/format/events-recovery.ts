@@ -5,7 +5,7 @@
  */
 import { Schema } from "apache-arrow";
 import { FILE_HEADER_BYTES, MessageHeader, startsWithMagic, type IpcBlock } from "./arrow-ipc";
-import { bytesSource, sequentialReader } from "./byte-source";
+import { bytesSource, sequentialReader, type RandomAccessSource } from "./byte-source";
 import { schemaOf, sequentialMessages, type MessagesEnd, type RawMessage } from "./ipc-messages";
 
 export interface EventsRecovery {
@@ -25,25 +25,22 @@ export function eventsRecoveredNote(recovery: EventsRecovery): string {
   return `recovered: ${recovery.rows.toLocaleString("en")} events, the recording did not finish${cut}`;
 }
 
-function hasFooter(bytes: Uint8Array): boolean {
-  return bytes.byteLength >= FILE_HEADER_BYTES + 10 && startsWithMagic(bytes.subarray(bytes.byteLength - 6));
-}
-
 /**
  * Null for a file that is not the file format or has its footer (read as it is); else the whole batches
  * after the schema, which must come first. A message cut short ends them; a message that is not Arrow is
  * an error naming its byte.
  */
-export async function recoverEvents(bytes: Uint8Array, file: string): Promise<EventsRecovery | null> {
-  if (!startsWithMagic(bytes) || hasFooter(bytes)) return null;
+export async function recoverEvents(
+  input: Uint8Array | RandomAccessSource,
+  file: string,
+): Promise<EventsRecovery | null> {
+  const source = input instanceof Uint8Array ? bytesSource(input) : input;
+  if (!startsWithMagic(await source.read(0, 6))) return null;
+  if (source.size >= FILE_HEADER_BYTES + 10 && startsWithMagic(await source.read(source.size - 6, 6)))
+    return null;
   let rows = 0;
   const ended: { end?: MessagesEnd } = {};
-  const messages = sequentialMessages(
-    file,
-    sequentialReader(bytesSource(bytes), FILE_HEADER_BYTES),
-    () => rows,
-    ended,
-  );
+  const messages = sequentialMessages(file, sequentialReader(source, FILE_HEADER_BYTES), () => rows, ended);
   let schemaMessage: RawMessage | undefined;
   const blocks: IpcBlock[] = [];
   let wholeBytes = FILE_HEADER_BYTES;
