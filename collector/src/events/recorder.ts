@@ -12,7 +12,7 @@ import { encodeStealFile } from "../../../lib/format/events-writer";
 import { EventStream, type StreamOrigin } from "./event-stream";
 import { FileSink } from "./file-sink";
 import { IntervalPairer } from "./intervals";
-import { readSteal, stealPerSecond, type StealReading } from "./steal";
+import { keepReading, readSteal, stealPerSecond, type StealReading } from "./steal";
 import { readSchedulerFacts, throttleName } from "./throttle-name";
 import { LineSplitter, parseTraceLine } from "./trace-lines";
 import { TraceInstance, traceClocks } from "./tracefs";
@@ -129,7 +129,7 @@ export class EventRecorder {
 
   private sampleSteal(): void {
     const reading = readSteal(this.cpu);
-    if (reading) this.steal.push(reading);
+    if (reading) keepReading(this.steal, reading);
   }
 
   private tick(): void {
