@@ -7,6 +7,7 @@ const alias = { "@": fileURLToPath(new URL(".", import.meta.url)) };
 const SAMPLER_TESTS = [
   "collector/test/real-runs.test.ts",
   "collector/test/events-real.test.ts",
+  "collector/test/events-real-crash.test.ts",
   "collector/test/streaming.test.ts",
   "collector/test/attribution-real.test.ts",
   "collector/test/recover-real.test.ts",

@@ -3,6 +3,7 @@
  * events is a few million rows at most), so each is read whole and checked row by row.
  */
 import { tableFromIPC, Type, type Table, type Vector } from "apache-arrow";
+import { FILE_HEADER_BYTES } from "./arrow-ipc";
 import { readAllBytes, sequentialReader, toRandomAccess, type ByteSourceInput } from "./byte-source";
 import {
   EVENT_KINDS,
@@ -15,6 +16,7 @@ import {
   type EventsMeta,
 } from "./events-contract";
 import { FormatError } from "./errors";
+import { eventsRecoveredNote, recoverEvents } from "./events-recovery";
 
 export interface RunEvents {
   meta: EventsMeta;
@@ -24,6 +26,8 @@ export interface RunEvents {
   kind: EventKind[];
   name: string[];
   cpu: Int32Array;
+  /** "recovered: N events, the recording did not finish", for a file without its footer (a crash). */
+  recovered?: string;
 }
 
 export interface RunSteal {
@@ -103,7 +107,14 @@ function metaOf(table: Table, file: string, required: boolean): EventsMeta | nul
 
 /** `runs/<id>.events.arrow`: intervals sorted by start, each ending at or after it, of a known kind. */
 export async function readEvents(input: ByteSourceInput, file: string): Promise<RunEvents> {
-  const table = arrowTable(await allBytes(input), file, "a run's events");
+  const bytes = await allBytes(input);
+  const recovery = await recoverEvents(bytes, file);
+  // A recording that did not finish: its messages after the magic, up to the last whole batch, as a stream.
+  const table = arrowTable(
+    recovery ? bytes.subarray(FILE_HEADER_BYTES, recovery.wholeBytes) : bytes,
+    file,
+    "a run's events",
+  );
   const meta = metaOf(table, file, true)!;
   const ts = numbers(column(table, file, EVENTS_COLUMN.ts, Type.Int, "int64"));
   const end = numbers(column(table, file, EVENTS_COLUMN.end, Type.Int, "int64"));
@@ -141,7 +152,15 @@ export async function readEvents(input: ByteSourceInput, file: string): Promise<
     kind[i] = k;
     name[i] = String(nameColumn.get(i));
   }
-  return { meta, ts, end, kind, name, cpu };
+  return {
+    meta,
+    ts,
+    end,
+    kind,
+    name,
+    cpu,
+    ...(recovery ? { recovered: eventsRecoveredNote(recovery) } : {}),
+  };
 }
 
 /** `runs/<id>.steal.arrow`: one row per second of the run, seconds increasing, steal never negative. */

@@ -458,6 +458,14 @@ static void stream_step(const run_options *o, const samples_t *s, uint64_t scann
     RUN.stop = 1;
     return;
   }
+  /* Once the first samples are written, time 0 is known: `collect` converts the kernel events with it as they
+   * come (the same counter value and rate as the result line's). */
+  static bool origin_told;
+  if (!origin_told && stream.written) {
+    origin_told = true;
+    printf("{\"origin\":{\"origin_counter\":%lld,\"tsc_hz\":%.17g}}\n", (long long)stream.origin, RUN.hz_estimate);
+    fflush(stdout);
+  }
   double free_bytes = flush && !RUN.stop ? disk_free_bytes() : -1;
   if (free_bytes >= 0 && free_bytes < disk_reserve_bytes(s)) {
     fprintf(stderr,

@@ -225,8 +225,13 @@ const collect: Command = {
         const bar = new ProgressBar({ label: id, samples, durationNs });
         events =
           recordEvents && planned.test === "tick"
-            ? startRunEvents(cpu, host.counter as string | undefined, host.tsc_hz ?? 0, (line) =>
-                console.error(line),
+            ? startRunEvents(
+                cpu,
+                host.counter as string | undefined,
+                host.tsc_hz ?? 0,
+                file,
+                (f) => bundle.path(f),
+                (line) => console.error(line),
               )
             : null;
         const summaryOptions = runSummaryOptions(
@@ -246,12 +251,17 @@ const collect: Command = {
             (error: Error) => ({ summary: null, error }),
           );
         };
-        current = runSampler(samplerArgs, (p) => bar.update(p));
+        current = runSampler(
+          samplerArgs,
+          (p) => bar.update(p),
+          (origin) => events?.streamFrom(origin),
+        );
         let result: SamplerResult;
         try {
           result = await current.result;
         } catch (error) {
-          events?.abort();
+          // The events streamed up to the crash are kept, their file ended.
+          const keptEvents = (await events?.abort(true)) ?? null;
           events = null;
           await followed(); // done reading before the file is repaired
           // What the sampler wrote before it died is kept, finished (footer, summary) and marked crashed.
@@ -262,6 +272,7 @@ const collect: Command = {
             bundle.addRun({
               ...entry,
               ...(summary ? { summary } : {}),
+              ...(keptEvents ? { events: keptEvents } : {}),
               samples: kept.summary.count,
               stopped: "crashed",
               recovered: kept.note,
@@ -287,7 +298,7 @@ const collect: Command = {
         memoryMark("summary followed");
         if (result.samples === 0) {
           // Stopped before its first sample: an empty run says nothing, and readers reject it.
-          events?.abort();
+          await events?.abort();
           events = null;
           await rm(bundle.path(file), { force: true });
           continue;
@@ -308,7 +319,7 @@ const collect: Command = {
         memoryMark("summary written");
         // Saved and let go before the events are gathered: the run's memory peak is one of them at a time.
         summarised = undefined;
-        const eventFiles = events ? await events.finish(result, file, (f) => bundle.path(f)) : null;
+        const eventFiles = events ? await events.finish(result) : null;
         events = null;
         memoryMark("events written");
         bundle.addRun({
@@ -324,7 +335,7 @@ const collect: Command = {
       memoryMark("manifest written");
     } catch (error) {
       current?.stop("SIGTERM");
-      events?.abort();
+      await events?.abort();
       await bundle.abort();
       throw error;
     } finally {

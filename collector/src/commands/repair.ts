@@ -7,6 +7,7 @@ import { declaredHz, manifestSchema, type Manifest } from "../../../lib/format/m
 import { encodeSummary, summaryPathFor } from "../../../lib/summary";
 import { checkpointPathFor } from "../../../lib/summary/checkpoint-file";
 import { UsageError, type Command } from "../command";
+import { repairRunEvents } from "../events/repair-events";
 import { parseOptions } from "../options";
 import { repairRunFile } from "../repair-run";
 
@@ -47,10 +48,13 @@ async function repairBundle(dir: string): Promise<void> {
       runs.push(run);
       continue;
     }
+    const events = await repairRunEvents(dir, run, (line) => console.log(line));
+    const eventsEntry = events ? { events: events.events } : {};
+    if (events?.changed) changed = true;
     const result = await repairOne(path, run.file, declaredHz(run, manifest), run.test);
     if (!result.repaired && run.stopped !== "crashed") {
       console.log(`${run.id}: complete, nothing to repair`);
-      runs.push(run);
+      runs.push({ ...run, ...eventsEntry });
       continue;
     }
     const summary = run.summary ?? summaryPathFor(run.file);
@@ -58,6 +62,7 @@ async function repairBundle(dir: string): Promise<void> {
     const note = result.note ?? run.recovered;
     runs.push({
       ...run,
+      ...eventsEntry,
       summary,
       samples: result.summary.count,
       stopped: run.stopped && run.stopped !== "crashed" && !result.repaired ? run.stopped : "crashed",

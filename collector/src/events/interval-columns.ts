@@ -59,6 +59,23 @@ export class IntervalColumns {
     return rows.sort((a, b) => start[a] - start[b] || end[b] - end[a]);
   }
 
+  /** Keeps only the rows `keep` accepts, in their order (their capacity stays: it is reused). */
+  retain(keep: (row: number) => boolean): void {
+    let n = 0;
+    for (let i = 0; i < this.length; i++) {
+      if (!keep(i)) continue;
+      if (n !== i) {
+        this.start[n] = this.start[i];
+        this.end[n] = this.end[i];
+        this.kind[n] = this.kind[i];
+        this.name[n] = this.name[i];
+        this.cpu[n] = this.cpu[i];
+      }
+      n++;
+    }
+    this.length = n;
+  }
+
   /** The rows as objects, sorted (for tests and small runs). */
   sorted(): Interval[] {
     return Array.from(this.order(), (i) => ({

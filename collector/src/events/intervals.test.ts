@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { IntervalPairer } from "./intervals";
 import { LineSplitter, parseTraceLine, type TraceLine } from "./trace-lines";
-import { stealPerSecond, parseSteal } from "./steal";
+import { keepReading, stealPerSecond, parseSteal } from "./steal";
 import { throttleName, type ThrottleName } from "./throttle-name";
 import { cpuMask } from "./tracefs";
 
@@ -226,6 +226,21 @@ describe("steal", () => {
       { second: 2, stealNs: 10e6 },
     ]);
     expect(stealPerSecond(readings.slice(1), origin)).toEqual([]); // no reading before the run began
+  });
+
+  it("keeps few readings where the count repeats, and the same steal per second as keeping them all", () => {
+    const origin = 10e9;
+    // Ten readings a second for 100 s; the count moves in 10 ms ticks now and then.
+    const all = Array.from({ length: 1000 }, (_, i) => ({
+      monoNs: origin - 0.05e9 + i * 0.1e9,
+      stealNs: Math.floor(i / 97) * 10e6,
+    }));
+    const kept: typeof all = [];
+    for (const r of all) keepReading(kept, r);
+    expect(kept.length).toBeLessThan(40);
+    expect(kept[kept.length - 1]).toBe(all[all.length - 1]);
+    expect(stealPerSecond(kept, origin)).toEqual(stealPerSecond(all, origin));
+    expect(stealPerSecond(all, origin)).toHaveLength(100);
   });
 });
 

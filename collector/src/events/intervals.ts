@@ -37,6 +37,8 @@ export class IntervalPairer {
   readonly intervals = new IntervalColumns();
   /** Exits without an entry and entries replaced before their exit: a sign of lost events. */
   unpaired = 0;
+  /** The trace clock's reading on the last line pushed. */
+  lastTs = -Infinity;
   private readonly open = new Map<string, Open>();
   private thread: { pid: number; start: number; name: string } | null = null;
   /** The task on the CPU after the last line: from the switch, or else the line's header. */
@@ -57,6 +59,7 @@ export class IntervalPairer {
 
   push(e: TraceLine): void {
     const { event, fields } = e;
+    if (e.ts > this.lastTs) this.lastTs = e.ts;
     if (event === "sched_switch") return this.onSwitch(e);
     this.onRunning(e);
     if (event === "nmi_handler") {
@@ -96,6 +99,20 @@ export class IntervalPairer {
       if (vector[2] === "entry") this.begin(`vector ${name}`, e.ts, kind, name);
       else this.finish(`vector ${name}`, e);
     }
+  }
+
+  /**
+   * The earliest start of an interval still open (entered, not yet exited), leaving out those opened
+   * before `staleBefore`; Infinity when none. No interval emitted later starts before it, except an NMI
+   * (its start is its handler's duration before its line).
+   */
+  openFloor(staleBefore = -Infinity): number {
+    let floor = Infinity;
+    for (const open of this.open.values())
+      if (open.start >= staleBefore && open.start < floor) floor = open.start;
+    if (this.thread && this.thread.start >= staleBefore && this.thread.start < floor)
+      floor = this.thread.start;
+    return floor;
   }
 
   private isSampler(comm: string, pid: number): boolean {

@@ -1,19 +1,29 @@
 /**
  * Records the measured CPU's kernel events while a tick run goes on, from this process (which the CLI
  * keeps off the measured CPU): every 100 ms it drains the instance's per-CPU buffer and reads the CPU's
- * steal time. After the run it converts the events to the run's time base and writes the events file
- * and the steal table beside the run.
+ * steal time. Once the sampler has told the run's origin (its first sample's counter and the counter's
+ * rate), the intervals go to the events file as they become final, in record batches (event-stream.ts),
+ * so memory does not grow with the run and a crash keeps them. Without it (a held run, or a clock other
+ * than the TSC) they are held and written after the run. The steal table is written after the run.
  */
 import { writeFile } from "node:fs/promises";
 import type { EventsMeta } from "../../../lib/format/events-contract";
-import { encodeEventsFile, encodeStealFile } from "../../../lib/format/events-writer";
+import { encodeStealFile } from "../../../lib/format/events-writer";
+import { EventStream, type StreamOrigin } from "./event-stream";
+import { FileSink } from "./file-sink";
 import { IntervalPairer } from "./intervals";
-import { readSteal, stealPerSecond, type StealReading } from "./steal";
+import { keepReading, readSteal, stealPerSecond, type StealReading } from "./steal";
 import { readSchedulerFacts, throttleName } from "./throttle-name";
 import { LineSplitter, parseTraceLine } from "./trace-lines";
 import { TraceInstance, traceClocks } from "./tracefs";
 
 const DRAIN_MS = 100;
+/** A record batch at least this often, so that a crash loses at most about this much. */
+const BATCH_MS = 1000;
+/** An interval open longer is not waited for (event-stream.ts). */
+const MAX_OPEN_S = 30;
+/** An NMI's start precedes its line by its handler's duration: the file stays this far behind. */
+const NMI_LAG_S = 0.01;
 
 /** What the sampler said about the run's time base (its result line). */
 export interface RunOrigin {
@@ -22,8 +32,16 @@ export interface RunOrigin {
   origin_mono_ns?: number;
 }
 
+/** What the sampler says once its first samples are written: enough to convert events as they come. */
+export interface StreamedOrigin {
+  origin_counter: number;
+  tsc_hz: number;
+}
+
 export interface RecordedEvents {
   events: number;
+  /** Set when the run's final origin differs from the one the streamed events were converted with. */
+  note?: string;
   lostEvents: number;
   stealSeconds: number;
   clock: string;
@@ -38,6 +56,9 @@ export class EventRecorder {
   private readonly steal: StealReading[] = [];
   private lostMarkers = 0;
   private timer: NodeJS.Timeout | null = null;
+  private readonly stream: EventStream;
+  private sink: FileSink | null = null;
+  private lastBatchAt = 0;
 
   /**
    * @param counter the sampler's counter (`tsc` reads the same TSC as the x86-tsc trace clock; any
@@ -48,6 +69,7 @@ export class EventRecorder {
     counter: string | undefined,
     samplerComm: string,
     tscHzEstimate: number,
+    readonly eventsFile: string,
   ) {
     const clocks = traceClocks();
     const clock = counter === "tsc" && tscHzEstimate > 0 && clocks.includes("x86-tsc") ? "x86-tsc" : "mono";
@@ -58,6 +80,36 @@ export class EventRecorder {
       clock === "x86-tsc" ? tscHzEstimate / 1e9 : 1,
       throttleName(readSchedulerFacts()),
     );
+    const countsPerS = clock === "x86-tsc" ? tscHzEstimate : 1e9;
+    this.stream = new EventStream(
+      this.pairer,
+      () => (this.sink = new FileSink(eventsFile)),
+      (origin) => ({ ...this.meta(origin, 0), recording: "unfinished" }),
+      { maxOpenCounts: MAX_OPEN_S * countsPerS, lagCounts: NMI_LAG_S * countsPerS },
+    );
+  }
+
+  private meta(origin: StreamOrigin, lostEvents: number): EventsMeta {
+    return {
+      clock: this.clock,
+      offset_ns: Math.round(origin.originClock / origin.countsPerNs),
+      lost_events: lostEvents,
+      cpu: this.cpu,
+      source: "tracefs",
+      events: this.instance.events,
+      unpaired: this.pairer.unpaired,
+      ...(this.stream.late ? { late_intervals: this.stream.late } : {}),
+    };
+  }
+
+  /**
+   * The sampler's origin, told while the run goes on (streamed runs): from now on the events go to the
+   * file. Only for the x86-tsc clock: the mono clock's origin is only final after the run.
+   */
+  streamFrom(origin: StreamedOrigin): void {
+    if (this.clock !== "x86-tsc" || !(origin.tsc_hz > 0)) return;
+    this.stream.setOrigin({ originClock: origin.origin_counter, countsPerNs: origin.tsc_hz / 1e9 });
+    this.lastBatchAt = performance.now();
   }
 
   get clock(): string {
@@ -77,12 +129,16 @@ export class EventRecorder {
 
   private sampleSteal(): void {
     const reading = readSteal(this.cpu);
-    if (reading) this.steal.push(reading);
+    if (reading) keepReading(this.steal, reading);
   }
 
   private tick(): void {
     this.splitter.push(this.instance.drain(), (line) => this.onLine(line));
     this.sampleSteal();
+    const now = performance.now();
+    const batchDue = now - this.lastBatchAt >= BATCH_MS;
+    this.stream.step(batchDue);
+    if (batchDue) this.lastBatchAt = now;
   }
 
   private onLine(line: string): void {
@@ -92,8 +148,8 @@ export class EventRecorder {
     else if (parsed.cpu === this.cpu) this.pairer.push(parsed);
   }
 
-  /** Stops tracing, reads the rest and removes the instance; then writes the two files. */
-  async finish(origin: RunOrigin, eventsFile: string, stealFile: string): Promise<RecordedEvents> {
+  /** Stops tracing, reads the rest and removes the instance; then ends the events file, writes the steal table. */
+  async finish(origin: RunOrigin, stealFile: string): Promise<RecordedEvents> {
     this.stopTimer();
     this.instance.stop();
     this.tick();
@@ -101,36 +157,20 @@ export class EventRecorder {
     const stats = this.instance.stats();
     this.instance.remove();
     const countsPerNs = this.clock === "x86-tsc" ? origin.tsc_hz / 1e9 : 1;
-    const pairer = this.pairer;
     const originClock = this.clock === "x86-tsc" ? origin.origin_counter : origin.origin_mono_ns;
     if (originClock === undefined) throw new Error("the sampler did not report the run's origin");
-    const toNs = (t: number) => BigInt(Math.round((t - originClock) / countsPerNs));
-    // Calibration ran on the measured CPU before the first sample: keep what reaches into the run.
-    const columns = pairer.intervals;
-    const rows = columns.order((i) => columns.end[i] >= originClock);
+    const streamed = this.stream.originKnown;
+    let note: string | undefined;
+    if (!streamed) this.stream.setOrigin({ originClock, countsPerNs });
+    else if (streamed.originClock !== originClock || streamed.countsPerNs !== countsPerNs)
+      note = `the events were converted with the origin the sampler told during the run (counter ${streamed.originClock} at ${streamed.countsPerNs * 1e9} Hz), which differs from its final one (${originClock} at ${origin.tsc_hz} Hz)`;
     const lostEvents = Math.max(stats.overrun + stats.dropped, this.lostMarkers);
-    const meta: EventsMeta = {
-      clock: this.clock,
-      offset_ns: Math.round(originClock / countsPerNs),
-      lost_events: lostEvents,
-      cpu: this.cpu,
-      source: "tracefs",
-      events: this.instance.events,
-      unpaired: pairer.unpaired,
-    };
-    await writeFile(
-      eventsFile,
-      encodeEventsFile(
-        {
-          ts: BigInt64Array.from(rows, (i) => toNs(columns.start[i])),
-          end: BigInt64Array.from(rows, (i) => toNs(columns.end[i])),
-          kind: Array.from(rows, (i) => columns.kindAt(i)),
-          name: Array.from(rows, (i) => columns.nameAt(i)),
-          cpu: Int32Array.from(rows, (i) => columns.cpu[i]),
-        },
-        meta,
-      ),
-    );
+    const meta = this.meta(this.stream.originKnown!, lostEvents);
+    try {
+      this.stream.finish(meta);
+    } finally {
+      this.sink?.close();
+    }
     const steal =
       origin.origin_mono_ns === undefined ? [] : stealPerSecond(this.steal, origin.origin_mono_ns);
     await writeFile(
@@ -148,13 +188,39 @@ export class EventRecorder {
       lastReading !== undefined && origin.origin_mono_ns !== undefined
         ? (lastReading - origin.origin_mono_ns) / 1e9
         : 0;
-    return { events: rows.length, lostEvents, stealSeconds: steal.length, clock: this.clock, seconds };
+    return {
+      events: this.stream.rows,
+      lostEvents,
+      stealSeconds: steal.length,
+      clock: this.clock,
+      seconds,
+      ...(note ? { note } : {}),
+    };
   }
 
-  /** Stops and removes the instance without writing anything (the run failed). */
-  abort(): void {
+  /**
+   * Stops and removes the instance (the run failed). `keep`, once streaming began: the events file is
+   * ended with what was recorded (its metadata keeps `recording: "unfinished"`); else it is closed as
+   * it is. Returns whether there is a file.
+   */
+  abort(keep = false): boolean {
     this.stopTimer();
+    try {
+      if (this.sink) {
+        this.instance.stop();
+        this.splitter.push(this.instance.drain(), (line) => this.onLine(line));
+        if (keep) {
+          const stats = this.instance.stats();
+          const lost = Math.max(stats.overrun + stats.dropped, this.lostMarkers);
+          this.stream.finish({ ...this.meta(this.stream.originKnown!, lost), recording: "unfinished" });
+        } else this.stream.step(true);
+      }
+    } catch {
+      // what reached the file stays readable up to its last whole batch
+    }
     this.instance.remove();
+    this.sink?.close();
+    return this.sink !== null;
   }
 
   private stopTimer(): void {

@@ -7,7 +7,7 @@ import { basename } from "node:path";
 import { eventsPathFor, stealPathFor } from "../../../lib/format/events-contract";
 import { samplerPath } from "../native/sampler-binary";
 import type { SamplerResult } from "../native/sampler-process";
-import { EventRecorder } from "./recorder";
+import { EventRecorder, type StreamedOrigin } from "./recorder";
 import { removeStaleInstances, tracingAvailability, TRACEFS } from "./tracefs";
 
 /** Checks once before the runs; prints why events will not be recorded, or that tracefs was mounted. */
@@ -27,13 +27,15 @@ export function eventsPossible(wanted: boolean, log: (line: string) => void): bo
 }
 
 export interface RunEventsHandle {
-  /** After the sampler's result: writes the files and returns their paths for the manifest, or null. */
-  finish(
-    result: SamplerResult,
-    runFile: string,
-    path: (relative: string) => string,
-  ): Promise<{ events: string; steal: string } | null>;
-  abort(): void;
+  /** The sampler's origin, told during a streamed run: the events stream to their file from then on. */
+  streamFrom(origin: StreamedOrigin): void;
+  /** After the sampler's result: ends the files and returns their paths for the manifest, or null. */
+  finish(result: SamplerResult): Promise<{ events: string; steal: string } | null>;
+  /**
+   * The run failed: stops recording. `keep`: the events streamed so far are kept, the file ended (its
+   * metadata says `recording: "unfinished"`), and its path returned; else it is removed.
+   */
+  abort(keep?: boolean): Promise<string | null>;
 }
 
 /** Starts recording before the sampler starts; null (with a note) when the instance cannot be made. */
@@ -41,26 +43,36 @@ export function startRunEvents(
   cpu: number,
   counter: string | undefined,
   tscHz: number,
+  runFile: string,
+  path: (relative: string) => string,
   log: (line: string) => void,
 ): RunEventsHandle | null {
+  const events = eventsPathFor(runFile);
+  const steal = stealPathFor(runFile);
   let recorder: EventRecorder;
   try {
-    recorder = new EventRecorder(cpu, counter, basename(samplerPath()).slice(0, 15), tscHz);
+    recorder = new EventRecorder(cpu, counter, basename(samplerPath()).slice(0, 15), tscHz, path(events));
     recorder.start();
   } catch (error) {
     log(`note: kernel events not recorded: ${(error as Error).message}`);
     return null;
   }
   return {
-    async finish(result, runFile, path) {
-      const events = eventsPathFor(runFile);
-      const steal = stealPathFor(runFile);
+    streamFrom(origin) {
       try {
-        const recorded = await recorder.finish(result, path(events), path(steal));
+        recorder.streamFrom(origin);
+      } catch (error) {
+        log(`note: kernel events held until the run ends: ${(error as Error).message}`);
+      }
+    },
+    async finish(result) {
+      try {
+        const recorded = await recorder.finish(result, path(steal));
         const seconds = Math.max(recorded.seconds, 1e-3);
         log(
           `  kernel events: ${recorded.events.toLocaleString("en-US")} intervals (${Math.round(recorded.events / seconds).toLocaleString("en-US")}/s, clock ${recorded.clock}), ${recorded.lostEvents} lost; steal for ${recorded.stealSeconds} s`,
         );
+        if (recorded.note) log(`note: ${recorded.note}`);
         return { events, steal };
       } catch (error) {
         recorder.abort();
@@ -70,6 +82,11 @@ export function startRunEvents(
         return null;
       }
     },
-    abort: () => recorder.abort(),
+    async abort(keep = false) {
+      const streamed = recorder.abort(keep);
+      if (streamed && keep) return events;
+      await rm(path(events), { force: true });
+      return null;
+    },
   };
 }

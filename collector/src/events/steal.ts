@@ -24,6 +24,18 @@ export function readSteal(cpu: number): StealReading | null {
 }
 
 /**
+ * Adds a reading to those kept for stealPerSecond, in place: a reading that only repeats the count of the
+ * two before it replaces the last of them (the per-second steal comes out the same), so a run on a host
+ * that steals nothing keeps a few readings, not ten a second.
+ */
+export function keepReading(readings: StealReading[], reading: StealReading): void {
+  const n = readings.length;
+  if (n >= 2 && readings[n - 1].stealNs === reading.stealNs && readings[n - 2].stealNs === reading.stealNs)
+    readings[n - 1] = reading;
+  else readings.push(reading);
+}
+
+/**
  * Steal in each second of the run: second k spans [origin + k s, origin + (k+1) s) on CLOCK_MONOTONIC; at
  * each boundary the cumulative count is the last reading taken at or before it (readings come every
  * ~100 ms). Seconds are kept while readings reach their end, and the last, partial second if any.

@@ -43,7 +43,17 @@ export interface SamplerRun {
  * Runs `tickscope-sampler <args>`, parsing its JSON lines. A usage error from the sampler (exit status 2)
  * becomes a UsageError with its own message; any other failure an Error with its message.
  */
-export function runSampler(args: string[], onProgress?: (p: SamplerProgress) => void): SamplerRun {
+/** What a streamed run's sampler says once its first samples are written (run.c, stream_step). */
+export interface SamplerOrigin {
+  origin_counter: number;
+  tsc_hz: number;
+}
+
+export function runSampler(
+  args: string[],
+  onProgress?: (p: SamplerProgress) => void,
+  onOrigin?: (o: SamplerOrigin) => void,
+): SamplerRun {
   const child = spawn(samplerPath(), args, { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.setEncoding("utf8");
@@ -51,13 +61,14 @@ export function runSampler(args: string[], onProgress?: (p: SamplerProgress) => 
   let result: SamplerResult | null = null;
   const lines = createInterface({ input: child.stdout });
   lines.on("line", (line) => {
-    let parsed: { progress?: SamplerProgress; result?: SamplerResult };
+    let parsed: { progress?: SamplerProgress; result?: SamplerResult; origin?: SamplerOrigin };
     try {
       parsed = JSON.parse(line);
     } catch {
       return;
     }
     if (parsed.progress) onProgress?.(parsed.progress);
+    if (parsed.origin) onOrigin?.(parsed.origin);
     if (parsed.result) result = parsed.result;
   });
   const done = new Promise<SamplerResult>((resolve, reject) => {

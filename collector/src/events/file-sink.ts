@@ -1,0 +1,28 @@
+/** A file written as it goes (appends), with the one rewrite in place the events file needs at its end. */
+import { closeSync, openSync, writeSync } from "node:fs";
+import type { RewritableSink } from "../../../lib/format/events-stream-writer";
+
+export class FileSink implements RewritableSink {
+  private fd: number | null;
+  private position = 0;
+
+  constructor(readonly path: string) {
+    this.fd = openSync(path, "w");
+  }
+
+  append(bytes: Uint8Array): void {
+    for (let done = 0; done < bytes.byteLength;)
+      done += writeSync(this.fd!, bytes, done, bytes.byteLength - done, this.position + done);
+    this.position += bytes.byteLength;
+  }
+
+  writeAt(offset: number, bytes: Uint8Array): void {
+    for (let done = 0; done < bytes.byteLength;)
+      done += writeSync(this.fd!, bytes, done, bytes.byteLength - done, offset + done);
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}
