@@ -13,7 +13,12 @@ import { readSchedulerFacts, throttleName } from "../src/events/throttle-name";
 
 const RT_RUNTIME = "/proc/sys/kernel/sched_rt_runtime_us";
 
-let host: { hz: number; sched_rt_runtime_us: number; sched_rt_period_us: number };
+let host: {
+  hz: number;
+  sched_rt_runtime_us: number;
+  sched_rt_period_us: number;
+  rt_group_sched: boolean | null;
+};
 beforeAll(() => {
   host = JSON.parse(execFileSync(ensureSampler(), ["fingerprint"], { encoding: "utf8" }));
 });
@@ -269,7 +274,7 @@ describe.sequential("attribution of a real tick run", () => {
     const stallNames = new Set(events.name.filter((_, i) => events.kind[i] === "throttle"));
     console.log(`throttling lifted: stalls named ${[...stallNames].join(", ") || "(none)"}`);
     expect(stallNames.has("rt_throttling"), "RT throttling was off").toBe(false);
-    const expected = throttleName({ ...readSchedulerFacts(), rtRuntimeUs: -1 });
+    const expected = throttleName({ ...readSchedulerFacts(host.rt_group_sched), rtRuntimeUs: -1 });
     for (const name of stallNames) expect(name).toBe(expected);
   });
 });

@@ -227,8 +227,7 @@ const collect: Command = {
           recordEvents && planned.test === "tick"
             ? startRunEvents(
                 cpu,
-                host.counter as string | undefined,
-                host.tsc_hz ?? 0,
+                host,
                 file,
                 (f) => bundle.path(f),
                 (line) => console.error(line),

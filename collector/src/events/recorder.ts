@@ -49,6 +49,14 @@ export interface RecordedEvents {
   seconds: number;
 }
 
+/** What the recorder needs of the run's fingerprint (lib/format/manifest.ts). */
+export interface RecorderHost {
+  /** The sampler's counter: `tsc` reads the same TSC as the x86-tsc trace clock. */
+  counter?: unknown;
+  tsc_hz?: number | null;
+  rt_group_sched?: boolean | null;
+}
+
 export class EventRecorder {
   private readonly instance: TraceInstance;
   private readonly splitter = new LineSplitter();
@@ -66,11 +74,12 @@ export class EventRecorder {
    */
   constructor(
     readonly cpu: number,
-    counter: string | undefined,
+    host: RecorderHost,
     samplerComm: string,
-    tscHzEstimate: number,
     readonly eventsFile: string,
   ) {
+    const counter = typeof host.counter === "string" ? host.counter : undefined;
+    const tscHzEstimate = host.tsc_hz ?? 0;
     const clocks = traceClocks();
     const clock = counter === "tsc" && tscHzEstimate > 0 && clocks.includes("x86-tsc") ? "x86-tsc" : "mono";
     this.instance = new TraceInstance(cpu, clock);
@@ -78,7 +87,7 @@ export class EventRecorder {
     this.pairer = new IntervalPairer(
       samplerComm,
       clock === "x86-tsc" ? tscHzEstimate / 1e9 : 1,
-      throttleName(readSchedulerFacts()),
+      throttleName(readSchedulerFacts(host.rt_group_sched ?? null)),
     );
     const countsPerS = clock === "x86-tsc" ? tscHzEstimate : 1e9;
     this.stream = new EventStream(

@@ -7,7 +7,7 @@ import { basename } from "node:path";
 import { eventsPathFor, stealPathFor } from "../../../lib/format/events-contract";
 import { samplerPath } from "../native/sampler-binary";
 import type { SamplerResult } from "../native/sampler-process";
-import { EventRecorder, type StreamedOrigin } from "./recorder";
+import { EventRecorder, type RecorderHost, type StreamedOrigin } from "./recorder";
 import { removeStaleInstances, tracingAvailability, TRACEFS } from "./tracefs";
 
 /** Checks once before the runs; prints why events will not be recorded, or that tracefs was mounted. */
@@ -41,8 +41,7 @@ export interface RunEventsHandle {
 /** Starts recording before the sampler starts; null (with a note) when the instance cannot be made. */
 export function startRunEvents(
   cpu: number,
-  counter: string | undefined,
-  tscHz: number,
+  host: RecorderHost,
   runFile: string,
   path: (relative: string) => string,
   log: (line: string) => void,
@@ -51,7 +50,7 @@ export function startRunEvents(
   const steal = stealPathFor(runFile);
   let recorder: EventRecorder;
   try {
-    recorder = new EventRecorder(cpu, counter, basename(samplerPath()).slice(0, 15), tscHz, path(events));
+    recorder = new EventRecorder(cpu, host, basename(samplerPath()).slice(0, 15), path(events));
     recorder.start();
   } catch (error) {
     log(`note: kernel events not recorded: ${(error as Error).message}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { configOption, throttleName, type SchedulerFacts } from "./throttle-name";
+import { throttleName, type SchedulerFacts } from "./throttle-name";
 
 const facts = (kernelRelease: string | null, rtRuntimeUs: number | null, rtGroupSched: boolean | null) =>
   ({ kernelRelease, rtRuntimeUs, rtGroupSched }) satisfies SchedulerFacts;
@@ -22,16 +22,5 @@ describe("throttleName", () => {
     expect(throttleName(facts("6.18.44-fc-v669", 950000, true))).toBe("rt_throttling");
     expect(throttleName(facts("6.18.44-fc-v669", 950000, null))).toBe("rt_throttling_or_fair_server");
     expect(throttleName(facts(null, null, null))).toBe("rt_throttling");
-  });
-
-  it("reads a y option of a kernel config, not one that only starts with its name", () => {
-    expect(configOption("CONFIG_HZ=250\nCONFIG_RT_GROUP_SCHED=y\n", "CONFIG_RT_GROUP_SCHED")).toBe(true);
-    expect(
-      configOption(
-        "# CONFIG_RT_GROUP_SCHED is not set\nCONFIG_RT_GROUP_SCHED_DEFAULT_DISABLED=y\n",
-        "CONFIG_RT_GROUP_SCHED",
-      ),
-    ).toBe(false);
-    expect(configOption(null, "CONFIG_RT_GROUP_SCHED")).toBeNull();
   });
 });
