@@ -112,7 +112,8 @@ test("two tabs at once, even one duplicated with the other's sessionStorage, eac
   // A duplicated tab starts with a copy of the first tab's sessionStorage.
   const second = await context.newPage();
   await second.addInitScript((copied) => {
-    if (!sessionStorage.getItem("tickscope:duckdb-engine")) sessionStorage.setItem("tickscope:duckdb-engine", copied);
+    if (!sessionStorage.getItem("tickscope:duckdb-engine"))
+      sessionStorage.setItem("tickscope:duckdb-engine", copied);
   }, id!);
   await second.goto("/");
   expect(await engineOf(second)).toBe("started");
