@@ -127,10 +127,10 @@ async function openEngine(mainModule: string, mainWorker: string): Promise<Engin
       `${base}/${sharedEngineFile()}?bundle=${bundle}`,
       `${sharedEngineFile()}:${id}`,
     );
-    if (shared) {
-      const state = await shared.state;
-      return { worker: shared.worker, control: shared.worker.control, state, settled() {} };
-    }
+    // Where the engine's script cannot be loaded, a dedicated worker does the job (without keeping it).
+    const state = await shared?.state.catch(() => null);
+    if (shared && state) return { worker: shared.worker, control: shared.worker.control, state, settled() {} };
+    shared?.worker.terminate();
   }
   const script = URL.createObjectURL(
     new Blob([wrappedWorkerSource(mainWorker, mainModule)], { type: "text/javascript" }),

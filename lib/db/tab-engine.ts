@@ -56,7 +56,7 @@ export async function tabEngineId(storage: IdStorage, locks: Locks, newId: () =>
 
 export interface SharedEngine {
   worker: PortWorker;
-  /** The engine's state when this page connected. */
+  /** The engine's state when this page connected; rejects if its script could not be loaded. */
   state: Promise<EngineState>;
 }
 
@@ -81,14 +81,24 @@ export function connectSharedEngine(scriptUrl: string, name: string): SharedEngi
     return null;
   }
   const worker = new PortWorker(shared.port, shared);
-  const state = new Promise<EngineState>((resolve) => {
+  const state = new Promise<EngineState>((resolve, reject) => {
     const onState = (event: Event) => {
       const data = (event as MessageEvent).data as { type: string; state: EngineState };
       if (data.type !== ENGINE_STATE) return;
-      worker.control.removeEventListener("message", onState);
+      stop();
       resolve(data.state);
     };
+    // Before the engine has spoken, an error is its script failing to load (a missing file, say).
+    const onError = (event: Event) => {
+      stop();
+      reject(new Error((event as ErrorEvent).message));
+    };
+    const stop = () => {
+      worker.control.removeEventListener("message", onState);
+      worker.removeEventListener("error", onError);
+    };
     worker.control.addEventListener("message", onState);
+    worker.addEventListener("error", onError);
   });
   return { worker, state };
 }
