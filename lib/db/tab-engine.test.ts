@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
-import { ENGINE_ID_KEY, tabEngineId } from "./tab-engine";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ENGINE_STATE } from "./duckdb-worker";
+import { connectSharedEngine, ENGINE_ID_KEY, tabEngineId } from "./tab-engine";
 
 /** sessionStorage of one tab. */
 function storage(initial?: string) {
@@ -67,5 +68,63 @@ describe("a tab's engine id", () => {
     await tabEngineId(storage(), browser, () => "taken");
     const next = ["taken", "free"];
     expect(await tabEngineId(storage(), browser, () => next.shift()!)).toBe("free");
+  });
+});
+
+/** A stand-in SharedWorker: `reads` says whether its constructor knows `extendedLifetime`. */
+function fakeSharedWorker(reads: boolean) {
+  const made: {
+    options: { name?: string; extendedLifetime?: boolean };
+    engine: MessagePort;
+    worker: EventTarget;
+  }[] = [];
+  class FakeSharedWorker extends EventTarget {
+    port: MessagePort;
+    constructor(_url: string, options: { name: string; extendedLifetime?: boolean }) {
+      super();
+      const { port1, port2 } = new MessageChannel();
+      this.port = port1;
+      made.push({
+        options: { name: options.name, ...(reads ? { extendedLifetime: options.extendedLifetime } : {}) },
+        engine: port2,
+        worker: this,
+      });
+    }
+  }
+  vi.stubGlobal("SharedWorker", FakeSharedWorker);
+  return made;
+}
+
+describe("connecting to the tab's engine", () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("is not tried where there is no SharedWorker", () => {
+    vi.stubGlobal("SharedWorker", undefined);
+    expect(connectSharedEngine("/engine.js", "e")).toBeNull();
+  });
+
+  it("is given up where the browser does not know extendedLifetime (its engine would die with the page)", () => {
+    const made = fakeSharedWorker(false);
+    expect(connectSharedEngine("/engine.js", "e")).toBeNull();
+    expect(made).toHaveLength(1);
+  });
+
+  it("asks for a named engine with an extended lifetime and reports the state the engine gives", async () => {
+    const made = fakeSharedWorker(true);
+    const shared = connectSharedEngine("/engine.js", "tab-1")!;
+    expect(made[0].options).toEqual({ name: "tab-1", extendedLifetime: true });
+    made[0].engine.postMessage({ type: ENGINE_STATE, state: "instantiated" });
+    expect(await shared.state).toBe("instantiated");
+    shared.worker.terminate();
+    made[0].engine.close();
+  });
+
+  it("fails when the engine's script cannot be loaded, before the engine has spoken", async () => {
+    const made = fakeSharedWorker(true);
+    const shared = connectSharedEngine("/engine.js", "tab-1")!;
+    made[0].worker.dispatchEvent(Object.assign(new Event("error"), { message: "404" }));
+    await expect(shared.state).rejects.toThrow("404");
+    shared.worker.terminate();
+    made[0].engine.close();
   });
 });
