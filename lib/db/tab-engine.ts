@@ -54,6 +54,19 @@ export async function tabEngineId(storage: IdStorage, locks: Locks, newId: () =>
   }
 }
 
+/**
+ * Whether this page will most likely find its tab's engine kept (an id from an earlier page, and the
+ * browser to keep it): then starting DuckDB costs a reset and a few round trips, not a compile, and need
+ * not wait for the page to settle.
+ */
+export function tabEngineLikelyKept(): boolean {
+  try {
+    return typeof SharedWorker === "function" && !!navigator.locks && !!sessionStorage.getItem(ENGINE_ID_KEY);
+  } catch {
+    return false;
+  }
+}
+
 export interface SharedEngine {
   worker: PortWorker;
   /** The engine's state when this page connected; rejects if its script could not be loaded. */
