@@ -4,7 +4,8 @@
 // connection increments. The page reports what the worker answered. Chromium is launched as every test is
 // (playwright.config's CHROMIUM_LAUNCH).
 //   npx tsx bench/ui/shared-worker-probe.ts [--gaps=0,1000,5000,30000]
-// Found on Chromium 150 (docs/architecture.md, "Keeping DuckDB across navigations").
+// Found on Chromium 150 (docs/architecture.md, "Keeping DuckDB across navigations"): kept across goto and
+// reload, and with no client for up to 120 s (gone after 330 s); a plain SharedWorker is new on every page.
 import { createServer } from "node:http";
 import { chromium, type Page } from "@playwright/test";
 import { CHROMIUM_LAUNCH } from "../../playwright.config";
@@ -55,7 +56,9 @@ async function main() {
   try {
     for (const plain of [false, true]) {
       const kind = plain ? "plain SharedWorker" : "extendedLifetime";
-      const page = await browser.newPage();
+      // Tabs of one browser profile share a context (its storage), as a user's tabs do.
+      const context = await browser.newContext();
+      const page = await context.newPage();
       const q = (name: string) => `?name=${name}${plain ? "&plain" : ""}`;
       await page.goto(`${origin}/a${q("nav")}`);
       const first = await answer(page);
@@ -81,12 +84,11 @@ async function main() {
       // A second tab with the same name attaches to the same worker (the reason each tab needs its own name).
       await page.goto(`${origin}/a${q("tabs")}`);
       const mine = await answer(page);
-      const other = await browser.newPage();
+      const other = await context.newPage();
       await other.goto(`${origin}/a${q("tabs")}`);
       const shared = await answer(other);
       console.log(`${kind}: another live tab, same name, same worker=${shared.id === mine.id}`);
-      await other.close();
-      await page.close();
+      await context.close();
     }
   } finally {
     await browser.close();
