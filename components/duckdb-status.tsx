@@ -1,5 +1,7 @@
 "use client";
 
+import { formatDuration } from "@/lib/analysis/units";
+import { engineStart } from "@/lib/db/duckdb";
 import { SQL_ENGINE_FAILED } from "@/lib/db/page-tables";
 import { useTablesStatus } from "./workspace/use-duckdb-tables";
 
@@ -7,6 +9,8 @@ import { useTablesStatus } from "./workspace/use-duckdb-tables";
 export function DuckdbStatus() {
   const status = useTablesStatus();
   const state = status.state === "failed" ? "error" : status.state === "ready" ? "ready" : "loading";
+  // Set before the tables turn ready, so read as this render happens.
+  const start = state === "ready" ? engineStart() : null;
 
   return (
     <section
@@ -40,6 +44,17 @@ export function DuckdbStatus() {
               {status.version}
             </span>{" "}
             ready
+            {start && (
+              <span
+                data-testid="duckdb-engine"
+                data-engine={start.kept ? "kept" : "started"}
+                title="start-up duration on this page"
+              >
+                {" "}
+                in <span className="num">{formatDuration(start.startMs * 1e6)}</span> (
+                {start.kept ? "kept from this tab's last page" : "started for this page"})
+              </span>
+            )}
           </span>
           <span data-testid="duckdb-tables" aria-label="Tables loaded">
             {status.tables.map((table, i) => (

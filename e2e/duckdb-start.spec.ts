@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { expect, test } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "@playwright/test";
 import { writeEmulatedTick } from "./fixtures/emulated-tick";
 
 const dir = join("test-results", "duckdb-start-fixtures");
@@ -10,10 +10,40 @@ test.beforeAll(() => {
   writeEmulatedTick(dir);
 });
 
-test("when DuckDB-WASM's wasm cannot be fetched, the footer and every SQL view say so, and the timeline and the other views still work", async ({
-  page,
-}) => {
+/**
+ * Makes every fetch of DuckDB's wasm fail. page.route does not see a SharedWorker's requests (the tab's
+ * engine runs in one, lib/db/tab-engine.ts), so this intercepts at the browser's level; returns the undo.
+ */
+async function failWasm(browser: Browser, page: Page): Promise<() => Promise<void>> {
   await page.route("**/duckdb/*/*.wasm", (route) => route.abort("failed"));
+  const cdp = await browser.newBrowserCDPSession();
+  cdp.on("Fetch.requestPaused", (event) => {
+    void cdp.send("Fetch.failRequest", { requestId: event.requestId, errorReason: "Failed" }).catch(() => {});
+  });
+  await cdp.send("Fetch.enable", { patterns: [{ urlPattern: "*/duckdb/*.wasm" }] });
+  return async () => {
+    await cdp.send("Fetch.disable");
+    await cdp.detach();
+  };
+}
+
+for (const engine of ["the tab's shared engine", "a dedicated worker (no SharedWorker)"]) {
+  test(`when DuckDB-WASM's wasm cannot be fetched (${engine}), the footer and every SQL view say so, and the timeline and the other views still work`, async ({
+    browser,
+    page,
+  }) => {
+    if (engine.startsWith("a dedicated"))
+      await page.addInitScript(() => Reflect.deleteProperty(window, "SharedWorker"));
+    const undo = await failWasm(browser, page);
+    try {
+      await failedStart(page);
+    } finally {
+      await undo();
+    }
+  });
+}
+
+async function failedStart(page: Page) {
   await page.goto("/");
   await page.getByTestId("open-files").setInputFiles([file]);
   await expect(page.locator('[data-testid="run-row"][data-state="ready"]')).toHaveCount(1);
@@ -47,4 +77,4 @@ test("when DuckDB-WASM's wasm cannot be fetched, the footer and every SQL view s
   await expect(page.getByTestId("panel-distribution")).toHaveAttribute("data-state", "ready");
   await page.getByRole("tab", { name: "Timeline" }).click();
   await expect(page.getByTestId("panel-timeline")).toHaveAttribute("data-state", "ready");
-});
+}

@@ -1,8 +1,9 @@
 // Copies DuckDB-WASM's wasm and worker files into public/duckdb so the app serves them itself.
 // Importing the .wasm through the bundler fails under Turbopack (vercel/next.js #78591, #84972).
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sharedEngineFile, sharedEngineSource } from "../lib/db/duckdb-worker.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const source = join(root, "node_modules", "@duckdb", "duckdb-wasm", "dist");
@@ -32,4 +33,6 @@ for (const file of files) {
     continue;
   copyFileSync(from, to);
 }
-console.log(`copy-duckdb-assets: ${files.length} files in public/duckdb/${version}`);
+// The shared engine's script (lib/db/duckdb-worker.js): a stable same-origin URL, so a tab finds it again.
+writeFileSync(join(target, sharedEngineFile()), sharedEngineSource());
+console.log(`copy-duckdb-assets: ${files.length + 1} files in public/duckdb/${version}`);

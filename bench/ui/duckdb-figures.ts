@@ -39,6 +39,10 @@ const median = (values: number[]) => {
 interface Visit {
   ms: number;
   phases: string;
+  /** Whether the tab's engine was kept from its last page or started (the footer's data-engine). */
+  engine: string;
+  /** The 1-minute load average when the visit ended. */
+  load: number;
   /** Chromium's own word on its wasm code cache in this visit: hit (read), written, or neither. */
   codeCache: string;
 }
@@ -69,6 +73,11 @@ async function duckdbReady(page: Page, url: string, dwellMs = 0): Promise<Visit>
   const marks = await page.evaluate(() =>
     performance.getEntriesByType("mark").map((m) => [m.name.replace("duckdb:", ""), m.startTime] as const),
   );
+  const engine =
+    (await page
+      .getByTestId("duckdb-engine")
+      .getAttribute("data-engine", { timeout: 1000 })
+      .catch(() => null)) ?? "unknown";
   if (dwellMs) await page.waitForTimeout(dwellMs);
   await cdp.send("Tracing.end");
   await traced;
@@ -86,15 +95,25 @@ async function duckdbReady(page: Page, url: string, dwellMs = 0): Promise<Visit>
       return text;
     })
     .join(", ");
-  return { ms, phases, codeCache };
+  return { ms, phases, codeCache, engine, load: loadavg()[0] };
 }
 
 /** A first visit's reader stays on the page at least this long (time for V8 to tier up and cache). */
 const FIRST_VISIT_DWELL_MS = 10_000;
 
+/** Navigations from the dashboard to itself in one tab, timed one by one. */
+const NAVIGATIONS = 5;
+
+const loads = (visits: Visit[]) => visits.map((v) => v.load.toFixed(1)).join("/");
+const medianVisit = (visits: Visit[]) => {
+  const sorted = [...visits].sort((a, b) => a.ms - b.ms);
+  return sorted[(sorted.length - 1) >> 1];
+};
+
 /**
- * First visit (an empty profile) and second visits: the same tab after navigating away, and a new
- * browser on the same profile (the HTTP and code caches on disk).
+ * First visit (an empty profile); second visits in the same tab after a navigation (the issue's "after
+ * navigation": the tab's DuckDB engine is kept, lib/db/tab-engine.ts), which the ≤ 1.5 s target is judged
+ * on; and a new browser on the same profile (the HTTP cache on disk, but no engine to keep).
  */
 export async function visitFigures(url: string): Promise<Figure[]> {
   const profile = mkdtempSync(join(tmpdir(), "tickscope-bench-profile-"));
@@ -103,8 +122,8 @@ export async function visitFigures(url: string): Promise<Figure[]> {
     let context = await launch();
     let page = context.pages()[0] ?? (await context.newPage());
     const first = await duckdbReady(page, url, FIRST_VISIT_DWELL_MS);
-    await page.goto("about:blank");
-    const again = await duckdbReady(page, url);
+    const navigated: Visit[] = [];
+    for (let i = 0; i < NAVIGATIONS; i++) navigated.push(await duckdbReady(page, url));
     await context.close();
     const reopened: Visit[] = [];
     for (let i = 0; i < 3; i++) {
@@ -113,23 +132,31 @@ export async function visitFigures(url: string): Promise<Figure[]> {
       reopened.push(await duckdbReady(page, url));
       await context.close();
     }
-    const typical = reopened.map((r) => r.ms).sort((a, b) => a - b)[1];
+    const kept = medianVisit(navigated);
+    const cold = medianVisit(reopened);
     return [
       {
         name: "DuckDB ready: first visit (empty profile)",
         median: first.ms,
         unit: "ms",
         runs: 1,
-        note: `from navigation start to the footer's ready; ms per phase: ${first.phases}; wasm code cache: ${first.codeCache} (page kept ${FIRST_VISIT_DWELL_MS / 1000} s)`,
+        note: `from navigation start to the footer's ready; engine ${first.engine}; ms per phase: ${first.phases}; wasm code cache: ${first.codeCache} (page kept ${FIRST_VISIT_DWELL_MS / 1000} s); load ${loads([first])}`,
       },
       {
-        name: "DuckDB ready: second visit, new browser on the same profile",
-        median: typical,
+        name: "DuckDB ready: second visit, same tab after navigation",
+        median: kept.ms,
         unit: "ms",
-        runs: reopened.length,
+        runs: navigated.length,
         target: "≤ 1500",
         limit: 1500,
-        note: `phases (median run): ${reopened.find((r) => r.ms === typical)!.phases}; wasm code cache per visit: ${reopened.map((r) => r.codeCache).join(" / ")}; same tab after navigating away: ${Math.round(again.ms)} ms (${again.phases}; code cache ${again.codeCache})`,
+        note: `the target's figure; engine per visit: ${navigated.map((v) => v.engine).join("/")}; ms per visit: ${navigated.map((v) => Math.round(v.ms)).join("/")}; phases (median visit): ${kept.phases}; load ${loads(navigated)}`,
+      },
+      {
+        name: "DuckDB ready: new browser on the same profile (engine started cold)",
+        median: cold.ms,
+        unit: "ms",
+        runs: reopened.length,
+        note: `engine per visit: ${reopened.map((v) => v.engine).join("/")}; phases (median visit): ${cold.phases}; wasm code cache per visit: ${reopened.map((r) => r.codeCache).join(" / ")}; load ${loads(reopened)}`,
       },
     ];
   } finally {

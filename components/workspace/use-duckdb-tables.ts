@@ -8,6 +8,7 @@ import {
   tablesStatus,
   unloadRunTables,
 } from "@/lib/db/page-tables";
+import { tabEngineLikelyKept } from "@/lib/db/tab-engine";
 import { tableSummary } from "@/lib/workspace/digest";
 import type { RunEntry } from "@/lib/workspace/types";
 import { settledQueue, startWhenSettled } from "./deferred-start";
@@ -34,15 +35,16 @@ function identity(run: RunEntry) {
   };
 }
 
-/** Starts DuckDB once the page is idle and no run is opening (startWhenSettled). */
+/**
+ * Starts DuckDB once the page is idle and no run is opening (startWhenSettled), or at once when the tab's
+ * engine is most likely kept from its last page (nothing to compile).
+ */
 function useDeferredStart(workspace: ReturnType<typeof useWorkspace>): void {
-  useEffect(
-    () =>
-      startWhenSettled(workspace, whenIdle, () => {
-        void startTables().catch(() => undefined);
-      }),
-    [workspace],
-  );
+  useEffect(() => {
+    const start = () => void startTables().catch(() => undefined);
+    if (!tabEngineLikelyKept()) return startWhenSettled(workspace, whenIdle, start);
+    start();
+  }, [workspace]);
 }
 
 /**

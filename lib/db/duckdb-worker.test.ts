@@ -1,0 +1,131 @@
+import { runInNewContext } from "node:vm";
+import { describe, expect, it, vi } from "vitest";
+import {
+  ENGINE_INSTANTIATED,
+  ENGINE_STATE,
+  START_FAILED,
+  sharedEngineFile,
+  sharedEngineSource,
+} from "./duckdb-worker";
+
+const SCRIPT = "http://app.test/duckdb/1.32.0/tickscope-engine.js?bundle=eh";
+
+interface Request {
+  messageId: number;
+  type: string;
+}
+
+/**
+ * The shared engine's script run in a bare global, with a stand-in for DuckDB-WASM's worker script
+ * behind importScripts: like DuckDB's dispatcher it reads `onmessage` and answers with `postMessage`,
+ * echoing each request's type; INSTANTIATE answers with a progress event and then OK once `finish()`
+ * is called. `wasmFails` makes the wasm's fetch fail.
+ */
+function engine({ wasmFails = false } = {}) {
+  const imported: string[] = [];
+  let finish = () => {};
+  const global: Record<string, unknown> = {
+    location: { href: SCRIPT },
+    URL,
+    Response,
+    console,
+    fetch: (url: string) =>
+      wasmFails ? Promise.reject(new Error(`no route to ${url}`)) : Promise.resolve(new Response("")),
+    WebAssembly: { instantiateStreaming: async (source: Promise<unknown>) => ({ module: await source }) },
+    importScripts(url: string) {
+      imported.push(url);
+      const self = global as {
+        postMessage(m: unknown): void;
+        WebAssembly: { instantiateStreaming(source: unknown, imports: object): Promise<unknown> };
+      };
+      global.onmessage = ({ data }: { data: Request }) => {
+        const answer = (type: string) =>
+          self.postMessage({ messageId: 0, requestId: data.messageId, type, data: data.type });
+        if (data.type !== "INSTANTIATE") return answer(`ANSWER_${data.type}`);
+        answer("INSTANTIATE_PROGRESS");
+        void self.WebAssembly.instantiateStreaming(Promise.resolve(), {}).catch(() => undefined);
+        finish = () => answer("OK");
+      };
+    },
+  };
+  global.self = global;
+  runInNewContext(sharedEngineSource(), global);
+  const connect = () => {
+    const { port1: page, port2: inside } = new MessageChannel();
+    const received: { type: string; requestId?: number; data?: unknown }[] = [];
+    page.onmessage = (event) => received.push(event.data);
+    (global.onconnect as (event: { ports: MessagePort[] }) => void)({ ports: [inside] });
+    return { page, received };
+  };
+  return { imported, connect, finish: () => finish(), close: () => undefined };
+}
+
+/** Waits (messages cross ports asynchronously) until `list` holds `n` messages, then a little more for any extra. */
+async function holds(list: unknown[], n: number) {
+  await vi.waitFor(() => expect(list.length).toBeGreaterThanOrEqual(n), { timeout: 5000 });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+describe("the shared engine's script", () => {
+  it("loads the chosen bundle's worker from beside itself", () => {
+    expect(engine().imported).toEqual(["http://app.test/duckdb/1.32.0/duckdb-browser-eh.worker.js"]);
+  });
+
+  it("tells each page the engine's state, and a page arriving mid-start when the start is done", async () => {
+    const e = engine();
+    const first = e.connect();
+    first.page.postMessage({ messageId: 0, type: "INSTANTIATE" });
+    await holds(first.received, 2);
+    expect(first.received.map((m) => m.type)).toEqual([ENGINE_STATE, "INSTANTIATE_PROGRESS"]);
+    expect(first.received[0]).toMatchObject({ state: "fresh" });
+
+    // The first page leaves during the start; the tab's next page finds the engine starting.
+    const next = e.connect();
+    await holds(next.received, 1);
+    expect(next.received).toEqual([{ type: ENGINE_STATE, state: "instantiating" }]);
+    e.finish();
+    await holds(next.received, 2);
+    await holds(first.received, 3);
+    expect(next.received.map((m) => m.type)).toEqual([ENGINE_STATE, ENGINE_INSTANTIATED]);
+    expect(first.received.at(-1)).toMatchObject({ type: "OK", requestId: 0 });
+
+    const third = e.connect();
+    await holds(third.received, 1);
+    expect(third.received).toEqual([{ type: ENGINE_STATE, state: "instantiated" }]);
+    for (const p of [first, next, third]) p.page.close();
+  });
+
+  it("answers each page under its own ids, even when an old page and a new one used the same id", async () => {
+    const e = engine();
+    const old = e.connect();
+    const current = e.connect();
+    old.page.postMessage({ messageId: 3, type: "RUN_QUERY" });
+    current.page.postMessage({ messageId: 3, type: "CONNECT" });
+    current.page.postMessage({ messageId: 4, type: "GET_VERSION" });
+    await holds(old.received, 2);
+    await holds(current.received, 3);
+    expect(old.received.slice(1)).toEqual([
+      { messageId: 0, requestId: 3, type: "ANSWER_RUN_QUERY", data: "RUN_QUERY" },
+    ]);
+    expect(current.received.slice(1)).toEqual([
+      { messageId: 0, requestId: 3, type: "ANSWER_CONNECT", data: "CONNECT" },
+      { messageId: 0, requestId: 4, type: "ANSWER_GET_VERSION", data: "GET_VERSION" },
+    ]);
+    old.page.close();
+    current.page.close();
+  });
+
+  it("tells the page that connected last when the wasm cannot be fetched", async () => {
+    const e = engine({ wasmFails: true });
+    const page = e.connect();
+    page.page.postMessage({ messageId: 0, type: "INSTANTIATE" });
+    await vi.waitFor(() => expect(page.received.some((m) => m.type === START_FAILED)).toBe(true));
+    const failure = page.received.find((m) => m.type === START_FAILED) as { message: string } | undefined;
+    expect(failure?.message).toBe("no route to http://app.test/duckdb/1.32.0/duckdb-eh.wasm");
+    page.page.close();
+  });
+
+  it("is served under a name that changes with its content", () => {
+    expect(sharedEngineFile()).toMatch(/^tickscope-engine-[0-9a-f]{8}\.js$/);
+  });
+});
