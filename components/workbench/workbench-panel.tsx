@@ -2,6 +2,7 @@
 
 import type { AsyncDuckDBConnection } from "@duckdb/duckdb-wasm";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { flushSync } from "react-dom";
 import { SQL_ENGINE_FAILED, startTables } from "@/lib/db/page-tables";
 import { queryRows } from "@/lib/db/query";
 import { changesSchema, refusedStatement } from "@/lib/db/statement-guard";
@@ -151,11 +152,15 @@ export function WorkbenchPanel({ sql, onSql }: Props) {
         if (!outcome) return;
         if (runningTimer.current !== null) window.clearTimeout(runningTimer.current);
         runningTimer.current = null;
-        setAnswers((n) => n + 1);
-        if (outcome.state === "done")
-          setRun({ state: "done", result: outcome.result, ms: outcome.ms, sql: asked });
-        else if (outcome.state === "cancelled") setRun({ state: "cancelled", ms: outcome.ms });
-        else setRun({ state: "error", ms: outcome.ms, ...parseDuckdbError(outcome.message, asked) });
+        // Drawn in the task that brought the answer (the table, and the chart's option in its effect),
+        // not in a task of React's scheduler queued behind whatever else the page has to do.
+        flushSync(() => {
+          setAnswers((n) => n + 1);
+          if (outcome.state === "done")
+            setRun({ state: "done", result: outcome.result, ms: outcome.ms, sql: asked });
+          else if (outcome.state === "cancelled") setRun({ state: "cancelled", ms: outcome.ms });
+          else setRun({ state: "error", ms: outcome.ms, ...parseDuckdbError(outcome.message, asked) });
+        });
         // Reading the catalogue is a query of its own: only after SQL that may have changed it.
         if (changesSchema(asked)) setCatalogueKey((k) => k + 1);
       });
