@@ -122,14 +122,19 @@ async function main() {
     await cdp.send("Tracing.start", { categories: CATEGORIES, transferMode: "ReportEvents" });
     const labels: string[] = [];
     const ms: number[] = [];
+    const frames: number[] = [];
     let n = 0;
     for (let i = 0; i < 8; i++) {
       const statistic = statistics[(i + 1) % statistics.length];
       labels.push(`statistic → ${statistic}`);
-      ms.push((await comparisonChange(page, "Statistic", statistic, n++)).painted);
+      const byStatistic = await comparisonChange(page, "Statistic", statistic, n++);
+      ms.push(byStatistic.painted);
+      frames.push(byStatistic.frames);
       const reference = i % 2 ? "" : (references[(i % (references.length - 1)) + 1] ?? "");
       labels.push(`reference → ${reference || "none"}`);
-      ms.push((await comparisonChange(page, "Ratios to", reference, n++)).painted);
+      const byReference = await comparisonChange(page, "Ratios to", reference, n++);
+      ms.push(byReference.painted);
+      frames.push(byReference.frames);
     }
     await page.getByRole("tab", { name: "SQL" }).click();
     await page.getByTestId("sql-run").and(page.locator(":enabled")).waitFor();
@@ -140,7 +145,9 @@ async function main() {
     await workbenchRun(page, -1);
     for (let i = 0; i < 8; i++) {
       labels.push("workbench Run");
-      ms.push((await workbenchRun(page, n++)).painted);
+      const run = await workbenchRun(page, n++);
+      ms.push(run.painted);
+      frames.push(run.frames);
     }
     const traced = new Promise((resolve) => cdp.once("Tracing.tracingComplete", resolve));
     await cdp.send("Tracing.end");
@@ -163,7 +170,7 @@ async function main() {
       const to = mark(`profile:painted:${i}`);
       if (from === undefined || to === undefined || changed === undefined) continue;
       console.log(
-        `\n${labels[i]}: ${ms[i].toFixed(1)} ms (changed after ${((changed - from) / 1000).toFixed(1)} ms, painted ${((to - changed) / 1000).toFixed(1)} ms later)`,
+        `\n${labels[i]}: ${ms[i].toFixed(1)} ms, painted in frame ${frames[i]} (changed after ${((changed - from) / 1000).toFixed(1)} ms, painted ${((to - changed) / 1000).toFixed(1)} ms later)`,
       );
       for (const [thread, names] of busy(events, threads, from, to)) {
         const total = [...names.values()].reduce((a, b) => a + b, 0);

@@ -9,7 +9,14 @@ import type { Page } from "@playwright/test";
  * what workbenchRun took before) and `nextFrame` (a second rAF, a frame later: what comparisonChange took
  * before) are kept to show the difference.
  */
-const PAINTED = `window.__painted = () => new Promise((resolve) => requestAnimationFrame(() => {
+const PAINTED = `window.__frames = () => {
+  let frames = 0;
+  let counting = true;
+  const tick = () => { frames++; if (counting) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+  return () => { counting = false; return frames; };
+};
+window.__painted = () => new Promise((resolve) => requestAnimationFrame(() => {
   const beforePaint = performance.now();
   const channel = new MessageChannel();
   const painted = new Promise((done) => { channel.port1.onmessage = () => done(performance.now()); });
@@ -28,9 +35,12 @@ export interface Timed {
   beforePaint: number;
   /** Input to the rAF of the frame after it. */
   nextFrame: number;
+  /** Frames begun from the input to the one that painted the change, that one included (1: the first). */
+  frames: number;
 }
 
 type PaintedAt = { beforePaint: number; painted: number; nextFrame: number };
+type Paints = { __painted(): Promise<PaintedAt>; __frames(): () => number };
 
 /**
  * A change of a <select> in the Comparison until its table has changed and been painted. With `mark`,
@@ -58,18 +68,23 @@ export async function comparisonChange(
         observer.observe(table, { subtree: true, childList: true, characterData: true });
       });
       if (mark !== undefined) performance.mark(`profile:start:${mark}`);
+      const page = window as unknown as Paints;
+      const frames = page.__frames();
       const start = performance.now();
       const setter = Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, "value")!.set!;
       setter.call(select, value);
       select.dispatchEvent(new Event("change", { bubbles: true }));
       await changed;
       if (mark !== undefined) performance.mark(`profile:changed:${mark}`);
-      const at = await (window as unknown as { __painted(): Promise<PaintedAt> }).__painted();
+      const at = await page.__painted();
+      const counted = frames();
       if (mark !== undefined) performance.mark(`profile:painted:${mark}`, { startTime: at.painted });
       return {
         painted: at.painted - start,
         beforePaint: at.beforePaint - start,
         nextFrame: at.nextFrame - start,
+        // The frame after the painted one has begun too (nextFrame): not counted.
+        frames: counted - 1,
       };
     },
     { label, value, mark },
@@ -82,33 +97,43 @@ export async function comparisonChange(
  */
 export async function workbenchRun(page: Page, mark?: number): Promise<Timed & { own: number }> {
   return page.evaluate(async (mark) => {
-    const status = document.querySelector('[data-testid="sql-status"]')!;
+    const status = document.querySelector<HTMLElement>('[data-testid="sql-status"]')!;
     const run = document.querySelector<HTMLButtonElement>('[data-testid="sql-run"]')!;
-    // The last run left the status "done": wait for this run's own "running" then "done".
+    // The last run left an answer like this one on screen: wait for the status to count a new answer
+    // (`data-answer`; before it had one, each run went through "running" and this waits for its end).
+    const before = status.dataset.answer;
     const finished = new Promise<void>((resolve) => {
       const observer = new MutationObserver((records) => {
-        if (!records.some((r) => r.oldValue === "running")) return;
+        const answered =
+          before === undefined
+            ? records.some((r) => r.attributeName === "data-state" && r.oldValue === "running")
+            : status.dataset.answer !== before;
+        if (!answered) return;
         observer.disconnect();
         resolve();
       });
       observer.observe(status, {
         attributes: true,
-        attributeFilter: ["data-state"],
+        attributeFilter: ["data-answer", "data-state"],
         attributeOldValue: true,
       });
     });
     if (mark !== undefined) performance.mark(`profile:start:${mark}`);
+    const page = window as unknown as Paints;
+    const frames = page.__frames();
     const start = performance.now();
     run.click();
     await finished;
     if (mark !== undefined) performance.mark(`profile:changed:${mark}`);
     const own = Number(/in (\d+) ms/.exec(status.textContent ?? "")?.[1]);
-    const at = await (window as unknown as { __painted(): Promise<PaintedAt> }).__painted();
+    const at = await page.__painted();
+    const counted = frames();
     if (mark !== undefined) performance.mark(`profile:painted:${mark}`, { startTime: at.painted });
     return {
       painted: at.painted - start,
       beforePaint: at.beforePaint - start,
       nextFrame: at.nextFrame - start,
+      frames: counted - 1,
       own,
     };
   }, mark);

@@ -53,8 +53,11 @@ export const ResultTable = memo(function ResultTable({ result }: { result: Resul
     setShownResult(result);
     setScrollTop(0);
   }
+  // Only a scrolled box is moved back: setting scrollTop would lay the page out at once, in the answer's render.
+  const scrolled = useRef(false);
   useLayoutEffect(() => {
-    if (box.current) box.current.scrollTop = 0;
+    if (box.current && scrolled.current) box.current.scrollTop = 0;
+    scrolled.current = false;
   }, [result]);
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(result.shown, Math.ceil(scrollTop / ROW_HEIGHT) + VIEW_ROWS + OVERSCAN);
@@ -68,7 +71,10 @@ export const ResultTable = memo(function ResultTable({ result }: { result: Resul
       aria-colcount={result.columns.length}
       className="overflow-auto rounded border border-line text-[12px]"
       style={{ height: ROW_HEIGHT * (VIEW_ROWS + 1) + 2 }}
-      onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
+      onScroll={(event) => {
+        scrolled.current = event.currentTarget.scrollTop !== 0;
+        setScrollTop(event.currentTarget.scrollTop);
+      }}
     >
       <div role="rowgroup" className="sticky top-0 z-10 flex bg-raised" style={{ width, height: ROW_HEIGHT }}>
         <div role="row" aria-rowindex={1} className="flex">

@@ -4,6 +4,12 @@ import { ResultCollector, type ArrowBatchLike, type ResultSet } from "./result-s
 /** Rows a result keeps for the table, the chart and CSV; the count beyond it is still given. */
 export const ROW_CAP = 100_000;
 
+/**
+ * The workbench says "Running…" (and offers Cancel) once a query has run this long: a quick answer
+ * replaces the last one directly, in one render and one frame, with no "running" state drawn between.
+ */
+export const RUNNING_SHOWN_AFTER_MS = 100;
+
 export type RunOutcome =
   | { state: "done"; result: ResultSet; ms: number }
   | { state: "cancelled"; ms: number }

@@ -2,6 +2,7 @@
 
 import type { AsyncDuckDBConnection } from "@duckdb/duckdb-wasm";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { flushSync } from "react-dom";
 import { SQL_ENGINE_FAILED, startTables } from "@/lib/db/page-tables";
 import { queryRows } from "@/lib/db/query";
 import { changesSchema, refusedStatement } from "@/lib/db/statement-guard";
@@ -22,7 +23,7 @@ import { resultCsv } from "./result-csv";
 import { ResultTable } from "./result-table";
 import { RunTableNotes, runTableNotes } from "./run-table-notes";
 import { QuerySlot } from "./query-slot";
-import { ROW_CAP, runSql, type RunningQuery } from "./run-sql";
+import { ROW_CAP, RUNNING_SHOWN_AFTER_MS, runSql } from "./run-sql";
 import { SqlEditor, type SqlEditorHandle } from "./sql-editor";
 import type { ResultSet } from "./result-set";
 
@@ -32,7 +33,7 @@ export const EXAMPLE_SQL =
 type RunState =
   | { state: "idle" }
   /** `shown`: the last answer, kept on screen (dimmed) until this one replaces it. */
-  | { state: "running"; query: RunningQuery; cancelling: boolean; shown: Answer | null }
+  | { state: "running"; cancelling: boolean; shown: Answer | null }
   | ({ state: "done" } & Answer)
   | { state: "cancelled"; ms: number }
   | { state: "error"; message: string; position: ErrorPosition | null; ms: number };
@@ -70,7 +71,10 @@ export function WorkbenchPanel({ sql, onSql }: Props) {
   const [tables, setTables] = useState<CatalogueTable[] | null>(null);
   const [run, setRun] = useState<RunState>({ state: "idle" });
   const [catalogueKey, setCatalogueKey] = useState(0);
+  /** Answers shown so far: `data-answer` on the status, so that an answer replacing one alike is seen. */
+  const [answers, setAnswers] = useState(0);
   const editor = useRef<SqlEditorHandle>(null);
+  const runningTimer = useRef<number | null>(null);
 
   // A query arriving from outside (the link, read after hydration; a view's "SQL" button) replaces the text.
   // eslint-disable-next-line react-hooks/set-state-in-effect
@@ -125,30 +129,47 @@ export function WorkbenchPanel({ sql, onSql }: Props) {
     // Usually in the link already (each edit puts it there): only then is the dashboard left alone.
     const linked = asked.length > SQL_LINK_MAX ? null : asked;
     if (linked !== sql) onSql(linked);
+    const showRunning = () =>
+      setRun((last) =>
+        last.state === "running"
+          ? last
+          : { state: "running", cancelling: false, shown: last.state === "done" ? last : null },
+      );
+    if (runningTimer.current !== null) window.clearTimeout(runningTimer.current);
+    runningTimer.current = null;
     const refused = refusedStatement(asked);
     if (refused) {
       void slot.replace();
+      setAnswers((n) => n + 1);
       return setRun({ state: "error", message: refused, position: null, ms: 0 });
     }
     void slot
-      .run(asked, (query) =>
-        setRun((last) => ({
-          state: "running",
-          query,
-          cancelling: false,
-          shown: last.state === "done" ? last : last.state === "running" ? last.shown : null,
-        })),
-      )
+      .run(asked, () => {
+        if (runningTimer.current !== null) window.clearTimeout(runningTimer.current);
+        runningTimer.current = window.setTimeout(showRunning, RUNNING_SHOWN_AFTER_MS);
+      })
       .then((outcome) => {
         if (!outcome) return;
-        if (outcome.state === "done")
-          setRun({ state: "done", result: outcome.result, ms: outcome.ms, sql: asked });
-        else if (outcome.state === "cancelled") setRun({ state: "cancelled", ms: outcome.ms });
-        else setRun({ state: "error", ms: outcome.ms, ...parseDuckdbError(outcome.message, asked) });
+        if (runningTimer.current !== null) window.clearTimeout(runningTimer.current);
+        runningTimer.current = null;
+        // Drawn in the task that brought the answer (the table, and the chart's option in its effect),
+        // not in a task of React's scheduler queued behind whatever else the page has to do.
+        flushSync(() => {
+          setAnswers((n) => n + 1);
+          if (outcome.state === "done")
+            setRun({ state: "done", result: outcome.result, ms: outcome.ms, sql: asked });
+          else if (outcome.state === "cancelled") setRun({ state: "cancelled", ms: outcome.ms });
+          else setRun({ state: "error", ms: outcome.ms, ...parseDuckdbError(outcome.message, asked) });
+        });
         // Reading the catalogue is a query of its own: only after SQL that may have changed it.
         if (changesSchema(asked)) setCatalogueKey((k) => k + 1);
       });
   }, [slot, text, sql, onSql]);
+
+  useEffect(
+    () => () => void (runningTimer.current !== null && window.clearTimeout(runningTimer.current)),
+    [],
+  );
 
   const insert = useCallback((name: string) => editor.current?.insert(name), []);
 
@@ -208,7 +229,13 @@ export function WorkbenchPanel({ sql, onSql }: Props) {
                 CSV
               </Button>
             )}
-            <span data-testid="sql-status" data-state={run.state} aria-live="polite" className="text-muted">
+            <span
+              data-testid="sql-status"
+              data-state={run.state}
+              data-answer={answers}
+              aria-live="polite"
+              className="text-muted"
+            >
               {run.state === "idle" && "Not run yet: press Run or Ctrl/Cmd-Enter."}
               {run.state === "running" && "Running…"}
               {run.state === "cancelled" && `Cancelled after ${run.ms} ms.`}
