@@ -2,7 +2,7 @@ import { rename, rm, writeFile } from "node:fs/promises";
 import type { IpcBlock } from "../../lib/format/arrow-ipc";
 import type { SampleBatch } from "../../lib/format/run-reader";
 import { SummaryBuilder, type RunSummary, type SummaryOptions } from "../../lib/summary";
-import { encodeCheckpointFile } from "../../lib/summary/checkpoint-file";
+import { encodeCheckpointChunks } from "../../lib/summary/checkpoint-file";
 
 /**
  * At most one checkpoint per this long: a crash's repair then reads only the last ~2 s of batches again
@@ -72,12 +72,14 @@ async function followWithCheckpoints(
     if (!checkpoint) continue;
     const last = blocks[blocks.length - 1];
     coveredBytes = last.offset + last.metaDataLength + last.bodyLength;
-    const bytes = encodeCheckpointFile({
+    // Written from the builder's own arrays, piece by piece: the builder is not given a batch meanwhile.
+    const chunks = encodeCheckpointChunks({
       run: { file: run.file, coveredBytes, blocks },
       checkpoint,
     });
+    const bytes = { byteLength: chunks.reduce((n, chunk) => n + chunk.byteLength, 0) };
     const temp = `${run.path}.${process.pid}.tmp`;
-    await writeFile(temp, bytes);
+    await writeFile(temp, chunks);
     await rename(temp, run.path);
     const took = performance.now() - started;
     Object.assign(figures, {
