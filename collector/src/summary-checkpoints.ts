@@ -32,6 +32,7 @@ export interface CheckpointFigures {
  * less often when checkpoints are costly (up to CHECKPOINT_MOST_MS) or larger than the batches written
  * since the last one, with where the last covered record batch ends, so that `tickscope repair` resumes
  * from it.
+ * The summary returned is for saving (encodeSummaryChunks): its pyramid holds level 0 alone.
  * At the end `run.keep()` says whether the checkpoint is still needed (a run whose writer did not finish
  * keeps it, for repair); `figures` reports what checkpointing cost (TICKSCOPE_CHECKPOINT_LOG=1: each one
  * on stderr).
@@ -94,7 +95,7 @@ async function followWithCheckpoints(
         `checkpoint ${run.file}: ${bytes.byteLength} bytes, ${took.toFixed(1)} ms, ${blocks.length} batches, ${checkpoint.scalars.count} samples`,
       );
   }
-  const summary = builder.finish();
+  const summary = builder.finish({ upperLevels: false }); // saved as it is: level 0 is what is stored
   if (!run.keep()) await rm(run.path, { force: true });
   return summary;
 }

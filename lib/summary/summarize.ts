@@ -541,7 +541,12 @@ export class SummaryBuilder {
     }
   }
 
-  finish(): RunSummary {
+  /**
+   * The summary. `upperLevels: false` is for a summary that is only saved (encodeSummaryChunks stores
+   * level 0; loading rebuilds the levels above): its pyramid holds level 0 alone, which spares the run's
+   * end an allocation as large as level 0 (38 MiB at 2^19 buckets).
+   */
+  finish({ upperLevels = true }: { upperLevels?: boolean } = {}): RunSummary {
     if (!this.th && this.pending.length) this.start();
     const th = this.th;
     if (this.bCount > 0) {
@@ -590,7 +595,7 @@ export class SummaryBuilder {
         ts: Float64Array.from(order, (i) => this.heapT[i]),
       },
       histogram: this.hist,
-      pyramid: this.pyramid.finish(),
+      pyramid: this.pyramid.finish(upperLevels),
       spikes: {
         thresholdNs: th ? th.spikeD - offset : NaN,
         raised: this.spikesRaised,
