@@ -128,12 +128,12 @@ function bestFamily(
   minRegularity: number,
   logTrialsFactor: number,
   logFalseAlarmLimit: number,
+  scratch: GridScratch,
 ): Scored | null {
   let best: Scored | null = null;
   const rate = idx.length / Math.max(1, lastTs - firstTs);
   // Each family is anchored by a pair of spikes (up to 8 apart) and then has its other periods to fill.
   const candidates = candidatePeriods(ts, idx, minPeriod);
-  const scratch = new GridScratch(idx.length);
   const logTrials =
     Math.log(idx.length * Math.min(idx.length - 1, 8) * (1 + CHAIN_TOLERANCES.length)) + logTrialsFactor;
   for (const centre of candidates) {
@@ -174,7 +174,7 @@ function bestFamily(
 }
 
 /**
- * Memory a list's candidate fits share (sized for the list once, not allocated per candidate and round):
+ * Memory the candidate fits share (sized for the whole list once, not allocated per tier, candidate and round):
  * the spike-to-spike differences near a candidate, and the closest spike of each grid period.
  */
 class GridScratch {
@@ -444,6 +444,7 @@ export function detectPeriodicSpikes(
   const minRegularity = options.minRegularity ?? 0.3;
   const logFalseAlarmLimit = Math.log(options.falseAlarm ?? 0.05);
   let remaining = Array.from({ length: ts.length }, (_, i) => i);
+  const scratch = new GridScratch(ts.length);
   const out: PeriodicSpikes[] = [];
   const barren: Set<number>[] = [];
   for (let f = 0; f < (options.maxFamilies ?? 3) && remaining.length >= minOccurrences; f++) {
@@ -463,6 +464,7 @@ export function detectPeriodicSpikes(
         minRegularity,
         Math.log(tiers.length),
         logFalseAlarmLimit,
+        scratch,
       );
       if (!found) barrenNow.push(new Set(tier));
       else if (!family || found.logFalseAlarm < family.logFalseAlarm) family = found;
