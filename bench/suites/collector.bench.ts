@@ -81,6 +81,8 @@ async function collectWatched(args: string[]) {
   const watch = watchTreeMemory(child.pid!, 100);
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
   const peak = watch.stop();
+  // TICKSCOPE_BENCH_STREAM_LOG=FILE: collect's stderr kept there (with TICKSCOPE_MEMORY_LOG=1, its memory steps).
+  if (process.env.TICKSCOPE_BENCH_STREAM_LOG) writeFileSync(process.env.TICKSCOPE_BENCH_STREAM_LOG, stderr);
   if (code !== 0) throw new Error(`tickscope collect ${args.join(" ")}: ${stderr}`);
   return { stderr, ...peak };
 }
@@ -149,7 +151,7 @@ export async function streamedCapture(dir: string): Promise<Figure[]> {
       median: collected.tree / 2 ** 20,
       unit: "MiB",
       runs: 1,
-      note: `at the peak: ${collected.processes} (MiB; Node: the launcher, tsx, the CLI); ${load}`,
+      note: `at the peak, ${collected.atS.toFixed(0)} s after collect began: ${collected.processes} (MiB; Node: the launcher, the CLI); ${load}`,
     },
     {
       name: "the sampler's peak RSS (VmHWM) in that run",

@@ -81,6 +81,9 @@ describe("following a run file as the sampler writes it", () => {
     ]);
     expect(followed.count).toBe(120_000);
     expect(saved(followed).equals(saved(await summaryOf(bytes)))).toBe(true);
+    // For saving: level 0 alone (what is stored), not the levels a load rebuilds.
+    expect(followed.pyramid.levels).toHaveLength(1);
+    expect(followed.pyramid.levels[0].size).toBeGreaterThan(1);
   });
 
   it("a run whose metadata is replaced in place at its end (the sampler's final metadata) is followed to its footer", async () => {

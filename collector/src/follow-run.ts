@@ -131,7 +131,8 @@ export async function* followFile(
  * so that when the run ends the summary is ready without another pass over the file. A file the sampler
  * left without its footer is summarised up to its last whole batch, as every reader recovers it.
  * As it goes, the summary is checkpointed beside the run (summary-checkpoints.ts) for `tickscope repair`;
- * the checkpoint is removed when the run ends with its footer.
+ * the checkpoint is removed when the run ends with its footer. The summary is for saving: its pyramid
+ * holds level 0 alone (what is stored; loading rebuilds the levels above).
  */
 export async function followRunSummary(
   path: string,

@@ -2,7 +2,7 @@ import { rename, rm, writeFile } from "node:fs/promises";
 import type { IpcBlock } from "../../lib/format/arrow-ipc";
 import type { SampleBatch } from "../../lib/format/run-reader";
 import { SummaryBuilder, type RunSummary, type SummaryOptions } from "../../lib/summary";
-import { encodeCheckpointFile } from "../../lib/summary/checkpoint-file";
+import { encodeCheckpointChunks } from "../../lib/summary/checkpoint-file";
 
 /**
  * At most one checkpoint per this long: a crash's repair then reads only the last ~2 s of batches again
@@ -32,6 +32,7 @@ export interface CheckpointFigures {
  * less often when checkpoints are costly (up to CHECKPOINT_MOST_MS) or larger than the batches written
  * since the last one, with where the last covered record batch ends, so that `tickscope repair` resumes
  * from it.
+ * The summary returned is for saving (encodeSummaryChunks): its pyramid holds level 0 alone.
  * At the end `run.keep()` says whether the checkpoint is still needed (a run whose writer did not finish
  * keeps it, for repair); `figures` reports what checkpointing cost (TICKSCOPE_CHECKPOINT_LOG=1: each one
  * on stderr).
@@ -72,12 +73,14 @@ async function followWithCheckpoints(
     if (!checkpoint) continue;
     const last = blocks[blocks.length - 1];
     coveredBytes = last.offset + last.metaDataLength + last.bodyLength;
-    const bytes = encodeCheckpointFile({
+    // Written from the builder's own arrays, piece by piece: the builder is not given a batch meanwhile.
+    const chunks = encodeCheckpointChunks({
       run: { file: run.file, coveredBytes, blocks },
       checkpoint,
     });
+    const bytes = { byteLength: chunks.reduce((n, chunk) => n + chunk.byteLength, 0) };
     const temp = `${run.path}.${process.pid}.tmp`;
-    await writeFile(temp, bytes);
+    await writeFile(temp, chunks);
     await rename(temp, run.path);
     const took = performance.now() - started;
     Object.assign(figures, {
@@ -92,7 +95,7 @@ async function followWithCheckpoints(
         `checkpoint ${run.file}: ${bytes.byteLength} bytes, ${took.toFixed(1)} ms, ${blocks.length} batches, ${checkpoint.scalars.count} samples`,
       );
   }
-  const summary = builder.finish();
+  const summary = builder.finish({ upperLevels: false }); // saved as it is: level 0 is what is stored
   if (!run.keep()) await rm(run.path, { force: true });
   return summary;
 }

@@ -47,12 +47,21 @@ export function treeMemory(root: number): TreeMemory {
   return found;
 }
 
-/** Samples a process tree's memory every `everyMs` until `stop()`: the tree's peak, what made it, the sampler's peak. */
+/**
+ * Samples a process tree's memory every `everyMs` until `stop()`: the tree's peak, what made it and when
+ * (seconds after the watch began), the sampler's peak.
+ */
 export function watchTreeMemory(root: number, everyMs = 50) {
-  const peak = { tree: 0, sampler: 0, processes: "" };
+  const peak = { tree: 0, sampler: 0, processes: "", atS: 0 };
+  const began = performance.now();
   const timer = setInterval(() => {
     const now = treeMemory(root);
-    if (now.tree > peak.tree) Object.assign(peak, { tree: now.tree, processes: now.processes });
+    if (now.tree > peak.tree)
+      Object.assign(peak, {
+        tree: now.tree,
+        processes: now.processes,
+        atS: (performance.now() - began) / 1000,
+      });
     peak.sampler = Math.max(peak.sampler, now.sampler, now.samplerPeak);
   }, everyMs);
   return {

@@ -35,18 +35,22 @@ export function checkpointPathFor(runFile: string): string {
 }
 
 /**
- * A 32-bit checksum of 4-byte words (`bytes.byteLength` a multiple of 8 here): each step is a bijection of
- * the running value, so any one changed word changes the result. ~5x faster than a table CRC-32 in JS.
+ * A 32-bit checksum of 4-byte words (each piece's `byteLength` a multiple of 4 here), over pieces taken one
+ * after another as if joined: each step is a bijection of the running value, so any one changed word changes
+ * the result. ~5x faster than a table CRC-32 in JS.
  */
-function checksum(bytes: Uint8Array): number {
-  const words =
-    bytes.byteOffset % 4 === 0
-      ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >>> 2)
-      : new Uint32Array(bytes.slice().buffer, 0, bytes.byteLength >>> 2);
-  let h = 0x811c9dc5 ^ words.length;
-  for (let i = 0; i < words.length; i++) {
-    h = Math.imul(h ^ words[i], 0x01000193);
-    h ^= h >>> 15;
+function checksum(pieces: Uint8Array[]): number {
+  const words = (piece: Uint8Array) =>
+    piece.byteOffset % 4 === 0
+      ? new Uint32Array(piece.buffer, piece.byteOffset, piece.byteLength >>> 2)
+      : new Uint32Array(piece.slice().buffer, 0, piece.byteLength >>> 2);
+  let h = 0x811c9dc5 ^ pieces.reduce((n, piece) => n + (piece.byteLength >>> 2), 0);
+  for (const piece of pieces) {
+    const w = words(piece);
+    for (let i = 0; i < w.length; i++) {
+      h = Math.imul(h ^ w[i], 0x01000193);
+      h ^= h >>> 15;
+    }
   }
   return h >>> 0;
 }
@@ -59,7 +63,13 @@ function storedLength(array: Float64Array): number {
   return n;
 }
 
-export function encodeCheckpointFile(file: CheckpointFile): Uint8Array {
+/**
+ * The checkpoint file's bytes as pieces whose concatenation is `encodeCheckpointFile`'s: the head (magic,
+ * lengths, checksum, JSON, padding), then each array as a view of the summary's own memory. Written piece
+ * by piece, saving a checkpoint allocates its JSON, not a copy of the whole (a 10-minute run's pyramid
+ * level alone is ~38 MiB). The views are valid until the summary is next given samples.
+ */
+export function encodeCheckpointChunks(file: CheckpointFile): Uint8Array[] {
   const parts: Float64Array[] = [];
   let at = 0;
   const replacer = (_key: string, value: unknown) => {
@@ -86,18 +96,24 @@ export function encodeCheckpointFile(file: CheckpointFile): Uint8Array {
   };
   const json = new TextEncoder().encode(JSON.stringify(stored, replacer));
   const bodyStart = Math.ceil((HEAD_BYTES + json.byteLength) / 8) * 8;
-  const out = new Uint8Array(bodyStart + at * 8);
-  out.set(new TextEncoder().encode(MAGIC), 0);
-  const view = new DataView(out.buffer);
+  const head = new Uint8Array(bodyStart);
+  head.set(new TextEncoder().encode(MAGIC), 0);
+  const view = new DataView(head.buffer);
   view.setUint32(8, json.byteLength, true);
-  out.set(json, HEAD_BYTES);
-  const body = new Float64Array(out.buffer, bodyStart, at);
-  let pos = 0;
-  for (const part of parts) {
-    body.set(part, pos);
-    pos += part.length;
+  head.set(json, HEAD_BYTES);
+  const body = parts.map((part) => new Uint8Array(part.buffer, part.byteOffset, part.byteLength));
+  view.setUint32(12, checksum([head.subarray(HEAD_BYTES), ...body]), true);
+  return [head, ...body];
+}
+
+export function encodeCheckpointFile(file: CheckpointFile): Uint8Array {
+  const chunks = encodeCheckpointChunks(file);
+  const out = new Uint8Array(chunks.reduce((n, chunk) => n + chunk.byteLength, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
   }
-  view.setUint32(12, checksum(out.subarray(HEAD_BYTES)), true);
   return out;
 }
 
@@ -116,7 +132,7 @@ export function decodeCheckpointFile(bytes: Uint8Array, name = "checkpoint"): Ch
   const bodyStart = Math.ceil((HEAD_BYTES + length) / 8) * 8;
   if (bodyStart > bytes.byteLength || (bytes.byteLength - bodyStart) % 8 !== 0)
     throw fail(`a header of ${length} bytes in a file of ${bytes.byteLength}`);
-  const sum = checksum(bytes.subarray(HEAD_BYTES));
+  const sum = checksum([bytes.subarray(HEAD_BYTES)]);
   if (sum !== view.getUint32(12, true))
     throw fail(
       `a checksum of ${sum.toString(16)} where it says ${view.getUint32(12, true).toString(16)} (damaged)`,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { syntheticSampleBatches } from "../format/testing/synthetic-trace";
 import { firstDifference } from "./testing/first-difference";
+import { decodeCheckpointFile, encodeCheckpointChunks, encodeCheckpointFile } from "./checkpoint-file";
 import { encodeSummary, SummaryBuilder, type SummaryOptions } from "./index";
 
 // 40 s of a 68 µs busy loop with its ticks, a 2 ms spike every second and one 7.19 ms worst; small
@@ -47,4 +48,20 @@ describe("a summary in progress, checkpointed and resumed", () => {
       expect(summary.max).toEqual({ durationNs: truth.max.durationNs, ts: truth.max.ts });
       expect(summary.spikes.raised).toBe(true);
     });
+
+  it("is written in pieces that are the checkpoint file's bytes, its arrays not copied, and reads back", () => {
+    const builder = new SummaryBuilder(options);
+    for (const batch of batches.slice(0, 11)) builder.add(batch);
+    const checkpoint = builder.checkpoint({ copy: false })!;
+    const file = { run: { file: "tick.arrow", coveredBytes: 1234, blocks: [] }, checkpoint };
+    const chunks = encodeCheckpointChunks(file);
+    expect(Buffer.concat(chunks).equals(Buffer.from(encodeCheckpointFile(file)))).toBe(true);
+    // The pyramid's columns are written from the builder's own memory.
+    const level = checkpoint.pyramid.level;
+    expect(chunks.some((chunk) => chunk.buffer === level.count.buffer)).toBe(true);
+    const read = decodeCheckpointFile(Buffer.concat(chunks));
+    expect(read.run.coveredBytes).toBe(1234);
+    expect(read.checkpoint.scalars.count).toBe(11 * 20_000);
+    expect(Array.from(read.checkpoint.pyramid.level.count)).toEqual(Array.from(level.count));
+  });
 });

@@ -38,7 +38,15 @@ export interface PeriodicSpikeOptions {
 
 function median(values: number[]): number {
   if (!values.length) return NaN;
-  const s = [...values].sort((a, b) => a - b);
+  return middleOfSorted([...values].sort((a, b) => a - b));
+}
+
+/** The median of `values`, which it sorts in place (a view of scratch memory). */
+function medianInPlace(values: Float64Array): number {
+  return values.length ? middleOfSorted(values.sort()) : NaN;
+}
+
+function middleOfSorted(s: ArrayLike<number>): number {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
@@ -47,7 +55,8 @@ interface Family {
   periodNs: number;
   phaseNs: number;
   toleranceNs: number;
-  members: number[];
+  /** Its spikes (indices into the list): computed when asked, for the family kept, not every candidate. */
+  members: () => number[];
   distinctPeriods: number;
   /** The largest distance of a member from where the family puts it (grid point, or one chain step). */
   deviationNs: number;
@@ -119,6 +128,7 @@ function bestFamily(
   minRegularity: number,
   logTrialsFactor: number,
   logFalseAlarmLimit: number,
+  scratch: GridScratch,
 ): Scored | null {
   let best: Scored | null = null;
   const rate = idx.length / Math.max(1, lastTs - firstTs);
@@ -127,7 +137,7 @@ function bestFamily(
   const logTrials =
     Math.log(idx.length * Math.min(idx.length - 1, 8) * (1 + CHAIN_TOLERANCES.length)) + logTrialsFactor;
   for (const centre of candidates) {
-    const grid = fitFamily(ts, idx, centre);
+    const grid = fitFamily(ts, idx, centre, scratch);
     if (!grid) continue;
     const chains =
       idx.length <= MAX_CHAIN_SPIKES
@@ -163,17 +173,36 @@ function bestFamily(
   return best;
 }
 
-function fitFamily(ts: Float64Array, idx: number[], centre: number): Family | null {
-  const near: number[] = [];
+/**
+ * Memory the candidate fits share (sized for the whole list once, not allocated per tier, candidate and round):
+ * the spike-to-spike differences near a candidate, and the closest spike of each grid period.
+ */
+class GridScratch {
+  readonly near: Float64Array;
+  readonly period: Float64Array;
+  readonly at: Int32Array;
+  readonly residual: Float64Array;
+  constructor(spikes: number) {
+    this.near = new Float64Array(8 * spikes);
+    this.period = new Float64Array(spikes);
+    this.at = new Int32Array(spikes);
+    this.residual = new Float64Array(spikes);
+  }
+}
+
+function fitFamily(ts: Float64Array, idx: number[], centre: number, scratch: GridScratch): Family | null {
+  let count = 0;
   for (let a = 0; a < idx.length; a++) {
     for (let b = a + 1; b < Math.min(idx.length, a + 9); b++) {
       const diff = ts[idx[b]] - ts[idx[a]];
-      if (Math.abs(diff - centre) <= 0.1 * centre) near.push(diff);
+      if (Math.abs(diff - centre) <= 0.1 * centre) scratch.near[count++] = diff;
     }
   }
-  if (near.length < 3) return null;
-  let period = median(near);
-  const spread = 1.4826 * median(near.map((d) => Math.abs(d - period)));
+  if (count < 3) return null;
+  const near = scratch.near.subarray(0, count);
+  let period = medianInPlace(near);
+  for (let i = 0; i < count; i++) near[i] = Math.abs(near[i] - period);
+  const spread = 1.4826 * medianInPlace(near);
   const tol = Math.min(0.1 * period, Math.max(0.002 * period, 4 * spread));
 
   // Follow the chain of spikes one period apart, refitting the period as it grows (no drift).
@@ -214,7 +243,7 @@ function fitFamily(ts: Float64Array, idx: number[], centre: number): Family | nu
   const slope = denom > 0 ? (n * skt - sk * st) / denom : period;
   const intercept = (st - slope * sk) / n;
 
-  return refine(ts, idx, slope, intercept, tol);
+  return refine(ts, idx, slope, intercept, tol, scratch);
 }
 
 /** Step tolerances (shares of the period) tried for a chain whose phase wanders. */
@@ -278,23 +307,43 @@ function followChain(ts: Float64Array, idx: number[], period: number, tol: numbe
     periodNs: fitted,
     phaseNs: ((origin % fitted) + fitted) % fitted,
     toleranceNs: tol,
-    members: chain.map((at) => idx[at]),
+    members: () => chain.map((at) => idx[at]),
     distinctPeriods: chain.length,
     deviationNs,
   };
 }
 
-/** The spikes within `tol` of the grid, the closest one per period. */
-function onGrid(ts: Float64Array, idx: number[], period: number, origin: number, tol: number) {
-  const byPeriod = new Map<number, { at: number; residual: number }>();
+/**
+ * The spikes within `tol` of the grid, the closest one per period (the first of equals), in time order:
+ * `n` of them in `scratch` (period number, spike, residual). The list is in time order, so one period's
+ * spikes come together.
+ */
+function onGrid(
+  ts: Float64Array,
+  idx: number[],
+  period: number,
+  origin: number,
+  tol: number,
+  scratch: GridScratch,
+): number {
+  let n = 0;
   for (const j of idx) {
     const k = Math.round((ts[j] - origin) / period);
     const residual = ts[j] - origin - k * period;
     if (Math.abs(residual) > tol) continue;
-    const held = byPeriod.get(k);
-    if (!held || Math.abs(residual) < Math.abs(held.residual)) byPeriod.set(k, { at: j, residual });
+    if (n > 0 && scratch.period[n - 1] === k) {
+      if (Math.abs(residual) < Math.abs(scratch.residual[n - 1])) {
+        scratch.at[n - 1] = j;
+        scratch.residual[n - 1] = residual;
+      }
+      continue;
+    }
+    scratch.period[n] = k;
+    scratch.at[n] = j;
+    scratch.residual[n] = residual;
+    n++;
   }
-  return byPeriod;
+  return n;
 }
 
 /**
@@ -302,44 +351,58 @@ function onGrid(ts: Float64Array, idx: number[], period: number, origin: number,
  * tolerance to 5 robust σ of the residuals (at least 0.2% of the period) and refitting period and
  * origin by least squares over the closest spike of each period. Random spikes then rarely count.
  */
-function refine(ts: Float64Array, idx: number[], period: number, origin: number, tol: number): Family {
+function refine(
+  ts: Float64Array,
+  idx: number[],
+  period: number,
+  origin: number,
+  tol: number,
+  scratch: GridScratch,
+): Family {
+  const residuals = scratch.near;
   for (let round = 0; round < 4; round++) {
-    const residuals = [...onGrid(ts, idx, period, origin, tol).values()].map((m) => m.residual);
-    if (residuals.length < 3) break;
-    const centre = median(residuals);
+    let held = onGrid(ts, idx, period, origin, tol, scratch);
+    if (held < 3) break;
+    for (let i = 0; i < held; i++) residuals[i] = scratch.residual[i];
+    const centre = medianInPlace(residuals.subarray(0, held));
     origin += centre;
-    const spread = 1.4826 * median(residuals.map((r) => Math.abs(r - centre)));
+    for (let i = 0; i < held; i++) residuals[i] = Math.abs(scratch.residual[i] - centre);
+    const spread = 1.4826 * medianInPlace(residuals.subarray(0, held));
     tol = Math.min(tol, Math.max(0.002 * period, 5 * spread));
     let n = 0;
     let sk = 0;
     let st = 0;
     let skk = 0;
     let skt = 0;
-    for (const [k, m] of onGrid(ts, idx, period, origin, tol)) {
+    held = onGrid(ts, idx, period, origin, tol, scratch);
+    for (let i = 0; i < held; i++) {
+      const k = scratch.period[i];
+      const t = ts[scratch.at[i]];
       n++;
       sk += k;
-      st += ts[m.at];
+      st += t;
       skk += k * k;
-      skt += k * ts[m.at];
+      skt += k * t;
     }
     const denom = n * skk - sk * sk;
     if (n < 3 || denom <= 0) break;
     period = (n * skt - sk * st) / denom;
     origin = (st - period * sk) / n;
   }
-  const byPeriod = onGrid(ts, idx, period, origin, tol);
+  const held = onGrid(ts, idx, period, origin, tol, scratch);
   let deviationNs = 0;
-  for (const m of byPeriod.values()) deviationNs = Math.max(deviationNs, Math.abs(m.residual));
-  const members = idx.filter((j) => {
-    const k = Math.round((ts[j] - origin) / period);
-    return Math.abs(ts[j] - origin - k * period) <= tol;
-  });
+  for (let i = 0; i < held; i++) deviationNs = Math.max(deviationNs, Math.abs(scratch.residual[i]));
+  const members = () =>
+    idx.filter((j) => {
+      const k = Math.round((ts[j] - origin) / period);
+      return Math.abs(ts[j] - origin - k * period) <= tol;
+    });
   return {
     periodNs: period,
     phaseNs: ((origin % period) + period) % period,
     toleranceNs: tol,
     members,
-    distinctPeriods: byPeriod.size,
+    distinctPeriods: held,
     deviationNs,
   };
 }
@@ -381,6 +444,7 @@ export function detectPeriodicSpikes(
   const minRegularity = options.minRegularity ?? 0.3;
   const logFalseAlarmLimit = Math.log(options.falseAlarm ?? 0.05);
   let remaining = Array.from({ length: ts.length }, (_, i) => i);
+  const scratch = new GridScratch(ts.length);
   const out: PeriodicSpikes[] = [];
   const barren: Set<number>[] = [];
   for (let f = 0; f < (options.maxFamilies ?? 3) && remaining.length >= minOccurrences; f++) {
@@ -400,6 +464,7 @@ export function detectPeriodicSpikes(
         minRegularity,
         Math.log(tiers.length),
         logFalseAlarmLimit,
+        scratch,
       );
       if (!found) barrenNow.push(new Set(tier));
       else if (!family || found.logFalseAlarm < family.logFalseAlarm) family = found;
@@ -407,14 +472,15 @@ export function detectPeriodicSpikes(
     if (!family) break;
     barren.push(...barrenNow);
     const { periodNs, phaseNs, regularity } = family;
+    const members = family.members();
     out.push({
       periodNs,
       phaseNs,
       regularity,
-      magnitudeNs: median(family.members.map((j) => durationNs[j] - offsetNs)),
+      magnitudeNs: median(members.map((j) => durationNs[j] - offsetNs)),
       occurrences: family.distinctPeriods,
     });
-    const taken = new Set(family.members);
+    const taken = new Set(members);
     remaining = remaining.filter((j) => !taken.has(j));
   }
   return out.sort((a, b) => b.magnitudeNs - a.magnitudeNs);

@@ -202,9 +202,12 @@ export class PyramidBuilder {
     if (k >= this.used) this.used = k + 1;
   }
 
-  finish(): Pyramid {
+  /** The pyramid; `upperLevels: false` gives level 0 alone (views, nothing allocated). */
+  finish(upperLevels = true): Pyramid {
     const size = Math.max(1, this.used);
-    return buildPyramid(Number.isNaN(this.origin) ? 0 : this.origin, trimLevel(this.level, size));
+    const origin = Number.isNaN(this.origin) ? 0 : this.origin;
+    const level0 = trimLevel(this.level, size);
+    return upperLevels ? buildPyramid(origin, level0) : { originNs: origin, levels: [level0] };
   }
 }
 

@@ -36,9 +36,9 @@ class Growable {
   constructor(capacity = 1024) {
     this.data = new Float64Array(capacity);
   }
-  /** Replaces the contents with a copy of `values`. */
+  /** Replaces the contents with a copy of `values` (keeping at least its capacity). */
   assign(values: Float64Array): void {
-    this.data = new Float64Array(Math.max(1024, values.length));
+    this.data = new Float64Array(Math.max(this.data.length, values.length));
     this.data.set(values);
     this.length = values.length;
   }
@@ -201,8 +201,10 @@ export class SummaryBuilder {
   private heapT: Float64Array;
   private heapN = 0;
 
-  private readonly spikeTs = new Growable();
-  private readonly spikeDur = new Growable();
+  // Sized for the most spikes kept, once: grown by doubling they left their smaller copies as garbage and
+  // held up to twice the cap (a Float64Array's untouched pages take no memory).
+  private readonly spikeTs: Growable;
+  private readonly spikeDur: Growable;
   private spikesRaised = false;
 
   /** The hot loop's state handed to and from scanQuietSamples. */
@@ -215,6 +217,8 @@ export class SummaryBuilder {
     this.worstK = Math.max(1, options.worstK ?? 64);
     this.cap = options.pyramidBuckets ?? DEFAULT_PYRAMID_BUCKETS;
     this.maxSpikes = options.maxSpikes ?? 200_000;
+    this.spikeTs = new Growable(this.maxSpikes);
+    this.spikeDur = new Growable(this.maxSpikes);
     this.warmup = options.warmupSamples ?? DEFAULT_WARMUP;
     this.pyramid = new PyramidBuilder(this.cap);
     this.heapD = new Float64Array(this.worstK);
@@ -541,7 +545,12 @@ export class SummaryBuilder {
     }
   }
 
-  finish(): RunSummary {
+  /**
+   * The summary. `upperLevels: false` is for a summary that is only saved (encodeSummaryChunks stores
+   * level 0; loading rebuilds the levels above): its pyramid holds level 0 alone, which spares the run's
+   * end an allocation as large as level 0 (38 MiB at 2^19 buckets).
+   */
+  finish({ upperLevels = true }: { upperLevels?: boolean } = {}): RunSummary {
     if (!this.th && this.pending.length) this.start();
     const th = this.th;
     if (this.bCount > 0) {
@@ -590,7 +599,7 @@ export class SummaryBuilder {
         ts: Float64Array.from(order, (i) => this.heapT[i]),
       },
       histogram: this.hist,
-      pyramid: this.pyramid.finish(),
+      pyramid: this.pyramid.finish(upperLevels),
       spikes: {
         thresholdNs: th ? th.spikeD - offset : NaN,
         raised: this.spikesRaised,

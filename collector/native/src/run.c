@@ -24,6 +24,8 @@
 
 /* A streamed run's monitor (its writer) runs at this nice value when allowed (run_prepare). */
 #define MONITOR_NICE -10
+/* Shorter than this, a run says nothing of the counter's rate that the 20 ms measure before it did not. */
+#define RUN_HZ_LEAST_NS 5000000ull
 
 run_state RUN;
 
@@ -562,6 +564,25 @@ static const char *host_json(double hz) {
   return buf_str(&host);
 }
 
+/* The counter's rate over the whole run, or 0 before the run ends or when it was too short to tell. */
+static double whole_run_hz(void) {
+  if (RUN.end.raw_ns < RUN.start.raw_ns + RUN_HZ_LEAST_NS) return 0;
+  return counter_hz(&RUN.counter, RUN.start, RUN.end);
+}
+
+/* Both measures of the counter's rate and which one the timestamps were converted with (`hz`): the one taken
+ * before the run (20 ms; a streamed run writes its samples as it goes, so it has no other) and the one over
+ * the whole run, with how far the first is from the second. */
+static void run_hz_json(json_t *j, double hz) {
+  double run_hz = whole_run_hz();
+  json_num(j, "tsc_hz_before_run", RUN.hz_estimate);
+  if (run_hz > 0) {
+    json_num(j, "tsc_hz_run", run_hz);
+    json_num(j, "tsc_hz_drift_ppm", (RUN.hz_estimate / run_hz - 1) * 1e6);
+  }
+  json_str(j, "tsc_hz_converted", run_hz > 0 && hz == run_hz ? "whole-run" : "before-run");
+}
+
 static void run_metadata(const run_options *o, const samples_t *s, double hz, uint64_t saturated, buf_t *out) {
   json_t j;
   json_begin(&j, out);
@@ -584,7 +605,10 @@ static void run_metadata(const run_options *o, const samples_t *s, double hz, ui
   json_int(&j, "cpu", o->cpu);
   json_int(&j, "priority", RUN.policy_priority);
   json_str(&j, "policy", RUN.fifo ? "SCHED_FIFO" : "SCHED_OTHER");
-  if (hz > 0 && RUN.counter.kind != COUNTER_MONOTONIC_RAW) json_num(&j, "tsc_hz", hz);
+  if (hz > 0 && RUN.counter.kind != COUNTER_MONOTONIC_RAW) {
+    json_num(&j, "tsc_hz", hz);
+    run_hz_json(&j, hz);
+  }
   json_str(&j, "counter", RUN.counter.name);
   json_str(&j, "counter_note", RUN.counter.reason);
   json_str(&j, "started_at", RUN.started_at);
@@ -702,8 +726,8 @@ void run_write(const run_options *o, samples_t *s) {
     run_write_streamed(o, s);
     return;
   }
-  double hz = counter_hz(&RUN.counter, RUN.start, RUN.end);
-  if (!(hz > 0) || RUN.end.raw_ns - RUN.start.raw_ns < 5000000) hz = RUN.hz_estimate; /* too short to calibrate */
+  double hz = whole_run_hz();
+  if (!(hz > 0)) hz = RUN.hz_estimate; /* too short to calibrate */
   counter_scale scale = counter_scale_for(hz);
   if (s->count) set_origin(s->ts[0], hz);
   /* The metadata needs the saturation count, which the conversion finds: count it first. */
