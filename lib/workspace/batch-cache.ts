@@ -3,13 +3,50 @@
  * pyramid fetch only the batches they cover (by the summary's batch index) and reuse them while panning.
  */
 import type { RandomAccessSource } from "../format/byte-source";
+import { MAX_BATCH_ROWS } from "../format/contract";
 import { openRun, readBatchesAt, type RunHandle, type SampleBatch } from "../format/run-reader";
-import { batchesCovering, type RunSummary } from "../summary";
+import { batchesCovering, type BatchIndexEntry, type RunSummary } from "../summary";
 
-const CACHED_BATCHES = 6;
+/**
+ * Samples kept decoded (besides the batches of the window asked for): six of the largest batches, by
+ * rows rather than by batches, so that a run written in small batches (the collector's streamed chunks,
+ * 2^17 rows) keeps as much of its time at hand as one written in large ones.
+ */
+export const CACHED_ROWS = 6 * MAX_BATCH_ROWS;
+/** The most bytes fetched in one read: adjacent batches come in one read up to this. */
+export const SPAN_BYTES = 32 * 1024 * 1024;
+
+type Located = BatchIndexEntry & { byteOffset: number; byteLength: number };
+
+/** Batches next to each other in the file, in runs of at most `most` bytes: one read each. */
+export function spans(entries: Located[], most = SPAN_BYTES): Located[][] {
+  const out: Located[][] = [];
+  for (const entry of entries) {
+    const last = out.at(-1);
+    const end = last ? last.at(-1)! : null;
+    const start = last ? last[0] : null;
+    if (
+      last &&
+      end!.byteOffset + end!.byteLength === entry.byteOffset &&
+      entry.byteOffset + entry.byteLength - start!.byteOffset <= most
+    )
+      last.push(entry);
+    else out.push([entry]);
+  }
+  return out;
+}
+
+/** The source's bytes of one span, read once, served to the batch reader from memory. */
+function spanSource(size: number, offset: number, bytes: Uint8Array): RandomAccessSource {
+  return {
+    size,
+    read: async (at, length) => bytes.subarray(at - offset, at - offset + length),
+  };
+}
 
 export class BatchCache {
   private readonly cache = new Map<number, SampleBatch>();
+  private rows = 0;
   /** The run's schema, read once (not per window: its footer lists every batch). */
   private opened: Promise<RunHandle> | null = null;
 
@@ -19,26 +56,19 @@ export class BatchCache {
     private readonly summary: RunSummary,
   ) {}
 
-  /** The batches holding samples in [t0, t1), fetched when not cached. */
+  /** The batches holding samples in [t0, t1), fetched when not cached (adjacent ones in one read). */
   async covering(t0: number, t1: number): Promise<SampleBatch[]> {
     const wanted = batchesCovering(this.summary, t0, t1);
     const missing = wanted.filter((entry) => !this.cache.has(entry.index));
     if (missing.some((entry) => entry.byteOffset === null || entry.byteLength === null))
       throw new Error(`${this.file}: no batch offsets to fetch a raw window from`);
     if (missing.length) {
-      const locations = missing.map((entry) => ({
-        index: entry.index,
-        firstRow: entry.firstRow,
-        byteOffset: entry.byteOffset!,
-        byteLength: entry.byteLength!,
-      }));
       this.opened ??= openRun(this.source, this.file);
       const opened = await this.opened.catch((error) => {
         this.opened = null;
         throw error;
       });
-      for await (const batch of readBatchesAt(this.source, this.file, locations, undefined, opened))
-        this.cache.set(batch.index, batch);
+      await Promise.all(spans(missing as Located[]).map((span) => this.fetch(span, opened)));
     }
     const batches = wanted.map((entry) => {
       const batch = this.cache.get(entry.index)!;
@@ -46,8 +76,31 @@ export class BatchCache {
       this.cache.set(entry.index, batch);
       return batch;
     });
-    while (this.cache.size > Math.max(CACHED_BATCHES, wanted.length))
-      this.cache.delete(this.cache.keys().next().value!);
+    const keep = new Set(wanted.map((entry) => entry.index));
+    for (const [index, batch] of this.cache) {
+      if (this.rows <= CACHED_ROWS) break;
+      if (keep.has(index)) continue;
+      this.cache.delete(index);
+      this.rows -= batch.ts.length;
+    }
     return batches;
+  }
+
+  private async fetch(span: Located[], opened: RunHandle): Promise<void> {
+    const offset = span[0].byteOffset;
+    const end = span.at(-1)!;
+    const bytes = await this.source.read(offset, end.byteOffset + end.byteLength - offset);
+    const locations = span.map((entry) => ({
+      index: entry.index,
+      firstRow: entry.firstRow,
+      byteOffset: entry.byteOffset,
+      byteLength: entry.byteLength,
+    }));
+    const from = spanSource(this.source.size, offset, bytes);
+    for await (const batch of readBatchesAt(from, this.file, locations, undefined, opened)) {
+      if (this.cache.has(batch.index)) continue;
+      this.cache.set(batch.index, batch);
+      this.rows += batch.ts.length;
+    }
   }
 }
