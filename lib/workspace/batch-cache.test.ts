@@ -103,6 +103,35 @@ describe("BatchCache", () => {
     await inside(1);
     expect(reads).toBe(1);
   });
+  it("reads a window wide on each side ahead, so that the next pans read nothing", async () => {
+    const { bytes } = encodeTickRun({
+      id: "t",
+      environment: "kvm",
+      scenario: "one-to-all",
+      options: { samples: 400_000, batchRows: 10_000 },
+    });
+    const summary = await summarizeRun(readRunBatches(bytes, "t.arrow"), { test: "tick" });
+    const plain = bytesSource(bytes);
+    let reads = 0;
+    const source = {
+      size: plain.size,
+      read: (offset: number, length: number) => {
+        reads++;
+        return plain.read(offset, length);
+      },
+    };
+    const cache = new BatchCache("t.arrow", source, summary);
+    const t0 = summary.batches[18].tsFirst;
+    const width = summary.batches[21].tsFirst - t0;
+    await cache.covering(t0, t0 + width);
+    await cache.readAround(t0, t0 + width);
+    reads = 0;
+    for (let i = 1; i <= 4; i++) await cache.covering(t0 + (i * width) / 4, t0 + width + (i * width) / 4);
+    for (let i = 1; i <= 4; i++) await cache.covering(t0 - (i * width) / 4, t0 + width - (i * width) / 4);
+    expect(reads).toBe(0);
+    await cache.covering(t0 + 3 * width, t0 + 4 * width);
+    expect(reads).toBeGreaterThan(0);
+  });
 });
 
 describe("spans", () => {

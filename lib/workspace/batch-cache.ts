@@ -47,6 +47,9 @@ function spanSource(size: number, offset: number, bytes: Uint8Array): RandomAcce
 export class BatchCache {
   private readonly cache = new Map<number, SampleBatch>();
   private rows = 0;
+  /** The batches of the last window asked for: never dropped to make room for a read ahead. */
+  private current = new Set<number>();
+  private ahead: Promise<void> | null = null;
   /** The run's schema, read once (not per window: its footer lists every batch). */
   private opened: Promise<RunHandle> | null = null;
 
@@ -76,14 +79,53 @@ export class BatchCache {
       this.cache.set(entry.index, batch);
       return batch;
     });
-    const keep = new Set(wanted.map((entry) => entry.index));
+    this.current = new Set(wanted.map((entry) => entry.index));
+    this.trim();
+    return batches;
+  }
+
+  /**
+   * Reads ahead, in the background, the batches a window wide on each side of [t0, t1) (a pan's next
+   * steps), when they are not held yet and cost no more rows on each side than the window itself holds.
+   * One read ahead at a time.
+   */
+  readAround(t0: number, t1: number): Promise<void> {
+    if (this.ahead) return this.ahead;
+    const width = t1 - t0;
+    const rowsOf = (entries: BatchIndexEntry[]) => entries.reduce((sum, entry) => sum + entry.rows, 0);
+    const inside = rowsOf(batchesCovering(this.summary, t0, t1));
+    const sides = [
+      batchesCovering(this.summary, t0 - width, t0),
+      batchesCovering(this.summary, t1, t1 + width),
+    ]
+      .map((side) => side.filter((entry) => !this.cache.has(entry.index) && entry.byteOffset !== null))
+      .filter((side) => side.length > 0 && rowsOf(side) <= inside);
+    if (!sides.length || !this.opened) return Promise.resolve();
+    const opened = this.opened;
+    this.ahead = (async () => {
+      try {
+        const handle = await opened;
+        for (const side of sides) {
+          await Promise.all(spans(side as Located[]).map((span) => this.fetch(span, handle)));
+          this.trim();
+        }
+      } catch {
+        // A read ahead that fails is only not there: the window that needs it reads it again.
+      } finally {
+        this.ahead = null;
+      }
+    })();
+    return this.ahead;
+  }
+
+  /** Drops the least recently used batches past the budget, never those of the last window. */
+  private trim(): void {
     for (const [index, batch] of this.cache) {
       if (this.rows <= CACHED_ROWS) break;
-      if (keep.has(index)) continue;
+      if (this.current.has(index)) continue;
       this.cache.delete(index);
       this.rows -= batch.ts.length;
     }
-    return batches;
   }
 
   private async fetch(span: Located[], opened: RunHandle): Promise<void> {
