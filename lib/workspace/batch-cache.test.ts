@@ -132,6 +132,25 @@ describe("BatchCache", () => {
     await cache.covering(t0 + 3 * width, t0 + 4 * width);
     expect(reads).toBeGreaterThan(0);
   });
+
+  it("hands a window all its batches while a read ahead makes room in the cache at the same time", async () => {
+    const { bytes } = encodeTickRun({
+      id: "t",
+      environment: "kvm",
+      scenario: "one-to-all",
+      options: { samples: 400_000, batchRows: 10_000 },
+    });
+    const summary = await summarizeRun(readRunBatches(bytes, "t.arrow"), { test: "tick" });
+    const cache = new BatchCache("t.arrow", bytesSource(bytes), summary, 30_000);
+    const b = summary.batches;
+    await cache.covering(b[10].tsFirst, b[12].tsFirst);
+    const [ahead, far] = await Promise.all([
+      cache.readAround(b[10].tsFirst, b[12].tsFirst),
+      cache.covering(b[30].tsFirst, b[33].tsFirst),
+    ]);
+    expect(ahead).toBeUndefined();
+    expect(far.map((batch) => batch?.index)).toEqual([30, 31, 32]);
+  });
 });
 
 describe("spans", () => {

@@ -57,12 +57,20 @@ export class BatchCache {
     private readonly file: string,
     private readonly source: RandomAccessSource,
     private readonly summary: RunSummary,
+    /** Samples kept decoded besides the last window's. */
+    private readonly budget = CACHED_ROWS,
   ) {}
 
   /** The batches holding samples in [t0, t1), fetched when not cached (adjacent ones in one read). */
   async covering(t0: number, t1: number): Promise<SampleBatch[]> {
     const wanted = batchesCovering(this.summary, t0, t1);
-    const missing = wanted.filter((entry) => !this.cache.has(entry.index));
+    // Held here, not looked up again after the reads: a read ahead may drop them from the cache meanwhile.
+    const held = new Map<number, SampleBatch>();
+    for (const entry of wanted) {
+      const batch = this.cache.get(entry.index);
+      if (batch) held.set(entry.index, batch);
+    }
+    const missing = wanted.filter((entry) => !held.has(entry.index));
     if (missing.some((entry) => entry.byteOffset === null || entry.byteLength === null))
       throw new Error(`${this.file}: no batch offsets to fetch a raw window from`);
     if (missing.length) {
@@ -71,17 +79,21 @@ export class BatchCache {
         this.opened = null;
         throw error;
       });
-      await Promise.all(spans(missing as Located[]).map((span) => this.fetch(span, opened)));
+      const read = await Promise.all(spans(missing as Located[]).map((span) => this.fetch(span, opened)));
+      for (const batch of read.flat()) held.set(batch.index, batch);
     }
-    const batches = wanted.map((entry) => {
-      const batch = this.cache.get(entry.index)!;
-      this.cache.delete(entry.index);
-      this.cache.set(entry.index, batch);
-      return batch;
-    });
+    const batches = wanted.map((entry) => this.use(held.get(entry.index)!));
     this.current = new Set(wanted.map((entry) => entry.index));
     this.trim();
     return batches;
+  }
+
+  /** Puts a batch in the cache as the most recently used. */
+  private use(batch: SampleBatch): SampleBatch {
+    if (this.cache.has(batch.index)) this.cache.delete(batch.index);
+    else this.rows += batch.ts.length;
+    this.cache.set(batch.index, batch);
+    return batch;
   }
 
   /**
@@ -121,14 +133,15 @@ export class BatchCache {
   /** Drops the least recently used batches past the budget, never those of the last window. */
   private trim(): void {
     for (const [index, batch] of this.cache) {
-      if (this.rows <= CACHED_ROWS) break;
+      if (this.rows <= this.budget) break;
       if (this.current.has(index)) continue;
       this.cache.delete(index);
       this.rows -= batch.ts.length;
     }
   }
 
-  private async fetch(span: Located[], opened: RunHandle): Promise<void> {
+  /** Reads a span of batches into the cache, and returns them. */
+  private async fetch(span: Located[], opened: RunHandle): Promise<SampleBatch[]> {
     const offset = span[0].byteOffset;
     const end = span.at(-1)!;
     const bytes = await this.source.read(offset, end.byteOffset + end.byteLength - offset);
@@ -139,10 +152,9 @@ export class BatchCache {
       byteLength: entry.byteLength,
     }));
     const from = spanSource(this.source.size, offset, bytes);
-    for await (const batch of readBatchesAt(from, this.file, locations, undefined, opened)) {
-      if (this.cache.has(batch.index)) continue;
-      this.cache.set(batch.index, batch);
-      this.rows += batch.ts.length;
-    }
+    const read: SampleBatch[] = [];
+    for await (const batch of readBatchesAt(from, this.file, locations, undefined, opened))
+      read.push(this.use(this.cache.get(batch.index) ?? batch));
+    return read;
   }
 }
