@@ -4,7 +4,7 @@
 // request posted to its answer arriving, the structured clone included), the answer to the chart's new
 // data (React), and the chart's data to the second frame after it (ECharts' setOption, layout, paint).
 //
-//   npx tsx bench/ui/profile-zoom.ts FILE.arrow [OUT_DIR]   (builds the app unless TICKSCOPE_BENCH_NO_BUILD=1)
+//   npx tsx bench/ui/profile-zoom.ts FILE.arrow|BUNDLE_DIR [OUT_DIR]   (builds the app unless TICKSCOPE_BENCH_NO_BUILD=1)
 //
 // TICKSCOPE_PROFILE_COLD=1 profiles the sequence as the bench runs it: at once after the run is ready, with
 // no warm-up pass, so that what the page still does after opening (and the first zooms' compiling) shows.
@@ -42,7 +42,7 @@
 //   exact picture's frame: 33.1 ms, p95 78.6. So: (a) no frame between the key and the first picture;
 //   (b) the exact picture is in the first frame that starts after the answer (the same frame when the
 //   worker answers before it begins); (c) the bench's two rAFs added up to a frame on top.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { chromium, type CDPSession } from "@playwright/test";
 import { CHROMIUM_LAUNCH } from "../../playwright.config";
@@ -235,7 +235,7 @@ const p = (values: number[], q: number) => {
 
 async function main() {
   const [file, outDir = "profile-results"] = process.argv.slice(2);
-  if (!file) throw new Error("usage: tsx bench/ui/profile-zoom.ts FILE.arrow [OUT_DIR]");
+  if (!file) throw new Error("usage: tsx bench/ui/profile-zoom.ts FILE.arrow|BUNDLE_DIR [OUT_DIR]");
   mkdirSync(outDir, { recursive: true });
   const app = await startApp();
   const browser = await chromium.launch(CHROMIUM_LAUNCH);
@@ -278,7 +278,8 @@ async function main() {
       flatten: false,
     });
 
-    await page.getByTestId("open-files").setInputFiles([file]);
+    // A bundle folder (the 24 h run with its saved summary) is chosen as a folder, a run file as a file.
+    await page.getByTestId(statSync(file).isDirectory() ? "open-folder" : "open-files").setInputFiles(file);
     await page.locator('[data-testid="run-row"][data-state="ready"]').waitFor({ timeout: 600_000 });
     await page.locator('[data-testid="panel-timeline"][data-state="ready"]').waitFor({ timeout: 600_000 });
     if (!COLD) {
@@ -344,6 +345,11 @@ async function main() {
     row(
       "chart data to 2nd frame (setOption, paint)",
       col((s) => s.ms - s.drawn),
+    );
+
+    console.log(
+      "per step, key: request to answer (ms)",
+      steps.map((s) => `${s.key[0]}${s.ask !== null && s.answer !== null ? (s.answer - s.ask).toFixed(0) : "-"}`).join(" "),
     );
 
     console.log("\npage main thread during the sequence (trace, top-level slices):");

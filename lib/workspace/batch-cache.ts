@@ -3,13 +3,53 @@
  * pyramid fetch only the batches they cover (by the summary's batch index) and reuse them while panning.
  */
 import type { RandomAccessSource } from "../format/byte-source";
+import { MAX_BATCH_ROWS } from "../format/contract";
 import { openRun, readBatchesAt, type RunHandle, type SampleBatch } from "../format/run-reader";
-import { batchesCovering, type RunSummary } from "../summary";
+import { batchesCovering, type BatchIndexEntry, type RunSummary } from "../summary";
 
-const CACHED_BATCHES = 6;
+/**
+ * Samples kept decoded (besides the batches of the window asked for): six of the largest batches, by
+ * rows rather than by batches, so that a run written in small batches (the collector's streamed chunks,
+ * 2^17 rows) keeps as much of its time at hand as one written in large ones.
+ */
+export const CACHED_ROWS = 6 * MAX_BATCH_ROWS;
+/** The most bytes fetched in one read: adjacent batches come in one read up to this. */
+export const SPAN_BYTES = 32 * 1024 * 1024;
+
+type Located = BatchIndexEntry & { byteOffset: number; byteLength: number };
+
+/** Batches next to each other in the file, in runs of at most `most` bytes: one read each. */
+export function spans(entries: Located[], most = SPAN_BYTES): Located[][] {
+  const out: Located[][] = [];
+  for (const entry of entries) {
+    const last = out.at(-1);
+    const end = last ? last.at(-1)! : null;
+    const start = last ? last[0] : null;
+    if (
+      last &&
+      end!.byteOffset + end!.byteLength === entry.byteOffset &&
+      entry.byteOffset + entry.byteLength - start!.byteOffset <= most
+    )
+      last.push(entry);
+    else out.push([entry]);
+  }
+  return out;
+}
+
+/** The source's bytes of one span, read once, served to the batch reader from memory. */
+function spanSource(size: number, offset: number, bytes: Uint8Array): RandomAccessSource {
+  return {
+    size,
+    read: async (at, length) => bytes.subarray(at - offset, at - offset + length),
+  };
+}
 
 export class BatchCache {
   private readonly cache = new Map<number, SampleBatch>();
+  private rows = 0;
+  /** The batches of the last window asked for: never dropped to make room for a read ahead. */
+  private current = new Set<number>();
+  private ahead: Promise<void> | null = null;
   /** The run's schema, read once (not per window: its footer lists every batch). */
   private opened: Promise<RunHandle> | null = null;
 
@@ -17,37 +57,104 @@ export class BatchCache {
     private readonly file: string,
     private readonly source: RandomAccessSource,
     private readonly summary: RunSummary,
+    /** Samples kept decoded besides the last window's. */
+    private readonly budget = CACHED_ROWS,
   ) {}
 
-  /** The batches holding samples in [t0, t1), fetched when not cached. */
+  /** The batches holding samples in [t0, t1), fetched when not cached (adjacent ones in one read). */
   async covering(t0: number, t1: number): Promise<SampleBatch[]> {
     const wanted = batchesCovering(this.summary, t0, t1);
-    const missing = wanted.filter((entry) => !this.cache.has(entry.index));
+    // Held here, not looked up again after the reads: a read ahead may drop them from the cache meanwhile.
+    const held = new Map<number, SampleBatch>();
+    for (const entry of wanted) {
+      const batch = this.cache.get(entry.index);
+      if (batch) held.set(entry.index, batch);
+    }
+    const missing = wanted.filter((entry) => !held.has(entry.index));
     if (missing.some((entry) => entry.byteOffset === null || entry.byteLength === null))
       throw new Error(`${this.file}: no batch offsets to fetch a raw window from`);
     if (missing.length) {
-      const locations = missing.map((entry) => ({
-        index: entry.index,
-        firstRow: entry.firstRow,
-        byteOffset: entry.byteOffset!,
-        byteLength: entry.byteLength!,
-      }));
       this.opened ??= openRun(this.source, this.file);
       const opened = await this.opened.catch((error) => {
         this.opened = null;
         throw error;
       });
-      for await (const batch of readBatchesAt(this.source, this.file, locations, undefined, opened))
-        this.cache.set(batch.index, batch);
+      const read = await Promise.all(spans(missing as Located[]).map((span) => this.fetch(span, opened)));
+      for (const batch of read.flat()) held.set(batch.index, batch);
     }
-    const batches = wanted.map((entry) => {
-      const batch = this.cache.get(entry.index)!;
-      this.cache.delete(entry.index);
-      this.cache.set(entry.index, batch);
-      return batch;
-    });
-    while (this.cache.size > Math.max(CACHED_BATCHES, wanted.length))
-      this.cache.delete(this.cache.keys().next().value!);
+    const batches = wanted.map((entry) => this.use(held.get(entry.index)!));
+    this.current = new Set(wanted.map((entry) => entry.index));
+    this.trim();
     return batches;
+  }
+
+  /** Puts a batch in the cache as the most recently used. */
+  private use(batch: SampleBatch): SampleBatch {
+    if (this.cache.has(batch.index)) this.cache.delete(batch.index);
+    else this.rows += batch.ts.length;
+    this.cache.set(batch.index, batch);
+    return batch;
+  }
+
+  /**
+   * Reads ahead, in the background, the batches a window wide on each side of [t0, t1) (a pan's next
+   * steps), when they are not held yet and cost no more rows on each side than the window itself holds.
+   * One read ahead at a time.
+   */
+  readAround(t0: number, t1: number): Promise<void> {
+    if (this.ahead) return this.ahead;
+    const width = t1 - t0;
+    const rowsOf = (entries: BatchIndexEntry[]) => entries.reduce((sum, entry) => sum + entry.rows, 0);
+    const inside = rowsOf(batchesCovering(this.summary, t0, t1));
+    const sides = [
+      batchesCovering(this.summary, t0 - width, t0),
+      batchesCovering(this.summary, t1, t1 + width),
+    ]
+      .map((side) => side.filter((entry) => !this.cache.has(entry.index) && entry.byteOffset !== null))
+      .filter((side) => side.length > 0 && rowsOf(side) <= inside);
+    if (!sides.length || !this.opened) return Promise.resolve();
+    const opened = this.opened;
+    this.ahead = (async () => {
+      try {
+        const handle = await opened;
+        for (const side of sides) {
+          await Promise.all(spans(side as Located[]).map((span) => this.fetch(span, handle)));
+          this.trim();
+        }
+      } catch {
+        // A read ahead that fails is only not there: the window that needs it reads it again.
+      } finally {
+        this.ahead = null;
+      }
+    })();
+    return this.ahead;
+  }
+
+  /** Drops the least recently used batches past the budget, never those of the last window. */
+  private trim(): void {
+    for (const [index, batch] of this.cache) {
+      if (this.rows <= this.budget) break;
+      if (this.current.has(index)) continue;
+      this.cache.delete(index);
+      this.rows -= batch.ts.length;
+    }
+  }
+
+  /** Reads a span of batches into the cache, and returns them. */
+  private async fetch(span: Located[], opened: RunHandle): Promise<SampleBatch[]> {
+    const offset = span[0].byteOffset;
+    const end = span.at(-1)!;
+    const bytes = await this.source.read(offset, end.byteOffset + end.byteLength - offset);
+    const locations = span.map((entry) => ({
+      index: entry.index,
+      firstRow: entry.firstRow,
+      byteOffset: entry.byteOffset,
+      byteLength: entry.byteLength,
+    }));
+    const from = spanSource(this.source.size, offset, bytes);
+    const read: SampleBatch[] = [];
+    for await (const batch of readBatchesAt(from, this.file, locations, undefined, opened))
+      read.push(this.use(this.cache.get(batch.index) ?? batch));
+    return read;
   }
 }

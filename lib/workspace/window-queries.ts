@@ -21,6 +21,8 @@ export async function windowColumns(
   if (!fromPyramid.rawNeeded && samples > rawBelow)
     return columnsOf(fromPyramid.edges, fromPyramid, t0, t1, "pyramid", samples, null);
   const raw = await batches.covering(t0, t1);
+  // A pan's next windows: read while the page draws this one.
+  void batches.readAround(t0, t1);
   const edges = evenEdges(t0, t1, columns);
   const m = m4FromSamples(raw, edges, 0);
   let inside = 0;
