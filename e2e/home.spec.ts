@@ -1,18 +1,38 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Browser } from "@playwright/test";
 import { watchForeignRequests } from "./offline";
 
+/**
+ * Every response for a DuckDB file, as "status path cache-control", seen at the browser's level: the tab's
+ * engine runs in a SharedWorker (lib/db/tab-engine.ts), whose requests the page's events do not see.
+ */
+async function watchDuckdbResponses(
+  browser: Browser,
+): Promise<{ seen: string[]; stop: () => Promise<void> }> {
+  const seen: string[] = [];
+  const cdp = await browser.newBrowserCDPSession();
+  cdp.on("Fetch.requestPaused", (event) => {
+    const header = (event.responseHeaders ?? []).find((h) => h.name.toLowerCase() === "cache-control");
+    seen.push(`${event.responseStatusCode} ${new URL(event.request.url).pathname} ${header?.value}`);
+    void cdp.send("Fetch.continueRequest", { requestId: event.requestId }).catch(() => {});
+  });
+  await cdp.send("Fetch.enable", { patterns: [{ urlPattern: "*/duckdb/*", requestStage: "Response" }] });
+  return {
+    seen,
+    stop: async () => {
+      await cdp.send("Fetch.disable");
+      await cdp.detach();
+    },
+  };
+}
+
 test("the home page starts DuckDB-WASM from the app itself and shows a query result", async ({
+  browser,
   page,
   baseURL,
 }) => {
   const foreign = watchForeignRequests(page, new URL(baseURL!).origin);
-  const duckdbFiles: string[] = [];
-  page.on("response", (response) => {
-    if (response.url().includes("/duckdb/"))
-      duckdbFiles.push(
-        `${response.status()} ${new URL(response.url()).pathname} ${response.headers()["cache-control"]}`,
-      );
-  });
+  const watch = await watchDuckdbResponses(browser);
+  const duckdbFiles = watch.seen;
 
   await page.goto("/");
   const status = page.getByTestId("duckdb-status");
@@ -31,5 +51,7 @@ test("the home page starts DuckDB-WASM from the app itself and shows a query res
       /^200 \/duckdb\/\d+\.\d+\.\d+\/duckdb-(eh|mvp)\.wasm public, max-age=31536000, immutable$/.test(line),
     ),
   ).toBe(true);
+  expect(duckdbFiles.filter((line) => !line.startsWith("200 "))).toEqual([]);
+  await watch.stop();
   expect(foreign).toEqual([]);
 });
