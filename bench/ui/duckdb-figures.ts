@@ -10,7 +10,13 @@ import { CHROMIUM_LAUNCH } from "../../playwright.config";
 import type { Figure } from "../figure";
 import { RUNNING_SHOWN_AFTER_MS } from "../../components/workbench/run-sql";
 import { treeMemory } from "./process-memory";
-import { comparisonChange, installPaintTiming, type Timed, workbenchRun } from "./view-interactions";
+import {
+  comparisonChange,
+  comparisonChoices,
+  installPaintTiming,
+  type Timed,
+  workbenchRun,
+} from "./view-interactions";
 
 const MB = 1024 * 1024;
 // tsx compiles with esbuild's keepNames, whose __name helper does not exist in the page.
@@ -359,12 +365,7 @@ export async function matrixFigures(
     await page.locator('[data-testid="run-row"][data-state="ready"]').nth(6).waitFor({ timeout: 900_000 });
     await page.locator('[data-testid="duckdb-tables"] [data-table="runs"][data-rows="7"]').waitFor();
     await tabReady(page, "Comparison", "panel-comparison");
-    const statistics = await page
-      .locator('[data-testid="panel-comparison"] label:has-text("Statistic") option')
-      .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
-    const references = await page
-      .locator('[data-testid="panel-comparison"] label:has-text("Ratios to") option')
-      .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    const { statistics, references } = await comparisonChoices(page);
     const byStatistic: Timed[] = [];
     const byReference: Timed[] = [];
     const loadBefore = load();

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { chromium } from "@playwright/test";
 import { CHROMIUM_LAUNCH } from "../../playwright.config";
 import { startApp } from "./server";
-import { comparisonChange, installPaintTiming, workbenchRun } from "./view-interactions";
+import { comparisonChange, comparisonChoices, installPaintTiming, workbenchRun } from "./view-interactions";
 
 interface TraceEvent {
   name: string;
@@ -106,12 +106,7 @@ async function main() {
     await page.locator('[data-testid="duckdb-tables"] [data-table="runs"][data-rows="7"]').waitFor();
     await page.getByRole("tab", { name: "Comparison" }).click();
     await page.locator('[data-testid="panel-comparison"][data-state="ready"]').waitFor();
-    const statistics = await page
-      .locator('[data-testid="panel-comparison"] label:has-text("Statistic") option')
-      .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
-    const references = await page
-      .locator('[data-testid="panel-comparison"] label:has-text("Ratios to") option')
-      .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    const { statistics, references } = await comparisonChoices(page);
     // Warm-up (JIT, the queries' first plans), untraced.
     for (let i = 0; i < 6; i++)
       await comparisonChange(page, "Statistic", statistics[(i + 1) % statistics.length], -1);

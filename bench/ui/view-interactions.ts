@@ -42,6 +42,15 @@ export interface Timed {
 type PaintedAt = { beforePaint: number; painted: number; nextFrame: number };
 type Paints = { __painted(): Promise<PaintedAt>; __frames(): () => number };
 
+/** The Comparison panel's choices: its statistics and its reference rows (option values, in order). */
+export async function comparisonChoices(page: Page): Promise<{ statistics: string[]; references: string[] }> {
+  const values = (label: string) =>
+    page
+      .locator(`[data-testid="panel-comparison"] label:has-text("${label}") option`)
+      .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+  return { statistics: await values("Statistic"), references: await values("Ratios to") };
+}
+
 /**
  * A change of a <select> in the Comparison until its table has changed and been painted. With `mark`,
  * the page's timeline gets `profile:start:<mark>`, `profile:changed:<mark>` and `profile:painted:<mark>`.

@@ -1,8 +1,8 @@
 // A real tick run whose whole collector (launcher, CLI, sampler) is killed with -9 mid-run: its kernel events,
 // streamed to their file while the run went on, are read up to the last whole batch, and `tickscope repair`
 // finishes the file and names it in the run's entry. Run under the bench lock (npx vitest run --project sampler).
-import { execFileSync, spawn } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { tableFromIPC } from "apache-arrow";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +10,7 @@ import { readEvents } from "../../lib/format/events-reader";
 import repair from "../src/commands/repair";
 import { captureConsole } from "../src/commands/testing/capture-console";
 import { removeStaleInstances } from "../src/events/tracefs";
-import { CLI, ensureSampler, readTable, tempDir } from "./helpers";
+import { ensureSampler, readTable, startKillableCollect } from "./helpers";
 
 let hz = 0;
 beforeAll(() => {
@@ -20,33 +20,20 @@ beforeAll(() => {
 describe("kill -9 of the whole collector mid-run: the kernel events", () => {
   it("are readable up to the last whole batch, and repair finishes the file", async () => {
     expect(process.getuid?.(), "these tests need root").toBe(0);
-    const dir = tempDir();
-    const out = join(dir, "bundle");
-    const cli = spawn(
-      process.execPath,
-      [CLI, "collect", "tick", "--duration", "30s", "--no-progress", "-o", out],
-      { stdio: ["ignore", "ignore", "pipe"], detached: true },
-    );
-    let stderr = "";
-    cli.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-    const closed = new Promise((resolve) => cli.on("close", resolve));
-    let folder = "";
-    for (let i = 0; i < 600 && !folder; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      const [name] = readdirSync(dir);
-      if (name && existsSync(join(dir, name, "runs", "tick.events.arrow"))) folder = join(dir, name);
-    }
-    expect(folder, stderr).not.toBe("");
+    const collect = startKillableCollect(["--duration", "30s"]);
+    const folder = await collect.folderWith(join("runs", "tick.events.arrow"));
+    expect(folder, collect.stderr()).not.toBe("");
     const events = join(folder, "runs", "tick.events.arrow");
     // A batch a second: let four come.
     await new Promise((r) => setTimeout(r, 4500));
     const sizeBefore = statSync(events).size;
-    process.kill(-cli.pid!, "SIGKILL");
-    await closed;
+    await collect.kill();
     removeStaleInstances();
 
     const crashed = await readEvents(new Uint8Array(readFileSync(events)), "runs/tick.events.arrow");
-    expect(crashed.recovered, stderr).toMatch(/^recovered: [\d,]+ events, the recording did not finish/);
+    expect(crashed.recovered, collect.stderr()).toMatch(
+      /^recovered: [\d,]+ events, the recording did not finish/,
+    );
     expect(crashed.meta).toMatchObject({ clock: "x86-tsc", recording: "unfinished" });
     const ticks = crashed.ts.filter((_, i) => crashed.kind[i] === "tick");
     const spanS = (ticks[ticks.length - 1] - ticks[0]) / 1e9;

@@ -92,7 +92,10 @@ describe.sequential("kernel events of a tick run", () => {
     );
     const outside = throttles.flatMap((i, n) => {
       if (sampleOf[n] >= 0) return [];
-      const k = Math.max(0, ts.findLastIndex((t) => Number(t) <= events.ts[i]));
+      const k = Math.max(
+        0,
+        ts.findLastIndex((t) => Number(t) <= events.ts[i]),
+      );
       const around = [k - 1, k, k + 1].filter((j) => j >= 0 && j < ts.length);
       return [
         `[${events.ts[i]}, ${events.end[i]}) ns; samples ${around.map((j) => `#${j} [${ts[j]}, +${duration[j]})`).join(" ")}`,

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tableFromIPC, type Table } from "apache-arrow";
@@ -79,4 +79,36 @@ export async function collectTick(args: string[]): Promise<{ out: string; done: 
   const out = join(tempDir(), "bundle");
   const done = await run(process.execPath, [CLI, "collect", "tick", ...args, "--no-progress", "-o", out]);
   return { out, done };
+}
+
+/**
+ * `tickscope collect tick ARGS` in its own process group, so that one kill reaches the launcher, the CLI
+ * and the sampler together; `folderWith` waits (up to 30 s) for the bundle being built beside `out` to
+ * hold `relative`, and gives that folder. For tests that kill a collector mid-run.
+ */
+export function startKillableCollect(args: string[]) {
+  const dir = tempDir();
+  const cli = spawn(
+    process.execPath,
+    [CLI, "collect", "tick", ...args, "--no-progress", "-o", join(dir, "bundle")],
+    { stdio: ["ignore", "ignore", "pipe"], detached: true },
+  );
+  let stderr = "";
+  cli.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+  const closed = new Promise((resolve) => cli.on("close", resolve));
+  return {
+    stderr: () => stderr,
+    async folderWith(relative: string): Promise<string> {
+      for (let i = 0; i < 600; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        const [name] = readdirSync(dir);
+        if (name && existsSync(join(dir, name, relative))) return join(dir, name);
+      }
+      return "";
+    },
+    async kill(): Promise<void> {
+      process.kill(-cli.pid!, "SIGKILL");
+      await closed;
+    },
+  };
 }

@@ -1,8 +1,7 @@
 // A real run on this machine whose whole collector (launcher, CLI, sampler) is killed with -9 mid-run, then
 // `tickscope repair`: the summary resumes from the checkpoint the CLI left, reading only the batches after
 // it, and equals a whole pass over the repaired file. Run under the bench lock (npx vitest run --project sampler).
-import { spawn } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { openPathAsBundle } from "../../lib/format/node-source";
@@ -13,7 +12,7 @@ import { firstDifference } from "../../lib/summary/testing/first-difference";
 import repair from "../src/commands/repair";
 import { CHECKPOINT_MOST_MS } from "../src/summary-checkpoints";
 import { captureConsole } from "../src/commands/testing/capture-console";
-import { CLI, ensureSampler, tempDir } from "./helpers";
+import { ensureSampler, startKillableCollect } from "./helpers";
 
 beforeAll(() => {
   ensureSampler();
@@ -21,43 +20,15 @@ beforeAll(() => {
 
 describe("kill -9 of the whole collector mid-run, then repair", () => {
   it("resumes the summary from the run's checkpoint, reads only the tail, and equals a whole pass", async () => {
-    const dir = tempDir();
-    const out = join(dir, "bundle");
-    // Its own process group, so that one kill reaches the launcher, the CLI and the sampler together.
-    const cli = spawn(
-      process.execPath,
-      [
-        CLI,
-        "collect",
-        "tick",
-        "--loop-us",
-        "1",
-        "--duration",
-        "30s",
-        "--no-progress",
-        "--no-events",
-        "-o",
-        out,
-      ],
-      { stdio: ["ignore", "ignore", "pipe"], detached: true },
-    );
-    let stderr = "";
-    cli.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-    const closed = new Promise((resolve) => cli.on("close", resolve));
-    // The bundle is built in a temporary folder beside `out`: wait for its run's checkpoint, then a little more.
-    let folder = "";
-    for (let i = 0; i < 600 && !folder; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      const [name] = readdirSync(dir);
-      if (name && existsSync(join(dir, name, "runs", "tick.checkpoint"))) folder = join(dir, name);
-    }
-    expect(folder, stderr).not.toBe("");
+    const collect = startKillableCollect(["--loop-us", "1", "--duration", "30s", "--no-events"]);
+    // Wait for its run's first checkpoint, then a little more.
+    const folder = await collect.folderWith(join("runs", "tick.checkpoint"));
+    expect(folder, collect.stderr()).not.toBe("");
     // Past the next checkpoint, however slowly the first went (CHECKPOINT_MOST_MS).
     await new Promise((r) => setTimeout(r, CHECKPOINT_MOST_MS + 2000));
-    process.kill(-cli.pid!, "SIGKILL");
-    await closed;
+    await collect.kill();
 
-    if (process.env.TICKSCOPE_CHECKPOINT_LOG) console.log(stderr);
+    if (process.env.TICKSCOPE_CHECKPOINT_LOG) console.log(collect.stderr());
     const checkpoint = decodeCheckpointFile(readFileSync(join(folder, "runs", "tick.checkpoint")));
     const covered = checkpoint.run.blocks.length;
     const provisional = JSON.parse(readFileSync(join(folder, "manifest.json"), "utf8"));

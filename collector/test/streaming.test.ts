@@ -91,7 +91,9 @@ function expectCounterRates(metadata: Record<string, unknown>, converted: "befor
   expect(tsc_hz_drift_ppm).toBeCloseTo((tsc_hz_before_run / tsc_hz_run - 1) * 1e6, 3);
   // A 20 ms measure against CLOCK_MONOTONIC_RAW on this VM: within 100 ppm of the whole run's.
   expect(Math.abs(tsc_hz_drift_ppm)).toBeLessThan(100);
-  console.log(`tsc_hz before the run ${tsc_hz_before_run}, over it ${tsc_hz_run}: ${tsc_hz_drift_ppm.toFixed(2)} ppm`);
+  console.log(
+    `tsc_hz before the run ${tsc_hz_before_run}, over it ${tsc_hz_run}: ${tsc_hz_drift_ppm.toFixed(2)} ppm`,
+  );
 }
 
 describe.sequential("streamed capture", () => {
