@@ -182,6 +182,10 @@ test("zooms to one tick period and reads the tick cost", async ({ page }) => {
   // The tick cost is 8 µs by construction; the busy loop 68 µs plus up to 0.4 µs of jitter.
   await expect(panel.getByTestId("tick-cost")).toHaveText(/^(7\.[89]\d*|8(\.0\d*)?|8\.[01]\d*) µs$/);
   await expect(panel.getByTestId("tick-level-none")).toHaveText(/^68(\.[0-4]\d*)? µs$/);
+  // Each level says what it measures: the loop's duration without and with the tick, the tick's overhead.
+  await expect(panel.getByText("No tick (duration)", { exact: true })).toBeVisible();
+  await expect(panel.getByText("Tick (duration)", { exact: true })).toBeVisible();
+  await expect(panel.getByText("Tick cost (overhead)", { exact: true })).toBeVisible();
   expect(truth.tickCostNs).toBe(8_000);
   await page.getByRole("button", { name: "Ten tick periods" }).click();
   await expect(panel).toHaveAttribute("data-state", "ready");

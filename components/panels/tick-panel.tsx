@@ -207,19 +207,19 @@ export function TickPanel({ run, centre, onOpenTimeline, onOpenSql }: Props) {
     >
       <dl className="mb-2 grid grid-cols-[repeat(3,auto)] justify-start gap-x-6 text-[12px]">
         <div>
-          <dt className="text-muted">No tick</dt>
+          <dt className="text-muted">No tick (duration)</dt>
           <dd className="num text-[15px] font-semibold" data-testid="tick-level-none">
             {formatDuration(levels.noTickNs, 4)}
           </dd>
         </div>
         <div>
-          <dt className="text-muted">Tick</dt>
+          <dt className="text-muted">Tick (duration)</dt>
           <dd className="num text-[15px] font-semibold" data-testid="tick-level-tick">
             {formatDuration(levels.tickNs, 4)}
           </dd>
         </div>
         <div>
-          <dt className="text-muted">Tick cost</dt>
+          <dt className="text-muted">Tick cost (overhead)</dt>
           <dd className="num text-[15px] font-semibold text-accent" data-testid="tick-cost">
             {formatDuration(tick.costNs, 4)}
           </dd>
