@@ -7,7 +7,9 @@
  * unused tail) is stored once, so the file holds what the summary holds, not the fixed allocations.
  */
 import type { IpcBlock } from "../format/arrow-ipc";
+import { batchIndexOf } from "./batch-index";
 import type { SummaryCheckpoint } from "./summarize";
+import type { BatchIndexEntry } from "./types";
 
 const MAGIC = "TKCKP1\0\0";
 const HEAD_BYTES = 16;
@@ -169,5 +171,7 @@ export function decodeCheckpointFile(bytes: Uint8Array, name = "checkpoint"): Ch
     metaDataLength: metaDataLength[i],
     bodyLength: bodyLength[i],
   }));
-  return { run: { ...stored.run, blocks }, checkpoint: stored.checkpoint };
+  // A checkpoint written before the batch index became columns lists one object per batch.
+  const batches = batchIndexOf(stored.checkpoint.batches as SummaryCheckpoint["batches"] | BatchIndexEntry[]);
+  return { run: { ...stored.run, blocks }, checkpoint: { ...stored.checkpoint, batches } };
 }

@@ -11,7 +11,8 @@ import { createHistogram, HISTOGRAM_BUCKETS, type LogHistogram } from "./histogr
 import { detectPeriodicSpikes } from "./periodicity";
 import { DEFAULT_PYRAMID_BUCKETS, PyramidBuilder, type PyramidSnapshot } from "./pyramid";
 import { estimateTick, TICK_WINDOW_SAMPLES } from "./tick";
-import type { BatchIndexEntry, RunSummary, TickEstimate } from "./types";
+import { BatchIndexBuilder, type BatchIndex } from "./batch-index";
+import type { RunSummary, TickEstimate } from "./types";
 
 export interface SummaryOptions {
   /** `tick` (values are overheads over the baseline) or `switch` (values are the latencies). Default tick. */
@@ -144,7 +145,7 @@ export interface SummaryCheckpoint {
   thresholds: Thresholds;
   histogram: LogHistogram;
   pyramid: PyramidSnapshot;
-  batches: BatchIndexEntry[];
+  batches: BatchIndex;
   secMax: Float64Array;
   secMaxTs: Float64Array;
   heapD: Float64Array;
@@ -169,7 +170,7 @@ export class SummaryBuilder {
   private lastTs = NaN;
   private hist: LogHistogram = createHistogram();
   private pyramid: PyramidBuilder;
-  private batches: BatchIndexEntry[] = [];
+  private batches = new BatchIndexBuilder();
 
   // The level-0 bucket being filled. Fields start as doubles (NaN) so that V8 never has to widen
   // them from small integers mid-run, which changes the object's map and deoptimises the hot loop.
@@ -241,7 +242,7 @@ export class SummaryBuilder {
       thresholds: this.th,
       histogram: this.hist,
       pyramid: this.pyramid.snapshot(copy),
-      batches: this.batches,
+      batches: this.batches.index({ copy }),
       secMax: this.secMax.toArray(),
       secMaxTs: this.secMaxTs.toArray(),
       heapD: this.heapD,
@@ -262,7 +263,7 @@ export class SummaryBuilder {
     builder.th = copy.thresholds;
     builder.hist = copy.histogram;
     builder.pyramid.restore(copy.pyramid);
-    builder.batches = copy.batches;
+    builder.batches = BatchIndexBuilder.from(copy.batches);
     builder.secMax.assign(copy.secMax);
     builder.secMaxTs.assign(copy.secMaxTs);
     builder.heapD = copy.heapD;
@@ -274,15 +275,15 @@ export class SummaryBuilder {
 
   add(batch: SampleBatch): void {
     const n = batch.ts.length;
-    this.batches.push({
-      index: batch.index,
-      firstRow: batch.firstRow,
-      rows: n,
-      tsFirst: n ? batch.ts[0] : NaN,
-      tsLast: n ? batch.ts[n - 1] : NaN,
-      byteOffset: batch.byteOffset ?? null,
-      byteLength: batch.byteLength ?? null,
-    });
+    this.batches.add(
+      batch.index,
+      batch.firstRow,
+      n,
+      n ? batch.ts[0] : NaN,
+      n ? batch.ts[n - 1] : NaN,
+      batch.byteOffset ?? NaN,
+      batch.byteLength ?? NaN,
+    );
     if (n === 0) return;
     if (this.th) {
       this.process(batch);
@@ -613,7 +614,7 @@ export class SummaryBuilder {
       },
       tick: th?.tick ?? null,
       periodicSpikes: detectPeriodicSpikes(spikeTs, spikeDur, offset, this.firstTs, this.lastTs),
-      batches: this.batches,
+      batches: this.batches.index(),
       settings: {
         worstK: this.worstK,
         pyramidBuckets: this.cap,
