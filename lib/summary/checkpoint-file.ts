@@ -29,6 +29,19 @@ export interface CheckpointFile {
   checkpoint: SummaryCheckpoint;
 }
 
+/** The covered record batches' blocks as columns, one value per batch: how a long run's follower keeps them. */
+export interface BlockColumns {
+  offset: Float64Array;
+  metaDataLength: Float64Array;
+  bodyLength: Float64Array;
+}
+
+/** What is encoded: a checkpoint file whose blocks may be columns already (then they are not copied). */
+export type CheckpointToWrite = {
+  run: Omit<CheckpointedRun, "blocks"> & { blocks: IpcBlock[] | BlockColumns };
+  checkpoint: SummaryCheckpoint;
+};
+
 type ArrayRef = { $f64: [at: number, stored: number, length: number] };
 
 /** Where a run's summary checkpoint goes: `runs/a.arrow` → `runs/a.checkpoint`. */
@@ -71,7 +84,7 @@ function storedLength(array: Float64Array): number {
  * by piece, saving a checkpoint allocates its JSON, not a copy of the whole (a 10-minute run's pyramid
  * level alone is ~38 MiB). The views are valid until the summary is next given samples.
  */
-export function encodeCheckpointChunks(file: CheckpointFile): Uint8Array[] {
+export function encodeCheckpointChunks(file: CheckpointToWrite): Uint8Array[] {
   const parts: Float64Array[] = [];
   let at = 0;
   const replacer = (_key: string, value: unknown) => {
@@ -89,11 +102,13 @@ export function encodeCheckpointChunks(file: CheckpointFile): Uint8Array[] {
   const { blocks, ...run } = file.run;
   const stored = {
     run,
-    blocks: {
-      offset: Float64Array.from(blocks, (b) => b.offset),
-      metaDataLength: Float64Array.from(blocks, (b) => b.metaDataLength),
-      bodyLength: Float64Array.from(blocks, (b) => b.bodyLength),
-    },
+    blocks: Array.isArray(blocks)
+      ? {
+          offset: Float64Array.from(blocks, (b) => b.offset),
+          metaDataLength: Float64Array.from(blocks, (b) => b.metaDataLength),
+          bodyLength: Float64Array.from(blocks, (b) => b.bodyLength),
+        }
+      : blocks,
     checkpoint: file.checkpoint,
   };
   const json = new TextEncoder().encode(JSON.stringify(stored, replacer));
@@ -108,7 +123,7 @@ export function encodeCheckpointChunks(file: CheckpointFile): Uint8Array[] {
   return [head, ...body];
 }
 
-export function encodeCheckpointFile(file: CheckpointFile): Uint8Array {
+export function encodeCheckpointFile(file: CheckpointToWrite): Uint8Array {
   const chunks = encodeCheckpointChunks(file);
   const out = new Uint8Array(chunks.reduce((n, chunk) => n + chunk.byteLength, 0));
   let at = 0;
