@@ -22,7 +22,13 @@ import { RunFileWriter } from "../../lib/format/run-writer";
 import { syntheticBatches, type SyntheticTruth } from "../../lib/format/testing/synthetic-trace";
 import { openFileSource } from "../../lib/format/node-source";
 import { readFooter } from "../../lib/format/run-footer";
-import { encodeSummary, pyramidBucketsFor, SummaryBuilder, type RunSummary } from "../../lib/summary";
+import {
+  batchCount,
+  encodeSummary,
+  pyramidBucketsFor,
+  SummaryBuilder,
+  type RunSummary,
+} from "../../lib/summary";
 
 export const LONG_RUN_SAMPLES = Number(process.env.TICKSCOPE_LONG_SAMPLES ?? 1_200_000_000);
 /** 72 µs per sample: 1.2 billion samples are 24 h. */
@@ -184,11 +190,12 @@ export async function placeBatches(summary: RunSummary, runFile: string): Promis
   const source = await openFileSource(runFile);
   try {
     const footer = await readFooter(source);
-    if (!footer || footer.blocks.length !== summary.batches.length)
-      throw new Error(`${runFile}: its footer does not list the ${summary.batches.length} batches written`);
+    const written = batchCount(summary.batches);
+    if (!footer || footer.blocks.length !== written)
+      throw new Error(`${runFile}: its footer does not list the ${written} batches written`);
     footer.blocks.forEach((block, i) => {
-      summary.batches[i].byteOffset = block.offset;
-      summary.batches[i].byteLength = block.metaDataLength + block.bodyLength;
+      summary.batches.byteOffset[i] = block.offset;
+      summary.batches.byteLength[i] = block.metaDataLength + block.bodyLength;
     });
   } finally {
     await source.close();

@@ -5,6 +5,7 @@ import { describeRecovery } from "../../lib/format/recovery";
 import { encodeFileTail } from "../../lib/format/run-footer";
 import { openRun } from "../../lib/format/run-reader";
 import {
+  batchCount,
   pyramidBucketsFor,
   summarizeRun,
   SummaryBuilder,
@@ -92,7 +93,7 @@ export async function repairRunFile(
       const builder = SummaryBuilder.resume(verdict.checkpoint);
       for await (const batch of run.batches({ reuseTimestamps: true })) builder.add(batch);
       summary = builder.finish();
-      const after = summary.batches.length - verdict.resumeAt.batches;
+      const after = batchCount(summary.batches) - verdict.resumeAt.batches;
       summarised =
         `summary resumed from its checkpoint (${verdict.resumeAt.batches} record batches); read the ${after} after it` +
         ` (${source.bytes.toLocaleString("en")} of ${size.toLocaleString("en")} bytes)`;

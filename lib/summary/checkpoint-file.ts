@@ -7,7 +7,9 @@
  * unused tail) is stored once, so the file holds what the summary holds, not the fixed allocations.
  */
 import type { IpcBlock } from "../format/arrow-ipc";
+import { batchIndexOf } from "./batch-index";
 import type { SummaryCheckpoint } from "./summarize";
+import type { BatchIndexEntry } from "./types";
 
 const MAGIC = "TKCKP1\0\0";
 const HEAD_BYTES = 16;
@@ -26,6 +28,19 @@ export interface CheckpointFile {
   run: CheckpointedRun;
   checkpoint: SummaryCheckpoint;
 }
+
+/** The covered record batches' blocks as columns, one value per batch: how a long run's follower keeps them. */
+export interface BlockColumns {
+  offset: Float64Array;
+  metaDataLength: Float64Array;
+  bodyLength: Float64Array;
+}
+
+/** What is encoded: a checkpoint file whose blocks may be columns already (then they are not copied). */
+export type CheckpointToWrite = {
+  run: Omit<CheckpointedRun, "blocks"> & { blocks: IpcBlock[] | BlockColumns };
+  checkpoint: SummaryCheckpoint;
+};
 
 type ArrayRef = { $f64: [at: number, stored: number, length: number] };
 
@@ -69,7 +84,7 @@ function storedLength(array: Float64Array): number {
  * by piece, saving a checkpoint allocates its JSON, not a copy of the whole (a 10-minute run's pyramid
  * level alone is ~38 MiB). The views are valid until the summary is next given samples.
  */
-export function encodeCheckpointChunks(file: CheckpointFile): Uint8Array[] {
+export function encodeCheckpointChunks(file: CheckpointToWrite): Uint8Array[] {
   const parts: Float64Array[] = [];
   let at = 0;
   const replacer = (_key: string, value: unknown) => {
@@ -87,11 +102,13 @@ export function encodeCheckpointChunks(file: CheckpointFile): Uint8Array[] {
   const { blocks, ...run } = file.run;
   const stored = {
     run,
-    blocks: {
-      offset: Float64Array.from(blocks, (b) => b.offset),
-      metaDataLength: Float64Array.from(blocks, (b) => b.metaDataLength),
-      bodyLength: Float64Array.from(blocks, (b) => b.bodyLength),
-    },
+    blocks: Array.isArray(blocks)
+      ? {
+          offset: Float64Array.from(blocks, (b) => b.offset),
+          metaDataLength: Float64Array.from(blocks, (b) => b.metaDataLength),
+          bodyLength: Float64Array.from(blocks, (b) => b.bodyLength),
+        }
+      : blocks,
     checkpoint: file.checkpoint,
   };
   const json = new TextEncoder().encode(JSON.stringify(stored, replacer));
@@ -106,7 +123,7 @@ export function encodeCheckpointChunks(file: CheckpointFile): Uint8Array[] {
   return [head, ...body];
 }
 
-export function encodeCheckpointFile(file: CheckpointFile): Uint8Array {
+export function encodeCheckpointFile(file: CheckpointToWrite): Uint8Array {
   const chunks = encodeCheckpointChunks(file);
   const out = new Uint8Array(chunks.reduce((n, chunk) => n + chunk.byteLength, 0));
   let at = 0;
@@ -169,5 +186,7 @@ export function decodeCheckpointFile(bytes: Uint8Array, name = "checkpoint"): Ch
     metaDataLength: metaDataLength[i],
     bodyLength: bodyLength[i],
   }));
-  return { run: { ...stored.run, blocks }, checkpoint: stored.checkpoint };
+  // A checkpoint written before the batch index became columns lists one object per batch.
+  const batches = batchIndexOf(stored.checkpoint.batches as SummaryCheckpoint["batches"] | BatchIndexEntry[]);
+  return { run: { ...stored.run, blocks }, checkpoint: { ...stored.checkpoint, batches } };
 }

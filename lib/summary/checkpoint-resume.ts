@@ -8,6 +8,7 @@ import type { RandomAccessSource } from "../format/byte-source";
 import type { ResumePoint } from "../format/recovery";
 import { readBatchesAt, type RunHandle } from "../format/run-reader";
 import { CheckpointError, decodeCheckpointFile, type CheckpointFile } from "./checkpoint-file";
+import { batchCount, batchEntry } from "./batch-index";
 import type { SummaryCheckpoint } from "./summarize";
 import type { BatchIndexEntry } from "./types";
 
@@ -55,18 +56,18 @@ export async function judgeCheckpoint(
       use: false,
       reason: `a checkpoint ahead of the file: ${name} covers ${covered.coveredBytes} bytes, the file has ${source.size}`,
     };
-  const entries = checkpoint.batches;
+  const count = batchCount(checkpoint.batches);
   const blocks = covered.blocks;
   const last = blocks[blocks.length - 1];
   const mismatch = (what: string) => ({
     use: false as const,
     reason: `a checkpoint that does not match the file: ${name} ${what}`,
   });
-  if (!last || entries.length !== blocks.length) return mismatch("lists no whole record batch");
+  if (!last || count !== blocks.length) return mismatch("lists no whole record batch");
   if (last.offset + last.metaDataLength + last.bodyLength !== covered.coveredBytes)
     return mismatch(`ends at byte ${covered.coveredBytes}, its last batch elsewhere`);
-  for (const i of new Set([0, entries.length - 1])) {
-    const entry = entries[i];
+  for (const i of new Set([0, count - 1])) {
+    const entry = batchEntry(checkpoint.batches, i);
     const block = blocks[i];
     try {
       for await (const batch of readBatchesAt(
@@ -93,7 +94,7 @@ export async function judgeCheckpoint(
       );
     }
   }
-  const end = entries[entries.length - 1];
+  const end = batchEntry(checkpoint.batches, count - 1);
   return {
     use: true,
     checkpoint,

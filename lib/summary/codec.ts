@@ -8,8 +8,9 @@
  * indices (one copy for arrays that share them, as a pyramid level's columns do). The pyramid and histogram are allocated at a fixed size however short the run, so this
  * keeps a saved summary proportional to the samples it holds. TKSUM1 (every array dense) still loads.
  */
+import { batchIndexOf } from "./batch-index";
 import { buildPyramid, type PyramidLevel } from "./pyramid";
-import type { RunSummary } from "./types";
+import type { BatchIndexEntry, RunSummary } from "./types";
 import type { LogHistogram } from "./histogram";
 
 const MAGIC = "TKSUM2\0\0";
@@ -121,12 +122,14 @@ export function decodeSummary(bytes: Uint8Array, file = "summary"): RunSummary {
     if (isSparse(value)) return expand(body, value.$sparse);
     if ("$num" in value) return Number(value.$num);
     return value;
-  }) as Omit<RunSummary, "pyramid"> & {
+  }) as Omit<RunSummary, "pyramid" | "batches"> & {
     pyramid: { originNs: number; level0: PyramidLevel };
     histogram: LogHistogram;
+    batches: RunSummary["batches"] | BatchIndexEntry[];
   };
-  const { pyramid, ...rest } = parsed;
-  return { ...rest, pyramid: buildPyramid(pyramid.originNs, pyramid.level0) };
+  const { pyramid, batches, ...rest } = parsed;
+  // Summaries saved before the batch index became columns list one object per batch.
+  return { ...rest, batches: batchIndexOf(batches), pyramid: buildPyramid(pyramid.originNs, pyramid.level0) };
 }
 
 /** Where a run's saved summary goes by convention: next to it, `runs/a.arrow` → `runs/a.summary`. */

@@ -4,6 +4,7 @@
  */
 import type { HistogramRun } from "../format/histogram-run-reader";
 import { createHistogram, recordValue } from "./histogram";
+import { emptyBatchIndex } from "./batch-index";
 import { buildPyramid, createLevel } from "./pyramid";
 import type { RunSummary } from "./types";
 
@@ -39,7 +40,7 @@ export function summarizeHistogramRun(run: HistogramRun): RunSummary {
     seconds: { firstSecond: 0, maxDurationNs: empty, maxTs: empty },
     tick: null,
     periodicSpikes: [],
-    batches: [],
+    batches: emptyBatchIndex(),
     settings: { worstK: 0, pyramidBuckets: 1, spikeThresholdNs: NaN },
   };
 }

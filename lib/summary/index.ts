@@ -23,6 +23,14 @@ export {
   HISTOGRAM_RELATIVE_ERROR,
   type LogHistogram,
 } from "./histogram";
+export {
+  batchCount,
+  batchEntry,
+  batchEntries,
+  BatchIndexBuilder,
+  emptyBatchIndex,
+  type BatchIndex,
+} from "./batch-index";
 export { m4, m4Edges, m4FromSamples, batchesCovering, evenEdges, type M4Columns, type M4Result } from "./m4";
 export { encodeSummary, encodeSummaryChunks, decodeSummary, summaryPathFor } from "./codec";
 export { estimateBaseline, halfSampleMode, type BaselineEstimate } from "./baseline";

@@ -6,6 +6,7 @@
  * says so: fetch the batches of `batchesCovering` and use `m4FromSamples`.
  */
 import type { SampleBatch } from "../format/run-reader";
+import { coveringEntries } from "./batch-index";
 import type { PyramidLevel } from "./pyramid";
 import type { BatchIndexEntry, RunSummary } from "./types";
 
@@ -118,9 +119,16 @@ export function m4(
   return { ...out, bucketNs, level, rawNeeded };
 }
 
-/** The batches whose samples overlap [t0, t1): what to fetch for a raw window. */
-export function batchesCovering(summary: RunSummary, t0: number, t1: number): BatchIndexEntry[] {
-  return summary.batches.filter((b) => b.rows > 0 && b.tsLast >= t0 && b.tsFirst < t1);
+/**
+ * The batches whose samples overlap [t0, t1), in order: what to fetch for a raw window. Found by binary
+ * search in the batch index's columns (a 24 h run has 660k batches), not by looking at every one.
+ */
+export function batchesCovering(
+  summary: Pick<RunSummary, "batches">,
+  t0: number,
+  t1: number,
+): BatchIndexEntry[] {
+  return coveringEntries(summary.batches, t0, t1);
 }
 
 /**

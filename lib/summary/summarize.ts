@@ -11,7 +11,8 @@ import { createHistogram, HISTOGRAM_BUCKETS, type LogHistogram } from "./histogr
 import { detectPeriodicSpikes } from "./periodicity";
 import { DEFAULT_PYRAMID_BUCKETS, PyramidBuilder, type PyramidSnapshot } from "./pyramid";
 import { estimateTick, TICK_WINDOW_SAMPLES } from "./tick";
-import type { BatchIndexEntry, RunSummary, TickEstimate } from "./types";
+import { BatchIndexBuilder, type BatchIndex } from "./batch-index";
+import type { RunSummary, TickEstimate } from "./types";
 
 export interface SummaryOptions {
   /** `tick` (values are overheads over the baseline) or `switch` (values are the latencies). Default tick. */
@@ -144,7 +145,7 @@ export interface SummaryCheckpoint {
   thresholds: Thresholds;
   histogram: LogHistogram;
   pyramid: PyramidSnapshot;
-  batches: BatchIndexEntry[];
+  batches: BatchIndex;
   secMax: Float64Array;
   secMaxTs: Float64Array;
   heapD: Float64Array;
@@ -162,6 +163,13 @@ export class SummaryBuilder {
   private readonly warmup: number;
   private pending: SampleBatch[] = [];
   private pendingRows = 0;
+  /**
+   * Copies of the held-back samples (of a reader that reuses its arrays), in one buffer allocated once
+   * and kept until `finish`: copied batch by batch, they became garbage when the thresholds were known
+   * and were freed at whichever full collection came next, so a collector's peak memory depended on when
+   * that was (±12 MiB between identical runs).
+   */
+  private held: { ts: Float64Array; du: Float64Array; used: number } | null = null;
   private th: Thresholds | null = null;
 
   private count = 0;
@@ -169,7 +177,7 @@ export class SummaryBuilder {
   private lastTs = NaN;
   private hist: LogHistogram = createHistogram();
   private pyramid: PyramidBuilder;
-  private batches: BatchIndexEntry[] = [];
+  private batches = new BatchIndexBuilder();
 
   // The level-0 bucket being filled. Fields start as doubles (NaN) so that V8 never has to widen
   // them from small integers mid-run, which changes the object's map and deoptimises the hot loop.
@@ -241,7 +249,7 @@ export class SummaryBuilder {
       thresholds: this.th,
       histogram: this.hist,
       pyramid: this.pyramid.snapshot(copy),
-      batches: this.batches,
+      batches: this.batches.index({ copy }),
       secMax: this.secMax.toArray(),
       secMaxTs: this.secMaxTs.toArray(),
       heapD: this.heapD,
@@ -262,7 +270,7 @@ export class SummaryBuilder {
     builder.th = copy.thresholds;
     builder.hist = copy.histogram;
     builder.pyramid.restore(copy.pyramid);
-    builder.batches = copy.batches;
+    builder.batches = BatchIndexBuilder.from(copy.batches);
     builder.secMax.assign(copy.secMax);
     builder.secMaxTs.assign(copy.secMaxTs);
     builder.heapD = copy.heapD;
@@ -274,15 +282,15 @@ export class SummaryBuilder {
 
   add(batch: SampleBatch): void {
     const n = batch.ts.length;
-    this.batches.push({
-      index: batch.index,
-      firstRow: batch.firstRow,
-      rows: n,
-      tsFirst: n ? batch.ts[0] : NaN,
-      tsLast: n ? batch.ts[n - 1] : NaN,
-      byteOffset: batch.byteOffset ?? null,
-      byteLength: batch.byteLength ?? null,
-    });
+    this.batches.add(
+      batch.index,
+      batch.firstRow,
+      n,
+      n ? batch.ts[0] : NaN,
+      n ? batch.ts[n - 1] : NaN,
+      batch.byteOffset ?? NaN,
+      batch.byteLength ?? NaN,
+    );
     if (n === 0) return;
     if (this.th) {
       this.process(batch);
@@ -291,13 +299,24 @@ export class SummaryBuilder {
     // Held back until the thresholds are known: copied if the reader reuses its arrays, unless the
     // thresholds are derived right now (before the reader is asked for the next batch).
     const startsNow = this.pendingRows + n >= this.warmup;
-    this.pending.push(
-      batch.reused && !startsNow
-        ? { ...batch, ts: batch.ts.slice(), duration: batch.duration.slice(), reused: false }
-        : batch,
-    );
+    this.pending.push(batch.reused && !startsNow ? this.hold(batch) : batch);
     this.pendingRows += n;
     if (startsNow) this.start();
+  }
+
+  /** A held-back batch's samples copied into the one buffer (which fits them: past `warmup` rows, `start`). */
+  private hold(batch: SampleBatch): SampleBatch {
+    const held = (this.held ??= {
+      ts: new Float64Array(this.warmup),
+      du: new Float64Array(this.warmup),
+      used: 0,
+    });
+    const from = held.used;
+    const to = from + batch.ts.length;
+    held.ts.set(batch.ts, from);
+    held.du.set(batch.duration, from);
+    held.used = to;
+    return { ...batch, ts: held.ts.subarray(from, to), duration: held.du.subarray(from, to), reused: false };
   }
 
   private start(): void {
@@ -552,6 +571,7 @@ export class SummaryBuilder {
    */
   finish({ upperLevels = true }: { upperLevels?: boolean } = {}): RunSummary {
     if (!this.th && this.pending.length) this.start();
+    this.held = null;
     const th = this.th;
     if (this.bCount > 0) {
       this.pyramid.add(
@@ -613,7 +633,7 @@ export class SummaryBuilder {
       },
       tick: th?.tick ?? null,
       periodicSpikes: detectPeriodicSpikes(spikeTs, spikeDur, offset, this.firstTs, this.lastTs),
-      batches: this.batches,
+      batches: this.batches.index(),
       settings: {
         worstK: this.worstK,
         pyramidBuckets: this.cap,

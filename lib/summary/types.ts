@@ -1,4 +1,5 @@
 import type { BaselineEstimate } from "./baseline";
+import type { BatchIndex } from "./batch-index";
 import type { LogHistogram } from "./histogram";
 import type { Pyramid } from "./pyramid";
 
@@ -97,7 +98,8 @@ export interface RunSummary {
   seconds: SecondMaxima;
   tick: TickEstimate | null;
   periodicSpikes: PeriodicSpikes[];
-  batches: BatchIndexEntry[];
+  /** Where each record batch sits (lib/summary/batch-index.ts: columns; `batchEntry` for one as an object). */
+  batches: BatchIndex;
   /** How the summary was made (thresholds in the run's value units). */
   settings: {
     worstK: number;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { bytesSource } from "@/lib/format/byte-source";
 import { readRunBatches } from "@/lib/format/run-reader";
 import { encodeTickRun } from "@/lib/format/testing/tick-trace";
-import { summarizeRun } from "@/lib/summary";
+import { batchCount, batchEntries, batchEntry, summarizeRun } from "@/lib/summary";
 import { BatchCache, CACHED_ROWS, spans } from "./batch-cache";
 
 describe("BatchCache", () => {
@@ -86,10 +86,10 @@ describe("BatchCache", () => {
     const cache = new BatchCache("t.arrow", source, summary);
     // A window inside batch i alone.
     const inside = (i: number) => {
-      const { tsFirst, tsLast } = summary.batches[i];
+      const { tsFirst, tsLast } = batchEntry(summary.batches, i);
       return cache.covering(tsFirst, tsLast);
     };
-    expect(summary.batches).toHaveLength(80);
+    expect(batchCount(summary.batches)).toBe(80);
     // 64 batches, one window each, then back to the first: still held, no read.
     for (let i = 0; i < 64; i++) expect(await inside(i)).toHaveLength(1);
     reads = 0;
@@ -121,8 +121,8 @@ describe("BatchCache", () => {
       },
     };
     const cache = new BatchCache("t.arrow", source, summary);
-    const t0 = summary.batches[18].tsFirst;
-    const width = summary.batches[21].tsFirst - t0;
+    const t0 = summary.batches.tsFirst[18];
+    const width = summary.batches.tsFirst[21] - t0;
     await cache.covering(t0, t0 + width);
     await cache.readAround(t0, t0 + width);
     reads = 0;
@@ -142,7 +142,7 @@ describe("BatchCache", () => {
     });
     const summary = await summarizeRun(readRunBatches(bytes, "t.arrow"), { test: "tick" });
     const cache = new BatchCache("t.arrow", bytesSource(bytes), summary, 30_000);
-    const b = summary.batches;
+    const b = batchEntries(summary.batches);
     await cache.covering(b[10].tsFirst, b[12].tsFirst);
     const [ahead, far] = await Promise.all([
       cache.readAround(b[10].tsFirst, b[12].tsFirst),

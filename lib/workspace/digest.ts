@@ -1,5 +1,5 @@
 import { histogramBins } from "../analysis/histogram-bins";
-import { percentile, type RunSummary } from "../summary";
+import { emptyBatchIndex, percentile, type RunSummary } from "../summary";
 import { coarseLevels } from "./coarse-window";
 import type { RunDigest } from "./types";
 
@@ -15,7 +15,7 @@ export function lightSummary(summary: RunSummary): RunSummary {
     ...summary,
     pyramid: { originNs: summary.pyramid.originNs, levels: [] },
     spikes: { ...summary.spikes, ts: new Float64Array(0), durationNs: new Float64Array(0) },
-    batches: [],
+    batches: emptyBatchIndex(),
   };
 }
 
