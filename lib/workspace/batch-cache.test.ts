@@ -133,6 +133,58 @@ describe("BatchCache", () => {
     expect(reads).toBeGreaterThan(0);
   });
 
+  it("answers a window asked during a read ahead before the read ahead decodes more, and the read ahead then stops", async () => {
+    const { bytes } = encodeTickRun({
+      id: "t",
+      environment: "kvm",
+      scenario: "one-to-all",
+      options: { samples: 400_000, batchRows: 10_000 },
+    });
+    const summary = await summarizeRun(readRunBatches(bytes, "t.arrow"), { test: "tick" });
+    const plain = bytesSource(bytes);
+    const reads: number[] = [];
+    const source = {
+      size: plain.size,
+      read: (offset: number, length: number) => {
+        reads.push(offset);
+        return plain.read(offset, length);
+      },
+    };
+    const cache = new BatchCache("t.arrow", source, summary);
+    const b = summary.batches;
+    await cache.covering(b[10].tsFirst, b[13].tsFirst);
+    const ahead = cache.readAround(b[10].tsFirst, b[13].tsFirst);
+    const far = await cache.covering(b[30].tsFirst, b[31].tsFirst);
+    expect(far.map((batch) => batch.index)).toEqual([30]);
+    await ahead;
+    // The read ahead had not begun when the window came: it read nothing, and the sides read now.
+    reads.length = 0;
+    await cache.covering(b[13].tsFirst, b[16].tsFirst);
+    expect(reads.length).toBeGreaterThan(0);
+  });
+
+  it("a window needing batches a read ahead is reading gets them whole, read once or again, never missing", async () => {
+    const { bytes } = encodeTickRun({
+      id: "t",
+      environment: "kvm",
+      scenario: "one-to-all",
+      options: { samples: 400_000, batchRows: 10_000 },
+    });
+    const summary = await summarizeRun(readRunBatches(bytes, "t.arrow"), { test: "tick" });
+    const cache = new BatchCache("t.arrow", bytesSource(bytes), summary);
+    const b = summary.batches;
+    await cache.covering(b[10].tsFirst, b[13].tsFirst);
+    const ahead = cache.readAround(b[10].tsFirst, b[13].tsFirst);
+    // Let the read ahead begin (its first task), then ask for batches it is reading.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const window = await cache.covering(b[13].tsFirst, b[15].tsFirst);
+    await ahead;
+    expect(window.map((batch) => batch.index)).toEqual([13, 14]);
+    const all = new Map<number, number>();
+    for await (const batch of readRunBatches(bytes, "t.arrow")) all.set(batch.index, batch.ts.length);
+    for (const batch of window) expect(batch.ts.length).toBe(all.get(batch.index));
+  });
+
   it("hands a window all its batches while a read ahead makes room in the cache at the same time", async () => {
     const { bytes } = encodeTickRun({
       id: "t",
