@@ -3,7 +3,7 @@ import { bytesSource } from "@/lib/format/byte-source";
 import { readRunBatches } from "@/lib/format/run-reader";
 import { encodeTickRun } from "@/lib/format/testing/tick-trace";
 import { summarizeRun } from "@/lib/summary";
-import { BatchCache, CACHED_ROWS, spans } from "./batch-cache";
+import { BatchCache, CACHED_ROWS, READ_AHEAD_BATCH_ROWS, spans } from "./batch-cache";
 
 describe("BatchCache", () => {
   it("reads the run's footer once, not once per raw window", async () => {
@@ -161,6 +161,38 @@ describe("BatchCache", () => {
     reads.length = 0;
     await cache.covering(b[13].tsFirst, b[16].tsFirst);
     expect(reads.length).toBeGreaterThan(0);
+  });
+
+  it("does not read ahead batches too large to decode between two frames", async () => {
+    const large = READ_AHEAD_BATCH_ROWS + 1;
+    const { bytes } = encodeTickRun({
+      id: "t",
+      environment: "kvm",
+      scenario: "one-to-all",
+      options: { samples: 3 * large, batchRows: large },
+    });
+    const summary = await summarizeRun(readRunBatches(bytes, "t.arrow"), { test: "tick" });
+    const plain = bytesSource(bytes);
+    let reads = 0;
+    const source = {
+      size: plain.size,
+      read: (offset: number, length: number) => {
+        reads++;
+        return plain.read(offset, length);
+      },
+    };
+    const cache = new BatchCache("t.arrow", source, summary);
+    const b = summary.batches;
+    expect(b).toHaveLength(3);
+    const t0 = b[1].tsFirst;
+    const t1 = b[1].tsLast;
+    await cache.covering(t0, t1);
+    reads = 0;
+    await cache.readAround(t0, t1);
+    expect(reads).toBe(0);
+    const next = await cache.covering(t1, t1 + (t1 - t0));
+    expect(next.map((batch) => batch.index)).toEqual([1, 2]);
+    expect(reads).toBe(1);
   });
 
   it("a window needing batches a read ahead is reading gets them whole, read once or again, never missing", async () => {

@@ -13,6 +13,12 @@ import { batchesCovering, type BatchIndexEntry, type RunSummary } from "../summa
  * 2^17 rows) keeps as much of its time at hand as one written in large ones.
  */
 export const CACHED_ROWS = 6 * MAX_BATCH_ROWS;
+/**
+ * The largest batch a read ahead decodes (the collector's streamed chunks: a few ms each, between two
+ * frames). A larger one (2^20 rows: 10-25 ms on a small machine) would hold up the window asked next
+ * behind its decode, so it is read only when a window asks for it.
+ */
+export const READ_AHEAD_BATCH_ROWS = 1 << 17;
 /** The most bytes fetched in one read: adjacent batches come in one read up to this. */
 export const SPAN_BYTES = 32 * 1024 * 1024;
 
@@ -112,8 +118,8 @@ export class BatchCache {
 
   /**
    * Reads ahead, in the background, the batches a window wide on each side of [t0, t1) (a pan's next
-   * steps), when they are not held yet and cost no more rows on each side than the window itself holds.
-   * It never stands in front of a window: it starts after the answer in hand has gone, decodes one batch
+   * steps), when they are not held yet, none larger than READ_AHEAD_BATCH_ROWS, and cost no more rows on
+   * each side than the window itself holds. It never stands in front of a window: it starts after the answer in hand has gone, decodes one batch
    * per task (a window asked meanwhile is answered between two), and stops once a window has been asked
    * (that window's answer starts a read ahead of its own). One read ahead at a time.
    */
@@ -149,7 +155,11 @@ export class BatchCache {
     return [batchesCovering(this.summary, t0 - width, t0), batchesCovering(this.summary, t1, t1 + width)]
       .map((side) =>
         side.filter(
-          (entry) => !this.cache.has(entry.index) && !this.reading.has(entry.index) && entry.byteOffset !== null,
+          (entry) =>
+            entry.rows <= READ_AHEAD_BATCH_ROWS &&
+            !this.cache.has(entry.index) &&
+            !this.reading.has(entry.index) &&
+            entry.byteOffset !== null,
         ),
       )
       .filter((side) => side.length > 0 && rowsOf(side) <= inside) as Located[][];
