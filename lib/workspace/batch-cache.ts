@@ -58,8 +58,6 @@ export class BatchCache {
   private ahead: Promise<void> | null = null;
   /** Batches being read now, by a window or a read ahead: a window waits for them instead of reading them again. */
   private readonly reading = new Map<number, Promise<SampleBatch | null>>();
-  /** Windows asked so far: a read ahead stops at its next batch once a window has asked after it began. */
-  private asked = 0;
   /** The run's schema, read once (not per window: its footer lists every batch). */
   private opened: Promise<RunHandle> | null = null;
 
@@ -73,7 +71,6 @@ export class BatchCache {
 
   /** The batches holding samples in [t0, t1), fetched when not cached (adjacent ones in one read). */
   async covering(t0: number, t1: number): Promise<SampleBatch[]> {
-    this.asked++;
     const wanted = batchesCovering(this.summary, t0, t1);
     // Held here, not looked up again after the reads: a read ahead may drop them from the cache meanwhile.
     const held = new Map<number, SampleBatch>();
@@ -119,22 +116,20 @@ export class BatchCache {
   /**
    * Reads ahead, in the background, the batches a window wide on each side of [t0, t1) (a pan's next
    * steps), when they are not held yet, none larger than READ_AHEAD_BATCH_ROWS, and cost no more rows on
-   * each side than the window itself holds. It never stands in front of a window: it starts after the answer in hand has gone, decodes one batch
-   * per task (a window asked meanwhile is answered between two), and stops once a window has been asked
-   * (that window's answer starts a read ahead of its own). One read ahead at a time.
+   * each side than the window itself holds. It never stands in front of a window: it starts after the
+   * answer in hand has gone and decodes one batch per task, so a window asked meanwhile is answered
+   * between two (and waits for a batch it needs that is being read, instead of reading it again).
+   * One read ahead at a time: the next waits for this one.
    */
   readAround(t0: number, t1: number): Promise<void> {
-    const generation = this.asked;
-    const current = () => this.asked === generation;
     const mine: Promise<void> = (this.ahead ?? Promise.resolve()).then(async () => {
       try {
         await nextTask();
-        if (!current() || !this.opened) return;
+        if (!this.opened) return;
         const handle = await this.opened;
         for (const side of this.aroundOf(t0, t1))
           for (const span of spans(side)) {
-            if (!current()) return;
-            await this.fetch(span, handle, current);
+            await this.fetch(span, handle, true);
             this.trim();
           }
       } catch {
@@ -176,10 +171,10 @@ export class BatchCache {
   }
 
   /**
-   * Reads a span of batches into the cache, and returns them. With `goOn` (a read ahead), each batch is
-   * decoded in a task of its own, and the rest are left once `goOn` turns false.
+   * Reads a span of batches into the cache, and returns them; `paced` (a read ahead) decodes each batch
+   * in a task of its own.
    */
-  private async fetch(span: Located[], opened: RunHandle, goOn?: () => boolean): Promise<SampleBatch[]> {
+  private async fetch(span: Located[], opened: RunHandle, paced = false): Promise<SampleBatch[]> {
     const settle = new Map<number, (batch: SampleBatch | null) => void>();
     for (const entry of span)
       this.reading.set(entry.index, new Promise((resolve) => settle.set(entry.index, resolve)));
@@ -197,17 +192,13 @@ export class BatchCache {
       const from = spanSource(this.source.size, offset, bytes);
       const batches = readBatchesAt(from, this.file, locations, undefined, opened);
       for (;;) {
-        if (goOn) {
-          await nextTask();
-          if (!goOn()) break;
-        }
+        if (paced) await nextTask();
         const next = await batches.next();
         if (next.done) break;
         const batch = this.use(this.cache.get(next.value.index) ?? next.value);
         read.push(batch);
         settle.get(batch.index)?.(batch);
       }
-      if (goOn) await batches.return(undefined);
     } finally {
       for (const entry of span) {
         settle.get(entry.index)!(null);
