@@ -3,7 +3,7 @@ import { bytesSource } from "@/lib/format/byte-source";
 import { readRunBatches } from "@/lib/format/run-reader";
 import { encodeTickRun } from "@/lib/format/testing/tick-trace";
 import { batchCount, batchEntries, batchEntry, summarizeRun } from "@/lib/summary";
-import { BatchCache, CACHED_ROWS, spans } from "./batch-cache";
+import { BatchCache, CACHED_ROWS, READ_AHEAD_BATCH_ROWS, spans } from "./batch-cache";
 
 describe("BatchCache", () => {
   it("reads the run's footer once, not once per raw window", async () => {
@@ -131,6 +131,95 @@ describe("BatchCache", () => {
     expect(reads).toBe(0);
     await cache.covering(t0 + 3 * width, t0 + 4 * width);
     expect(reads).toBeGreaterThan(0);
+  });
+
+  it("answers a window asked during a read ahead before the read ahead ends, which still reads its sides", async () => {
+    const { bytes } = encodeTickRun({
+      id: "t",
+      environment: "kvm",
+      scenario: "one-to-all",
+      options: { samples: 400_000, batchRows: 10_000 },
+    });
+    const summary = await summarizeRun(readRunBatches(bytes, "t.arrow"), { test: "tick" });
+    const plain = bytesSource(bytes);
+    let reads = 0;
+    const source = {
+      size: plain.size,
+      read: (offset: number, length: number) => {
+        reads++;
+        return plain.read(offset, length);
+      },
+    };
+    const cache = new BatchCache("t.arrow", source, summary);
+    const b = batchEntries(summary.batches);
+    await cache.covering(b[10].tsFirst, b[13].tsFirst);
+    const order: string[] = [];
+    const ahead = cache.readAround(b[10].tsFirst, b[13].tsFirst).then(() => order.push("read ahead"));
+    const far = cache.covering(b[30].tsFirst, b[31].tsFirst).then((batches) => {
+      order.push("window");
+      return batches;
+    });
+    expect((await far).map((batch) => batch.index)).toEqual([30]);
+    await ahead;
+    expect(order).toEqual(["window", "read ahead"]);
+    reads = 0;
+    await cache.covering(b[13].tsFirst, b[16].tsFirst);
+    await cache.covering(b[7].tsFirst, b[10].tsFirst);
+    expect(reads).toBe(0);
+  });
+
+  it("does not read ahead batches too large to decode between two frames", async () => {
+    const large = READ_AHEAD_BATCH_ROWS + 1;
+    const { bytes } = encodeTickRun({
+      id: "t",
+      environment: "kvm",
+      scenario: "one-to-all",
+      options: { samples: 3 * large, batchRows: large },
+    });
+    const summary = await summarizeRun(readRunBatches(bytes, "t.arrow"), { test: "tick" });
+    const plain = bytesSource(bytes);
+    let reads = 0;
+    const source = {
+      size: plain.size,
+      read: (offset: number, length: number) => {
+        reads++;
+        return plain.read(offset, length);
+      },
+    };
+    const cache = new BatchCache("t.arrow", source, summary);
+    const b = batchEntries(summary.batches);
+    expect(b).toHaveLength(3);
+    const t0 = b[1].tsFirst;
+    const t1 = b[1].tsLast;
+    await cache.covering(t0, t1);
+    reads = 0;
+    await cache.readAround(t0, t1);
+    expect(reads).toBe(0);
+    const next = await cache.covering(t1, t1 + (t1 - t0));
+    expect(next.map((batch) => batch.index)).toEqual([1, 2]);
+    expect(reads).toBe(1);
+  });
+
+  it("a window needing batches a read ahead is reading gets them whole, read once or again, never missing", async () => {
+    const { bytes } = encodeTickRun({
+      id: "t",
+      environment: "kvm",
+      scenario: "one-to-all",
+      options: { samples: 400_000, batchRows: 10_000 },
+    });
+    const summary = await summarizeRun(readRunBatches(bytes, "t.arrow"), { test: "tick" });
+    const cache = new BatchCache("t.arrow", bytesSource(bytes), summary);
+    const b = batchEntries(summary.batches);
+    await cache.covering(b[10].tsFirst, b[13].tsFirst);
+    const ahead = cache.readAround(b[10].tsFirst, b[13].tsFirst);
+    // Let the read ahead begin (its first task), then ask for batches it is reading.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const window = await cache.covering(b[13].tsFirst, b[15].tsFirst);
+    await ahead;
+    expect(window.map((batch) => batch.index)).toEqual([13, 14]);
+    const all = new Map<number, number>();
+    for await (const batch of readRunBatches(bytes, "t.arrow")) all.set(batch.index, batch.ts.length);
+    for (const batch of window) expect(batch.ts.length).toBe(all.get(batch.index));
   });
 
   it("hands a window all its batches while a read ahead makes room in the cache at the same time", async () => {
