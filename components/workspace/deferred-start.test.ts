@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { settledQueue, startWhenSettled } from "./deferred-start";
+import { idleAfter, settledQueue, startWhenSettled } from "./deferred-start";
 
 function fakeRuns() {
   let runs: { state: string }[] = [];
@@ -135,5 +135,64 @@ describe("settledQueue", () => {
     runs.set(["ready"]);
     idle.drain();
     expect(done).toEqual([]);
+  });
+});
+
+/** Timers the test fires by hand. */
+function fakeTimers() {
+  const due = new Map<number, () => void>();
+  let next = 0;
+  return {
+    set(work: () => void) {
+      due.set(++next, work);
+      return next;
+    },
+    clear(id: unknown) {
+      due.delete(id as number);
+    },
+    fire() {
+      for (const [id, work] of [...due]) {
+        due.delete(id);
+        work();
+      }
+    },
+    get pending() {
+      return due.size;
+    },
+  };
+}
+
+describe("startWhenSettled with a first wait (DuckDB's start on a fresh page)", () => {
+  it("before any run, waits for the timer and then the idle moment", () => {
+    const runs = fakeRuns();
+    const idle = fakeIdle();
+    const timers = fakeTimers();
+    let started = 0;
+    startWhenSettled(runs, idle.whenIdle, () => started++, idleAfter(1000, idle.whenIdle, timers));
+    idle.drain();
+    expect(started).toBe(0);
+    timers.fire();
+    expect(started).toBe(0);
+    idle.drain();
+    expect(started).toBe(1);
+  });
+
+  it("a file chosen during the wait opens with no start beside it; the start follows at the next idle moment", () => {
+    const runs = fakeRuns();
+    const idle = fakeIdle();
+    const timers = fakeTimers();
+    let started = 0;
+    startWhenSettled(runs, idle.whenIdle, () => started++, idleAfter(1000, idle.whenIdle, timers));
+    idle.drain();
+    runs.set(["loading"]);
+    expect(timers.pending).toBe(0);
+    timers.fire();
+    idle.drain();
+    expect(started).toBe(0);
+    runs.set(["ready"]);
+    // Once a run has been seen, no timer: the next idle moment.
+    expect(timers.pending).toBe(0);
+    idle.drain();
+    expect(started).toBe(1);
   });
 });

@@ -3,20 +3,51 @@ interface RunsSource {
   subscribe(listener: () => void): () => void;
 }
 
+type WhenIdle = (work: () => void) => () => void;
+
 /**
  * Calls `start` once, when the page is idle and no run is opening: on a small machine DuckDB's start-up
  * (seconds of compiling and initialising) would otherwise compete with a run's first overview. A run
- * that starts opening while the idle wait is pending puts it off until every run has opened.
- * Returns a function that gives up waiting.
+ * that starts opening while the idle wait is pending puts it off until every run has opened. Before any
+ * run has been seen, `firstWait` says when (by default the same idle wait): the page goes idle as soon as
+ * it is drawn, before a file chosen right away has arrived, and a start already under way cannot be
+ * stopped. Returns a function that gives up waiting.
  */
 export function startWhenSettled(
   runs: RunsSource,
-  whenIdle: (work: () => void) => () => void,
+  whenIdle: WhenIdle,
   start: () => void,
+  firstWait: WhenIdle = whenIdle,
 ): () => void {
-  const queue = settledQueue(runs, whenIdle);
+  let seenRun = false;
+  const wait: WhenIdle = (work) => {
+    seenRun ||= runs.getSnapshot().runs.length > 0;
+    return seenRun ? whenIdle(work) : firstWait(work);
+  };
+  const queue = settledQueue(runs, wait);
   queue.add(start);
   return queue.stop;
+}
+
+/** `whenIdle`, once `ms` have passed (`timer` is setTimeout's pair, replaceable in tests). */
+export function idleAfter(
+  ms: number,
+  whenIdle: WhenIdle,
+  timer: { set(work: () => void, ms: number): unknown; clear(id: unknown): void } = {
+    set: (work, delay) => setTimeout(work, delay),
+    clear: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
+  },
+): WhenIdle {
+  return (work) => {
+    let cancelIdle: (() => void) | null = null;
+    const id = timer.set(() => {
+      cancelIdle = whenIdle(work);
+    }, ms);
+    return () => {
+      timer.clear(id);
+      cancelIdle?.();
+    };
+  };
 }
 
 /**
@@ -27,7 +58,7 @@ export function startWhenSettled(
  */
 export function settledQueue(
   runs: RunsSource,
-  whenIdle: (work: () => void) => () => void,
+  whenIdle: WhenIdle,
 ): { add(work: () => void): void; stop(): void } {
   const held: (() => void)[] = [];
   let pending: (() => void) | null = null;

@@ -11,7 +11,7 @@ import {
 import { tabEngineLikelyKept } from "@/lib/db/tab-engine";
 import { tableSummary } from "@/lib/workspace/digest";
 import type { RunEntry } from "@/lib/workspace/types";
-import { settledQueue, startWhenSettled } from "./deferred-start";
+import { idleAfter, settledQueue, startWhenSettled } from "./deferred-start";
 import { runLabel } from "./run-label";
 import { useWorkspace } from "./workspace-context";
 
@@ -36,13 +36,21 @@ function identity(run: RunEntry) {
 }
 
 /**
- * Starts DuckDB once the page is idle and no run is opening (startWhenSettled), or at once when the tab's
- * engine is most likely kept from its last page (nothing to compile).
+ * How long a fresh page waits, once drawn, before compiling DuckDB while no run has been chosen: a file
+ * chosen as the page opens then meets no compile beside its first overview (2 cores here).
+ */
+const FIRST_START_QUIET_MS = 1000;
+
+/**
+ * Starts DuckDB once the page is idle and no run is opening (startWhenSettled; before any run, a second
+ * after the page is drawn), or at once when the tab's engine is most likely kept from its last page
+ * (nothing to compile).
  */
 function useDeferredStart(workspace: ReturnType<typeof useWorkspace>): void {
   useEffect(() => {
     const start = () => void startTables().catch(() => undefined);
-    if (!tabEngineLikelyKept()) return startWhenSettled(workspace, whenIdle, start);
+    if (!tabEngineLikelyKept())
+      return startWhenSettled(workspace, whenIdle, start, idleAfter(FIRST_START_QUIET_MS, whenIdle));
     start();
   }, [workspace]);
 }

@@ -268,6 +268,28 @@ function blockBytes(block: IpcBlock): number {
   return block.metaDataLength + block.bodyLength;
 }
 
+/**
+ * The last timestamp of a run with footer blocks, from its last record batch alone (validated as any
+ * batch); null without blocks or when that batch is empty.
+ */
+export async function lastTimestamp(
+  source: RandomAccessSource | Uint8Array | Blob,
+  fileName: string,
+  opened: Pick<RunHandle, "schema" | "header" | "blocks">,
+): Promise<number | null> {
+  const block = opened.blocks?.at(-1);
+  if (!block) return null;
+  const location = {
+    index: opened.blocks!.length - 1,
+    firstRow: 0,
+    byteOffset: block.offset,
+    byteLength: blockBytes(block),
+  };
+  for await (const batch of readBatchesAt(source, fileName, [location], undefined, opened))
+    return batch.ts.length ? batch.ts[batch.ts.length - 1] : null;
+  return null;
+}
+
 /** The batches of a run, validated as they are read. */
 export async function* readRunBatches(
   source: ByteSourceInput,

@@ -171,6 +171,8 @@ export class SummaryBuilder {
    */
   private held: { ts: Float64Array; du: Float64Array; used: number } | null = null;
   private th: Thresholds | null = null;
+  /** The run's last timestamp, when known ahead (expectLastTs). */
+  private expectedLastTs = -Infinity;
 
   private count = 0;
   private firstTs = NaN;
@@ -278,6 +280,17 @@ export class SummaryBuilder {
     builder.spikeTs.assign(copy.spikeTs);
     builder.spikeDur.assign(copy.spikeDur);
     return builder;
+  }
+
+  /**
+   * The run's last timestamp, known before its end (its file's last record batch): level 0 takes its final
+   * width at once, with no widening on the way and fewer bucket boundaries to cross; the summary is the
+   * same (a widening merges buckets exactly). Never give more than the true last timestamp.
+   */
+  expectLastTs(lastTs: number): void {
+    if (!Number.isFinite(lastTs)) return;
+    this.expectedLastTs = lastTs;
+    if (!Number.isNaN(this.pyramid.origin)) this.pyramid.reach(this.pyramid.origin, lastTs);
   }
 
   add(batch: SampleBatch): void {
@@ -389,7 +402,7 @@ export class SummaryBuilder {
       this.firstTs = ts[0];
       this.secFirst = Math.floor(ts[0] / 1e9);
     }
-    this.pyramid.reach(ts[0], ts[n - 1]);
+    this.pyramid.reach(ts[0], Math.max(ts[n - 1], this.expectedLastTs));
     const origin = this.pyramid.origin;
     const width = this.pyramid.widthNs;
     const counts = this.batchCounts;

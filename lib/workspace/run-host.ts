@@ -7,7 +7,7 @@ import { FormatError } from "../format/errors";
 import { readHistogramRun } from "../format/histogram-run-reader";
 import { declaredHz, type RunFields } from "../format/manifest";
 import { describeRecovery, recoveredNote } from "../format/recovery";
-import { openRun } from "../format/run-reader";
+import { lastTimestamp, openRun } from "../format/run-reader";
 import {
   decodeSummary,
   pyramidBucketsFor,
@@ -397,9 +397,20 @@ export class RunHost {
         // A long run gets a finer pyramid, so that it zooms like a short one (12 bytes: a sample's least).
         pyramidBuckets: pyramidBucketsFor(source.size / 12),
       });
+      // The run's end, read beside the pass (straight from the source: the pass's read-ahead is not
+      // disturbed) and given to the builder when it comes; a failure there is the pass's to report.
+      const end: { lastTs: number | null } = { lastTs: null };
+      void lastTimestamp(source, file, handle).then(
+        (ts) => (end.lastTs = ts),
+        () => undefined,
+      );
       // The builder keeps nothing of a batch (it copies what it holds back): buffers can be reused.
       for await (const batch of handle.batches({ reuseTimestamps: true })) {
         if (cancel.signal.aborted) throw new Cancelled();
+        if (end.lastTs !== null) {
+          builder.expectLastTs(end.lastTs);
+          end.lastTs = null;
+        }
         builder.add(batch);
         samples += batch.ts.length;
         progress();

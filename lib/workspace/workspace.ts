@@ -220,6 +220,8 @@ export class Workspace {
         this.patch(message.runKey, { state: "cancelled" });
         break;
       case "summary": {
+        // Where a run's opening stands on the page's clock (bench/ui/profile-open.ts reads it).
+        performance.mark(`run:summary ${message.runKey}`);
         this.timeLeft.delete(message.runKey);
         const run = this.run(message.runKey);
         this.patch(message.runKey, {

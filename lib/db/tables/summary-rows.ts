@@ -7,7 +7,10 @@ import { bucketLower, bucketWidth } from "../../summary/histogram";
 import { percentile, type RunSummary } from "../../summary";
 import type { TableName } from "./catalogue";
 
-export type ColumnValues = (number | string | null)[];
+/** Values given one by one. */
+type RowValues = (number | string | null)[];
+/** A column's values; a Float64Array for a long numeric column without nulls. */
+export type ColumnValues = RowValues | Float64Array;
 /** One table's new rows, column by column, in the catalogue's column order. */
 export type TableRows = Record<string, ColumnValues>;
 
@@ -63,7 +66,7 @@ function runRow(run: RunIdentity, s: RunSummary): TableRows {
 
 function histogramRows(runId: string, s: RunSummary): TableRows {
   const h = s.histogram;
-  const rows: TableRows = { run_id: [], lo_ns: [], hi_ns: [], count: [] };
+  const rows: Record<string, RowValues> = { run_id: [], lo_ns: [], hi_ns: [], count: [] };
   for (let i = 0; i < h.counts.length; i++) {
     if (h.counts[i] === 0) continue;
     // Bucket 0 of a shifted histogram also holds the rare values under the shift.
@@ -77,32 +80,63 @@ function histogramRows(runId: string, s: RunSummary): TableRows {
 }
 
 function spikeRows(runId: string, s: RunSummary): TableRows {
-  const rows: TableRows = { run_id: [], ts_ns: [], duration_ns: [], overhead_ns: [] };
-  const seen = new Set<number>();
-  const add = (ts: number, duration: number) => {
-    if (seen.has(ts)) return;
-    seen.add(ts);
-    rows.run_id.push(runId);
-    rows.ts_ns.push(ts);
-    rows.duration_ns.push(duration);
-    rows.overhead_ns.push(duration - s.offsetNs);
+  // One row per timestamp: the spike list (in time order, so a repeated timestamp follows its first),
+  // then those of the worst-K it does not hold.
+  const spikes = s.spikes.ts;
+  const most = spikes.length + s.worst.ts.length;
+  const ts = new Float64Array(most);
+  const duration = new Float64Array(most);
+  let n = 0;
+  for (let i = 0; i < spikes.length; i++) {
+    if (n > 0 && ts[n - 1] === spikes[i]) continue;
+    ts[n] = spikes[i];
+    duration[n] = s.spikes.durationNs[i];
+    n++;
+  }
+  const listed = n;
+  const held = (t: number) => {
+    let lo = 0;
+    let hi = listed;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ts[mid] < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return (lo < listed && ts[lo] === t) || ts.subarray(listed, n).includes(t);
   };
-  for (let i = 0; i < s.spikes.ts.length; i++) add(s.spikes.ts[i], s.spikes.durationNs[i]);
-  for (let i = 0; i < s.worst.ts.length; i++) add(s.worst.ts[i], s.worst.durationNs[i]);
-  return rows;
+  for (let i = 0; i < s.worst.ts.length; i++) {
+    if (held(s.worst.ts[i])) continue;
+    ts[n] = s.worst.ts[i];
+    duration[n] = s.worst.durationNs[i];
+    n++;
+  }
+  const overhead = new Float64Array(n);
+  for (let i = 0; i < n; i++) overhead[i] = duration[i] - s.offsetNs;
+  return {
+    run_id: new Array<string>(n).fill(runId),
+    ts_ns: ts.subarray(0, n),
+    duration_ns: duration.subarray(0, n),
+    overhead_ns: overhead,
+  };
 }
 
 function secondRows(runId: string, s: RunSummary): TableRows {
-  const rows: TableRows = { run_id: [], second: [], max_ns: [], count: [] };
   const { firstSecond, maxDurationNs } = s.seconds;
+  const second = new Float64Array(maxDurationNs.length);
+  const max = new Float64Array(maxDurationNs.length);
+  let n = 0;
   for (let k = 0; k < maxDurationNs.length; k++) {
     if (!Number.isFinite(maxDurationNs[k])) continue;
-    rows.run_id.push(runId);
-    rows.second.push(firstSecond + k);
-    rows.max_ns.push(maxDurationNs[k]);
-    rows.count.push(null);
+    second[n] = firstSecond + k;
+    max[n] = maxDurationNs[k];
+    n++;
   }
-  return rows;
+  return {
+    run_id: new Array<string>(n).fill(runId),
+    second: second.subarray(0, n),
+    max_ns: max.subarray(0, n),
+    count: new Array<null>(n).fill(null),
+  };
 }
 
 function periodRows(runId: string, s: RunSummary): TableRows {
@@ -116,7 +150,13 @@ function periodRows(runId: string, s: RunSummary): TableRows {
 }
 
 function tickFoldRows(runId: string, s: RunSummary): TableRows {
-  const rows: TableRows = { run_id: [], phase_bin: [], phase_ns: [], excess_ns: [], samples: [] };
+  const rows: Record<string, RowValues> = {
+    run_id: [],
+    phase_bin: [],
+    phase_ns: [],
+    excess_ns: [],
+    samples: [],
+  };
   const fold = s.tick?.fold;
   if (!s.tick || !fold) return rows;
   const period = s.tick.periodNs;
