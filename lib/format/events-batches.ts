@@ -38,6 +38,10 @@ export interface EventBatch {
 
 export interface EventBatches {
   meta: EventsMeta;
+  /** The schema as a framed message: with a batch's bytes, what decodes it (`readEventBatchAt`). */
+  schemaBytes: Uint8Array;
+  /** Whether each batch's `offset` is where it sits in the file (false for a file read whole). */
+  located: boolean;
   /** The batches in file order; each is checked before it is given. */
   batches: AsyncIterable<EventBatch>;
   /** Once `batches` has ended: the "recovered: …" note of a file whose footer is missing, else undefined. */
@@ -155,6 +159,7 @@ interface FramedBatch {
 }
 
 interface MessageSource {
+  located: boolean;
   schema: Schema;
   schemaBytes: Uint8Array;
   batches: AsyncIterable<FramedBatch>;
@@ -182,6 +187,7 @@ async function footerMessages(source: RandomAccessSource, footer: FooterInfo): P
     }
   }
   return {
+    located: true,
     schema: footer.schema,
     schemaBytes: framedSchema(footer.schema),
     batches: batches(),
@@ -217,6 +223,7 @@ async function sequentialSource(
     }
   }
   return {
+    located: true,
     schema,
     schemaBytes: framed(schemaMessage!),
     batches: batches(),
@@ -250,7 +257,13 @@ async function wholeFile(bytes: Uint8Array, file: string): Promise<MessageSource
       yield { bytes, offset: 0, byteLength: bytes.byteLength };
     }
   }
-  return { schema: table.schema, schemaBytes, batches: batches(), recovered: async () => undefined };
+  return {
+    located: false,
+    schema: table.schema,
+    schemaBytes,
+    batches: batches(),
+    recovered: async () => undefined,
+  };
 }
 
 /** `runs/<id>.events.arrow`, one checked batch at a time (see the file's comment). */
@@ -290,6 +303,8 @@ export async function readEventBatches(input: ByteSourceInput, file: string): Pr
 
   return {
     meta,
+    schemaBytes: source.schemaBytes,
+    located: source.located,
     batches: batches(),
     recovered: () => {
       if (!done) throw new Error(`${file}: the recovered note is known once every batch is read`);
@@ -297,4 +312,23 @@ export async function readEventBatches(input: ByteSourceInput, file: string): Pr
     },
     rows: () => rows,
   };
+}
+
+/** One batch again, where an earlier read found it (`EventBatch.offset`, `byteLength`, `firstRow`): already checked. */
+export async function readEventBatchAt(
+  source: RandomAccessSource,
+  file: string,
+  schemaBytes: Uint8Array,
+  at: Pick<EventBatch, "offset" | "byteLength" | "firstRow">,
+): Promise<EventBatch> {
+  const bytes = await source.read(at.offset, at.byteLength);
+  if (bytes.byteLength < at.byteLength)
+    throw new FormatError({
+      file,
+      expected: `a record batch at byte ${at.offset}`,
+      found: "the end of the file",
+    });
+  const message = { bytes, offset: at.offset, byteLength: at.byteLength };
+  const batch = checkedBatch(decodeBatch(schemaBytes, message, file), file, at.firstRow, -Infinity);
+  return { ...batch, offset: at.offset, byteLength: at.byteLength };
 }
