@@ -41,6 +41,8 @@ export interface EventsBundleRun {
   events: SyntheticEvents | null;
   test?: string;
   fields?: RunFields;
+  /** Its events file as the collector streams it, in batches of this many rows (default: one file written whole). */
+  eventsBatchRows?: number;
 }
 
 /** A zipped bundle of the runs, each with its events file (`runs/<id>.events.arrow`) when it has events. */
@@ -55,7 +57,10 @@ export function buildEventsBundle(runs: EventsBundleRun[]): BuiltBundle {
   });
   const files = { ...built.files };
   for (const run of runs)
-    if (run.events) files[eventsPathFor(`runs/${run.id}.arrow`)] = encodeSyntheticEvents(run.events);
+    if (run.events)
+      files[eventsPathFor(`runs/${run.id}.arrow`)] = run.eventsBatchRows
+        ? encodeStreamedEvents(run.events, run.eventsBatchRows)
+        : encodeSyntheticEvents(run.events);
   const zip = zipSync(Object.fromEntries(Object.entries(files).map(([p, b]) => [p, [b, { level: 0 }]])));
   return { manifest: built.manifest, files, zip };
 }
