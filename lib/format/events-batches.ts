@@ -17,7 +17,7 @@ import {
 } from "./byte-source";
 import { EVENT_KINDS, EVENTS_COLUMN, isEventKind, type EventKind, type EventsMeta } from "./events-contract";
 import { eventsRecoveredNote } from "./events-recovery";
-import { column, eventsMetaOf, numbers } from "./events-columns";
+import { column, eventsMetaOf, numbers, strings } from "./events-columns";
 import { FormatError } from "./errors";
 import { parseFramed, schemaOf, sequentialMessages, type MessagesEnd, type RawMessage } from "./ipc-messages";
 import { readFooter, type FooterInfo } from "./run-footer";
@@ -98,8 +98,9 @@ function checkedBatch(
   const kindColumn = column(table, file, EVENTS_COLUMN.kind, Type.Utf8, "utf8");
   const nameColumn = column(table, file, EVENTS_COLUMN.name, Type.Utf8, "utf8");
   const cpu = Int32Array.from(numbers(column(table, file, EVENTS_COLUMN.cpu, Type.Int, "int32")));
-  const kind: EventKind[] = new Array(ts.length);
-  const name: string[] = new Array(ts.length);
+  const kindText = strings(kindColumn);
+  const kind = kindText as EventKind[];
+  const name = strings(nameColumn);
   let last = previousTs;
   for (let i = 0; i < ts.length; i++) {
     const row = firstRow + i;
@@ -120,7 +121,7 @@ function checkedBatch(
         expected: `an end at or after the start (${ts[i]})`,
         found: String(end[i]),
       });
-    const k = String(kindColumn.get(i));
+    const k = kindText[i];
     if (!isEventKind(k))
       throw new FormatError({
         file,
@@ -129,8 +130,6 @@ function checkedBatch(
         expected: `one of ${EVENT_KINDS.join(", ")}`,
         found: `"${k}"`,
       });
-    kind[i] = k;
-    name[i] = String(nameColumn.get(i));
   }
   return { ts, end, kind, name, cpu, firstRow };
 }

@@ -58,3 +58,32 @@ export function eventsMetaOf(schema: Schema, file: string, required: boolean): E
   }
   return parsed.data;
 }
+
+const utf8 = new TextDecoder();
+
+/**
+ * A utf8 column's values as strings, read from its buffers: ASCII (kernel names nearly always are) built
+ * straight from the bytes, the rest through TextDecoder. Several times faster than a `get` per row.
+ */
+export function strings(vector: Vector): string[] {
+  const out: string[] = new Array(vector.length);
+  let at = 0;
+  for (const data of vector.data) {
+    const offsets = data.valueOffsets as Int32Array;
+    const bytes = data.values as Uint8Array;
+    for (let i = 0; i < data.length; i++) {
+      const from = offsets[data.offset + i];
+      const to = offsets[data.offset + i + 1];
+      let ascii = true;
+      for (let b = from; b < to; b++)
+        if (bytes[b] > 0x7f) {
+          ascii = false;
+          break;
+        }
+      out[at++] = ascii
+        ? String.fromCharCode.apply(null, bytes.subarray(from, to) as unknown as number[])
+        : utf8.decode(bytes.subarray(from, to));
+    }
+  }
+  return out;
+}
