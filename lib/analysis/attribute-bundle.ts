@@ -1,23 +1,33 @@
 /**
  * The attribution of one run of a bundle: its events (and steal) files as the manifest names them,
- * read once, and one more pass over the run file beside them. Null when the run has no events file;
- * a file that does not read is an error of the run, never a blank.
+ * and one more pass over the run file, the events file's batches walked beside it (neither is held
+ * whole). Null when the run has no events file; a file that does not read is an error of the run,
+ * never a blank.
  */
 import type { Bundle, BundleRun } from "../format/bundle-reader";
 import { readAllBytes, sequentialReader } from "../format/byte-source";
 import { FormatError, type FormatProblem } from "../format/errors";
-import { readEvents, readSteal, type RunEvents, type RunSteal } from "../format/events-reader";
+import {
+  readEventBatches,
+  readEventBatchAt,
+  type EventBatch,
+  type EventBatches,
+} from "../format/events-batches";
+import { readSteal, type RunSteal } from "../format/events-reader";
 import { readRunBatches } from "../format/run-reader";
+import { toRandomAccess } from "../format/byte-source";
 import type { RunSummary } from "../summary";
 import { decodeAttribution } from "./attribution-codec";
-import { attributeRun, type RunAttribution } from "./run-attribution";
+import type { EventIntervals } from "./attribution";
+import { EventBatchEntries, EventBatchIndex } from "./event-batch-index";
+import { attributeRunStreamed, type RunAttribution } from "./run-attribution";
 
 export interface BundleRunAttribution {
   attribution: RunAttribution | null;
   /** The events file's lost-event count (events the kernel dropped), when it has events. */
   lostEvents: number | null;
-  /** The events as read, for questions about one window or one sample (attribution-index.ts). */
-  events: RunEvents | null;
+  /** The events file's batch index, for questions about one window or one sample (reads batches as asked). */
+  events: EventBatchIndex | null;
   errors: FormatProblem[];
 }
 
@@ -72,18 +82,56 @@ export async function attributeBundleRun(
       errors.push(problemOf(error, files.steal));
     }
   }
-  let file = files.events;
+  const eventsFile = files.events;
+  let file = eventsFile;
   try {
-    const events = await readEvents(await opened(bundle, files.events), files.events);
-    // Saved at upload: the run need not be read again (its events still are, for the timeline).
+    const read = await readEventBatches(await opened(bundle, eventsFile), eventsFile);
+    const index = new EventBatchEntries();
+    const locations: BatchLocation[] = [];
+    const indexed = (async function* () {
+      try {
+        for await (const batch of read.batches) {
+          index.add(batch);
+          locations.push({ offset: batch.offset, byteLength: batch.byteLength, firstRow: batch.firstRow });
+          yield batch;
+        }
+      } catch (error) {
+        file = eventsFile;
+        throw error;
+      }
+    })();
+    const events = () =>
+      new EventBatchIndex(index.entries, (b) => batchAgain(bundle, eventsFile, read, locations, b));
+    // Saved at upload: the run need not be read again (its events still are, once, for the index).
     const saved = files.attribution ? await savedAttribution(bundle, files.attribution) : null;
-    if (saved) return { attribution: saved, lostEvents: events.meta.lost_events, events, errors };
+    if (saved) {
+      for await (const batch of indexed) void batch;
+      return { attribution: saved, lostEvents: read.meta.lost_events, events: events(), errors };
+    }
     file = run.file;
     const batches = readRunBatches(await opened(bundle, run.file), run.file, { reuseTimestamps: true });
-    const attribution = await attributeRun(batches, { summary, events, steal });
-    return { attribution, lostEvents: events.meta.lost_events, events, errors };
+    const attribution = await attributeRunStreamed(batches, indexed, { summary, steal });
+    return { attribution, lostEvents: read.meta.lost_events, events: events(), errors };
   } catch (error) {
     errors.push(problemOf(error, file));
     return { attribution: null, lostEvents: null, events: null, errors };
   }
+}
+
+/** Batch `b` of an events file read before: where it sits when the source allows, else read up to it. */
+type BatchLocation = Pick<EventBatch, "offset" | "byteLength" | "firstRow">;
+
+async function batchAgain(
+  bundle: Bundle,
+  file: string,
+  read: EventBatches,
+  locations: BatchLocation[],
+  b: number,
+): Promise<EventIntervals> {
+  const source = await opened(bundle, file);
+  const random = read.located ? toRandomAccess(source) : null;
+  if (random) return readEventBatchAt(random, file, read.schemaBytes, locations[b]);
+  let n = 0;
+  for await (const batch of (await readEventBatches(source, file)).batches) if (n++ === b) return batch;
+  throw new FormatError({ file, expected: `record batch ${b}`, found: "fewer batches than when first read" });
 }

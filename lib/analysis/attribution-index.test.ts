@@ -15,7 +15,7 @@ describe("the events of a stretch of time", () => {
   );
   const inside = (t0: number, t1: number) => {
     const found: number[] = [];
-    index.forEachIn(t0, t1, (i) => found.push(i));
+    index.forEachIn(t0, t1, (_, i) => found.push(i));
     return found;
   };
 

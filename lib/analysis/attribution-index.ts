@@ -5,8 +5,9 @@
  * search and the events it returns.
  */
 import { EventCursor, sampleCauses, type Cause, type EventIntervals } from "./attribution";
+import type { EventWindowIndex, VisitEvent } from "./event-batch-index";
 
-export class EventIndex {
+export class EventIndex implements EventWindowIndex {
   /** The latest end among events 0..i: non-decreasing, so the first event that may reach t0 is found by bisection. */
   private readonly reach: Float64Array;
 
@@ -30,16 +31,17 @@ export class EventIndex {
   }
 
   /** Calls `visit` with each event overlapping [t0, t1), in start order. */
-  forEachIn(t0: number, t1: number, visit: (i: number) => void): void {
-    const { end } = this.events;
+  forEachIn(t0: number, t1: number, visit: VisitEvent): void {
+    const { events } = this;
+    const { end } = events;
     const { from, to } = this.span(t0, t1);
-    for (let i = from; i < to; i++) if (end[i] > t0) visit(i);
+    for (let i = from; i < to; i++) if (end[i] > t0) visit(events, i);
   }
 
   /** The events overlapping [t0, t1), as intervals of their own (sorted by start). */
   slice(t0: number, t1: number): EventIntervals {
     const picked: number[] = [];
-    this.forEachIn(t0, t1, (i) => picked.push(i));
+    this.forEachIn(t0, t1, (_, i) => picked.push(i));
     const { ts, end, kind, name } = this.events;
     return {
       ts: Float64Array.from(picked, (i) => ts[i]),

@@ -39,20 +39,31 @@ export interface EventIntervals {
 
 const RECENT_CAUSES = 4;
 
-/** Walks samples in order and says which events cover each one, and for how long. */
+/** The cause number of the unexplained rest, beside the events' causes (0, 1, …). */
+export const UNEXPLAINED = -1;
+
+/**
+ * Walks samples in order and says which events cover each one, and for how long. The events are given
+ * whole (`new EventCursor(events)`) or batch by batch (`append`, then `finish`): then it holds only the
+ * events not yet reached and those still open, whatever the run's length.
+ */
 export class EventCursor {
-  /** Each event's cause (its kind and name) as a number: `causeKind[c]`, `causeName[c]`. */
-  readonly causeOf: Int32Array;
+  /** Each held event's cause (its kind and name) as a number: `causeKind[c]`, `causeName[c]`. */
+  causeOf = new Int32Array(0);
   readonly causeKind: CauseKind[] = [];
   readonly causeName: string[] = [];
-  private readonly throttles: Uint8Array;
+  private throttles = new Uint8Array(8);
   /**
    * After `sweep`: the causes it found, `found` of them in `touched` (in the order their first
    * stretch of time was met), each one's time in `nsOf`.
    */
-  readonly nsOf: Float64Array;
+  nsOf = new Float64Array(8);
   touched = new Int32Array(8);
   found = 0;
+  /** The held events (`held` of them): those not reached yet, and those still open. */
+  private ts = new Float64Array(0);
+  private ends = new Float64Array(0);
+  private held = 0;
   private next = 0;
   private open = new Int32Array(8);
   private openCount = 0;
@@ -60,59 +71,140 @@ export class EventCursor {
   private inside = new Int32Array(8);
   private byInside = new Float64Array(8);
   private firstMet = new Int32Array(8);
+  private readonly ids = new Map<CauseKind, Map<string, number>>();
+  // Events take turns among a few causes (a tick, its IRQ, a softirq): the last few are checked first.
+  private readonly recent = new Int32Array(RECENT_CAUSES).fill(-1);
+  private turn = 0;
+  private finished = false;
+  private lastTs = -Infinity;
 
-  constructor(private readonly events: EventIntervals) {
+  constructor(events?: EventIntervals) {
+    if (!events) return;
+    this.append(events);
+    this.finish();
+  }
+
+  /** How many distinct causes the events given so far hold. */
+  get causeCount(): number {
+    return this.causeKind.length;
+  }
+
+  /** How many events the cursor holds now (for bounding memory). */
+  get heldEvents(): number {
+    return this.held;
+  }
+
+  /**
+   * Samples ending at or before this time need no event not given yet: the last start given (all
+   * later events start at or after it), or Infinity once `finish` said there are no more.
+   */
+  get horizon(): number {
+    return this.finished ? Infinity : this.lastTs;
+  }
+
+  /** The next events, sorted by start, none starting before the last given. */
+  append(events: EventIntervals): void {
     const n = events.ts.length;
-    this.causeOf = new Int32Array(n);
-    const ids = new Map<CauseKind, Map<string, number>>();
-    // Events take turns among a few causes (a tick, its IRQ, a softirq): the last few are checked first.
-    const recent = new Int32Array(RECENT_CAUSES).fill(-1);
-    let turn = 0;
+    if (!n) return;
+    this.compact(n);
+    const at = this.held;
+    this.ts.set(events.ts, at);
+    this.ends.set(events.end, at);
+    this.number(events, at);
+    this.held += n;
+    this.lastTs = events.ts[n - 1];
+  }
+
+  /** No more events will be given. */
+  finish(): void {
+    this.finished = true;
+  }
+
+  /** Drops the events passed and closed; makes room for `more`. */
+  private compact(more: number): void {
+    const keep = this.openCount + (this.held - this.next);
+    const needed = keep + more;
+    let ts = this.ts;
+    let ends = this.ends;
+    let causeOf = this.causeOf;
+    if (needed > ts.length) {
+      const size = Math.max(needed, 2 * keep, 1024);
+      ts = new Float64Array(size);
+      ends = new Float64Array(size);
+      causeOf = new Int32Array(size);
+    }
+    // Open events keep their order (their indexes only grow), then the events not reached yet.
+    let to = 0;
+    for (let k = 0; k < this.openCount; k++) {
+      const i = this.open[k];
+      ts[to] = this.ts[i];
+      ends[to] = this.ends[i];
+      causeOf[to] = this.causeOf[i];
+      this.open[k] = to++;
+    }
+    for (let i = this.next; i < this.held; i++) {
+      ts[to] = this.ts[i];
+      ends[to] = this.ends[i];
+      causeOf[to] = this.causeOf[i];
+      to++;
+    }
+    this.ts = ts;
+    this.ends = ends;
+    this.causeOf = causeOf;
+    this.next = this.openCount;
+    this.held = to;
+  }
+
+  private number(events: EventIntervals, at: number): void {
+    const { recent, causeOf } = this;
+    const n = events.ts.length;
     numbering: for (let i = 0; i < n; i++) {
       const kind = events.kind[i];
       const name = events.name[i];
       for (let r = 0; r < RECENT_CAUSES; r++) {
         const c = recent[r];
         if (c >= 0 && this.causeName[c] === name && this.causeKind[c] === kind) {
-          this.causeOf[i] = c;
+          causeOf[at + i] = c;
           continue numbering;
         }
       }
-      let byName = ids.get(kind);
-      if (!byName) ids.set(kind, (byName = new Map()));
+      let byName = this.ids.get(kind);
+      if (!byName) this.ids.set(kind, (byName = new Map()));
       let id = byName.get(name);
-      if (id === undefined) {
-        id = this.causeKind.length;
-        byName.set(name, id);
-        this.causeKind.push(kind);
-        this.causeName.push(name);
-      }
-      this.causeOf[i] = id;
-      recent[turn] = id;
-      turn = (turn + 1) % RECENT_CAUSES;
+      if (id === undefined) id = this.newCause(kind, name, byName);
+      causeOf[at + i] = id;
+      recent[this.turn] = id;
+      this.turn = (this.turn + 1) % RECENT_CAUSES;
     }
-    this.throttles = Uint8Array.from(this.causeKind, (k) => (k === "throttle" ? 1 : 0));
-    // The last slot is for the unexplained rest (run-attribution.ts counts it there).
-    this.nsOf = new Float64Array(this.causeKind.length + 1);
   }
 
-  /** How many distinct causes the events hold (the unexplained rest is number `causeCount`). */
-  get causeCount(): number {
-    return this.causeKind.length;
+  private newCause(kind: CauseKind, name: string, byName: Map<string, number>): number {
+    const id = this.causeKind.length;
+    byName.set(name, id);
+    this.causeKind.push(kind);
+    this.causeName.push(name);
+    if (id >= this.throttles.length) {
+      const throttles = new Uint8Array(2 * this.throttles.length);
+      throttles.set(this.throttles);
+      this.throttles = throttles;
+      const nsOf = new Float64Array(2 * this.nsOf.length);
+      nsOf.set(this.nsOf);
+      this.nsOf = nsOf;
+    }
+    this.throttles[id] = kind === "throttle" ? 1 : 0;
+    return id;
   }
 
   /** No event can overlap a sample ending at or before this time (none open, the next one starts then). */
   quietUntil(): number {
     if (this.openCount) return -Infinity;
-    const { ts } = this.events;
-    return this.next < ts.length ? ts[this.next] : Infinity;
+    return this.next < this.held ? this.ts[this.next] : this.horizon;
   }
 
   /** True when an event might overlap [t, end): cheap, for skipping quiet samples. */
   mayOverlap(t: number, end: number): boolean {
     if (this.openCount) return true;
-    const { ts } = this.events;
-    return this.next < ts.length && ts[this.next] < end;
+    return this.next < this.held ? this.ts[this.next] < end : this.horizon < end;
   }
 
   /**
@@ -134,10 +226,10 @@ export class EventCursor {
    * `found`. Calls must come with non-decreasing `t`.
    */
   sweep(t: number, end: number): number {
-    const { ts, end: ends } = this.events;
+    const { ts, ends } = this;
     for (let k = 0; k < this.found; k++) this.nsOf[this.touched[k]] = 0;
     this.found = 0;
-    while (this.next < ts.length && ts[this.next] < end) {
+    while (this.next < this.held && ts[this.next] < end) {
       if (this.openCount === this.open.length) this.open = grown(this.open);
       this.open[this.openCount++] = this.next++;
     }
@@ -160,7 +252,7 @@ export class EventCursor {
 
   /** Several events open: the elementary stretches between their edges, each given to its owner. */
   private sweepOpen(t: number, end: number): number {
-    const { ts, end: ends } = this.events;
+    const { ts, ends } = this;
     const { causeOf, throttles } = this;
     if (this.edges.length < 2 * this.openCount + 2) this.edges = new Float64Array(4 * this.openCount + 4);
     if (this.inside.length < this.openCount) {

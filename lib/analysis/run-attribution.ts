@@ -15,7 +15,14 @@
  */
 import type { EventKind } from "../format/events-contract";
 import type { PeriodicSpikes, RunSummary, TickEstimate } from "../summary";
-import { dominantKind, EventCursor, type Cause, type CauseKind, type EventIntervals } from "./attribution";
+import {
+  dominantKind,
+  EventCursor,
+  UNEXPLAINED,
+  type Cause,
+  type CauseKind,
+  type EventIntervals,
+} from "./attribution";
 
 export const WORST_ATTRIBUTED = 10;
 const FAMILY_TOLERANCE = 0.02;
@@ -56,6 +63,9 @@ export interface AttributionInput {
   steal?: { stealNs: Float64Array } | null;
 }
 
+/** The same, with the events given batch by batch to a cursor of their own (`attributeRunStreamed`). */
+export type StreamedAttributionInput = Omit<AttributionInput, "events">;
+
 export const CAUSE_KINDS: readonly CauseKind[] = [
   "tick",
   "irq",
@@ -67,35 +77,42 @@ export const CAUSE_KINDS: readonly CauseKind[] = [
   "unexplained",
 ] satisfies readonly (EventKind | "unexplained")[];
 
-/** Lost time by cause, one slot per cause number (EventCursor's, the unexplained rest last). */
+/** Lost time by cause, one slot per cause number (EventCursor's; the unexplained rest in slot 0). */
 class Tally {
   samples = 0;
   lostNs = 0;
-  private readonly ns: Float64Array;
-  private readonly seen: Uint8Array;
+  private ns = new Float64Array(8);
+  private seen = new Uint8Array(8);
   /** Causes in the order first met, as a Map of them would hold them. */
   private readonly order: number[] = [];
-
-  constructor(causeCount: number) {
-    this.ns = new Float64Array(causeCount + 1);
-    this.seen = new Uint8Array(causeCount + 1);
-  }
 
   add(lostNs: number, causes: SampleCauses): void {
     this.samples++;
     this.lostNs += lostNs;
     for (let k = 0; k < causes.count; k++) {
       const c = causes.id[k];
-      if (!this.seen[c]) {
-        this.seen[c] = 1;
+      const slot = c + 1;
+      if (slot >= this.ns.length) this.grow(slot);
+      if (!this.seen[slot]) {
+        this.seen[slot] = 1;
         this.order.push(c);
       }
-      this.ns[c] += causes.ns[k];
+      this.ns[slot] += causes.ns[k];
     }
   }
 
+  private grow(slot: number): void {
+    const size = Math.max(2 * this.ns.length, slot + 1);
+    const ns = new Float64Array(size);
+    ns.set(this.ns);
+    const seen = new Uint8Array(size);
+    seen.set(this.seen);
+    this.ns = ns;
+    this.seen = seen;
+  }
+
   result(cursor: EventCursor): CauseTally {
-    const causes = this.order.map((c) => causeAt(cursor, c, this.ns[c])).sort((a, b) => b.ns - a.ns);
+    const causes = this.order.map((c) => causeAt(cursor, c, this.ns[c + 1])).sort((a, b) => b.ns - a.ns);
     return { samples: this.samples, lostNs: this.lostNs, causes, cause: dominantKind(causes) };
   }
 }
@@ -103,19 +120,18 @@ class Tally {
 /** One sample's causes (apportion's answer, largest first), in arrays reused from sample to sample. */
 class SampleCauses {
   count = 0;
-  readonly id: Int32Array;
-  readonly ns: Float64Array;
+  id = new Int32Array(8);
+  ns = new Float64Array(8);
   /** Whether any event explains part of the lost time (beside the unexplained rest). */
   explained = false;
-
-  constructor(causeCount: number) {
-    this.id = new Int32Array(causeCount + 1);
-    this.ns = new Float64Array(causeCount + 1);
-  }
 
   /** apportion(cursor.explain(t, end), lost), from the cursor's last sweep, with no objects. */
   apportion(cursor: EventCursor, lost: number): void {
     const { touched, found, nsOf } = cursor;
+    if (found + 1 > this.id.length) {
+      this.id = new Int32Array(2 * (found + 1));
+      this.ns = new Float64Array(2 * (found + 1));
+    }
     let total = 0;
     for (let k = 0; k < found; k++) total += nsOf[touched[k]];
     const scale = total > lost ? lost / total : 1;
@@ -130,7 +146,7 @@ class SampleCauses {
     this.explained = n > 0;
     const rest = lost - total * scale;
     if (rest > 0) {
-      this.id[n] = cursor.causeCount;
+      this.id[n] = UNEXPLAINED;
       this.ns[n++] = rest;
     }
     this.count = n;
@@ -157,7 +173,7 @@ class SampleCauses {
 }
 
 function causeAt(cursor: EventCursor, c: number, ns: number): Cause {
-  return c === cursor.causeCount
+  return c === UNEXPLAINED
     ? { kind: "unexplained", name: "", ns }
     : { kind: cursor.causeKind[c], name: cursor.causeName[c], ns };
 }
@@ -197,7 +213,11 @@ export class TickClock {
   }
 }
 
-/** Feed it the run's samples in order (`add` per batch), then `finish()`. */
+/**
+ * Feed it the run's samples in order (`add` per batch), then `finish()`. With events given whole, `add`
+ * takes each batch at once; with a cursor fed batch by batch, `addFrom` stops at the first sample the
+ * events given so far cannot settle, for the caller to append the next events batch.
+ */
 export class RunAttributionBuilder {
   private readonly cursor: EventCursor;
   private readonly offset: number;
@@ -210,14 +230,18 @@ export class RunAttributionBuilder {
   private readonly families: Tally[];
   private worst: AttributedSample[] = [];
 
-  constructor(private readonly input: AttributionInput) {
+  constructor(input: AttributionInput);
+  constructor(input: StreamedAttributionInput, cursor: EventCursor);
+  constructor(
+    private readonly input: StreamedAttributionInput & { events?: EventIntervals },
+    cursor?: EventCursor,
+  ) {
     const { summary } = input;
-    this.cursor = new EventCursor(input.events);
-    const n = this.cursor.causeCount;
-    this.causes = new SampleCauses(n);
-    this.total = new Tally(n);
-    this.tick = new Tally(n);
-    this.families = summary.periodicSpikes.map(() => new Tally(n));
+    this.cursor = cursor ?? new EventCursor(input.events);
+    this.causes = new SampleCauses();
+    this.total = new Tally();
+    this.tick = new Tally();
+    this.families = summary.periodicSpikes.map(() => new Tally());
     this.offset = summary.offsetNs;
     const threshold = summary.spikes.thresholdNs;
     this.spikeD = Number.isFinite(threshold) ? summary.offsetNs + threshold : Infinity;
@@ -226,18 +250,30 @@ export class RunAttributionBuilder {
   }
 
   add(batch: { ts: Float64Array; duration: ArrayLike<number> }): void {
+    if (this.addFrom(batch, 0) < batch.ts.length)
+      throw new Error("the events of this attribution are not all given: append them first (addFrom)");
+  }
+
+  /**
+   * Counts the batch's samples from `from` on; returns where it stopped: the batch's length, or the
+   * first sample ending after the cursor's horizon (append more events, then call again from there).
+   */
+  addFrom(batch: { ts: Float64Array; duration: ArrayLike<number> }, from: number): number {
     const { ts, duration } = batch;
     const { cursor, ticks, spikeD } = this;
     const n = ts.length;
-    let i = 0;
+    const horizon = cursor.horizon;
+    let i = from;
     while (i < n) {
       // Samples with no tick instant, no event and no spike are skipped at one comparison each.
       const quietUntil = Math.min(ticks.nextInstant, cursor.quietUntil());
       while (i < n && duration[i] <= spikeD && ts[i] + duration[i] <= quietUntil) i++;
       if (i === n) break;
+      if (ts[i] + duration[i] > horizon) return i;
       this.count(ts[i], duration[i]);
       i++;
     }
+    return n;
   }
 
   private count(t: number, d: number): void {
@@ -293,5 +329,42 @@ export async function attributeRun(
 ): Promise<RunAttribution> {
   const builder = new RunAttributionBuilder(input);
   for await (const batch of batches) builder.add(batch);
+  return builder.finish();
+}
+
+type SampleBatches =
+  | AsyncIterable<{ ts: Float64Array; duration: ArrayLike<number> }>
+  | Iterable<{ ts: Float64Array; duration: ArrayLike<number> }>;
+
+/**
+ * The attribution of a run whose batches and events batches are both given in order, walked together:
+ * it holds one batch of each and the events still open, whatever the run's length, and gives exactly
+ * what `attributeRun` gives with the events whole. The events batches not reached by the samples are
+ * still read to the end (each is checked as it is read).
+ */
+export async function attributeRunStreamed(
+  batches: SampleBatches,
+  events: AsyncIterable<EventIntervals> | Iterable<EventIntervals>,
+  input: StreamedAttributionInput,
+  watch?: (cursor: EventCursor) => void,
+): Promise<RunAttribution> {
+  const cursor = new EventCursor();
+  const builder = new RunAttributionBuilder(input, cursor);
+  const more =
+    Symbol.asyncIterator in events
+      ? events[Symbol.asyncIterator]()
+      : (events as Iterable<EventIntervals>)[Symbol.iterator]();
+  const pull = async () => {
+    const next = await more.next();
+    if (next.done) cursor.finish();
+    else cursor.append(next.value);
+    watch?.(cursor);
+  };
+  for await (const batch of batches) {
+    let i = 0;
+    while ((i = builder.addFrom(batch, i)) < batch.ts.length) await pull();
+  }
+  // The rest is past the last sample: read (and so checked), not held.
+  while (!(await more.next()).done);
   return builder.finish();
 }

@@ -19,7 +19,7 @@ export interface EventsRecovery {
   cutAt: number | null;
 }
 
-export function eventsRecoveredNote(recovery: EventsRecovery): string {
+export function eventsRecoveredNote(recovery: Pick<EventsRecovery, "rows" | "cutAt">): string {
   const cut =
     recovery.cutAt === null ? "" : ` (the incomplete message from byte ${recovery.cutAt} on is left out)`;
   return `recovered: ${recovery.rows.toLocaleString("en")} events, the recording did not finish${cut}`;

@@ -19,6 +19,8 @@ export interface RawMessage {
   headerType: MessageHeader;
   header: unknown;
   body: Uint8Array;
+  /** The message's flatbuffer metadata as framed (with its padding); given by `sequentialMessages`. */
+  metadata?: Uint8Array;
   offset: number;
   byteLength: number;
 }
@@ -97,6 +99,7 @@ export async function* sequentialMessages(
       headerType: message.headerType,
       header: message.header(),
       body,
+      metadata,
       offset,
       byteLength: prefix.framing + prefix.metadataLength + message.bodyLength,
     };

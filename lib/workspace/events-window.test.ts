@@ -13,8 +13,8 @@ function index(rows: [number, number, EventKind, string][]) {
 }
 
 describe("the events track's window", () => {
-  it("sends each event of a quiet window, with its kind and name", () => {
-    const w = eventsWindow(
+  it("sends each event of a quiet window, with its kind and name", async () => {
+    const w = await eventsWindow(
       index([
         [0, 50, "tick", "local_timer"],
         [1_000, 1_200, "irq", "eth0"],
@@ -29,14 +29,14 @@ describe("the events track's window", () => {
     expect(w.exact!.name).toEqual(["eth0", "rt_throttling"]);
   });
 
-  it("bins a dense window per pixel column and kind: the time covered, the events started, never more than the columns", () => {
+  it("bins a dense window per pixel column and kind: the time covered, the events started, never more than the columns", async () => {
     // A tick of 10 ns every 100 ns for 1 ms (10,000 ticks), one throttle over the second half.
     const rows: [number, number, EventKind, string][] = [];
     for (let t = 0; t < 1_000_000; t += 100) {
       if (t === 500_000) rows.push([t, 1_000_000, "throttle", "rt_throttling"]);
       rows.push([t, t + 10, "tick", "local_timer"]);
     }
-    const w = eventsWindow(index(rows), { t0: 0, t1: 1_000_000, columns: 100, exactBelow: 1000 });
+    const w = await eventsWindow(index(rows), { t0: 0, t1: 1_000_000, columns: 100, exactBelow: 1000 });
     expect(w.count).toBe(10_001);
     expect(w.exact).toBeNull();
     const { kinds, busyNs, events, columns } = w.bins!;

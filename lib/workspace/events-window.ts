@@ -4,38 +4,36 @@
  * (innermost not resolved: each event counts its own overlap) and how many there are. An hour holds
  * millions of events; the answer is never larger than the columns.
  */
-import type { EventIndex } from "../analysis/attribution-index";
+import type { EventWindowIndex } from "../analysis/event-batch-index";
 import { EVENT_KINDS, type EventKind } from "../format/events-contract";
 import type { EventsWindow } from "./types";
 
 /** At most this many events are sent one by one; more are binned. */
 export const EXACT_EVENTS_MAX = 2000;
 
-export function eventsWindow(
-  index: EventIndex,
+export async function eventsWindow(
+  index: EventWindowIndex,
   request: { t0: number; t1: number; columns: number; exactBelow?: number },
-): EventsWindow {
+): Promise<EventsWindow> {
   const { t0, t1 } = request;
   const columns = Math.max(1, Math.floor(request.columns));
   const exactBelow = request.exactBelow ?? EXACT_EVENTS_MAX;
-  const { ts, end, kind, name } = index.events;
-  const picked: number[] = [];
+  const exact = { ts: [] as number[], end: [] as number[], kind: [] as EventKind[], name: [] as string[] };
   let count = 0;
-  index.forEachIn(t0, t1, (i) => {
+  await index.forEachIn(t0, t1, (e, i) => {
     count++;
-    if (picked.length <= exactBelow) picked.push(i);
+    if (count > exactBelow) return;
+    exact.ts.push(e.ts[i]);
+    exact.end.push(e.end[i]);
+    exact.kind.push(e.kind[i]);
+    exact.name.push(e.name[i]);
   });
   if (count <= exactBelow)
     return {
       t0,
       t1,
       count,
-      exact: {
-        ts: Float64Array.from(picked, (i) => ts[i]),
-        end: Float64Array.from(picked, (i) => end[i]),
-        kind: picked.map((i) => kind[i]),
-        name: picked.map((i) => name[i]),
-      },
+      exact: { ...exact, ts: Float64Array.from(exact.ts), end: Float64Array.from(exact.end) },
       bins: null,
     };
   const kinds = EVENT_KINDS.length;
@@ -43,10 +41,10 @@ export function eventsWindow(
   const events = new Float64Array(columns * kinds);
   const step = (t1 - t0) / columns;
   const kindIndex = new Map<EventKind, number>(EVENT_KINDS.map((k, i) => [k, i]));
-  index.forEachIn(t0, t1, (i) => {
-    const k = kindIndex.get(kind[i])!;
-    const a = Math.max(ts[i], t0);
-    const b = Math.min(end[i], t1);
+  await index.forEachIn(t0, t1, (e, i) => {
+    const k = kindIndex.get(e.kind[i])!;
+    const a = Math.max(e.ts[i], t0);
+    const b = Math.min(e.end[i], t1);
     const first = Math.min(columns - 1, Math.floor((a - t0) / step));
     const last = Math.min(columns - 1, Math.floor((b - t0) / step));
     events[first * kinds + k]++;

@@ -18,6 +18,8 @@ const { zip } = buildEventsBundle([
   { id: "with", bytes: run.bytes, events: ev },
   { id: "without", bytes: run.bytes, events: null },
 ]);
+// The same events as the collector streams them, in many small batches.
+const batched = buildEventsBundle([{ id: "with", bytes: run.bytes, events: ev, eventsBatchRows: 50 }]).zip;
 
 async function opened() {
   const { host, messages } = await openInHost("zip", "e.zip", zip, "z");
@@ -139,3 +141,33 @@ async function attributeOnce() {
   const sent = messages.find((m) => m.type === "events") as Extract<FromWorker, { type: "events" }>;
   return { attribution: sent.events.attribution! };
 }
+
+describe("RunHost with an events file of many batches", () => {
+  it("gives the same attribution, windows and sample causes as with the events in one batch", async () => {
+    const whole = await opened();
+    const byBatch = await openInHost("zip", "b.zip", batched, "b");
+    const eventsOf = (messages: FromWorker[]) =>
+      (messages.find((m) => m.type === "events") as Extract<FromWorker, { type: "events" }>).events;
+    expect(eventsOf(byBatch.messages)).toEqual(eventsOf(whole.messages));
+    expect(ev.ts.length).toBeGreaterThan(20 * 50);
+    const spike = run.truth.max;
+    const asks = [
+      { t0: spike.ts - 5e6, t1: spike.ts + spike.durationNs + 5e6, columns: 800 },
+      { t0: 0, t1: ev.end[ev.end.length - 1], columns: 300 },
+    ];
+    for (const [seq, ask] of asks.entries()) {
+      await whole.host.handle({ type: "events-window", runKey: "z/with", seq, ...ask });
+      await byBatch.host.handle({ type: "events-window", runKey: "b/with", seq, ...ask });
+    }
+    const click = { type: "sample-causes", seq: 9, ts: spike.ts, durationNs: spike.durationNs } as const;
+    await whole.host.handle({ ...click, runKey: "z/with" });
+    await byBatch.host.handle({ ...click, runKey: "b/with" });
+    const answers = (messages: FromWorker[]) =>
+      messages
+        .filter((m) => m.type === "events-window" || m.type === "sample-causes")
+        .map((m) => ({ ...m, runKey: "" }));
+    const got = answers(byBatch.messages);
+    expect(got.length).toBe(3);
+    expect(got).toEqual(answers(whole.messages));
+  });
+});

@@ -1,5 +1,5 @@
 import { attributeBundleRun } from "../analysis/attribute-bundle";
-import { EventIndex } from "../analysis/attribution-index";
+import type { EventBatchIndex } from "../analysis/event-batch-index";
 import { readBundle, readZipBundle, type Bundle, type BundleRun } from "../format/bundle-reader";
 import { blobSource, type RandomAccessSource } from "../format/byte-source";
 import { META } from "../format/contract";
@@ -58,7 +58,7 @@ type Outcome = "done" | "cancelled";
 export class RunHost {
   private readonly runs = new Map<string, OpenRun>();
   /** Each open run's kernel events, once read: null when it has none (or they did not read). */
-  private readonly events = new Map<string, EventIndex | null>();
+  private readonly events = new Map<string, EventBatchIndex | null>();
   /** Runs being read from their samples, and how to stop each read. */
   private readonly reading = new Map<string, AbortController>();
   /** Runs whose read was cancelled, and how to read them again ("open again"). */
@@ -87,7 +87,7 @@ export class RunHost {
             type: "events-window",
             runKey: message.runKey,
             seq: message.seq,
-            events: index ? eventsWindow(index, message) : null,
+            events: index ? await eventsWindow(index, message) : null,
           };
         });
       case "sample-causes":
@@ -103,7 +103,7 @@ export class RunHost {
               ts,
               durationNs,
               lostNs: Math.max(0, durationNs - offsetNs),
-              causes: index ? index.causesOf(ts, durationNs, offsetNs) : null,
+              causes: index ? await index.causesOf(ts, durationNs, offsetNs) : null,
             },
           };
         });
@@ -273,7 +273,7 @@ export class RunHost {
     const open = this.runs.get(key);
     if (!open) return;
     const { attribution, lostEvents, events, errors } = await attributeBundleRun(bundle, run, open.summary);
-    this.events.set(key, attribution && events ? new EventIndex(events) : null);
+    this.events.set(key, attribution ? events : null);
     this.post({
       type: "events",
       runKey: key,
@@ -448,7 +448,7 @@ export class RunHost {
   }
 
   /** The run's events, or null when it has none; an error while they are still being read. */
-  private eventsOf(key: string): EventIndex | null {
+  private eventsOf(key: string): EventBatchIndex | null {
     this.run(key);
     const index = this.events.get(key);
     if (index === undefined) throw new Error(`the kernel events of run ${key} are still being read`);

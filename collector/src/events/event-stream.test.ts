@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { EventsMeta } from "../../../lib/format/events-contract";
+import { attributeRun, attributeRunStreamed } from "../../../lib/analysis/run-attribution";
+import { readEventBatches } from "../../../lib/format/events-batches";
 import { readEvents } from "../../../lib/format/events-reader";
+import type { RunSummary } from "../../../lib/summary";
 import { memorySink } from "../../../lib/format/events-stream-writer";
 import { encodeEventsFile } from "../../../lib/format/events-writer";
 import { EventStream, type StreamOrigin } from "./event-stream";
@@ -145,5 +148,35 @@ describe("EventStream", () => {
     expect(got.name).not.toContain("stuck");
     const expected = await readEvents(held(trace, origin), "held.events.arrow");
     expect(Array.from(got.ts)).toEqual(Array.from(expected.ts));
+  });
+
+  it("attributes the streamed file, read batch by batch beside the samples, as the held file read whole (real lines)", async () => {
+    const expected = await readEvents(held(all, origin), "held.events.arrow");
+    // Samples of 700 ns back to back over the trace (lost: all but a 500 ns baseline), in batches of 4096.
+    const span = expected.end[expected.end.length - 1];
+    const samples: { ts: Float64Array; duration: Float64Array }[] = [];
+    for (let t = 0; t < span; t += 4096 * 700) {
+      const n = Math.min(4096, Math.ceil((span - t) / 700));
+      samples.push({
+        ts: Float64Array.from({ length: n }, (_, i) => t + i * 700),
+        duration: new Float64Array(n).fill(700),
+      });
+    }
+    const summary = {
+      offsetNs: 500,
+      spikes: { thresholdNs: 5_000 },
+      tick: null,
+      periodicSpikes: [],
+    } as unknown as Pick<RunSummary, "offsetNs" | "spikes" | "tick" | "periodicSpikes">;
+    const want = await attributeRun(samples, { summary, events: expected, steal: null });
+    expect(want.byKind.throttle).toBeGreaterThan(0);
+    expect(want.byKind.irq).toBeGreaterThan(0);
+    expect(want.total.samples).toBeGreaterThan(1000);
+    for (const batchRows of [1, 7, 64, 65_536]) {
+      const { bytes } = streamed(all, origin, { batchRows, step: 40, originAfter: 0 });
+      const read = await readEventBatches(bytes, "streamed.events.arrow");
+      const got = await attributeRunStreamed(samples, read.batches, { summary, steal: null });
+      expect(got, `batch ${batchRows}`).toEqual(want);
+    }
   });
 });

@@ -46,3 +46,75 @@ export async function generatedRun(options: SyntheticTraceOptions = RUN_WITH_KNO
   const events = intervals(ev.ts.map((t, i) => [t, ev.end[i], ev.kind[i], ev.name[i]]));
   return { batches, truth, summary, events };
 }
+
+/** A small seeded generator (mulberry32), so a failure repeats. */
+export function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const CAUSES: [EventKind, string][] = [
+  ["irq", "eth0"],
+  ["irq", "virtio0-input"],
+  ["softirq", "NET_RX"],
+  ["softirq", "TIMER"],
+  ["ipi", "CALL_FUNCTION"],
+  ["nmi", "perf"],
+  ["thread", "kworker/1:2"],
+  ["tick", "local_timer"],
+];
+
+/**
+ * The generated run's events with `count` more laid over them at random: nested and overlapping, some
+ * spanning several samples, some starting on a sample's start, exact twins of another cause, empty
+ * ones, and RT throttling now and then; sorted by start as an events file is.
+ */
+export function withRandomEvents(base: EventIntervals, sampleTs: number[], count: number, seed: number) {
+  const next = random(seed);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)];
+  const first = sampleTs[0];
+  const span = sampleTs[sampleTs.length - 1] - first;
+  const rows: [number, number, EventKind, string][] = [];
+  for (let i = 0; i < base.ts.length; i++) rows.push([base.ts[i], base.end[i], base.kind[i], base.name[i]]);
+  for (let n = 0; n < count; n++) {
+    const r = next();
+    const start = r < 0.2 ? pick(sampleTs) : first + Math.round(next() * span);
+    const length =
+      r < 0.05
+        ? Math.round(1e6 + next() * 20e6) // a throttle-sized stall
+        : r < 0.15
+          ? Math.round(next() * 300_000) // across samples
+          : r < 0.18
+            ? 0
+            : Math.round(200 + next() * 20_000);
+    const [kind, name] = r < 0.05 ? (["throttle", "sched_rt_runtime"] as const) : pick(CAUSES);
+    rows.push([start, start + length, kind, name]);
+    if (next() < 0.05) rows.push([start, start + length, ...pick(CAUSES)]);
+  }
+  rows.sort((a, b) => a[0] - b[0]);
+  return intervals(rows);
+}
+
+/** A generated run (tick, throttled spikes) with 1,500 random events laid over its own. */
+export async function randomRun(seed: number) {
+  const run = await generatedRun({
+    samples: 30_000,
+    tickPeriodNs: 4_000_000,
+    tickCostNs: 8_000,
+    spikePeriodNs: 250_000_000,
+    spikeNs: 20_000_000,
+    seed,
+    events: {
+      irqInTick: { name: "virtio1-input", ns: 1_000 },
+      softirqAfterTick: { name: "TIMER", ns: 3_000, overlapNs: 500 },
+      spike: { kind: "throttle", name: "sched_rt_runtime", share: 0.9 },
+    },
+  });
+  const sampleTs = run.batches.flatMap((b) => [...b.ts]);
+  return { ...run, events: withRandomEvents(run.events, sampleTs, 1_500, seed) };
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import type { EventIntervals } from "./attribution";
+import { EventIndex } from "./attribution-index";
+import { EventBatchEntries, EventBatchIndex } from "./event-batch-index";
+import { random, randomRun } from "./testing/attribution-fixtures";
+
+function batchesOf(events: EventIntervals, size: number): EventIntervals[] {
+  const out: EventIntervals[] = [];
+  for (let at = 0; at < events.ts.length; at += size)
+    out.push({
+      ts: events.ts.slice(at, at + size),
+      end: events.end.slice(at, at + size),
+      kind: events.kind.slice(at, at + size),
+      name: events.name.slice(at, at + size),
+    });
+  return out;
+}
+
+describe("a run's events by batch, for windows and single samples", () => {
+  it("answers every window and every sample's causes as the whole events do, reading only the batches that can overlap", async () => {
+    const { batches, summary, events } = await randomRun(9);
+    const whole = new EventIndex(events);
+    const parts = batchesOf(events, 64);
+    const entries = new EventBatchEntries();
+    for (const p of parts) entries.add(p);
+    const loaded: number[] = [];
+    const index = new EventBatchIndex(entries.entries, async (b) => {
+      loaded.push(b);
+      return parts[b];
+    });
+    expect(index.size).toBe(events.ts.length);
+    const next = random(9);
+    const span = summary.spanNs;
+    for (let q = 0; q < 300; q++) {
+      const t0 = next() * span;
+      const t1 = t0 + (q % 3 === 0 ? next() * 1e6 : next() * span * 0.05);
+      const want: number[] = [];
+      whole.forEachIn(t0, t1, (e, i) => want.push(e.ts[i], e.end[i]));
+      const got: number[] = [];
+      loaded.length = 0;
+      await index.forEachIn(t0, t1, (e, i) => got.push(e.ts[i], e.end[i]));
+      expect(got, `window ${t0}–${t1}`).toEqual(want);
+      const { from, to } = index.span(t0, t1);
+      expect(loaded.every((b) => b >= from && b < to)).toBe(true);
+      expect(index.heldBatches).toBeLessThanOrEqual(4);
+    }
+    // A short window reads a few batches of the ~50, not the file.
+    const mid = span / 2;
+    const { from, to } = index.span(mid, mid + 100_000);
+    expect(to - from).toBeLessThanOrEqual(3);
+    let checked = 0;
+    for (const batch of batches)
+      for (let i = 0; i < batch.ts.length; i += 37) {
+        const d = Number(batch.duration[i]);
+        expect(await index.causesOf(batch.ts[i], d, summary.offsetNs)).toEqual(
+          whole.causesOf(batch.ts[i], d, summary.offsetNs),
+        );
+        checked++;
+      }
+    expect(checked).toBeGreaterThan(500);
+  });
+
+  it("a batch that fails to load is read again when asked next", async () => {
+    const { events } = await randomRun(10);
+    const parts = batchesOf(events, 500);
+    const entries = new EventBatchEntries();
+    for (const p of parts) entries.add(p);
+    let fail = true;
+    const index = new EventBatchIndex(entries.entries, async (b) => {
+      if (fail) throw new Error("disk went away");
+      return parts[b];
+    });
+    const t0 = events.ts[0];
+    await expect(index.slice(t0, t0 + 1000)).rejects.toThrow("disk went away");
+    fail = false;
+    expect((await index.slice(t0, t0 + 1000)).ts.length).toBeGreaterThan(0);
+  });
+});
