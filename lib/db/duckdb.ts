@@ -1,5 +1,6 @@
 import type { AsyncDuckDB, AsyncDuckDBConnection, DuckDBBundles } from "@duckdb/duckdb-wasm";
 import { ENGINE_INSTANTIATED, START_FAILED, sharedEngineFile, wrappedWorkerSource } from "./duckdb-worker";
+import { EngineQueries } from "./engine-query";
 import { connectSharedEngine, tabEngineId, type EngineState } from "./tab-engine";
 
 /** The installed @duckdb/duckdb-wasm (package.json pins it; a test checks the two agree). */
@@ -20,6 +21,8 @@ export interface Database {
   kept: boolean;
   /** ms from the start of this page's start-up until DuckDB was connected. */
   startMs: number;
+  /** Queries answered in one round trip (the shared engine only; a dedicated worker has none). */
+  engine: EngineQueries | null;
 }
 
 export function duckdbBundles(origin: string): DuckDBBundles {
@@ -112,6 +115,7 @@ interface Engine {
   state: EngineState;
   /** Once start-up has ended, well or not. */
   settled(): void;
+  queries: EngineQueries | null;
 }
 
 /**
@@ -129,14 +133,27 @@ async function openEngine(mainModule: string, mainWorker: string): Promise<Engin
     );
     // Where the engine's script cannot be loaded, a dedicated worker does the job (without keeping it).
     const state = await shared?.state.catch(() => null);
-    if (shared && state) return { worker: shared.worker, control: shared.worker.control, state, settled() {} };
+    if (shared && state)
+      return {
+        worker: shared.worker,
+        control: shared.worker.control,
+        state,
+        settled() {},
+        queries: new EngineQueries(shared.worker),
+      };
     shared?.worker.terminate();
   }
   const script = URL.createObjectURL(
     new Blob([wrappedWorkerSource(mainWorker, mainModule)], { type: "text/javascript" }),
   );
   const worker = new Worker(script);
-  return { worker, control: worker, state: "fresh", settled: () => URL.revokeObjectURL(script) };
+  return {
+    worker,
+    control: worker,
+    state: "fresh",
+    settled: () => URL.revokeObjectURL(script),
+    queries: null,
+  };
 }
 
 async function startDatabase(): Promise<Database> {
@@ -173,7 +190,7 @@ async function startDatabase(): Promise<Database> {
   const conn = await db.connect();
   mark("connected");
   howStarted = { kept, startMs: performance.now() - startedAt };
-  return { db, conn, version, ...howStarted };
+  return { db, conn, version, ...howStarted, engine: engine.queries };
 }
 
 let howStarted: Pick<Database, "kept" | "startMs"> | null = null;
