@@ -171,7 +171,7 @@ describe("the shared engine's script", () => {
     page.page.postMessage({ type: ENGINE_QUERY, id: 7, connection: 2, sql: "SELECT 1" });
     await holds(page.received, 2);
     expect(page.received.map((m) => m.type)).toEqual([ENGINE_STATE, ENGINE_ANSWER]);
-    const answer = page.received[1] as { id: number; chunks: Uint8Array[]; more: boolean };
+    const answer = page.received[1] as unknown as { id: number; chunks: Uint8Array[]; more: boolean };
     expect(answer).toMatchObject({ id: 7, more: false });
     expect(answer.chunks.map((c) => [...c])).toEqual([[0xff, 0xff], [1], [2]]);
     expect(e.seen).toEqual([
