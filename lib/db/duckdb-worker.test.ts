@@ -190,7 +190,9 @@ describe("the shared engine's script", () => {
     const e = engine({ query: { polls: Number.POSITIVE_INFINITY, batches: 0 } });
     const page = e.connect();
     page.page.postMessage({ type: ENGINE_QUERY, id: 1, connection: 4, sql: "SELECT slow()" });
-    await vi.waitFor(() => expect(e.seen.filter((t) => t === "POLL_PENDING_QUERY").length).toBeGreaterThan(2));
+    await vi.waitFor(() =>
+      expect(e.seen.filter((t) => t === "POLL_PENDING_QUERY").length).toBeGreaterThan(2),
+    );
     page.page.postMessage({ messageId: 9, type: "CANCEL_PENDING_QUERY", data: 4 });
     await holds(page.received, 3);
     const polls = e.seen.length;
@@ -198,7 +200,11 @@ describe("the shared engine's script", () => {
     expect(e.seen.length).toBe(polls);
     expect(page.received.slice(1)).toEqual([
       { messageId: 0, requestId: 9, type: "SUCCESS", data: true },
-      expect.objectContaining({ type: ENGINE_ANSWER, id: 1, error: expect.objectContaining({ name: "Cancelled" }) }),
+      expect.objectContaining({
+        type: ENGINE_ANSWER,
+        id: 1,
+        error: expect.objectContaining({ name: "Cancelled" }),
+      }),
     ]);
     page.page.close();
   });
