@@ -18,6 +18,12 @@ export const ENGINE_QUERY = "tickscope:duckdb-query";
  * (performance.timeOrigin + now), when it took the query and when it answered.
  */
 export const ENGINE_ANSWER = "tickscope:duckdb-answer";
+/**
+ * A page's last message to the shared engine, on a `pagehide` that does not keep the page (bfcache): the
+ * engine resets DuckDB (the page's tables, settings and connections gone) unless a newer page has connected
+ * since. The tab's next page resets it anyway; this frees the tables of an engine nobody comes back to.
+ */
+export const PAGE_LEFT = "tickscope:duckdb-page-left";
 /** The engine stops gathering an answer's batches past this many bytes; the page fetches the rest. */
 export const ENGINE_ANSWER_BYTES = 8 << 20;
 
@@ -95,6 +101,10 @@ self.onconnect = (event) => {
   port.onmessage = (message) => {
     const request = message.data;
     if (request.type === ${JSON.stringify(ENGINE_QUERY)}) return void runQuery(port, request);
+    if (request.type === ${JSON.stringify(PAGE_LEFT)}) {
+      if (port === current && state === "instantiated") ask("RESET").catch(() => undefined);
+      return;
+    }
     if (request.type === "CANCEL_PENDING_QUERY") running.delete(request.data);
     const id = nextId++;
     asked.set(id, { port, id: request.messageId, type: request.type });

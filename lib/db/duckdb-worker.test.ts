@@ -5,6 +5,7 @@ import {
   ENGINE_INSTANTIATED,
   ENGINE_QUERY,
   ENGINE_STATE,
+  PAGE_LEFT,
   START_FAILED,
   sharedEngineFile,
   sharedEngineSource,
@@ -217,6 +218,25 @@ describe("the shared engine's script", () => {
     await holds(page.received, 2);
     expect(page.received[1]).toMatchObject({ type: ENGINE_ANSWER, id: 3, error: { name: "Error", message } });
     page.page.close();
+  });
+
+  it("resets DuckDB when the page connected last leaves, not when an older one does", async () => {
+    const e = engine();
+    const first = e.connect();
+    first.page.postMessage({ messageId: 0, type: "INSTANTIATE" });
+    await holds(first.received, 2);
+    e.finish();
+    await holds(first.received, 3);
+    const next = e.connect();
+    await holds(next.received, 1);
+    first.page.postMessage({ type: PAGE_LEFT });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(e.seen).not.toContain("RESET");
+    next.page.postMessage({ type: PAGE_LEFT });
+    await vi.waitFor(() => expect(e.seen).toContain("RESET"));
+    expect(next.received.map((m) => m.type)).toEqual([ENGINE_STATE]);
+    first.page.close();
+    next.page.close();
   });
 
   it("is served under a name that changes with its content", () => {

@@ -1,5 +1,11 @@
 import type { AsyncDuckDB, AsyncDuckDBConnection, DuckDBBundles } from "@duckdb/duckdb-wasm";
-import { ENGINE_INSTANTIATED, START_FAILED, sharedEngineFile, wrappedWorkerSource } from "./duckdb-worker";
+import {
+  ENGINE_INSTANTIATED,
+  PAGE_LEFT,
+  START_FAILED,
+  sharedEngineFile,
+  wrappedWorkerSource,
+} from "./duckdb-worker";
 import { EngineQueries } from "./engine-query";
 import { connectSharedEngine, tabEngineId, type EngineState } from "./tab-engine";
 
@@ -116,6 +122,8 @@ interface Engine {
   /** Once start-up has ended, well or not. */
   settled(): void;
   queries: EngineQueries | null;
+  /** Tells a shared engine this page has left for good (it frees the page's tables). */
+  left(): void;
 }
 
 /**
@@ -140,6 +148,7 @@ async function openEngine(mainModule: string, mainWorker: string): Promise<Engin
         state,
         settled() {},
         queries: new EngineQueries(shared.worker),
+        left: () => shared.worker.postMessage({ type: PAGE_LEFT }),
       };
     shared?.worker.terminate();
   }
@@ -153,6 +162,7 @@ async function openEngine(mainModule: string, mainWorker: string): Promise<Engin
     state: "fresh",
     settled: () => URL.revokeObjectURL(script),
     queries: null,
+    left() {},
   };
 }
 
@@ -189,6 +199,8 @@ async function startDatabase(): Promise<Database> {
   const version = await db.getVersion();
   const conn = await db.connect();
   mark("connected");
+  // A page kept for back/forward (bfcache) may come back to its tables; any other leaves them behind.
+  window.addEventListener("pagehide", (event) => event.persisted || engine.left());
   howStarted = { kept, startMs: performance.now() - startedAt };
   return { db, conn, version, ...howStarted, engine: engine.queries };
 }
