@@ -27,27 +27,31 @@ const COPIES = option("copies", 7);
 /** Every message the page posts to a port or receives on one (the engine's port is the page's only one). */
 const MESSAGE_LOG = `(() => {
   const log = (window.__messages = []);
+  const seen = new WeakSet();
   const now = () => performance.timeOrigin + performance.now();
   const type = (data) => (data && typeof data.type === "string" ? data.type : null);
-  const post = MessagePort.prototype.postMessage;
-  MessagePort.prototype.postMessage = function (message, transfer) {
-    if (type(message)) log.push({ at: now(), dir: ">", type: type(message) });
+  for (const kind of [MessagePort, Worker]) {
+  const post = kind.prototype.postMessage;
+  kind.prototype.postMessage = function (message, transfer) {
+    if (type(message)) log.push({ at: now(), dir: ">", type: type(message), via: kind.name });
     return post.call(this, message, transfer);
   };
-  const add = MessagePort.prototype.addEventListener;
-  MessagePort.prototype.addEventListener = function (name, listener, options) {
+  const add = EventTarget.prototype.addEventListener;
+  kind.prototype.addEventListener = function (name, listener, options) {
     if (name !== "message") return add.call(this, name, listener, options);
     const logged = (event) => {
       const data = event.data;
-      if (type(data)) log.push({ at: now(), dir: "<", type: type(data), received: data.received, answered: data.answered });
+      if (type(data) && !seen.has(event) && seen.add(event)) log.push({ at: now(), dir: "<", type: type(data), received: data.received, answered: data.answered });
       return typeof listener === "function" ? listener.call(this, event) : listener.handleEvent(event);
     };
     return add.call(this, name, logged, options);
   };
+  }
 })();`;
 
 interface Logged {
   at: number;
+  via?: string;
   dir: ">" | "<";
   type: string;
   received?: number;
@@ -125,7 +129,7 @@ async function main() {
           add("engine: query", m.answered - m.received);
           add("back to the page", m.at - m.answered);
         } else add(`engine round trip (${m.type})`, gap);
-        trace.push(`${m.dir}${m.type} +${gap.toFixed(1)}`);
+        trace.push(`${m.dir}${m.type}${m.via === "Worker" ? " (dedicated worker)" : ""} +${gap.toFixed(1)}`);
         last = m.at;
       }
       const paintedAt = clickAt + timed.painted;
