@@ -1,4 +1,6 @@
 import type { AsyncDuckDBConnection } from "@duckdb/duckdb-wasm";
+import { RecordBatchReader } from "apache-arrow";
+import type { EngineQueries } from "@/lib/db/engine-query";
 import { ResultCollector, type ArrowBatchLike, type ResultSet } from "./result-set";
 
 /** Rows a result keeps for the table, the chart and CSV; the count beyond it is still given. */
@@ -24,17 +26,52 @@ export interface RunningQuery {
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
- * Runs the user's SQL with `send`, which DuckDB-WASM executes in slices that `cancelSent` can stop, and
- * reads the answer batch by batch: the page stays responsive and only the cap of rows is kept.
+ * The answer's Arrow IPC messages: those the engine sent with its answer, then (for an answer larger than
+ * it sends at once) the connection's next batches, fetched one by one until the end.
  */
-export function runSql(conn: AsyncDuckDBConnection, sql: string, cap = ROW_CAP): RunningQuery {
+async function* answerMessages(
+  conn: AsyncDuckDBConnection,
+  chunks: Uint8Array[],
+  more: boolean,
+  stopped: () => boolean,
+): AsyncGenerator<Uint8Array> {
+  yield* chunks;
+  while (more && !stopped()) {
+    const chunk = await conn.useUnsafe((bindings, id) => bindings.fetchQueryResults(id));
+    if (chunk === null) continue;
+    if (chunk.length === 0) return;
+    yield chunk;
+  }
+}
+
+/**
+ * Runs the user's SQL so that `cancelSent` can stop it between DuckDB's slices, and reads the answer batch
+ * by batch, keeping only the cap of rows. With the shared engine's one-round-trip query (`engine`), a
+ * quick answer comes back in one message; otherwise DuckDB-WASM's `send` makes a round trip to its
+ * worker for the start, each poll, each batch and the end.
+ */
+export function runSql(
+  conn: AsyncDuckDBConnection,
+  sql: string,
+  engine: EngineQueries | null = null,
+  cap = ROW_CAP,
+): RunningQuery {
   const started = performance.now();
   let cancelled = false;
   const elapsed = () => Math.round(performance.now() - started);
   const outcome = (async (): Promise<RunOutcome> => {
     try {
       // Not streamed: a streamed result runs its whole pipeline in one fetch, which `cancelSent` cannot stop.
-      const reader = await conn.send(sql, false);
+      const reader = engine
+        ? await engine
+            .run(
+              conn.useUnsafe((_, id) => id),
+              sql,
+            )
+            .then(({ chunks, more }) =>
+              RecordBatchReader.from(answerMessages(conn, chunks, more, () => cancelled)),
+            )
+        : await conn.send(sql, false);
       const collector = new ResultCollector(cap);
       for await (const batch of reader) {
         if (cancelled) break;

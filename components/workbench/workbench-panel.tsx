@@ -4,6 +4,7 @@ import type { AsyncDuckDBConnection } from "@duckdb/duckdb-wasm";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { flushSync } from "react-dom";
 import { SQL_ENGINE_FAILED, startTables } from "@/lib/db/page-tables";
+import type { EngineQueries } from "@/lib/db/engine-query";
 import { queryRows } from "@/lib/db/query";
 import { changesSchema, refusedStatement } from "@/lib/db/statement-guard";
 import { SQL_LINK_MAX } from "@/lib/url/view-state";
@@ -65,8 +66,14 @@ export function WorkbenchPanel({ sql, onSql }: Props) {
   // The catalogue is read again as runs' rows come and go.
   const tablesKey = status.tables.map((t) => `${t.name}:${t.rows}`).join(",");
   const [text, setText] = useState(sql ?? EXAMPLE_SQL);
-  const [conn, setConn] = useState<AsyncDuckDBConnection | null>(null);
-  const slot = useMemo(() => (conn ? new QuerySlot((asked) => runSql(conn, asked)) : null), [conn]);
+  const [opened, setOpened] = useState<{ conn: AsyncDuckDBConnection; engine: EngineQueries | null } | null>(
+    null,
+  );
+  const conn = opened?.conn ?? null;
+  const slot = useMemo(
+    () => (opened ? new QuerySlot((asked) => runSql(opened.conn, asked, opened.engine)) : null),
+    [opened],
+  );
   const [startError, setStartError] = useState<string | null>(null);
   const [tables, setTables] = useState<CatalogueTable[] | null>(null);
   const [run, setRun] = useState<RunState>({ state: "idle" });
@@ -82,19 +89,19 @@ export function WorkbenchPanel({ sql, onSql }: Props) {
 
   useEffect(() => {
     let live = true;
-    let opened: AsyncDuckDBConnection | null = null;
+    let own: AsyncDuckDBConnection | null = null;
     startTables()
       .then(async (database) => {
-        opened = await database.db.connect();
-        if (live) setConn(opened);
-        else await opened.close();
+        own = await database.db.connect();
+        if (live) setOpened({ conn: own, engine: database.engine });
+        else await own.close();
       })
       .catch(
         (error: unknown) => live && setStartError(error instanceof Error ? error.message : String(error)),
       );
     return () => {
       live = false;
-      void opened?.close();
+      void own?.close();
     };
   }, []);
 

@@ -9,6 +9,23 @@ export const START_FAILED = "tickscope:duckdb-start-failed";
 export const ENGINE_STATE = "tickscope:duckdb-engine-state";
 /** The shared engine's message once its wasm is instantiated (to the page connected then). */
 export const ENGINE_INSTANTIATED = "tickscope:duckdb-engine-instantiated";
+/** A page's query the engine runs to its answer in one round trip: `{type, id, connection, sql}`. */
+export const ENGINE_QUERY = "tickscope:duckdb-query";
+/**
+ * The engine's answer to ENGINE_QUERY: `{type, id, chunks, more, received, answered}` (chunks: the Arrow
+ * IPC schema message and record batch messages; `more`: the page fetches the rest itself) or
+ * `{type, id, error: {name, message}, received, answered}`. received/answered: the engine's clock
+ * (performance.timeOrigin + now), when it took the query and when it answered.
+ */
+export const ENGINE_ANSWER = "tickscope:duckdb-answer";
+/**
+ * A page's last message to the shared engine, on a `pagehide` that does not keep the page (bfcache): the
+ * engine resets DuckDB (the page's tables, settings and connections gone) unless a newer page has connected
+ * since. The tab's next page resets it anyway; this frees the tables of an engine nobody comes back to.
+ */
+export const PAGE_LEFT = "tickscope:duckdb-page-left";
+/** The engine stops gathering an answer's batches past this many bytes; the page fetches the rest. */
+export const ENGINE_ANSWER_BYTES = 8 << 20;
 
 /**
  * DuckDB-WASM's worker script, wrapped. Its own start-up has two faults here:
@@ -69,6 +86,7 @@ self.postMessage = (response, transfer) => {
     return;
   }
   if (response.type !== "INSTANTIATE_PROGRESS") asked.delete(response.requestId);
+  if (request.own) return request.own(response);
   if (request.type === "INSTANTIATE" && response.type !== "INSTANTIATE_PROGRESS") {
     state = response.type === "OK" ? "instantiated" : "fresh";
     if (state === "instantiated" && current && current !== request.port)
@@ -76,11 +94,18 @@ self.postMessage = (response, transfer) => {
   }
   request.port.postMessage({ ...response, requestId: request.id }, transfer);
 };
+${queryLoop()}
 self.onconnect = (event) => {
   const port = event.ports[0];
   current = port;
   port.onmessage = (message) => {
     const request = message.data;
+    if (request.type === ${JSON.stringify(ENGINE_QUERY)}) return void runQuery(port, request);
+    if (request.type === ${JSON.stringify(PAGE_LEFT)}) {
+      if (port === current && state === "instantiated") ask("RESET").catch(() => undefined);
+      return;
+    }
+    if (request.type === "CANCEL_PENDING_QUERY") running.delete(request.data);
     const id = nextId++;
     asked.set(id, { port, id: request.messageId, type: request.type });
     if (request.type === "INSTANTIATE") state = "instantiating";
@@ -92,6 +117,77 @@ ${wrapper(
   "new URL(`duckdb-browser-${bundle}.worker.js`, self.location.href).href",
   "new URL(`duckdb-${bundle}.wasm`, self.location.href).href",
 )}`;
+}
+
+/**
+ * The engine's side of ENGINE_QUERY: DuckDB's own requests (START_PENDING_QUERY, POLL_PENDING_QUERY while
+ * the query runs, FETCH_QUERY_RESULTS until the end or ENGINE_ANSWER_BYTES) asked of its dispatcher from
+ * inside the engine, and one answer posted. A page asking the same with `send` makes a round trip through
+ * its port for each. Between polls the engine yields to its message queue, so that CANCEL_PENDING_QUERY
+ * (`cancelSent`) comes in; it ends the loop (the page is answered with DuckDB's error), and so would a
+ * newer query on the same connection (`running`).
+ */
+function queryLoop() {
+  return `const running = new Map();
+const clock = () => performance.timeOrigin + performance.now();
+const ask = (type, data) =>
+  new Promise((resolve, reject) => {
+    const id = nextId++;
+    asked.set(id, {
+      type,
+      own: (response) =>
+        response.type === "ERROR"
+          ? reject(Object.assign(new Error(response.data.message), { name: response.data.name }))
+          : resolve(response.data),
+    });
+    self.onmessage({ data: { messageId: id, type, data } });
+  });
+const yielded = [];
+const queue = new MessageChannel();
+queue.port1.onmessage = () => yielded.shift()();
+const nextTask = () => new Promise((resolve) => (yielded.push(resolve), queue.port2.postMessage(0)));
+async function runQuery(port, { id, connection, sql }) {
+  const received = clock();
+  const token = {};
+  running.set(connection, token);
+  const stillAsked = async () => {
+    await nextTask();
+    if (running.get(connection) !== token) throw Object.assign(new Error("the query was cancelled"), { name: "Cancelled" });
+  };
+  try {
+    let header = await ask("START_PENDING_QUERY", [connection, sql, false]);
+    while (!header) {
+      await stillAsked();
+      header = await ask("POLL_PENDING_QUERY", connection);
+    }
+    const chunks = [header];
+    let bytes = header.byteLength;
+    let more = false;
+    for (;;) {
+      if (bytes > ${ENGINE_ANSWER_BYTES}) {
+        more = true;
+        break;
+      }
+      const chunk = await ask("FETCH_QUERY_RESULTS", connection);
+      if (chunk === null) {
+        await stillAsked();
+        continue;
+      }
+      if (chunk.byteLength === 0) break;
+      chunks.push(chunk);
+      bytes += chunk.byteLength;
+    }
+    port.postMessage(
+      { type: ${JSON.stringify(ENGINE_ANSWER)}, id, chunks, more, received, answered: clock() },
+      [...new Set(chunks.map((chunk) => chunk.buffer))],
+    );
+  } catch (error) {
+    const { name, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
+    port.postMessage({ type: ${JSON.stringify(ENGINE_ANSWER)}, id, error: { name, message }, received, answered: clock() });
+  } finally {
+    if (running.get(connection) === token) running.delete(connection);
+  }
+}`;
 }
 
 /** FNV-1a, 32 bits, in hex: enough to tell one version of the engine's script from another. */

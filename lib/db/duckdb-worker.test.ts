@@ -1,8 +1,11 @@
 import { runInNewContext } from "node:vm";
 import { describe, expect, it, vi } from "vitest";
 import {
+  ENGINE_ANSWER,
   ENGINE_INSTANTIATED,
+  ENGINE_QUERY,
   ENGINE_STATE,
+  PAGE_LEFT,
   START_FAILED,
   sharedEngineFile,
   sharedEngineSource,
@@ -13,6 +16,17 @@ const SCRIPT = "http://app.test/duckdb/1.32.0/tickscope-engine.js?bundle=eh";
 interface Request {
   messageId: number;
   type: string;
+  data?: unknown;
+}
+
+/**
+ * How the stand-in answers DuckDB's query requests: `polls` POLL_PENDING_QUERY answers of null (the query
+ * still running) before the header, then `batches` batches; `error` fails the start as DuckDB would.
+ */
+interface QueryScript {
+  polls: number;
+  batches: number;
+  error?: string;
 }
 
 /**
@@ -21,14 +35,23 @@ interface Request {
  * echoing each request's type; INSTANTIATE answers with a progress event and then OK once `finish()`
  * is called. `wasmFails` makes the wasm's fetch fail.
  */
-function engine({ wasmFails = false } = {}) {
+function engine({
+  wasmFails = false,
+  query = { polls: 0, batches: 1 } as QueryScript,
+}: { wasmFails?: boolean; query?: QueryScript } = {}) {
   const imported: string[] = [];
+  const seen: string[] = [];
+  let pending = 0;
+  let sent = 0;
+  let cancelled = false;
   let finish = () => {};
   const global: Record<string, unknown> = {
     location: { href: SCRIPT },
     URL,
     Response,
     console,
+    performance,
+    MessageChannel,
     fetch: (url: string) =>
       wasmFails ? Promise.reject(new Error(`no route to ${url}`)) : Promise.resolve(new Response("")),
     WebAssembly: { instantiateStreaming: async (source: Promise<unknown>) => ({ module: await source }) },
@@ -41,6 +64,24 @@ function engine({ wasmFails = false } = {}) {
       global.onmessage = ({ data }: { data: Request }) => {
         const answer = (type: string) =>
           self.postMessage({ messageId: 0, requestId: data.messageId, type, data: data.type });
+        const reply = (type: string, value: unknown) =>
+          self.postMessage({ messageId: 0, requestId: data.messageId, type, data: value });
+        seen.push(data.type);
+        const header = () => new Uint8Array([0xff, 0xff]);
+        switch (data.type) {
+          case "START_PENDING_QUERY":
+            if (query.error) return reply("ERROR", { name: "Error", message: query.error });
+            pending = query.polls;
+            return reply("QUERY_RESULT_HEADER_OR_NULL", pending > 0 ? null : header());
+          case "POLL_PENDING_QUERY":
+            if (cancelled) return reply("ERROR", { name: "Error", message: "no active pending query" });
+            return reply("QUERY_RESULT_HEADER_OR_NULL", --pending > 0 ? null : header());
+          case "FETCH_QUERY_RESULTS":
+            return reply("QUERY_RESULT_CHUNK", new Uint8Array(sent < query.batches ? [++sent] : []));
+          case "CANCEL_PENDING_QUERY":
+            cancelled = true;
+            return reply("SUCCESS", true);
+        }
         if (data.type !== "INSTANTIATE") return answer(`ANSWER_${data.type}`);
         answer("INSTANTIATE_PROGRESS");
         void self.WebAssembly.instantiateStreaming(Promise.resolve(), {}).catch(() => undefined);
@@ -57,7 +98,7 @@ function engine({ wasmFails = false } = {}) {
     (global.onconnect as (event: { ports: MessagePort[] }) => void)({ ports: [inside] });
     return { page, received };
   };
-  return { imported, connect, finish: () => finish(), close: () => undefined };
+  return { imported, seen, connect, finish: () => finish(), close: () => undefined };
 }
 
 /** Waits (messages cross ports asynchronously) until `list` holds `n` messages, then a little more for any extra. */
@@ -123,6 +164,79 @@ describe("the shared engine's script", () => {
     const failure = page.received.find((m) => m.type === START_FAILED) as { message: string } | undefined;
     expect(failure?.message).toBe("no route to http://app.test/duckdb/1.32.0/duckdb-eh.wasm");
     page.page.close();
+  });
+
+  it("runs a query to its answer inside the engine and answers it in one message", async () => {
+    const e = engine({ query: { polls: 3, batches: 2 } });
+    const page = e.connect();
+    page.page.postMessage({ type: ENGINE_QUERY, id: 7, connection: 2, sql: "SELECT 1" });
+    await holds(page.received, 2);
+    expect(page.received.map((m) => m.type)).toEqual([ENGINE_STATE, ENGINE_ANSWER]);
+    const answer = page.received[1] as unknown as { id: number; chunks: Uint8Array[]; more: boolean };
+    expect(answer).toMatchObject({ id: 7, more: false });
+    expect(answer.chunks.map((c) => [...c])).toEqual([[0xff, 0xff], [1], [2]]);
+    expect(e.seen).toEqual([
+      "START_PENDING_QUERY",
+      "POLL_PENDING_QUERY",
+      "POLL_PENDING_QUERY",
+      "POLL_PENDING_QUERY",
+      "FETCH_QUERY_RESULTS",
+      "FETCH_QUERY_RESULTS",
+      "FETCH_QUERY_RESULTS",
+    ]);
+    page.page.close();
+  });
+
+  it("stops polling a query when the page cancels it, and answers with the reason", async () => {
+    const e = engine({ query: { polls: Number.POSITIVE_INFINITY, batches: 0 } });
+    const page = e.connect();
+    page.page.postMessage({ type: ENGINE_QUERY, id: 1, connection: 4, sql: "SELECT slow()" });
+    await vi.waitFor(() =>
+      expect(e.seen.filter((t) => t === "POLL_PENDING_QUERY").length).toBeGreaterThan(2),
+    );
+    page.page.postMessage({ messageId: 9, type: "CANCEL_PENDING_QUERY", data: 4 });
+    await holds(page.received, 3);
+    const polls = e.seen.length;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(e.seen.length).toBe(polls);
+    expect(page.received.slice(1)).toEqual([
+      { messageId: 0, requestId: 9, type: "SUCCESS", data: true },
+      expect.objectContaining({
+        type: ENGINE_ANSWER,
+        id: 1,
+        error: expect.objectContaining({ name: "Cancelled" }),
+      }),
+    ]);
+    page.page.close();
+  });
+
+  it("answers DuckDB's error as DuckDB gave it", async () => {
+    const message = 'Parser Error: syntax error at or near "SELEC"';
+    const e = engine({ query: { polls: 0, batches: 0, error: message } });
+    const page = e.connect();
+    page.page.postMessage({ type: ENGINE_QUERY, id: 3, connection: 1, sql: "SELEC 1" });
+    await holds(page.received, 2);
+    expect(page.received[1]).toMatchObject({ type: ENGINE_ANSWER, id: 3, error: { name: "Error", message } });
+    page.page.close();
+  });
+
+  it("resets DuckDB when the page connected last leaves, not when an older one does", async () => {
+    const e = engine();
+    const first = e.connect();
+    first.page.postMessage({ messageId: 0, type: "INSTANTIATE" });
+    await holds(first.received, 2);
+    e.finish();
+    await holds(first.received, 3);
+    const next = e.connect();
+    await holds(next.received, 1);
+    first.page.postMessage({ type: PAGE_LEFT });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(e.seen).not.toContain("RESET");
+    next.page.postMessage({ type: PAGE_LEFT });
+    await vi.waitFor(() => expect(e.seen).toContain("RESET"));
+    expect(next.received.map((m) => m.type)).toEqual([ENGINE_STATE]);
+    first.page.close();
+    next.page.close();
   });
 
   it("is served under a name that changes with its content", () => {

@@ -1,5 +1,12 @@
 import type { AsyncDuckDB, AsyncDuckDBConnection, DuckDBBundles } from "@duckdb/duckdb-wasm";
-import { ENGINE_INSTANTIATED, START_FAILED, sharedEngineFile, wrappedWorkerSource } from "./duckdb-worker";
+import {
+  ENGINE_INSTANTIATED,
+  PAGE_LEFT,
+  START_FAILED,
+  sharedEngineFile,
+  wrappedWorkerSource,
+} from "./duckdb-worker";
+import { EngineQueries } from "./engine-query";
 import { connectSharedEngine, tabEngineId, type EngineState } from "./tab-engine";
 
 /** The installed @duckdb/duckdb-wasm (package.json pins it; a test checks the two agree). */
@@ -20,6 +27,8 @@ export interface Database {
   kept: boolean;
   /** ms from the start of this page's start-up until DuckDB was connected. */
   startMs: number;
+  /** Queries answered in one round trip (the shared engine only; a dedicated worker has none). */
+  engine: EngineQueries | null;
 }
 
 export function duckdbBundles(origin: string): DuckDBBundles {
@@ -112,6 +121,9 @@ interface Engine {
   state: EngineState;
   /** Once start-up has ended, well or not. */
   settled(): void;
+  queries: EngineQueries | null;
+  /** Tells a shared engine this page has left for good (it frees the page's tables). */
+  left(): void;
 }
 
 /**
@@ -129,14 +141,29 @@ async function openEngine(mainModule: string, mainWorker: string): Promise<Engin
     );
     // Where the engine's script cannot be loaded, a dedicated worker does the job (without keeping it).
     const state = await shared?.state.catch(() => null);
-    if (shared && state) return { worker: shared.worker, control: shared.worker.control, state, settled() {} };
+    if (shared && state)
+      return {
+        worker: shared.worker,
+        control: shared.worker.control,
+        state,
+        settled() {},
+        queries: new EngineQueries(shared.worker),
+        left: () => shared.worker.postMessage({ type: PAGE_LEFT }),
+      };
     shared?.worker.terminate();
   }
   const script = URL.createObjectURL(
     new Blob([wrappedWorkerSource(mainWorker, mainModule)], { type: "text/javascript" }),
   );
   const worker = new Worker(script);
-  return { worker, control: worker, state: "fresh", settled: () => URL.revokeObjectURL(script) };
+  return {
+    worker,
+    control: worker,
+    state: "fresh",
+    settled: () => URL.revokeObjectURL(script),
+    queries: null,
+    left() {},
+  };
 }
 
 async function startDatabase(): Promise<Database> {
@@ -172,8 +199,10 @@ async function startDatabase(): Promise<Database> {
   const version = await db.getVersion();
   const conn = await db.connect();
   mark("connected");
+  // A page kept for back/forward (bfcache) may come back to its tables; any other leaves them behind.
+  window.addEventListener("pagehide", (event) => event.persisted || engine.left());
   howStarted = { kept, startMs: performance.now() - startedAt };
-  return { db, conn, version, ...howStarted };
+  return { db, conn, version, ...howStarted, engine: engine.queries };
 }
 
 let howStarted: Pick<Database, "kept" | "startMs"> | null = null;
