@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { tempDir } from "../lib/format/testing/temp-dir";
 import { demoNotes } from "./demo-notes";
 
 describe("the demo's host notes", () => {
@@ -21,7 +21,7 @@ describe("the demo's host notes", () => {
   });
 
   it("says nothing for a host without throttling, and names a manifest it cannot read", () => {
-    const dir = mkdtempSync(join(tmpdir(), "demo-notes-"));
+    const dir = tempDir("demo-notes-");
     mkdirSync(join(dir, "quiet"));
     writeFileSync(join(dir, "quiet/manifest.json"), JSON.stringify({ host: { sched_rt_runtime_us: -1 } }));
     mkdirSync(join(dir, "broken"));

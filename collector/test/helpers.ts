@@ -1,18 +1,16 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { tableFromIPC, type Table } from "apache-arrow";
 import { expect } from "vitest";
 import { summarizeBundleRun } from "../../lib/analysis/summarize-bundle";
 import { openPathAsBundle } from "../../lib/format/node-source";
 import { SAMPLER_PATH } from "../src/native/sampler-binary";
+import { tempDir } from "../../lib/format/testing/temp-dir";
+
+export { tempDir };
 
 export const REPO = join(import.meta.dirname, "..", "..");
-
-export function tempDir(prefix = "tickscope-test-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
 
 export function ensureSampler(): string {
   const make = spawnSync("make", ["-C", join(REPO, "collector", "native"), "-s"], { encoding: "utf8" });

@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tableFromIPC } from "apache-arrow";
 import { unzipSync } from "fflate";
@@ -15,8 +14,9 @@ import {
 import { FormatError } from "./errors";
 import { manifestSchema } from "./manifest";
 import { encodeRunFile } from "./run-writer";
+import { tempDir } from "./testing/temp-dir";
 
-const temp = () => mkdtempSync(join(tmpdir(), "bundle-writer-"));
+const temp = () => tempDir("bundle-writer-");
 
 describe("buildManifest", () => {
   it("fills the format, version and creation time, and keeps the runs", () => {

@@ -8,8 +8,8 @@ import { streamRunSummary, summarizeZipEntry } from "./summary-thread";
 import { bytesEntry, writeStoredZip } from "./testing/synthetic";
 import { listZipFile } from "./unpack-zip";
 import { DEFAULT_LIMITS } from "./limits";
-import { mkdtempSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { statSync } from "node:fs";
+import { tempDir } from "../format/testing/temp-dir";
 import { join } from "node:path";
 
 async function* chunked(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
@@ -129,7 +129,7 @@ describe("streamRunSummary (on the worker thread)", () => {
 
   it("summarizes a run in a zip on disk, reading it itself", async () => {
     const { bytes } = encodeSyntheticRun(options);
-    const zipPath = join(mkdtempSync(join(tmpdir(), "streamed-summary-")), "bundle.zip");
+    const zipPath = join(tempDir("streamed-summary-"), "bundle.zip");
     await writeStoredZip(zipPath, [bytesEntry("runs/a.arrow", bytes)]);
     const [entry] = await listZipFile(zipPath, statSync(zipPath).size, "bundle.zip", DEFAULT_LIMITS);
     const summary = await summarizeZipEntry(zipPath, entry, "bundle.zip").result;

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { tempDir } from "../format/testing/temp-dir";
 import { writeChunks } from "./write-chunks";
 
 async function* chunked(bytes: Uint8Array, sizes: number[]): AsyncGenerator<Uint8Array> {
@@ -18,7 +18,7 @@ describe("writeChunks", () => {
   it("writes, hashes and taps every byte whatever the chunk sizes, small ones gathered and large ones whole", async () => {
     const bytes = new Uint8Array(11 * 1024 * 1024 + 123);
     for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 2654435761) >>> 24;
-    const root = mkdtempSync(join(tmpdir(), "write-chunks-"));
+    const root = tempDir("write-chunks-");
     const sizes = [1, 65_536, 5 * 1024 * 1024, 777, 3 * 1024 * 1024];
     const tapped: Uint8Array[] = [];
     const written = await writeChunks(root, "runs/a.arrow", chunked(bytes, sizes), (b) => {
@@ -32,7 +32,7 @@ describe("writeChunks", () => {
   });
 
   it("refuses a path outside its root and never overwrites a file", async () => {
-    const root = mkdtempSync(join(tmpdir(), "write-chunks-"));
+    const root = tempDir("write-chunks-");
     await expect(writeChunks(root, "../escape", chunked(new Uint8Array(4), [4]))).rejects.toThrow(/outside/);
     await writeChunks(root, "x", chunked(new Uint8Array(4), [4]));
     await expect(writeChunks(root, "x", chunked(new Uint8Array(4), [4]))).rejects.toThrow(/EEXIST/);

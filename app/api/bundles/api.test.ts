@@ -229,6 +229,20 @@ describe("malformed uploads", () => {
 });
 
 describe("the store under abuse", () => {
+  it("answers a refused upload that is still being sent, instead of resetting its client", async () => {
+    // Refused on its headers (no token) with 6 MiB still to come: the client reads the 401, not a reset.
+    const body = Buffer.alloc(6 * 1024 * 1024, 7);
+    for (let i = 0; i < 5; i++) {
+      const response = await fetch(`${server.url}/api/bundles`, {
+        method: "POST",
+        headers: { "content-type": "application/zip" },
+        body,
+      });
+      expect(response.status).toBe(401);
+      expect((await response.json()).error.message).toMatch(/token/i);
+    }
+  });
+
   it("stores a few-KB zip of 200 runs naming one 500-sample run in kilobytes, summarized once", async () => {
     const zip = manyRunsOfOneFile(200);
     expect(zip.length).toBeLessThan(8192);

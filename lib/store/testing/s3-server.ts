@@ -37,6 +37,10 @@ async function launch(directory: string, port: number): Promise<{ child: ChildPr
     });
     child.once("exit", (code) => reject(new Error(`s3rver exited (${code}):\n${stderr}`)));
   });
+  child.once("exit", (code, signal) => {
+    if (signal !== "SIGKILL" && signal !== "SIGTERM")
+      console.error(`s3rver exited unasked (${code ?? signal}):\n${stderr}`);
+  });
   return { child, port: listening };
 }
 
