@@ -19,7 +19,9 @@ import {
   type RunSummary,
 } from "../../lib/summary";
 import { writeSyntheticRun } from "../../lib/format/testing/synthetic-trace";
-import { median, type Figure, type Suite } from "../figure";
+import { BatchIndexBuilder, coveringEntries } from "../../lib/summary/batch-index";
+import { coveringByFilter, longRunEntries } from "../../lib/summary/testing/long-run-entries";
+import { median, timeMedian, type Figure, type Suite } from "../figure";
 
 const SIZES = [1_000_000, 10_000_000, 50_000_000];
 const COLUMNS = 1500;
@@ -112,8 +114,63 @@ function random(seed: number): () => number {
   return () => (seed = (seed * 16807) % 2147483647) / 2147483647;
 }
 
+/** Bytes live after `make` (V8 heap and array buffers): full collections, and a turn for freed buffers. */
+async function retainedBytes<T>(make: () => T): Promise<{ bytes: number; kept: T }> {
+  const settle = async () => {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    gc();
+  };
+  await settle();
+  const before = process.memoryUsage();
+  const kept = make();
+  await settle();
+  const after = process.memoryUsage();
+  return { bytes: after.heapUsed + after.arrayBuffers - (before.heapUsed + before.arrayBuffers), kept };
+}
+
+/** A 24 h streamed run's batch index (660k batches): its size as columns, and a raw window's batches found. */
+async function batchIndexFigures(): Promise<Figure[]> {
+  const n = 660_000;
+  const objects = await retainedBytes(() => longRunEntries(n));
+  const columns = await retainedBytes(() => {
+    const builder = new BatchIndexBuilder();
+    for (const e of objects.kept)
+      builder.add(e.index, e.firstRow, e.rows, e.tsFirst, e.tsLast, e.byteOffset!, e.byteLength!);
+    return builder.index();
+  });
+  const last = objects.kept[n - 1].tsLast;
+  const windows = Array.from({ length: 40 }, (_, k) => ((k * 7919) % 40) * (last / 40));
+  const searchMs = await timeMedian(
+    () => windows.map((t0) => coveringEntries(columns.kept, t0, t0 + 5e8)),
+    9,
+  );
+  const filterMs = await timeMedian(
+    () => windows.map((t0) => coveringByFilter(objects.kept, t0, t0 + 5e8)),
+    3,
+  );
+  return [
+    {
+      name: "batch index of a 24 h run (660k batches): bytes held per batch",
+      median: columns.bytes / n,
+      unit: "B",
+      runs: 1,
+      target: "≤ 100",
+      limit: 100,
+      naive: { name: "an object per batch", median: objects.bytes / n },
+    },
+    {
+      name: "batch index of a 24 h run: 40 raw windows' batches found (binary search over the columns)",
+      median: searchMs,
+      unit: "ms",
+      runs: 9,
+      naive: { name: "every batch looked at", median: filterMs },
+    },
+  ];
+}
+
 const suite: Suite = async () => {
-  const figures: Figure[] = [];
+  const figures: Figure[] = await batchIndexFigures();
   const paths = SIZES.map(runFile);
   const runs = 3;
   const perSize: { samples: number; ms: number; summary: RunSummary }[] = [];
