@@ -43,7 +43,17 @@ describe("a run's events by batch, for windows and single samples", () => {
       const { from, to } = index.span(t0, t1);
       expect(loaded.every((b) => b >= from && b < to)).toBe(true);
       expect(index.heldBatches).toBeLessThanOrEqual(4);
+      expect(await index.countIn(t0, t1), `count in ${t0}–${t1}`).toBe(want.length / 2);
+      expect(await index.countIn(t1, t1), `count at ${t1}`).toBe(whole.countIn(t1, t1));
     }
+    // The whole run's count reads the batches at its two ends, not the ~50 between.
+    loaded.length = 0;
+    const fresh = new EventBatchIndex(entries.entries, async (b) => {
+      loaded.push(b);
+      return parts[b];
+    });
+    expect(await fresh.countIn(-1, span + 1)).toBe(events.ts.length);
+    expect(loaded.length).toBeLessThanOrEqual(2);
     // A short window reads a few batches of the ~50, not the file.
     const mid = span / 2;
     const { from, to } = index.span(mid, mid + 100_000);
