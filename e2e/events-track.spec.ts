@@ -59,7 +59,27 @@ test("the track shows the events on the samples' time axis: binned for the whole
   await expect(track).toHaveAttribute("data-binned", "true");
   await expect(track).toHaveAttribute("data-count", String(ev.ts.length));
   await expect(track.locator('[data-testid="event-bin"][data-kind="tick"]').first()).toBeVisible();
+  // Zoomed out, the columns are whole fine bins: their own window snapped outward from the one on screen,
+  // each column drawn at its true time, its tooltip naming its true span.
+  const [b0, b1, n] = (await track.getAttribute("data-bins"))!.split(":").map(Number);
+  expect(b0).toBeLessThanOrEqual(w0);
+  expect(b1).toBeGreaterThanOrEqual(w1);
+  expect(b0 < w0 || b1 > w1).toBe(true);
+  const bin = track.locator('[data-testid="event-bin"][data-kind="throttle"]').first();
+  const from = Number(await bin.getAttribute("data-from"));
+  const plot = (await chart.boundingBox())!;
+  const binBox = (await bin.boundingBox())!;
+  expect(Math.abs(binBox.x - (plot.x + 64 + ((from - w0) / (w1 - w0)) * (plot.width - 84)))).toBeLessThan(
+    1.5,
+  );
+  await page.mouse.move(binBox.x + binBox.width / 2, binBox.y + binBox.height / 2);
+  const step = (b1 - b0) / n;
+  await expect(page.getByTestId("events-tooltip")).toContainText(/^throttle: 1 event starting, /);
+  await expect(page.getByTestId("events-tooltip")).toContainText(
+    `in ${formatInstant(from, step)} – ${formatInstant(from + step, step)}`,
+  );
   await page.screenshot({ path: join(shots, "track-whole-run.png"), fullPage: true });
+  await page.mouse.move(0, 0);
 
   await page.getByRole("button", { name: "Zoom to worst spike" }).click();
   await expect(chart).not.toHaveAttribute("data-drawn", /^0:/);
