@@ -10,6 +10,7 @@ import type { EventFineBins } from "./event-fine-bins";
 
 export interface EventBatchEntry {
   firstTs: number;
+  lastTs: number;
   /** The latest end of any interval in this batch or an earlier one. */
   reach: number;
   rows: number;
@@ -41,7 +42,7 @@ export class EventBatchEntries {
     if (!ts.length) return;
     this.fine?.add(batch);
     for (let i = 0; i < end.length; i++) if (end[i] > this.reach) this.reach = end[i];
-    this.entries.push({ firstTs: ts[0], reach: this.reach, rows: ts.length });
+    this.entries.push({ firstTs: ts[0], lastTs: ts[ts.length - 1], reach: this.reach, rows: ts.length });
   }
 }
 
@@ -116,7 +117,8 @@ export class EventBatchIndex implements EventWindowIndex {
 
   /**
    * How many events overlap [t0, t1): those starting before t1 less those ending at or before t0, so
-   * that only the batches holding t0 and t1 are read, not those between.
+   * that only the batches holding t0 and t1 are read, not those between (none for a window holding
+   * every event).
    */
   async countIn(t0: number, t1: number): Promise<number> {
     if (!(t1 > t0)) {
@@ -138,6 +140,7 @@ export class EventBatchIndex implements EventWindowIndex {
     }
     const b = lo - 1;
     if (b < 0) return 0;
+    if (entries[b].lastTs < t) return this.firstRows[b] + entries[b].rows;
     const { ts } = await this.batch(b);
     lo = 0;
     hi = ts.length;
