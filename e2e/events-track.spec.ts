@@ -59,7 +59,38 @@ test("the track shows the events on the samples' time axis: binned for the whole
   await expect(track).toHaveAttribute("data-binned", "true");
   await expect(track).toHaveAttribute("data-count", String(ev.ts.length));
   await expect(track.locator('[data-testid="event-bin"][data-kind="tick"]').first()).toBeVisible();
+  // Zoomed out, the columns are whole fine bins: their own window snapped outward from the one on screen,
+  // each column drawn at its true time, its tooltip naming its true span.
+  const [b0, b1, n] = (await track.getAttribute("data-bins"))!.split(":").map(Number);
+  expect(b0).toBeLessThanOrEqual(w0);
+  expect(b1).toBeGreaterThanOrEqual(w1);
+  expect(b0 < w0 || b1 > w1).toBe(true);
+  // A throttle column well inside the plot (the first spike's may be clipped at its left edge).
+  const throttleBins = track.locator('[data-testid="event-bin"][data-kind="throttle"]');
+  const starts = (
+    await throttleBins.evaluateAll((rects) => rects.map((r) => r.getAttribute("data-from")))
+  ).map(Number);
+  const inside = starts.findIndex((t) => t > w0 + (w1 - w0) * 0.05);
+  expect(inside).toBeGreaterThanOrEqual(0);
+  const bin = throttleBins.nth(inside);
+  const from = starts[inside];
+  await bin.scrollIntoViewIfNeeded();
+  const plot = (await chart.boundingBox())!;
+  const binBox = (await bin.boundingBox())!;
+  expect(Math.abs(binBox.x - (plot.x + 64 + ((from - w0) / (w1 - w0)) * (plot.width - 84)))).toBeLessThan(
+    1.5,
+  );
+  // The pointer's clientX is a whole pixel: the first whole pixel inside the column (at least 1 px wide).
+  await page.mouse.move(Math.ceil(binBox.x), binBox.y + binBox.height / 2);
+  const step = (b1 - b0) / n;
+  await expect(page.getByTestId("events-tooltip")).toContainText(
+    /^throttle: \d+ events? starting, .+ covered/,
+  );
+  await expect(page.getByTestId("events-tooltip")).toContainText(
+    `in ${formatInstant(from, step)} – ${formatInstant(from + step, step)}`,
+  );
   await page.screenshot({ path: join(shots, "track-whole-run.png"), fullPage: true });
+  await page.mouse.move(0, 0);
 
   await page.getByRole("button", { name: "Zoom to worst spike" }).click();
   await expect(chart).not.toHaveAttribute("data-drawn", /^0:/);

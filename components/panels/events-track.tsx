@@ -23,7 +23,10 @@ function rowOf(kind: EventKind): number {
   return EVENT_KINDS.indexOf(kind);
 }
 
-/** The lines the tooltip shows for the pointer at time t in a kind's row (within `slackNs`). */
+/**
+ * The lines the tooltip shows for the pointer at time t in a kind's row (within `slackNs`); binned, for
+ * the column (of the bins' own window) that holds t, over its true span.
+ */
 function describe(
   events: EventsWindow,
   kind: EventKind,
@@ -50,8 +53,8 @@ function describe(
   const busy = bins.busyNs[column * bins.kinds.length + k];
   const started = bins.events[column * bins.kinds.length + k];
   if (!busy && !started) return [];
-  const step = (events.t1 - events.t0) / bins.columns;
-  const from = events.t0 + column * step;
+  const step = (bins.t1 - bins.t0) / bins.columns;
+  const from = bins.t0 + column * step;
   return [
     `${kind}: ${started.toLocaleString("en-US")} event${started === 1 ? "" : "s"} starting, ${formatDuration(busy)} covered`,
     `in ${formatInstant(from, step)} – ${formatInstant(from + step, step)} (${((100 * busy) / step).toFixed(1)}% of it)`,
@@ -83,9 +86,10 @@ function eventMarks(events: EventsWindow, x0: number, x1: number): React.ReactNo
       );
     }
   } else if (events.bins) {
+    // The bins' own window may be wider than the answer's (snapped outward to the run's fine bins).
     const { columns: n, kinds, busyNs } = events.bins;
-    const step = (events.t1 - events.t0) / n;
-    const w = (x1 - x0) / n;
+    const step = (events.bins.t1 - events.bins.t0) / n;
+    const w = xOf(events.bins.t0 + step) - xOf(events.bins.t0);
     for (let c = 0; c < n; c++)
       for (let k = 0; k < kinds.length; k++) {
         const busy = busyNs[c * kinds.length + k];
@@ -95,7 +99,8 @@ function eventMarks(events: EventsWindow, x0: number, x1: number): React.ReactNo
             key={`${c}:${k}`}
             data-testid="event-bin"
             data-kind={kinds[k]}
-            x={x0 + c * w}
+            data-from={events.bins.t0 + c * step}
+            x={xOf(events.bins.t0 + c * step)}
             y={rowOf(kinds[k]) * ROW_PX + 1}
             width={Math.max(1, w)}
             height={ROW_PX - 2}
@@ -161,7 +166,8 @@ export function EventsTrack({ run, axis }: { run: RunEntry; axis: TimelineAxis }
     if (!kind || x < x0 || x > x1) return setHover(null);
     const nsPerPx = (events.t1 - events.t0) / (x1 - x0);
     const t = events.t0 + (x - x0) * nsPerPx;
-    const column = events.bins ? Math.floor(((x - x0) / (x1 - x0)) * events.bins.columns) : -1;
+    const bins = events.bins;
+    const column = bins ? Math.floor(((t - bins.t0) / (bins.t1 - bins.t0)) * bins.columns) : -1;
     const lines = describe(events, kind, t, 2 * nsPerPx, column);
     setHover(lines.length ? { x, y, lines } : null);
   };
@@ -175,6 +181,7 @@ export function EventsTrack({ run, axis }: { run: RunEntry; axis: TimelineAxis }
       data-plot={ready ? `${x0}:${x1}` : ""}
       data-count={events?.count ?? ""}
       data-binned={events ? String(!!events.bins) : ""}
+      data-bins={events?.bins ? `${events.bins.t0}:${events.bins.t1}:${events.bins.columns}` : ""}
     >
       <svg
         role="img"

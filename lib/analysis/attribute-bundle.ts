@@ -19,14 +19,18 @@ import { toRandomAccess } from "../format/byte-source";
 import type { RunSummary } from "../summary";
 import { decodeAttribution } from "./attribution-codec";
 import type { EventIntervals } from "./attribution";
-import { EventBatchEntries, EventBatchIndex } from "./event-batch-index";
+import { CACHED_BATCHES, EventBatchEntries, EventBatchIndex } from "./event-batch-index";
+import { EventFineBins } from "./event-fine-bins";
 import { attributeRunStreamed, type RunAttribution } from "./run-attribution";
 
 export interface BundleRunAttribution {
   attribution: RunAttribution | null;
   /** The events file's lost-event count (events the kernel dropped), when it has events. */
   lostEvents: number | null;
-  /** The events file's batch index, for questions about one window or one sample (reads batches as asked). */
+  /**
+   * The events file's batch index, for questions about one window or one sample (reads batches as
+   * asked); with the events' fine bins when asked for (`fineBins`: the timeline's zoomed-out windows).
+   */
   events: EventBatchIndex | null;
   errors: FormatProblem[];
 }
@@ -69,6 +73,7 @@ export async function attributeBundleRun(
   bundle: Bundle,
   run: BundleRun,
   summary: RunSummary | null,
+  options: { fineBins?: boolean } = {},
 ): Promise<BundleRunAttribution> {
   const files = eventFilesOf(bundle, run);
   if (!files.events || !summary || summary.kind !== "samples")
@@ -86,7 +91,7 @@ export async function attributeBundleRun(
   let file = eventsFile;
   try {
     const read = await readEventBatches(await opened(bundle, eventsFile), eventsFile);
-    const index = new EventBatchEntries();
+    const index = new EventBatchEntries(options.fineBins ? new EventFineBins() : null);
     const locations: BatchLocation[] = [];
     const indexed = (async function* () {
       try {
@@ -101,7 +106,12 @@ export async function attributeBundleRun(
       }
     })();
     const events = () =>
-      new EventBatchIndex(index.entries, (b) => batchAgain(bundle, eventsFile, read, locations, b));
+      new EventBatchIndex(
+        index.entries,
+        (b) => batchAgain(bundle, eventsFile, read, locations, b),
+        CACHED_BATCHES,
+        index.fine,
+      );
     // Saved at upload: the run need not be read again (its events still are, once, for the index).
     const saved = files.attribution ? await savedAttribution(bundle, files.attribution) : null;
     if (saved) {

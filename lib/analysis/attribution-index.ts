@@ -38,6 +38,12 @@ export class EventIndex implements EventWindowIndex {
     for (let i = from; i < to; i++) if (end[i] > t0) visit(events, i);
   }
 
+  countIn(t0: number, t1: number): number {
+    let n = 0;
+    this.forEachIn(t0, t1, () => n++);
+    return n;
+  }
+
   /** The events overlapping [t0, t1), as intervals of their own (sorted by start). */
   slice(t0: number, t1: number): EventIntervals {
     const picked: number[] = [];

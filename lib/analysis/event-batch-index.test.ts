@@ -43,7 +43,22 @@ describe("a run's events by batch, for windows and single samples", () => {
       const { from, to } = index.span(t0, t1);
       expect(loaded.every((b) => b >= from && b < to)).toBe(true);
       expect(index.heldBatches).toBeLessThanOrEqual(4);
+      expect(await index.countIn(t0, t1), `count in ${t0}–${t1}`).toBe(want.length / 2);
+      expect(await index.countIn(t1, t1), `count at ${t1}`).toBe(whole.countIn(t1, t1));
     }
+    // A window's count reads the batches at its two ends, not the ~50 between; the whole run's, none.
+    const fresh = () =>
+      new EventBatchIndex(entries.entries, async (b) => {
+        loaded.push(b);
+        return parts[b];
+      });
+    loaded.length = 0;
+    const last = events.ts[events.ts.length - 1];
+    expect(await fresh().countIn(events.ts[0] - 1, last + 1)).toBe(events.ts.length);
+    expect(loaded).toEqual([]);
+    const want = (t0: number, t1: number) => whole.countIn(t0, t1);
+    expect(await fresh().countIn(span * 0.2, span * 0.8)).toBe(want(span * 0.2, span * 0.8));
+    expect(loaded.length).toBeLessThanOrEqual(4);
     // A short window reads a few batches of the ~50, not the file.
     const mid = span / 2;
     const { from, to } = index.span(mid, mid + 100_000);

@@ -6,9 +6,11 @@
  * kept, the most recently used.
  */
 import { EventCursor, sampleCauses, type Cause, type EventIntervals } from "./attribution";
+import type { EventFineBins } from "./event-fine-bins";
 
 export interface EventBatchEntry {
   firstTs: number;
+  lastTs: number;
   /** The latest end of any interval in this batch or an earlier one. */
   reach: number;
   rows: number;
@@ -20,20 +22,27 @@ export type VisitEvent = (events: EventIntervals, i: number) => void;
 /** What the timeline's events questions need of a run's events (held whole or read by batch). */
 export interface EventWindowIndex {
   readonly size: number;
+  /** The events' fine time bins, when they were filled as the events went by (zoomed-out windows). */
+  readonly fine?: EventFineBins | null;
   forEachIn(t0: number, t1: number, visit: VisitEvent): void | Promise<void>;
+  /** How many events overlap [t0, t1), exactly. */
+  countIn(t0: number, t1: number): number | Promise<number>;
   causesOf(ts: number, durationNs: number, offsetNs: number): Cause[] | Promise<Cause[]>;
 }
 
-/** Builds the entries while the batches go by (in the streamed attribution's one pass). */
+/** Builds the entries (and fills the fine bins, when given) while the batches go by (in the streamed attribution's one pass). */
 export class EventBatchEntries {
   readonly entries: EventBatchEntry[] = [];
   private reach = -Infinity;
 
+  constructor(readonly fine: EventFineBins | null = null) {}
+
   add(batch: EventIntervals): void {
     const { ts, end } = batch;
     if (!ts.length) return;
+    this.fine?.add(batch);
     for (let i = 0; i < end.length; i++) if (end[i] > this.reach) this.reach = end[i];
-    this.entries.push({ firstTs: ts[0], reach: this.reach, rows: ts.length });
+    this.entries.push({ firstTs: ts[0], lastTs: ts[ts.length - 1], reach: this.reach, rows: ts.length });
   }
 }
 
@@ -41,14 +50,23 @@ export const CACHED_BATCHES = 4;
 
 export class EventBatchIndex implements EventWindowIndex {
   readonly size: number;
+  /** The rows of the batches before each batch. */
+  private readonly firstRows: Float64Array;
   private readonly cache = new Map<number, Promise<EventIntervals>>();
 
   constructor(
     readonly entries: readonly EventBatchEntry[],
     private readonly load: (batch: number) => Promise<EventIntervals>,
     private readonly cached = CACHED_BATCHES,
+    readonly fine: EventFineBins | null = null,
   ) {
-    this.size = entries.reduce((n, e) => n + e.rows, 0);
+    this.firstRows = new Float64Array(entries.length);
+    let rows = 0;
+    entries.forEach((e, b) => {
+      this.firstRows[b] = rows;
+      rows += e.rows;
+    });
+    this.size = rows;
   }
 
   /** How many batches are held now (at most `cached`). */
@@ -95,6 +113,55 @@ export class EventBatchIndex implements EventWindowIndex {
       const { ts, end } = events;
       for (let i = 0; i < ts.length && ts[i] < t1; i++) if (end[i] > t0) visit(events, i);
     }
+  }
+
+  /**
+   * How many events overlap [t0, t1): those starting before t1 less those ending at or before t0, so
+   * that only the batches holding t0 and t1 are read, not those between (none for a window holding
+   * every event).
+   */
+  async countIn(t0: number, t1: number): Promise<number> {
+    if (!(t1 > t0)) {
+      let n = 0;
+      await this.forEachIn(t0, t1, () => n++);
+      return n;
+    }
+    return (await this.startedBefore(t1)) - (await this.endedBy(t0));
+  }
+
+  private async startedBefore(t: number): Promise<number> {
+    const { entries } = this;
+    let lo = 0;
+    let hi = entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (entries[mid].firstTs >= t) hi = mid;
+      else lo = mid + 1;
+    }
+    const b = lo - 1;
+    if (b < 0) return 0;
+    if (entries[b].lastTs < t) return this.firstRows[b] + entries[b].rows;
+    const { ts } = await this.batch(b);
+    lo = 0;
+    hi = ts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ts[mid] >= t) hi = mid;
+      else lo = mid + 1;
+    }
+    return this.firstRows[b] + lo;
+  }
+
+  /** Every event of the batches whose reach is at most t ended by then; of the rest, those starting by t are read. */
+  private async endedBy(t: number): Promise<number> {
+    const { entries } = this;
+    let b = this.span(t, t).from;
+    let n = b < entries.length ? this.firstRows[b] : this.size;
+    for (; b < entries.length && entries[b].firstTs <= t; b++) {
+      const { end } = await this.batch(b);
+      for (let i = 0; i < end.length; i++) if (end[i] <= t) n++;
+    }
+    return n;
   }
 
   /** The events overlapping [t0, t1), as intervals of their own (sorted by start). */

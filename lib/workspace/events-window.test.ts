@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
+import type { EventIntervals } from "../analysis/attribution";
 import { EventIndex } from "../analysis/attribution-index";
-import type { EventKind } from "../format/events-contract";
+import { CACHED_BATCHES, EventBatchEntries, EventBatchIndex } from "../analysis/event-batch-index";
+import { EventFineBins } from "../analysis/event-fine-bins";
+import { randomRun } from "../analysis/testing/attribution-fixtures";
+import { EVENT_KINDS, type EventKind } from "../format/events-contract";
 import { eventsWindow } from "./events-window";
 
 function index(rows: [number, number, EventKind, string][]) {
@@ -51,4 +55,104 @@ describe("the events track's window", () => {
     }
     expect(events[50 * kinds.length + throttle]).toBe(1);
   });
+
+  it("answers a zoomed-out window from the fine bins (snapped outward, exact per column), a narrower one from the batches in one walk", async () => {
+    const { events, summary } = await randomRun(5);
+    const batches = batchesOf(events, 50);
+    const entries = new EventBatchEntries(new EventFineBins(512));
+    for (const b of batches) entries.add(b);
+    let walks = 0;
+    const loaded: number[] = [];
+    const index = new EventBatchIndex(
+      entries.entries,
+      async (b) => {
+        loaded.push(b);
+        return batches[b];
+      },
+      CACHED_BATCHES,
+      entries.fine,
+    );
+    const walk = index.forEachIn.bind(index);
+    index.forEachIn = (t0, t1, visit) => {
+      walks++;
+      return walk(t0, t1, visit);
+    };
+    const binNs = entries.fine!.binNs;
+    const span = summary.spanNs;
+    const asked: [number, number, number][] = [
+      [0, span, 300],
+      [span * 0.1, span * 0.7, 97],
+      [span / 3, span / 3 + 40 * binNs, 20],
+      [span / 2, span / 2 + 40 * binNs, 80],
+      [span * 0.4, span * 0.6, 1500],
+    ];
+    const ways = new Set<string>();
+    for (const [t0, t1, columns] of asked) {
+      walks = 0;
+      loaded.length = 0;
+      const w = await eventsWindow(index, { t0, t1, columns, exactBelow: 200 });
+      const label = `${t0}–${t1} in ${columns}`;
+      expect([w.t0, w.t1], label).toEqual([t0, t1]);
+      expect(w.count, label).toBe(overlapping(events, t0, t1));
+      expect(w.exact, label).toBeNull();
+      const bins = w.bins!;
+      const fromFine = (t1 - t0) / columns >= binNs;
+      ways.add(fromFine ? "fine" : "walked");
+      if (fromFine) {
+        expect(bins.t0).toBeLessThanOrEqual(t0);
+        expect(bins.t1).toBeGreaterThanOrEqual(t1);
+        expect(((bins.t1 - bins.t0) / bins.columns) % binNs).toBe(0);
+        expect(walks, label).toBe(0);
+        expect(loaded.length, `${label}: batches read for the count`).toBeLessThanOrEqual(3);
+      } else {
+        expect([bins.t0, bins.t1, bins.columns]).toEqual([t0, t1, columns]);
+        expect(walks, label).toBe(1);
+      }
+      const want = bruteForce(events, bins);
+      expect([...bins.events], label).toEqual(want.events);
+      for (let i = 0; i < want.busyNs.length; i++)
+        expect(bins.busyNs[i], `${label}: busy ns of cell ${i}`).toBeCloseTo(
+          want.busyNs[i],
+          fromFine ? 9 : 3,
+        );
+    }
+    expect([...ways].sort()).toEqual(["fine", "walked"]);
+  });
 });
+
+function batchesOf(events: EventIntervals, size: number): EventIntervals[] {
+  const out: EventIntervals[] = [];
+  for (let at = 0; at < events.ts.length; at += size)
+    out.push({
+      ts: events.ts.slice(at, at + size),
+      end: events.end.slice(at, at + size),
+      kind: events.kind.slice(at, at + size),
+      name: events.name.slice(at, at + size),
+    });
+  return out;
+}
+
+function overlapping(events: EventIntervals, t0: number, t1: number): number {
+  let n = 0;
+  for (let i = 0; i < events.ts.length; i++) if (events.ts[i] < t1 && events.end[i] > t0) n++;
+  return n;
+}
+
+/** Each event against each column of the bins' own window: the time each kind covers, the events starting there. */
+function bruteForce(events: EventIntervals, bins: { t0: number; t1: number; columns: number }) {
+  const K = EVENT_KINDS.length;
+  const busyNs = new Float64Array(bins.columns * K);
+  const started = new Float64Array(bins.columns * K);
+  const width = (bins.t1 - bins.t0) / bins.columns;
+  for (let c = 0; c < bins.columns; c++) {
+    const lo = bins.t0 + c * width;
+    const hi = c === bins.columns - 1 ? bins.t1 : lo + width;
+    for (let i = 0; i < events.ts.length; i++) {
+      const k = EVENT_KINDS.indexOf(events.kind[i]);
+      const overlap = Math.min(events.end[i], hi) - Math.max(events.ts[i], lo);
+      if (overlap > 0) busyNs[c * K + k] += overlap;
+      if (events.ts[i] >= lo && events.ts[i] < hi) started[c * K + k]++;
+    }
+  }
+  return { busyNs: [...busyNs], events: [...started] };
+}

@@ -58,6 +58,28 @@ describe("RunHost with kernel events", () => {
     expect(without.events).toBeNull();
   });
 
+  it("answers the whole run zoomed out from the fine bins filled in its attribution pass: whole bins, snapped outward, every event and ns in them", async () => {
+    const { host, messages } = await opened();
+    const t0 = 1;
+    const t1 = ev.end[ev.end.length - 1] - 1;
+    await host.handle({ type: "events-window", runKey: "z/with", seq: 1, t0, t1, columns: 300 });
+    const { events } = messages.find((m) => m.type === "events-window") as Extract<
+      FromWorker,
+      { type: "events-window" }
+    >;
+    const bins = events!.bins!;
+    expect([events!.t0, events!.t1, events!.count]).toEqual([t0, t1, ev.ts.length]);
+    expect(bins.t0).toBeLessThan(t0);
+    expect(bins.t1).toBeGreaterThan(t1);
+    expect(((bins.t1 - bins.t0) / bins.columns) % 1024).toBe(0);
+    const sum = (values: Float64Array, kind: string) =>
+      values.reduce((n, v, i) => (bins.kinds[i % bins.kinds.length] === kind ? n + v : n), 0);
+    const truth = (kind: string) =>
+      ev.ts.reduce((n, t, i) => (ev.kind[i] === kind ? n + ev.end[i] - t : n), 0);
+    expect(sum(bins.busyNs, "throttle")).toBe(truth("throttle"));
+    expect(sum(bins.events, "throttle") + sum(bins.events, "tick")).toBe(ev.ts.length);
+  });
+
   it("lists the causes of any sample clicked: the known throttle and the unexplained rest", async () => {
     const { host, messages } = await opened();
     const spike = run.truth.max;

@@ -272,7 +272,9 @@ export class RunHost {
   private async attribute(bundle: Bundle, run: BundleRun, key: string): Promise<void> {
     const open = this.runs.get(key);
     if (!open) return;
-    const { attribution, lostEvents, events, errors } = await attributeBundleRun(bundle, run, open.summary);
+    const { attribution, lostEvents, events, errors } = await attributeBundleRun(bundle, run, open.summary, {
+      fineBins: true,
+    });
     this.events.set(key, attribution ? events : null);
     this.post({
       type: "events",

@@ -130,8 +130,19 @@ export interface EventsWindow {
   count: number;
   /** Each event, when there are few enough; sorted by start. */
   exact: { ts: Float64Array; end: Float64Array; kind: EventKind[]; name: string[] } | null;
-  /** Otherwise per pixel column (row-major, `kinds` per column): the time each kind's events cover there (ns) and how many start there. */
-  bins: { columns: number; kinds: EventKind[]; busyNs: Float64Array; events: Float64Array } | null;
+  /**
+   * Otherwise per column (row-major, `kinds` per column) of the bins' own window [t0, t1) (the asked
+   * window, or snapped outward to the run's fine bins when zoomed out): the time each kind's events
+   * cover there (ns) and how many start there.
+   */
+  bins: {
+    t0: number;
+    t1: number;
+    columns: number;
+    kinds: EventKind[];
+    busyNs: Float64Array;
+    events: Float64Array;
+  } | null;
 }
 
 /** What took one sample's lost time (its overhead): null when the run has no kernel events. */

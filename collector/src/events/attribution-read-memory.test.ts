@@ -11,6 +11,8 @@ import { runInNewContext } from "node:vm";
 import { afterAll, describe, expect, it } from "vitest";
 import type { EventCursor } from "../../../lib/analysis/attribution";
 import { attributeRunStreamed } from "../../../lib/analysis/run-attribution";
+import { EventBatchEntries } from "../../../lib/analysis/event-batch-index";
+import { EventFineBins } from "../../../lib/analysis/event-fine-bins";
 import { readEventBatches } from "../../../lib/format/events-batches";
 import { EVENT_KINDS } from "../../../lib/format/events-contract";
 import { EventsStreamWriter } from "../../../lib/format/events-stream-writer";
@@ -85,12 +87,20 @@ const dir = mkdtempSync(join(tmpdir(), "tickscope-read-memory-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("reading a long run's events", () => {
-  it("attributes 3M intervals from disk holding at most two events batches: retained memory flat from early in the pass to its end", async () => {
+  it("attributes 3M intervals from disk holding at most two events batches (filling the batch index and the fine bins as the run worker does): retained memory flat from early in the pass to its end", async () => {
     const path = join(dir, "long.events.arrow");
     writeEvents(path);
     const source = await openFileSource(path);
     const read = await readEventBatches(source, path);
     const before = retained();
+    // The run worker's fine bins: a fixed table, allocated up front.
+    const entries = new EventBatchEntries(new EventFineBins());
+    const indexed = (async function* () {
+      for await (const batch of read.batches) {
+        entries.add(batch);
+        yield batch;
+      }
+    })();
     let pulls = 0;
     let early = 0;
     let atEnd = 0;
@@ -102,12 +112,7 @@ describe("reading a long run's events", () => {
       if (pulls === Math.ceil(EVENTS / BATCH_ROWS)) atEnd = retained();
     };
     const started = performance.now();
-    const result = await attributeRunStreamed(
-      samples(),
-      read.batches,
-      { summary: SUMMARY, steal: null },
-      pulled,
-    );
+    const result = await attributeRunStreamed(samples(), indexed, { summary: SUMMARY, steal: null }, pulled);
     const seconds = (performance.now() - started) / 1000;
     await source.close();
     console.log(
@@ -127,6 +132,8 @@ describe("reading a long run's events", () => {
     // A batch of each and the cursor's columns (~8 MiB measured); the whole file held would add at least its
     // two time columns, 8 bytes each per interval (46 MiB).
     expect(EVENTS * 16).toBeGreaterThan(40 * MIB);
-    expect(atEnd - before, "retained beyond what was there before the pass").toBeLessThan(12 * MIB);
+    expect(entries.entries.length).toBe(Math.ceil(EVENTS / BATCH_ROWS));
+    const table = entries.fine!.byteLength;
+    expect(atEnd - before, "retained beyond what was there before the pass").toBeLessThan(12 * MIB + table);
   }, 240_000);
 });
