@@ -19,7 +19,7 @@ import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { pathProblem } from "../format/zip-safety";
 import { FileSystemStore, newBundleId } from "./fs-store";
-import { isMissing, startupProblem, unavailable } from "./s3-errors";
+import { isMissing, isOutage, startupProblem, unavailable } from "./s3-errors";
 import { setPresignedOrigin, type S3Settings } from "./s3-settings";
 import { storedEtag } from "./stored-etag";
 import {
@@ -34,6 +34,8 @@ import {
 const SHA256_PATTERN = /^[0-9a-f]{64}$/;
 const PART_BYTES = 16 * 1024 * 1024;
 const PARALLEL_FILES = 4;
+/** Tries of one small file's PUT when the store cannot be reached or answers 5xx. */
+const FILE_ATTEMPTS = 3;
 /** Id records kept in memory (they never change): a bound, not a cache policy. */
 const KNOWN_RECORDS = 10_000;
 
@@ -245,15 +247,24 @@ export class S3Store implements BundleStore {
   private async uploadFile(path: string, key: string): Promise<void> {
     const { size } = await stat(path);
     if (size < PART_BYTES) {
-      await this.client.send(
-        new PutObjectCommand({
-          Bucket: this.settings.bucket,
-          Key: key,
-          Body: createReadStream(path),
-          ContentLength: size,
-        }),
-      );
-      return;
+      // A stream cannot be sent twice, so the client's own retries cannot resend it: a kept-alive
+      // connection the store closed meanwhile (ECONNRESET, "socket hang up") is retried here, file read anew.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.client.send(
+            new PutObjectCommand({
+              Bucket: this.settings.bucket,
+              Key: key,
+              Body: createReadStream(path),
+              ContentLength: size,
+            }),
+          );
+          return;
+        } catch (error) {
+          if (attempt >= FILE_ATTEMPTS || !isOutage(error)) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 100 * 4 ** (attempt - 1)));
+        }
+      }
     }
     // Parts go up four at a time; on failure lib-storage aborts the multipart upload.
     const upload = new Upload({
