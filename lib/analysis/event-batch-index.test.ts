@@ -1,20 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { EventIntervals } from "./attribution";
 import { EventIndex } from "./attribution-index";
 import { EventBatchEntries, EventBatchIndex } from "./event-batch-index";
-import { random, randomRun } from "./testing/attribution-fixtures";
-
-function batchesOf(events: EventIntervals, size: number): EventIntervals[] {
-  const out: EventIntervals[] = [];
-  for (let at = 0; at < events.ts.length; at += size)
-    out.push({
-      ts: events.ts.slice(at, at + size),
-      end: events.end.slice(at, at + size),
-      kind: events.kind.slice(at, at + size),
-      name: events.name.slice(at, at + size),
-    });
-  return out;
-}
+import { batchesOf, random, randomRun } from "./testing/attribution-fixtures";
 
 describe("a run's events by batch, for windows and single samples", () => {
   it("answers every window and every sample's causes as the whole events do, reading only the batches that can overlap", async () => {

@@ -3,7 +3,7 @@ import type { EventIntervals } from "../analysis/attribution";
 import { EventIndex } from "../analysis/attribution-index";
 import { CACHED_BATCHES, EventBatchEntries, EventBatchIndex } from "../analysis/event-batch-index";
 import { EventFineBins } from "../analysis/event-fine-bins";
-import { randomRun } from "../analysis/testing/attribution-fixtures";
+import { batchesOf, randomRun } from "../analysis/testing/attribution-fixtures";
 import { EVENT_KINDS, type EventKind } from "../format/events-contract";
 import { eventsWindow } from "./events-window";
 
@@ -119,18 +119,6 @@ describe("the events track's window", () => {
     expect([...ways].sort()).toEqual(["fine", "walked"]);
   });
 });
-
-function batchesOf(events: EventIntervals, size: number): EventIntervals[] {
-  const out: EventIntervals[] = [];
-  for (let at = 0; at < events.ts.length; at += size)
-    out.push({
-      ts: events.ts.slice(at, at + size),
-      end: events.end.slice(at, at + size),
-      kind: events.kind.slice(at, at + size),
-      name: events.name.slice(at, at + size),
-    });
-  return out;
-}
 
 function overlapping(events: EventIntervals, t0: number, t1: number): number {
   let n = 0;

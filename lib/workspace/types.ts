@@ -3,6 +3,7 @@ import type { RunFields } from "../format/manifest";
 import type { Pyramid, RunSummary } from "../summary";
 import type { RunAttribution } from "../analysis/run-attribution";
 import type { Cause } from "../analysis/attribution";
+import type { FineColumns } from "../analysis/event-fine-bins";
 import type { EventKind } from "../format/events-contract";
 
 /** `cancelled`: its read from its samples was stopped in the page; it can be opened again. */
@@ -135,14 +136,7 @@ export interface EventsWindow {
    * window, or snapped outward to the run's fine bins when zoomed out): the time each kind's events
    * cover there (ns) and how many start there.
    */
-  bins: {
-    t0: number;
-    t1: number;
-    columns: number;
-    kinds: EventKind[];
-    busyNs: Float64Array;
-    events: Float64Array;
-  } | null;
+  bins: FineColumns | null;
 }
 
 /** What took one sample's lost time (its overhead): null when the run has no kernel events. */

@@ -18,6 +18,19 @@ export function intervals(rows: [number, number, EventKind, string][]): EventInt
 }
 
 /** Causes as `{ "kind:name": ns, unexplained: ns }`. */
+/** The events cut into batches of `size` (the last shorter), as a streamed events file holds them. */
+export function batchesOf(events: EventIntervals, size: number): EventIntervals[] {
+  const out: EventIntervals[] = [];
+  for (let at = 0; at < events.ts.length; at += size)
+    out.push({
+      ts: events.ts.slice(at, at + size),
+      end: events.end.slice(at, at + size),
+      kind: events.kind.slice(at, at + size),
+      name: events.name.slice(at, at + size),
+    });
+  return out;
+}
+
 export const byKey = (causes: Iterable<Pick<Cause, "kind" | "name" | "ns">>) =>
   Object.fromEntries(
     [...causes].map((c) => [c.kind === "unexplained" ? "unexplained" : `${c.kind}:${c.name}`, c.ns]),
