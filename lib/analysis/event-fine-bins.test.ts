@@ -1,37 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { EVENT_KINDS } from "../format/events-contract";
 import type { EventIntervals } from "./attribution";
-import { EventFineBins, type FineColumns } from "./event-fine-bins";
-import { intervals, random, randomRun } from "./testing/attribution-fixtures";
-
-/** Each event checked against each column: the time each kind covers there, the events starting there. */
-function bruteForce(events: EventIntervals, got: FineColumns) {
-  const K = EVENT_KINDS.length;
-  const busyNs = new Float64Array(got.columns * K);
-  const started = new Float64Array(got.columns * K);
-  const width = (got.t1 - got.t0) / got.columns;
-  for (let c = 0; c < got.columns; c++) {
-    const lo = got.t0 + c * width;
-    const hi = lo + width;
-    for (let i = 0; i < events.ts.length; i++) {
-      const k = EVENT_KINDS.indexOf(events.kind[i]);
-      const overlap = Math.min(events.end[i], hi) - Math.max(events.ts[i], lo);
-      if (overlap > 0) busyNs[c * K + k] += overlap;
-      if (events.ts[i] >= lo && events.ts[i] < hi) started[c * K + k]++;
-    }
-  }
-  return { busyNs: [...busyNs], events: [...started] };
-}
+import { EventFineBins } from "./event-fine-bins";
+import { batchesOf, columnsByBruteForce, intervals, random, randomRun } from "./testing/attribution-fixtures";
 
 function filled(events: EventIntervals, bins: number, batch = 97) {
   const table = new EventFineBins(bins);
-  for (let at = 0; at < events.ts.length; at += batch)
-    table.add({
-      ts: events.ts.slice(at, at + batch),
-      end: events.end.slice(at, at + batch),
-      kind: events.kind.slice(at, at + batch),
-      name: events.name.slice(at, at + batch),
-    });
+  for (const part of batchesOf(events, batch)) table.add(part);
   return table;
 }
 
@@ -69,7 +43,7 @@ describe("the events' fine bins", () => {
       const width = (got.t1 - got.t0) / got.columns;
       expect(width % table.binNs).toBe(0);
       expect(width).toBeGreaterThanOrEqual((t1 - t0) / columns);
-      const want = bruteForce(events, got);
+      const want = columnsByBruteForce(events, got);
       expect([...got.busyNs], `busy ns in ${t0}–${t1} / ${columns}`).toEqual(want.busyNs);
       expect([...got.events], `events in ${t0}–${t1} / ${columns}`).toEqual(want.events);
       got.events.forEach((n, i) => n && kindsSeen.add(got.kinds[i % got.kinds.length]));

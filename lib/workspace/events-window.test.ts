@@ -3,8 +3,8 @@ import type { EventIntervals } from "../analysis/attribution";
 import { EventIndex } from "../analysis/attribution-index";
 import { CACHED_BATCHES, EventBatchEntries, EventBatchIndex } from "../analysis/event-batch-index";
 import { EventFineBins } from "../analysis/event-fine-bins";
-import { batchesOf, randomRun } from "../analysis/testing/attribution-fixtures";
-import { EVENT_KINDS, type EventKind } from "../format/events-contract";
+import { batchesOf, columnsByBruteForce, randomRun } from "../analysis/testing/attribution-fixtures";
+import type { EventKind } from "../format/events-contract";
 import { eventsWindow } from "./events-window";
 
 function index(rows: [number, number, EventKind, string][]) {
@@ -108,7 +108,7 @@ describe("the events track's window", () => {
         expect([bins.t0, bins.t1, bins.columns]).toEqual([t0, t1, columns]);
         expect(walks, label).toBe(1);
       }
-      const want = bruteForce(events, bins);
+      const want = columnsByBruteForce(events, bins);
       expect([...bins.events], label).toEqual(want.events);
       for (let i = 0; i < want.busyNs.length; i++)
         expect(bins.busyNs[i], `${label}: busy ns of cell ${i}`).toBeCloseTo(
@@ -124,23 +124,4 @@ function overlapping(events: EventIntervals, t0: number, t1: number): number {
   let n = 0;
   for (let i = 0; i < events.ts.length; i++) if (events.ts[i] < t1 && events.end[i] > t0) n++;
   return n;
-}
-
-/** Each event against each column of the bins' own window: the time each kind covers, the events starting there. */
-function bruteForce(events: EventIntervals, bins: { t0: number; t1: number; columns: number }) {
-  const K = EVENT_KINDS.length;
-  const busyNs = new Float64Array(bins.columns * K);
-  const started = new Float64Array(bins.columns * K);
-  const width = (bins.t1 - bins.t0) / bins.columns;
-  for (let c = 0; c < bins.columns; c++) {
-    const lo = bins.t0 + c * width;
-    const hi = c === bins.columns - 1 ? bins.t1 : lo + width;
-    for (let i = 0; i < events.ts.length; i++) {
-      const k = EVENT_KINDS.indexOf(events.kind[i]);
-      const overlap = Math.min(events.end[i], hi) - Math.max(events.ts[i], lo);
-      if (overlap > 0) busyNs[c * K + k] += overlap;
-      if (events.ts[i] >= lo && events.ts[i] < hi) started[c * K + k]++;
-    }
-  }
-  return { busyNs: [...busyNs], events: [...started] };
 }

@@ -3,7 +3,7 @@
  * tick run whose every lost nanosecond has a known cause (lib/format/testing/synthetic-trace.ts) with
  * its summary and events.
  */
-import type { EventKind } from "../../format/events-contract";
+import { EVENT_KINDS, type EventKind } from "../../format/events-contract";
 import { syntheticSampleBatches, type SyntheticTraceOptions } from "../../format/testing/synthetic-trace";
 import { summarizeRun } from "../../summary";
 import type { Cause, EventIntervals } from "../attribution";
@@ -29,6 +29,28 @@ export function batchesOf(events: EventIntervals, size: number): EventIntervals[
       name: events.name.slice(at, at + size),
     });
   return out;
+}
+
+/** Each event against each column of the bins' own window: the time each kind covers, the events starting there. */
+export function columnsByBruteForce(
+  events: EventIntervals,
+  bins: { t0: number; t1: number; columns: number },
+) {
+  const K = EVENT_KINDS.length;
+  const busyNs = new Float64Array(bins.columns * K);
+  const started = new Float64Array(bins.columns * K);
+  const width = (bins.t1 - bins.t0) / bins.columns;
+  for (let c = 0; c < bins.columns; c++) {
+    const lo = bins.t0 + c * width;
+    const hi = c === bins.columns - 1 ? bins.t1 : lo + width;
+    for (let i = 0; i < events.ts.length; i++) {
+      const k = EVENT_KINDS.indexOf(events.kind[i]);
+      const overlap = Math.min(events.end[i], hi) - Math.max(events.ts[i], lo);
+      if (overlap > 0) busyNs[c * K + k] += overlap;
+      if (events.ts[i] >= lo && events.ts[i] < hi) started[c * K + k]++;
+    }
+  }
+  return { busyNs: [...busyNs], events: [...started] };
 }
 
 export const byKey = (causes: Iterable<Pick<Cause, "kind" | "name" | "ns">>) =>
