@@ -26,19 +26,33 @@ test.beforeAll(() => {
 /**
  * The run worker's window answers arrive late, each after its own delay (`window.__answerDelay(n)` ms
  * for the n-th), so that answers to windows the input has already left come in while it moves on.
+ * `window.__holdAnswers()` keeps every answer back until `window.__releaseAnswers()`, so that what is
+ * drawn before the exact answer can be looked at however slow the machine is.
  */
 const LATE_ANSWERS = `
 window.__answerDelay = (n) => [400, 30, 250, 5, 600][n % 5];
+let held = null;
+window.__holdAnswers = () => { held = held || []; };
+window.__releaseAnswers = () => { const due = held || []; held = null; for (const deliver of due) deliver(); };
 const Base = window.Worker;
 window.Worker = class extends Base {
   set onmessage(handler) {
     let n = 0;
     super.onmessage = (event) => {
-      if (event.data && event.data.type === "window") setTimeout(() => handler(event), window.__answerDelay(n++));
-      else handler(event);
+      if (!(event.data && event.data.type === "window")) return handler(event);
+      const deliver = () => handler(event);
+      if (held) held.push(deliver);
+      else setTimeout(deliver, window.__answerDelay(n++));
     };
   }
 };`;
+
+interface AnswerGate {
+  __holdAnswers(): void;
+  __releaseAnswers(): void;
+}
+const holdAnswers = (page: Page) => page.evaluate(() => (window as unknown as AnswerGate).__holdAnswers());
+const releaseAnswers = (page: Page) => page.evaluate(() => (window as unknown as AnswerGate).__releaseAnswers());
 
 async function openRun(page: Page) {
   await page.addInitScript(LATE_ANSWERS);
@@ -105,9 +119,7 @@ test("a zoom draws at once from what the page holds, then the exact answer repla
   await openRun(page);
   const chart = page.getByTestId("timeline-chart");
   const before = await settled(page);
-  await page.evaluate(() => {
-    (window as unknown as { __answerDelay: () => number }).__answerDelay = () => 1500;
-  });
+  await holdAnswers(page);
   await chart.focus();
   await page.keyboard.press("+");
 
@@ -126,15 +138,18 @@ test("a zoom draws at once from what the page holds, then the exact answer repla
   expect(inked).toBeGreaterThan(100);
 
   // Then the exact answer for the new window, with the worst sample (it lies in the middle half).
+  await releaseAnswers(page);
   const exact = await settled(page);
   expect(exact.drawn).toEqual(intermediate.shown);
   expect(exact.max).toBe(truth.worst!.value);
 
   // Zooming out again: the answer drawn covers the middle half only; the page's coarse levels fill the
   // whole window at once, then the exact answer replaces them.
+  await holdAnswers(page);
   await page.keyboard.press("-");
   await expect(chart).toHaveAttribute("data-fill", /^0:\d+:coarse$/);
   expect((await chartState(page)).drawn).toEqual(exact.drawn);
+  await releaseAnswers(page);
   const whole = await settled(page);
   await expect(chart).toHaveAttribute("data-fill", "");
   expect(Math.abs(whole.shown[0] - before.shown[0])).toBeLessThan(1);
