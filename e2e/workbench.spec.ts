@@ -172,6 +172,27 @@ test("a long query can be cancelled and the views keep working", async ({ page }
   await expect(page.getByTestId("panel-distribution")).toHaveAttribute("data-state", "ready");
 });
 
+test("without SharedWorker (a dedicated worker), a query answers, a long one can be cancelled, and the engine answers again", async ({
+  page,
+}) => {
+  await page.addInitScript(() => Reflect.deleteProperty(window, "SharedWorker"));
+  await openWorkbench(page);
+  await expect(page.getByTestId("duckdb-engine")).toHaveAttribute("data-engine", "started");
+  await typeQuery(page, "SELECT sum(range % 7) FROM range(5000000000)");
+  await page.getByTestId("sql-run").click();
+  await expect(page.getByTestId("sql-status")).toHaveAttribute("data-state", "running");
+  await page.getByTestId("sql-cancel").click();
+  await expect(page.getByTestId("sql-status")).toHaveAttribute("data-state", "cancelled", {
+    timeout: 15_000,
+  });
+  await typeQuery(page, WORST_QUERY);
+  await expect(async () => {
+    await runAndWaitForAnswer(page);
+    expect(Number.isFinite(Number(await firstCell(page)))).toBe(true);
+  }).toPass({ timeout: 30_000 });
+  expect(Math.abs(Number(await firstCell(page)) - trueWorstOverhead(file))).toBeLessThanOrEqual(1);
+});
+
 test("a new query while one runs cancels it, and only the new query's answer is shown", async ({ page }) => {
   await openWorkbench(page);
   await typeQuery(page, "SELECT sum(range % 7) AS slow FROM range(5000000000)");

@@ -58,9 +58,45 @@ importScripts(${workerUrl});
 `;
 }
 
-/** The dedicated worker's script (run from a blob: URL), for the given worker script and wasm. */
+/**
+ * The page's first message to a dedicated worker: `{type}` with a MessagePort, on which the worker then
+ * takes ENGINE_QUERY and answers ENGINE_ANSWER (DuckDB-WASM's AsyncDuckDB, which reads the worker's own
+ * messages, never sees them).
+ */
+export const ENGINE_QUERY_PORT = "tickscope:duckdb-query-port";
+
+/**
+ * The dedicated worker's script (run from a blob: URL), for the given worker script and wasm: DuckDB's
+ * worker, plus the shared engine's one-message query (queryLoop) on the port the page hands over. The
+ * loop's own requests to DuckDB's dispatcher take negative ids, which the page's never are, and their
+ * answers stay in the worker.
+ */
 export function wrappedWorkerSource(workerUrl, wasmUrl) {
-  return `"use strict";\n${wrapper(JSON.stringify(workerUrl), JSON.stringify(wasmUrl))}`;
+  return `"use strict";
+const asked = new Map();
+let nextId = -Number.MAX_SAFE_INTEGER;
+const postToPage = self.postMessage.bind(self);
+self.postMessage = (response, transfer) => {
+  const request = response && asked.get(response.requestId);
+  if (!request) return postToPage(response, transfer);
+  asked.delete(response.requestId);
+  request.own(response);
+};
+${queryLoop()}
+${wrapper(JSON.stringify(workerUrl), JSON.stringify(wasmUrl))}
+const dispatch = self.onmessage;
+self.onmessage = (message) => {
+  const request = message.data;
+  if (request && request.type === ${JSON.stringify(ENGINE_QUERY_PORT)}) {
+    const port = message.ports[0];
+    port.onmessage = (asking) => {
+      if (asking.data && asking.data.type === ${JSON.stringify(ENGINE_QUERY)}) void runQuery(port, asking.data);
+    };
+    return;
+  }
+  if (request && request.type === "CANCEL_PENDING_QUERY") running.delete(request.data);
+  return dispatch(message);
+};`;
 }
 
 /**
