@@ -21,9 +21,13 @@ export const ENGINE_ANSWER = "tickscope:duckdb-answer";
 /**
  * A page's last message to the shared engine, on a `pagehide` that does not keep the page (bfcache): the
  * engine resets DuckDB (the page's tables, settings and connections gone) unless a newer page has connected
- * since. The tab's next page resets it anyway; this frees the tables of an engine nobody comes back to.
+ * since, and closes itself if no page connects within ENGINE_LEFT_CLOSE_MS. A reset frees the tables
+ * inside the wasm memory, which never shrinks: only ending the engine gives that memory back (measured
+ * with bench/ui/page-left-probe.ts), where Chromium itself would keep an engine with no page for 2–5 min.
  */
 export const PAGE_LEFT = "tickscope:duckdb-page-left";
+/** How long an engine whose last page left waits for the tab's next page before it closes itself. */
+export const ENGINE_LEFT_CLOSE_MS = 30_000;
 /** The engine stops gathering an answer's batches past this many bytes; the page fetches the rest. */
 export const ENGINE_ANSWER_BYTES = 8 << 20;
 
@@ -113,6 +117,7 @@ export function sharedEngineSource() {
 const bundle = new URL(self.location.href).searchParams.get("bundle") === "mvp" ? "mvp" : "eh";
 let current = null;
 let state = "fresh";
+let closing = null;
 const asked = new Map();
 let nextId = 1;
 self.postMessage = (response, transfer) => {
@@ -134,11 +139,16 @@ ${queryLoop()}
 self.onconnect = (event) => {
   const port = event.ports[0];
   current = port;
+  clearTimeout(closing);
+  closing = null;
   port.onmessage = (message) => {
     const request = message.data;
     if (request.type === ${JSON.stringify(ENGINE_QUERY)}) return void runQuery(port, request);
     if (request.type === ${JSON.stringify(PAGE_LEFT)}) {
-      if (port === current && state === "instantiated") ask("RESET").catch(() => undefined);
+      if (port !== current) return;
+      if (state === "instantiated") ask("RESET").catch(() => undefined);
+      clearTimeout(closing);
+      closing = setTimeout(() => self.close(), ${ENGINE_LEFT_CLOSE_MS});
       return;
     }
     if (request.type === "CANCEL_PENDING_QUERY") running.delete(request.data);

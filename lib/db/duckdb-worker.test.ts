@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import {
   ENGINE_ANSWER,
   ENGINE_INSTANTIATED,
+  ENGINE_LEFT_CLOSE_MS,
   ENGINE_QUERY,
   ENGINE_QUERY_PORT,
   ENGINE_STATE,
@@ -50,7 +51,14 @@ function engine({
   let sent = 0;
   let cancelled = false;
   let finish = () => {};
+  /** The engine's timers, run by hand (`due`), and whether it closed itself. */
+  const timers = new Map<number, { run: () => void; ms: number }>();
+  let closed = false;
+  let timerId = 0;
   const global: Record<string, unknown> = {
+    setTimeout: (run: () => void, ms: number) => (timers.set(++timerId, { run, ms }), timerId),
+    clearTimeout: (id: number | null) => id !== null && timers.delete(id),
+    close: () => (closed = true),
     postMessage: (message: (typeof posted)[number]) => posted.push(message),
     location: { href: SCRIPT },
     URL,
@@ -107,7 +115,25 @@ function engine({
   /** A dedicated worker's page: a request as AsyncDuckDB posts it, and the query port handed over. */
   const fromPage = (data: unknown, ports: MessagePort[] = []) =>
     (global.onmessage as (event: { data: unknown; ports: MessagePort[] }) => void)({ data, ports });
-  return { imported, seen, posted, connect, fromPage, finish: () => finish(), close: () => undefined };
+  /** Runs the timers set for `ms`, as if that long had passed. */
+  const due = (ms: number) => {
+    for (const [id, timer] of [...timers])
+      if (timer.ms <= ms) {
+        timers.delete(id);
+        timer.run();
+      }
+  };
+  return {
+    imported,
+    seen,
+    posted,
+    connect,
+    fromPage,
+    due,
+    closed: () => closed,
+    finish: () => finish(),
+    close: () => undefined,
+  };
 }
 
 /** Waits (messages cross ports asynchronously) until `list` holds `n` messages, then a little more for any extra. */
@@ -244,6 +270,30 @@ describe("the shared engine's script", () => {
     next.page.postMessage({ type: PAGE_LEFT });
     await vi.waitFor(() => expect(e.seen).toContain("RESET"));
     expect(next.received.map((m) => m.type)).toEqual([ENGINE_STATE]);
+    first.page.close();
+    next.page.close();
+  });
+
+  it("closes itself when no page of the tab comes back in time, and stays when one does", async () => {
+    const e = engine();
+    const first = e.connect();
+    first.page.postMessage({ messageId: 0, type: "INSTANTIATE" });
+    await holds(first.received, 2);
+    e.finish();
+    await holds(first.received, 3);
+    // The tab's next page arrives within the wait: the engine stays.
+    first.page.postMessage({ type: PAGE_LEFT });
+    await vi.waitFor(() => expect(e.seen).toContain("RESET"));
+    const next = e.connect();
+    e.due(ENGINE_LEFT_CLOSE_MS);
+    expect(e.closed()).toBe(false);
+    // It leaves too, and nobody comes: the engine ends, and its memory with it.
+    next.page.postMessage({ type: PAGE_LEFT });
+    await vi.waitFor(() => expect(e.seen.filter((t) => t === "RESET")).toHaveLength(2));
+    e.due(ENGINE_LEFT_CLOSE_MS - 1);
+    expect(e.closed()).toBe(false);
+    e.due(ENGINE_LEFT_CLOSE_MS);
+    expect(e.closed()).toBe(true);
     first.page.close();
     next.page.close();
   });
