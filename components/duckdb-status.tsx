@@ -57,6 +57,7 @@ export function DuckdbStatus() {
             )}
           </span>
           <span data-testid="duckdb-tables" aria-label="Tables loaded">
+            tables (rows):{" "}
             {status.tables.map((table, i) => (
               <span key={table.name} data-table={table.name} data-rows={table.rows}>
                 {i > 0 && " · "}

@@ -3,6 +3,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { writeFileSync } from "node:fs";
 import { encodeTickRun } from "./fixtures/bundles";
 import { writeEmulatedTick } from "./fixtures/emulated-tick";
+import { runAndWaitForAnswer } from "./fixtures/workbench";
 
 // A tab keeps its DuckDB engine across navigations and reloads (lib/db/tab-engine.ts); each page still
 // starts from a clean, locked-down database, and two tabs never share one.
@@ -43,8 +44,7 @@ async function run(page: Page, sql: string) {
   await page.keyboard.press("ControlOrMeta+A");
   await page.keyboard.press("Delete");
   await page.keyboard.insertText(sql);
-  await page.getByTestId("sql-run").click();
-  await expect(page.getByTestId("sql-status")).toHaveAttribute("data-state", /done|error/);
+  await runAndWaitForAnswer(page);
 }
 
 async function firstCell(page: Page, sql: string): Promise<string> {
@@ -68,7 +68,14 @@ async function cleanAndLocked(page: Page) {
   );
   expect(await refused(page, "INSTALL httpfs")).toContain("is refused");
   expect(await refused(page, "SET enable_external_access = true")).toMatch(/Cannot change configuration/);
-  expect(await firstCell(page, "SELECT current_setting('lock_configuration')")).toBe("true");
+  // Each setting of the lockdown, read back from this page's engine.
+  expect(
+    await firstCell(
+      page,
+      `SELECT concat_ws(',', current_setting('enable_external_access'), current_setting('autoinstall_known_extensions'),
+        current_setting('autoload_known_extensions'), current_setting('lock_configuration'))`,
+    ),
+  ).toBe("false,false,false,true");
 }
 
 test("navigating and reloading keep the tab's engine, with only the new page's tables and the lockdown intact", async ({

@@ -71,17 +71,22 @@ test("Comparison, the heat map and the tick's fold come from DuckDB; each SQL bu
   const spikes = page.getByTestId("panel-spikes");
   await expect(spikes).toHaveAttribute("data-state", "ready");
   await expect(spikes.getByTestId("hot-cell").first()).toBeVisible();
+  const cells = Number(await spikes.getByTestId("heatmap-chart").getAttribute("data-cells"));
+  expect(cells).toBeGreaterThan(9);
   await shot(page, "heatmap");
-  await openSql(page, "panel-spikes", "spikes", /^\d{2,} rows /);
+  // The button's query, run, answers with the cells the heat map drew: one a row.
+  await openSql(page, "panel-spikes", "spikes", new RegExp(`^${cells} rows `));
 
   await page.getByRole("tab", { name: "Tick pattern" }).click();
   const tick = page.getByTestId("panel-tick");
   await expect(tick).toHaveAttribute("data-state", "ready");
   const fold = tick.getByTestId("tick-fold-chart");
   await expect(fold).toBeVisible();
-  expect(Number(await fold.getAttribute("data-points"))).toBeGreaterThan(8);
+  const points = Number(await fold.getAttribute("data-points"));
+  expect(points).toBeGreaterThan(8);
   await shot(page, "tick-pattern");
-  await openSql(page, "panel-tick", "tick_fold", /^\d{2,} rows /);
+  // The button's query, run, answers with the rows the chart drew: one a point.
+  await openSql(page, "panel-tick", "tick_fold", new RegExp(`^${points} rows `));
 });
 
 test("while DuckDB starts, the overview is on screen and the views fed by SQL say they wait", async ({
@@ -99,6 +104,10 @@ test("while DuckDB starts, the overview is on screen and the views fed by SQL sa
   await expect(page.getByTestId("panel-spikes")).toHaveAttribute("data-state", "loading");
   await expect(page.getByTestId("panel-spikes")).toContainText("Waiting for DuckDB-WASM to start");
   await shot(page, "heatmap-waiting");
+  // The Tick pattern's level cards come from the summary; its fold comes from SQL, so it waits too.
+  await page.getByRole("tab", { name: "Tick pattern" }).click();
+  await expect(page.getByTestId("panel-tick")).toHaveAttribute("data-state", "loading");
+  await expect(page.getByTestId("tick-fold")).toHaveAttribute("data-state", "waiting");
   await page.getByRole("tab", { name: "Timeline" }).click();
   await expect(page.getByTestId("panel-timeline")).toHaveAttribute("data-state", "ready");
 });

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { strToU8, zipSync } from "fflate";
@@ -6,6 +6,7 @@ import { parseViewState } from "../lib/url/view-state";
 import { buildBundle } from "../lib/format/testing/bundle";
 import { encodeTickRun } from "./fixtures/bundles";
 import { trueWorstOverhead, writeEmulatedTick } from "./fixtures/emulated-tick";
+import { runAndWaitForAnswer } from "./fixtures/workbench";
 import { watchForeignRequests } from "./offline";
 
 // One tick run with a known worst spike, written once for the spec.
@@ -70,6 +71,31 @@ test("a query typed in the workbench gives the file's true worst overhead, with 
   expect(foreign).toEqual([]);
 });
 
+test("a long answer: the rows shown are capped and counted, the table draws only what is in view, a chart is drawn and CSV holds the rows kept", async ({
+  page,
+}) => {
+  await openWorkbench(page);
+  await typeQuery(page, "SELECT range AS i, range * 2 AS twice FROM range(150000)");
+  await runAndWaitForAnswer(page);
+  await expect(page.getByTestId("sql-count")).toContainText("Showing the first 100,000 of 150,000 rows");
+  const rows = page.locator('[data-testid="sql-result-table"] [data-row]');
+  expect(await rows.count()).toBeGreaterThan(0);
+  expect(await rows.count()).toBeLessThan(200);
+  // A number column and a numeric one: the chart is drawn, by ECharts (its canvas).
+  await expect(page.getByTestId("sql-chart").locator("canvas").first()).toBeVisible();
+  const download = page.waitForEvent("download");
+  await page.getByTestId("sql-csv").click();
+  const lines = readFileSync((await (await download).path())!, "utf8").split("\r\n");
+  expect(lines[0]).toBe("i,twice");
+  expect(lines[1]).toBe("0,0");
+  expect(lines[100_000]).toBe("99999,199998");
+  expect(lines.filter((line) => line !== "")).toHaveLength(100_001);
+  // One row is a table's answer, not a chart's.
+  await typeQuery(page, "SELECT 6 * 7 AS answer, 1.5 AS x");
+  await runAndWaitForAnswer(page);
+  await expect(page.getByTestId("sql-chart")).toHaveCount(0);
+});
+
 async function sharedResult(browser: Browser, link: string) {
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -103,12 +129,16 @@ test("a query in a link is shown but runs only on a click, with the same result 
 
 test("files, the network and extensions are refused with a clear message", async ({ page }) => {
   await openWorkbench(page);
-  for (const sql of ["SELECT * FROM read_csv('http://127.0.0.1:1/x')", "INSTALL httpfs"]) {
+  // Each refusal is its own query's answer, not the last one's still on screen.
+  for (const [sql, why] of [
+    ["SELECT * FROM read_csv('http://127.0.0.1:1/x')", /Permission Error|external access/i],
+    ["INSTALL httpfs", /INSTALL.*is refused/],
+  ] as const) {
     await typeQuery(page, sql);
-    await page.getByTestId("sql-run").click();
+    await runAndWaitForAnswer(page);
     const error = page.getByTestId("sql-error");
     await expect(error).toBeVisible();
-    await expect(error).toContainText(/Permission Error|disabled|external access|is refused/i);
+    await expect(error).toContainText(why);
     await expect(error).toContainText("files, the network and extensions are switched off");
   }
 });
@@ -140,6 +170,27 @@ test("a long query can be cancelled and the views keep working", async ({ page }
   expect(await firstCell(page)).toBe("42");
   await page.getByRole("tab", { name: "Distributions" }).click();
   await expect(page.getByTestId("panel-distribution")).toHaveAttribute("data-state", "ready");
+});
+
+test("without SharedWorker (a dedicated worker), a query answers, a long one can be cancelled, and the engine answers again", async ({
+  page,
+}) => {
+  await page.addInitScript(() => Reflect.deleteProperty(window, "SharedWorker"));
+  await openWorkbench(page);
+  await expect(page.getByTestId("duckdb-engine")).toHaveAttribute("data-engine", "started");
+  await typeQuery(page, "SELECT sum(range % 7) FROM range(5000000000)");
+  await page.getByTestId("sql-run").click();
+  await expect(page.getByTestId("sql-status")).toHaveAttribute("data-state", "running");
+  await page.getByTestId("sql-cancel").click();
+  await expect(page.getByTestId("sql-status")).toHaveAttribute("data-state", "cancelled", {
+    timeout: 15_000,
+  });
+  await typeQuery(page, WORST_QUERY);
+  await expect(async () => {
+    await runAndWaitForAnswer(page);
+    expect(Number.isFinite(Number(await firstCell(page)))).toBe(true);
+  }).toPass({ timeout: 30_000 });
+  expect(Math.abs(Number(await firstCell(page)) - trueWorstOverhead(file))).toBeLessThanOrEqual(1);
 });
 
 test("a new query while one runs cancels it, and only the new query's answer is shown", async ({ page }) => {

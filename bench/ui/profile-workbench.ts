@@ -5,8 +5,9 @@
 // one-round-trip answer carries the engine's own clock (when it took the query, when it answered). Printed:
 // per phase, the median and p95 over the Runs, the round trips per Run, and the 5 slowest Runs in full.
 //
-//   npx tsx bench/ui/profile-workbench.ts [FILE.arrow] [--runs=50] [--copies=7]
-//   (builds the app unless TICKSCOPE_BENCH_NO_BUILD=1; FILE defaults to the UI bench's 1M tick run)
+//   npx tsx bench/ui/profile-workbench.ts [FILE.arrow] [--runs=50] [--copies=7] [--dedicated]
+//   (builds the app unless TICKSCOPE_BENCH_NO_BUILD=1; FILE defaults to the UI bench's 1M tick run;
+//   --dedicated takes SharedWorker away, so the page falls back to a dedicated worker)
 import { linkSync, mkdirSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,6 +24,7 @@ const option = (name: string, fallback: number) =>
   Number(args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
 const RUNS = option("runs", 50);
 const COPIES = option("copies", 7);
+const DEDICATED = args.includes("--dedicated");
 
 /** Every message the page posts to a port or receives on one (the engine's port is the page's only one). */
 const MESSAGE_LOG = `(() => {
@@ -79,6 +81,7 @@ async function main() {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.addInitScript("window.__name = (fn) => fn;");
     await page.addInitScript(MESSAGE_LOG);
+    if (DEDICATED) await page.addInitScript("delete window.SharedWorker;");
     await page.goto(app.url);
     await page.locator('[data-testid="duckdb-status"][data-state="ready"]').waitFor({ timeout: 120_000 });
     await page.getByTestId("open-files").setInputFiles(files);

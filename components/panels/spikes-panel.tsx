@@ -112,6 +112,11 @@ export function SpikesPanel({
   const theme = useTheme();
   const option = useMemo(() => (cells ? heatmapOption(cells, HEAT_PALETTES[theme]) : {}), [cells, theme]);
   const hottest = useMemo(() => (cells ? hottestCells(cells, 5) : []), [cells]);
+  // The cells drawn: one a row of the view's query (e2e views-sql checks the SQL button's answer has as many).
+  const drawn = useMemo(
+    () => (cells ? cells.values.filter((v) => !Number.isNaN(v)).length : undefined),
+    [cells],
+  );
   const events: ChartEvents = useMemo(
     () => ({
       click: (params: unknown) => {
@@ -193,6 +198,7 @@ export function SpikesPanel({
         data-testid="heatmap-chart"
         data-seconds={cells?.seconds}
         data-rows={cells?.rows}
+        data-cells={drawn}
       >
         <EChart
           ref={chart}

@@ -33,7 +33,9 @@ export const CatalogueList = memo(function CatalogueList({
               {table.name}
             </button>{" "}
             {table.rows !== null && (
-              <span className="num text-faint">{table.rows.toLocaleString("en-US")} rows</span>
+              <span className="num text-faint">
+                {table.rows.toLocaleString("en-US")} {table.rows === 1 ? "row" : "rows"}
+              </span>
             )}
           </summary>
           {table.meaning && <p className="ml-3 text-[11px] text-muted">{table.meaning}</p>}

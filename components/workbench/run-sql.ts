@@ -46,9 +46,9 @@ async function* answerMessages(
 
 /**
  * Runs the user's SQL so that `cancelSent` can stop it between DuckDB's slices, and reads the answer batch
- * by batch, keeping only the cap of rows. With the shared engine's one-round-trip query (`engine`), a
- * quick answer comes back in one message; otherwise DuckDB-WASM's `send` makes a round trip to its
- * worker for the start, each poll, each batch and the end.
+ * by batch, keeping only the cap of rows. With the engine's one-round-trip query (`engine`: the shared
+ * engine's, or a dedicated worker's query port), a quick answer comes back in one message; otherwise
+ * DuckDB-WASM's `send` makes a round trip to its worker for the start, each poll, each batch and the end.
  */
 export function runSql(
   conn: AsyncDuckDBConnection,

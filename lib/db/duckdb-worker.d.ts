@@ -5,6 +5,8 @@ export const ENGINE_QUERY: string;
 export const ENGINE_ANSWER: string;
 export const ENGINE_ANSWER_BYTES: number;
 export const PAGE_LEFT: string;
+export const ENGINE_LEFT_CLOSE_MS: number;
+export const ENGINE_QUERY_PORT: string;
 export function wrappedWorkerSource(workerUrl: string, wasmUrl: string): string;
 export function sharedEngineSource(): string;
 export function sharedEngineFile(): string;

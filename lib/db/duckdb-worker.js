@@ -21,9 +21,13 @@ export const ENGINE_ANSWER = "tickscope:duckdb-answer";
 /**
  * A page's last message to the shared engine, on a `pagehide` that does not keep the page (bfcache): the
  * engine resets DuckDB (the page's tables, settings and connections gone) unless a newer page has connected
- * since. The tab's next page resets it anyway; this frees the tables of an engine nobody comes back to.
+ * since, and closes itself if no page connects within ENGINE_LEFT_CLOSE_MS. A reset frees the tables
+ * inside the wasm memory, which never shrinks: only ending the engine gives that memory back (measured
+ * with bench/ui/page-left-probe.ts), where Chromium itself would keep an engine with no page for 2–5 min.
  */
 export const PAGE_LEFT = "tickscope:duckdb-page-left";
+/** How long an engine whose last page left waits for the tab's next page before it closes itself. */
+export const ENGINE_LEFT_CLOSE_MS = 30_000;
 /** The engine stops gathering an answer's batches past this many bytes; the page fetches the rest. */
 export const ENGINE_ANSWER_BYTES = 8 << 20;
 
@@ -58,9 +62,45 @@ importScripts(${workerUrl});
 `;
 }
 
-/** The dedicated worker's script (run from a blob: URL), for the given worker script and wasm. */
+/**
+ * The page's first message to a dedicated worker: `{type}` with a MessagePort, on which the worker then
+ * takes ENGINE_QUERY and answers ENGINE_ANSWER (DuckDB-WASM's AsyncDuckDB, which reads the worker's own
+ * messages, never sees them).
+ */
+export const ENGINE_QUERY_PORT = "tickscope:duckdb-query-port";
+
+/**
+ * The dedicated worker's script (run from a blob: URL), for the given worker script and wasm: DuckDB's
+ * worker, plus the shared engine's one-message query (queryLoop) on the port the page hands over. The
+ * loop's own requests to DuckDB's dispatcher take negative ids, which the page's never are, and their
+ * answers stay in the worker.
+ */
 export function wrappedWorkerSource(workerUrl, wasmUrl) {
-  return `"use strict";\n${wrapper(JSON.stringify(workerUrl), JSON.stringify(wasmUrl))}`;
+  return `"use strict";
+const asked = new Map();
+let nextId = -Number.MAX_SAFE_INTEGER;
+const postToPage = self.postMessage.bind(self);
+self.postMessage = (response, transfer) => {
+  const request = response && asked.get(response.requestId);
+  if (!request) return postToPage(response, transfer);
+  asked.delete(response.requestId);
+  request.own(response);
+};
+${queryLoop()}
+${wrapper(JSON.stringify(workerUrl), JSON.stringify(wasmUrl))}
+const dispatch = self.onmessage;
+self.onmessage = (message) => {
+  const request = message.data;
+  if (request && request.type === ${JSON.stringify(ENGINE_QUERY_PORT)}) {
+    const port = message.ports[0];
+    port.onmessage = (asking) => {
+      if (asking.data && asking.data.type === ${JSON.stringify(ENGINE_QUERY)}) void runQuery(port, asking.data);
+    };
+    return;
+  }
+  if (request && request.type === "CANCEL_PENDING_QUERY") running.delete(request.data);
+  return dispatch(message);
+};`;
 }
 
 /**
@@ -77,6 +117,7 @@ export function sharedEngineSource() {
 const bundle = new URL(self.location.href).searchParams.get("bundle") === "mvp" ? "mvp" : "eh";
 let current = null;
 let state = "fresh";
+let closing = null;
 const asked = new Map();
 let nextId = 1;
 self.postMessage = (response, transfer) => {
@@ -98,11 +139,16 @@ ${queryLoop()}
 self.onconnect = (event) => {
   const port = event.ports[0];
   current = port;
+  clearTimeout(closing);
+  closing = null;
   port.onmessage = (message) => {
     const request = message.data;
     if (request.type === ${JSON.stringify(ENGINE_QUERY)}) return void runQuery(port, request);
     if (request.type === ${JSON.stringify(PAGE_LEFT)}) {
-      if (port === current && state === "instantiated") ask("RESET").catch(() => undefined);
+      if (port !== current) return;
+      if (state === "instantiated") ask("RESET").catch(() => undefined);
+      clearTimeout(closing);
+      closing = setTimeout(() => self.close(), ${ENGINE_LEFT_CLOSE_MS});
       return;
     }
     if (request.type === "CANCEL_PENDING_QUERY") running.delete(request.data);

@@ -3,12 +3,15 @@ import { describe, expect, it, vi } from "vitest";
 import {
   ENGINE_ANSWER,
   ENGINE_INSTANTIATED,
+  ENGINE_LEFT_CLOSE_MS,
   ENGINE_QUERY,
+  ENGINE_QUERY_PORT,
   ENGINE_STATE,
   PAGE_LEFT,
   START_FAILED,
   sharedEngineFile,
   sharedEngineSource,
+  wrappedWorkerSource,
 } from "./duckdb-worker";
 
 const SCRIPT = "http://app.test/duckdb/1.32.0/tickscope-engine.js?bundle=eh";
@@ -38,14 +41,25 @@ interface QueryScript {
 function engine({
   wasmFails = false,
   query = { polls: 0, batches: 1 } as QueryScript,
-}: { wasmFails?: boolean; query?: QueryScript } = {}) {
+  source = sharedEngineSource(),
+}: { wasmFails?: boolean; query?: QueryScript; source?: string } = {}) {
+  /** What a dedicated worker posted to its page (a shared engine posts to ports instead). */
+  const posted: { type: string; requestId?: number; data?: unknown }[] = [];
   const imported: string[] = [];
   const seen: string[] = [];
   let pending = 0;
   let sent = 0;
   let cancelled = false;
   let finish = () => {};
+  /** The engine's timers, run by hand (`due`), and whether it closed itself. */
+  const timers = new Map<number, { run: () => void; ms: number }>();
+  let closed = false;
+  let timerId = 0;
   const global: Record<string, unknown> = {
+    setTimeout: (run: () => void, ms: number) => (timers.set(++timerId, { run, ms }), timerId),
+    clearTimeout: (id: number | null) => id !== null && timers.delete(id),
+    close: () => (closed = true),
+    postMessage: (message: (typeof posted)[number]) => posted.push(message),
     location: { href: SCRIPT },
     URL,
     Response,
@@ -90,7 +104,7 @@ function engine({
     },
   };
   global.self = global;
-  runInNewContext(sharedEngineSource(), global);
+  runInNewContext(source, global);
   const connect = () => {
     const { port1: page, port2: inside } = new MessageChannel();
     const received: { type: string; requestId?: number; data?: unknown }[] = [];
@@ -98,7 +112,28 @@ function engine({
     (global.onconnect as (event: { ports: MessagePort[] }) => void)({ ports: [inside] });
     return { page, received };
   };
-  return { imported, seen, connect, finish: () => finish(), close: () => undefined };
+  /** A dedicated worker's page: a request as AsyncDuckDB posts it, and the query port handed over. */
+  const fromPage = (data: unknown, ports: MessagePort[] = []) =>
+    (global.onmessage as (event: { data: unknown; ports: MessagePort[] }) => void)({ data, ports });
+  /** Runs the timers set for `ms`, as if that long had passed. */
+  const due = (ms: number) => {
+    for (const [id, timer] of [...timers])
+      if (timer.ms <= ms) {
+        timers.delete(id);
+        timer.run();
+      }
+  };
+  return {
+    imported,
+    seen,
+    posted,
+    connect,
+    fromPage,
+    due,
+    closed: () => closed,
+    finish: () => finish(),
+    close: () => undefined,
+  };
 }
 
 /** Waits (messages cross ports asynchronously) until `list` holds `n` messages, then a little more for any extra. */
@@ -239,7 +274,84 @@ describe("the shared engine's script", () => {
     next.page.close();
   });
 
+  it("closes itself when no page of the tab comes back in time, and stays when one does", async () => {
+    const e = engine();
+    const first = e.connect();
+    first.page.postMessage({ messageId: 0, type: "INSTANTIATE" });
+    await holds(first.received, 2);
+    e.finish();
+    await holds(first.received, 3);
+    // The tab's next page arrives within the wait: the engine stays.
+    first.page.postMessage({ type: PAGE_LEFT });
+    await vi.waitFor(() => expect(e.seen).toContain("RESET"));
+    const next = e.connect();
+    e.due(ENGINE_LEFT_CLOSE_MS);
+    expect(e.closed()).toBe(false);
+    // It leaves too, and nobody comes: the engine ends, and its memory with it.
+    next.page.postMessage({ type: PAGE_LEFT });
+    await vi.waitFor(() => expect(e.seen.filter((t) => t === "RESET")).toHaveLength(2));
+    e.due(ENGINE_LEFT_CLOSE_MS - 1);
+    expect(e.closed()).toBe(false);
+    e.due(ENGINE_LEFT_CLOSE_MS);
+    expect(e.closed()).toBe(true);
+    first.page.close();
+    next.page.close();
+  });
+
   it("is served under a name that changes with its content", () => {
     expect(sharedEngineFile()).toMatch(/^tickscope-engine-[0-9a-f]{8}\.js$/);
+  });
+});
+
+describe("the dedicated worker's script (where there is no SharedWorker)", () => {
+  const dedicated = (query: QueryScript) =>
+    engine({ query, source: wrappedWorkerSource("http://app.test/worker.js", "http://app.test/x.wasm") });
+
+  it("answers a query in one message on the port the page handed over, and its DuckDB requests stay inside", async () => {
+    const e = dedicated({ polls: 2, batches: 2 });
+    const { port1: page, port2: inside } = new MessageChannel();
+    const received: { type: string; id?: number; chunks?: Uint8Array[] }[] = [];
+    page.onmessage = (event) => received.push(event.data);
+    e.fromPage({ type: ENGINE_QUERY_PORT }, [inside]);
+    // The page's own request, as AsyncDuckDB numbers it, still goes to DuckDB and back to the page.
+    e.fromPage({ messageId: 0, type: "GET_VERSION" });
+    page.postMessage({ type: ENGINE_QUERY, id: 5, connection: 1, sql: "SELECT 1" });
+    await holds(received, 1);
+    expect(received).toHaveLength(1);
+    expect(received[0]).toMatchObject({ type: ENGINE_ANSWER, id: 5 });
+    expect(received[0].chunks!.map((c) => [...c])).toEqual([[0xff, 0xff], [1], [2]]);
+    expect(e.seen).toEqual([
+      "GET_VERSION",
+      "START_PENDING_QUERY",
+      "POLL_PENDING_QUERY",
+      "POLL_PENDING_QUERY",
+      "FETCH_QUERY_RESULTS",
+      "FETCH_QUERY_RESULTS",
+      "FETCH_QUERY_RESULTS",
+    ]);
+    expect(e.posted).toEqual([{ messageId: 0, requestId: 0, type: "ANSWER_GET_VERSION", data: "GET_VERSION" }]);
+    page.close();
+  });
+
+  it("stops polling when the page cancels through DuckDB's own request, and answers with the reason", async () => {
+    const e = dedicated({ polls: Number.POSITIVE_INFINITY, batches: 0 });
+    const { port1: page, port2: inside } = new MessageChannel();
+    const received: { type: string; id?: number; error?: { name: string } }[] = [];
+    page.onmessage = (event) => received.push(event.data);
+    e.fromPage({ type: ENGINE_QUERY_PORT }, [inside]);
+    page.postMessage({ type: ENGINE_QUERY, id: 2, connection: 3, sql: "SELECT slow()" });
+    await vi.waitFor(() =>
+      expect(e.seen.filter((t) => t === "POLL_PENDING_QUERY").length).toBeGreaterThan(2),
+    );
+    e.fromPage({ messageId: 4, type: "CANCEL_PENDING_QUERY", data: 3 });
+    await holds(received, 1);
+    const polls = e.seen.length;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(e.seen.length).toBe(polls);
+    expect(received).toEqual([
+      expect.objectContaining({ type: ENGINE_ANSWER, id: 2, error: expect.objectContaining({ name: "Cancelled" }) }),
+    ]);
+    expect(e.posted).toEqual([{ messageId: 0, requestId: 4, type: "SUCCESS", data: true }]);
+    page.close();
   });
 });

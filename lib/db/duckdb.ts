@@ -1,6 +1,7 @@
 import type { AsyncDuckDB, AsyncDuckDBConnection, DuckDBBundles } from "@duckdb/duckdb-wasm";
 import {
   ENGINE_INSTANTIATED,
+  ENGINE_QUERY_PORT,
   PAGE_LEFT,
   START_FAILED,
   sharedEngineFile,
@@ -27,7 +28,7 @@ export interface Database {
   kept: boolean;
   /** ms from the start of this page's start-up until DuckDB was connected. */
   startMs: number;
-  /** Queries answered in one round trip (the shared engine only; a dedicated worker has none). */
+  /** Queries answered in one round trip (by the shared engine, or a dedicated worker's query port). */
   engine: EngineQueries | null;
 }
 
@@ -156,12 +157,19 @@ async function openEngine(mainModule: string, mainWorker: string): Promise<Engin
     new Blob([wrappedWorkerSource(mainWorker, mainModule)], { type: "text/javascript" }),
   );
   const worker = new Worker(script);
+  // The workbench's queries go on a port of their own, in one message each way, as with the shared engine.
+  const queries = new MessageChannel();
+  worker.postMessage({ type: ENGINE_QUERY_PORT }, [queries.port2]);
+  queries.port1.start();
   return {
     worker,
     control: worker,
     state: "fresh",
     settled: () => URL.revokeObjectURL(script),
-    queries: null,
+    queries: new EngineQueries({
+      postMessage: (message) => queries.port1.postMessage(message),
+      control: queries.port1,
+    }),
     left() {},
   };
 }

@@ -1,8 +1,9 @@
 /**
- * The page's side of the shared engine's one-round-trip query (ENGINE_QUERY in duckdb-worker.js): the
- * query goes to the engine in one message, and its answer (the Arrow IPC messages of a result up to
- * ENGINE_ANSWER_BYTES, or DuckDB's error) comes back in one. DuckDB-WASM's own `send` makes a round trip
- * through the engine's port for the start, each poll and each batch, and the end.
+ * The page's side of the engine's one-round-trip query (ENGINE_QUERY in duckdb-worker.js; the shared
+ * engine, or a dedicated worker's query port): the query goes to the engine in one message, and its
+ * answer (the Arrow IPC messages of a result up to ENGINE_ANSWER_BYTES, or DuckDB's error) comes back in
+ * one. DuckDB-WASM's own `send` makes a round trip through the engine's port for the start, each poll and
+ * each batch, and the end.
  */
 import { ENGINE_ANSWER, ENGINE_QUERY } from "./duckdb-worker";
 

@@ -51,6 +51,19 @@ describe("the locked-down engine refuses what user SQL must not do", () => {
     expect(refusedStatement("SELECT environment, max(max_overhead_ns) FROM runs GROUP BY 1")).toBeNull();
   });
 
+  it("holds each setting the lockdown asks for, read back from the engine", () => {
+    const settings = duck.conn
+      .query(
+        `SELECT current_setting('enable_external_access') AS external,
+          current_setting('autoinstall_known_extensions') AS autoinstall,
+          current_setting('autoload_known_extensions') AS autoload,
+          current_setting('lock_configuration') AS locked`,
+      )
+      .toArray()[0]
+      .toJSON();
+    expect(settings).toEqual({ external: false, autoinstall: false, autoload: false, locked: true });
+  });
+
   it("is applied in one round trip", () => {
     expect(lockdownQueries).toHaveLength(1);
   });

@@ -8,8 +8,8 @@ import { openInHost } from "./testing/open-in-host";
 const options = { samples: 60_000, worst: { atNs: 2.1e9, valueNs: 4_000_000 } };
 const { bytes } = encodeTickRun({ id: "a", environment: "emulated", scenario: "idle", options });
 
-/** A bundle whose run `a` names a saved summary holding garbage. */
-function bundleWithCorruptSummary(): Uint8Array {
+/** A bundle whose run `a` names a saved summary holding garbage, or (null) one the bundle lacks. */
+function bundleWithCorruptSummary(summary: string | null = "not a summary at all"): Uint8Array {
   const { files } = buildBundle({
     runs: [
       { id: "a", bytes, test: "tick", fields: { environment: "emulated" } },
@@ -25,7 +25,7 @@ function bundleWithCorruptSummary(): Uint8Array {
   return zipSync({
     ...files,
     "manifest.json": new TextEncoder().encode(JSON.stringify(manifest)),
-    "runs/a.summary": new TextEncoder().encode("not a summary at all"),
+    ...(summary === null ? {} : { "runs/a.summary": new TextEncoder().encode(summary) }),
   });
 }
 
@@ -41,5 +41,13 @@ describe("a run whose saved summary cannot be used", () => {
     // The broken run beside it is reported on its own.
     const discovered = messages[0] as Extract<FromWorker, { type: "discovered" }>;
     expect(discovered.problems.map((p) => p.key)).toEqual(["z/broken"]);
+  });
+
+  it("named in the manifest but missing from the bundle: summarised from its samples, and which file and why", async () => {
+    const { messages } = await openInHost("zip", "b.zip", bundleWithCorruptSummary(null), "z");
+    const summary = messages.find((m) => m.type === "summary") as Extract<FromWorker, { type: "summary" }>;
+    expect(summary.runKey).toBe("z/a");
+    expect(summary.digest.max.value).toBe(4_000_000);
+    expect(summary.summaryProblem).toBe("runs/a.summary: expected a file that is in the bundle");
   });
 });
