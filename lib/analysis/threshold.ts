@@ -6,7 +6,7 @@
  * the threshold itself.) The summary's spike list is not used: its floor is its own and doubles when
  * the list is full.
  */
-import { bucketLower, histogramIndex } from "../summary/histogram";
+import { bucketLower, countsFromBucket, histogramIndex } from "../summary/histogram";
 import type { RunSummary } from "../summary";
 import { formatDuration } from "./units";
 import { kindOffset, type ValueKind } from "./value-kind";
@@ -44,9 +44,7 @@ export function samplesAtOrAbove(
   // Bucket 0 holds every value at or below the shift; bucket i >= 1 starts at shift + bucketLower(i).
   let index = wanted <= h.shiftNs ? 1 : histogramIndex(wanted - h.shiftNs);
   if (h.shiftNs + bucketLower(index) < wanted) index++;
-  let count = 0;
-  for (let i = index; i < h.counts.length; i++) count += h.counts[i];
-  return result(count, h.shiftNs + bucketLower(index));
+  return result(countsFromBucket(h)[index], h.shiftNs + bucketLower(index));
 }
 
 /** The run's own threshold (the summary's spike floor), in the chosen kind. */

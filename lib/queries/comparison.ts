@@ -5,8 +5,8 @@
  * when the table is laid out), and the study's rows joined in. The statistics
  * themselves were computed once, by lib/summary, when the run's rows were built (lib/db/tables): this
  * query picks, groups and divides; it computes no statistic of its own. The count at or above a
- * threshold sums the `histogram` table's buckets from the first edge at or above it, exactly as
- * lib/analysis/threshold.ts reads the summary's histogram.
+ * threshold is the `histogram` table's `at_or_above` of the first bucket at or above it, the count
+ * lib/analysis/threshold.ts reads from the same place (countsFromBucket).
  */
 import { PAPER_TABLES } from "../analysis/paper-hyperv-2013";
 import type { ValueKind } from "../analysis/value-kind";
@@ -128,7 +128,7 @@ function valueOf(options: ComparisonQueryOptions): {
   FROM runs
 ), counted AS (
   SELECT w.run_id, CASE WHEN w.ns <= w.min_duration_ns THEN w.samples::DOUBLE
-    ELSE coalesce(sum(h.count) FILTER (WHERE h.lo_ns >= w.ns), 0)::DOUBLE END AS n
+    ELSE coalesce(arg_min(h.at_or_above, h.lo_ns) FILTER (WHERE h.lo_ns >= w.ns), 0)::DOUBLE END AS n
   FROM wanted w LEFT JOIN histogram h ON h.run_id = w.run_id
   GROUP BY w.run_id, w.samples, w.min_duration_ns, w.ns
 ), `,

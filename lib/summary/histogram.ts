@@ -96,12 +96,15 @@ export function percentileInRange(h: LogHistogram, lo: number, hi: number, p: nu
   return representative(h, last);
 }
 
-/** How many recorded values lie at or above `value` (bucket resolution). */
-export function countAtOrAbove(h: LogHistogram, value: number): number {
-  let n = 0;
-  for (let i = histogramIndex(Math.max(0, Math.ceil(value) - h.shiftNs)); i < h.counts.length; i++)
-    n += h.counts[i];
-  return n;
+/**
+ * Per bucket, the values recorded in it or in any bucket above it: at or above its lower edge. One more
+ * entry than buckets, the last 0. Every count at or above a threshold is read from here (the tables'
+ * `histogram.at_or_above` too), so it is summed in one place.
+ */
+export function countsFromBucket(h: LogHistogram): Float64Array {
+  const from = new Float64Array(h.counts.length + 1);
+  for (let i = h.counts.length - 1; i >= 0; i--) from[i] = from[i + 1] + h.counts[i];
+  return from;
 }
 
 /** Merges histograms recorded with the same shift. */

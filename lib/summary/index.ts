@@ -16,7 +16,7 @@ export { summarizeRun, SummaryBuilder, type SummaryCheckpoint, type SummaryOptio
 export {
   percentile,
   percentileInRange,
-  countAtOrAbove,
+  countsFromBucket,
   createHistogram,
   recordValue,
   mergeHistograms,

@@ -90,6 +90,11 @@ export const CATALOGUE: CatalogueTable[] = [
       c("lo_ns", "DOUBLE", "the bucket's lowest duration (ns, inclusive)"),
       c("hi_ns", "DOUBLE", "the bucket's end (ns, exclusive)"),
       c("count", "BIGINT", "samples in the bucket"),
+      c(
+        "at_or_above",
+        "BIGINT",
+        "samples in this bucket or above it (at or above lo_ns): a count at or above a threshold is this column of the first bucket at or above it",
+      ),
     ],
   },
   {

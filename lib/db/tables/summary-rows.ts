@@ -3,7 +3,7 @@
  * raw samples never go in here.
  */
 import type { RunFields } from "../../format/manifest";
-import { bucketLower, bucketWidth } from "../../summary/histogram";
+import { bucketLower, bucketWidth, countsFromBucket } from "../../summary/histogram";
 import { percentile, type RunSummary } from "../../summary";
 import type { TableName } from "./catalogue";
 
@@ -66,7 +66,8 @@ function runRow(run: RunIdentity, s: RunSummary): TableRows {
 
 function histogramRows(runId: string, s: RunSummary): TableRows {
   const h = s.histogram;
-  const rows: Record<string, RowValues> = { run_id: [], lo_ns: [], hi_ns: [], count: [] };
+  const rows: Record<string, RowValues> = { run_id: [], lo_ns: [], hi_ns: [], count: [], at_or_above: [] };
+  const fromBucket = countsFromBucket(h);
   for (let i = 0; i < h.counts.length; i++) {
     if (h.counts[i] === 0) continue;
     // Bucket 0 of a shifted histogram also holds the rare values under the shift.
@@ -75,6 +76,7 @@ function histogramRows(runId: string, s: RunSummary): TableRows {
     rows.lo_ns.push(lo);
     rows.hi_ns.push(h.shiftNs + bucketLower(i) + bucketWidth(i));
     rows.count.push(h.counts[i]);
+    rows.at_or_above.push(fromBucket[i]);
   }
   return rows;
 }

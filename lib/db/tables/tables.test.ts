@@ -81,6 +81,17 @@ describe("tables loaded from a run's summary, in DuckDB", () => {
     expect(trueP99).toBeLessThan(bucket.hi_ns as number);
   });
 
+  it("each histogram bucket's at_or_above is the count of samples at or above its lower edge", () => {
+    const buckets = rows("SELECT lo_ns, at_or_above::DOUBLE AS at_or_above FROM histogram ORDER BY lo_ns");
+    expect(buckets.length).toBeGreaterThan(10);
+    const sorted = Float64Array.from(allDurations).sort();
+    for (const { lo_ns, at_or_above } of buckets) {
+      let first = 0;
+      while (first < sorted.length && sorted[first] < (lo_ns as number)) first++;
+      expect(at_or_above, `bucket from ${lo_ns} ns`).toBe(sorted.length - first);
+    }
+  });
+
   it("spikes hold every sample above the spike threshold, the worst one included", () => {
     const threshold = summary.settings.spikeThresholdNs + summary.offsetNs;
     const expected = allDurations.filter((d) => d > threshold).length;
