@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { eventColumnsOf } from "../format/event-columns";
 import type { EventIntervals } from "../analysis/attribution";
 import { EventIndex } from "../analysis/attribution-index";
 import { CACHED_BATCHES, EventBatchEntries, EventBatchIndex } from "../analysis/event-batch-index";
@@ -67,13 +68,13 @@ describe("the events track's window", () => {
       entries.entries,
       async (b) => {
         loaded.push(b);
-        return batches[b];
+        return eventColumnsOf(batches[b]);
       },
       CACHED_BATCHES,
       entries.fine,
     );
-    const walk = index.forEachIn.bind(index);
-    index.forEachIn = (t0, t1, visit) => {
+    const walk = index.forEachRangeIn.bind(index);
+    index.forEachRangeIn = (t0, t1, visit) => {
       walks++;
       return walk(t0, t1, visit);
     };
@@ -117,6 +118,39 @@ describe("the events track's window", () => {
         );
     }
     expect([...ways].sort()).toEqual(["fine", "walked"]);
+  });
+});
+
+describe("the events track's walk over the events file's batches", () => {
+  it("makes names strings only for an exact list: none for a binned window, one per event sent", async () => {
+    const { events, summary } = await randomRun(6);
+    const batches = batchesOf(events, 40);
+    const entries = new EventBatchEntries();
+    for (const b of batches) entries.add(b);
+    let named = 0;
+    const index = new EventBatchIndex(entries.entries, async (b) => {
+      const columns = eventColumnsOf(batches[b]);
+      return {
+        ...columns,
+        name: (i) => {
+          named++;
+          return columns.name(i);
+        },
+      };
+    });
+    const span = summary.spanNs;
+    const dense = await eventsWindow(index, { t0: 0, t1: span, columns: 200, exactBelow: 50 });
+    expect(dense.count).toBeGreaterThan(50);
+    expect(dense.exact).toBeNull();
+    expect(named).toBe(0);
+    const t0 = events.ts[Math.floor(events.ts.length / 2)];
+    const quiet = await eventsWindow(index, { t0, t1: t0 + 1, columns: 200, exactBelow: 50 });
+    expect(quiet.count).toBeGreaterThan(0);
+    expect(named).toBe(quiet.count);
+    const want = [];
+    for (let i = 0; i < events.ts.length; i++)
+      if (events.ts[i] < t0 + 1 && events.end[i] > t0) want.push([events.kind[i], events.name[i]]);
+    expect(quiet.exact!.kind.map((k, i) => [k, quiet.exact!.name[i]])).toEqual(want);
   });
 });
 

@@ -7,13 +7,12 @@
  * few. An hour holds millions of events; the answer is never larger than the columns (+2).
  */
 import type { EventWindowIndex } from "../analysis/event-batch-index";
+import type { EventColumns } from "../format/event-columns";
 import { EVENT_KINDS, type EventKind } from "../format/events-contract";
 import type { EventsWindow } from "./types";
 
 /** At most this many events are sent one by one; more are binned. */
 export const EXACT_EVENTS_MAX = 2000;
-
-const KIND_INDEX = new Map<EventKind, number>(EVENT_KINDS.map((k, i) => [k, i]));
 
 export async function eventsWindow(
   index: EventWindowIndex,
@@ -31,7 +30,7 @@ export async function eventsWindow(
   return walked(index, t0, t1, columns, exactBelow);
 }
 
-/** One walk over the window's events: each kept while there are few, each binned per pixel column. */
+/** One walk over the window's events, column by column of each batch: each kept while there are few, each binned per pixel column. */
 async function walked(
   index: EventWindowIndex,
   t0: number,
@@ -39,30 +38,30 @@ async function walked(
   columns: number,
   exactBelow: number,
 ): Promise<EventsWindow> {
-  const exact = { ts: [] as number[], end: [] as number[], kind: [] as EventKind[], name: [] as string[] };
+  // The first events, kept by reference while few: kinds and names are made only if the list is sent.
+  const kept: { events: EventColumns; i: number }[] = [];
   const kinds = EVENT_KINDS.length;
   const busyNs = new Float64Array(columns * kinds);
   const events = new Float64Array(columns * kinds);
   const step = (t1 - t0) / columns;
   let count = 0;
-  await index.forEachIn(t0, t1, (e, i) => {
-    count++;
-    if (count <= exactBelow) {
-      exact.ts.push(e.ts[i]);
-      exact.end.push(e.end[i]);
-      exact.kind.push(e.kind[i]);
-      exact.name.push(e.name[i]);
-    }
-    const k = KIND_INDEX.get(e.kind[i])!;
-    const a = Math.max(e.ts[i], t0);
-    const b = Math.min(e.end[i], t1);
-    const first = Math.min(columns - 1, Math.floor((a - t0) / step));
-    const last = Math.min(columns - 1, Math.floor((b - t0) / step));
-    if (e.ts[i] >= t0) events[first * kinds + k]++;
-    for (let c = first; c <= last; c++) {
-      const from = Math.max(a, t0 + c * step);
-      const to = Math.min(b, t0 + (c + 1) * step);
-      if (to > from) busyNs[c * kinds + k] += to - from;
+  await index.forEachRangeIn(t0, t1, (e, from, to) => {
+    const { ts, end, kind } = e;
+    for (let i = from; i < to; i++) {
+      if (!(end[i] > t0)) continue;
+      count++;
+      if (count <= exactBelow) kept.push({ events: e, i });
+      const k = kind[i];
+      const a = Math.max(ts[i], t0);
+      const b = Math.min(end[i], t1);
+      const first = Math.min(columns - 1, Math.floor((a - t0) / step));
+      const last = Math.min(columns - 1, Math.floor((b - t0) / step));
+      if (ts[i] >= t0) events[first * kinds + k]++;
+      for (let c = first; c <= last; c++) {
+        const lo = Math.max(a, t0 + c * step);
+        const hi = Math.min(b, t0 + (c + 1) * step);
+        if (hi > lo) busyNs[c * kinds + k] += hi - lo;
+      }
     }
   });
   if (count <= exactBelow)
@@ -70,7 +69,12 @@ async function walked(
       t0,
       t1,
       count,
-      exact: { ...exact, ts: Float64Array.from(exact.ts), end: Float64Array.from(exact.end) },
+      exact: {
+        ts: Float64Array.from(kept, ({ events, i }) => events.ts[i]),
+        end: Float64Array.from(kept, ({ events, i }) => events.end[i]),
+        kind: kept.map(({ events, i }): EventKind => EVENT_KINDS[events.kind[i]]),
+        name: kept.map(({ events, i }) => events.name(i)),
+      },
       bins: null,
     };
   return {
