@@ -23,7 +23,7 @@ import { isDeepStrictEqual } from "node:util";
 import { apportion, EventCursor, type Cause, type EventIntervals } from "../../lib/analysis/attribution";
 import { EventIndex } from "../../lib/analysis/attribution-index";
 import { CACHED_BATCHES, EventBatchEntries, EventBatchIndex } from "../../lib/analysis/event-batch-index";
-import { EventFineBins } from "../../lib/analysis/event-fine-bins";
+import { EventFineBins, FINE_BASE_NS } from "../../lib/analysis/event-fine-bins";
 import {
   attributeRun,
   attributeRunStreamed,
@@ -166,6 +166,13 @@ function naiveSpikeCauses(summary: RunSummary, spikes: { ts: number; d: number }
   return out;
 }
 
+/** A 24 h run's fine bin: the base doubled until the bins reach past the day. */
+function dayBinNs(bins: number): number {
+  let width = FINE_BASE_NS;
+  while (bins * width < 86_400e9) width *= 2;
+  return width;
+}
+
 type Batch = { ts: Float64Array; duration: ArrayLike<number> };
 
 /**
@@ -305,13 +312,31 @@ const suite: Suite = async () => {
   // run's 60-min window in 1500 columns (2.4 s a pixel, its fine bin 2.64 s) holds ~2M events at this VM's
   // rate; the 1 h run holds as many in ~44 min, so the same walk (same events, same 1500 columns) is had
   // from an index without the table. Each ask reads its ~31 batches again (4 are cached).
+  const middleFigures: Figure[] = [];
   const middle = [300_000, 2_000_000].map((want) => {
     const w = (summary.spanNs * want) / events.ts.length;
     const t0 = (summary.spanNs - w) / 2;
     return { want, t0, t1: t0 + w, columns: 1500 };
   });
+  // The same zoom on the 1 h run with its table: 1/24 of the run in 1500 columns (a 24 h run's 60 min).
+  const dayHour = { t0: summary.spanNs * (11.5 / 24), t1: summary.spanNs * (12.5 / 24), columns: 1500 };
+  const dayHourFine = await eventsWindow(batchIndex, dayHour);
+  const dayHourWalked = await eventsWindow(noFine, dayHour);
+  if (!dayHourFine.bins || dayHourFine.bins.t1 - dayHourFine.bins.t0 === dayHour.t1 - dayHour.t0)
+    throw new Error("1/24 of the run was not answered from the fine bins");
+  if (dayHourFine.count !== dayHourWalked.count)
+    throw new Error("the fine bins' count differs from the walk's");
+  const dayHourMs = await timeMedian(() => eventsWindow(batchIndex, dayHour), 9);
+  middleFigures.push({
+    name: "events track, 1/24 of a 1 h run in 1500 columns (as a 24 h run's 60-min window), from the fine bins",
+    median: dayHourMs,
+    unit: "ms",
+    runs: 9,
+    target: "≤ 150",
+    limit: 150,
+    note: `${dayHourFine.count.toLocaleString("en-US")} events; ${dayHourFine.bins.columns} columns of whole ${(fineTable.binNs / 1e6).toFixed(1)} ms bins (a pixel ${((dayHour.t1 - dayHour.t0) / 1500 / 1e6).toFixed(0)} ms; a 24 h run's bin is ${(dayBinNs(fineTable.bins) / 1e9).toFixed(2)} s, its 60-min pixel 2.4 s); the count from the batches at its two ends; ${fineTable.bins} bins, ${(fineTable.byteLength / 2 ** 20).toFixed(2)} MiB per run`,
+  });
   const oldWalk = new StringBatchesWalk(batchIndex.entries, stringsLoad!);
-  const middleFigures: Figure[] = [];
   for (const m of middle) {
     const ours = await eventsWindow(noFine, m);
     const old = await oldWalk.window(m.t0, m.t1, m.columns);
