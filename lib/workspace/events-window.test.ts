@@ -6,6 +6,9 @@ import { CACHED_BATCHES, EventBatchEntries, EventBatchIndex } from "../analysis/
 import { EventFineBins } from "../analysis/event-fine-bins";
 import { batchesOf, columnsByBruteForce, randomRun } from "../analysis/testing/attribution-fixtures";
 import type { EventKind } from "../format/events-contract";
+import { bytesSource } from "../format/byte-source";
+import { readEventBatches, readEventColumnsAt, type EventBatchLocation } from "../format/events-batches";
+import { encodeStreamedEvents } from "../format/testing/events-bundle";
 import { eventsWindow } from "./events-window";
 
 function index(rows: [number, number, EventKind, string][]) {
@@ -122,6 +125,49 @@ describe("the events track's window", () => {
 });
 
 describe("the events track's walk over the events file's batches", () => {
+  it("walks an events file's batches read again from its bytes (finished, and cut by a crash) as each event checked against each column does", async () => {
+    const { events, summary } = await randomRun(7);
+    const finished = encodeStreamedEvents(events, 300);
+    const crashed = encodeStreamedEvents(events, 300, { finished: false });
+    const span = summary.spanNs;
+    for (const [label, bytes] of [
+      ["finished", finished],
+      ["cut by a crash at 40% of its bytes", crashed.slice(0, Math.floor(crashed.byteLength * 0.4))],
+    ] as const) {
+      const read = await readEventBatches(bytes, `${label}.events.arrow`);
+      const entries = new EventBatchEntries();
+      const locations: EventBatchLocation[] = [];
+      const held: EventIntervals[] = [];
+      for await (const b of read.batches) {
+        entries.add(b);
+        locations.push(b);
+        held.push(b);
+      }
+      const kept: EventIntervals = {
+        ts: Float64Array.from(held.flatMap((b) => [...b.ts])),
+        end: Float64Array.from(held.flatMap((b) => [...b.end])),
+        kind: held.flatMap((b) => b.kind),
+        name: held.flatMap((b) => b.name),
+      };
+      expect(kept.ts.length, label).toBeGreaterThan(900);
+      if (bytes !== finished) expect(kept.ts.length, label).toBeLessThan(events.ts.length / 2);
+      const index = new EventBatchIndex(entries.entries, (b) =>
+        readEventColumnsAt(bytesSource(bytes), label, read.schemaBytes, locations[b]),
+      );
+      for (const [t0, t1, columns] of [
+        [0, span, 97],
+        [span * 0.1, span * 0.35, 400],
+        [span * 0.2, span * 0.2 + 30_000_000, 50],
+      ]) {
+        const w = await eventsWindow(index, { t0, t1, columns, exactBelow: 20 });
+        expect(w.count, `${label}: ${t0}–${t1}`).toBe(overlapping(kept, t0, t1));
+        const want = columnsByBruteForce(kept, w.bins!);
+        expect([...w.bins!.events], `${label}: ${t0}–${t1}`).toEqual(want.events);
+        want.busyNs.forEach((ns, i) => expect(w.bins!.busyNs[i], `${label}: cell ${i}`).toBeCloseTo(ns, 3));
+      }
+    }
+  });
+
   it("makes names strings only for an exact list: none for a binned window, one per event sent", async () => {
     const { events, summary } = await randomRun(6);
     const batches = batchesOf(events, 40);
