@@ -31,7 +31,7 @@ import {
   type AttributionInput,
 } from "../../lib/analysis/run-attribution";
 import { readEventBatchAt, readEventBatches, readEventColumnsAt } from "../../lib/format/events-batches";
-import type { EventColumns } from "../../lib/format/event-columns";
+import type { EventColumns, EventScratch } from "../../lib/format/event-columns";
 import { readEvents } from "../../lib/format/events-reader";
 import { encodeStreamedEvents } from "../../lib/format/testing/events-bundle";
 import { openFileSource } from "../../lib/format/node-source";
@@ -112,7 +112,7 @@ async function fromFiles(runPath: string, eventsPath: string, summary: RunSummar
   const run = await batches(runPath);
   const eventsSource = await openFileSource(eventsPath);
   let kept: unknown;
-  let load: ((b: number) => Promise<EventColumns>) | null = null;
+  let load: ((b: number, scratch?: EventScratch) => Promise<EventColumns>) | null = null;
   let loadStrings: ((b: number) => Promise<EventIntervals>) | null = null;
   let attribution;
   if (streamed) {
@@ -127,7 +127,8 @@ async function fromFiles(runPath: string, eventsPath: string, summary: RunSummar
       }
     })();
     attribution = await attributeRunStreamed(run.batches, indexed, { summary, steal: null });
-    load = (b) => readEventColumnsAt(eventsSource, eventsPath, read.schemaBytes, locations[b]);
+    load = (b, scratch) =>
+      readEventColumnsAt(eventsSource, eventsPath, read.schemaBytes, locations[b], scratch);
     loadStrings = (b) => readEventBatchAt(eventsSource, eventsPath, read.schemaBytes, locations[b]);
     kept = new EventBatchIndex(entries.entries, load, CACHED_BATCHES, entries.fine);
   } else {
@@ -270,7 +271,7 @@ const suite: Suite = async () => {
   const streamedRuns: { ms: number; held: number }[] = [];
   const wholeRuns: { ms: number; held: number }[] = [];
   let streamedIndex: EventBatchIndex | null = null;
-  let streamedLoad: ((b: number) => Promise<EventColumns>) | null = null;
+  let streamedLoad: ((b: number, scratch?: EventScratch) => Promise<EventColumns>) | null = null;
   let stringsLoad: ((b: number) => Promise<EventIntervals>) | null = null;
   for (let r = 0; r < RUNS; r++) {
     const s = await fromFiles(path, eventsFile, summary, true);

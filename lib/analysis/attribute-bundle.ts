@@ -18,7 +18,7 @@ import { readRunBatches } from "../format/run-reader";
 import { toRandomAccess } from "../format/byte-source";
 import type { RunSummary } from "../summary";
 import { decodeAttribution } from "./attribution-codec";
-import { eventColumnsOf, type EventColumns } from "../format/event-columns";
+import { eventColumnsOf, type EventColumns, type EventScratch } from "../format/event-columns";
 import { CACHED_BATCHES, EventBatchEntries, EventBatchIndex } from "./event-batch-index";
 import { EventFineBins } from "./event-fine-bins";
 import { attributeRunStreamed, type RunAttribution } from "./run-attribution";
@@ -108,7 +108,7 @@ export async function attributeBundleRun(
     const events = () =>
       new EventBatchIndex(
         index.entries,
-        (b) => batchAgain(bundle, eventsFile, read, locations, b),
+        (b, scratch) => batchAgain(bundle, eventsFile, read, locations, b, scratch),
         CACHED_BATCHES,
         index.fine,
       );
@@ -135,10 +135,11 @@ async function batchAgain(
   read: EventBatches,
   locations: EventBatchLocation[],
   b: number,
+  scratch?: EventScratch,
 ): Promise<EventColumns> {
   const source = await opened(bundle, file);
   const random = read.located ? toRandomAccess(source) : null;
-  if (random) return readEventColumnsAt(random, file, read.schemaBytes, locations[b]);
+  if (random) return readEventColumnsAt(random, file, read.schemaBytes, locations[b], scratch);
   let n = 0;
   for await (const batch of (await readEventBatches(source, file)).batches)
     if (n++ === b) return eventColumnsOf(batch);

@@ -6,7 +6,7 @@
  * kept, the most recently used.
  */
 import { EVENT_KINDS } from "../format/events-contract";
-import type { EventColumns } from "../format/event-columns";
+import { EventScratch, type EventColumns } from "../format/event-columns";
 import { EventCursor, sampleCauses, type Cause, type EventIntervals } from "./attribution";
 import type { EventFineBins } from "./event-fine-bins";
 
@@ -56,16 +56,20 @@ export class EventBatchEntries {
 }
 
 export const CACHED_BATCHES = 4;
+const SPARE_SCRATCH = 2;
 
 export class EventBatchIndex implements EventWindowIndex {
   readonly size: number;
   /** The rows of the batches before each batch. */
   private readonly firstRows: Float64Array;
   private readonly cache = new Map<number, Promise<EventColumns>>();
+  /** Scratch arrays of walks done, for the next walks (two walks may be under way at once). */
+  private readonly spare: EventScratch[] = [];
 
   constructor(
     readonly entries: readonly EventBatchEntry[],
-    private readonly load: (batch: number) => Promise<EventColumns>,
+    /** Batch `b`'s columns; given `scratch`, they may be decoded into it (then they hold until its next use). */
+    private readonly load: (batch: number, scratch?: EventScratch) => Promise<EventColumns>,
     private readonly cached = CACHED_BATCHES,
     readonly fine: EventFineBins | null = null,
   ) {
@@ -115,11 +119,23 @@ export class EventBatchIndex implements EventWindowIndex {
     return { from, to: lo };
   }
 
+  /**
+   * The window's two end batches go through the cache (a pan or the count asks for them again); those
+   * between, unless cached, are decoded one after another into one scratch, so that a walk over many
+   * batches neither allocates per batch nor evicts the cache. The columns given to `visit` hold only
+   * during the call.
+   */
   async forEachRangeIn(t0: number, t1: number, visit: VisitRange): Promise<void> {
     const { from, to } = this.span(t0, t1);
-    for (let b = from; b < to; b++) {
-      const events = await this.batch(b);
-      visit(events, 0, b < to - 1 ? events.ts.length : firstAtOrAbove(events.ts, t1));
+    const scratch = this.spare.pop() ?? new EventScratch();
+    try {
+      for (let b = from; b < to; b++) {
+        const between = b > from && b < to - 1 && !this.cache.has(b);
+        const events = await (between ? this.load(b, scratch) : this.batch(b));
+        visit(events, 0, b < to - 1 ? events.ts.length : firstAtOrAbove(events.ts, t1));
+      }
+    } finally {
+      if (this.spare.length < SPARE_SCRATCH) this.spare.push(scratch);
     }
   }
 

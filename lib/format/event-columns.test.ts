@@ -1,10 +1,11 @@
 import { tableFromIPC } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { bytesSource } from "./byte-source";
-import { eventColumnsOfTable, type EventColumns } from "./event-columns";
+import { eventColumnsOfTable, EventScratch, type EventColumns } from "./event-columns";
 import { readEventBatches, readEventColumnsAt, type EventBatch } from "./events-batches";
 import { EVENT_KINDS, type EventKind } from "./events-contract";
 import { encodeStreamedEvents } from "./testing/events-bundle";
+import { readingInto } from "./testing/reading-into";
 
 const NAMES = ["local_timer", "", "eth0-rx-0", "wärme-ü", "日本語の割り込み", "x".repeat(300), "TIMER"];
 
@@ -40,6 +41,26 @@ async function batchesOf(bytes: Uint8Array, file: string) {
 }
 
 describe("an events batch read again as typed columns", () => {
+  it("reads batch after batch into one scratch, reusing its arrays, each batch's rows as the checked strings give them", async () => {
+    const events = manyKinds(1_000);
+    const bytes = encodeStreamedEvents(events, 64);
+    const { read, batches } = await batchesOf(bytes, "a.events.arrow");
+    const scratch = new EventScratch();
+    const buffers = new Set<ArrayBufferLike>();
+    for (const b of batches) {
+      const again = await readEventColumnsAt(
+        readingInto(bytes),
+        "a.events.arrow",
+        read.schemaBytes,
+        b,
+        scratch,
+      );
+      expect(asRows(again), `batch at row ${b.firstRow}`).toEqual(asRowsOf(b));
+      buffers.add(again.ts.buffer);
+    }
+    expect(buffers.size).toBe(1);
+  });
+
   it("gives each batch's rows as the checked strings do: every kind, names ASCII, UTF-8, empty and long; finished, recovered, and cut inside a batch", async () => {
     const events = manyKinds(1_000);
     const finished = encodeStreamedEvents(events, 64);

@@ -21,6 +21,35 @@ export interface EventColumns {
   name(i: number): string;
 }
 
+/**
+ * Arrays a walk decodes batch after batch into (and a source reads into, when it can), so that walking
+ * many batches allocates nothing per batch: columns decoded into it hold until its next use.
+ */
+export class EventScratch {
+  private bytes = new Uint8Array(0);
+  private doubles = new Float64Array(0);
+  private codes = new Uint8Array(0);
+
+  /** A buffer of `n` bytes (grown, never shrunk). */
+  bytesFor(n: number): Uint8Array {
+    if (this.bytes.byteLength < n) this.bytes = new Uint8Array(Math.max(n, this.bytes.byteLength * 1.25));
+    return this.bytes.subarray(0, n);
+  }
+
+  /** Room for the ts and end of `rows` events, and their kinds. */
+  columnsFor(rows: number): { ts: Float64Array; end: Float64Array; kind: Uint8Array } {
+    if (this.codes.length < rows) {
+      this.doubles = new Float64Array(2 * rows);
+      this.codes = new Uint8Array(rows);
+    }
+    return {
+      ts: this.doubles.subarray(0, rows),
+      end: this.doubles.subarray(rows, 2 * rows),
+      kind: this.codes.subarray(0, rows),
+    };
+  }
+}
+
 /** An EventKind's code (its index in EVENT_KINDS). */
 export const KIND_CODE: ReadonlyMap<EventKind, number> = new Map(EVENT_KINDS.map((k, i) => [k, i]));
 
@@ -65,6 +94,7 @@ export function eventColumnsOfMessage(
   file: string,
   firstRow: number,
   offset: number,
+  scratch?: EventScratch,
 ): EventColumns | null {
   const message = parseFramed(file, bytes, offset);
   const header = message.header as BatchHeader;
@@ -104,11 +134,11 @@ export function eventColumnsOfMessage(
     return { offsets, bytes };
   };
   const [ts, end, kind, name] = slots;
-  const kinds = utf8Of(kind);
+  const into = scratch?.columnsFor(rows);
   return checked(
-    doubles(aligned(Int32Array, region(ts, 1, 8 * rows))),
-    doubles(aligned(Int32Array, region(end, 1, 8 * rows))),
-    kindCodes(kinds, file, firstRow),
+    doubles(aligned(Int32Array, region(ts, 1, 8 * rows)), into?.ts),
+    doubles(aligned(Int32Array, region(end, 1, 8 * rows)), into?.end),
+    kindCodes(utf8Of(kind), file, firstRow, into?.kind),
     names(utf8Of(name)),
     file,
     firstRow,
@@ -196,8 +226,8 @@ function aligned<T>(
  * int64 values given as 32-bit words (little-endian) to numbers, each the nearest double to its value
  * (as Number(bigint) gives it): no BigInt made per value.
  */
-function doubles(words: Int32Array): Float64Array {
-  const out = new Float64Array(words.length / 2);
+function doubles(words: Int32Array, into?: Float64Array): Float64Array {
+  const out = into ?? new Float64Array(words.length / 2);
   for (let i = 0, j = 0; i < out.length; i++, j += 2) out[i] = words[j + 1] * 4294967296 + (words[j] >>> 0);
   return out;
 }
@@ -218,8 +248,13 @@ for (const [k, b] of KIND_BYTES.entries()) {
 }
 
 /** The kind column's codes, read from its bytes; an unknown kind is a FormatError naming the row. */
-function kindCodes({ offsets, bytes }: Utf8Values, file: string, firstRow: number): Uint8Array {
-  const out = new Uint8Array(offsets.length - 1);
+function kindCodes(
+  { offsets, bytes }: Utf8Values,
+  file: string,
+  firstRow: number,
+  into?: Uint8Array,
+): Uint8Array {
+  const out = into ?? new Uint8Array(offsets.length - 1);
   let unknown = -1;
   for (let i = 0; i < out.length; i++) {
     const from = offsets[i];

@@ -17,7 +17,13 @@ import {
 } from "./byte-source";
 import { EVENT_KINDS, EVENTS_COLUMN, isEventKind, type EventKind, type EventsMeta } from "./events-contract";
 import { eventsRecoveredNote } from "./events-recovery";
-import { eventColumnsOfMessage, eventColumnsOfTable, eventSlots, type EventColumns } from "./event-columns";
+import {
+  eventColumnsOfMessage,
+  eventColumnsOfTable,
+  eventSlots,
+  type EventColumns,
+  type EventScratch,
+} from "./event-columns";
 import { column, eventsMetaOf, numbers, strings } from "./events-columns";
 import { FormatError } from "./errors";
 import { parseFramed, schemaOf, sequentialMessages, type MessagesEnd, type RawMessage } from "./ipc-messages";
@@ -319,15 +325,20 @@ export type EventBatchLocation = Pick<EventBatch, "offset" | "byteLength" | "fir
 
 /**
  * One batch again as typed columns (names made strings only when asked), where an earlier read found
- * it; checked again. Straight from the message's body, or through an Arrow table when compressed.
+ * it; checked again. Straight from the message's body, or through an Arrow table when compressed. With
+ * `scratch`, read and decoded into its arrays (the columns hold until the scratch's next use).
  */
 export async function readEventColumnsAt(
   source: RandomAccessSource,
   file: string,
   schemaBytes: Uint8Array,
   at: EventBatchLocation,
+  scratch?: EventScratch,
 ): Promise<EventColumns> {
-  const bytes = await source.read(at.offset, at.byteLength);
+  const bytes =
+    scratch && source.readInto
+      ? await source.readInto(at.offset, scratch.bytesFor(at.byteLength))
+      : await source.read(at.offset, at.byteLength);
   if (bytes.byteLength < at.byteLength)
     throw new FormatError({
       file,
@@ -339,7 +350,7 @@ export async function readEventColumnsAt(
     slots = eventSlots(schemaOf(file, parseFramed(file, schemaBytes, 0)));
     slotsBySchema.set(schemaBytes, slots);
   }
-  const direct = slots && eventColumnsOfMessage(slots, bytes, file, at.firstRow, at.offset);
+  const direct = slots && eventColumnsOfMessage(slots, bytes, file, at.firstRow, at.offset, scratch);
   if (direct) return direct;
   const message = { bytes, offset: at.offset, byteLength: at.byteLength };
   return eventColumnsOfTable(decodeBatch(schemaBytes, message, file), file, at.firstRow);

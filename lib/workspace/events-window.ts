@@ -7,7 +7,6 @@
  * few. An hour holds millions of events; the answer is never larger than the columns (+2).
  */
 import type { EventWindowIndex } from "../analysis/event-batch-index";
-import type { EventColumns } from "../format/event-columns";
 import { EVENT_KINDS, type EventKind } from "../format/events-contract";
 import type { EventsWindow } from "./types";
 
@@ -38,8 +37,8 @@ async function walked(
   columns: number,
   exactBelow: number,
 ): Promise<EventsWindow> {
-  // The first events, kept by reference while few: kinds and names are made only if the list is sent.
-  const kept: { events: EventColumns; i: number }[] = [];
+  // The first events, copied while few (the columns visited hold only during the visit).
+  const exact = { ts: [] as number[], end: [] as number[], kind: [] as EventKind[], name: [] as string[] };
   const kinds = EVENT_KINDS.length;
   const busyNs = new Float64Array(columns * kinds);
   const events = new Float64Array(columns * kinds);
@@ -50,7 +49,12 @@ async function walked(
     for (let i = from; i < to; i++) {
       if (!(end[i] > t0)) continue;
       count++;
-      if (count <= exactBelow) kept.push({ events: e, i });
+      if (count <= exactBelow) {
+        exact.ts.push(ts[i]);
+        exact.end.push(end[i]);
+        exact.kind.push(EVENT_KINDS[kind[i]]);
+        exact.name.push(e.name(i));
+      }
       const k = kind[i];
       const a = Math.max(ts[i], t0);
       const b = Math.min(end[i], t1);
@@ -69,12 +73,7 @@ async function walked(
       t0,
       t1,
       count,
-      exact: {
-        ts: Float64Array.from(kept, ({ events, i }) => events.ts[i]),
-        end: Float64Array.from(kept, ({ events, i }) => events.end[i]),
-        kind: kept.map(({ events, i }): EventKind => EVENT_KINDS[events.kind[i]]),
-        name: kept.map(({ events, i }) => events.name(i)),
-      },
+      exact: { ...exact, ts: Float64Array.from(exact.ts), end: Float64Array.from(exact.end) },
       bins: null,
     };
   return {
