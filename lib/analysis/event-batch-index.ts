@@ -2,8 +2,9 @@
  * A run's kernel events for questions about one stretch of time (the events overlapping [t0, t1), the
  * causes of one sample), answered from the events file's batches without holding the file: per batch,
  * its first start and the latest end of any interval in it or before it (non-decreasing), so the
- * batches that can overlap a window are found by bisection and only they are read. A few batches are
- * kept, the most recently used.
+ * batches that can overlap a window are found by bisection and only they are read, as typed columns.
+ * A few batches are kept, the most recently used; a walk's batches between its two ends are decoded into
+ * one scratch instead.
  */
 import { EVENT_KINDS } from "../format/events-contract";
 import { EventScratch, type EventColumns } from "../format/event-columns";

@@ -3,8 +3,9 @@
  * window when there are few, else per column and kind the time events of that kind cover (innermost
  * not resolved: each event counts its own overlap) and how many start there. Zoomed out (a pixel at
  * least one of the run's fine bins), the columns are whole fine bins, read from the table filled in
- * the attribution's pass; narrower, the events are walked once, binned per pixel column and kept while
- * few. An hour holds millions of events; the answer is never larger than the columns (+2).
+ * the attribution's pass; narrower, the events are walked once over typed columns (a range of a batch
+ * at a time), binned per pixel column and kept while few. An hour holds millions of events; the answer
+ * is never larger than the columns (+2).
  */
 import type { EventWindowIndex } from "../analysis/event-batch-index";
 import { EVENT_KINDS, type EventKind } from "../format/events-contract";
