@@ -23,14 +23,15 @@ import { isDeepStrictEqual } from "node:util";
 import { apportion, EventCursor, type Cause, type EventIntervals } from "../../lib/analysis/attribution";
 import { EventIndex } from "../../lib/analysis/attribution-index";
 import { CACHED_BATCHES, EventBatchEntries, EventBatchIndex } from "../../lib/analysis/event-batch-index";
-import { EventFineBins } from "../../lib/analysis/event-fine-bins";
+import { EventFineBins, FINE_BASE_NS } from "../../lib/analysis/event-fine-bins";
 import {
   attributeRun,
   attributeRunStreamed,
   RunAttributionBuilder,
   type AttributionInput,
 } from "../../lib/analysis/run-attribution";
-import { readEventBatchAt, readEventBatches } from "../../lib/format/events-batches";
+import { readEventBatchAt, readEventBatches, readEventColumnsAt } from "../../lib/format/events-batches";
+import type { EventColumns, EventScratch } from "../../lib/format/event-columns";
 import { readEvents } from "../../lib/format/events-reader";
 import { encodeStreamedEvents } from "../../lib/format/testing/events-bundle";
 import { openFileSource } from "../../lib/format/node-source";
@@ -41,6 +42,7 @@ import { summarizeRun, type RunSummary } from "../../lib/summary";
 import { eventsWindow } from "../../lib/workspace/events-window";
 import { RUN_WITH_KNOWN_CAUSES } from "../../lib/analysis/testing/attribution-fixtures";
 import { SetSortMapAttribution } from "../baselines/set-sort-map-attribution";
+import { StringBatchesWalk } from "../baselines/string-batches-events-walk";
 import { median, timeMedian, type Figure, type Suite } from "../figure";
 
 const HOUR_SAMPLES = 52_000_000; // 68 µs samples: about an hour
@@ -110,7 +112,8 @@ async function fromFiles(runPath: string, eventsPath: string, summary: RunSummar
   const run = await batches(runPath);
   const eventsSource = await openFileSource(eventsPath);
   let kept: unknown;
-  let load: ((b: number) => Promise<EventIntervals>) | null = null;
+  let load: ((b: number, scratch?: EventScratch) => Promise<EventColumns>) | null = null;
+  let loadStrings: ((b: number) => Promise<EventIntervals>) | null = null;
   let attribution;
   if (streamed) {
     const read = await readEventBatches(eventsSource, eventsPath);
@@ -124,7 +127,9 @@ async function fromFiles(runPath: string, eventsPath: string, summary: RunSummar
       }
     })();
     attribution = await attributeRunStreamed(run.batches, indexed, { summary, steal: null });
-    load = (b) => readEventBatchAt(eventsSource, eventsPath, read.schemaBytes, locations[b]);
+    load = (b, scratch) =>
+      readEventColumnsAt(eventsSource, eventsPath, read.schemaBytes, locations[b], scratch);
+    loadStrings = (b) => readEventBatchAt(eventsSource, eventsPath, read.schemaBytes, locations[b]);
     kept = new EventBatchIndex(entries.entries, load, CACHED_BATCHES, entries.fine);
   } else {
     const events = await readEvents(eventsSource, eventsPath);
@@ -136,7 +141,7 @@ async function fromFiles(runPath: string, eventsPath: string, summary: RunSummar
   const held = retained() - before;
   void kept;
   if (!streamed) await eventsSource.close();
-  return { ms, held, attribution, kept, load, close: () => eventsSource.close() };
+  return { ms, held, attribution, kept, load, loadStrings, close: () => eventsSource.close() };
 }
 
 async function batches(path: string) {
@@ -160,6 +165,13 @@ function naiveSpikeCauses(summary: RunSummary, spikes: { ts: number; d: number }
     out.push(apportion(new EventCursor(sub).explain(ts, ts + d), d - summary.offsetNs));
   }
   return out;
+}
+
+/** A 24 h run's fine bin: the base doubled until the bins reach past the day. */
+function dayBinNs(bins: number): number {
+  let width = FINE_BASE_NS;
+  while (bins * width < 86_400e9) width *= 2;
+  return width;
 }
 
 type Batch = { ts: Float64Array; duration: ArrayLike<number> };
@@ -259,7 +271,8 @@ const suite: Suite = async () => {
   const streamedRuns: { ms: number; held: number }[] = [];
   const wholeRuns: { ms: number; held: number }[] = [];
   let streamedIndex: EventBatchIndex | null = null;
-  let streamedLoad: ((b: number) => Promise<EventIntervals>) | null = null;
+  let streamedLoad: ((b: number, scratch?: EventScratch) => Promise<EventColumns>) | null = null;
+  let stringsLoad: ((b: number) => Promise<EventIntervals>) | null = null;
   for (let r = 0; r < RUNS; r++) {
     const s = await fromFiles(path, eventsFile, summary, true);
     const w = await fromFiles(path, eventsFile, summary, false);
@@ -270,6 +283,7 @@ const suite: Suite = async () => {
     if (r === RUNS - 1) {
       streamedIndex = s.kept as EventBatchIndex;
       streamedLoad = s.load;
+      stringsLoad = s.loadStrings;
     } else await s.close();
   }
   const batchIndex = streamedIndex!;
@@ -294,6 +308,65 @@ const suite: Suite = async () => {
     throw new Error("the whole run's events count differs between the fine bins and the batches");
   const wholeBatches = await timeMedian(() => eventsWindow(noFine, whole), 1, 0);
   const fineTable = batchIndex.fine!;
+
+  // Middle zoom (#12): windows whose pixel is narrower than a fine bin are walked over the batches. A 24 h
+  // run's 60-min window in 1500 columns (2.4 s a pixel, its fine bin 2.64 s) holds ~2M events at this VM's
+  // rate; the 1 h run holds as many in ~44 min, so the same walk (same events, same 1500 columns) is had
+  // from an index without the table. Each ask reads its ~31 batches again (4 are cached).
+  const middleFigures: Figure[] = [];
+  const middle = [300_000, 2_000_000].map((want) => {
+    const w = (summary.spanNs * want) / events.ts.length;
+    const t0 = (summary.spanNs - w) / 2;
+    return { want, t0, t1: t0 + w, columns: 1500 };
+  });
+  // The same zoom on the 1 h run with its table: 1/24 of the run in 1500 columns (a 24 h run's 60 min).
+  const dayHour = { t0: summary.spanNs * (11.5 / 24), t1: summary.spanNs * (12.5 / 24), columns: 1500 };
+  const dayHourFine = await eventsWindow(batchIndex, dayHour);
+  const dayHourWalked = await eventsWindow(noFine, dayHour);
+  if (!dayHourFine.bins || dayHourFine.bins.t1 - dayHourFine.bins.t0 === dayHour.t1 - dayHour.t0)
+    throw new Error("1/24 of the run was not answered from the fine bins");
+  if (dayHourFine.count !== dayHourWalked.count)
+    throw new Error("the fine bins' count differs from the walk's");
+  const dayHourMs = await timeMedian(() => eventsWindow(batchIndex, dayHour), 9);
+  middleFigures.push({
+    name: "events track, 1/24 of a 1 h run in 1500 columns (as a 24 h run's 60-min window), from the fine bins",
+    median: dayHourMs,
+    unit: "ms",
+    runs: 9,
+    target: "≤ 150",
+    limit: 150,
+    note: `${dayHourFine.count.toLocaleString("en-US")} events; ${dayHourFine.bins.columns} columns of whole ${(fineTable.binNs / 1e6).toFixed(1)} ms bins (a pixel ${((dayHour.t1 - dayHour.t0) / 1500 / 1e6).toFixed(0)} ms; a 24 h run's bin is ${(dayBinNs(fineTable.bins) / 1e9).toFixed(2)} s, its 60-min pixel 2.4 s); the count from the batches at its two ends; ${fineTable.bins} bins, ${(fineTable.byteLength / 2 ** 20).toFixed(2)} MiB per run`,
+  });
+  const oldWalk = new StringBatchesWalk(batchIndex.entries, stringsLoad!);
+  for (const m of middle) {
+    const ours = await eventsWindow(noFine, m);
+    const old = await oldWalk.window(m.t0, m.t1, m.columns);
+    if (
+      ours.count !== old.count ||
+      !isDeepStrictEqual(ours.bins!.busyNs, old.busyNs) ||
+      !isDeepStrictEqual(ours.bins!.events, old.events)
+    )
+      throw new Error("the typed walk and the string walk answer differently");
+    // Each way timed after a full collection, not paying for the other's garbage.
+    gc();
+    const cpu = process.cpuUsage();
+    const walk = await timeMedian(() => eventsWindow(noFine, m), 5);
+    const used = process.cpuUsage(cpu);
+    gc();
+    const naiveWalk = await timeMedian(() => oldWalk.window(m.t0, m.t1, m.columns), 3);
+    middleFigures.push({
+      name: `events track at middle zoom: a window of ${(ours.count / 1e6).toFixed(2)}M events in 1500 columns, walked over the events file's batches`,
+      median: walk,
+      unit: "ms",
+      runs: 5,
+      ...(m.want === 2_000_000 ? { target: "≤ 150", limit: 150 } : {}),
+      naive: {
+        name: "the walk before: batches decoded to per-event strings, a Map lookup per event",
+        median: naiveWalk,
+      },
+      note: `${((m.t1 - m.t0) / 60e9).toFixed(1)} min of the 1 h run, pixel ${((m.t1 - m.t0) / 1500 / 1e6).toFixed(0)} ms, no fine bins (as a 24 h run's 60-min window); same answer checked; CPU ${((used.user + used.system) / 1000 / 6).toFixed(0)} ms an ask; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`,
+    });
+  }
   const loadAfter = `load average ${loadBefore.toFixed(1)}→${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`;
 
   const note = `${(HOUR_SAMPLES / 1e6).toFixed(0)}M samples over ${(spanS / 60).toFixed(1)} min, ${events.ts.length.toLocaleString("en-US")} events, ${spikes.length} spikes`;
@@ -400,6 +473,7 @@ const suite: Suite = async () => {
       },
       note: `${fromFine.bins!.columns} columns of ${((fromFine.bins!.t1 - fromFine.bins!.t0) / fromFine.bins!.columns / 1e6).toFixed(1)} ms, fine bins of ${(fineTable.binNs / 1e6).toFixed(3)} ms (${fineTable.bins} bins, ${(fineTable.byteLength / 2 ** 20).toFixed(2)} MiB per run); the first ask, no batch cached: ${wholeFineCold.toFixed(0)} ms; every event from the held index took ${wholeOurs.toFixed(0)} ms; same count checked; ${loadAfter}`,
     },
+    ...middleFigures,
   ];
   return figures;
 };

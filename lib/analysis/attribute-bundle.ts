@@ -9,8 +9,8 @@ import { readAllBytes, sequentialReader } from "../format/byte-source";
 import { FormatError, type FormatProblem } from "../format/errors";
 import {
   readEventBatches,
-  readEventBatchAt,
-  type EventBatch,
+  readEventColumnsAt,
+  type EventBatchLocation,
   type EventBatches,
 } from "../format/events-batches";
 import { readSteal, type RunSteal } from "../format/events-reader";
@@ -18,7 +18,7 @@ import { readRunBatches } from "../format/run-reader";
 import { toRandomAccess } from "../format/byte-source";
 import type { RunSummary } from "../summary";
 import { decodeAttribution } from "./attribution-codec";
-import type { EventIntervals } from "./attribution";
+import { eventColumnsOf, type EventColumns, type EventScratch } from "../format/event-columns";
 import { CACHED_BATCHES, EventBatchEntries, EventBatchIndex } from "./event-batch-index";
 import { EventFineBins } from "./event-fine-bins";
 import { attributeRunStreamed, type RunAttribution } from "./run-attribution";
@@ -92,7 +92,7 @@ export async function attributeBundleRun(
   try {
     const read = await readEventBatches(await opened(bundle, eventsFile), eventsFile);
     const index = new EventBatchEntries(options.fineBins ? new EventFineBins() : null);
-    const locations: BatchLocation[] = [];
+    const locations: EventBatchLocation[] = [];
     const indexed = (async function* () {
       try {
         for await (const batch of read.batches) {
@@ -108,7 +108,7 @@ export async function attributeBundleRun(
     const events = () =>
       new EventBatchIndex(
         index.entries,
-        (b) => batchAgain(bundle, eventsFile, read, locations, b),
+        (b, scratch) => batchAgain(bundle, eventsFile, read, locations, b, scratch),
         CACHED_BATCHES,
         index.fine,
       );
@@ -129,19 +129,19 @@ export async function attributeBundleRun(
 }
 
 /** Batch `b` of an events file read before: where it sits when the source allows, else read up to it. */
-type BatchLocation = Pick<EventBatch, "offset" | "byteLength" | "firstRow">;
-
 async function batchAgain(
   bundle: Bundle,
   file: string,
   read: EventBatches,
-  locations: BatchLocation[],
+  locations: EventBatchLocation[],
   b: number,
-): Promise<EventIntervals> {
+  scratch?: EventScratch,
+): Promise<EventColumns> {
   const source = await opened(bundle, file);
   const random = read.located ? toRandomAccess(source) : null;
-  if (random) return readEventBatchAt(random, file, read.schemaBytes, locations[b]);
+  if (random) return readEventColumnsAt(random, file, read.schemaBytes, locations[b], scratch);
   let n = 0;
-  for await (const batch of (await readEventBatches(source, file)).batches) if (n++ === b) return batch;
+  for await (const batch of (await readEventBatches(source, file)).batches)
+    if (n++ === b) return eventColumnsOf(batch);
   throw new FormatError({ file, expected: `record batch ${b}`, found: "fewer batches than when first read" });
 }

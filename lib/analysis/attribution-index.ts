@@ -5,13 +5,16 @@
  * search and the events it returns.
  */
 import { EventCursor, sampleCauses, type Cause, type EventIntervals } from "./attribution";
-import type { EventWindowIndex, VisitEvent } from "./event-batch-index";
+import { eventColumnsOf, type EventColumns } from "../format/event-columns";
+import { firstAtOrAbove, type EventWindowIndex, type VisitEvent, type VisitRange } from "./event-batch-index";
 
 export class EventIndex implements EventWindowIndex {
   /** The latest end among events 0..i: non-decreasing, so the first event that may reach t0 is found by bisection. */
   private readonly reach: Float64Array;
+  private readonly columns: EventColumns;
 
   constructor(readonly events: EventIntervals) {
+    this.columns = eventColumnsOf(events);
     const { end } = events;
     this.reach = new Float64Array(end.length);
     let latest = -Infinity;
@@ -32,10 +35,15 @@ export class EventIndex implements EventWindowIndex {
 
   /** Calls `visit` with each event overlapping [t0, t1), in start order. */
   forEachIn(t0: number, t1: number, visit: VisitEvent): void {
-    const { events } = this;
-    const { end } = events;
+    const { columns } = this;
+    const { end } = columns;
     const { from, to } = this.span(t0, t1);
-    for (let i = from; i < to; i++) if (end[i] > t0) visit(events, i);
+    for (let i = from; i < to; i++) if (end[i] > t0) visit(columns, i);
+  }
+
+  forEachRangeIn(t0: number, t1: number, visit: VisitRange): void {
+    const { from, to } = this.span(t0, t1);
+    visit(this.columns, from, to);
   }
 
   countIn(t0: number, t1: number): number {
@@ -73,17 +81,6 @@ function firstAbove(values: Float64Array, x: number): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (values[mid] > x) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
-function firstAtOrAbove(values: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid] >= x) hi = mid;
     else lo = mid + 1;
   }
   return lo;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { eventColumnsOf } from "../format/event-columns";
 import { EventIndex } from "./attribution-index";
 import { EventBatchEntries, EventBatchIndex } from "./event-batch-index";
 import { batchesOf, random, randomRun } from "./testing/attribution-fixtures";
@@ -13,7 +14,7 @@ describe("a run's events by batch, for windows and single samples", () => {
     const loaded: number[] = [];
     const index = new EventBatchIndex(entries.entries, async (b) => {
       loaded.push(b);
-      return parts[b];
+      return eventColumnsOf(parts[b]);
     });
     expect(index.size).toBe(events.ts.length);
     const next = random(9);
@@ -37,7 +38,7 @@ describe("a run's events by batch, for windows and single samples", () => {
     const fresh = () =>
       new EventBatchIndex(entries.entries, async (b) => {
         loaded.push(b);
-        return parts[b];
+        return eventColumnsOf(parts[b]);
       });
     loaded.length = 0;
     const last = events.ts[events.ts.length - 1];
@@ -70,7 +71,7 @@ describe("a run's events by batch, for windows and single samples", () => {
     let fail = true;
     const index = new EventBatchIndex(entries.entries, async (b) => {
       if (fail) throw new Error("disk went away");
-      return parts[b];
+      return eventColumnsOf(parts[b]);
     });
     const t0 = events.ts[0];
     await expect(index.slice(t0, t0 + 1000)).rejects.toThrow("disk went away");

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { EventIntervals } from "./attribution";
-import { EventFineBins } from "./event-fine-bins";
+import { EVENT_KINDS } from "../format/events-contract";
+import { EventFineBins, FINE_BINS } from "./event-fine-bins";
 import { batchesOf, columnsByBruteForce, intervals, random, randomRun } from "./testing/attribution-fixtures";
 
 function filled(events: EventIntervals, bins: number, batch = 97) {
@@ -90,5 +91,29 @@ describe("the events' fine bins", () => {
     expect(table.byteLength).toBe(before);
     const days = table.columns(0, 86_400e9 * 3, 1000)!;
     expect(days.busyNs.reduce((a, b) => a + b, 0)).toBe(86_400e9 * 3);
+    // Per bin and kind: the ns covered (Float64), the events started (Uint32): 5.25 MiB for 2^16 bins.
+    expect(before).toBe(FINE_BINS * EVENT_KINDS.length * (8 + 4));
+  });
+
+  it("refuses a count past 2^32 - 1 in one bin rather than wrapping it (a count no events file holds)", () => {
+    const table = new EventFineBins(4);
+    table.add(intervals([[0, 10, "irq", "eth0"]]));
+    const irq = EVENT_KINDS.indexOf("irq");
+    (table as unknown as { starts: Uint32Array }).starts[irq] = 2 ** 32 - 1;
+    expect(() => table.add(intervals([[5, 10, "irq", "eth0"]]))).toThrow(
+      /more than 4294967295 events of one kind start in one fine bin/,
+    );
+    // Widening sums two bins: a sum past the limit is refused too.
+    const wide = new EventFineBins(4);
+    wide.add(
+      intervals([
+        [0, 10, "irq", "eth0"],
+        [1_024, 1_030, "irq", "eth0"],
+      ]),
+    );
+    const starts = (wide as unknown as { starts: Uint32Array }).starts;
+    starts[irq] = 2 ** 31;
+    starts[EVENT_KINDS.length + irq] = 2 ** 31;
+    expect(() => wide.add(intervals([[5_000, 5_001, "irq", "eth0"]]))).toThrow(/more than 4294967295 events/);
   });
 });

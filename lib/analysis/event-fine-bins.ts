@@ -9,11 +9,21 @@
 import { EVENT_KINDS, type EventKind } from "../format/events-contract";
 import type { EventIntervals } from "./attribution";
 
-export const FINE_BINS = 2 ** 15;
+/**
+ * 2^16: a 24 h run's bin is 2.15 s (1,024 ns × 2^21, as for any run of 19.5–39 h), so its 60-min window
+ * in 1500 columns (2.4 s a pixel) is answered from the table; narrower windows (< 54 min, < ~1.7M events
+ * at 540 a second) walk the batches. 5.25 MiB per run (2^15 bins of Float64 counts took 3.5 MiB).
+ */
+export const FINE_BINS = 2 ** 16;
 /** A power of two (ns), so that every bin edge and width is an exact integer. */
 export const FINE_BASE_NS = 2 ** 10;
 
 const KINDS = EVENT_KINDS.length;
+const MAX_COUNT = 2 ** 32 - 1;
+
+function tooMany(at: number): never {
+  throw new Error(`more than ${MAX_COUNT} events of one kind start in one fine bin (at ${at} ns)`);
+}
 const KIND_INDEX = new Map<EventKind, number>(EVENT_KINDS.map((k, i) => [k, i]));
 
 /** Columns of whole bins over [t0, t1) (the asked window snapped outward to their edges), row-major, a value per kind. */
@@ -27,9 +37,12 @@ export interface FineColumns {
 }
 
 export class EventFineBins {
-  /** Per bin (row-major, a value per kind of EVENT_KINDS): the ns covered, the events started. */
+  /**
+   * Per bin (row-major, a value per kind of EVENT_KINDS): the ns covered (exact integers below 2^53),
+   * the events started (a count of one bin and kind; past 2^32 - 1 is an error, never a wrapped count).
+   */
   private readonly busyNs: Float64Array;
-  private readonly starts: Float64Array;
+  private readonly starts: Uint32Array;
   /** The first bin's start: the first event's start, down to a multiple of the base (NaN before any event). */
   private origin = NaN;
   private width: number;
@@ -40,7 +53,7 @@ export class EventFineBins {
   ) {
     if (bins % 2 || bins < 2) throw new Error(`the fine bins' count must be even, not ${bins}`);
     this.busyNs = new Float64Array(bins * KINDS);
-    this.starts = new Float64Array(bins * KINDS);
+    this.starts = new Uint32Array(bins * KINDS);
     this.width = baseNs;
   }
 
@@ -67,7 +80,9 @@ export class EventFineBins {
     while (a >= origin + this.bins * this.width || b > origin + this.bins * this.width) this.widen();
     const w = this.width;
     const first = Math.floor((a - origin) / w);
-    this.starts[first * KINDS + k]++;
+    const started = this.starts[first * KINDS + k] + 1;
+    if (started > MAX_COUNT) tooMany(a);
+    this.starts[first * KINDS + k] = started;
     for (let bin = first, lo = origin + first * w; lo < b; bin++, lo += w)
       this.busyNs[bin * KINDS + k] += Math.min(b, lo + w) - Math.max(a, lo);
   }
@@ -77,8 +92,11 @@ export class EventFineBins {
     const half = this.bins / 2;
     for (const table of [this.busyNs, this.starts]) {
       for (let i = 0; i < half; i++)
-        for (let k = 0; k < KINDS; k++)
-          table[i * KINDS + k] = table[2 * i * KINDS + k] + table[(2 * i + 1) * KINDS + k];
+        for (let k = 0; k < KINDS; k++) {
+          const sum = table[2 * i * KINDS + k] + table[(2 * i + 1) * KINDS + k];
+          if (table === this.starts && sum > MAX_COUNT) tooMany(this.origin + 2 * i * this.width);
+          table[i * KINDS + k] = sum;
+        }
       table.fill(0, half * KINDS);
     }
     this.width *= 2;

@@ -6,7 +6,7 @@
  */
 import { Table, tableFromIPC, tableToIPC, Type, type Schema } from "apache-arrow";
 import { Message } from "apache-arrow/ipc/metadata/message";
-import { FILE_HEADER_BYTES, MessageHeader, startsWithMagic } from "./arrow-ipc";
+import { FILE_HEADER_BYTES, MessageHeader, startsWithMagic, type ColumnSlot } from "./arrow-ipc";
 import {
   readAllBytes,
   sequentialReader,
@@ -17,6 +17,13 @@ import {
 } from "./byte-source";
 import { EVENT_KINDS, EVENTS_COLUMN, isEventKind, type EventKind, type EventsMeta } from "./events-contract";
 import { eventsRecoveredNote } from "./events-recovery";
+import {
+  eventColumnsOfMessage,
+  eventColumnsOfTable,
+  eventSlots,
+  type EventColumns,
+  type EventScratch,
+} from "./event-columns";
 import { column, eventsMetaOf, numbers, strings } from "./events-columns";
 import { FormatError } from "./errors";
 import { parseFramed, schemaOf, sequentialMessages, type MessagesEnd, type RawMessage } from "./ipc-messages";
@@ -312,6 +319,44 @@ export async function readEventBatches(input: ByteSourceInput, file: string): Pr
     rows: () => rows,
   };
 }
+
+/** Where an earlier read found a batch. */
+export type EventBatchLocation = Pick<EventBatch, "offset" | "byteLength" | "firstRow">;
+
+/**
+ * One batch again as typed columns (names made strings only when asked), where an earlier read found
+ * it; checked again. Straight from the message's body, or through an Arrow table when compressed. With
+ * `scratch`, read and decoded into its arrays (the columns hold until the scratch's next use).
+ */
+export async function readEventColumnsAt(
+  source: RandomAccessSource,
+  file: string,
+  schemaBytes: Uint8Array,
+  at: EventBatchLocation,
+  scratch?: EventScratch,
+): Promise<EventColumns> {
+  const bytes =
+    scratch && source.readInto
+      ? await source.readInto(at.offset, scratch.bytesFor(at.byteLength))
+      : await source.read(at.offset, at.byteLength);
+  if (bytes.byteLength < at.byteLength)
+    throw new FormatError({
+      file,
+      expected: `a record batch at byte ${at.offset}`,
+      found: "the end of the file",
+    });
+  let slots = slotsBySchema.get(schemaBytes);
+  if (slots === undefined) {
+    slots = eventSlots(schemaOf(file, parseFramed(file, schemaBytes, 0)));
+    slotsBySchema.set(schemaBytes, slots);
+  }
+  const direct = slots && eventColumnsOfMessage(slots, bytes, file, at.firstRow, at.offset, scratch);
+  if (direct) return direct;
+  const message = { bytes, offset: at.offset, byteLength: at.byteLength };
+  return eventColumnsOfTable(decodeBatch(schemaBytes, message, file), file, at.firstRow);
+}
+
+const slotsBySchema = new WeakMap<Uint8Array, ColumnSlot[] | null>();
 
 /** One batch again, where an earlier read found it (`EventBatch.offset`, `byteLength`, `firstRow`): already checked. */
 export async function readEventBatchAt(

@@ -1,10 +1,15 @@
 import { describe, expect, it } from "vitest";
+import { eventColumnsOf } from "../format/event-columns";
 import type { EventIntervals } from "../analysis/attribution";
 import { EventIndex } from "../analysis/attribution-index";
 import { CACHED_BATCHES, EventBatchEntries, EventBatchIndex } from "../analysis/event-batch-index";
 import { EventFineBins } from "../analysis/event-fine-bins";
 import { batchesOf, columnsByBruteForce, randomRun } from "../analysis/testing/attribution-fixtures";
 import type { EventKind } from "../format/events-contract";
+import { bytesSource } from "../format/byte-source";
+import { readEventBatches, readEventColumnsAt, type EventBatchLocation } from "../format/events-batches";
+import { encodeStreamedEvents } from "../format/testing/events-bundle";
+import { readingInto } from "../format/testing/reading-into";
 import { eventsWindow } from "./events-window";
 
 function index(rows: [number, number, EventKind, string][]) {
@@ -67,13 +72,13 @@ describe("the events track's window", () => {
       entries.entries,
       async (b) => {
         loaded.push(b);
-        return batches[b];
+        return eventColumnsOf(batches[b]);
       },
       CACHED_BATCHES,
       entries.fine,
     );
-    const walk = index.forEachIn.bind(index);
-    index.forEachIn = (t0, t1, visit) => {
+    const walk = index.forEachRangeIn.bind(index);
+    index.forEachRangeIn = (t0, t1, visit) => {
       walks++;
       return walk(t0, t1, visit);
     };
@@ -117,6 +122,88 @@ describe("the events track's window", () => {
         );
     }
     expect([...ways].sort()).toEqual(["fine", "walked"]);
+  });
+});
+
+describe("the events track's walk over the events file's batches", () => {
+  it("walks an events file's batches read again from its bytes (finished, and cut by a crash) as each event checked against each column does", async () => {
+    const { events, summary } = await randomRun(7);
+    const finished = encodeStreamedEvents(events, 300);
+    const crashed = encodeStreamedEvents(events, 300, { finished: false });
+    const span = summary.spanNs;
+    for (const [label, bytes, source] of [
+      ["finished, read into the walk's scratch", finished, readingInto],
+      ["finished, from a source that only reads whole", finished, bytesSource],
+      [
+        "cut by a crash at 40% of its bytes",
+        crashed.slice(0, Math.floor(crashed.byteLength * 0.4)),
+        readingInto,
+      ],
+    ] as const) {
+      const read = await readEventBatches(bytes, `${label}.events.arrow`);
+      const entries = new EventBatchEntries();
+      const locations: EventBatchLocation[] = [];
+      const held: EventIntervals[] = [];
+      for await (const b of read.batches) {
+        entries.add(b);
+        locations.push(b);
+        held.push(b);
+      }
+      const kept: EventIntervals = {
+        ts: Float64Array.from(held.flatMap((b) => [...b.ts])),
+        end: Float64Array.from(held.flatMap((b) => [...b.end])),
+        kind: held.flatMap((b) => b.kind),
+        name: held.flatMap((b) => b.name),
+      };
+      expect(kept.ts.length, label).toBeGreaterThan(900);
+      if (bytes !== finished) expect(kept.ts.length, label).toBeLessThan(events.ts.length / 2);
+      const index = new EventBatchIndex(entries.entries, (b, scratch) =>
+        readEventColumnsAt(source(bytes), label, read.schemaBytes, locations[b], scratch),
+      );
+      for (const [t0, t1, columns] of [
+        [0, span, 97],
+        [span * 0.1, span * 0.35, 400],
+        [span * 0.2, span * 0.2 + 30_000_000, 50],
+      ]) {
+        const w = await eventsWindow(index, { t0, t1, columns, exactBelow: 20 });
+        expect(w.count, `${label}: ${t0}–${t1}`).toBe(overlapping(kept, t0, t1));
+        const want = columnsByBruteForce(kept, w.bins!);
+        expect([...w.bins!.events], `${label}: ${t0}–${t1}`).toEqual(want.events);
+        want.busyNs.forEach((ns, i) => expect(w.bins!.busyNs[i], `${label}: cell ${i}`).toBeCloseTo(ns, 3));
+      }
+    }
+  });
+
+  it("makes at most the exact list's names strings in a walk, whatever the events it bins", async () => {
+    const { events, summary } = await randomRun(6);
+    const batches = batchesOf(events, 40);
+    const entries = new EventBatchEntries();
+    for (const b of batches) entries.add(b);
+    let named = 0;
+    const index = new EventBatchIndex(entries.entries, async (b) => {
+      const columns = eventColumnsOf(batches[b]);
+      return {
+        ...columns,
+        name: (i) => {
+          named++;
+          return columns.name(i);
+        },
+      };
+    });
+    const span = summary.spanNs;
+    const dense = await eventsWindow(index, { t0: 0, t1: span, columns: 200, exactBelow: 50 });
+    expect(dense.count).toBeGreaterThan(1000);
+    expect(dense.exact).toBeNull();
+    expect(named).toBeLessThanOrEqual(50);
+    named = 0;
+    const t0 = events.ts[Math.floor(events.ts.length / 2)];
+    const quiet = await eventsWindow(index, { t0, t1: t0 + 1, columns: 200, exactBelow: 50 });
+    expect(quiet.count).toBeGreaterThan(0);
+    expect(named).toBe(quiet.count);
+    const want = [];
+    for (let i = 0; i < events.ts.length; i++)
+      if (events.ts[i] < t0 + 1 && events.end[i] > t0) want.push([events.kind[i], events.name[i]]);
+    expect(quiet.exact!.kind.map((k, i) => [k, quiet.exact!.name[i]])).toEqual(want);
   });
 });
 

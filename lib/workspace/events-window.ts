@@ -3,8 +3,9 @@
  * window when there are few, else per column and kind the time events of that kind cover (innermost
  * not resolved: each event counts its own overlap) and how many start there. Zoomed out (a pixel at
  * least one of the run's fine bins), the columns are whole fine bins, read from the table filled in
- * the attribution's pass; narrower, the events are walked once, binned per pixel column and kept while
- * few. An hour holds millions of events; the answer is never larger than the columns (+2).
+ * the attribution's pass; narrower, the events are walked once over typed columns (a range of a batch
+ * at a time), binned per pixel column and kept while few. An hour holds millions of events; the answer
+ * is never larger than the columns (+2).
  */
 import type { EventWindowIndex } from "../analysis/event-batch-index";
 import { EVENT_KINDS, type EventKind } from "../format/events-contract";
@@ -12,8 +13,6 @@ import type { EventsWindow } from "./types";
 
 /** At most this many events are sent one by one; more are binned. */
 export const EXACT_EVENTS_MAX = 2000;
-
-const KIND_INDEX = new Map<EventKind, number>(EVENT_KINDS.map((k, i) => [k, i]));
 
 export async function eventsWindow(
   index: EventWindowIndex,
@@ -31,7 +30,7 @@ export async function eventsWindow(
   return walked(index, t0, t1, columns, exactBelow);
 }
 
-/** One walk over the window's events: each kept while there are few, each binned per pixel column. */
+/** One walk over the window's events, column by column of each batch: each kept while there are few, each binned per pixel column. */
 async function walked(
   index: EventWindowIndex,
   t0: number,
@@ -39,30 +38,35 @@ async function walked(
   columns: number,
   exactBelow: number,
 ): Promise<EventsWindow> {
+  // The first events, copied while few (the columns visited hold only during the visit).
   const exact = { ts: [] as number[], end: [] as number[], kind: [] as EventKind[], name: [] as string[] };
   const kinds = EVENT_KINDS.length;
   const busyNs = new Float64Array(columns * kinds);
   const events = new Float64Array(columns * kinds);
   const step = (t1 - t0) / columns;
   let count = 0;
-  await index.forEachIn(t0, t1, (e, i) => {
-    count++;
-    if (count <= exactBelow) {
-      exact.ts.push(e.ts[i]);
-      exact.end.push(e.end[i]);
-      exact.kind.push(e.kind[i]);
-      exact.name.push(e.name[i]);
-    }
-    const k = KIND_INDEX.get(e.kind[i])!;
-    const a = Math.max(e.ts[i], t0);
-    const b = Math.min(e.end[i], t1);
-    const first = Math.min(columns - 1, Math.floor((a - t0) / step));
-    const last = Math.min(columns - 1, Math.floor((b - t0) / step));
-    if (e.ts[i] >= t0) events[first * kinds + k]++;
-    for (let c = first; c <= last; c++) {
-      const from = Math.max(a, t0 + c * step);
-      const to = Math.min(b, t0 + (c + 1) * step);
-      if (to > from) busyNs[c * kinds + k] += to - from;
+  await index.forEachRangeIn(t0, t1, (e, from, to) => {
+    const { ts, end, kind } = e;
+    for (let i = from; i < to; i++) {
+      if (!(end[i] > t0)) continue;
+      count++;
+      if (count <= exactBelow) {
+        exact.ts.push(ts[i]);
+        exact.end.push(end[i]);
+        exact.kind.push(EVENT_KINDS[kind[i]]);
+        exact.name.push(e.name(i));
+      }
+      const k = kind[i];
+      const a = Math.max(ts[i], t0);
+      const b = Math.min(end[i], t1);
+      const first = Math.min(columns - 1, Math.floor((a - t0) / step));
+      const last = Math.min(columns - 1, Math.floor((b - t0) / step));
+      if (ts[i] >= t0) events[first * kinds + k]++;
+      for (let c = first; c <= last; c++) {
+        const lo = Math.max(a, t0 + c * step);
+        const hi = Math.min(b, t0 + (c + 1) * step);
+        if (hi > lo) busyNs[c * kinds + k] += hi - lo;
+      }
     }
   });
   if (count <= exactBelow)
