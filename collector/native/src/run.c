@@ -401,6 +401,8 @@ static void run_metadata(const run_options *o, const samples_t *s, double hz, ui
 /* A streamed run's file, written by the monitor while the sampler runs (writer.c). */
 static stream_writer stream;
 static uint64_t stream_behind_max; /* the most samples finished but not yet written, for the metadata */
+static bool stream_origin_told;    /* the origin was printed during the run (stream_step) */
+static void set_origin(uint64_t first_counter, double hz);
 
 static double disk_free_bytes(void) {
   struct statvfs fs;
@@ -460,12 +462,13 @@ static void stream_step(const run_options *o, const samples_t *s, uint64_t scann
     RUN.stop = 1;
     return;
   }
-  /* Once the first samples are written, time 0 is known: `collect` converts the kernel events with it as they
-   * come (the same counter value and rate as the result line's). */
-  static bool origin_told;
-  if (!origin_told && stream.written) {
-    origin_told = true;
-    printf("{\"origin\":{\"origin_counter\":%lld,\"tsc_hz\":%.17g}}\n", (long long)stream.origin, RUN.hz_estimate);
+  /* Once the first samples are written, time 0 is known: `collect` converts the kernel events and the steal
+   * readings with it as they come (the same values as the result line's: the end keeps this origin). */
+  if (!stream_origin_told && stream.written) {
+    stream_origin_told = true;
+    set_origin(stream.origin, RUN.hz_estimate);
+    printf("{\"origin\":{\"origin_counter\":%lld,\"origin_mono_ns\":%lld,\"tsc_hz\":%.17g}}\n",
+           (long long)RUN.origin_counter, (long long)RUN.origin_mono_ns, RUN.hz_estimate);
     fflush(stdout);
   }
   double free_bytes = flush && !RUN.stop ? disk_free_bytes() : -1;
@@ -705,7 +708,7 @@ static void run_write_streamed(const run_options *o, samples_t *s) {
   /* Only what reached the file counts: a write error leaves the samples before it. */
   uint64_t taken = s->count;
   s->count = stream.written;
-  if (s->count) set_origin(stream.origin, RUN.hz_estimate);
+  if (s->count && !stream_origin_told) set_origin(stream.origin, RUN.hz_estimate);
   buf_t meta = {0};
   run_metadata(o, s, RUN.hz_estimate, stream.saturated, &meta);
   if (!err) err = stream_finish(&stream, buf_str(&meta));
