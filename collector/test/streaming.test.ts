@@ -174,6 +174,64 @@ describe.sequential("streamed capture", () => {
     expect(Math.abs(peaks[1] - peaks[0])).toBeLessThan(16 * 2 ** 20);
   });
 
+  it("--chunk-rows sets the record batch: whole chunks of that many samples, the rest flushed each second", async () => {
+    const out = join(tempDir(), "chunks.arrow");
+    const done = await timed([
+      "tick",
+      "--loop-us",
+      "1",
+      "--duration",
+      "2s",
+      "--chunk-rows",
+      "4096",
+      "-o",
+      out,
+    ]);
+    expect(done.code, done.stderr).toBe(0);
+    const sizes: number[] = [];
+    for (const batch of RecordBatchReader.from(readFileSync(out))) sizes.push(batch.numRows);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(done.result.samples);
+    expect(Math.max(...sizes)).toBe(4096);
+    // All but the flushes (at most one a second, and the end) are whole chunks.
+    expect(sizes.filter((n) => n !== 4096).length).toBeLessThanOrEqual(4);
+    const metadata = JSON.parse(
+      (await openRun(readFileSync(out), "chunks.arrow")).schema.metadata.get("latency:run")!,
+    );
+    expect(metadata.chunk_rows).toBe(4096);
+  });
+
+  it("each second's batches reach the disk: the writer fdatasyncs the run file about once a second (strace)", async () => {
+    const dir = tempDir();
+    const log = join(dir, "strace.txt");
+    const out = join(dir, "run.arrow");
+    const done = await run("strace", [
+      "-f",
+      "-ttt",
+      "-o",
+      log,
+      "-e",
+      "trace=fdatasync",
+      sampler,
+      "tick",
+      "--duration",
+      "4s",
+      "-o",
+      out,
+    ]);
+    expect(done.code, done.stderr).toBe(0);
+    const syncs = readFileSync(log, "utf8")
+      .split("\n")
+      .filter((l) => /fdatasync\(\d+\) += 0/.test(l))
+      .map((l) => Number(l.split(/ +/)[1]));
+    // One a second while it runs (the first once the calibration is done), and none failed.
+    expect(syncs.length, readFileSync(log, "utf8")).toBeGreaterThanOrEqual(3);
+    for (let i = 1; i < syncs.length; i++) expect(syncs[i] - syncs[i - 1]).toBeLessThan(1.6);
+    const metadata = JSON.parse(
+      (await openRun(readFileSync(out), "run.arrow")).schema.metadata.get("latency:run")!,
+    );
+    expect(metadata.sync_max_us).toBeGreaterThan(0);
+  });
+
   it("--hold converts with the counter's rate over the whole run, and records the one before it beside it", async () => {
     const out = join(tempDir(), "held.arrow");
     const done = await timed(["tick", "--duration", "2s", "--hold", "-o", out]);
@@ -260,6 +318,7 @@ describe.sequential("streamed capture", () => {
       await source.close();
     }
     expect(lastTs / 1e9).toBeGreaterThan(reached - 2);
+    expect(lastTs / 1e9).toBeGreaterThanOrEqual(1);
     const lines: string[] = [];
     const log = console.log;
     console.log = (...a: unknown[]) => void lines.push(a.join(" "));

@@ -400,8 +400,9 @@ static void run_metadata(const run_options *o, const samples_t *s, double hz, ui
 
 /* A streamed run's file, written by the monitor while the sampler runs (writer.c). */
 static stream_writer stream;
-static uint64_t stream_behind_max; /* the most samples finished but not yet written, for the metadata */
-static bool stream_origin_told;    /* the origin was printed during the run (stream_step) */
+static uint64_t stream_behind_max;  /* the most samples finished but not yet written, for the metadata */
+static uint64_t stream_sync_max_ns; /* the longest fdatasync of a second's batches, for the metadata */
+static bool stream_origin_told;     /* the origin was printed during the run (stream_step) */
 static void set_origin(uint64_t first_counter, double hz);
 
 static double disk_free_bytes(void) {
@@ -454,7 +455,16 @@ static void stream_step(const run_options *o, const samples_t *s, uint64_t scann
   bool flush = now - flushed_at >= 1000000000ull;
   if (flush) flushed_at = now;
   if (scanned - stream.written > stream_behind_max) stream_behind_max = scanned - stream.written;
-  if (stream_write(&stream, scanned, flush)) {
+  int err = stream_write(&stream, scanned, flush);
+  /* Each second's batches reach the disk, not only the page cache (written back up to 30 s later), so the
+   * machine dying loses about the last second too, not only a kill. */
+  if (!err && flush) {
+    uint64_t before = mono_ns();
+    if (fdatasync(temp_fd)) err = stream.err = errno;
+    uint64_t took = mono_ns() - before;
+    if (took > stream_sync_max_ns) stream_sync_max_ns = took;
+  }
+  if (err) {
     fprintf(stderr,
             "tickscope-sampler: writing %s failed after %llu samples: %s; the run stops, what was written is kept\n",
             o->output, (unsigned long long)stream.written, strerror(stream.err));
@@ -640,6 +650,7 @@ static void run_metadata(const run_options *o, const samples_t *s, double hz, ui
     json_int(&j, "chunk_rows", (int64_t)stream.chunk_rows);
     json_int(&j, "ring_slots", (int64_t)s->capacity);
     json_int(&j, "writer_behind_max_samples", (int64_t)stream_behind_max);
+    json_int(&j, "sync_max_us", (int64_t)(stream_sync_max_ns / 1000));
   }
   json_str(&j, "sampler", "tickscope-sampler " TICKSCOPE_VERSION);
   json_raw(&j, "host", host_json(hz));

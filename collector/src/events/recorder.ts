@@ -195,9 +195,13 @@ export class EventRecorder {
     const now = performance.now();
     const batchDue = now - this.lastBatchAt >= BATCH_MS;
     this.stream.step(batchDue);
-    if (batchDue) this.lastBatchAt = now;
+    if (batchDue) {
+      this.lastBatchAt = now;
+      this.sink?.sync();
+    }
     if (this.stealWriter && now - this.lastStealBatchAt >= STEAL_BATCH_MS) {
       this.writeStealRows();
+      this.stealSink?.sync();
       this.lastStealBatchAt = now;
     }
   }
