@@ -200,6 +200,63 @@ describe.sequential("streamed capture", () => {
     expect(metadata.chunk_rows).toBe(4096);
   });
 
+  it("the sampler's own file cut at 10 random offsets: read up to its last whole batch, sample for sample, or refused naming the byte", async () => {
+    const out = join(tempDir(), "cut.arrow");
+    const done = await timed([
+      "tick",
+      "--loop-us",
+      "1",
+      "--duration",
+      "2s",
+      "--chunk-rows",
+      "16384",
+      "-o",
+      out,
+    ]);
+    expect(done.code, done.stderr).toBe(0);
+    const bytes = new Uint8Array(readFileSync(out));
+    // The whole file as apache-arrow reads it, batch by batch, and where each batch ends.
+    const whole = [...RecordBatchReader.from(bytes)].map((b) => ({
+      ts: b.getChild("ts_ns")!.toArray() as BigInt64Array,
+      duration: b.getChild("duration_ns")!.toArray() as Uint32Array,
+    }));
+    const { blocks } = await openRun(bytes, "whole.arrow");
+    expect(blocks!.length).toBe(whole.length);
+    expect(whole.length).toBeGreaterThan(50);
+    const ends = blocks!.map((b) => b.offset + b.metaDataLength + b.bodyLength);
+    const schemaEnd = blocks![0].offset;
+    let state = 2025;
+    const cuts = Array.from({ length: 10 }, () => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return Math.floor((state / 2 ** 32) * bytes.byteLength);
+    });
+    cuts.push(schemaEnd - 9); // inside the schema: refused
+    for (const cut of cuts) {
+      const part = bytes.slice(0, cut);
+      if (cut < schemaEnd) {
+        const error = await openRun(part, "cut.arrow").then(
+          () => null,
+          (e: unknown) => e as Error,
+        );
+        expect(error?.message, `cut at ${cut}`).toMatch(/cut\.arrow.*byte \d+/);
+        continue;
+      }
+      const handle = await openRun(part, "cut.arrow");
+      let batches = 0;
+      for await (const batch of handle.batches({ allowEmpty: true })) {
+        const expected = whole[batches++];
+        let wrong = batch.ts.length === expected.ts.length ? 0 : 1;
+        for (let i = 0; i < batch.ts.length && !wrong; i++)
+          if (batch.ts[i] !== Number(expected.ts[i]) || batch.duration[i] !== expected.duration[i]) wrong++;
+        expect(wrong, `cut at ${cut}, batch ${batches - 1}`).toBe(0);
+      }
+      const kept = ends.filter((end) => end <= cut).length;
+      expect(batches, `cut at ${cut}`).toBe(kept);
+      expect(handle.header.recovered).toBe(true);
+      expect(handle.recovery()).toMatchObject({ batches: kept });
+    }
+  });
+
   it("each second's batches reach the disk: the writer fdatasyncs the run file about once a second (strace)", async () => {
     const dir = tempDir();
     const log = join(dir, "strace.txt");
