@@ -466,6 +466,64 @@ describe.sequential("streamed capture", () => {
     }
   });
 
+  it("a disk that cannot keep up (its writes throttled to 2 MB/s): the run stops by writer-behind, says so, and keeps a whole file of every sample taken", async () => {
+    // A small ext4 on a loop device whose writes this test's blkio cgroup throttles; the sampler runs in it.
+    const dir = tempDir();
+    const image = join(dir, "disk.img");
+    const mount = join(dir, "slow");
+    const cgroup = `/sys/fs/cgroup/blkio/tickscope-slow-${process.pid}`;
+    mkdirSync(mount);
+    writeFileSync(image, "");
+    execFileSync("truncate", ["-s", "300M", image]);
+    const loop = execFileSync("losetup", ["-f", "--show", image], { encoding: "utf8" }).trim();
+    try {
+      execFileSync("mkfs.ext4", ["-q", loop]);
+      execFileSync("mount", [loop, mount]);
+      mkdirSync(cgroup);
+      const device = execFileSync("lsblk", ["-dno", "MAJ:MIN", loop], { encoding: "utf8" }).trim();
+      writeFileSync(join(cgroup, "blkio.throttle.write_bps_device"), `${device} ${2 * 2 ** 20}`);
+      const out = join(mount, "slow.arrow");
+      const done = await run("sh", [
+        "-c",
+        `echo $$ > ${cgroup}/cgroup.procs && exec ${sampler} tick --loop-us 1 --duration 10s --progress -o ${out}`,
+      ]);
+      expect(done.code, done.stderr).toBe(0);
+      expect(done.stderr).toMatch(
+        /the writer fell a whole ring \(2097152 samples\) behind: the disk cannot keep up; the run stopped, what was taken is written/,
+      );
+      const lines = done.stdout.trim().split("\n");
+      const result = JSON.parse(lines.at(-1)!).result;
+      expect(result).toMatchObject({ stopped: "writer-behind" });
+      expect(result.samples).toBe(result.samples_taken); // none lost: the sampler stopped at the ring's end
+      // The monitor is the writer: while the disk holds it (a write or a sync that takes longer than the
+      // ring lasts, 2.5 s here) it prints no progress line; the stop message and the metadata say why.
+      const behind = lines
+        .filter((l) => l.startsWith('{"progress"'))
+        .map((l) => JSON.parse(l).progress.behind);
+      console.log(`writer behind in the progress lines: at most ${Math.max(...behind)} samples`);
+      const source = await openFileSource(out);
+      let rows = 0;
+      try {
+        const handle = await openRun(source, "slow.arrow");
+        expect(handle.recovery()).toBeNull();
+        for await (const batch of handle.batches()) rows += batch.ts.length;
+        expect(handle.recovery()).toBeNull();
+        expect(handle.header.fields).toMatchObject({ stopped: "writer-behind", samples: rows });
+        console.log(
+          `writer_behind_max_samples ${handle.header.fields.writer_behind_max_samples}, sync_max_us ${handle.header.fields.sync_max_us}`,
+        );
+        expect(handle.header.fields.writer_behind_max_samples).toBeGreaterThanOrEqual(2 ** 20);
+      } finally {
+        await source.close();
+      }
+      expect(rows).toBe(result.samples);
+    } finally {
+      spawnSync("umount", [mount]);
+      spawnSync("losetup", ["-d", loop]);
+      spawnSync("rmdir", [cgroup]);
+    }
+  });
+
   for (const fill of ["to 20 MiB free", "to the last byte"] as const)
     it(`a disk filled ${fill} during the run stops it with a clear message; the file of what fitted reads back`, async () => {
       const mount = join(tempDir(), "small");

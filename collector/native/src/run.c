@@ -715,6 +715,8 @@ static void run_write_streamed(const run_options *o, samples_t *s) {
             "tickscope-sampler: the writer fell a whole ring (%llu samples) behind: the disk cannot keep up; the run "
             "stopped, what was taken is written\n",
             (unsigned long long)s->capacity);
+  /* How far behind the writer was when the run ended (a writer held by the disk has not looked since). */
+  if (s->count - stream.written > stream_behind_max) stream_behind_max = s->count - stream.written;
   int err = stream_write(&stream, s->count, true);
   /* Only what reached the file counts: a write error leaves the samples before it. */
   uint64_t taken = s->count;
