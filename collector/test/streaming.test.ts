@@ -349,6 +349,39 @@ describe.sequential("streamed capture", () => {
     expect(read.rows).toBe(JSON.parse(done.stdout.trim().split("\n").at(-1)!).result.samples);
   });
 
+  it("the measuring thread makes no system call at all while it measures (strace of every call, every thread)", async () => {
+    const dir = tempDir();
+    const log = join(dir, "strace.txt");
+    const out = join(dir, "run.arrow");
+    const done = await run("strace", [
+      "-f",
+      "-ttt",
+      "-o",
+      log,
+      sampler,
+      "tick",
+      "--loop-us",
+      "1",
+      "--duration",
+      "3s",
+      "-o",
+      out,
+    ]);
+    expect(done.code, done.stderr).toBe(0);
+    const lines = readFileSync(log, "utf8").split("\n");
+    // The sampler is the last thread started; its calls (set-up before, exit after) bound the measuring.
+    const { tid } = threadStarts(lines.map((l) => l.replace(/^(\d+) +[\d.]+ /, "$1 "))).at(-1)!;
+    const own = lines.filter((l) => l.startsWith(`${tid} `)).map((l) => Number(l.split(/ +/)[1]));
+    let quiet = 0;
+    for (let i = 1; i < own.length; i++) quiet = Math.max(quiet, own[i] - own[i - 1]);
+    const elapsed = JSON.parse(done.stdout.trim().split("\n").at(-1)!).result;
+    console.log(
+      `the measuring thread: ${own.length} calls, none for ${quiet.toFixed(3)} s of a 3 s run (${elapsed.samples} samples)`,
+    );
+    // Every call of the measuring thread is before its first sample or after its last: the run's 3 s hold none.
+    expect(quiet).toBeGreaterThan(2.9);
+  });
+
   it("kill -9 3 s into a 10 s run leaves a file analyze reads: at most the last 2 s lost, said to be recovered", async () => {
     const dir = tempDir();
     const out = join(dir, "killed.arrow");
