@@ -87,8 +87,10 @@ async function collectWatched(args: string[]) {
   return { stderr, ...peak };
 }
 
-/** Samples in a run file, batch by batch (a 10 min run at --loop-us 1 is several GB), and its size. */
-async function countSamples(file: string): Promise<{ rows: number; bytes: number; lastS: number }> {
+/** Samples in a run file, batch by batch (a 10 min run at --loop-us 1 is several GB), its size, its longest sync. */
+async function countSamples(
+  file: string,
+): Promise<{ rows: number; bytes: number; lastS: number; syncMaxUs: number }> {
   const source = await openFileSource(file);
   let rows = 0;
   let lastS = 0;
@@ -98,7 +100,8 @@ async function countSamples(file: string): Promise<{ rows: number; bytes: number
       rows += batch.ts.length;
       lastS = batch.ts[batch.ts.length - 1] / 1e9;
     }
-    return { rows, bytes: source.size, lastS };
+    const syncMaxUs = Number(run.header.fields.sync_max_us ?? NaN);
+    return { rows, bytes: source.size, lastS, syncMaxUs };
   } finally {
     await source.close();
   }
@@ -125,7 +128,7 @@ export async function streamedCapture(dir: string): Promise<Figure[]> {
   const wallS = (performance.now() - started) / 1000;
   const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
   const entry = manifest.runs[0];
-  const { rows, bytes, lastS } = await countSamples(join(out, entry.file));
+  const { rows, bytes, lastS, syncMaxUs } = await countSamples(join(out, entry.file));
   const lost = Number(
     /([\d,]+) more measured but lost to the writer/.exec(collected.stderr)?.[1].replace(/,/g, "") ?? 0,
   );
@@ -167,7 +170,7 @@ export async function streamedCapture(dir: string): Promise<Figure[]> {
       median: bytes / 2 ** 20 / seconds,
       unit: "MiB/s",
       runs: 1,
-      note: `${(bytes / 2 ** 20).toFixed(0)} MiB in ${seconds.toFixed(1)} s (collect took ${wallS.toFixed(0)} s in all), to the page cache, no fsync`,
+      note: `${(bytes / 2 ** 20).toFixed(0)} MiB in ${seconds.toFixed(1)} s (collect took ${wallS.toFixed(0)} s in all), fdatasync each second (the longest ${(syncMaxUs / 1000).toFixed(1)} ms)`,
     },
     {
       name: "streamed run's sample rate",

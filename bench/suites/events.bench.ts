@@ -80,13 +80,21 @@ const suite: Suite = async () => {
   const comm = basename(SAMPLER_PATH).slice(0, 15);
   const tick = async (args: string[], events: boolean, name: string) => {
     const file = join(dir, `${name}.arrow`);
-    const recorder = events ? new EventRecorder(cpu, host, comm, join(dir, `${name}.events.arrow`)) : null;
+    const recorder = events
+      ? new EventRecorder(
+          cpu,
+          host,
+          comm,
+          join(dir, `${name}.events.arrow`),
+          join(dir, `${name}.steal.arrow`),
+        )
+      : null;
     recorder?.start();
     try {
       const result = await runSampler(["tick", "--cpu", String(cpu), ...args, "-o", file], undefined, (o) =>
         recorder?.streamFrom(o),
       ).result;
-      const recorded = recorder ? await recorder.finish(result, join(dir, `${name}.steal.arrow`)) : null;
+      const recorded = recorder ? await recorder.finish(result) : null;
       const d = Float64Array.from(
         tableFromIPC(readFileSync(file)).getChild(COLUMN.duration)!.toArray() as Uint32Array,
       ).sort();
@@ -110,7 +118,13 @@ const suite: Suite = async () => {
     // the noise floor as the odd seconds split in two (1 and 3 mod 4), as bench:collector does for the monitor.
     const interleaved = await (async () => {
       const file = join(dir, "interleaved.arrow");
-      const recorder = new EventRecorder(cpu, host, comm, join(dir, "interleaved.events.arrow"));
+      const recorder = new EventRecorder(
+        cpu,
+        host,
+        comm,
+        join(dir, "interleaved.events.arrow"),
+        join(dir, "interleaved.steal.arrow"),
+      );
       const toggles: number[] = [];
       let on = true;
       recorder.start();

@@ -174,6 +174,121 @@ describe.sequential("streamed capture", () => {
     expect(Math.abs(peaks[1] - peaks[0])).toBeLessThan(16 * 2 ** 20);
   });
 
+  it("--chunk-rows sets the record batch: whole chunks of that many samples, the rest flushed each second", async () => {
+    const out = join(tempDir(), "chunks.arrow");
+    const done = await timed([
+      "tick",
+      "--loop-us",
+      "1",
+      "--duration",
+      "2s",
+      "--chunk-rows",
+      "4096",
+      "-o",
+      out,
+    ]);
+    expect(done.code, done.stderr).toBe(0);
+    const sizes: number[] = [];
+    for (const batch of RecordBatchReader.from(readFileSync(out))) sizes.push(batch.numRows);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(done.result.samples);
+    expect(Math.max(...sizes)).toBe(4096);
+    // All but the flushes (at most one a second, and the end) are whole chunks.
+    expect(sizes.filter((n) => n !== 4096).length).toBeLessThanOrEqual(4);
+    const metadata = JSON.parse(
+      (await openRun(readFileSync(out), "chunks.arrow")).schema.metadata.get("latency:run")!,
+    );
+    expect(metadata.chunk_rows).toBe(4096);
+  });
+
+  it("the sampler's own file cut at 10 random offsets: read up to its last whole batch, sample for sample, or refused naming the byte", async () => {
+    const out = join(tempDir(), "cut.arrow");
+    const done = await timed([
+      "tick",
+      "--loop-us",
+      "1",
+      "--duration",
+      "2s",
+      "--chunk-rows",
+      "16384",
+      "-o",
+      out,
+    ]);
+    expect(done.code, done.stderr).toBe(0);
+    const bytes = new Uint8Array(readFileSync(out));
+    // The whole file as apache-arrow reads it, batch by batch, and where each batch ends.
+    const whole = [...RecordBatchReader.from(bytes)].map((b) => ({
+      ts: b.getChild("ts_ns")!.toArray() as BigInt64Array,
+      duration: b.getChild("duration_ns")!.toArray() as Uint32Array,
+    }));
+    const { blocks } = await openRun(bytes, "whole.arrow");
+    expect(blocks!.length).toBe(whole.length);
+    expect(whole.length).toBeGreaterThan(50);
+    const ends = blocks!.map((b) => b.offset + b.metaDataLength + b.bodyLength);
+    const schemaEnd = blocks![0].offset;
+    let state = 2025;
+    const cuts = Array.from({ length: 10 }, () => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return Math.floor((state / 2 ** 32) * bytes.byteLength);
+    });
+    cuts.push(schemaEnd - 9); // inside the schema: refused
+    for (const cut of cuts) {
+      const part = bytes.slice(0, cut);
+      if (cut < schemaEnd) {
+        const error = await openRun(part, "cut.arrow").then(
+          () => null,
+          (e: unknown) => e as Error,
+        );
+        expect(error?.message, `cut at ${cut}`).toMatch(/cut\.arrow.*byte \d+/);
+        continue;
+      }
+      const handle = await openRun(part, "cut.arrow");
+      let batches = 0;
+      for await (const batch of handle.batches({ allowEmpty: true })) {
+        const expected = whole[batches++];
+        let wrong = batch.ts.length === expected.ts.length ? 0 : 1;
+        for (let i = 0; i < batch.ts.length && !wrong; i++)
+          if (batch.ts[i] !== Number(expected.ts[i]) || batch.duration[i] !== expected.duration[i]) wrong++;
+        expect(wrong, `cut at ${cut}, batch ${batches - 1}`).toBe(0);
+      }
+      const kept = ends.filter((end) => end <= cut).length;
+      expect(batches, `cut at ${cut}`).toBe(kept);
+      expect(handle.header.recovered).toBe(true);
+      expect(handle.recovery()).toMatchObject({ batches: kept });
+    }
+  });
+
+  it("each second's batches reach the disk: the writer fdatasyncs the run file about once a second (strace)", async () => {
+    const dir = tempDir();
+    const log = join(dir, "strace.txt");
+    const out = join(dir, "run.arrow");
+    const done = await run("strace", [
+      "-f",
+      "-ttt",
+      "-o",
+      log,
+      "-e",
+      "trace=fdatasync",
+      sampler,
+      "tick",
+      "--duration",
+      "4s",
+      "-o",
+      out,
+    ]);
+    expect(done.code, done.stderr).toBe(0);
+    const syncs = readFileSync(log, "utf8")
+      .split("\n")
+      .filter((l) => /fdatasync\(\d+\) += 0/.test(l))
+      .map((l) => Number(l.split(/ +/)[1]));
+    // One a second while it runs (the first once the calibration is done), and none failed.
+    expect(syncs.length, readFileSync(log, "utf8")).toBeGreaterThanOrEqual(3);
+    for (let i = 1; i < syncs.length; i++) expect(syncs[i] - syncs[i - 1]).toBeLessThan(1.6);
+    const metadata = JSON.parse(
+      (await openRun(readFileSync(out), "run.arrow")).schema.metadata.get("latency:run")!,
+    );
+    expect(metadata.sync_max_us).toBeGreaterThan(0);
+  });
+
   it("--hold converts with the counter's rate over the whole run, and records the one before it beside it", async () => {
     const out = join(tempDir(), "held.arrow");
     const done = await timed(["tick", "--duration", "2s", "--hold", "-o", out]);
@@ -234,6 +349,39 @@ describe.sequential("streamed capture", () => {
     expect(read.rows).toBe(JSON.parse(done.stdout.trim().split("\n").at(-1)!).result.samples);
   });
 
+  it("the measuring thread makes no system call at all while it measures (strace of every call, every thread)", async () => {
+    const dir = tempDir();
+    const log = join(dir, "strace.txt");
+    const out = join(dir, "run.arrow");
+    const done = await run("strace", [
+      "-f",
+      "-ttt",
+      "-o",
+      log,
+      sampler,
+      "tick",
+      "--loop-us",
+      "1",
+      "--duration",
+      "3s",
+      "-o",
+      out,
+    ]);
+    expect(done.code, done.stderr).toBe(0);
+    const lines = readFileSync(log, "utf8").split("\n");
+    // The sampler is the last thread started; its calls (set-up before, exit after) bound the measuring.
+    const { tid } = threadStarts(lines.map((l) => l.replace(/^(\d+) +[\d.]+ /, "$1 "))).at(-1)!;
+    const own = lines.filter((l) => l.startsWith(`${tid} `)).map((l) => Number(l.split(/ +/)[1]));
+    let quiet = 0;
+    for (let i = 1; i < own.length; i++) quiet = Math.max(quiet, own[i] - own[i - 1]);
+    const elapsed = JSON.parse(done.stdout.trim().split("\n").at(-1)!).result;
+    console.log(
+      `the measuring thread: ${own.length} calls, none for ${quiet.toFixed(3)} s of a 3 s run (${elapsed.samples} samples)`,
+    );
+    // Every call of the measuring thread is before its first sample or after its last: the run's 3 s hold none.
+    expect(quiet).toBeGreaterThan(2.9);
+  });
+
   it("kill -9 3 s into a 10 s run leaves a file analyze reads: at most the last 2 s lost, said to be recovered", async () => {
     const dir = tempDir();
     const out = join(dir, "killed.arrow");
@@ -260,6 +408,7 @@ describe.sequential("streamed capture", () => {
       await source.close();
     }
     expect(lastTs / 1e9).toBeGreaterThan(reached - 2);
+    expect(lastTs / 1e9).toBeGreaterThanOrEqual(1);
     const lines: string[] = [];
     const log = console.log;
     console.log = (...a: unknown[]) => void lines.push(a.join(" "));
@@ -347,6 +496,64 @@ describe.sequential("streamed capture", () => {
       expect(readdirSync(mount)).toEqual([]);
     } finally {
       execFileSync("umount", [mount]);
+    }
+  });
+
+  it("a disk that cannot keep up (its writes throttled to 2 MB/s): the run stops by writer-behind, says so, and keeps a whole file of every sample taken", async () => {
+    // A small ext4 on a loop device whose writes this test's blkio cgroup throttles; the sampler runs in it.
+    const dir = tempDir();
+    const image = join(dir, "disk.img");
+    const mount = join(dir, "slow");
+    const cgroup = `/sys/fs/cgroup/blkio/tickscope-slow-${process.pid}`;
+    mkdirSync(mount);
+    writeFileSync(image, "");
+    execFileSync("truncate", ["-s", "300M", image]);
+    const loop = execFileSync("losetup", ["-f", "--show", image], { encoding: "utf8" }).trim();
+    try {
+      execFileSync("mkfs.ext4", ["-q", loop]);
+      execFileSync("mount", [loop, mount]);
+      mkdirSync(cgroup);
+      const device = execFileSync("lsblk", ["-dno", "MAJ:MIN", loop], { encoding: "utf8" }).trim();
+      writeFileSync(join(cgroup, "blkio.throttle.write_bps_device"), `${device} ${2 * 2 ** 20}`);
+      const out = join(mount, "slow.arrow");
+      const done = await run("sh", [
+        "-c",
+        `echo $$ > ${cgroup}/cgroup.procs && exec ${sampler} tick --loop-us 1 --duration 10s --progress -o ${out}`,
+      ]);
+      expect(done.code, done.stderr).toBe(0);
+      expect(done.stderr).toMatch(
+        /the writer fell a whole ring \(2097152 samples\) behind: the disk cannot keep up; the run stopped, what was taken is written/,
+      );
+      const lines = done.stdout.trim().split("\n");
+      const result = JSON.parse(lines.at(-1)!).result;
+      expect(result).toMatchObject({ stopped: "writer-behind" });
+      expect(result.samples).toBe(result.samples_taken); // none lost: the sampler stopped at the ring's end
+      // The monitor is the writer: while the disk holds it (a write or a sync that takes longer than the
+      // ring lasts, 2.5 s here) it prints no progress line; the stop message and the metadata say why.
+      const behind = lines
+        .filter((l) => l.startsWith('{"progress"'))
+        .map((l) => JSON.parse(l).progress.behind);
+      console.log(`writer behind in the progress lines: at most ${Math.max(...behind)} samples`);
+      const source = await openFileSource(out);
+      let rows = 0;
+      try {
+        const handle = await openRun(source, "slow.arrow");
+        expect(handle.recovery()).toBeNull();
+        for await (const batch of handle.batches()) rows += batch.ts.length;
+        expect(handle.recovery()).toBeNull();
+        expect(handle.header.fields).toMatchObject({ stopped: "writer-behind", samples: rows });
+        console.log(
+          `writer_behind_max_samples ${handle.header.fields.writer_behind_max_samples}, sync_max_us ${handle.header.fields.sync_max_us}`,
+        );
+        expect(handle.header.fields.writer_behind_max_samples).toBeGreaterThanOrEqual(2 ** 20);
+      } finally {
+        await source.close();
+      }
+      expect(rows).toBe(result.samples);
+    } finally {
+      spawnSync("umount", [mount]);
+      spawnSync("losetup", ["-d", loop]);
+      spawnSync("rmdir", [cgroup]);
     }
   });
 

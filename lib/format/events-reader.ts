@@ -7,8 +7,10 @@ import { tableFromIPC, Type, type Table } from "apache-arrow";
 import { readAllBytes, sequentialReader, toRandomAccess, type ByteSourceInput } from "./byte-source";
 import { STEAL_COLUMN, type EventKind, type EventsMeta } from "./events-contract";
 import { readEventBatches } from "./events-batches";
+import { recoverEvents, stealRecoveredNote } from "./events-recovery";
 import { column, eventsMetaOf, numbers } from "./events-columns";
 import { FormatError } from "./errors";
+import { encodeFileTail } from "./run-footer";
 
 export interface RunEvents {
   meta: EventsMeta;
@@ -26,6 +28,8 @@ export interface RunSteal {
   meta: EventsMeta | null;
   second: Int32Array;
   stealNs: Float64Array;
+  /** "recovered: N seconds of steal, the recording did not finish", for a file without its footer (a crash). */
+  recovered?: string;
 }
 
 async function allBytes(input: ByteSourceInput): Promise<Uint8Array> {
@@ -83,7 +87,17 @@ export async function readEvents(input: ByteSourceInput, file: string): Promise<
 
 /** `runs/<id>.steal.arrow`: one row per second of the run, seconds increasing, steal never negative. */
 export async function readSteal(input: ByteSourceInput, file: string): Promise<RunSteal> {
-  const table = arrowTable(await allBytes(input), file, "a run's steal table");
+  let bytes = await allBytes(input);
+  // Streamed during the run: a crash leaves it without its footer, read up to its last whole batch.
+  const recovery = await recoverEvents(bytes, file);
+  if (recovery) {
+    const tail = encodeFileTail(recovery.schema, recovery.blocks);
+    const whole = new Uint8Array(recovery.wholeBytes + tail.byteLength);
+    whole.set(bytes.subarray(0, recovery.wholeBytes));
+    whole.set(tail, recovery.wholeBytes);
+    bytes = whole;
+  }
+  const table = arrowTable(bytes, file, "a run's steal table");
   const meta = eventsMetaOf(table.schema, file, false);
   const second = Int32Array.from(numbers(column(table, file, STEAL_COLUMN.second, Type.Int, "int32")));
   const stealNs = numbers(column(table, file, STEAL_COLUMN.steal, Type.Int, "int64"));
@@ -105,5 +119,5 @@ export async function readSteal(input: ByteSourceInput, file: string): Promise<R
         found: String(stealNs[i]),
       });
   }
-  return { meta, second, stealNs };
+  return { meta, second, stealNs, ...(recovery ? { recovered: stealRecoveredNote(recovery) } : {}) };
 }

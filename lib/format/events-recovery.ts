@@ -25,6 +25,13 @@ export function eventsRecoveredNote(recovery: Pick<EventsRecovery, "rows" | "cut
   return `recovered: ${recovery.rows.toLocaleString("en")} events, the recording did not finish${cut}`;
 }
 
+/** The same note for a steal table (one row a second of the run). */
+export function stealRecoveredNote(recovery: Pick<EventsRecovery, "rows" | "cutAt">): string {
+  const cut =
+    recovery.cutAt === null ? "" : ` (the incomplete message from byte ${recovery.cutAt} on is left out)`;
+  return `recovered: ${recovery.rows.toLocaleString("en")} seconds of steal, the recording did not finish${cut}`;
+}
+
 /**
  * Null for a file that is not the file format or has its footer (read as it is); else the whole batches
  * after the schema, which must come first. A message cut short ends them; a message that is not Arrow is

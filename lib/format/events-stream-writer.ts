@@ -73,11 +73,11 @@ function framedSchema(schema: Schema): Uint8Array {
 }
 
 /** JSON padded with spaces to exactly `bytes` UTF-8 bytes (JSON.parse ignores them). */
-function paddedJson(meta: EventsMeta, bytes: number): string {
+function paddedJson(meta: EventsMeta, bytes: number, what: string): string {
   const json = JSON.stringify(meta);
   const length = encoder.encode(json).byteLength;
   if (length > bytes)
-    throw new RangeError(`the events metadata grew to ${length} bytes, over the ${bytes} reserved`);
+    throw new RangeError(`the ${what} metadata grew to ${length} bytes, over the ${bytes} reserved`);
   return json + " ".repeat(bytes - length);
 }
 
@@ -126,26 +126,67 @@ class SinkQueue extends AsyncByteQueue {
   }
 }
 
-export class EventsStreamWriter {
+/**
+ * An Arrow IPC file written as it goes into a RewritableSink: the magic and the schema first (its metadata
+ * padded to a reserved size), each record batch appended at once, and at the end the metadata rewritten in
+ * place and the footer naming that final schema. The events file and the steal table are written so.
+ */
+export class StreamedArrowFile {
   private readonly writer = new StreamedFileWriter();
   private readonly schema: Schema;
   private readonly metaBytes: number;
   private readonly schemaBytes: number;
+  private finished = false;
+
+  /** Writes the magic and the schema made by `schemaOf`, with `meta` as known at the start. */
+  constructor(
+    private readonly sink: RewritableSink,
+    private readonly schemaOf: (metaJson: string) => Schema,
+    meta: EventsMeta,
+    private readonly what: string,
+  ) {
+    this.metaBytes = encoder.encode(JSON.stringify(meta)).byteLength + META_SPARE_BYTES;
+    this.schema = schemaOf(paddedJson(meta, this.metaBytes, what));
+    this.schemaBytes = framedSchema(this.schema).byteLength;
+    this.writer.reset(new SinkQueue(sink), this.schema);
+  }
+
+  /** Appends one record batch of `rows` rows, its columns in the schema's order. */
+  write(rows: number, children: Data[]): void {
+    if (this.finished) throw new Error(`the ${this.what} file is already finished`);
+    const struct = makeData({ type: new Struct(this.schema.fields), length: rows, nullCount: 0, children });
+    this.writer.write(new RecordBatch(this.schema, struct));
+  }
+
+  /**
+   * Rewrites the schema's metadata in place with `meta` (same size: padded), then ends the file with the
+   * end-of-stream marker and a footer naming the batches and that schema.
+   */
+  finish(meta: EventsMeta): void {
+    if (this.finished) return;
+    this.finished = true;
+    const schema = this.schemaOf(paddedJson(meta, this.metaBytes, this.what));
+    const framed = framedSchema(schema);
+    if (framed.byteLength !== this.schemaBytes)
+      throw new Error(
+        `the ${this.what} schema changed size (${this.schemaBytes} → ${framed.byteLength} bytes)`,
+      );
+    this.sink.writeAt(FILE_HEADER_BYTES, framed);
+    this.writer.finalSchema = schema;
+    this.writer.finish();
+  }
+}
+
+export class EventsStreamWriter {
+  private readonly file: StreamedArrowFile;
   private readonly kindBytes = EVENT_KINDS.map((k) => encoder.encode(k));
   private nameBytes: Uint8Array[] = [];
   private rowCount = 0;
   private batchCount = 0;
-  private finished = false;
 
   /** Writes the magic and the schema, with `meta` as known at the start. */
-  constructor(
-    private readonly sink: RewritableSink,
-    meta: EventsMeta,
-  ) {
-    this.metaBytes = encoder.encode(JSON.stringify(meta)).byteLength + META_SPARE_BYTES;
-    this.schema = eventsSchema(paddedJson(meta, this.metaBytes));
-    this.schemaBytes = framedSchema(this.schema).byteLength;
-    this.writer.reset(new SinkQueue(sink), this.schema);
+  constructor(sink: RewritableSink, meta: EventsMeta) {
+    this.file = new StreamedArrowFile(sink, eventsSchema, meta, "events");
   }
 
   get rows(): number {
@@ -158,7 +199,6 @@ export class EventsStreamWriter {
 
   /** Appends the rows as record batches (of at most MAX_BATCH_ROWS each); nothing for no rows. */
   write(batch: CodedEventBatch): void {
-    if (this.finished) throw new Error("the events file is already finished");
     const rows = batch.ts.length;
     for (const [column, length] of [
       ["end", batch.end.length],
@@ -174,38 +214,21 @@ export class EventsStreamWriter {
       const end = Math.min(rows, start + MAX_BATCH_ROWS);
       const integers = (type: Int64 | Int32, values: BigInt64Array | Int32Array) =>
         makeData({ type, length: end - start, nullCount: 0, data: values.subarray(start, end) });
-      const struct = makeData({
-        type: new Struct(this.schema.fields),
-        length: end - start,
-        nullCount: 0,
-        children: [
-          integers(new Int64(), batch.ts),
-          integers(new Int64(), batch.end),
-          codedUtf8(batch.kind, this.kindBytes, start, end),
-          codedUtf8(batch.name, this.nameBytes, start, end),
-          integers(new Int32(), batch.cpu),
-        ],
-      });
-      this.writer.write(new RecordBatch(this.schema, struct));
+      this.file.write(end - start, [
+        integers(new Int64(), batch.ts),
+        integers(new Int64(), batch.end),
+        codedUtf8(batch.kind, this.kindBytes, start, end),
+        codedUtf8(batch.name, this.nameBytes, start, end),
+        integers(new Int32(), batch.cpu),
+      ]);
       this.rowCount += end - start;
       this.batchCount++;
     }
   }
 
-  /**
-   * Rewrites the schema's metadata in place with `meta` (same size: padded), then ends the file with the
-   * end-of-stream marker and a footer naming the batches and that schema.
-   */
+  /** The final metadata in place of the start's, then the footer (StreamedArrowFile.finish). */
   finish(meta: EventsMeta): void {
-    if (this.finished) return;
-    this.finished = true;
-    const schema = eventsSchema(paddedJson(meta, this.metaBytes));
-    const framed = framedSchema(schema);
-    if (framed.byteLength !== this.schemaBytes)
-      throw new Error(`the events schema changed size (${this.schemaBytes} → ${framed.byteLength} bytes)`);
-    this.sink.writeAt(FILE_HEADER_BYTES, framed);
-    this.writer.finalSchema = schema;
-    this.writer.finish();
+    this.file.finish(meta);
   }
 }
 

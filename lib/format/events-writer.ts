@@ -87,14 +87,19 @@ export function encodeEventsFile(columns: EventColumns, meta: EventsMeta): Uint8
   ]);
 }
 
+/** The steal table's columns, with its metadata (EventsMeta) as JSON. */
+export function stealSchema(metaJson: string): Schema {
+  return new Schema(
+    [new Field(STEAL_COLUMN.second, new Int32(), false), new Field(STEAL_COLUMN.steal, new Int64(), false)],
+    new Map([[EVENTS_META, metaJson]]),
+  );
+}
+
 /** The steal table: steal time of the measured CPU in each second of the run. */
 export function encodeStealFile(columns: StealColumns, meta: EventsMeta): Uint8Array {
   if (columns.second.length !== columns.steal.length)
     throw new RangeError(`steal columns have ${columns.second.length} and ${columns.steal.length} rows`);
-  const schema = new Schema(
-    [new Field(STEAL_COLUMN.second, new Int32(), false), new Field(STEAL_COLUMN.steal, new Int64(), false)],
-    new Map([[EVENTS_META, JSON.stringify(meta)]]),
-  );
+  const schema = stealSchema(JSON.stringify(meta));
   return batchedFile(schema, columns.second.length, (start, end) => [
     integerData(new Int32(), columns.second.subarray(start, end)),
     integerData(new Int64(), columns.steal.subarray(start, end)),

@@ -3,7 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BUNDLE_FORMAT, BUNDLE_VERSION } from "../format/contract";
+import { openRun } from "../format/run-reader";
 import { encodeRunFile } from "../format/run-writer";
+import { encodeSyntheticRun } from "../format/testing/synthetic-trace";
 import type { RunFields } from "../format/manifest";
 import { checkBundle, type BundleIndex } from "./check-bundle";
 import { DEFAULT_LIMITS } from "./limits";
@@ -49,6 +51,25 @@ describe("checkBundle", () => {
       new Set([".tickscope/summaries/0.bin"]),
     );
     expect(index.open.filter((file) => file.url.startsWith("derived/summaries/"))).toHaveLength(1);
+  });
+
+  it("takes a run whose writer died (no footer): counted up to its last whole batch, its index entry saying so", async () => {
+    const { bytes } = encodeSyntheticRun({ samples: 30_000, batchRows: 7_000, test: "tick", seed: 3 });
+    const { blocks } = await openRun(bytes, "whole.arrow");
+    // Cut inside the fourth batch: three whole batches are left.
+    await writeFile(join(dir, "files", "runs", "crashed.arrow"), bytes.slice(0, blocks![3].offset + 100));
+    const manifest = {
+      format: BUNDLE_FORMAT,
+      version: BUNDLE_VERSION,
+      runs: [{ id: "crashed", file: "runs/crashed.arrow", test: "tick", stopped: "crashed" }],
+    };
+    await writeFile(join(dir, "files", "manifest.json"), JSON.stringify(manifest));
+    await check();
+    const index = JSON.parse(await readFile(join(dir, "derived", "index.json"), "utf8")) as BundleIndex;
+    expect(index.runs[0]).toMatchObject({
+      count: 21_000,
+      recovered: expect.stringMatching(/^recovered: 21,000 samples, the run did not finish/),
+    });
   });
 
   it("refuses a manifest naming more runs than TICKSCOPE_MAX_RUNS with a 413 naming the limit", async () => {

@@ -400,7 +400,10 @@ static void run_metadata(const run_options *o, const samples_t *s, double hz, ui
 
 /* A streamed run's file, written by the monitor while the sampler runs (writer.c). */
 static stream_writer stream;
-static uint64_t stream_behind_max; /* the most samples finished but not yet written, for the metadata */
+static uint64_t stream_behind_max;  /* the most samples finished but not yet written, for the metadata */
+static uint64_t stream_sync_max_ns; /* the longest fdatasync of a second's batches, for the metadata */
+static bool stream_origin_told;     /* the origin was printed during the run (stream_step) */
+static void set_origin(uint64_t first_counter, double hz);
 
 static double disk_free_bytes(void) {
   struct statvfs fs;
@@ -452,7 +455,16 @@ static void stream_step(const run_options *o, const samples_t *s, uint64_t scann
   bool flush = now - flushed_at >= 1000000000ull;
   if (flush) flushed_at = now;
   if (scanned - stream.written > stream_behind_max) stream_behind_max = scanned - stream.written;
-  if (stream_write(&stream, scanned, flush)) {
+  int err = stream_write(&stream, scanned, flush);
+  /* Each second's batches reach the disk, not only the page cache (written back up to 30 s later), so the
+   * machine dying loses about the last second too, not only a kill. */
+  if (!err && flush) {
+    uint64_t before = mono_ns();
+    if (fdatasync(temp_fd)) err = stream.err = errno;
+    uint64_t took = mono_ns() - before;
+    if (took > stream_sync_max_ns) stream_sync_max_ns = took;
+  }
+  if (err) {
     fprintf(stderr,
             "tickscope-sampler: writing %s failed after %llu samples: %s; the run stops, what was written is kept\n",
             o->output, (unsigned long long)stream.written, strerror(stream.err));
@@ -460,12 +472,13 @@ static void stream_step(const run_options *o, const samples_t *s, uint64_t scann
     RUN.stop = 1;
     return;
   }
-  /* Once the first samples are written, time 0 is known: `collect` converts the kernel events with it as they
-   * come (the same counter value and rate as the result line's). */
-  static bool origin_told;
-  if (!origin_told && stream.written) {
-    origin_told = true;
-    printf("{\"origin\":{\"origin_counter\":%lld,\"tsc_hz\":%.17g}}\n", (long long)stream.origin, RUN.hz_estimate);
+  /* Once the first samples are written, time 0 is known: `collect` converts the kernel events and the steal
+   * readings with it as they come (the same values as the result line's: the end keeps this origin). */
+  if (!stream_origin_told && stream.written) {
+    stream_origin_told = true;
+    set_origin(stream.origin, RUN.hz_estimate);
+    printf("{\"origin\":{\"origin_counter\":%lld,\"origin_mono_ns\":%lld,\"tsc_hz\":%.17g}}\n",
+           (long long)RUN.origin_counter, (long long)RUN.origin_mono_ns, RUN.hz_estimate);
     fflush(stdout);
   }
   double free_bytes = flush && !RUN.stop ? disk_free_bytes() : -1;
@@ -637,6 +650,7 @@ static void run_metadata(const run_options *o, const samples_t *s, double hz, ui
     json_int(&j, "chunk_rows", (int64_t)stream.chunk_rows);
     json_int(&j, "ring_slots", (int64_t)s->capacity);
     json_int(&j, "writer_behind_max_samples", (int64_t)stream_behind_max);
+    json_int(&j, "sync_max_us", (int64_t)(stream_sync_max_ns / 1000));
   }
   json_str(&j, "sampler", "tickscope-sampler " TICKSCOPE_VERSION);
   json_raw(&j, "host", host_json(hz));
@@ -701,11 +715,13 @@ static void run_write_streamed(const run_options *o, samples_t *s) {
             "tickscope-sampler: the writer fell a whole ring (%llu samples) behind: the disk cannot keep up; the run "
             "stopped, what was taken is written\n",
             (unsigned long long)s->capacity);
+  /* How far behind the writer was when the run ended (a writer held by the disk has not looked since). */
+  if (s->count - stream.written > stream_behind_max) stream_behind_max = s->count - stream.written;
   int err = stream_write(&stream, s->count, true);
   /* Only what reached the file counts: a write error leaves the samples before it. */
   uint64_t taken = s->count;
   s->count = stream.written;
-  if (s->count) set_origin(stream.origin, RUN.hz_estimate);
+  if (s->count && !stream_origin_told) set_origin(stream.origin, RUN.hz_estimate);
   buf_t meta = {0};
   run_metadata(o, s, RUN.hz_estimate, stream.saturated, &meta);
   if (!err) err = stream_finish(&stream, buf_str(&meta));

@@ -259,7 +259,7 @@ const collect: Command = {
         try {
           result = await current.result;
         } catch (error) {
-          // The events streamed up to the crash are kept, their file ended.
+          // The events and steal rows streamed up to the crash are kept, their files ended.
           const keptEvents = (await events?.abort(true)) ?? null;
           events = null;
           await followed(); // done reading before the file is repaired
@@ -271,7 +271,7 @@ const collect: Command = {
             bundle.addRun({
               ...entry,
               ...(summary ? { summary } : {}),
-              ...(keptEvents ? { events: keptEvents } : {}),
+              ...keptEvents,
               samples: kept.summary.count,
               stopped: "crashed",
               recovered: kept.note,

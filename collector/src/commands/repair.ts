@@ -7,7 +7,7 @@ import { declaredHz, manifestSchema, type Manifest } from "../../../lib/format/m
 import { encodeSummary, summaryPathFor } from "../../../lib/summary";
 import { checkpointPathFor } from "../../../lib/summary/checkpoint-file";
 import { UsageError, type Command } from "../command";
-import { repairRunEvents } from "../events/repair-events";
+import { repairRunEvents, repairRunSteal } from "../events/repair-events";
 import { parseOptions } from "../options";
 import { repairRunFile } from "../repair-run";
 
@@ -49,8 +49,12 @@ async function repairBundle(dir: string): Promise<void> {
       continue;
     }
     const events = await repairRunEvents(dir, run, (line) => console.log(line));
-    const eventsEntry = events ? { events: events.events } : {};
-    if (events?.changed) changed = true;
+    const steal = await repairRunSteal(dir, run, (line) => console.log(line));
+    const eventsEntry = {
+      ...(events ? { events: events.events } : {}),
+      ...(steal ? { steal: steal.steal } : {}),
+    };
+    if (events?.changed || steal?.changed) changed = true;
     const result = await repairOne(path, run.file, declaredHz(run, manifest), run.test);
     if (!result.repaired && run.stopped !== "crashed") {
       console.log(`${run.id}: complete, nothing to repair`);

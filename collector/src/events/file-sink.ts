@@ -1,5 +1,5 @@
 /** A file written as it goes (appends), with the one rewrite in place the events file needs at its end. */
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, fdatasyncSync, openSync, writeSync } from "node:fs";
 import type { RewritableSink } from "../../../lib/format/events-stream-writer";
 
 export class FileSink implements RewritableSink {
@@ -19,6 +19,18 @@ export class FileSink implements RewritableSink {
   writeAt(offset: number, bytes: Uint8Array): void {
     for (let done = 0; done < bytes.byteLength;)
       done += writeSync(this.fd!, bytes, done, bytes.byteLength - done, offset + done);
+  }
+
+  /**
+   * What was appended reaches the disk (not only the page cache): the machine dying keeps it. A failure
+   * here is not the run's: the next append reports a disk that fails, and readers keep the whole batches.
+   */
+  sync(): void {
+    try {
+      if (this.fd !== null) fdatasyncSync(this.fd);
+    } catch {
+      // see above
+    }
   }
 
   close(): void {

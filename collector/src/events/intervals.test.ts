@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { IntervalPairer } from "./intervals";
 import { LineSplitter, parseTraceLine, type TraceLine } from "./trace-lines";
-import { keepReading, stealPerSecond, parseSteal } from "./steal";
+import {
+  keepReading,
+  parseSteal,
+  StealSeconds,
+  stealPerSecond,
+  type StealReading,
+  type StealSecond,
+} from "./steal";
 import { throttleName, type ThrottleName } from "./throttle-name";
 import { cpuMask } from "./tracefs";
 
@@ -241,6 +248,36 @@ describe("steal", () => {
     expect(kept[kept.length - 1]).toBe(all[all.length - 1]);
     expect(stealPerSecond(kept, origin)).toEqual(stealPerSecond(all, origin));
     expect(stealPerSecond(all, origin)).toHaveLength(100);
+  });
+
+  it("gives the same rows as the readings come, the origin told at any point, holding a few readings", () => {
+    // A day-like stream: readings every ~100 ms, the count moving most of the time (a stealing host).
+    let seed = 5;
+    const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const origin = 50e9 + 0.37e9;
+    const readings: StealReading[] = [];
+    let at = 50e9;
+    let count = 1e9;
+    for (let i = 0; i < 6000; i++) {
+      readings.push({ monoNs: at, stealNs: count });
+      at += 0.08e9 + random() * 0.05e9;
+      if (random() < 0.8) count += Math.floor(random() * 4) * 10e6;
+    }
+    const whole = stealPerSecond(readings, origin);
+    expect(whole.length).toBeGreaterThan(600);
+    for (const toldAfter of [1, 5, 40, 3000]) {
+      const seconds = new StealSeconds();
+      const rows: StealSecond[] = [];
+      let most = 0;
+      readings.forEach((reading, i) => {
+        rows.push(...seconds.add(reading));
+        if (i + 1 === toldAfter) rows.push(...seconds.setOrigin(origin));
+        if (i > toldAfter + 20) most = Math.max(most, seconds.held);
+      });
+      rows.push(...seconds.end());
+      expect(rows).toEqual(whole);
+      if (toldAfter < 3000) expect(most).toBeLessThanOrEqual(13);
+    }
   });
 });
 

@@ -4,15 +4,15 @@
  * steal time. Once the sampler has told the run's origin (its first sample's counter and the counter's
  * rate), the intervals go to the events file as they become final, in record batches (event-stream.ts),
  * so memory does not grow with the run and a crash keeps them. Without it (a held run, or a clock other
- * than the TSC) they are held and written after the run. The steal table is written after the run.
+ * than the TSC) they are held and written after the run. The steal table follows the run the same way
+ * once the origin's CLOCK_MONOTONIC time is told: a row a second, a record batch every STEAL_BATCH_MS.
  */
-import { writeFile } from "node:fs/promises";
 import type { EventsMeta } from "../../../lib/format/events-contract";
-import { encodeStealFile } from "../../../lib/format/events-writer";
+import { StealStreamWriter } from "../../../lib/format/steal-stream-writer";
 import { EventStream, type StreamOrigin } from "./event-stream";
 import { FileSink } from "./file-sink";
 import { IntervalPairer } from "./intervals";
-import { keepReading, readSteal, stealPerSecond, type StealReading } from "./steal";
+import { readSteal, StealSeconds, type StealSecond } from "./steal";
 import { readSchedulerFacts, throttleName } from "./throttle-name";
 import { LineSplitter, parseTraceLine } from "./trace-lines";
 import { TraceInstance, traceClocks } from "./tracefs";
@@ -20,6 +20,8 @@ import { TraceInstance, traceClocks } from "./tracefs";
 const DRAIN_MS = 100;
 /** A record batch at least this often, so that a crash loses at most about this much. */
 const BATCH_MS = 1000;
+/** A record batch of the steal table (a row a second) this often: what a crash loses of it at most. */
+const STEAL_BATCH_MS = 10_000;
 /** An interval open longer is not waited for (event-stream.ts). */
 const MAX_OPEN_S = 30;
 /** An NMI's start precedes its line by its handler's duration: the file stays this far behind. */
@@ -35,6 +37,8 @@ export interface RunOrigin {
 /** What the sampler says once its first samples are written: enough to convert events as they come. */
 export interface StreamedOrigin {
   origin_counter: number;
+  /** CLOCK_MONOTONIC at the first sample (the steal table's time 0); absent from older samplers. */
+  origin_mono_ns?: number;
   tsc_hz: number;
 }
 
@@ -61,7 +65,13 @@ export class EventRecorder {
   private readonly instance: TraceInstance;
   private readonly splitter = new LineSplitter();
   private readonly pairer: IntervalPairer;
-  private readonly steal: StealReading[] = [];
+  private readonly steal = new StealSeconds();
+  private stealRows: StealSecond[] = [];
+  private stealWriter: StealStreamWriter | null = null;
+  private stealSink: FileSink | null = null;
+  private stealRowsWritten = 0;
+  private lastStealBatchAt = 0;
+  private lastStealMonoNs: number | undefined;
   private lostMarkers = 0;
   private timer: NodeJS.Timeout | null = null;
   private readonly stream: EventStream;
@@ -77,6 +87,7 @@ export class EventRecorder {
     host: RecorderHost,
     samplerComm: string,
     readonly eventsFile: string,
+    readonly stealFile: string,
   ) {
     const counter = typeof host.counter === "string" ? host.counter : undefined;
     const tscHzEstimate = host.tsc_hz ?? 0;
@@ -116,9 +127,43 @@ export class EventRecorder {
    * file. Only for the x86-tsc clock: the mono clock's origin is only final after the run.
    */
   streamFrom(origin: StreamedOrigin): void {
+    if (origin.origin_mono_ns !== undefined) this.streamStealFrom(origin.origin_mono_ns, origin);
     if (this.clock !== "x86-tsc" || !(origin.tsc_hz > 0)) return;
     this.stream.setOrigin({ originClock: origin.origin_counter, countsPerNs: origin.tsc_hz / 1e9 });
     this.lastBatchAt = performance.now();
+  }
+
+  /** The steal table's file, begun once the run's CLOCK_MONOTONIC origin is known (its metadata provisional). */
+  private streamStealFrom(originMonoNs: number | null, origin: RunOrigin): void {
+    if (this.stealWriter) return;
+    if (originMonoNs !== null) this.stealRows.push(...this.steal.setOrigin(originMonoNs));
+    this.stealSink = new FileSink(this.stealFile);
+    this.stealWriter = new StealStreamWriter(this.stealSink, {
+      ...this.meta(this.streamOriginOf(origin), 0),
+      source: "/proc/stat",
+      recording: "unfinished",
+    });
+    this.lastStealBatchAt = performance.now();
+  }
+
+  /** The events' time base for this clock, from what the sampler told. */
+  private streamOriginOf(origin: RunOrigin): StreamOrigin {
+    const countsPerNs = this.clock === "x86-tsc" ? origin.tsc_hz / 1e9 : 1;
+    const originClock = this.clock === "x86-tsc" ? origin.origin_counter : origin.origin_mono_ns;
+    if (originClock === undefined) throw new Error("the sampler did not report the run's origin");
+    return { originClock, countsPerNs };
+  }
+
+  /** Appends the steal rows kept since the last batch. */
+  private writeStealRows(): void {
+    if (!this.stealWriter || this.stealRows.length === 0) return;
+    const rows = this.stealRows;
+    this.stealRows = [];
+    this.stealWriter.write({
+      second: Int32Array.from(rows, (r) => r.second),
+      steal: BigInt64Array.from(rows, (r) => BigInt(r.stealNs)),
+    });
+    this.stealRowsWritten += rows.length;
   }
 
   get clock(): string {
@@ -138,7 +183,10 @@ export class EventRecorder {
 
   private sampleSteal(): void {
     const reading = readSteal(this.cpu);
-    if (reading) keepReading(this.steal, reading);
+    if (!reading) return;
+    this.lastStealMonoNs = reading.monoNs;
+    const rows = this.steal.add(reading);
+    if (rows.length) this.stealRows.push(...rows);
   }
 
   private tick(): void {
@@ -147,7 +195,15 @@ export class EventRecorder {
     const now = performance.now();
     const batchDue = now - this.lastBatchAt >= BATCH_MS;
     this.stream.step(batchDue);
-    if (batchDue) this.lastBatchAt = now;
+    if (batchDue) {
+      this.lastBatchAt = now;
+      this.sink?.sync();
+    }
+    if (this.stealWriter && now - this.lastStealBatchAt >= STEAL_BATCH_MS) {
+      this.writeStealRows();
+      this.stealSink?.sync();
+      this.lastStealBatchAt = now;
+    }
   }
 
   private onLine(line: string): void {
@@ -158,16 +214,14 @@ export class EventRecorder {
   }
 
   /** Stops tracing, reads the rest and removes the instance; then ends the events file, writes the steal table. */
-  async finish(origin: RunOrigin, stealFile: string): Promise<RecordedEvents> {
+  async finish(origin: RunOrigin): Promise<RecordedEvents> {
     this.stopTimer();
     this.instance.stop();
     this.tick();
     this.splitter.flush((line) => this.onLine(line));
     const stats = this.instance.stats();
     this.instance.remove();
-    const countsPerNs = this.clock === "x86-tsc" ? origin.tsc_hz / 1e9 : 1;
-    const originClock = this.clock === "x86-tsc" ? origin.origin_counter : origin.origin_mono_ns;
-    if (originClock === undefined) throw new Error("the sampler did not report the run's origin");
+    const { originClock, countsPerNs } = this.streamOriginOf(origin);
     const streamed = this.stream.originKnown;
     let note: string | undefined;
     if (!streamed) this.stream.setOrigin({ originClock, countsPerNs });
@@ -180,19 +234,17 @@ export class EventRecorder {
     } finally {
       this.sink?.close();
     }
-    const steal =
-      origin.origin_mono_ns === undefined ? [] : stealPerSecond(this.steal, origin.origin_mono_ns);
-    await writeFile(
-      stealFile,
-      encodeStealFile(
-        {
-          second: Int32Array.from(steal, (r) => r.second),
-          steal: BigInt64Array.from(steal, (r) => BigInt(r.stealNs)),
-        },
-        { ...meta, source: "/proc/stat" },
-      ),
-    );
-    const lastReading = this.steal[this.steal.length - 1]?.monoNs;
+    // A held run (or one whose origin was not told) writes its steal table now, whole; without an
+    // origin on CLOCK_MONOTONIC, a table without rows.
+    this.streamStealFrom(origin.origin_mono_ns ?? null, origin);
+    this.stealRows.push(...this.steal.end());
+    try {
+      this.writeStealRows();
+      this.stealWriter!.finish({ ...meta, source: "/proc/stat" });
+    } finally {
+      this.stealSink?.close();
+    }
+    const lastReading = this.lastStealMonoNs;
     const seconds =
       lastReading !== undefined && origin.origin_mono_ns !== undefined
         ? (lastReading - origin.origin_mono_ns) / 1e9
@@ -200,7 +252,7 @@ export class EventRecorder {
     return {
       events: this.stream.rows,
       lostEvents,
-      stealSeconds: steal.length,
+      stealSeconds: this.stealRowsWritten,
       clock: this.clock,
       seconds,
       ...(note ? { note } : {}),
@@ -208,12 +260,27 @@ export class EventRecorder {
   }
 
   /**
-   * Stops and removes the instance (the run failed). `keep`, once streaming began: the events file is
-   * ended with what was recorded (its metadata keeps `recording: "unfinished"`); else it is closed as
-   * it is. Returns whether there is a file.
+   * Stops and removes the instance (the run failed). `keep`, once streaming began: the events file and
+   * the steal table are ended with what was recorded (their metadata keeps `recording: "unfinished"`);
+   * else they are closed as they are. Returns which files there are.
    */
-  abort(keep = false): boolean {
+  abort(keep = false): { events: boolean; steal: boolean } {
     this.stopTimer();
+    try {
+      if (this.stealWriter) {
+        this.stealRows.push(...this.steal.end());
+        this.writeStealRows();
+        if (keep)
+          this.stealWriter.finish({
+            ...this.meta(this.stream.originKnown ?? { originClock: 0, countsPerNs: 1 }, 0),
+            source: "/proc/stat",
+            recording: "unfinished",
+          });
+      }
+    } catch {
+      // what reached the file stays readable up to its last whole batch
+    }
+    this.stealSink?.close();
     try {
       if (this.sink) {
         this.instance.stop();
@@ -229,7 +296,7 @@ export class EventRecorder {
     }
     this.instance.remove();
     this.sink?.close();
-    return this.sink !== null;
+    return { events: this.sink !== null, steal: this.stealSink !== null };
   }
 
   private stopTimer(): void {

@@ -3,9 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tableFromIPC } from "apache-arrow";
 import { afterAll, describe, expect, it } from "vitest";
-import { readEvents } from "../../../lib/format/events-reader";
+import { readEvents, readSteal } from "../../../lib/format/events-reader";
 import { recoverEvents } from "../../../lib/format/events-recovery";
 import { EventsStreamWriter, memorySink } from "../../../lib/format/events-stream-writer";
+import { StealStreamWriter } from "../../../lib/format/steal-stream-writer";
 import { encodeSyntheticRun } from "../../../lib/format/testing/synthetic-trace";
 import repair from "../commands/repair";
 import { captureConsole } from "../commands/testing/capture-console";
@@ -43,12 +44,27 @@ async function unfinishedEvents(): Promise<Uint8Array> {
   return bytes.slice(0, last.offset + 50);
 }
 
+/** The steal table a killed collector leaves: 3 batches of 10 seconds, the fourth cut short, no footer. */
+async function unfinishedSteal(): Promise<Uint8Array> {
+  const sink = memorySink();
+  const writer = new StealStreamWriter(sink, { ...START, source: "/proc/stat" });
+  for (let b = 0; b < 4; b++)
+    writer.write({
+      second: Int32Array.from({ length: 10 }, (_, i) => b * 10 + i),
+      steal: BigInt64Array.from({ length: 10 }, (_, i) => BigInt(i % 3) * 10_000_000n),
+    });
+  const bytes = sink.bytes();
+  const last = (await recoverEvents(bytes, "s"))!.blocks[3];
+  return bytes.slice(0, last.offset + 30);
+}
+
 describe("tickscope repair, a run's events file", () => {
-  it("finishes the events file a killed collector left beside its crashed run, and names it in the run's entry", async () => {
+  it("finishes the events file and the steal table a killed collector left beside its crashed run, and names them in the run's entry", async () => {
     const bundle = join(dir, "bundle");
     mkdirSync(join(bundle, "runs"), { recursive: true });
     writeFileSync(join(bundle, "runs", "tick.arrow"), encodeSyntheticRun({ samples: 10_000 }).bytes);
     writeFileSync(join(bundle, "runs", "tick.events.arrow"), await unfinishedEvents());
+    writeFileSync(join(bundle, "runs", "tick.steal.arrow"), await unfinishedSteal());
     writeFileSync(
       join(bundle, "manifest.json"),
       JSON.stringify({
@@ -65,12 +81,23 @@ describe("tickscope repair, a run's events file", () => {
     expect(out.join("\n")).toMatch(
       /tick: runs\/tick\.events\.arrow: recovered: 500 events.*wrote its footer/,
     );
+    expect(out.join("\n")).toMatch(
+      /tick: runs\/tick\.steal\.arrow: recovered: 30 seconds of steal, the recording did not finish.*wrote its footer/,
+    );
     const manifest = JSON.parse(readFileSync(join(bundle, "manifest.json"), "utf8"));
     expect(manifest.runs[0]).toMatchObject({
       id: "tick",
       events: "runs/tick.events.arrow",
+      steal: "runs/tick.steal.arrow",
       stopped: "crashed",
     });
+    const steal = await readSteal(
+      readFileSync(join(bundle, "runs", "tick.steal.arrow")),
+      "runs/tick.steal.arrow",
+    );
+    expect(steal.recovered).toBeUndefined();
+    expect(Array.from(steal.second)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect(steal.stealNs[4]).toBe(10_000_000);
 
     const repaired = new Uint8Array(readFileSync(join(bundle, "runs", "tick.events.arrow")));
     const events = await readEvents(repaired, "runs/tick.events.arrow");

@@ -32,10 +32,10 @@ export interface RunEventsHandle {
   /** After the sampler's result: ends the files and returns their paths for the manifest, or null. */
   finish(result: SamplerResult): Promise<{ events: string; steal: string } | null>;
   /**
-   * The run failed: stops recording. `keep`: the events streamed so far are kept, the file ended (its
-   * metadata says `recording: "unfinished"`), and its path returned; else it is removed.
+   * The run failed: stops recording. `keep`: the events and steal rows streamed so far are kept, the files
+   * ended (their metadata says `recording: "unfinished"`), and their paths returned; else they are removed.
    */
-  abort(keep?: boolean): Promise<string | null>;
+  abort(keep?: boolean): Promise<{ events?: string; steal?: string } | null>;
 }
 
 /** Starts recording before the sampler starts; null (with a note) when the instance cannot be made. */
@@ -50,7 +50,7 @@ export function startRunEvents(
   const steal = stealPathFor(runFile);
   let recorder: EventRecorder;
   try {
-    recorder = new EventRecorder(cpu, host, basename(samplerPath()).slice(0, 15), path(events));
+    recorder = new EventRecorder(cpu, host, basename(samplerPath()).slice(0, 15), path(events), path(steal));
     recorder.start();
   } catch (error) {
     log(`note: kernel events not recorded: ${(error as Error).message}`);
@@ -66,7 +66,7 @@ export function startRunEvents(
     },
     async finish(result) {
       try {
-        const recorded = await recorder.finish(result, path(steal));
+        const recorded = await recorder.finish(result);
         const seconds = Math.max(recorded.seconds, 1e-3);
         log(
           `  kernel events: ${recorded.events.toLocaleString("en-US")} intervals (${Math.round(recorded.events / seconds).toLocaleString("en-US")}/s, clock ${recorded.clock}), ${recorded.lostEvents} lost; steal for ${recorded.stealSeconds} s`,
@@ -83,8 +83,10 @@ export function startRunEvents(
     },
     async abort(keep = false) {
       const streamed = recorder.abort(keep);
-      if (streamed && keep) return events;
+      if (keep && (streamed.events || streamed.steal))
+        return { ...(streamed.events ? { events } : {}), ...(streamed.steal ? { steal } : {}) };
       await rm(path(events), { force: true });
+      await rm(path(steal), { force: true });
       return null;
     },
   };

@@ -46,6 +46,8 @@ export interface SamplerRun {
 /** What a streamed run's sampler says once its first samples are written (run.c, stream_step). */
 export interface SamplerOrigin {
   origin_counter: number;
+  /** CLOCK_MONOTONIC at the first sample (absent from samplers built before it was told here). */
+  origin_mono_ns?: number;
   tsc_hz: number;
 }
 
