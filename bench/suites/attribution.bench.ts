@@ -122,7 +122,8 @@ async function fromFiles(runPath: string, eventsPath: string, summary: RunSummar
     const indexed = (async function* () {
       for await (const b of read.batches) {
         entries.add(b);
-        locations.push(b);
+        // Where it sits, not the batch: holding the batches kept every event's columns and strings.
+        locations.push({ offset: b.offset, byteLength: b.byteLength, firstRow: b.firstRow });
         yield b;
       }
     })();
