@@ -294,6 +294,7 @@ export function readEventColumnBatches(
 ): Promise<EventBatches<EventColumnBatch>> {
   return readBatches(input, file, (from) => {
     const slots = eventSlots(from.schema);
+    checkCpuField(from.schema, file);
     return (message, firstRow, previousTs) => {
       const columns =
         (slots && eventColumnsOfMessage(slots, message.bytes, file, firstRow, message.offset)) ||
@@ -309,6 +310,20 @@ export function readEventColumnBatches(
       return { ...columns, firstRow, offset: message.offset, byteLength: message.byteLength };
     };
   });
+}
+
+/** The cpu column, not read by the typed columns, is there with its type all the same. */
+function checkCpuField(schema: Schema, file: string): void {
+  const field = schema.fields.find((f) => f.name === EVENTS_COLUMN.cpu);
+  if (!field)
+    throw new FormatError({
+      file,
+      field: EVENTS_COLUMN.cpu,
+      expected: `a column "${EVENTS_COLUMN.cpu}" (int32)`,
+      found: "none",
+    });
+  if (field.type.typeId !== Type.Int)
+    throw new FormatError({ file, field: EVENTS_COLUMN.cpu, expected: "int32", found: String(field.type) });
 }
 
 async function readBatches<B extends { ts: Float64Array }>(
