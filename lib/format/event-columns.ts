@@ -62,7 +62,14 @@ export function eventColumnsOf(events: {
   kind: readonly EventKind[];
   name: readonly string[];
 }): EventColumns {
-  const kind = Uint8Array.from(events.kind, (k) => KIND_CODE.get(k)!);
+  const kind = new Uint8Array(events.kind.length);
+  let last: EventKind | undefined;
+  let code = 0;
+  for (let i = 0; i < kind.length; i++) {
+    const k = events.kind[i];
+    if (k !== last) code = KIND_CODE.get((last = k))!;
+    kind[i] = code;
+  }
   const { name } = events;
   return { ts: events.ts, end: events.end, kind, name: (i) => name[i], nameIs: (i, s) => name[i] === s };
 }
