@@ -8,17 +8,18 @@ import type { Bundle, BundleRun } from "../format/bundle-reader";
 import { readAllBytes, sequentialReader } from "../format/byte-source";
 import { FormatError, type FormatProblem } from "../format/errors";
 import {
-  readEventBatches,
+  readEventColumnBatches,
   readEventColumnsAt,
   type EventBatchLocation,
   type EventBatches,
+  type EventColumnBatch,
 } from "../format/events-batches";
 import { readSteal, type RunSteal } from "../format/events-reader";
 import { readRunBatches } from "../format/run-reader";
 import { toRandomAccess } from "../format/byte-source";
 import type { RunSummary } from "../summary";
 import { decodeAttribution } from "./attribution-codec";
-import { eventColumnsOf, type EventColumns, type EventScratch } from "../format/event-columns";
+import type { EventColumns, EventScratch } from "../format/event-columns";
 import { CACHED_BATCHES, EventBatchEntries, EventBatchIndex } from "./event-batch-index";
 import { EventFineBins } from "./event-fine-bins";
 import { attributeRunStreamed, type RunAttribution } from "./run-attribution";
@@ -90,7 +91,7 @@ export async function attributeBundleRun(
   const eventsFile = files.events;
   let file = eventsFile;
   try {
-    const read = await readEventBatches(await opened(bundle, eventsFile), eventsFile);
+    const read = await readEventColumnBatches(await opened(bundle, eventsFile), eventsFile);
     const index = new EventBatchEntries(options.fineBins ? new EventFineBins() : null);
     const locations: EventBatchLocation[] = [];
     const indexed = (async function* () {
@@ -132,7 +133,7 @@ export async function attributeBundleRun(
 async function batchAgain(
   bundle: Bundle,
   file: string,
-  read: EventBatches,
+  read: EventBatches<EventColumnBatch>,
   locations: EventBatchLocation[],
   b: number,
   scratch?: EventScratch,
@@ -141,7 +142,6 @@ async function batchAgain(
   const random = read.located ? toRandomAccess(source) : null;
   if (random) return readEventColumnsAt(random, file, read.schemaBytes, locations[b], scratch);
   let n = 0;
-  for await (const batch of (await readEventBatches(source, file)).batches)
-    if (n++ === b) return eventColumnsOf(batch);
+  for await (const batch of (await readEventColumnBatches(source, file)).batches) if (n++ === b) return batch;
   throw new FormatError({ file, expected: `record batch ${b}`, found: "fewer batches than when first read" });
 }

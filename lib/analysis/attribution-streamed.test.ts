@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { eventColumnsOf, type EventColumns } from "../format/event-columns";
 import type { EventIntervals, EventCursor } from "./attribution";
 import { attributeRun, attributeRunStreamed } from "./run-attribution";
 import { byKey, generatedRun, randomRun } from "./testing/attribution-fixtures";
@@ -98,5 +99,35 @@ describe("attribution with the run and its events walked together", () => {
     expect(read).toBe(events.ts.length);
     expect(partial.total.samples).toBeLessThan(want.total.samples);
     expect(partial).toEqual(await attributeRun(firstHalf, { summary, events, steal: null }));
+  });
+
+  it("equals it with the events given as typed columns, a name made a string only for a cause not met before", async () => {
+    for (const seed of [6, 7, -1]) {
+      const { batches, summary, events } = seed < 0 ? await generatedRun() : await randomRun(seed);
+      const causes = new Set(events.kind.map((k, i) => `${k}:${events.name[i]}`)).size;
+      const mostOfAKind = Math.max(
+        ...[...new Set(events.kind)].map(
+          (k) => new Set(events.name.filter((_, i) => events.kind[i] === k)).size,
+        ),
+      );
+      expect(mostOfAKind, `seed ${seed}`).toBeLessThanOrEqual(32);
+      const want = await attributeRun(batches, { summary, events, steal: null });
+      let named = 0;
+      function* typed(size: number): Generator<EventColumns> {
+        for (const batch of eventBatches(events, size)) {
+          const columns = eventColumnsOf(batch);
+          yield { ...columns, name: (i) => (named++, columns.name(i)) };
+        }
+      }
+      for (const [samples, intervals] of SIZES) {
+        named = 0;
+        const got = await attributeRunStreamed(rebatched(batches, samples), typed(intervals), {
+          summary,
+          steal: null,
+        });
+        expect(got, `seed ${seed}, samples in ${samples}, events in ${intervals}`).toEqual(want);
+        expect(named, `seed ${seed}, events in ${intervals}`).toBe(causes);
+      }
+    }
   });
 });

@@ -19,7 +19,8 @@
  * sweeps into typed arrays it keeps, so the pass allocates nothing per sample (`sweep`); `explain`
  * gives the same answer as objects.
  */
-import type { EventKind } from "../format/events-contract";
+import { eventColumnsOf, type EventColumns } from "../format/event-columns";
+import { EVENT_KINDS, type EventKind } from "../format/events-contract";
 
 export type CauseKind = EventKind | "unexplained";
 
@@ -38,6 +39,15 @@ export interface EventIntervals {
 }
 
 const RECENT_CAUSES = 4;
+/** Up to this many causes of a kind, an event's is found by comparing names without making its a string. */
+const FEW_NAMES = 32;
+
+/** Events as typed columns (kinds as codes, names compared without strings), as given or converted. */
+export function asColumns(events: EventIntervals | EventColumns): EventColumns {
+  return typeof events.name === "function"
+    ? (events as EventColumns)
+    : eventColumnsOf(events as EventIntervals);
+}
 
 /** The cause number of the unexplained rest, beside the events' causes (0, 1, …). */
 export const UNEXPLAINED = -1;
@@ -52,6 +62,8 @@ export class EventCursor {
   causeOf = new Int32Array(0);
   readonly causeKind: CauseKind[] = [];
   readonly causeName: string[] = [];
+  /** Each cause's kind as its code (its index in EVENT_KINDS). */
+  private causeCode = new Uint8Array(8);
   private throttles = new Uint8Array(8);
   /**
    * After `sweep`: the causes it found, `found` of them in `touched` (in the order their first
@@ -71,14 +83,16 @@ export class EventCursor {
   private inside = new Int32Array(8);
   private byInside = new Float64Array(8);
   private firstMet = new Int32Array(8);
-  private readonly ids = new Map<CauseKind, Map<string, number>>();
+  /** Cause numbers by kind code, then name; and each kind code's, in the order met. */
+  private readonly ids = new Map<number, Map<string, number>>();
+  private readonly byCode: number[][] = [];
   // Events take turns among a few causes (a tick, its IRQ, a softirq): the last few are checked first.
   private readonly recent = new Int32Array(RECENT_CAUSES).fill(-1);
   private turn = 0;
   private finished = false;
   private lastTs = -Infinity;
 
-  constructor(events?: EventIntervals) {
+  constructor(events?: EventIntervals | EventColumns) {
     if (!events) return;
     this.append(events);
     this.finish();
@@ -102,10 +116,14 @@ export class EventCursor {
     return this.finished ? Infinity : this.lastTs;
   }
 
-  /** The next events, sorted by start, none starting before the last given. */
-  append(events: EventIntervals): void {
-    const n = events.ts.length;
+  /**
+   * The next events, sorted by start, none starting before the last given. Given as typed columns, a
+   * name is made a string only for a cause not among the last few met.
+   */
+  append(given: EventIntervals | EventColumns): void {
+    const n = given.ts.length;
     if (!n) return;
+    const events = asColumns(given);
     this.compact(n);
     const at = this.held;
     this.ts.set(events.ts, at);
@@ -155,42 +173,58 @@ export class EventCursor {
     this.held = to;
   }
 
-  private number(events: EventIntervals, at: number): void {
+  private number(events: EventColumns, at: number): void {
     const { recent, causeOf } = this;
     const n = events.ts.length;
     numbering: for (let i = 0; i < n; i++) {
-      const kind = events.kind[i];
-      const name = events.name[i];
+      const code = events.kind[i];
       for (let r = 0; r < RECENT_CAUSES; r++) {
         const c = recent[r];
-        if (c >= 0 && this.causeName[c] === name && this.causeKind[c] === kind) {
+        if (c >= 0 && this.causeCode[c] === code && events.nameIs(i, this.causeName[c])) {
           causeOf[at + i] = c;
           continue numbering;
         }
       }
-      let byName = this.ids.get(kind);
-      if (!byName) this.ids.set(kind, (byName = new Map()));
-      let id = byName.get(name);
-      if (id === undefined) id = this.newCause(kind, name, byName);
+      let id = this.knownCause(events, i, code);
+      if (id < 0) {
+        const name = events.name(i);
+        let byName = this.ids.get(code);
+        if (!byName) this.ids.set(code, (byName = new Map()));
+        id = byName.get(name) ?? this.newCause(code, name, byName);
+      }
       causeOf[at + i] = id;
       recent[this.turn] = id;
       this.turn = (this.turn + 1) % RECENT_CAUSES;
     }
   }
 
-  private newCause(kind: CauseKind, name: string, byName: Map<string, number>): number {
+  /** Event i's cause among its kind's, compared by name without a string when the kind has few; else -1. */
+  private knownCause(events: EventColumns, i: number, code: number): number {
+    const ids = this.byCode[code];
+    if (!ids || ids.length > FEW_NAMES) return -1;
+    for (const c of ids) if (events.nameIs(i, this.causeName[c])) return c;
+    return -1;
+  }
+
+  private newCause(code: number, name: string, byName: Map<string, number>): number {
     const id = this.causeKind.length;
+    const kind = EVENT_KINDS[code];
     byName.set(name, id);
+    (this.byCode[code] ??= []).push(id);
     this.causeKind.push(kind);
     this.causeName.push(name);
     if (id >= this.throttles.length) {
       const throttles = new Uint8Array(2 * this.throttles.length);
       throttles.set(this.throttles);
       this.throttles = throttles;
+      const codes = new Uint8Array(2 * this.causeCode.length);
+      codes.set(this.causeCode);
+      this.causeCode = codes;
       const nsOf = new Float64Array(2 * this.nsOf.length);
       nsOf.set(this.nsOf);
       this.nsOf = nsOf;
     }
+    this.causeCode[id] = code;
     this.throttles[id] = kind === "throttle" ? 1 : 0;
     return id;
   }

@@ -47,7 +47,7 @@ export class EventBatchEntries {
 
   constructor(readonly fine: EventFineBins | null = null) {}
 
-  add(batch: EventIntervals): void {
+  add(batch: EventIntervals | EventColumns): void {
     const { ts, end } = batch;
     if (!ts.length) return;
     this.fine?.add(batch);

@@ -7,6 +7,7 @@
  * least one bin is answered from it in columns of whole bins, so every number is exact.
  */
 import { EVENT_KINDS, type EventKind } from "../format/events-contract";
+import type { EventColumns } from "../format/event-columns";
 import type { EventIntervals } from "./attribution";
 
 /**
@@ -68,9 +69,10 @@ export class EventFineBins {
   }
 
   /** Adds a batch of events (in start order, as the events file holds them). */
-  add(batch: EventIntervals): void {
+  add(batch: EventIntervals | EventColumns): void {
     const { ts, end, kind } = batch;
-    for (let i = 0; i < ts.length; i++) this.addEvent(ts[i], end[i], KIND_INDEX.get(kind[i])!);
+    if (kind instanceof Uint8Array) for (let i = 0; i < ts.length; i++) this.addEvent(ts[i], end[i], kind[i]);
+    else for (let i = 0; i < ts.length; i++) this.addEvent(ts[i], end[i], KIND_INDEX.get(kind[i])!);
   }
 
   private addEvent(a: number, b: number, k: number): void {

@@ -13,6 +13,7 @@
  * and no allocation; the answer is the one per-sample `apportion` and Maps of causes would give,
  * to the bit and in the same order.
  */
+import type { EventColumns } from "../format/event-columns";
 import type { EventKind } from "../format/events-contract";
 import type { PeriodicSpikes, RunSummary, TickEstimate } from "../summary";
 import {
@@ -344,7 +345,7 @@ type SampleBatches =
  */
 export async function attributeRunStreamed(
   batches: SampleBatches,
-  events: AsyncIterable<EventIntervals> | Iterable<EventIntervals>,
+  events: AsyncIterable<EventIntervals | EventColumns> | Iterable<EventIntervals | EventColumns>,
   input: StreamedAttributionInput,
   watch?: (cursor: EventCursor) => void,
 ): Promise<RunAttribution> {
@@ -353,7 +354,7 @@ export async function attributeRunStreamed(
   const more =
     Symbol.asyncIterator in events
       ? events[Symbol.asyncIterator]()
-      : (events as Iterable<EventIntervals>)[Symbol.iterator]();
+      : (events as Iterable<EventIntervals | EventColumns>)[Symbol.iterator]();
   const pull = async () => {
     const next = await more.next();
     if (next.done) cursor.finish();

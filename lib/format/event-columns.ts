@@ -19,6 +19,8 @@ export interface EventColumns {
   kind: Uint8Array;
   /** Event i's name. */
   name(i: number): string;
+  /** Whether event i's name is `name` (compared without making it a string). */
+  nameIs(i: number, name: string): boolean;
 }
 
 /**
@@ -60,9 +62,16 @@ export function eventColumnsOf(events: {
   kind: readonly EventKind[];
   name: readonly string[];
 }): EventColumns {
-  const kind = Uint8Array.from(events.kind, (k) => KIND_CODE.get(k)!);
+  const kind = new Uint8Array(events.kind.length);
+  let last: EventKind | undefined;
+  let code = 0;
+  for (let i = 0; i < kind.length; i++) {
+    const k = events.kind[i];
+    if (k !== last) code = KIND_CODE.get((last = k))!;
+    kind[i] = code;
+  }
   const { name } = events;
-  return { ts: events.ts, end: events.end, kind, name: (i) => name[i] };
+  return { ts: events.ts, end: events.end, kind, name: (i) => name[i], nameIs: (i, s) => name[i] === s };
 }
 
 const EVENT_SLOTS = [EVENTS_COLUMN.ts, EVENTS_COLUMN.end, EVENTS_COLUMN.kind, EVENTS_COLUMN.name];
@@ -180,7 +189,7 @@ function checked(
   ts: Float64Array,
   end: Float64Array,
   kind: Uint8Array,
-  name: (i: number) => string,
+  { name, nameIs }: Pick<EventColumns, "name" | "nameIs">,
   file: string,
   firstRow: number,
 ): EventColumns {
@@ -210,7 +219,7 @@ function checked(
           found: String(end[i]),
         });
     }
-  return { ts, end, kind, name };
+  return { ts, end, kind, name, nameIs };
 }
 
 /** A typed view of `bytes`, copied only when misaligned. */
@@ -287,12 +296,26 @@ function kindCodes(
 
 const utf8 = new TextDecoder();
 
-/** Each value of a utf8 column made a string when asked (ASCII straight from the bytes, the rest through TextDecoder). */
-function names({ offsets, bytes }: Utf8Values): (i: number) => string {
-  return (i) => {
+/**
+ * Each value of a utf8 column made a string when asked (ASCII straight from the bytes, the rest through
+ * TextDecoder), or compared with a string from its bytes (an ASCII string byte by byte; others decoded).
+ */
+function names({ offsets, bytes }: Utf8Values): Pick<EventColumns, "name" | "nameIs"> {
+  const name = (i: number) => {
     const from = offsets[i];
     const to = offsets[i + 1];
     for (let b = from; b < to; b++) if (bytes[b] > 0x7f) return utf8.decode(bytes.subarray(from, to));
     return String.fromCharCode.apply(null, bytes.subarray(from, to) as unknown as number[]);
   };
+  const nameIs = (i: number, s: string) => {
+    const from = offsets[i];
+    if (offsets[i + 1] - from !== s.length) return name(i) === s;
+    for (let k = 0; k < s.length; k++) {
+      const c = s.charCodeAt(k);
+      if (c > 0x7f) return name(i) === s;
+      if (bytes[from + k] !== c) return false;
+    }
+    return true;
+  };
+  return { name, nameIs };
 }

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { bytesSource } from "./byte-source";
-import { readEventBatchAt, readEventBatches, type EventBatch } from "./events-batches";
+import {
+  readEventBatchAt,
+  readEventBatches,
+  readEventColumnBatches,
+  type EventBatch,
+  type EventColumnBatch,
+} from "./events-batches";
+import { EVENT_KINDS } from "./events-contract";
 import { readEvents } from "./events-reader";
 import { encodeStreamedEvents, encodeSyntheticEvents } from "./testing/events-bundle";
 import { syntheticSampleBatches } from "./testing/synthetic-trace";
@@ -119,6 +126,59 @@ describe("an events file read one batch at a time", () => {
     };
     const bytes = encodeStreamedEvents({ ...rows, kind: [...rows.kind] }, 3);
     await expect(readEvents(bytes, "bad.events.arrow")).rejects.toThrow(
+      /bad\.events\.arrow, column or key "ts_ns", row 3: expected events sorted by start \(at or after 20\)/,
+    );
+  });
+
+  it("gives the same batches as typed columns (kinds as codes, names as asked), from bytes, a stream, or no footer", async () => {
+    for (const [label, input] of [
+      ["bytes", encodeStreamedEvents(events, 100)],
+      ["a stream", chunked(encodeStreamedEvents(events, 100))],
+      ["no footer, a stream", chunked(encodeStreamedEvents(events, 100, { finished: false }))],
+    ] as const) {
+      const strings = await all(await readEventBatches(encodeStreamedEvents(events, 100), "a.events.arrow"));
+      const read = await readEventColumnBatches(input, "a.events.arrow");
+      const columns: EventColumnBatch[] = [];
+      for await (const b of read.batches) columns.push(b);
+      expect(read.rows(), label).toBe(events.ts.length);
+      expect(columns.length, label).toBe(strings.length);
+      columns.forEach((c, b) => {
+        const want = strings[b];
+        expect(c.firstRow, label).toBe(want.firstRow);
+        expect([...c.ts], label).toEqual([...want.ts]);
+        expect([...c.end], label).toEqual([...want.end]);
+        expect(
+          Array.from(c.kind, (k) => EVENT_KINDS[k]),
+          label,
+        ).toEqual(want.kind);
+        expect(
+          Array.from(c.ts, (_, i) => c.name(i)),
+          label,
+        ).toEqual(want.name);
+        expect(
+          want.name.every((n, i) => c.nameIs(i, n) && !c.nameIs(i, `${n}x`) && !c.nameIs(i, n.slice(1))),
+          label,
+        ).toBe(true);
+      });
+    }
+  });
+
+  it("as typed columns too: names the file, the column and the row when the order breaks across batches, or a kind is unknown", async () => {
+    const unsorted = encodeStreamedEvents(
+      {
+        ts: [0, 10, 20, 5],
+        end: [1, 11, 21, 6],
+        kind: ["tick", "tick", "tick", "irq"],
+        name: ["a", "a", "a", "b"],
+      },
+      3,
+    );
+    const read = await readEventColumnBatches(unsorted, "bad.events.arrow");
+    await expect(
+      (async () => {
+        for await (const b of read.batches) void b;
+      })(),
+    ).rejects.toThrow(
       /bad\.events\.arrow, column or key "ts_ns", row 3: expected events sorted by start \(at or after 20\)/,
     );
   });

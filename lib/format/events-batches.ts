@@ -43,14 +43,17 @@ export interface EventBatch {
   byteLength: number;
 }
 
-export interface EventBatches {
+/** One record batch of an events file as typed columns (`readEventColumnBatches`), and where it sits. */
+export type EventColumnBatch = EventColumns & Pick<EventBatch, "firstRow" | "offset" | "byteLength">;
+
+export interface EventBatches<B = EventBatch> {
   meta: EventsMeta;
   /** The schema as a framed message: with a batch's bytes, what decodes it (`readEventBatchAt`). */
   schemaBytes: Uint8Array;
   /** Whether each batch's `offset` is where it sits in the file (false for a file read whole). */
   located: boolean;
   /** The batches in file order; each is checked before it is given. */
-  batches: AsyncIterable<EventBatch>;
+  batches: AsyncIterable<B>;
   /** Once `batches` has ended: the "recovered: …" note of a file whose footer is missing, else undefined. */
   recovered(): string | undefined;
   /** Once `batches` has ended: how many intervals the file holds. */
@@ -273,7 +276,61 @@ async function wholeFile(bytes: Uint8Array, file: string): Promise<MessageSource
 }
 
 /** `runs/<id>.events.arrow`, one checked batch at a time (see the file's comment). */
-export async function readEventBatches(input: ByteSourceInput, file: string): Promise<EventBatches> {
+export function readEventBatches(input: ByteSourceInput, file: string): Promise<EventBatches> {
+  return readBatches(input, file, (from) => (message, firstRow, previousTs) => {
+    const batch = checkedBatch(decodeBatch(from.schemaBytes, message, file), file, firstRow, previousTs);
+    return { ...batch, offset: message.offset, byteLength: message.byteLength };
+  });
+}
+
+/**
+ * The same batches as typed columns (event-columns.ts): times from the int64 words, kinds as codes, names
+ * made strings only when asked; checked as `readEventBatches` checks them (the cpu column is not read).
+ * Straight from each message's body, or through an Arrow table when compressed or not the plain schema.
+ */
+export function readEventColumnBatches(
+  input: ByteSourceInput,
+  file: string,
+): Promise<EventBatches<EventColumnBatch>> {
+  return readBatches(input, file, (from) => {
+    const slots = eventSlots(from.schema);
+    checkCpuField(from.schema, file);
+    return (message, firstRow, previousTs) => {
+      const columns =
+        (slots && eventColumnsOfMessage(slots, message.bytes, file, firstRow, message.offset)) ||
+        eventColumnsOfTable(decodeBatch(from.schemaBytes, message, file), file, firstRow);
+      if (columns.ts.length && columns.ts[0] < previousTs)
+        throw new FormatError({
+          file,
+          field: EVENTS_COLUMN.ts,
+          row: firstRow,
+          expected: `events sorted by start (at or after ${previousTs})`,
+          found: String(columns.ts[0]),
+        });
+      return { ...columns, firstRow, offset: message.offset, byteLength: message.byteLength };
+    };
+  });
+}
+
+/** The cpu column, not read by the typed columns, is there with its type all the same. */
+function checkCpuField(schema: Schema, file: string): void {
+  const field = schema.fields.find((f) => f.name === EVENTS_COLUMN.cpu);
+  if (!field)
+    throw new FormatError({
+      file,
+      field: EVENTS_COLUMN.cpu,
+      expected: `a column "${EVENTS_COLUMN.cpu}" (int32)`,
+      found: "none",
+    });
+  if (field.type.typeId !== Type.Int)
+    throw new FormatError({ file, field: EVENTS_COLUMN.cpu, expected: "int32", found: String(field.type) });
+}
+
+async function readBatches<B extends { ts: Float64Array }>(
+  input: ByteSourceInput,
+  file: string,
+  decoder: (from: MessageSource) => (message: FramedBatch, firstRow: number, previousTs: number) => B,
+): Promise<EventBatches<B>> {
   let rows = 0;
   const random = toRandomAccess(input);
   const start = sequentialReader(input);
@@ -295,13 +352,14 @@ export async function readEventBatches(input: ByteSourceInput, file: string): Pr
   let done = false;
   const from = source;
 
-  async function* batches(): AsyncGenerator<EventBatch> {
+  const decode = decoder(from);
+  async function* batches(): AsyncGenerator<B> {
     let previousTs = -Infinity;
     for await (const message of from.batches) {
-      const batch = checkedBatch(decodeBatch(from.schemaBytes, message, file), file, rows, previousTs);
+      const batch = decode(message, rows, previousTs);
       rows += batch.ts.length;
       if (batch.ts.length) previousTs = batch.ts[batch.ts.length - 1];
-      yield { ...batch, offset: message.offset, byteLength: message.byteLength };
+      yield batch;
     }
     recovered = await from.recovered(rows);
     done = true;

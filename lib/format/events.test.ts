@@ -13,6 +13,7 @@ import {
   vectorFromArray,
 } from "apache-arrow";
 import { EVENTS_META, eventsPathFor, stealPathFor, type EventKind, type EventsMeta } from "./events-contract";
+import { readEventColumnBatches } from "./events-batches";
 import { readEvents, readSteal } from "./events-reader";
 import { encodeEventsFile, encodeStealFile } from "./events-writer";
 import { FormatError } from "./errors";
@@ -111,6 +112,30 @@ describe("events file", () => {
     expect(await failure(readEvents(new Uint8Array([1, 2, 3]), "e.arrow"))).toMatchObject({
       file: "e.arrow",
     });
+  });
+
+  it("read as typed columns for the attribution, refuses the same: a missing column (cpu too), a wrong type, an unknown kind", async () => {
+    const columns = async (bytes: Uint8Array) => {
+      for await (const b of (await readEventColumnBatches(bytes, "e.arrow")).batches) void b;
+    };
+    for (const drop of ["cpu", "kind", "ts_ns"])
+      expect(await failure(columns(encodeWith({ drop }))), drop).toMatchObject({
+        file: "e.arrow",
+        field: drop,
+        found: "none",
+      });
+    expect(await failure(columns(encodeWith({ stringTs: true })))).toMatchObject({
+      field: "ts_ns",
+      expected: "int64",
+    });
+    const unknownKind = encodeEventsFile(
+      events([
+        [0, 1, "tick", "a"],
+        [1, 2, "bogus", "b"],
+      ]),
+      meta,
+    );
+    expect(await failure(columns(unknownKind))).toMatchObject({ field: "kind", row: 1, found: '"bogus"' });
   });
 });
 
