@@ -1,4 +1,5 @@
 import { checkBundle } from "@/lib/store/check-bundle";
+import { drainRefusedBody } from "@/lib/store/drain-body";
 import { errorResponse, jsonError, storageWritable } from "@/lib/store/http-responses";
 import { ingestUpload } from "@/lib/store/ingest";
 import { requireUploadToken, serverLimits, serverStore } from "@/lib/store/server-config";
@@ -29,9 +30,9 @@ export async function POST(request: Request): Promise<Response> {
       { status: 201, headers: { Location: `/api/bundles/${id}`, "Cache-Control": "no-store" } },
     );
   } catch (error) {
-    // The body may be unread (a refused upload): close the connection rather than reuse it.
     const response = errorResponse(error, "upload");
-    response.headers.set("Connection", "close");
+    // A body left unread (too large, or too slow to end) closes the connection rather than being reused.
+    if (!(await drainRefusedBody(request))) response.headers.set("Connection", "close");
     return response;
   }
 }
