@@ -260,20 +260,31 @@ function startedNote(afterOverviewMs: number): string {
     : `DuckDB started ${ms} ms before the overview was on screen (the page went idle before the file came, so this run did not exercise the deferral)`;
 }
 
+/** Runs of each way, taken in turns (ours, the old way, ours, …) so that a drift in the machine's load weighs on both. */
+const PAGE_OPENS_RUNS = 3;
+
 /** 50M run chosen as the page opens: the first overview with DuckDB's start deferred, beside the old way. */
 export async function overviewBesideStart(launch: Launch, url: string, file: string): Promise<Figure[]> {
-  const ours = await overviewAsPageOpens(launch, url, file, false);
-  const old = await overviewAsPageOpens(launch, url, file, true);
+  const ours: Awaited<ReturnType<typeof overviewAsPageOpens>>[] = [];
+  const old: Awaited<ReturnType<typeof overviewAsPageOpens>>[] = [];
+  for (let i = 0; i < PAGE_OPENS_RUNS; i++) {
+    ours.push(await overviewAsPageOpens(launch, url, file, false));
+    old.push(await overviewAsPageOpens(launch, url, file, true));
+  }
+  const middle = ours.find((r) => r.overviewMs === median(ours.map((o) => o.overviewMs)))!;
   return [
     {
       name: "50M: overview on screen, file chosen as the page opens (DuckDB's start deferred)",
-      median: ours.overviewMs,
+      median: middle.overviewMs,
       unit: "ms",
-      runs: 1,
+      runs: PAGE_OPENS_RUNS,
       target: "≤ 1500",
       limit: 1500,
-      naive: { name: "file chosen as DuckDB starts (the old way: beside it)", median: old.overviewMs },
-      note: `${startedNote(ours.startedAfterOverview)}; it was ready ${ours.readyAfterOverview} ms and had the run's rows ${ours.loadedAfterOverview} ms after the overview; the old way: the overview ${old.overviewMs} ms, the run's rows ${old.loadedAfterOverview} ms after it`,
+      naive: {
+        name: "file chosen as DuckDB starts (the old way: beside it)",
+        median: median(old.map((o) => o.overviewMs)),
+      },
+      note: `runs ${ours.map((o) => o.overviewMs).join("/")} ms (the old way ${old.map((o) => o.overviewMs).join("/")}), taken in turns; in the median run ${startedNote(middle.startedAfterOverview)}; it was ready ${middle.readyAfterOverview} ms and had the run's rows ${middle.loadedAfterOverview} ms after the overview`,
     },
   ];
 }
