@@ -8,7 +8,7 @@
  */
 import { EVENT_KINDS, type EventKind } from "../format/events-contract";
 import type { EventColumns } from "../format/event-columns";
-import type { EventIntervals } from "./attribution";
+import { asColumns, type EventIntervals } from "./attribution";
 
 /**
  * 2^16: a 24 h run's bin is 2.15 s (1,024 ns × 2^21, as for any run of 19.5–39 h), so its 60-min window
@@ -25,7 +25,6 @@ const MAX_COUNT = 2 ** 32 - 1;
 function tooMany(at: number): never {
   throw new Error(`more than ${MAX_COUNT} events of one kind start in one fine bin (at ${at} ns)`);
 }
-const KIND_INDEX = new Map<EventKind, number>(EVENT_KINDS.map((k, i) => [k, i]));
 
 /** Columns of whole bins over [t0, t1) (the asked window snapped outward to their edges), row-major, a value per kind. */
 export interface FineColumns {
@@ -70,9 +69,8 @@ export class EventFineBins {
 
   /** Adds a batch of events (in start order, as the events file holds them). */
   add(batch: EventIntervals | EventColumns): void {
-    const { ts, end, kind } = batch;
-    if (kind instanceof Uint8Array) for (let i = 0; i < ts.length; i++) this.addEvent(ts[i], end[i], kind[i]);
-    else for (let i = 0; i < ts.length; i++) this.addEvent(ts[i], end[i], KIND_INDEX.get(kind[i])!);
+    const { ts, end, kind } = asColumns(batch);
+    for (let i = 0; i < ts.length; i++) this.addEvent(ts[i], end[i], kind[i]);
   }
 
   private addEvent(a: number, b: number, k: number): void {

@@ -28,7 +28,7 @@ export interface SampleBatch {
 }
 
 /** A typed view of `length` elements at `start` of `bytes`, copying only when misaligned. */
-function typedView<T extends ArrayBufferView>(
+export function typedView<T extends ArrayBufferView>(
   Ctor: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number },
   bytes: Uint8Array,
   start: number,

@@ -6,7 +6,7 @@
  */
 import { Type, type Data, type Int, type Schema, type Table } from "apache-arrow";
 import { columnSlots, type ColumnSlot } from "./arrow-ipc";
-import type { BatchHeader } from "./column-decoding";
+import { typedView, type BatchHeader } from "./column-decoding";
 import { EVENT_KINDS, EVENTS_COLUMN, type EventKind } from "./events-contract";
 import { column } from "./events-columns";
 import { FormatError } from "./errors";
@@ -138,15 +138,15 @@ export function eventColumnsOfMessage(
     return body.subarray(at, at + byteLength);
   };
   const utf8Of = (slot: ColumnSlot): Utf8Values => {
-    const offsets = aligned(Int32Array, region(slot, 1, 4 * (rows + 1)));
+    const offsets = int32s(region(slot, 1, 4 * (rows + 1)));
     const bytes = region(slot, 2, offsets[rows]);
     return { offsets, bytes };
   };
   const [ts, end, kind, name] = slots;
   const into = scratch?.columnsFor(rows);
   return checked(
-    doubles(aligned(Int32Array, region(ts, 1, 8 * rows)), into?.ts),
-    doubles(aligned(Int32Array, region(end, 1, 8 * rows)), into?.end),
+    doubles(int32s(region(ts, 1, 8 * rows)), into?.ts),
+    doubles(int32s(region(end, 1, 8 * rows)), into?.end),
     kindCodes(utf8Of(kind), file, firstRow, into?.kind),
     names(utf8Of(name)),
     file,
@@ -222,14 +222,8 @@ function checked(
   return { ts, end, kind, name, nameIs };
 }
 
-/** A typed view of `bytes`, copied only when misaligned. */
-function aligned<T>(
-  Ctor: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number },
-  bytes: Uint8Array,
-): T {
-  const copy = bytes.byteOffset % Ctor.BYTES_PER_ELEMENT ? bytes.slice() : bytes;
-  return new Ctor(copy.buffer, copy.byteOffset, copy.byteLength / Ctor.BYTES_PER_ELEMENT);
-}
+/** A region's bytes as int32 words (copied only when misaligned). */
+const int32s = (bytes: Uint8Array) => typedView(Int32Array, bytes, 0, bytes.byteLength / 4);
 
 /**
  * int64 values given as 32-bit words (little-endian) to numbers, each the nearest double to its value
@@ -270,7 +264,7 @@ function kindCodes(
     const n = offsets[i + 1] - from;
     const code =
       n > 1 && n < 16
-        ? KIND_BY_HEAD[((n & 15) << 10) | ((bytes[from] & 31) << 5) | (bytes[from + 1] & 31)]
+        ? KIND_BY_HEAD[head(n, bytes[from], bytes[from + 1])]
         : -1;
     let differ = code < 0 ? 1 : 0;
     for (let b = 0, at = KIND_AT[code] ?? 0; b < n && !differ; b++)

@@ -19,18 +19,19 @@ export interface EventsRecovery {
   cutAt: number | null;
 }
 
-export function eventsRecoveredNote(recovery: Pick<EventsRecovery, "rows" | "cutAt">): string {
+/** "recovered: N <rows>, the recording did not finish", and the bytes left out when a message was cut. */
+function recoveredNote(recovery: Pick<EventsRecovery, "rows" | "cutAt">, rows: string): string {
   const cut =
     recovery.cutAt === null ? "" : ` (the incomplete message from byte ${recovery.cutAt} on is left out)`;
-  return `recovered: ${recovery.rows.toLocaleString("en")} events, the recording did not finish${cut}`;
+  return `recovered: ${recovery.rows.toLocaleString("en")} ${rows}, the recording did not finish${cut}`;
 }
 
+export const eventsRecoveredNote = (recovery: Pick<EventsRecovery, "rows" | "cutAt">) =>
+  recoveredNote(recovery, "events");
+
 /** The same note for a steal table (one row a second of the run). */
-export function stealRecoveredNote(recovery: Pick<EventsRecovery, "rows" | "cutAt">): string {
-  const cut =
-    recovery.cutAt === null ? "" : ` (the incomplete message from byte ${recovery.cutAt} on is left out)`;
-  return `recovered: ${recovery.rows.toLocaleString("en")} seconds of steal, the recording did not finish${cut}`;
-}
+export const stealRecoveredNote = (recovery: Pick<EventsRecovery, "rows" | "cutAt">) =>
+  recoveredNote(recovery, "seconds of steal");
 
 /**
  * Null for a file that is not the file format or has its footer (read as it is); else the whole batches

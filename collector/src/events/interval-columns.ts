@@ -3,6 +3,7 @@
  * and as JS objects they cost several times more (bench/suites/events.bench.ts measures both).
  */
 import { EVENT_KINDS, type EventKind } from "../../../lib/format/events-contract";
+import { KIND_CODE } from "../../../lib/format/event-columns";
 
 export interface Interval {
   start: number;
@@ -12,7 +13,6 @@ export interface Interval {
   cpu: number;
 }
 
-const KIND_CODE = new Map<EventKind, number>(EVENT_KINDS.map((k, i) => [k, i]));
 
 export class IntervalColumns {
   length = 0;
