@@ -161,6 +161,19 @@ describe.sequential("kernel events of a tick run", () => {
     const dir = tempDir();
     chmodSync(dir, 0o777);
     const out = join(dir, "bundle");
+    const canRead = await run("setpriv", [
+      "--reuid=65534",
+      "--regid=65534",
+      "--clear-groups",
+      "test",
+      "-r",
+      CLI,
+    ]);
+    expect(
+      canRead.code,
+      `this test runs the CLI as uid 65534, which cannot read ${CLI}: give others read and search ` +
+        `access to the checkout's path (chmod o+rx on each folder down to it)`,
+    ).toBe(0);
     const done = await run("setpriv", [
       "--reuid=65534",
       "--regid=65534",
