@@ -56,14 +56,14 @@ interface Family {
   phaseNs: number;
   toleranceNs: number;
   /** Its spikes (indices into the list): computed when asked, for the family kept, not every candidate. */
-  members: () => number[];
+  members: () => Int32Array;
   distinctPeriods: number;
   /** The largest distance of a member from where the family puts it (grid point, or one chain step). */
   deviationNs: number;
 }
 
 /** Candidate periods: the top peaks of the spike-to-spike differences, their fractions, the smallest strong one. */
-function candidatePeriods(ts: Float64Array, idx: number[], minPeriod: number): number[] {
+function candidatePeriods(ts: Float64Array, idx: Int32Array, minPeriod: number): number[] {
   const counts = new Float64Array(GAP_BINS);
   for (let a = 0; a < idx.length; a++) {
     for (let b = a + 1; b < Math.min(idx.length, a + 9); b++) {
@@ -120,7 +120,7 @@ interface Scored extends Family {
  */
 function bestFamily(
   ts: Float64Array,
-  idx: number[],
+  idx: Int32Array,
   minPeriod: number,
   firstTs: number,
   lastTs: number,
@@ -190,7 +190,7 @@ class GridScratch {
   }
 }
 
-function fitFamily(ts: Float64Array, idx: number[], centre: number, scratch: GridScratch): Family | null {
+function fitFamily(ts: Float64Array, idx: Int32Array, centre: number, scratch: GridScratch): Family | null {
   let count = 0;
   for (let a = 0; a < idx.length; a++) {
     for (let b = a + 1; b < Math.min(idx.length, a + 9); b++) {
@@ -256,7 +256,7 @@ const MAX_CHAIN_SPIKES = 4096;
  * from period to period (RT throttling on a VM: the stall starts when the runtime budget runs out)
  * breaks a rigid grid but not a chain. Period and phase are then fitted over the chain.
  */
-function followChain(ts: Float64Array, idx: number[], period: number, tol: number): Family | null {
+function followChain(ts: Float64Array, idx: Int32Array, period: number, tol: number): Family | null {
   const length = new Int32Array(idx.length).fill(1);
   const steps = new Int32Array(idx.length);
   const previous = new Int32Array(idx.length).fill(-1);
@@ -307,7 +307,7 @@ function followChain(ts: Float64Array, idx: number[], period: number, tol: numbe
     periodNs: fitted,
     phaseNs: ((origin % fitted) + fitted) % fitted,
     toleranceNs: tol,
-    members: () => chain.map((at) => idx[at]),
+    members: () => Int32Array.from(chain, (at) => idx[at]),
     distinctPeriods: chain.length,
     deviationNs,
   };
@@ -320,14 +320,15 @@ function followChain(ts: Float64Array, idx: number[], period: number, tol: numbe
  */
 function onGrid(
   ts: Float64Array,
-  idx: number[],
+  idx: Int32Array,
   period: number,
   origin: number,
   tol: number,
   scratch: GridScratch,
 ): number {
   let n = 0;
-  for (const j of idx) {
+  for (let i = 0; i < idx.length; i++) {
+    const j = idx[i];
     const k = Math.round((ts[j] - origin) / period);
     const residual = ts[j] - origin - k * period;
     if (Math.abs(residual) > tol) continue;
@@ -353,7 +354,7 @@ function onGrid(
  */
 function refine(
   ts: Float64Array,
-  idx: number[],
+  idx: Int32Array,
   period: number,
   origin: number,
   tol: number,
@@ -412,11 +413,11 @@ function refine(
  * 50 ms stall every second stands out among thousands of microsecond spikes only once they are set aside.
  */
 function magnitudeTiers(
-  idx: number[],
+  idx: Int32Array,
   durationNs: Float64Array,
   offsetNs: number,
   least: number,
-): number[][] {
+): Int32Array[] {
   const tiers = [idx];
   const largest = idx.reduce((m, j) => Math.max(m, durationNs[j] - offsetNs), 0);
   for (let level = largest / 4; level > 0 && tiers.length < 8; level /= 4) {
@@ -425,6 +426,17 @@ function magnitudeTiers(
     if (tier.length >= least && tier.length < tiers[tiers.length - 1].length) tiers.splice(1, 0, tier);
   }
   return tiers;
+}
+
+/** Whether every index of `tier` is in `held` (both ascending, as every list here is). */
+function within(tier: Int32Array, held: Int32Array): boolean {
+  if (tier.length > held.length) return false;
+  let h = 0;
+  for (let i = 0; i < tier.length; i++) {
+    while (h < held.length && held[h] < tier[i]) h++;
+    if (h === held.length || held[h] !== tier[i]) return false;
+  }
+  return true;
 }
 
 /**
@@ -443,17 +455,19 @@ export function detectPeriodicSpikes(
   const minOccurrences = options.minOccurrences ?? 4;
   const minRegularity = options.minRegularity ?? 0.3;
   const logFalseAlarmLimit = Math.log(options.falseAlarm ?? 0.05);
-  let remaining = Array.from({ length: ts.length }, (_, i) => i);
+  // Index lists are Int32Arrays in time order: a long run's list (tens of thousands of spikes) stays a few
+  // hundred KiB each, where number arrays and Sets of them cost several MiB apiece on the CLI's heap.
+  let remaining = Int32Array.from({ length: ts.length }, (_, i) => i);
   const scratch = new GridScratch(ts.length);
   const out: PeriodicSpikes[] = [];
-  const barren: Set<number>[] = [];
+  const barren: Int32Array[] = [];
   for (let f = 0; f < (options.maxFamilies ?? 3) && remaining.length >= minOccurrences; f++) {
     const tiers = magnitudeTiers(remaining, durationNs, offsetNs, minOccurrences);
     let family: Scored | null = null;
-    const barrenNow: Set<number>[] = [];
+    const barrenNow: Int32Array[] = [];
     for (const tier of tiers) {
       // What held no family in an earlier round still holds none with a family's spikes taken out of it.
-      if (barren.some((held) => tier.every((j) => held.has(j)))) continue;
+      if (barren.some((held) => within(tier, held))) continue;
       const found = bestFamily(
         ts,
         tier,
@@ -466,7 +480,7 @@ export function detectPeriodicSpikes(
         logFalseAlarmLimit,
         scratch,
       );
-      if (!found) barrenNow.push(new Set(tier));
+      if (!found) barrenNow.push(tier);
       else if (!family || found.logFalseAlarm < family.logFalseAlarm) family = found;
     }
     if (!family) break;
@@ -477,11 +491,12 @@ export function detectPeriodicSpikes(
       periodNs,
       phaseNs,
       regularity,
-      magnitudeNs: median(members.map((j) => durationNs[j] - offsetNs)),
+      magnitudeNs: median(Array.from(members, (j) => durationNs[j] - offsetNs)),
       occurrences: family.distinctPeriods,
     });
-    const taken = new Set(members);
-    remaining = remaining.filter((j) => !taken.has(j));
+    const taken = new Uint8Array(ts.length);
+    for (const j of members) taken[j] = 1;
+    remaining = remaining.filter((j) => !taken[j]);
   }
   return out.sort((a, b) => b.magnitudeNs - a.magnitudeNs);
 }
