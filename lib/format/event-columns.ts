@@ -74,17 +74,26 @@ export function eventColumnsOf(events: {
   return { ts: events.ts, end: events.end, kind, name: (i) => name[i], nameIs: (i, s) => name[i] === s };
 }
 
-const EVENT_SLOTS = [EVENTS_COLUMN.ts, EVENTS_COLUMN.end, EVENTS_COLUMN.kind, EVENTS_COLUMN.name];
+const EVENT_SLOTS = [
+  EVENTS_COLUMN.ts,
+  EVENTS_COLUMN.end,
+  EVENTS_COLUMN.kind,
+  EVENTS_COLUMN.name,
+  EVENTS_COLUMN.cpu,
+];
 
-/** Where the four columns sit in a batch's nodes and buffers; null when the schema is not the plain one (then the table path decodes). */
+/** Where the five columns sit in a batch's nodes and buffers; null when the schema is not the plain one (then the table path decodes). */
 export function eventSlots(schema: Schema): ColumnSlot[] | null {
   const { slots } = columnSlots(schema, EVENT_SLOTS);
   const found = EVENT_SLOTS.map((n) => slots.get(n));
   if (found.some((s) => !s)) return null;
-  const [ts, end, kind, name] = found as ColumnSlot[];
-  const int64 = (s: ColumnSlot) => s.field.type.typeId === Type.Int && (s.field.type as Int).bitWidth === 64;
+  const [ts, end, kind, name, cpu] = found as ColumnSlot[];
+  const int = (s: ColumnSlot, bits: number) =>
+    s.field.type.typeId === Type.Int && (s.field.type as Int).bitWidth === bits;
   const utf8 = (s: ColumnSlot) => s.field.type.typeId === Type.Utf8;
-  return int64(ts) && int64(end) && utf8(kind) && utf8(name) ? [ts, end, kind, name] : null;
+  return int(ts, 64) && int(end, 64) && utf8(kind) && utf8(name) && int(cpu, 32)
+    ? [ts, end, kind, name, cpu]
+    : null;
 }
 
 /** A utf8 column's value offsets and bytes (value i is bytes[offsets[i]..offsets[i + 1])). */
@@ -142,7 +151,8 @@ export function eventColumnsOfMessage(
     const bytes = region(slot, 2, offsets[rows]);
     return { offsets, bytes };
   };
-  const [ts, end, kind, name] = slots;
+  const [ts, end, kind, name, cpu] = slots;
+  region(cpu, 1, 4 * rows); // not decoded, checked all the same: every row's value there, none missing
   const into = scratch?.columnsFor(rows);
   return checked(
     doubles(int32s(region(ts, 1, 8 * rows)), into?.ts),
@@ -169,6 +179,7 @@ export function eventColumnsOfTable(table: Table, file: string, firstRow: number
     };
   };
   const kind = kindCodes(utf8Of(EVENTS_COLUMN.kind), file, firstRow);
+  column(table, file, EVENTS_COLUMN.cpu, Type.Int, "int32"); // not decoded, checked all the same
   return checked(
     int64(EVENTS_COLUMN.ts),
     int64(EVENTS_COLUMN.end),
@@ -262,10 +273,7 @@ function kindCodes(
   for (let i = 0; i < out.length; i++) {
     const from = offsets[i];
     const n = offsets[i + 1] - from;
-    const code =
-      n > 1 && n < 16
-        ? KIND_BY_HEAD[head(n, bytes[from], bytes[from + 1])]
-        : -1;
+    const code = n > 1 && n < 16 ? KIND_BY_HEAD[head(n, bytes[from], bytes[from + 1])] : -1;
     let differ = code < 0 ? 1 : 0;
     for (let b = 0, at = KIND_AT[code] ?? 0; b < n && !differ; b++)
       differ = bytes[from + b] ^ KIND_FLAT[at + b];

@@ -285,7 +285,7 @@ export function readEventBatches(input: ByteSourceInput, file: string): Promise<
 
 /**
  * The same batches as typed columns (event-columns.ts): times from the int64 words, kinds as codes, names
- * made strings only when asked; checked as `readEventBatches` checks them (the cpu column is not read).
+ * made strings only when asked; checked as `readEventBatches` checks them (the cpu column checked, not decoded).
  * Straight from each message's body, or through an Arrow table when compressed or not the plain schema.
  */
 export function readEventColumnBatches(
@@ -312,7 +312,7 @@ export function readEventColumnBatches(
   });
 }
 
-/** The cpu column, not read by the typed columns, is there with its type all the same. */
+/** The cpu column, not decoded by the typed columns, is there with its type all the same (even in a file without batches). */
 function checkCpuField(schema: Schema, file: string): void {
   const field = schema.fields.find((f) => f.name === EVENTS_COLUMN.cpu);
   if (!field)

@@ -114,7 +114,7 @@ describe("events file", () => {
     });
   });
 
-  it("read as typed columns for the attribution, refuses the same: a missing column (cpu too), a wrong type, an unknown kind", async () => {
+  it("read as typed columns for the attribution, refuses the same: a missing column (cpu too), a wrong type, a missing cpu value, an unknown kind", async () => {
     const columns = async (bytes: Uint8Array) => {
       for await (const b of (await readEventColumnBatches(bytes, "e.arrow")).batches) void b;
     };
@@ -128,6 +128,14 @@ describe("events file", () => {
       field: "ts_ns",
       expected: "int64",
     });
+    const nullCpu = encodeWith({ nullCpu: true });
+    for (const read of [columns(nullCpu), readEvents(nullCpu, "e.arrow")])
+      expect(await failure(read)).toMatchObject({
+        file: "e.arrow",
+        field: "cpu",
+        expected: "no missing values",
+        found: "1 nulls",
+      });
     const unknownKind = encodeEventsFile(
       events([
         [0, 1, "tick", "a"],
@@ -140,7 +148,13 @@ describe("events file", () => {
 });
 
 /** A hand-built events file with one defect, for the checks the writer would never produce. */
-function encodeWith(o: { withMeta?: boolean; meta?: string; drop?: string; stringTs?: boolean }): Uint8Array {
+function encodeWith(o: {
+  withMeta?: boolean;
+  meta?: string;
+  drop?: string;
+  stringTs?: boolean;
+  nullCpu?: boolean;
+}): Uint8Array {
   const columns: [string, Int64 | Int32 | Utf8, ReturnType<typeof makeData>][] = [
     [
       "ts_ns",
@@ -152,7 +166,19 @@ function encodeWith(o: { withMeta?: boolean; meta?: string; drop?: string; strin
     ["end_ns", new Int64(), makeData({ type: new Int64(), length: 1, data: new BigInt64Array([2n]) })],
     ["kind", new Utf8(), vectorFromArray(["tick"], new Utf8()).data[0]],
     ["name", new Utf8(), vectorFromArray(["local_timer"], new Utf8()).data[0]],
-    ["cpu", new Int32(), makeData({ type: new Int32(), length: 1, data: new Int32Array([1]) })],
+    [
+      "cpu",
+      new Int32(),
+      o.nullCpu
+        ? makeData({
+            type: new Int32(),
+            length: 1,
+            nullCount: 1,
+            nullBitmap: new Uint8Array([0]),
+            data: new Int32Array([0]),
+          })
+        : makeData({ type: new Int32(), length: 1, data: new Int32Array([1]) }),
+    ],
   ];
   const kept = columns.filter(([name]) => name !== o.drop);
   const metadata = new Map<string, string>();
