@@ -412,9 +412,9 @@ static void run_metadata(const run_options *o, const samples_t *s, double hz, ui
 /* A streamed run's file, written by the writer thread while the sampler runs (writer_thread.h says who owns
  * what); the main thread's again once writer_stop() has joined it. */
 static stream_writer stream;
-static uint64_t stream_behind_max;  /* the monitor's: the most samples finished but not yet written */
-static uint64_t stream_sync_max_ns; /* the longest fdatasync of a second's batches (the writer's, after it) */
-static bool stream_origin_told;     /* the monitor printed the origin during the run */
+static uint64_t stream_behind_max; /* the monitor's: the most samples finished but not yet written */
+static writer_held stream_held;    /* the writer's longest write and fdatasync, once it has stopped */
+static bool stream_origin_told;    /* the monitor printed the origin during the run */
 static const run_options *stream_options;
 static samples_t *stream_samples;
 static void set_origin(uint64_t first_counter, double hz);
@@ -640,7 +640,8 @@ static void run_metadata(const run_options *o, const samples_t *s, double hz, ui
     json_int(&j, "chunk_rows", (int64_t)stream.chunk_rows);
     json_int(&j, "ring_slots", (int64_t)s->capacity);
     json_int(&j, "writer_behind_max_samples", (int64_t)stream_behind_max);
-    json_int(&j, "sync_max_us", (int64_t)(stream_sync_max_ns / 1000));
+    json_int(&j, "sync_max_us", (int64_t)(stream_held.sync_max_ns / 1000));
+    json_int(&j, "write_max_us", (int64_t)(stream_held.write_max_ns / 1000));
   }
   json_str(&j, "sampler", "tickscope-sampler " TICKSCOPE_VERSION);
   json_raw(&j, "host", host_json(hz));
@@ -713,7 +714,7 @@ static void run_write_streamed(const run_options *o, samples_t *s) {
             "tickscope-sampler: the run stopped (%s); the disk has held the writer for %.1f s, with %llu samples still "
             "to write: the file is finished once the disk takes them\n",
             RUN.stopped, w.busy_ns / 1e9, (unsigned long long)(s->count - w.written));
-  stream_sync_max_ns = writer_stop(); /* from here, the stream_writer is this thread's */
+  stream_held = writer_stop(); /* from here, the stream_writer is this thread's */
   /* How far behind the writer was when the run ended. */
   if (s->count - stream.written > stream_behind_max) stream_behind_max = s->count - stream.written;
   int err = stream_write(&stream, s->count, true);

@@ -20,7 +20,7 @@ static struct {
   uint64_t scanned;       /* atomic, the monitor's: the writer takes samples below it */
   uint64_t busy_since_ns; /* atomic: CLOCK_MONOTONIC when its current write or sync began, 0 while it waits */
   double disk_free;       /* atomic (as its bits): at its last look */
-  uint64_t sync_max_ns;   /* the longest fdatasync: read by writer_stop() after the join */
+  writer_held held;       /* the longest write and fdatasync: read by writer_stop() after the join */
   int begun;              /* atomic: the file is open (the stream_writer's counters are its own from here) */
   bool started;
 } W;
@@ -35,11 +35,12 @@ static bool writer_step(uint64_t now, uint64_t *synced_at) {
   uint64_t upto = __atomic_load_n(&W.scanned, __ATOMIC_ACQUIRE);
   __atomic_store_n(&W.busy_since_ns, now, __ATOMIC_RELAXED);
   int err = stream_write(sw, upto, flush);
+  uint64_t written_at = mono_ns();
+  if (written_at - now > W.held.write_max_ns) W.held.write_max_ns = written_at - now;
   if (!err && flush) {
-    uint64_t before = mono_ns();
     if (fdatasync(W.job.fd)) err = sw->err = errno;
-    uint64_t after = mono_ns();
-    if (after - before > W.sync_max_ns) W.sync_max_ns = after - before;
+    uint64_t synced = mono_ns();
+    if (synced - written_at > W.held.sync_max_ns) W.held.sync_max_ns = synced - written_at;
     *synced_at = now;
   }
   __atomic_store_n(&W.busy_since_ns, 0, __ATOMIC_RELAXED);
@@ -110,10 +111,10 @@ writer_status writer_status_now(uint64_t now_ns) {
   return st;
 }
 
-uint64_t writer_stop(void) {
-  if (!W.started) return 0;
+writer_held writer_stop(void) {
+  if (!W.started) return W.held;
   __atomic_store_n(&W.quit, 1, __ATOMIC_RELEASE);
   pthread_join(W.thread, NULL);
   W.started = false;
-  return W.sync_max_ns;
+  return W.held;
 }

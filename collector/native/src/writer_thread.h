@@ -46,9 +46,14 @@ void writer_scanned(uint64_t scanned);
  * past them. */
 uint64_t writer_written(void);
 writer_status writer_status_now(uint64_t now_ns);
+/* The longest the disk held the writer during the run: one step's writes, one fdatasync. */
+typedef struct {
+  uint64_t write_max_ns, sync_max_ns;
+} writer_held;
+
 /* Stops the thread once its current step is done (a write or a sync the disk holds ends first) and joins
- * it: the stream_writer is the caller's again. Returns the longest fdatasync it made, in ns. */
-uint64_t writer_stop(void);
+ * it: the stream_writer is the caller's again. */
+writer_held writer_stop(void);
 
 /* The writer and the monitor wake this often at least: the ring holds over a second at the fastest loop. */
 #define STREAM_STEP_NS 50000000ull
