@@ -29,7 +29,7 @@ export function progressLine(target: ProgressTarget, p: SamplerProgress, width =
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MiB`;
 
-/** A streamed run: the file so far and its estimated final size, the disk space left, a writer behind. */
+/** A streamed run: the file so far and its estimated final size, the disk space left, a writer behind (or held by the disk). */
 function fileNote(p: SamplerProgress, fraction: number): string {
   if (p.bytes === undefined) return "";
   const parts = [`file ${mib(p.bytes)}`];
@@ -39,9 +39,12 @@ function fileNote(p: SamplerProgress, fraction: number): string {
     parts.push(`${mib(p.disk_free)} free`);
     if (estimate !== null && estimate - p.bytes > p.disk_free) parts.push("NOT ENOUGH DISK for the rest");
   }
-  if (p.behind !== undefined && p.behind_limit && p.behind > p.behind_limit / 2)
+  // A writer the disk has held in one write or sync for a second is behind however little the ring holds yet.
+  const heldMs = p.writer_busy_ms ?? 0;
+  if (p.behind !== undefined && p.behind_limit && (p.behind > p.behind_limit / 2 || heldMs >= 1000))
     parts.push(
-      `WRITER BEHIND by ${p.behind.toLocaleString("en-US")} samples (the run stops at ${p.behind_limit.toLocaleString("en-US")})`,
+      `WRITER BEHIND by ${p.behind.toLocaleString("en-US")} samples (the run stops at ${p.behind_limit.toLocaleString("en-US")})` +
+        (heldMs >= 1000 ? `, held by the disk for ${(heldMs / 1000).toFixed(1)} s` : ""),
     );
   return `, ${parts.join(", ")}`;
 }

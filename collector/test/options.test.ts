@@ -68,5 +68,14 @@ describe("progress line", () => {
       "tick        [#...] 1,000,000 samples, 25.0 s / 1m40s, max 1 µs, file 12 MiB of ~48 MiB, 20 MiB free, " +
         "NOT ENOUGH DISK for the rest, WRITER BEHIND by 3,000,000 samples (the run stops at 4,000,000)",
     );
+    // Held by the disk for over a second: behind, said so, however far from the ring's end.
+    const held = { ...base, behind: 40_000, bytes: 12 * 2 ** 20, disk_free: 2 ** 30 };
+    expect(progressLine(target, { ...held, writer_busy_ms: 2340 }, 4)).toBe(
+      "tick        [#...] 1,000,000 samples, 25.0 s / 1m40s, max 1 µs, file 12 MiB of ~48 MiB, 1024 MiB free, " +
+        "WRITER BEHIND by 40,000 samples (the run stops at 4,000,000), held by the disk for 2.3 s",
+    );
+    expect(progressLine(target, { ...held, writer_busy_ms: 400 }, 4)).toBe(
+      "tick        [#...] 1,000,000 samples, 25.0 s / 1m40s, max 1 µs, file 12 MiB of ~48 MiB, 1024 MiB free",
+    );
   });
 });

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { openFileSource } from "../../lib/format/node-source";
 import { openRun } from "../../lib/format/run-reader";
 import analyze from "../src/commands/analyze";
-import { REPO, ensureSampler, run, tempDir } from "./helpers";
+import { type Finished, REPO, ensureSampler, run, tempDir } from "./helpers";
 import { watchTreeMemory } from "./process-tree";
 
 const CLI = join(REPO, "collector", "bin", "tickscope.mjs");
@@ -94,6 +94,83 @@ function expectCounterRates(metadata: Record<string, unknown>, converted: "befor
   console.log(
     `tsc_hz before the run ${tsc_hz_before_run}, over it ${tsc_hz_run}: ${tsc_hz_drift_ppm.toFixed(2)} ppm`,
   );
+}
+
+interface StreamProgress {
+  samples: number;
+  elapsed_s: number;
+  written: number;
+  behind: number;
+  writer_busy_ms: number;
+}
+
+function progressLines(stdout: string): StreamProgress[] {
+  return stdout
+    .split("\n")
+    .filter((l) => l.startsWith('{"progress"'))
+    .map((l) => JSON.parse(l).progress);
+}
+
+/** Progress lines came every 250 ms: none more than `seconds` after the one before, by the sampler's clock. */
+function expectNoGap(progress: StreamProgress[], seconds: number) {
+  expect(progress.length).toBeGreaterThan(4);
+  const gaps = progress.slice(1).map((p, i) => p.elapsed_s - progress[i].elapsed_s);
+  expect(Math.max(...gaps), `progress at ${progress.map((p) => p.elapsed_s).join(", ")} s`).toBeLessThan(
+    seconds,
+  );
+}
+
+/**
+ * A small ext4 on a loop device, mounted for `fn`; with `writeBps`, a blkio cgroup throttles its writes to that
+ * rate for the processes `enter` (a shell command) puts in it.
+ */
+async function onLoopDisk(writeBps: number | null, fn: (mount: string, enter: string) => Promise<void>) {
+  const dir = tempDir();
+  const image = join(dir, "disk.img");
+  const mount = join(dir, "disk");
+  const cgroup = `/sys/fs/cgroup/blkio/tickscope-slow-${process.pid}`;
+  mkdirSync(mount);
+  writeFileSync(image, "");
+  execFileSync("truncate", ["-s", "300M", image]);
+  const loop = execFileSync("losetup", ["-f", "--show", image], { encoding: "utf8" }).trim();
+  try {
+    execFileSync("mkfs.ext4", ["-q", loop]);
+    execFileSync("mount", [loop, mount]);
+    if (writeBps !== null) {
+      mkdirSync(cgroup);
+      const device = execFileSync("lsblk", ["-dno", "MAJ:MIN", loop], { encoding: "utf8" }).trim();
+      writeFileSync(join(cgroup, "blkio.throttle.write_bps_device"), `${device} ${writeBps}`);
+    }
+    await fn(mount, `echo $$ > ${cgroup}/cgroup.procs`);
+  } finally {
+    spawnSync("fsfreeze", ["-u", mount]); // thawed whatever happened (a frozen disk cannot be unmounted)
+    spawnSync("umount", [mount]);
+    spawnSync("losetup", ["-d", loop]);
+    if (writeBps !== null) spawnSync("rmdir", [cgroup]);
+  }
+}
+
+/** The sampler with the disk at `mount` frozen (fsfreeze: every write waits) from `afterMs` after its first progress line, for `forMs`. */
+function runStalled(args: string[], mount: string, afterMs: number, forMs: number): Promise<Finished> {
+  return new Promise((resolve) => {
+    const child = spawn(sampler, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    const timers: NodeJS.Timeout[] = [];
+    child.stdout.setEncoding("utf8").on("data", (c: string) => {
+      stdout += c;
+      if (!timers.length && stdout.includes('"progress"'))
+        timers.push(
+          setTimeout(() => execFileSync("fsfreeze", ["-f", mount]), afterMs),
+          setTimeout(() => execFileSync("fsfreeze", ["-u", mount]), afterMs + forMs),
+        );
+    });
+    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+    child.on("close", (code, signal) => {
+      timers.forEach(clearTimeout);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
 }
 
 describe.sequential("streamed capture", () => {
@@ -502,25 +579,11 @@ describe.sequential("streamed capture", () => {
   });
 
   it("a disk that cannot keep up (its writes throttled to 2 MB/s): the run stops by writer-behind, says so, and keeps a whole file of every sample taken", async () => {
-    // A small ext4 on a loop device whose writes this test's blkio cgroup throttles; the sampler runs in it.
-    const dir = tempDir();
-    const image = join(dir, "disk.img");
-    const mount = join(dir, "slow");
-    const cgroup = `/sys/fs/cgroup/blkio/tickscope-slow-${process.pid}`;
-    mkdirSync(mount);
-    writeFileSync(image, "");
-    execFileSync("truncate", ["-s", "300M", image]);
-    const loop = execFileSync("losetup", ["-f", "--show", image], { encoding: "utf8" }).trim();
-    try {
-      execFileSync("mkfs.ext4", ["-q", loop]);
-      execFileSync("mount", [loop, mount]);
-      mkdirSync(cgroup);
-      const device = execFileSync("lsblk", ["-dno", "MAJ:MIN", loop], { encoding: "utf8" }).trim();
-      writeFileSync(join(cgroup, "blkio.throttle.write_bps_device"), `${device} ${2 * 2 ** 20}`);
+    await onLoopDisk(2 * 2 ** 20, async (mount, enter) => {
       const out = join(mount, "slow.arrow");
       const done = await run("sh", [
         "-c",
-        `echo $$ > ${cgroup}/cgroup.procs && exec ${sampler} tick --loop-us 1 --duration 10s --progress -o ${out}`,
+        `${enter} && exec ${sampler} tick --loop-us 1 --duration 10s --progress -o ${out}`,
       ]);
       expect(done.code, done.stderr).toBe(0);
       expect(done.stderr).toMatch(
@@ -530,12 +593,13 @@ describe.sequential("streamed capture", () => {
       const result = JSON.parse(lines.at(-1)!).result;
       expect(result).toMatchObject({ stopped: "writer-behind" });
       expect(result.samples).toBe(result.samples_taken); // none lost: the sampler stopped at the ring's end
-      // The monitor is the writer: while the disk holds it (a write or a sync that takes longer than the
-      // ring lasts, 2.5 s here) it prints no progress line; the stop message and the metadata say why.
-      const behind = lines
-        .filter((l) => l.startsWith('{"progress"'))
-        .map((l) => JSON.parse(l).progress.behind);
-      console.log(`writer behind in the progress lines: at most ${Math.max(...behind)} samples`);
+      // The writer is a thread of its own: while the disk holds it (a write or a sync that takes longer than
+      // the ring lasts, 2.5 s here) the monitor's progress lines keep coming, the writer further behind in each.
+      const progress = progressLines(done.stdout);
+      expectNoGap(progress, 1);
+      const behind = Math.max(...progress.map((p) => p.behind));
+      console.log(`writer behind in the progress lines: at most ${behind} samples`);
+      expect(behind).toBeGreaterThan(2 ** 20);
       const source = await openFileSource(out);
       let rows = 0;
       try {
@@ -547,16 +611,61 @@ describe.sequential("streamed capture", () => {
         console.log(
           `writer_behind_max_samples ${handle.header.fields.writer_behind_max_samples}, sync_max_us ${handle.header.fields.sync_max_us}`,
         );
-        expect(handle.header.fields.writer_behind_max_samples).toBeGreaterThanOrEqual(2 ** 20);
+        expect(handle.header.fields.writer_behind_max_samples).toBeGreaterThanOrEqual(behind);
       } finally {
         await source.close();
       }
       expect(rows).toBe(result.samples);
-    } finally {
-      spawnSync("umount", [mount]);
-      spawnSync("losetup", ["-d", loop]);
-      spawnSync("rmdir", [cgroup]);
-    }
+    });
+  });
+
+  it("a disk that stalls (frozen for 5.5 s) during a 5 s run: progress lines keep coming, the writer behind and held in them; the run stops at 5 s, says so, and keeps a whole file", async () => {
+    await onLoopDisk(null, async (mount) => {
+      const out = join(mount, "stalled.arrow");
+      // Frozen 1 s after the first progress line (the run is under way), thawed well after the run's end: the
+      // writer's next write (each second's, at the default loop) waits from then on.
+      const done = await runStalled(["tick", "--duration", "5s", "--progress", "-o", out], mount, 1000, 5500);
+      expect(done.code, done.stderr).toBe(0);
+      const result = JSON.parse(done.stdout.trim().split("\n").at(-1)!).result;
+      expect(result).toMatchObject({ stopped: "duration" });
+      expect(result.samples).toBe(result.samples_taken);
+      const progress = progressLines(done.stdout);
+      expectNoGap(progress, 1);
+      expect(done.stderr).toMatch(
+        /the run stopped \(duration\); the disk has held the writer for [\d.]+ s, with \d+ samples still to write: the file is finished once the disk takes them/,
+      );
+      // The lines while the disk held the writer (over a second): nothing more written, the writer further
+      // behind in each, by at least the second's samples.
+      const held = progress.filter((p) => p.writer_busy_ms >= 1000);
+      console.log(
+        `held: ${held.map((p) => `${p.elapsed_s.toFixed(2)} s behind ${p.behind} (${p.writer_busy_ms} ms)`).join(", ")}`,
+      );
+      expect(held.length).toBeGreaterThanOrEqual(3);
+      for (let i = 1; i < held.length; i++) {
+        expect(held[i].written).toBe(held[0].written);
+        expect(held[i].behind).toBeGreaterThan(held[i - 1].behind);
+      }
+      const last = progress.at(-1)!;
+      expect(held.at(-1)!.behind).toBeGreaterThan(last.samples / last.elapsed_s);
+      const source = await openFileSource(out);
+      let rows = 0;
+      try {
+        const handle = await openRun(source, "stalled.arrow");
+        expect(handle.recovery()).toBeNull();
+        for await (const batch of handle.batches()) rows += batch.ts.length;
+        const fields = handle.header.fields;
+        expect(fields).toMatchObject({ stopped: "duration", samples: rows });
+        // The sampler stopped at the deadline, not when the disk let the writer go (6.75 s in).
+        expect(fields.elapsed_s).toBeGreaterThanOrEqual(5);
+        expect(fields.elapsed_s).toBeLessThan(5.3);
+        expect(fields.writer_behind_max_samples).toBeGreaterThanOrEqual(held.at(-1)!.behind);
+        // The write the disk held, from before the deadline to the thaw, is recorded.
+        expect(fields.write_max_us).toBeGreaterThan(held.at(-1)!.writer_busy_ms * 1000);
+      } finally {
+        await source.close();
+      }
+      expect(rows).toBe(result.samples);
+    });
   });
 
   for (const fill of ["to 20 MiB free", "to the last byte"] as const)

@@ -13,7 +13,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
-#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 #include "arrow_ipc.h"
@@ -21,9 +20,12 @@
 #include "fingerprint.h"
 #include "version.h"
 #include "writer.h"
+#include "writer_thread.h"
 
-/* A streamed run's monitor (its writer) runs at this nice value when allowed (run_prepare). */
+/* A streamed run's monitor and writer run at this nice value when allowed (run_prepare). */
 #define MONITOR_NICE -10
+/* A writer inside one write or sync this long when the run stops: the disk holds it (run_write_streamed). */
+#define WRITER_HELD_NS 250000000ull
 /* Shorter than this, a run says nothing of the counter's rate that the 20 ms measure before it did not. */
 #define RUN_HZ_LEAST_NS 5000000ull
 
@@ -212,6 +214,13 @@ void run_parse_options(run_options *o, const char *test, int argc, char **argv) 
                (unsigned long long)o->samples, o->samples * samples_bytes_each(o->threads > 1) / 1073741824.0);
 }
 
+bool run_stop_because(const char *why) {
+  const char *none = NULL;
+  bool first = __atomic_compare_exchange_n(&RUN.stopped, &none, why, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+  __atomic_store_n(&RUN.stop, 1, __ATOMIC_RELEASE);
+  return first;
+}
+
 static void on_signal(int sig) {
   RUN.signal_seen = sig;
   RUN.stop = 1;
@@ -286,6 +295,9 @@ void run_prepare(run_options *o) {
    * kernel flush the TLB of every CPU the process runs on, the measured one included. */
   mallopt(M_TRIM_THRESHOLD, INT_MAX);
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  /* One heap for every thread: a thread's first malloc would otherwise map an arena of its own (and grow it
+   * with mprotect), the writer's while the sampler measures. */
+  mallopt(M_ARENA_MAX, 1);
 
   struct sigaction sa = {0};
   sa.sa_handler = on_signal;
@@ -306,10 +318,11 @@ void run_prepare(run_options *o) {
         RUN.monitor_cpu = c;
         break;
       }
-  /* A streamed run's monitor is its writer: with the other CPU busy (a load, other users' work) it must not
-   * wait its turn behind every runnable task, or it falls a ring behind and the run stops. Nice -10 weighs
-   * ~9 times a nice-0 task's share; it is still SCHED_OTHER, so it never takes a CPU from real-time work.
-   * Refused (unprivileged): it keeps its nice, and the metadata says which. */
+  /* A streamed run's writer (started from this thread: it inherits the nice) and its monitor: with the other
+   * CPU busy (a load, other users' work) the writer must not wait its turn behind every runnable task, or it
+   * falls a ring behind and the run stops. Nice -10 weighs ~9 times a nice-0 task's share; it is still
+   * SCHED_OTHER, so it never takes a CPU from real-time work. Refused (unprivileged): they keep their nice,
+   * and the metadata says which. */
   RUN.monitor_nice = getpriority(PRIO_PROCESS, 0);
   if (o->stream && setpriority(PRIO_PROCESS, 0, MONITOR_NICE) == 0) RUN.monitor_nice = MONITOR_NICE;
   RUN.hz_estimate = run_estimate_hz();
@@ -331,6 +344,7 @@ uint64_t run_thread_faults(void) {
 static uint64_t stream_bytes_each; /* a streamed sample's bytes in the file (its columns) */
 static void check_disk_before(const run_options *o, const samples_t *s, double rate);
 static const char *host_json(double hz);
+static void start_writer(const run_options *o, samples_t *s);
 
 void run_reserve_samples(const run_options *o, samples_t *s, double initial_rate, bool with_thread) {
   if (o->stream) {
@@ -346,6 +360,7 @@ void run_reserve_samples(const run_options *o, samples_t *s, double initial_rate
      * known before it runs. */
     check_disk_before(o, s, strcmp(o->test, "tick") ? 0 : initial_rate / 2);
     host_json(RUN.hz_estimate);
+    start_writer(o, s);
     return;
   }
   if (o->samples) {
@@ -391,24 +406,18 @@ int run_thread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void
 
 static const char *signal_name(int sig) { return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP"; }
 
-static void sleep_until(uint64_t mono_deadline) {
-  struct timespec t = {(time_t)(mono_deadline / 1000000000ull), (long)(mono_deadline % 1000000000ull)};
-  clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL); /* EINTR: a signal; the loop looks */
-}
+static void run_metadata(const run_options *o, const samples_t *s, double hz, uint64_t saturated, bool provisional,
+                         buf_t *out);
 
-static void run_metadata(const run_options *o, const samples_t *s, double hz, uint64_t saturated, buf_t *out);
-
-/* A streamed run's file, written by the monitor while the sampler runs (writer.c). */
+/* A streamed run's file, written by the writer thread while the sampler runs (writer_thread.h says who owns
+ * what); the main thread's again once writer_stop() has joined it. */
 static stream_writer stream;
-static uint64_t stream_behind_max;  /* the most samples finished but not yet written, for the metadata */
-static uint64_t stream_sync_max_ns; /* the longest fdatasync of a second's batches, for the metadata */
-static bool stream_origin_told;     /* the origin was printed during the run (stream_step) */
+static uint64_t stream_behind_max; /* the monitor's: the most samples finished but not yet written */
+static writer_held stream_held;    /* the writer's longest write and fdatasync, once it has stopped */
+static bool stream_origin_told;    /* the monitor printed the origin during the run */
+static const run_options *stream_options;
+static samples_t *stream_samples;
 static void set_origin(uint64_t first_counter, double hz);
-
-static double disk_free_bytes(void) {
-  struct statvfs fs;
-  return fstatvfs(temp_fd, &fs) == 0 ? (double)fs.f_bavail * (double)fs.f_frsize : -1;
-}
 
 /* Space kept free during the run: what the ring may still hold when the run stops, and the footer. */
 static double disk_reserve_bytes(const samples_t *s) { return (double)(s->capacity * stream_bytes_each) + (1 << 20); }
@@ -416,7 +425,7 @@ static double disk_reserve_bytes(const samples_t *s) { return (double)(s->capaci
 /* Before the run: the file's estimated size (a run by count exactly; by duration, at the rate `rate`
  * samples a second when known) and the reserve must fit on the disk. */
 static void check_disk_before(const run_options *o, const samples_t *s, double rate) {
-  double free_bytes = disk_free_bytes();
+  double free_bytes = disk_free_bytes(temp_fd);
   if (free_bytes < 0) return;
   double samples = o->samples ? (double)o->samples : rate > 0 ? rate * (o->duration_ns / 1e9) : 0;
   double need = samples * stream_bytes_each * 1.01 + disk_reserve_bytes(s);
@@ -427,19 +436,15 @@ static void check_disk_before(const run_options *o, const samples_t *s, double r
         o->output, need / 1048576.0, samples, o->samples ? "" : ", estimated", free_bytes / 1048576.0);
 }
 
-/* Writes the schema with the metadata known now (`stopped: crashed`, what a reader finds if the process
- * dies), and moves the file to its final name at once, so that whatever is written survives a crash. */
-static void stream_begin(const run_options *o, samples_t *s) {
-  const char *stopped = RUN.stopped;
-  counter_pair end = RUN.end;
-  RUN.stopped = "crashed";
-  RUN.end = RUN.start;
+/* On the writer thread, once the run has started: writes the schema with the metadata known then (`stopped:
+ * crashed`, what a reader finds if the process dies), and moves the file to its final name at once, so that
+ * whatever is written survives a crash. */
+static void stream_begin(void) {
+  const run_options *o = stream_options;
   buf_t meta = {0};
-  run_metadata(o, s, RUN.hz_estimate, 0, &meta);
-  RUN.stopped = stopped;
-  RUN.end = end;
-  int err = stream_open(&stream, temp_fd, o->test, s, o->samples, counter_scale_for(RUN.hz_estimate), o->chunk_rows,
-                        buf_str(&meta));
+  run_metadata(o, stream_samples, RUN.hz_estimate, 0, true, &meta);
+  int err = stream_open(&stream, temp_fd, o->test, stream_samples, o->samples, counter_scale_for(RUN.hz_estimate),
+                        o->chunk_rows, buf_str(&meta));
   buf_free(&meta);
   if (err) fail("writing %s: %s", temp_path, strerror(err));
   if (rename(temp_path, o->output)) fail("cannot rename %s to %s: %s", temp_path, o->output, strerror(errno));
@@ -447,56 +452,37 @@ static void stream_begin(const run_options *o, samples_t *s) {
   at_fail = NULL; /* from here on, what was written is kept: a reader recovers it */
 }
 
-/* Appends what the sampler finished; stops the run (keeping what was written) when the disk fails or fills.
- * A writer that falls a whole ring behind stops the sampler itself (its limit). */
-static void stream_step(const run_options *o, const samples_t *s, uint64_t scanned, uint64_t now) {
-  static uint64_t flushed_at;
-  if (stream.err) return;
-  bool flush = now - flushed_at >= 1000000000ull;
-  if (flush) flushed_at = now;
-  if (scanned - stream.written > stream_behind_max) stream_behind_max = scanned - stream.written;
-  int err = stream_write(&stream, scanned, flush);
-  /* Each second's batches reach the disk, not only the page cache (written back up to 30 s later), so the
-   * machine dying loses about the last second too, not only a kill. */
-  if (!err && flush) {
-    uint64_t before = mono_ns();
-    if (fdatasync(temp_fd)) err = stream.err = errno;
-    uint64_t took = mono_ns() - before;
-    if (took > stream_sync_max_ns) stream_sync_max_ns = took;
-  }
-  if (err) {
-    fprintf(stderr,
-            "tickscope-sampler: writing %s failed after %llu samples: %s; the run stops, what was written is kept\n",
-            o->output, (unsigned long long)stream.written, strerror(stream.err));
-    RUN.stopped = "write-error";
-    RUN.stop = 1;
-    return;
-  }
-  /* Once the first samples are written, time 0 is known: `collect` converts the kernel events and the steal
-   * readings with it as they come (the same values as the result line's: the end keeps this origin). */
-  if (!stream_origin_told && stream.written) {
+static void start_writer(const run_options *o, samples_t *s) {
+  stream_options = o;
+  stream_samples = s;
+  writer_start(&(writer_job){.sw = &stream,
+                             .fd = temp_fd,
+                             .output = o->output,
+                             .reserve_bytes = disk_reserve_bytes(s),
+                             .begin = stream_begin});
+}
+
+/* The monitor's part of a streamed run, after each scan (its samples [0, scanned) are finished): the
+ * run's origin, told once, then the scan handed to the writer, and how far behind the writer is. Slot 0
+ * is read before the first hand-off, while it is the monitor's (writer_thread.h). */
+static void stream_scanned(uint64_t scanned, uint64_t written) {
+  if (!stream_origin_told && scanned) {
+    /* Time 0 is the first sample's start: `collect` converts the kernel events and the steal readings with
+     * it as they come (the same values as the result line's: the end keeps this origin). */
     stream_origin_told = true;
-    set_origin(stream.origin, RUN.hz_estimate);
+    set_origin(stream_samples->ts[0], RUN.hz_estimate);
     printf("{\"origin\":{\"origin_counter\":%lld,\"origin_mono_ns\":%lld,\"tsc_hz\":%.17g}}\n",
            (long long)RUN.origin_counter, (long long)RUN.origin_mono_ns, RUN.hz_estimate);
     fflush(stdout);
   }
-  double free_bytes = flush && !RUN.stop ? disk_free_bytes() : -1;
-  if (free_bytes >= 0 && free_bytes < disk_reserve_bytes(s)) {
-    fprintf(stderr,
-            "tickscope-sampler: the disk holding %s has %.1f MiB free, less than the %.1f MiB the run's end needs; the "
-            "run stops, what was taken is written\n",
-            o->output, free_bytes / 1048576.0, disk_reserve_bytes(s) / 1048576.0);
-    RUN.stopped = "disk-full";
-    RUN.stop = 1;
-  }
+  writer_scanned(scanned);
+  if (scanned - written > stream_behind_max) stream_behind_max = scanned - written;
 }
 
-/* A streamed run's monitor wakes this often at least: the ring holds over a second at the fastest loop. */
-#define STREAM_STEP_NS 50000000ull
-
+/* The monitor never writes the file nor waits on its disk (a streamed run's writer does, writer_thread.h):
+ * whatever the disk does, it keeps the deadline, the signals and the progress lines on time. */
 void run_monitor(const run_options *o, samples_t *s) {
-  if (o->stream) stream_begin(o, s);
+  if (o->stream) writer_go();
   uint64_t start = mono_ns(), deadline = o->duration_ns ? start + o->duration_ns : UINT64_MAX;
   uint64_t step = o->stream && o->progress_ns > STREAM_STEP_NS ? STREAM_STEP_NS : o->progress_ns;
   uint64_t scanned = 0, max_ticks = 0, next = start + step, next_report = start + o->progress_ns;
@@ -504,13 +490,10 @@ void run_monitor(const run_options *o, samples_t *s) {
   counter_scale scale = counter_scale_for(RUN.hz_estimate);
   while (!__atomic_load_n(&RUN.done, __ATOMIC_ACQUIRE) && !RUN.stop) {
     uint64_t until = next < deadline ? next : deadline;
-    sleep_until(until);
+    mono_sleep_until(until);
     uint64_t now = mono_ns();
-    if (RUN.signal_seen && !RUN.stopped) RUN.stopped = signal_name(RUN.signal_seen);
-    if (now >= deadline && !RUN.stop) {
-      RUN.stopped = "duration";
-      RUN.stop = 1;
-    }
+    if (RUN.signal_seen) run_stop_because(signal_name(RUN.signal_seen));
+    if (now >= deadline && !RUN.stop) run_stop_because("duration");
     if (now < next) continue;
     next += step;
     if (next < now) next = now + step;
@@ -520,8 +503,10 @@ void run_monitor(const run_options *o, samples_t *s) {
     bool reporting = report_due && o->progress && (!o->progress_alternate || ((now - start) / 1000000000ull) % 2 == 0);
     if (!reporting && !growing && !o->stream) continue;
     /* Read what the sampler wrote since the last look (held: never past the faulted-in pages; a ring: never
-     * past the slots not yet written, which hold older samples); the measured loop does nothing extra. */
-    uint64_t limit = s->ring ? stream.written + s->capacity : __atomic_load_n(&s->prefaulted, __ATOMIC_ACQUIRE);
+     * past the slots not yet written, which hold older samples, nor below them: those are the writer's);
+     * the measured loop does nothing extra. */
+    uint64_t written = o->stream ? writer_written() : 0;
+    uint64_t limit = s->ring ? written + s->capacity : __atomic_load_n(&s->prefaulted, __ATOMIC_ACQUIRE);
     while (scanned < limit) {
       uint32_t d = __atomic_load_n(&s->dur[scanned & s->mask], __ATOMIC_ACQUIRE);
       if (!d) break;
@@ -539,22 +524,24 @@ void run_monitor(const run_options *o, samples_t *s) {
       if (ahead < (1u << 20)) ahead = 1u << 20;
       if (scanned + ahead > limit) samples_prefault(s, scanned + 2 * ahead);
     }
-    if (o->stream) stream_step(o, s, scanned, now);
+    if (o->stream) stream_scanned(scanned, written);
     if (reporting) {
-      if (o->stream)
+      if (o->stream) {
+        /* The writer's figures may be a step older than the scan: behind counts from what it has written. */
+        writer_status w = writer_status_now(now);
         printf(
             "{\"progress\":{\"samples\":%llu,\"elapsed_s\":%.3f,\"max_ns\":%llu,\"written\":%llu,\"behind\":%llu,"
-            "\"behind_limit\":%llu,\"bytes\":%llu,\"disk_free\":%.0f}}\n",
+            "\"behind_limit\":%llu,\"bytes\":%llu,\"disk_free\":%.0f,\"writer_busy_ms\":%llu}}\n",
             (unsigned long long)scanned, (now - start) / 1e9, (unsigned long long)counter_to_ns(scale, max_ticks),
-            (unsigned long long)stream.written, (unsigned long long)(scanned - stream.written),
-            (unsigned long long)s->capacity, (unsigned long long)stream.w.pos, disk_free_bytes());
-      else
+            (unsigned long long)w.written, (unsigned long long)(scanned - w.written), (unsigned long long)s->capacity,
+            (unsigned long long)w.bytes, w.disk_free, (unsigned long long)(w.busy_ns / 1000000));
+      } else
         printf("{\"progress\":{\"samples\":%llu,\"elapsed_s\":%.3f,\"max_ns\":%llu}}\n", (unsigned long long)scanned,
                (now - start) / 1e9, (unsigned long long)counter_to_ns(scale, max_ticks));
       fflush(stdout);
     }
   }
-  if (RUN.signal_seen && !RUN.stopped) RUN.stopped = signal_name(RUN.signal_seen);
+  if (RUN.signal_seen) run_stop_because(signal_name(RUN.signal_seen));
 }
 
 const char *run_stopped_at_limit(const run_options *o, const samples_t *s) {
@@ -586,8 +573,8 @@ static double whole_run_hz(void) {
 /* Both measures of the counter's rate and which one the timestamps were converted with (`hz`): the one taken
  * before the run (20 ms; a streamed run writes its samples as it goes, so it has no other) and the one over
  * the whole run, with how far the first is from the second. */
-static void run_hz_json(json_t *j, double hz) {
-  double run_hz = whole_run_hz();
+static void run_hz_json(json_t *j, double hz, bool provisional) {
+  double run_hz = provisional ? 0 : whole_run_hz();
   json_num(j, "tsc_hz_before_run", RUN.hz_estimate);
   if (run_hz > 0) {
     json_num(j, "tsc_hz_run", run_hz);
@@ -596,7 +583,10 @@ static void run_hz_json(json_t *j, double hz) {
   json_str(j, "tsc_hz_converted", run_hz > 0 && hz == run_hz ? "whole-run" : "before-run");
 }
 
-static void run_metadata(const run_options *o, const samples_t *s, double hz, uint64_t saturated, buf_t *out) {
+/* `provisional`: the metadata a streamed run's file starts with, written while the sampler runs: stopped
+ * "crashed" (what a reader finds if the process dies), no samples nor elapsed time yet. */
+static void run_metadata(const run_options *o, const samples_t *s, double hz, uint64_t saturated, bool provisional,
+                         buf_t *out) {
   json_t j;
   json_begin(&j, out);
   const char *environment = o->environment;
@@ -620,16 +610,16 @@ static void run_metadata(const run_options *o, const samples_t *s, double hz, ui
   json_str(&j, "policy", RUN.fifo ? "SCHED_FIFO" : "SCHED_OTHER");
   if (hz > 0 && RUN.counter.kind != COUNTER_MONOTONIC_RAW) {
     json_num(&j, "tsc_hz", hz);
-    run_hz_json(&j, hz);
+    run_hz_json(&j, hz, provisional);
   }
   json_str(&j, "counter", RUN.counter.name);
   json_str(&j, "counter_note", RUN.counter.reason);
   json_str(&j, "started_at", RUN.started_at);
-  json_int(&j, "samples", (int64_t)s->count);
+  json_int(&j, "samples", provisional ? 0 : (int64_t)s->count);
   if (o->samples) json_int(&j, "samples_requested", (int64_t)o->samples);
   if (o->duration_ns) json_num(&j, "duration_requested_s", o->duration_ns / 1e9);
-  json_num(&j, "elapsed_s", (RUN.end.raw_ns - RUN.start.raw_ns) / 1e9);
-  json_str(&j, "stopped", RUN.stopped);
+  json_num(&j, "elapsed_s", provisional ? 0 : (RUN.end.raw_ns - RUN.start.raw_ns) / 1e9);
+  json_str(&j, "stopped", provisional ? "crashed" : RUN.stopped);
   json_bool(&j, "memory_locked", RUN.locked);
   json_bool(&j, "unprivileged", !RUN.fifo || !RUN.locked);
   if (*RUN.privilege_note) json_str(&j, "unprivileged_reason", RUN.privilege_note);
@@ -641,7 +631,7 @@ static void run_metadata(const run_options *o, const samples_t *s, double hz, ui
   json_int(&j, "monitor_nice", RUN.monitor_nice);
   json_int(&j, "saturated_samples", (int64_t)saturated);
   json_int(&j, "page_faults_while_measuring", (int64_t)RUN.loop_faults);
-  if (s->count) {
+  if (s->count && !provisional) {
     json_int(&j, "origin_counter", (int64_t)RUN.origin_counter);
     json_int(&j, "origin_mono_ns", (int64_t)RUN.origin_mono_ns);
   }
@@ -650,7 +640,8 @@ static void run_metadata(const run_options *o, const samples_t *s, double hz, ui
     json_int(&j, "chunk_rows", (int64_t)stream.chunk_rows);
     json_int(&j, "ring_slots", (int64_t)s->capacity);
     json_int(&j, "writer_behind_max_samples", (int64_t)stream_behind_max);
-    json_int(&j, "sync_max_us", (int64_t)(stream_sync_max_ns / 1000));
+    json_int(&j, "sync_max_us", (int64_t)(stream_held.sync_max_ns / 1000));
+    json_int(&j, "write_max_us", (int64_t)(stream_held.write_max_ns / 1000));
   }
   json_str(&j, "sampler", "tickscope-sampler " TICKSCOPE_VERSION);
   json_raw(&j, "host", host_json(hz));
@@ -715,7 +706,16 @@ static void run_write_streamed(const run_options *o, samples_t *s) {
             "tickscope-sampler: the writer fell a whole ring (%llu samples) behind: the disk cannot keep up; the run "
             "stopped, what was taken is written\n",
             (unsigned long long)s->capacity);
-  /* How far behind the writer was when the run ended (a writer held by the disk has not looked since). */
+  /* The sampler has stopped on time; the writer may still be held by the disk (a write or a sync that has
+   * not returned, which it finishes before it stops): say so, rather than seem to hang. */
+  writer_status w = writer_status_now(mono_ns());
+  if (w.busy_ns >= WRITER_HELD_NS)
+    fprintf(stderr,
+            "tickscope-sampler: the run stopped (%s); the disk has held the writer for %.1f s, with %llu samples still "
+            "to write: the file is finished once the disk takes them\n",
+            RUN.stopped, w.busy_ns / 1e9, (unsigned long long)(s->count - w.written));
+  stream_held = writer_stop(); /* from here, the stream_writer is this thread's */
+  /* How far behind the writer was when the run ended. */
   if (s->count - stream.written > stream_behind_max) stream_behind_max = s->count - stream.written;
   int err = stream_write(&stream, s->count, true);
   /* Only what reached the file counts: a write error leaves the samples before it. */
@@ -723,7 +723,7 @@ static void run_write_streamed(const run_options *o, samples_t *s) {
   s->count = stream.written;
   if (s->count && !stream_origin_told) set_origin(stream.origin, RUN.hz_estimate);
   buf_t meta = {0};
-  run_metadata(o, s, RUN.hz_estimate, stream.saturated, &meta);
+  run_metadata(o, s, RUN.hz_estimate, stream.saturated, false, &meta);
   if (!err) err = stream_finish(&stream, buf_str(&meta));
   buf_free(&meta);
   close(temp_fd);
@@ -750,7 +750,7 @@ void run_write(const run_options *o, samples_t *s) {
   uint64_t saturated = 0;
   for (uint64_t i = 0; i < s->count; i++) saturated += s->dur[i] == UINT32_MAX;
   buf_t meta = {0};
-  run_metadata(o, s, hz, saturated, &meta);
+  run_metadata(o, s, hz, saturated, false, &meta);
   run_write_samples(o->test, s, scale, buf_str(&meta), &saturated);
   buf_free(&meta);
   uint32_t max_ns = 0;

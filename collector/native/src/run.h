@@ -39,9 +39,9 @@ typedef struct {
   int monitor_nice; /* the monitor's (a streamed run's writer's) nice value */
   uint64_t loop_iterations;
   double loop_ns_min;  /* tick: the uninterrupted loop, calibrated */
-  volatile int stop;   /* set by a signal, the monitor (duration) or the sampler (count reached) */
+  volatile int stop;   /* set by a signal, the monitor (duration), the writer or the sampler (count reached) */
   volatile int done;   /* the sampler has finished */
-  const char *stopped; /* why the run ended */
+  const char *stopped; /* why the run ended: the first reason given (run_stop_because), never changed after */
   volatile int signal_seen;
   /* ts_ns 0 of the run (its first sample): the counter's value and CLOCK_MONOTONIC's, to align other
    * clocks (the kernel's trace events) with the samples. */
@@ -57,11 +57,15 @@ void run_prepare(run_options *o);
 void run_thread_attr(pthread_attr_t *attr, int cpu, size_t stack);
 /* pthread_create with every signal blocked in the new thread. */
 int run_thread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg);
+/* Stops the run for `why` (RUN.stopped) unless it has a reason already; true when this one is its reason. Any
+ * thread but a measured one. */
+bool run_stop_because(const char *why);
 /* Watches the run from another CPU until it stops: duration, signals, progress lines. */
 void run_monitor(const run_options *o, samples_t *s);
 /* Converts the samples and writes the Arrow file, renames it into place, prints the result line. */
 void run_write(const run_options *o, samples_t *s);
-/* Reserves the sample memory: a streamed run's ring (samples.h); held, all of it, pre-faulted, for a run by
+/* Reserves the sample memory: a streamed run's ring (samples.h), and starts its writer thread (which waits for
+ * run_monitor; the measured threads must be the last ones started); held, all of it, pre-faulted, for a run by
  * count; for a run by duration, room for the most that memory allows, with `initial_rate` samples a second pre-faulted for the first half second
  * (the monitor faults in more ahead of the sampler). */
 void run_reserve_samples(const run_options *o, samples_t *s, double initial_rate, bool with_thread);

@@ -98,7 +98,7 @@ int switch_main(int argc, char **argv) {
   for (int i = 0; i < o.threads; i++) pthread_join(threads[i], NULL);
   RUN.end = counter_pair_read(&RUN.counter);
   s.count = SW.next;
-  if (!RUN.stopped) RUN.stopped = run_stopped_at_limit(&o, &s);
+  run_stop_because(run_stopped_at_limit(&o, &s));
   free(threads);
   run_write(&o, &s);
   return 0;

@@ -161,7 +161,7 @@ int tick_main(int argc, char **argv) {
   run_monitor(&o, &s);
   pthread_join(t, NULL);
   RUN.end = counter_pair_read(&RUN.counter);
-  if (!RUN.stopped) RUN.stopped = run_stopped_at_limit(&o, &s);
+  run_stop_because(run_stopped_at_limit(&o, &s));
   run_write(&o, &s);
   return 0;
 }

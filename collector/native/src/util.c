@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <time.h>
 
 void (*at_fail)(void);
@@ -248,6 +249,16 @@ uint64_t mono_ns(void) {
   clock_gettime(CLOCK_MONOTONIC, &t);
   return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
 }
+void mono_sleep_until(uint64_t mono_deadline) {
+  struct timespec t = {(time_t)(mono_deadline / 1000000000ull), (long)(mono_deadline % 1000000000ull)};
+  clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL); /* EINTR: a signal; the caller's loop looks */
+}
+
+double disk_free_bytes(int fd) {
+  struct statvfs fs;
+  return fstatvfs(fd, &fs) == 0 ? (double)fs.f_bavail * (double)fs.f_frsize : -1;
+}
+
 void iso8601_now(char *out, size_t n) {
   struct timespec t;
   clock_gettime(CLOCK_REALTIME, &t);

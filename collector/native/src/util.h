@@ -52,5 +52,9 @@ int parse_cpu_list(const char *s, bool *set, int max_cpus);
 char *read_text_file(const char *path, size_t max); /* trimmed; NULL when unreadable */
 uint64_t mono_raw_ns(void);
 uint64_t mono_ns(void);
+/* Sleeps until CLOCK_MONOTONIC reaches `mono_deadline` (ns), or a signal comes. */
+void mono_sleep_until(uint64_t mono_deadline);
+/* Bytes free to this user on the disk holding `fd`, -1 when it cannot tell. */
+double disk_free_bytes(int fd);
 void iso8601_now(char *out, size_t n);
 #endif

@@ -31,7 +31,9 @@ int stream_open(stream_writer *sw, int fd, const char *test, samples_t *s, uint6
   sw->meta[0] = (arrow_kv){"latency:test", test};
   sw->meta[1] = (arrow_kv){"latency:run", sw->meta_json};
   arrow_column cols[3] = {{"ts_ns", 64, true}, {"duration_ns", 32, false}, {"thread", 32, true}};
-  return sw->err = arrow_open(&sw->w, fd, cols, s->thread ? 3 : 2, sw->meta, 2);
+  sw->err = arrow_open(&sw->w, fd, cols, s->thread ? 3 : 2, sw->meta, 2);
+  __atomic_store_n(&sw->bytes, sw->w.pos, __ATOMIC_RELAXED);
+  return sw->err;
 }
 
 /* Converts slots [from, from + rows) in place: ts to ns since the first sample, dur to ns. */
@@ -63,10 +65,12 @@ int stream_write(stream_writer *sw, uint64_t upto, bool flush) {
     convert(sw, at, rows);
     const void *data[3] = {s->ts + at, s->dur + at, s->thread ? (const void *)(s->thread + at) : NULL};
     sw->err = arrow_write_batch(&sw->w, (uint32_t)rows, data);
+    __atomic_store_n(&sw->bytes, sw->w.pos, __ATOMIC_RELAXED);
     if (sw->err) break;
-    /* The slots are empty again: zero durations (what the monitor looks for), then let the sampler in. */
+    /* The slots are empty again: zero durations (what the monitor's scan looks for), publish them written
+     * (the monitor may scan their next samples from here), then let the sampler in. */
     memset(s->dur + at, 0, rows * sizeof *s->dur);
-    sw->written += rows;
+    __atomic_store_n(&sw->written, sw->written + rows, __ATOMIC_RELEASE);
     sw->batches++;
     uint64_t limit = sw->written + s->capacity;
     __atomic_store_n(&s->limit, sw->total && sw->total < limit ? sw->total : limit, __ATOMIC_RELEASE);

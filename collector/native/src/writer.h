@@ -1,8 +1,8 @@
-/* Streaming capture: the monitor thread (on another CPU than the measured one) appends the samples the
- * sampler has finished in its ring (samples.h) as record batches while the run goes on, then empties their
- * slots and raises the sampler's limit, so a run of any length uses the ring's memory and no more. The
- * hand-off is lock-free both ways: the samples' own release/acquire store (samples_store) one way, the
- * limit the other. */
+/* Streaming capture: the writer thread (writer_thread.h, on another CPU than the measured one) appends the
+ * samples the sampler has finished in its ring (samples.h) as record batches while the run goes on, then
+ * empties their slots and raises the sampler's limit, so a run of any length uses the ring's memory and no
+ * more. The hand-off is lock-free both ways: the samples' own release/acquire store (samples_store) one way,
+ * the limit the other. */
 #ifndef TICKSCOPE_WRITER_H
 #define TICKSCOPE_WRITER_H
 #include <stdbool.h>
@@ -23,7 +23,8 @@ typedef struct {
   counter_scale scale;
   uint32_t chunk_rows;
   uint64_t origin;    /* the first sample's counter value: time 0 */
-  uint64_t written;   /* samples converted and appended */
+  uint64_t written;   /* samples converted and appended (atomic: published with release once their slots are empty) */
+  uint64_t bytes;     /* the file's length so far (atomic: published for the progress lines) */
   uint64_t total;     /* the run's sample count when it has one (the limit never passes it), else 0 */
   uint64_t saturated; /* samples that saturated (counted while converting) */
   uint32_t max_ns;
@@ -38,7 +39,8 @@ typedef struct {
  * the final one can replace it in place. Returns 0 or an errno value. */
 int stream_open(stream_writer *sw, int fd, const char *test, samples_t *s, uint64_t total, counter_scale scale,
                 uint32_t chunk_rows, const char *run_json);
-/* Appends the finished samples below `upto` in whole chunks (a batch ends at the ring's end too), and the
+/* Appends the finished samples below `upto` (slots [written, upto), which are the caller's: see
+ * writer_thread.h for who owns which slots) in whole chunks (a batch ends at the ring's end too), and the
  * rest too when `flush` (at least every second, so that a crash loses little however slow the run). Returns 0 or the first write error, after
  * which it writes nothing more. */
 int stream_write(stream_writer *sw, uint64_t upto, bool flush);

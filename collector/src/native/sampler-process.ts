@@ -3,7 +3,7 @@ import { createInterface } from "node:readline";
 import { UsageError } from "../command";
 import { samplerPath } from "./sampler-binary";
 
-/** What the sampler's monitor thread prints every ~250 ms (read from a CPU other than the measured one). */
+/** What the sampler's monitor thread prints every ~250 ms (read from a CPU other than the measured one), whatever its disk does. */
 export interface SamplerProgress {
   samples: number;
   elapsed_s: number;
@@ -12,9 +12,11 @@ export interface SamplerProgress {
   written?: number;
   behind?: number;
   behind_limit?: number;
-  /** Streamed runs: the file's size, and the space left on its disk (-1 when unknown). */
+  /** Streamed runs: the file's size, and the space left on its disk (-1 when unknown), as the writer thread last saw them. */
   bytes?: number;
   disk_free?: number;
+  /** Streamed runs: how long the writer has been inside one write or fdatasync (the disk holds it), 0 while it waits for samples. */
+  writer_busy_ms?: number;
 }
 
 /** The sampler's last line: where the run went and how it ended. */
@@ -43,7 +45,7 @@ export interface SamplerRun {
  * Runs `tickscope-sampler <args>`, parsing its JSON lines. A usage error from the sampler (exit status 2)
  * becomes a UsageError with its own message; any other failure an Error with its message.
  */
-/** What a streamed run's sampler says once its first samples are written (run.c, stream_step). */
+/** What a streamed run's sampler says once its first sample is finished (run.c, stream_scanned). */
 export interface SamplerOrigin {
   origin_counter: number;
   /** CLOCK_MONOTONIC at the first sample (absent from samplers built before it was told here). */
