@@ -10,21 +10,25 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Builds the app (unless told not to) and starts `next start`; resolves once it answers. */
-export async function startApp(): Promise<{ url: string; stop(): void }> {
+/**
+ * Builds the app (unless told not to) and starts `next start`; resolves once it answers. `cwd` serves
+ * another checkout's build (a comparison with main, say).
+ */
+export async function startApp(cwd = process.cwd()): Promise<{ url: string; stop(): void }> {
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
   if (process.env.TICKSCOPE_BENCH_NO_BUILD !== "1") {
     // As `npm run build` does (prebuild): without the shared engine's script for this source, the page
     // falls back to a dedicated worker, and a benchmark would measure that without saying so.
-    const copy = spawnSync("node", ["scripts/copy-duckdb-assets.mjs"], { stdio: "inherit", env });
+    const copy = spawnSync("node", ["scripts/copy-duckdb-assets.mjs"], { stdio: "inherit", env, cwd });
     if (copy.status !== 0) throw new Error("copying DuckDB's files failed");
-    const build = spawnSync("npx", ["next", "build"], { stdio: "inherit", env });
+    const build = spawnSync("npx", ["next", "build"], { stdio: "inherit", env, cwd });
     if (build.status !== 0) throw new Error("next build failed");
   }
   const port = await freePort();
   const child: ChildProcess = spawn("npx", ["next", "start", "-H", "127.0.0.1", "-p", String(port)], {
     stdio: "ignore",
     env,
+    cwd,
     detached: true,
   });
   const url = `http://127.0.0.1:${port}`;
