@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { idleAfter, settledQueue, startWhenSettled } from "./deferred-start";
+import { idleAfter, settledQueue, startWhenSettled, whenQuietUnlessOpening } from "./deferred-start";
 
 function fakeRuns() {
   let runs: { state: string }[] = [];
@@ -194,5 +194,46 @@ describe("startWhenSettled with a first wait (DuckDB's start on a fresh page)", 
     expect(timers.pending).toBe(0);
     idle.drain();
     expect(started).toBe(1);
+  });
+});
+
+describe("whenQuietUnlessOpening (the charts' warm-up)", () => {
+  it("on a quiet page, runs once the quiet wait is over, and only once", () => {
+    const runs = fakeRuns();
+    const quiet = fakeIdle();
+    let warmed = 0;
+    whenQuietUnlessOpening(runs, quiet.whenIdle, () => warmed++);
+    expect(warmed).toBe(0);
+    quiet.drain();
+    expect(warmed).toBe(1);
+    runs.set(["loading"]);
+    quiet.drain();
+    expect(warmed).toBe(1);
+  });
+
+  it("a file chosen before the page was quiet: never runs (the run's own chart warms the code)", () => {
+    const runs = fakeRuns();
+    const quiet = fakeIdle();
+    let warmed = 0;
+    whenQuietUnlessOpening(runs, quiet.whenIdle, () => warmed++);
+    runs.set(["loading"]);
+    quiet.drain();
+    runs.set([]);
+    quiet.drain();
+    expect(warmed).toBe(0);
+  });
+
+  it("never runs on a page that already has runs, nor once stopped", () => {
+    const runs = fakeRuns();
+    const quiet = fakeIdle();
+    let warmed = 0;
+    runs.set(["ready"]);
+    whenQuietUnlessOpening(runs, quiet.whenIdle, () => warmed++);
+    quiet.drain();
+    runs.set([]);
+    const stop = whenQuietUnlessOpening(runs, quiet.whenIdle, () => warmed++);
+    stop();
+    quiet.drain();
+    expect(warmed).toBe(0);
   });
 });

@@ -90,3 +90,42 @@ export function settledQueue(
     },
   };
 }
+
+/**
+ * Calls `work` once `quietWait` says the page has been quiet, unless a run starts opening first: then
+ * never (the charts' warm-up: that run's own chart, drawn as it starts opening, runs the same code first).
+ * Done at the page's first idle moment instead, as soon as it was hydrated, the warm-up (~0.1 s in one
+ * task on 2 cores) was what a file chosen at that moment met: its change event waited for it; done as
+ * the run opened, it competed with the read for the 2 cores (bench/ui/profile-page-open.ts). Returns a
+ * function that gives up waiting.
+ */
+export function whenQuietUnlessOpening(runs: RunsSource, quietWait: WhenIdle, work: () => void): () => void {
+  let cancelQuiet: (() => void) | null = null;
+  const unsubscribe = runs.subscribe(() => {
+    if (runs.getSnapshot().runs.length > 0) stop();
+  });
+  const stop = () => {
+    unsubscribe();
+    cancelQuiet?.();
+    cancelQuiet = null;
+  };
+  if (runs.getSnapshot().runs.length > 0) {
+    stop();
+    return stop;
+  }
+  cancelQuiet = quietWait(() => {
+    stop();
+    work();
+  });
+  return stop;
+}
+
+/** Runs idle work once the page has drawn (never on the first overview's path). */
+export function whenIdle(work: () => void): () => void {
+  if (typeof window.requestIdleCallback === "function") {
+    const id = window.requestIdleCallback(work, { timeout: 3000 });
+    return () => window.cancelIdleCallback(id);
+  }
+  const id = window.setTimeout(work, 200);
+  return () => window.clearTimeout(id);
+}

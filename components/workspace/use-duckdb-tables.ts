@@ -11,19 +11,9 @@ import {
 import { tabEngineLikelyKept } from "@/lib/db/tab-engine";
 import { tableSummary } from "@/lib/workspace/digest";
 import type { RunEntry } from "@/lib/workspace/types";
-import { idleAfter, settledQueue, startWhenSettled } from "./deferred-start";
+import { idleAfter, settledQueue, startWhenSettled, whenIdle } from "./deferred-start";
 import { runLabel } from "./run-label";
 import { useWorkspace } from "./workspace-context";
-
-/** Runs idle work once the page has drawn (never on the first overview's path). */
-export function whenIdle(work: () => void): () => void {
-  if (typeof window.requestIdleCallback === "function") {
-    const id = window.requestIdleCallback(work, { timeout: 3000 });
-    return () => window.cancelIdleCallback(id);
-  }
-  const id = window.setTimeout(work, 200);
-  return () => window.clearTimeout(id);
-}
 
 function identity(run: RunEntry) {
   return {

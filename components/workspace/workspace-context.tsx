@@ -1,10 +1,19 @@
 "use client";
 
 import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from "react";
-import { Workspace, type WorkspaceSnapshot } from "@/lib/workspace/workspace";
+import { EarlyWorker } from "@/lib/workspace/early-worker";
+import { defaultWorkerFactory, Workspace, type WorkspaceSnapshot } from "@/lib/workspace/workspace";
 import { warmUpCharts } from "../charts/warm-up";
+import { idleAfter, whenIdle, whenQuietUnlessOpening } from "./deferred-start";
 
 const WorkspaceContext = createContext<Workspace | null>(null);
+
+/** The run worker, started as this code loads in the browser (before hydration), for the page's workspace. */
+const earlyWorker = new EarlyWorker(defaultWorkerFactory);
+if (typeof window !== "undefined") earlyWorker.start();
+
+/** How long a fresh page with no run waits, once drawn, before warming up the charts (as DuckDB's first start). */
+const CHARTS_WARM_UP_QUIET_MS = 1000;
 
 declare global {
   interface Window {
@@ -14,22 +23,19 @@ declare global {
 }
 
 export function WorkspaceProvider({ children }: { children: ReactNode }) {
-  const [workspace] = useState(() => new Workspace());
+  const [workspace] = useState(() => new Workspace(earlyWorker.factoryOrEarly));
   useEffect(() => {
     window.tickscope = workspace;
-    // The run worker's code loads, and the charts' code runs once, while the page is idle: not after
-    // a file is chosen.
-    const prewarm = () => {
-      workspace.prewarm();
-      warmUpCharts();
-    };
-    const idle =
-      typeof requestIdleCallback === "function"
-        ? requestIdleCallback(prewarm, { timeout: 2000 })
-        : window.setTimeout(prewarm, 500);
+    // The workspace takes the run worker started as the page loaded (a new one after a remount).
+    workspace.prewarm();
+    // The charts' code runs once on a quiet page, not in the way of a file chosen as it opens.
+    const stopWarmUp = whenQuietUnlessOpening(
+      workspace,
+      idleAfter(CHARTS_WARM_UP_QUIET_MS, whenIdle),
+      warmUpCharts,
+    );
     return () => {
-      if (typeof cancelIdleCallback === "function") cancelIdleCallback(idle);
-      else window.clearTimeout(idle);
+      stopWarmUp();
       workspace.dispose();
       if (window.tickscope === workspace) delete window.tickscope;
     };

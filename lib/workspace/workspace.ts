@@ -1,6 +1,7 @@
 import type { RunFields } from "../format/manifest";
 import type { FromWorker, ToWorker, WorkerJob } from "./protocol";
 import { withUniqueLabels } from "./run-labels";
+import { startReadWorkerBeside } from "./read-port";
 import { planOpen, sourcesFromFiles, type ByteSource } from "./sources";
 import { TimeLeft } from "./time-left";
 import type { EventsWindow, RunEntry, SampleCauses, WindowColumns, WindowSamples } from "./types";
@@ -21,7 +22,16 @@ interface Pending<T> {
 export type WorkerFactory = () => Worker;
 
 export function defaultWorkerFactory(): Worker {
-  return new Worker(new URL("./run.worker.ts", import.meta.url), { type: "module", name: "tickscope-run" });
+  const worker = new Worker(new URL("./run.worker.ts", import.meta.url), {
+    type: "module",
+    name: "tickscope-run",
+  });
+  startReadWorkerBeside(
+    worker,
+    () =>
+      new Worker(new URL("./read.worker.ts", import.meta.url), { type: "module", name: "tickscope-read" }),
+  );
+  return worker;
 }
 
 /** The row a job holds in the runs list until its worker says which runs it has. */
