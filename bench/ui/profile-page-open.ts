@@ -58,6 +58,8 @@ async function profileOnce(url: string, file: string, out: string) {
     const load = loadavg()[0];
     const started = Date.now();
     await page.goto(url, { waitUntil: "commit" });
+    // As the bench does (duckdb-figures.ts): Playwright's locator script made before the timed choice.
+    await page.getByTestId("open-files").waitFor({ state: "attached", timeout: 60_000 });
     await page.waitForFunction(
       () => {
         const input = document.querySelector('[data-testid="open-files"]');
