@@ -1,9 +1,13 @@
 // How fast, and at what CPU cost, a dedicated worker reads a large File front to back in fixed ranges, by
 // each way Chromium offers: a BYOB stream reader into a reused buffer (what lib/workspace/off-thread-reads.ts
-// does), Blob.arrayBuffer() per range, and FileReaderSync per range. A bare page outside the app (served
-// by page.route), in turns, so that a drift in a shared machine's load weighs on every way.
+// did until it stalled), Blob.arrayBuffer() per range (what it does), and FileReaderSync per range. A bare page outside the app (served
+// by page.route), in turns, so that a drift in a shared machine's load weighs on every way. DEPTH=3 keeps
+// three ranges on the way at once, as the app's read-ahead does; a way whose read stays pending 5 s is
+// reported as stalled (as -N: N ranges read). In Chromium 156 the BYOB way stalls (a 221 MB file in 1.5 MiB
+// ranges: three at a time, after 41 ranges in 4 rounds of 5; one at a time, after 40 in 1 of 5); the
+// arrayBuffer way never did (in any of 13 rounds, nor a 14.4 GB file read whole twice three at a time).
 //
-//   npx tsx bench/ui/blob-read-probe.ts FILE [RANGE_MB] [ROUNDS]
+//   [DEPTH=1] [WAYS=byob,arrayBuffer,fileReaderSync] npx tsx bench/ui/blob-read-probe.ts FILE [RANGE_MB] [ROUNDS]
 import { execFileSync } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { chromium } from "@playwright/test";
@@ -31,14 +35,27 @@ const ways = {
   arrayBuffer: (blob, offset, length) => blob.slice(offset, offset + length).arrayBuffer(),
   fileReaderSync: (blob, offset, length) => new FileReaderSync().readAsArrayBuffer(blob.slice(offset, offset + length)),
 };
-onmessage = async ({ data: { file, way, range } }) => {
+onmessage = async ({ data: { file, way, range, depth } }) => {
   const start = performance.now();
-  let buffer;
+  let buffer; // reused one range after another when one at a time
   let sum = 0;
-  for (let offset = 0; offset < file.size; offset += range) {
-    buffer = await ways[way](file, offset, range, buffer);
+  let read = 0;
+  let last = performance.now();
+  const watch = setInterval(() => {
+    if (performance.now() - last > 5000) postMessage({ stalledAfter: read });
+  }, 1000);
+  const pending = [];
+  for (let offset = 0; offset < file.size || pending.length; ) {
+    while (pending.length < depth && offset < file.size) {
+      pending.push(ways[way](file, offset, range, depth === 1 ? buffer : undefined));
+      offset += range;
+    }
+    buffer = await pending.shift();
+    read++;
+    last = performance.now();
     sum += new Uint8Array(buffer)[0];
   }
+  clearInterval(watch);
   postMessage({ ms: performance.now() - start, sum });
 };`;
 
@@ -74,26 +91,28 @@ async function main() {
     await page.goto(`${ORIGIN}/`);
     await page.locator("#f").setInputFiles([file]);
     const range = Number(rangeMb) * 1024 * 1024;
+    const depth = Number(process.env.DEPTH ?? 1);
     const results = new Map<string, { ms: number[]; cpu: number[] }>();
     for (let round = 0; round < Number(rounds); round++)
-      for (const way of ["byob", "arrayBuffer", "fileReaderSync"]) {
+      for (const way of (process.env.WAYS ?? "byob,arrayBuffer,fileReaderSync").split(",")) {
         const pids = chromiumPids();
         const before = cpuOf(pids);
         const ms = await page.evaluate(
-          ({ way, range }) =>
+          ({ way, range, depth }) =>
             new Promise<number>((resolve) => {
               const worker = new Worker("/worker.js");
               worker.onmessage = ({ data }) => {
                 worker.terminate();
-                resolve(data.ms);
+                resolve(data.stalledAfter === undefined ? data.ms : -data.stalledAfter);
               };
               worker.postMessage({
                 file: (document.getElementById("f") as HTMLInputElement).files![0],
                 way,
                 range,
+                depth,
               });
             }),
-          { way, range },
+          { way, range, depth },
         );
         const cpu = cpuOf(pids) - before;
         const entry = results.get(way) ?? { ms: [], cpu: [] };
@@ -101,7 +120,9 @@ async function main() {
         entry.cpu.push(Math.round(cpu * 1000));
         results.set(way, entry);
       }
-    console.log(`${file}: ${(statSync(file).size / 1e6).toFixed(0)} MB in ${rangeMb} MiB ranges`);
+    console.log(
+      `${file}: ${(statSync(file).size / 1e6).toFixed(0)} MB in ${rangeMb} MiB ranges, ${depth} at a time (-N: stalled after N)`,
+    );
     for (const [way, { ms, cpu }] of results)
       console.log(`${way.padEnd(15)} wall ms ${ms.join("/")}  browser CPU ms ${cpu.join("/")}`);
   } finally {
