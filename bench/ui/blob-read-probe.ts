@@ -1,11 +1,12 @@
 // How fast, and at what CPU cost, a dedicated worker reads a large File front to back in fixed ranges, by
-// each way Chromium offers: a BYOB stream reader into a reused buffer (what lib/workspace/off-thread-reads.ts
-// did until it stalled), Blob.arrayBuffer() per range (what it does), and FileReaderSync per range. A bare page outside the app (served
-// by page.route), in turns, so that a drift in a shared machine's load weighs on every way. DEPTH=3 keeps
-// three ranges on the way at once, as the app's read-ahead does; a way whose read stays pending 5 s is
-// reported as stalled (as -N: N ranges read). In Chromium 156 the BYOB way stalls (a 221 MB file in 1.5 MiB
-// ranges: three at a time, after 41 ranges in 4 rounds of 5; one at a time, after 40 in 1 of 5); the
-// arrayBuffer way never did (in any of 13 rounds, nor a 14.4 GB file read whole twice three at a time).
+// each way Chromium offers: a BYOB stream reader into a reused buffer (what lib/workspace/blob-ranges.ts
+// does until a read stalls), Blob.arrayBuffer() per range (what it does after), and FileReaderSync per
+// range. A bare page outside the app (served by page.route), in turns, so that a drift in a shared
+// machine's load weighs on every way. DEPTH=3 keeps three ranges on the way at once, as the app's
+// read-ahead does; a way whose read stays pending 5 s is reported as stalled (as -N: N ranges read). In
+// Chromium 156 the BYOB way stalls (a 221 MB file in 1.5 MiB ranges: three at a time, after 41 ranges in 4
+// rounds of 5; one at a time, after 40 in 1 of 5); the arrayBuffer way never did (in any of 13 rounds, nor
+// a 14.4 GB file read whole twice three at a time).
 //
 //   [DEPTH=1] [WAYS=byob,arrayBuffer,fileReaderSync] npx tsx bench/ui/blob-read-probe.ts FILE [RANGE_MB] [ROUNDS]
 import { execFileSync } from "node:child_process";

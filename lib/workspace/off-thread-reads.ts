@@ -1,4 +1,8 @@
 import type { RandomAccessSource } from "../format/byte-source";
+import { BlobRanges } from "./blob-ranges";
+
+/** This thread's reads (a read worker's): once a BYOB read stalls here, ranges are read whole. */
+const workerRanges = new BlobRanges();
 
 /**
  * Reading a File in the run worker's own thread stalls while the worker computes: Chromium delivers a
@@ -19,35 +23,15 @@ export interface ReadRequest {
 
 export type ReadReply = { id: number; buffer: ArrayBuffer; length: number } | { id: number; error: string };
 
-/**
- * Reads `length` bytes of `blob` from `offset`, into `buffer` when it is given and large enough (the run
- * worker's buffer, handed back to it), else into the new one `arrayBuffer()` made. Not through a BYOB
- * stream reader: in Chromium 156 a BYOB read of a File slice's stream can stay pending forever. The page
- * then showed a 14.4 GB run's read stopped (at 4.8 to 7.1 GB, 4 tries of 4) and its Cancel waited behind
- * it; bench/ui/blob-read-probe.ts on a 221 MB file in 1.5 MiB ranges, three at a time, stalled after 41
- * ranges in 4 rounds of 5. `arrayBuffer()` never stalled there, and was as fast or faster. The copy into
- * the given buffer keeps the run worker's buffers few and reused; the new one is the read worker's garbage.
- */
-export async function readRange(
-  blob: Blob,
-  offset: number,
-  length: number,
-  buffer?: ArrayBuffer,
-): Promise<{ buffer: ArrayBuffer; length: number }> {
-  const bytes = await blob.slice(offset, offset + length).arrayBuffer();
-  if (!buffer || buffer.byteLength < bytes.byteLength) return { buffer: bytes, length: bytes.byteLength };
-  new Uint8Array(buffer).set(new Uint8Array(bytes));
-  return { buffer, length: bytes.byteLength };
-}
-
 /** The read worker's side: one range of a Blob, replied with its buffer transferred. */
 export async function serveRead(
   request: ReadRequest,
   reply: (message: ReadReply, transfer: Transferable[]) => void,
+  ranges = workerRanges,
 ): Promise<void> {
   const { id, blob, offset, length, buffer } = request;
   try {
-    const read = await readRange(blob, offset, length, buffer);
+    const read = await ranges.read(blob, offset, length, buffer);
     reply({ id, ...read }, [read.buffer]);
   } catch (error) {
     reply({ id, error: error instanceof Error ? error.message : String(error) }, []);
