@@ -194,6 +194,18 @@ async function openRuns(launch: Launch, url: string, files: string[]) {
   return { browser, pid, page, overviewAt, overviewMs: overviewAt - chosen };
 }
 
+/** Resolves once React has hydrated the file input (its props are on the element): a user's choice would be taken. */
+export async function fileInputHydrated(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const input = document.querySelector('[data-testid="open-files"]');
+      return input && Object.keys(input).some((key) => key.startsWith("__reactProps"));
+    },
+    undefined,
+    { polling: 5, timeout: 60_000 },
+  );
+}
+
 /**
  * Playwright's own script for locators (its utility world) is made in the page on a locator's first use:
  * made here, as the page loads, it is not inside the timed choice (setInputFiles through a locator), where
@@ -232,14 +244,7 @@ export async function overviewAsPageOpens(
       // has gone idle: the moment a user's choice would meet DuckDB's start.
       await page.goto(url, { waitUntil: "commit" });
       await madeLocatorScript(page);
-      await page.waitForFunction(
-        () => {
-          const input = document.querySelector('[data-testid="open-files"]');
-          return input && Object.keys(input).some((key) => key.startsWith("__reactProps"));
-        },
-        undefined,
-        { polling: 5, timeout: 60_000 },
-      );
+      await fileInputHydrated(page);
     }
     const chosen = Date.now();
     await page.getByTestId("open-files").setInputFiles([file]);

@@ -12,6 +12,7 @@ import { loadavg } from "node:os";
 import { join } from "node:path";
 import { chromium } from "@playwright/test";
 import { CHROMIUM_LAUNCH } from "../../playwright.config";
+import { fileInputHydrated } from "./duckdb-figures";
 import { startApp } from "./server";
 import { analyseTrace, type TraceEvent } from "./trace-phases";
 
@@ -60,14 +61,7 @@ async function profileOnce(url: string, file: string, out: string) {
     await page.goto(url, { waitUntil: "commit" });
     // As the bench does (duckdb-figures.ts): Playwright's locator script made before the timed choice.
     await page.getByTestId("open-files").waitFor({ state: "attached", timeout: 60_000 });
-    await page.waitForFunction(
-      () => {
-        const input = document.querySelector('[data-testid="open-files"]');
-        return input && Object.keys(input).some((key) => key.startsWith("__reactProps"));
-      },
-      undefined,
-      { polling: 5, timeout: 60_000 },
-    );
+    await fileInputHydrated(page);
     const chosen = Date.now();
     await page.getByTestId("open-files").setInputFiles([file]);
     const overviewAt = (await (
