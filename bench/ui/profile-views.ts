@@ -10,18 +10,8 @@ import { join } from "node:path";
 import { chromium } from "@playwright/test";
 import { CHROMIUM_LAUNCH } from "../../playwright.config";
 import { startApp } from "./server";
+import type { TraceEvent } from "./trace-phases";
 import { comparisonChange, comparisonChoices, installPaintTiming, workbenchRun } from "./view-interactions";
-
-interface TraceEvent {
-  name: string;
-  cat: string;
-  ph: string;
-  ts: number;
-  dur?: number;
-  pid: number;
-  tid: number;
-  args?: { name?: string; data?: { functionName?: string; url?: string } };
-}
 
 const CATEGORIES = [
   "devtools.timeline",

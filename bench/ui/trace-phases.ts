@@ -11,7 +11,7 @@ export interface TraceEvent {
   pid: number;
   tid: number;
   id?: string;
-  args?: Record<string, unknown>;
+  args?: { name?: string; data?: { functionName?: string; url?: string; [key: string]: unknown } };
 }
 
 interface Span {

@@ -173,6 +173,16 @@ function runStalled(args: string[], mount: string, afterMs: number, forMs: numbe
   });
 }
 
+/** A tick run of the sampler under `strace -f` with `flags`, written to a file of its own: its exit, strace's lines, the file. */
+async function straceSampler(flags: string[], args: string[]) {
+  const dir = tempDir();
+  const log = join(dir, "strace.txt");
+  const out = join(dir, "run.arrow");
+  const done = await run("strace", ["-f", ...flags, "-o", log, sampler, "tick", ...args, "-o", out]);
+  expect(done.code, done.stderr).toBe(0);
+  return { done, lines: readFileSync(log, "utf8").split("\n"), out };
+}
+
 describe.sequential("streamed capture", () => {
   it("collect at --loop-us 1: the whole process tree peaks for a 20 s run within 16 MB of its peak for 5 s (either way), the sampler under 64 MB, the summary kept as the run went", async () => {
     const dir = tempDir();
@@ -337,30 +347,10 @@ describe.sequential("streamed capture", () => {
   });
 
   it("each second's batches reach the disk: the writer fdatasyncs the run file about once a second (strace)", async () => {
-    const dir = tempDir();
-    const log = join(dir, "strace.txt");
-    const out = join(dir, "run.arrow");
-    const done = await run("strace", [
-      "-f",
-      "-ttt",
-      "-o",
-      log,
-      "-e",
-      "trace=fdatasync",
-      sampler,
-      "tick",
-      "--duration",
-      "4s",
-      "-o",
-      out,
-    ]);
-    expect(done.code, done.stderr).toBe(0);
-    const syncs = readFileSync(log, "utf8")
-      .split("\n")
-      .filter((l) => /fdatasync\(\d+\) += 0/.test(l))
-      .map((l) => Number(l.split(/ +/)[1]));
+    const { lines, out } = await straceSampler(["-ttt", "-e", "trace=fdatasync"], ["--duration", "4s"]);
+    const syncs = lines.filter((l) => /fdatasync\(\d+\) += 0/.test(l)).map((l) => Number(l.split(/ +/)[1]));
     // One a second while it runs (the first once the calibration is done), and none failed.
-    expect(syncs.length, readFileSync(log, "utf8")).toBeGreaterThanOrEqual(3);
+    expect(syncs.length, lines.join("\n")).toBeGreaterThanOrEqual(3);
     for (let i = 1; i < syncs.length; i++) expect(syncs[i] - syncs[i - 1]).toBeLessThan(1.6);
     const metadata = JSON.parse(
       (await openRun(readFileSync(out), "run.arrow")).schema.metadata.get("latency:run")!,
@@ -384,27 +374,11 @@ describe.sequential("streamed capture", () => {
     // Each of these makes the kernel do work on every CPU the process runs on, the measured one included:
     // a TLB flush (munmap, madvise(DONTNEED), mremap, mprotect), a per-CPU page-list drain (munlock), a
     // stack mapped and unmapped to spawn a process (clone).
-    const dir = tempDir();
-    const log = join(dir, "strace.txt");
-    const out = join(dir, "run.arrow");
     const traced = "munmap,munlock,munlockall,madvise,mremap,mprotect,mmap,clone,clone3,fork,vfork";
-    const done = await run("strace", [
-      "-f",
-      "-o",
-      log,
-      "-e",
-      `trace=${traced}`,
-      sampler,
-      "tick",
-      "--loop-us",
-      "1",
-      "--duration",
-      "3s",
-      "-o",
-      out,
-    ]);
-    expect(done.code, done.stderr).toBe(0);
-    const lines = readFileSync(log, "utf8").split("\n");
+    const { done, lines, out } = await straceSampler(
+      ["-e", `trace=${traced}`],
+      ["--loop-us", "1", "--duration", "3s"],
+    );
     // The sampler is the last thread started; it measures until it exits.
     const { line: from, tid } = threadStarts(lines).at(-1)!;
     // It measures until its first traced line: glibc freeing its stack as it exits, or its exit. strace does
@@ -429,25 +403,7 @@ describe.sequential("streamed capture", () => {
   });
 
   it("the measuring thread makes no system call at all while it measures (strace of every call, every thread)", async () => {
-    const dir = tempDir();
-    const log = join(dir, "strace.txt");
-    const out = join(dir, "run.arrow");
-    const done = await run("strace", [
-      "-f",
-      "-ttt",
-      "-o",
-      log,
-      sampler,
-      "tick",
-      "--loop-us",
-      "1",
-      "--duration",
-      "3s",
-      "-o",
-      out,
-    ]);
-    expect(done.code, done.stderr).toBe(0);
-    const lines = readFileSync(log, "utf8").split("\n");
+    const { done, lines } = await straceSampler(["-ttt"], ["--loop-us", "1", "--duration", "3s"]);
     // The sampler is the last thread started; its calls (set-up before, exit after) bound the measuring.
     const { tid } = threadStarts(lines.map((l) => l.replace(/^(\d+) +[\d.]+ /, "$1 "))).at(-1)!;
     const own = lines.filter((l) => l.startsWith(`${tid} `)).map((l) => Number(l.split(/ +/)[1]));

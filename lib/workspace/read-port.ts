@@ -11,6 +11,11 @@ export interface ReadWorkerPort {
   port: MessagePort;
 }
 
+/** A read worker (read.worker.ts), started by the page or, when the page could not, by its run worker. */
+export function spawnReadWorker(): Worker {
+  return new Worker(new URL("./read.worker.ts", import.meta.url), { type: "module", name: "tickscope-read" });
+}
+
 /**
  * Starts a read worker (read.worker.ts) beside the run worker `run`, from the page, and gives `run` a port
  * to it. Started by the run worker instead, it could only start once the run worker's own code had loaded

@@ -1,14 +1,12 @@
 /// <reference lib="webworker" />
-import { offThreadBlobSources, type ReadPort } from "./off-thread-reads";
+import { offThreadBlobSources } from "./off-thread-reads";
 import type { FromWorker, ToWorker } from "./protocol";
-import { portReader, type ReadPortMessage } from "./read-port";
+import { portReader, spawnReadWorker, type ReadPortMessage } from "./read-port";
 import { RunHost } from "./run-host";
 
 declare const self: DedicatedWorkerGlobalScope;
 
 const post = (message: FromWorker, transfer?: Transferable[]) => self.postMessage(message, transfer ?? []);
-const ownReadWorker = (): ReadPort =>
-  new Worker(new URL("./read.worker.ts", import.meta.url), { type: "module", name: "tickscope-read" });
 
 /**
  * A run worker: opens the jobs it is given, summarises their runs and answers window queries on them. Its
@@ -33,6 +31,6 @@ self.onmessage = (event: MessageEvent<ToWorker | ReadPortMessage>) => {
     pageReader?.fail();
     return;
   }
-  host ??= new RunHost(post, offThreadBlobSources(ownReadWorker));
+  host ??= new RunHost(post, offThreadBlobSources(spawnReadWorker));
   host.handle(message);
 };

@@ -1,7 +1,7 @@
 import type { RunFields } from "../format/manifest";
 import type { FromWorker, ToWorker, WorkerJob } from "./protocol";
 import { withUniqueLabels } from "./run-labels";
-import { startReadWorkerBeside } from "./read-port";
+import { spawnReadWorker, startReadWorkerBeside } from "./read-port";
 import { planOpen, sourcesFromFiles, type ByteSource } from "./sources";
 import { TimeLeft } from "./time-left";
 import type { EventsWindow, RunEntry, SampleCauses, WindowColumns, WindowSamples } from "./types";
@@ -26,11 +26,7 @@ export function defaultWorkerFactory(): Worker {
     type: "module",
     name: "tickscope-run",
   });
-  startReadWorkerBeside(
-    worker,
-    () =>
-      new Worker(new URL("./read.worker.ts", import.meta.url), { type: "module", name: "tickscope-read" }),
-  );
+  startReadWorkerBeside(worker, spawnReadWorker);
   return worker;
 }
 
