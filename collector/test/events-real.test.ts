@@ -1,7 +1,7 @@
 // Kernel events recorded beside real tick runs on this machine (root, tracefs, RT throttling on):
 // run under the bench lock, like every test of the real sampler.
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readEvents, readSteal } from "../../lib/format/events-reader";
@@ -159,16 +159,12 @@ describe.sequential("kernel events of a tick run", () => {
 
   it("not root: says why events are not recorded and takes the run anyway", async () => {
     const dir = tempDir();
-    chmodSync(dir, 0o777);
     const out = join(dir, "bundle");
-    // Uid 65534 with one capability, to read and search any folder: a checkout others cannot read (a
-    // clone in a mktemp -d folder) is still run from. Writing and scheduling are a plain user's.
-    const done = await run("setpriv", [
-      "--reuid=65534",
-      "--regid=65534",
-      "--clear-groups",
-      "--inh-caps=+dac_read_search",
-      "--ambient-caps=+dac_read_search",
+    // Not root as the collector sees it: a user namespace in which root is not mapped (getuid() is 65534, no
+    // capability outside it, so no SCHED_FIFO), while files are still opened with root's ids: it runs from
+    // any checkout, one others cannot read too (a clone in a mktemp -d folder).
+    const done = await run("unshare", [
+      "--user",
       "env",
       "HOME=/tmp",
       process.execPath,
