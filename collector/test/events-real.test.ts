@@ -3,10 +3,10 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readEvents, readSteal } from "../../lib/format/events-reader";
 import { manifestSchema, type ManifestRun } from "../../lib/format/manifest";
-import { TRACEFS } from "../src/events/tracefs";
+import { removeStaleInstances, TRACEFS } from "../src/events/tracefs";
 import { CLI, collectTick, ensureSampler, readTable, run, tempDir } from "./helpers";
 
 const INSTANCES = join(TRACEFS, "instances");
@@ -17,6 +17,9 @@ let host: { hz: number; sched_rt_runtime_us: number; sched_rt_period_us: number 
 beforeAll(() => {
   host = JSON.parse(execFileSync(ensureSampler(), ["fingerprint"], { encoding: "utf8" }));
 });
+// An instance a collector killed by an earlier test left behind would be removed by the next collect, and
+// a test comparing the instances before and after its run would see that, not its own leftovers.
+beforeEach(() => void removeStaleInstances());
 
 function manifestRun(out: string): ManifestRun {
   return manifestSchema.parse(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"))).runs[0];
